@@ -1,0 +1,67 @@
+# Kaimo mugė — `make run` serves the demo shop, `make test` runs every test. Nothing else to do by hand.
+VENV      ?= .venv
+PYTHON    ?= python3
+BIN       := $(VENV)/bin
+FLASK     := $(BIN)/flask --app app
+HOST      ?= 127.0.0.1
+PORT      ?= 5000
+POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+LOCALES   := lt en
+PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
+MO_FILES  := $(PO_FILES:.po=.mo)
+
+.PHONY: run test install install-test translations extract-messages lint browser clean
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Kaimo mugė: http://$(HOST):$(PORT)/   (English: http://$(HOST):$(PORT)/?lang=en)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test translations browser lint
+	$(BIN)/pytest
+ifeq ($(CI),true)
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
+endif
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Compiled catalogues are built here, never committed.
+translations: $(MO_FILES)
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations -l $* 
+
+# For developers adding text: refresh the catalogues from the code, then translate the new entries.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot app.py shop catalogue orders producers templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# The browser journeys drive Debian's Chromium; install it when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "Could not install Chromium; the browser tests will be skipped."; \
+	  else echo "No Chromium (and no root to install it); the browser tests will be skipped."; fi; }
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(MO_FILES)

@@ -1,0 +1,58 @@
+"""Kaimo mugė's application factory: `flask --app app …` and `gunicorn 'app:create_app()'` find it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+import catalogue.views
+import shop.views
+from shop import auth, cli, config, errors, extensions, security, templating
+from shop.db import db
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build one configured shop. Tests pass overrides; production passes nothing."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.from_environ(app.instance_path))
+    app.config["MIGRATIONS_DIRECTORY"] = str(Path(app.root_path) / "migrations")
+    app.config.from_mapping(overrides or {})
+    try:
+        app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        extensions.init_app(app)
+        _check_database(app)
+    except config.ConfigError as error:
+        _refuse_to_start(error)
+    for blueprint in (shop.views.storefront, catalogue.views.storefront):
+        app.register_blueprint(blueprint)
+    templating.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _check_database(app: Flask) -> None:
+    """Connect once at start-up, so a wrong or unreachable database is said plainly, not on first request."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except (DBAPIError, SQLAlchemyError) as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            url = db.engine.url.render_as_string(hide_password=True)
+            raise config.ConfigError(f"Cannot reach the database {url}: {reason}") from None
+
+
+def _refuse_to_start(error: config.ConfigError) -> None:
+    """Stop with one clear line for the operator instead of a traceback."""
+    print(f"Kaimo mugė cannot start: {error}", file=sys.stderr)
+    raise SystemExit(1)

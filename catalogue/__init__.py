@@ -1,0 +1,1 @@
+"""What the communities sell: categories, products and their variants, photos, search."""

@@ -1,0 +1,158 @@
+"""Categories, products, their variants (what is actually bought) and photos."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from catalogue.search import fold
+from producers.models import Community
+from shop.db import Base, enum_column_type, utcnow
+
+
+class ProductStatus(enum.StrEnum):
+    DRAFT = "draft"  # being written by the community
+    PENDING_REVIEW = "pending_review"  # waiting for the VVG's moderation
+    ACTIVE = "active"  # for sale in the shop
+    ARCHIVED = "archived"  # no longer sold; kept for past orders
+
+
+class Category(Base):
+    """A shelf of the shop: Christmas cards, envelopes, ornaments."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_lt: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    description_lt: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    products: Mapped[list[Product]] = relationship(back_populates="category")
+
+
+class Product(Base):
+    """A handmade thing a community sells; it is bought as one of its variants."""
+
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name_lt: Mapped[str] = mapped_column(String(160))
+    name_en: Mapped[str] = mapped_column(String(160), default="")
+    description_lt: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    safety_notes_lt: Mapped[str] = mapped_column(Text, default="")  #: product-safety information (GPSR)
+    status: Mapped[ProductStatus] = mapped_column(
+        enum_column_type(ProductStatus, "product_status"), default=ProductStatus.DRAFT
+    )
+    is_featured: Mapped[bool] = mapped_column(default=False)
+    search_text: Mapped[str] = mapped_column(Text, default="")  #: folded texts, see catalogue.search
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    community: Mapped[Community] = relationship(back_populates="products")
+    category: Mapped[Category] = relationship(back_populates="products")
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def min_price_cents(self) -> int:
+        """The lowest price among the variants ("from 3,50 €")."""
+        return min((variant.price_cents for variant in self.variants), default=0)
+
+    @property
+    def has_price_range(self) -> bool:
+        """Whether the variants differ in price."""
+        return len({variant.price_cents for variant in self.variants}) > 1
+
+    @property
+    def is_available(self) -> bool:
+        """Whether any variant can be ordered now (in stock or made to order)."""
+        return any(variant.is_available for variant in self.variants)
+
+    @property
+    def cover(self) -> ProductImage | None:
+        """The first photo, shown in lists."""
+        return self.images[0] if self.images else None
+
+    def refresh_search_text(self) -> None:
+        """Fold the product's own texts into `search_text`."""
+        parts = (self.name_lt, self.name_en, self.description_lt, self.description_en)
+        self.search_text = fold(" ".join(part or "" for part in parts))
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug}>"
+
+
+class Variant(Base):
+    """One buyable form of a product (single card / set of five, red / white) with its own price and stock."""
+
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_cents_not_negative"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("weight_grams > 0", name="weight_grams_positive"),
+        CheckConstraint(
+            "(is_made_to_order AND lead_days IS NOT NULL AND lead_days > 0) "
+            "OR (NOT is_made_to_order AND lead_days IS NULL)",
+            name="lead_days_iff_made_to_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name_lt: Mapped[str] = mapped_column(String(120), default="")  #: empty when the product has one variant
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    price_cents: Mapped[int]  #: EUR cents, final price (VAT included where the community pays VAT)
+    stock: Mapped[int] = mapped_column(default=0)  #: units ready to ship
+    is_made_to_order: Mapped[bool] = mapped_column(default=False)
+    lead_days: Mapped[int | None]  #: working days to make one, when made to order
+    weight_grams: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    @property
+    def is_available(self) -> bool:
+        """Whether it can be ordered now."""
+        return self.is_made_to_order or self.stock > 0
+
+
+class ProductImage(Base):
+    """A photo of a product; the files are renditions named by `key` (see catalogue.images)."""
+
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(String(64))  #: content hash of the cleaned image
+    width: Mapped[int]  #: pixels of the largest rendition
+    height: Mapped[int]
+    alt_lt: Mapped[str] = mapped_column(String(250), default="")
+    alt_en: Mapped[str] = mapped_column(String(250), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_texts(session: Session, _context: object, _instances: object) -> None:
+    """Keep every new or changed product searchable, whoever changed it."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Product):
+            obj.refresh_search_text()

@@ -1,0 +1,23 @@
+"""Search that ignores case and Lithuanian diacritics, the same on SQLite and PostgreSQL.
+
+Each product keeps a folded copy of its texts (`Product.search_text`); a query is folded the same way
+and matched word by word, so "zaisliukai" finds "Žaisliukai" without database extensions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its diacritics: "Šiaudinė ŽVAIGŽDĖ" → "siaudine zvaigzde"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def query_words(query: str, *, limit: int = 8) -> list[str]:
+    """The folded words of a search query, at most `limit` of them."""
+    return _WORD.findall(fold(query))[:limit]

@@ -1,0 +1,26 @@
+"""`flask …` commands of the shell; each one calls a service."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from shop.media import MediaStorage
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the shop already has communities.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo VVG, six communities, their products with drawn photos and demo accounts."""
+    from shop import demo  # the demo data and the drawing code load only when asked for
+
+    report = demo.seed_demo(MediaStorage.from_app(), if_empty=if_empty, progress=click.echo)
+    click.echo(report.summary())
+    click.echo("")
+    click.echo("Demo accounts (password: demo-password):")
+    for email, role in report.accounts:
+        click.echo(f"  {email:<32} {role}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)

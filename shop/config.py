@@ -1,0 +1,88 @@
+"""Configuration from environment variables, with safe defaults for `make run`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+#: The locales the shop speaks, the first being the default.
+LANGUAGES = ("lt", "en")
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message tells the operator what to fix."""
+
+
+def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Read the shop's settings from the environment; `instance_path` holds what is generated."""
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": environ.get("SECRET_KEY") or _instance_secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or f"sqlite:///{instance / 'kaimo-muge.db'}",
+        "MEDIA_ROOT": environ.get("MEDIA_ROOT") or str(instance / "media"),
+        "SITE_NAME": "Kaimo mugė",
+        "BABEL_DEFAULT_LOCALE": LANGUAGES[0],
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Vilnius",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "LANGUAGES": LANGUAGES,
+        "CATALOGUE_PAGE_SIZE": int(environ.get("CATALOGUE_PAGE_SIZE") or 24),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry their content hash (static_url)
+        "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(environ.get("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"},
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "Kaimo mugė <parduotuve@example.org>"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def database_url(raw: str) -> str:
+    """Check a database URL and point PostgreSQL URLs at psycopg 3, the driver we ship."""
+    try:
+        url: URL = make_url(raw)
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL: {raw!r}. "
+            "Use e.g. postgresql://user:password@host:5432/name or sqlite:///path/to/file.db"
+        ) from None
+    if url.drivername in {"postgres", "postgresql"}:
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(
+            f"DATABASE_URL names {url.get_backend_name()!r}; Kaimo mugė runs on SQLite or PostgreSQL."
+        )
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            raise ConfigError("DATABASE_URL must use the psycopg driver (postgresql+psycopg://…).")
+        if "connect_timeout" not in url.query:  # an unreachable host must fail in seconds, not minutes
+            url = url.update_query_dict({"connect_timeout": "10"})
+    return url.render_as_string(hide_password=False)
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """The secret key kept in the instance folder, generated on first run (never committed)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(key)
+    return key

@@ -1,0 +1,37 @@
+"""Error pages in the visitor's language, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("That request was not understood"), _l("Something in the address or the form was not right.")),
+    403: (_l("This page is not for you"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the product is no longer sold.")),
+    405: (_l("That request was not understood"), _l("This page cannot be used that way.")),
+    413: (_l("The file is too large"), _l("Please choose a smaller file (at most 10 MB).")),
+    429: (_l("Too many attempts"), _l("Please wait a minute and try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("We have been told about it. Please try again in a moment."),
+    ),
+    503: (_l("The shop is resting for a moment"), _l("Please try again in a few minutes.")),
+}
+
+
+def render_error(code: int) -> ResponseReturnValue:
+    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(_error: InternalServerError) -> ResponseReturnValue:
+        return render_error(500)

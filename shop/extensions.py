@@ -1,0 +1,31 @@
+"""Every Flask extension, made once here and bound to the app in `init_app`."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+
+from shop import i18n
+from shop.db import db, render_migration_item, tune_engine
+
+migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+mail = Mail()
+babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    """Bind the extensions to one app."""
+    db.init_app(app)
+    with app.app_context():
+        tune_engine(db.engine)
+    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIRECTORY"]))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

@@ -1,0 +1,56 @@
+"""Form fields shared by every package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+from wtforms.widgets import TextInput
+
+from shop.i18n import current_language
+from shop.money import AmountNotUnderstood, format_cents, parse_cents
+
+
+class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types
+    """Euros typed as text ("12,50"), held as integer cents; junk becomes a message, never an error page."""
+
+    widget = TextInput()
+
+    def __init__(
+        self, label: Any = None, validators: Any = None, *, max_cents: int = 10_000_000, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.max_cents = max_cents
+        self.raw_text = ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_text = str(valuelist[0]).strip() if valuelist else ""
+        if not self.raw_text:
+            self.data = None
+            return
+        try:
+            cents = parse_cents(self.raw_text)
+        except AmountNotUnderstood as error:
+            self.data = None
+            if error.too_precise:
+                raise ValueError(_l("Use at most two decimals (cents).")) from None
+            raise ValueError(_l("Enter an amount in euros, e.g. 12,50.")) from None
+        if cents > self.max_cents:
+            self.data = None
+            raise ValueError(
+                _l(
+                    "The amount is too large (at most %(amount)s).",
+                    amount=format_cents(self.max_cents, current_language()),
+                )
+            )
+        self.data = cents
+
+    def _value(self) -> str:
+        if self.raw_text:
+            return self.raw_text  # re-show exactly what the person typed
+        if self.data is None:
+            return ""
+        separator = "," if current_language() == "lt" else "."
+        return f"{self.data // 100}{separator}{self.data % 100:02d}"

@@ -1,0 +1,36 @@
+"""Which language a visitor sees: `?lang=` switches and is remembered in the session; `lt` by default."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+
+SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    """The visitor's language: an explicit `?lang=`, then the remembered one, then the default."""
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang", "") if request else ""
+    if wanted in languages:
+        session[SESSION_KEY] = wanted
+        return wanted
+    remembered = session.get(SESSION_KEY, "") if request else ""
+    return remembered if remembered in languages else languages[0]
+
+
+def select_timezone() -> str:
+    """Everyone sees Lithuanian time: the shop, its communities and its parcels are all there."""
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def current_language() -> str:
+    """The language of the current request, as a plain code ("lt" or "en")."""
+    return str(get_locale() or current_app.config["LANGUAGES"][0])
+
+
+def localized(obj: object, field: str, language: str | None = None) -> str:
+    """`obj.<field>_<language>`, falling back to Lithuanian where the translation is empty."""
+    language = language or current_language()
+    text = getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_lt", None)
+    return str(text or "")

@@ -1,0 +1,38 @@
+"""Money is integer euro cents; this module turns cents into text and text into cents."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from babel.numbers import format_currency
+
+CURRENCY = "EUR"
+_AMOUNT = re.compile(r"^(?P<euros>\d{1,9})(?:[.,](?P<cents>\d{1,2}))?$")
+_TOO_PRECISE = re.compile(r"^\d{1,9}[.,]\d{3,}$")
+
+
+class AmountNotUnderstood(ValueError):
+    """Text that is not an amount of euros and cents; `too_precise` when only the third decimal is wrong."""
+
+    def __init__(self, text: str, *, too_precise: bool = False) -> None:
+        super().__init__(text)
+        self.too_precise = too_precise
+
+
+def format_cents(cents: int, locale: str) -> str:
+    """`1250` → "12,50 €" in Lithuanian, "€12.50" in English."""
+    return format_currency(Decimal(cents) / 100, CURRENCY, locale=locale)
+
+
+def parse_cents(text: str) -> int:
+    """Euros typed by a person → cents: "12,50", "12.50", "12", "12,5 €" → 1250, 1250, 1200, 1250.
+
+    A comma and a point both mean the decimal separator: Lithuanians type the comma, visitors the point.
+    """
+    cleaned = re.sub(r"[\s\u00a0€]", "", text).removeprefix("EUR").removesuffix("EUR")
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        raise AmountNotUnderstood(text, too_precise=bool(_TOO_PRECISE.match(cleaned)))
+    cents = (match["cents"] or "0").ljust(2, "0")
+    return int(match["euros"]) * 100 + int(cents)

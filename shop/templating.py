@@ -1,0 +1,78 @@
+"""What templates can use: money and time formatting by locale, translated fields, language links."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_datetime
+
+from shop.i18n import current_language, localized
+from shop.money import format_cents
+from shop.operator import get_operator
+
+
+def money(cents: int | None) -> str:
+    """`{{ 1250|money }}` → "12,50 €" (lt) or "€12.50" (en)."""
+    return "" if cents is None else format_cents(cents, current_language())
+
+
+def local_time(moment: datetime | None, format: str = "medium") -> str:
+    """A stored UTC time shown in Lithuanian time, in the visitor's language."""
+    return "" if moment is None else format_datetime(moment, format)
+
+
+def url_in_language(language: str) -> str:
+    """This page's URL in another language (used by the switcher and the hreflang links)."""
+    if request.endpoint is None:
+        return url_for("storefront.home", lang=language)
+    arguments: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
+    return url_for(request.endpoint, **arguments)
+
+
+def canonical_url() -> str:
+    """This page's absolute URL without tracking noise; the language is kept when it is not the default."""
+    if request.endpoint is None:
+        return request.url
+    arguments: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict()}
+    arguments.pop("lang", None)
+    if current_language() != current_app.config["LANGUAGES"][0]:
+        arguments["lang"] = current_language()
+    return url_for(request.endpoint, _external=True, **arguments)
+
+
+def media_url(key: str, width: int, extension: str) -> str:
+    """The public URL of one rendition of a photo."""
+    return url_for("storefront.media", name=f"{key}-{width}.{extension}")
+
+
+@lru_cache(maxsize=64)
+def _fingerprint(path: str, modified: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with its content hash, so browsers may cache it for a year."""
+    path = Path(current_app.static_folder or "static") / filename
+    version = _fingerprint(str(path), path.stat().st_mtime) if path.is_file() else "0"
+    return url_for("static", filename=filename, v=version)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals.update(
+        tr=localized,
+        current_language=current_language,
+        url_in_language=url_in_language,
+        canonical_url=canonical_url,
+        media_url=media_url,
+        static_url=static_url,
+        operator=get_operator,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,120 @@
+"""Test harness: a real database (SQLite file, or PostgreSQL when DATABASE_URL says so), migrated once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+
+from app import create_app
+from shop.config import database_url
+from shop.db import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = database_url(url)
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as connection:  # a clean schema: the migrations must build everything
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _test_database_url(tmp_path_factory),
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(test_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(test_config)
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test that touches the app starts from empty tables (services really commit)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        yield
+        db.session.remove()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production: a fresh `g`, its own session."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshContextClient
+    return app.test_client()
+
+
+@pytest.fixture
+def is_postgres(app: Flask) -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Any:
+    """`with count_queries() as counter:` counts the SQL statements the block sends."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            counter.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shop.config import ConfigError, database_url, from_environ
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_shop(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    """Run `flask --app app routes` as an operator would, with the given environment."""
+    env = {**os.environ, "SECRET_KEY": "x", "MEDIA_ROOT": str(tmp_path), **environment}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "routes"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url", ["not a url", "postgresql://user@host:notaport/db", "mysql://root@localhost/shop"]
+)
+def test_a_malformed_database_url_stops_the_shop_with_one_clear_line(tmp_path: Path, url: str) -> None:
+    result = start_shop(tmp_path, DATABASE_URL=url)
+    assert result.returncode == 1
+    assert "Kaimo mugė cannot start: DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_stops_the_shop_with_one_clear_line(tmp_path: Path) -> None:
+    result = start_shop(tmp_path, DATABASE_URL="postgresql://nobody@127.0.0.1:1/nothing")
+    assert result.returncode == 1
+    assert (
+        "Kaimo mugė cannot start: Cannot reach the database postgresql+psycopg://nobody@127.0.0.1:1/nothing"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_good_database_url_starts_the_shop(tmp_path: Path) -> None:
+    result = start_shop(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'shop.db'}")
+    assert result.returncode == 0, result.stderr
+    assert "catalogue.product_list" in result.stdout
+
+
+def test_postgres_urls_use_psycopg_3_and_fail_fast() -> None:
+    assert (
+        database_url("postgres://u:p@db:5432/shop")
+        == "postgresql+psycopg://u:p@db:5432/shop?connect_timeout=10"
+    )
+    assert (
+        database_url("postgresql://u@db/shop?connect_timeout=3")
+        == "postgresql+psycopg://u@db/shop?connect_timeout=3"
+    )
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+    with pytest.raises(ConfigError):
+        database_url("postgresql+psycopg2://u@db/shop")
+
+
+def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    config = from_environ(str(tmp_path), environ={})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'kaimo-muge.db'}"
+    assert config["MEDIA_ROOT"] == str(tmp_path / "media")
+
+
+def test_a_secret_key_is_generated_once_into_the_instance_folder_when_none_is_given(tmp_path: Path) -> None:
+    first = from_environ(str(tmp_path), environ={})["SECRET_KEY"]
+    second = from_environ(str(tmp_path), environ={})["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert from_environ(str(tmp_path), environ={"SECRET_KEY": "from-env"})["SECRET_KEY"] == "from-env"
