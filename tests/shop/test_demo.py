@@ -1,0 +1,78 @@
+"""`flask seed-demo`: a complete demo shop, loaded once, idempotent, with photos drawn at seed time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from catalogue.models import Product, ProductImage, ProductStatus
+from producers.models import Community, Membership
+from shop.db import db
+from shop.models import Operator, User
+from shop.passwords import verify_password
+from tests.factories import make_community
+
+SLUGS = {"slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"}
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) or 0
+        for model in (Operator, Community, User, Membership, Product, ProductImage)
+    }
+
+
+def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClient) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo accounts (password: demo-password):" in first.output
+    for email in ["vvg@example.org", *(f"{slug}@example.org" for slug in SLUGS)]:
+        assert email in first.output
+
+    operator = db.session.scalars(select(Operator)).one()
+    assert operator.name == "Kėdainių rajono vietos veiklos grupė"
+    assert operator.address == "Pirmūnų g. 13A, 57214 Kėdainiai"
+    assert set(db.session.scalars(select(Community.slug))) == SLUGS
+    products = db.session.scalars(select(Product)).all()
+    assert len(products) >= 36
+    assert all(p.status is ProductStatus.ACTIVE and p.name_lt and p.images and p.variants for p in products)
+    assert sum(1 for p in products if p.name_en) >= 36
+
+    staff = db.session.scalars(select(User).where(User.email == "vvg@example.org")).one()
+    assert staff.is_staff and verify_password(staff.password_hash, "demo-password")
+    member = db.session.scalars(select(User).where(User.email == "krakes@example.org")).one()
+    assert not member.is_staff and [m.community.slug for m in member.memberships] == ["krakes"]
+
+    media = Path(app.config["MEDIA_ROOT"], "renditions")
+    image = products[0].images[0]
+    assert (media / f"{image.key}-1280.webp").is_file() and (media / f"{image.key}-320.jpg").is_file()
+    response = client.get(f"/media/{image.key}-640.webp")
+    assert response.status_code == 200
+    response.close()
+
+    before = table_counts()
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "nothing was added" in again.output
+    assert table_counts() == before
+
+    skipped = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert skipped.exit_code == 0 and "already has data" in skipped.output
+    assert table_counts() == before
+
+
+def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(app: Flask) -> None:
+    from shop import demo
+    from shop.media import MediaStorage
+
+    make_community(slug="krakes", name="Krakės (edited)")
+    demo.seed_demo(MediaStorage(app.config["MEDIA_ROOT"]))
+    db.session.expire_all()
+    assert (
+        db.session.scalars(select(Community.name).where(Community.slug == "krakes")).one()
+        == "Krakės (edited)"
+    )
+    assert set(db.session.scalars(select(Community.slug))) == SLUGS

@@ -1,0 +1,69 @@
+"""What every storefront response promises: security headers, friendly errors, no 500 on junk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from app import create_app
+from tests.factories import make_community, make_product
+
+
+@pytest.mark.parametrize("path", ["/", "/katalogas", "/nera", "/static/css/shop.css"])
+def test_every_response_carries_the_security_headers(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    response.close()
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/css/shop.css?v=" in html
+    response = client.get("/static/css/shop.css")
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    response.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/produktai/%00",
+        "/produktai/" + "x" * 3000,
+        "/bendruomenes/nera?page=abc",
+        "/media/..%2f..%2fetc%2fpasswd",
+        "/media/%ff",
+        "/katalogas/",
+        "/sitemap.xml?page=-1",
+    ],
+)
+def test_junk_addresses_get_a_page_not_an_error(client: FlaskClient, path: str) -> None:
+    make_product(make_community(slug="krakes"))
+    response = client.get(path)
+    assert response.status_code in {200, 404}
+    if response.status_code == 404:
+        assert "Puslapis nerastas" in response.get_data(as_text=True)
+
+
+def test_posting_to_a_page_is_refused_politely(client: FlaskClient) -> None:
+    response = client.post("/katalogas")
+    assert response.status_code in {400, 405}
+    assert "Užklausos nesupratome" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_localized_page_without_details(test_config: dict[str, Any]) -> None:
+    app = create_app({**test_config, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret detail")
+
+    response = app.test_client().get("/boom?lang=en")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert "secret detail" not in html and "Traceback" not in html
