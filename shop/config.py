@@ -46,6 +46,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "SESSION_COOKIE_SECURE": environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Compress pages; files sent as streams (static files) are left to the web server in front.
+        "COMPRESS_STREAMS": False,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -16,7 +16,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _refuse_nul_bytes() -> None:
+    """A NUL byte is never meant: PostgreSQL cannot even compare it, so stop it at the door."""
+    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+        abort(400)
+    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers

@@ -26,12 +26,12 @@ def local_time(moment: datetime | None, format: str = "medium") -> str:
     return "" if moment is None else format_datetime(moment, format)
 
 
-def url_in_language(language: str) -> str:
-    """This page's URL in another language (used by the switcher and the hreflang links)."""
+def url_in_language(language: str, *, external: bool = False) -> str:
+    """This page's URL in another language (used by the switcher and, absolute, by the hreflang links)."""
     if request.endpoint is None:
-        return url_for("storefront.home", lang=language)
+        return url_for("storefront.home", lang=language, _external=external)
     arguments: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
-    return url_for(request.endpoint, **arguments)
+    return url_for(request.endpoint, _external=external, **arguments)
 
 
 def canonical_url() -> str:

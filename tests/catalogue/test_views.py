@@ -116,7 +116,7 @@ JUNK = [
 def test_junk_query_strings_never_break_the_catalogue(client: FlaskClient, query: str) -> None:
     make_product(slug="still-here")
     response = client.get(f"/katalogas{query}")
-    assert response.status_code == 200
+    assert response.status_code == (400 if "%00" in query else 200)
 
 
 @pytest.mark.parametrize(
