@@ -10,7 +10,7 @@ LOCALES   := lt en
 PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO_FILES  := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install install-test translations extract-messages lint browser clean
+.PHONY: run test bench install install-test translations extract-messages lint browser clean
 
 run: install translations
 	$(FLASK) db upgrade
@@ -23,6 +23,10 @@ test: install-test translations browser lint
 ifeq ($(CI),true)
 	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
 endif
+
+# Timing targets (not tests): medians of the storefront pages with 500 products.
+bench: install-test translations
+	$(BIN)/python bench/storefront.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -111,17 +111,16 @@ def _seed_communities(report: SeedReport) -> dict[str, Community]:
 
 
 def _seed_accounts(communities: dict[str, Community], report: SeedReport) -> None:
-    wanted = [(STAFF_EMAIL, "VVG", None)] + [
-        (f"{slug}@example.org", community.name, community)
-        for slug, community in communities.items()
-        if slug in {demo.slug for demo in demo_data.COMMUNITIES}
-    ]
+    wanted: list[tuple[str, str, Community | None]] = [(STAFF_EMAIL, "VVG", None)]
+    for demo in demo_data.COMMUNITIES:
+        wanted.append((f"{demo.slug}@example.org", communities[demo.slug].name, communities[demo.slug]))
     existing = set(db.session.scalars(select(User.email)))
-    password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: the demo password is public anyway
     for email, name, community in wanted:
         if email in existing:
             continue
-        user = User(email=email, name=name, password_hash=password_hash, is_staff=community is None)
+        user = User(
+            email=email, name=name, password_hash=hash_password(DEMO_PASSWORD), is_staff=community is None
+        )
         db.session.add(user)
         if community is not None:
             db.session.add(Membership(user=user, community=community))
@@ -138,8 +137,9 @@ def _seed_products(
     existing = set(db.session.scalars(select(Product.slug)))
     palettes = {demo.slug: demo.palette for demo in demo_data.COMMUNITIES}
     now = utcnow()
-    missing = [demo for demo in demo_data.PRODUCTS if demo.slug not in existing]
-    for number, demo in enumerate(missing, start=1):
+    # Spread the products over the past weeks, in the demo's order, so that "newest" means something.
+    missing = [(age, demo) for age, demo in enumerate(demo_data.PRODUCTS) if demo.slug not in existing]
+    for number, (age, demo) in enumerate(missing, start=1):
         progress(f"Drawing photos of {demo.name_en or demo.name_lt} ({number}/{len(missing)})")
         product = Product(
             community=communities[demo.community_slug],
@@ -152,8 +152,7 @@ def _seed_products(
             safety_notes_lt=demo.safety_notes_lt,
             status=ProductStatus.ACTIVE,
             is_featured=demo.is_featured,
-            # Spread the products over the past weeks so that "newest" means something.
-            created_at=now - timedelta(hours=7 * demo_data.PRODUCTS.index(demo)),
+            created_at=now - timedelta(hours=7 * age),
         )
         for position, variant in enumerate(demo.variants):
             product.variants.append(

@@ -73,3 +73,13 @@ def test_a_secret_key_is_generated_once_into_the_instance_folder_when_none_is_gi
     assert first == second and len(first) == 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert from_environ(str(tmp_path), environ={"SECRET_KEY": "from-env"})["SECRET_KEY"] == "from-env"
+
+
+def test_gunicorn_finds_the_factory(tmp_path: Path) -> None:
+    env = {**os.environ, "SECRET_KEY": "x", "MEDIA_ROOT": str(tmp_path)}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'g.db'}"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--check-config", "app:create_app()"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
