@@ -12,6 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 import catalogue.views
+import orders.cli
+import orders.views
+import shop.backoffice
+import shop.checkout
 import shop.views
 from shop import auth, cli, config, errors, extensions, security, templating
 from shop.db import db
@@ -30,13 +34,22 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         _check_database(app)
     except config.ConfigError as error:
         _refuse_to_start(error)
-    for blueprint in (shop.views.storefront, catalogue.views.storefront):
+    for blueprint in (
+        shop.views.storefront,
+        catalogue.views.storefront,
+        shop.checkout.checkout,
+        orders.views.storefront,
+        auth.auth,
+        orders.views.backoffice,
+        shop.backoffice.backoffice,
+    ):
         app.register_blueprint(blueprint)
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
+    app.cli.add_command(orders.cli.orders_cli)
     return app
 
 

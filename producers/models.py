@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Base, utcnow
+from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ class Community(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="community")
+    shipping_options: Mapped[list[ShippingOption]] = relationship(
+        back_populates="community", order_by="ShippingOption.position", cascade="all, delete-orphan"
+    )
     products: Mapped[list[Product]] = relationship("Product", back_populates="community")
 
     @property
@@ -67,3 +71,43 @@ class Membership(Base):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     community: Mapped[Community] = relationship(back_populates="memberships")
+
+
+class DeliveryMethod(enum.StrEnum):
+    """How one community's parcel reaches the customer."""
+
+    PICKUP = "pickup"  # the customer collects it at the community
+    OMNIVA = "omniva"  # parcel lockers
+    LP_EXPRESS = "lp_express"
+    DPD = "dpd"
+    COURIER = "courier"  # to the customer's address
+
+    @property
+    def is_locker(self) -> bool:
+        return self in {DeliveryMethod.OMNIVA, DeliveryMethod.LP_EXPRESS, DeliveryMethod.DPD}
+
+    @property
+    def needs_address(self) -> bool:
+        return self is DeliveryMethod.COURIER
+
+
+class ShippingOption(Base):
+    """A way a community delivers its parcels, with its fee; the customer picks one per parcel."""
+
+    __tablename__ = "shipping_options"
+    __table_args__ = (
+        UniqueConstraint("community_id", "method"),
+        CheckConstraint("fee_cents >= 0", name="fee_cents_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    method: Mapped[DeliveryMethod] = mapped_column(enum_column_type(DeliveryMethod, "delivery_method"))
+    fee_cents: Mapped[int] = mapped_column(default=0)  #: EUR cents per parcel
+    pickup_address: Mapped[str] = mapped_column(String(250), default="")  #: for pickup: where
+    pickup_hours_lt: Mapped[str] = mapped_column(String(250), default="")  #: for pickup: when
+    pickup_hours_en: Mapped[str] = mapped_column(String(250), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    community: Mapped[Community] = relationship(back_populates="shipping_options")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
+from shop import outbox
 from shop.media import MediaStorage
 
 
@@ -22,5 +24,19 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {email:<32} {role}")
 
 
+outbox_cli = AppGroup("outbox", help="The mail outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=500, show_default=True, help="At most this many messages in one run.")
+def outbox_send_command(limit: int) -> None:
+    """Send the mail that is due, retrying failed messages with backoff (safe to run from cron)."""
+    sent = outbox.send_due(limit=limit)
+    counts = outbox.count_by_status()
+    waiting = ", ".join(f"{count} {status.value}" for status, count in sorted(counts.items()))
+    click.echo(f"Sent {sent} message(s). Outbox: {waiting or 'empty'}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(outbox_cli)

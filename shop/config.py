@@ -41,6 +41,9 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "Kaimo mugė <parduotuve@example.org>"),
+        "MAIL_FOLDER": environ.get("MAIL_FOLDER") or str(instance / "mail"),  # used when MAIL_SERVER is empty
+        "BANK_TRANSFER_DAYS": int(environ.get("BANK_TRANSFER_DAYS") or 7),  #: unpaid transfers expire after
+        "SITE_URL": environ.get("SITE_URL", "http://127.0.0.1:5000"),  #: for links in mails
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},

@@ -24,6 +24,10 @@ NAMING_CONVENTION = {
 }
 
 
+SQLITE_BEGIN = "kaimo_sqlite_begin"  # execution option: how a SQLite transaction starts
+_IN_TRANSACTION = "kaimo_in_transaction"
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC timestamp on every engine (SQLite forgets the zone; we put it back)."""
 
@@ -73,13 +77,28 @@ db = SQLAlchemy(model_class=Base)
 
 @contextmanager
 def transaction() -> Iterator[None]:
-    """Run one state change: commit at the end, roll back everything on any exception."""
+    """Run one state change: commit at the end, roll back everything on any exception.
+
+    On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE): a transaction that reads
+    first and writes later could otherwise fail, not wait, when another writer got in between. Whatever
+    the session read before is dropped first, so the change starts from fresh rows.
+    """
+    session = db.session()  # the request's (or command's) own session behind the scoped proxy
+    if session.info.get(_IN_TRANSACTION):
+        raise RuntimeError("transaction() does not nest: only public services open one")
+    if session.get_bind().dialect.name == "sqlite":
+        if session.in_transaction():
+            session.rollback()
+        session.connection(execution_options={SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+    session.info[_IN_TRANSACTION] = True
     try:
         yield
-        db.session.commit()
+        session.commit()
     except BaseException:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.info.pop(_IN_TRANSACTION, None)
 
 
 def tune_engine(engine: Engine) -> None:
@@ -100,7 +119,7 @@ def tune_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
-from producers.models import Community, Membership
+from orders import services as order_services
+from orders.models import CancelReason, Fulfilment, Order, PaymentMethod
+from producers.models import Community, DeliveryMethod, Membership, ShippingOption
 from shop import demo_art, demo_data
 from shop.db import db, transaction, utcnow
 from shop.media import MediaStorage
@@ -55,8 +57,10 @@ def seed_demo(
             _seed_operator(report)
             categories = _seed_categories(report)
             communities = _seed_communities(report)
+            _seed_shipping(communities, report)
             _seed_accounts(communities, report)
             _seed_products(storage, categories, communities, report, progress)
+        _seed_orders(report, progress)
     report.accounts = _demo_accounts()
     return report
 
@@ -108,6 +112,30 @@ def _seed_communities(report: SeedReport) -> dict[str, Community]:
             existing[demo.slug] = community
             report.count("communities")
     return existing
+
+
+def _seed_shipping(communities: dict[str, Community], report: SeedReport) -> None:
+    existing = {
+        (cid, method)
+        for cid, method in db.session.execute(select(ShippingOption.community_id, ShippingOption.method))
+    }
+    for slug, options in demo_data.SHIPPING.items():
+        community = communities[slug]
+        for position, demo in enumerate(options):
+            method = DeliveryMethod(demo.method)
+            if community.id is not None and (community.id, method) in existing:
+                continue
+            community.shipping_options.append(
+                ShippingOption(
+                    method=method,
+                    fee_cents=demo.fee_cents,
+                    pickup_address=community.address if method is DeliveryMethod.PICKUP else "",
+                    pickup_hours_lt=demo.pickup_hours_lt,
+                    pickup_hours_en=demo.pickup_hours_en,
+                    position=position,
+                )
+            )
+            report.count("delivery options")
 
 
 def _seed_accounts(communities: dict[str, Community], report: SeedReport) -> None:
@@ -199,3 +227,120 @@ def _demo_accounts() -> list[tuple[str, str]]:
         if email in users:
             accounts.append((email, "VVG staff" if users[email].is_staff else users[email].name))
     return accounts
+
+
+@dataclass(frozen=True)
+class _DemoOrder:
+    """A demo order: what is bought (product slug, quantity), by whom, and how far it has got."""
+
+    key: str
+    buyer: tuple[str, str, str, str]  # name, e-mail, phone, language
+    items: tuple[tuple[str, int], ...]
+    stage: str  # awaiting, paid, accepted, shipped, delivered, cancelled, expired
+    gift: str = ""
+
+
+_BUYERS = (
+    ("Rasa Petraitienė", "rasa@example.com", "+37061234501", "lt"),
+    ("Jonas Kazlauskas", "jonas@example.com", "+37061234502", "lt"),
+    ("Emma Clarke", "emma@example.com", "+447700900123", "en"),
+    ("Ona Jankauskienė", "ona@example.com", "+37061234504", "lt"),
+    ("Tomas Vaitkus", "tomas@example.com", "+37061234505", "lt"),
+    ("Lukas Berger", "lukas@example.com", "+4915123456789", "en"),
+)
+_STAGES = ("awaiting", "awaiting", "paid", "paid", "accepted", "accepted", "shipped", "shipped", "delivered",
+           "delivered", "cancelled", "expired")  # fmt: skip
+
+
+def _demo_orders() -> list[_DemoOrder]:
+    """Twelve orders across the communities, two or three communities each, in every state."""
+    products = [p for p in demo_data.PRODUCTS if any(v.stock >= 6 for v in p.variants)]
+    by_community: dict[str, list[demo_data.DemoProduct]] = {}
+    for product in products:
+        by_community.setdefault(product.community_slug, []).append(product)
+    slugs = list(by_community)
+    orders = []
+    for number, stage in enumerate(_STAGES):
+        communities = [slugs[(number + k) % len(slugs)] for k in range(2 + number % 2)]
+        picks = [by_community[slug][number % len(by_community[slug])] for slug in communities]
+        items = tuple((pick.slug, 1 + (number + index) % 2) for index, pick in enumerate(picks))
+        gift = "Su šventėmis, močiute!" if number % 4 == 1 else ""
+        orders.append(
+            _DemoOrder(f"demo-order-{number + 1:02d}", _BUYERS[number % len(_BUYERS)], items, stage, gift)
+        )
+    return orders
+
+
+def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
+    """Place the demo orders through the real services and move each to its state."""
+    if db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.idempotency_key.like("demo-order-%"))
+    ):
+        return
+    staff = db.session.scalars(select(User).where(User.email == STAFF_EMAIL)).one()
+    for demo in _demo_orders():
+        progress(f"Placing demo order {demo.key} ({demo.stage})")
+        variants = []
+        for slug, quantity in demo.items:
+            product = db.session.scalars(select(Product).where(Product.slug == slug)).one()
+            variant = max(product.variants, key=lambda v: v.stock)
+            variants.append((variant, quantity))
+        name, email, phone, language = demo.buyer
+        deliveries: dict[int, order_services.DeliveryChoice] = {}
+        for variant, _quantity in variants:
+            community = variant.product.community
+            options = sorted(community.shipping_options, key=lambda o: o.position)
+            option = options[(len(deliveries) + len(variants) + int(demo.key[-2:])) % len(options)]
+            deliveries[community.id] = order_services.DeliveryChoice(
+                option.method,
+                locker="Kėdainių Maxima, J. Basanavičiaus g. 75" if option.method.is_locker else "",
+            )
+        order = order_services.place_order(
+            [
+                order_services.LineRequest(v.id, q, demo.gift if i == 0 else "")
+                for i, (v, q) in enumerate(variants)
+            ],
+            deliveries,
+            order_services.Buyer(
+                name=name,
+                email=email,
+                phone=phone,
+                language=language,
+                address_line="Liepų g. 3-4",
+                city="Kėdainiai",
+                postal_code="LT-57101",
+            ),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key=demo.key,
+        )
+        report.count("orders")
+        if demo.stage == "cancelled":
+            order_services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+        elif demo.stage == "expired":
+            order_services.cancel_unpaid_order(order.id, reason=CancelReason.EXPIRED)
+        elif demo.stage != "awaiting":
+            order_services.mark_paid(
+                order.id,
+                amount_cents=order.total_cents,
+                method=PaymentMethod.BANK_TRANSFER,
+                reference=f"Banko pavedimas {order.number}",
+                by=staff,
+            )
+            _advance(order.id, demo.stage)
+
+
+def _advance(order_id: int, stage: str) -> None:
+    steps = ("accepted", "shipped", "delivered")
+    if stage not in steps:
+        return
+    order = db.session.get_one(Order, order_id)
+    for fulfilment_id in [f.id for f in order.fulfilments]:
+        fulfilment = db.session.get_one(Fulfilment, fulfilment_id)
+        member = fulfilment.community.memberships[0].user if fulfilment.community.memberships else None
+        order_services.accept_fulfilment(fulfilment_id, by=member)
+        if stage in {"shipped", "delivered"}:
+            order_services.ship_fulfilment(
+                fulfilment_id, carrier="Omniva", tracking_number=f"CE{fulfilment_id:09d}LT", by=member
+            )
+        if stage == "delivered":
+            order_services.mark_delivered(fulfilment_id, by=member)

@@ -1196,3 +1196,44 @@ PRODUCTS: tuple[DemoProduct, ...] = (
         image_count=1,
     ),
 )
+
+
+@dataclass(frozen=True)
+class DemoShipping:
+    method: str  # a producers.models.DeliveryMethod value
+    fee_cents: int
+    pickup_hours_lt: str = ""
+    pickup_hours_en: str = ""
+
+
+_PICKUP = DemoShipping(
+    "pickup", 0, "I–V 10–17 val., bendruomenės namuose", "Mon–Fri 10:00–17:00, at the community house"
+)
+SHIPPING: dict[str, tuple[DemoShipping, ...]] = {
+    "slapaberze": (
+        _PICKUP,
+        DemoShipping("omniva", 299),
+        DemoShipping("lp_express", 279),
+        DemoShipping("courier", 599),
+    ),
+    "surviliskis": (_PICKUP, DemoShipping("omniva", 299), DemoShipping("dpd", 349)),
+    "pagiriai": (
+        _PICKUP,
+        DemoShipping("lp_express", 249),
+        DemoShipping("omniva", 289),
+        DemoShipping("courier", 649),
+    ),
+    "gudziunai": (_PICKUP, DemoShipping("omniva", 299), DemoShipping("lp_express", 279)),
+    "josvainiai": (
+        _PICKUP,
+        DemoShipping("omniva", 309),
+        DemoShipping("dpd", 339),
+        DemoShipping("courier", 599),
+    ),
+    "krakes": (
+        _PICKUP,
+        DemoShipping("omniva", 299),
+        DemoShipping("lp_express", 269),
+        DemoShipping("dpd", 349),
+    ),
+}

@@ -22,9 +22,10 @@ MESSAGES = {
 }
 
 
-def render_error(code: int) -> ResponseReturnValue:
-    title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+def render_error(code: int, message: str | None = None) -> ResponseReturnValue:
+    """The error page for `code`, in the visitor's language; `message` replaces the usual explanation."""
+    title, usual = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    return render_template("errors/error.html", code=code, title=title, message=message or usual), code
 
 
 def init_app(app: Flask) -> None:

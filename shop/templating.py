@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime
@@ -45,6 +46,15 @@ def canonical_url() -> str:
     return url_for(request.endpoint, _external=True, **arguments)
 
 
+def site_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL on the public site (SITE_URL), also outside a request: for links in mails."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def media_url(key: str, width: int, extension: str) -> str:
     """The public URL of one rendition of a photo."""
     return url_for("storefront.media", name=f"{key}-{width}.{extension}")
@@ -72,6 +82,7 @@ def init_app(app: Flask) -> None:
         canonical_url=canonical_url,
         media_url=media_url,
         static_url=static_url,
+        site_url=site_url,
         operator=get_operator,
     )
     app.jinja_env.trim_blocks = True

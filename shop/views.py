@@ -54,6 +54,16 @@ def community_page(slug: str) -> ResponseReturnValue:
     return render_template("shop/community.html", community=community, page=page)
 
 
+@storefront.get("/salygos")
+def terms() -> ResponseReturnValue:
+    return render_template("shop/terms.html")
+
+
+@storefront.get("/privatumas")
+def privacy() -> ResponseReturnValue:
+    return render_template("shop/privacy.html")
+
+
 @storefront.get("/media/<name>")
 def media(name: str) -> ResponseReturnValue:
     """A photo rendition: its name is a content hash, so it may be cached for ever."""

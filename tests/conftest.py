@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +43,8 @@ def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": _test_database_url(tmp_path_factory),
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "MAIL_FOLDER": str(tmp_path_factory.mktemp("mail")),
+        "SITE_URL": "http://shop.test",
         "SERVER_NAME": None,
     }
 
@@ -118,3 +121,21 @@ def count_queries(app: Flask) -> Any:
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on `url`, as a browser would have it."""
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_FIELD.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login_as(client: FlaskClient, email: str, password: str = "demo-password") -> None:
+    """Sign in through the real login form."""
+    token = csrf_token(client, "/prisijungti")
+    response = client.post("/prisijungti", data={"csrf_token": token, "email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)

@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
-from producers.models import Community
+from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from shop.models import User
+from shop.passwords import hash_password
 from shop.db import db, utcnow
 
 _numbers = itertools.count(1)
@@ -35,6 +37,11 @@ def make_community(**overrides: Any) -> Community:
         "story_en": "Our community makes handmade cards.",
     }
     community = Community(**{**values, **overrides})
+    community.shipping_options = [
+        ShippingOption(method=DeliveryMethod.PICKUP, fee_cents=0, pickup_address="Liepų g. 1, Kaimas", position=0),
+        ShippingOption(method=DeliveryMethod.OMNIVA, fee_cents=299, position=1),
+        ShippingOption(method=DeliveryMethod.COURIER, fee_cents=599, position=2),
+    ]
     db.session.add(community)
     db.session.commit()
     return community
@@ -94,3 +101,34 @@ def make_product(
     if commit:
         db.session.commit()
     return product
+
+
+_PASSWORD_HASH = hash_password("demo-password")  # hashing is slow on purpose; tests share one
+
+
+def make_user(community: Community | None = None, **overrides: Any) -> User:
+    """A user with password "demo-password"; a member of `community` if given."""
+    n = _next()
+    values: dict[str, Any] = {"email": f"user{n}@example.org", "name": f"User {n}", "password_hash": _PASSWORD_HASH}
+    user = User(**{**values, **overrides})
+    db.session.add(user)
+    if community is not None:
+        db.session.add(Membership(user=user, community=community))
+    db.session.commit()
+    return user
+
+
+def make_operator() -> None:
+    from shop.models import Operator
+
+    db.session.add(
+        Operator(
+            name="Kėdainių rajono vietos veiklos grupė",
+            registration_code="300619429",
+            address="Pirmūnų g. 13A, 57214 Kėdainiai",
+            email="info@vvg.example.org",
+            phone="+370 347 51234",
+            iban="LT207300010112345678",
+        )
+    )
+    db.session.commit()

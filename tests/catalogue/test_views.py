@@ -12,7 +12,7 @@ from tests.factories import make_category, make_community, make_product, make_va
 def listed(client: FlaskClient, query: str = "") -> list[str]:
     """The product slugs the catalogue page links to, in page order."""
     html = client.get(f"/katalogas{query}").get_data(as_text=True)
-    return re.findall(r'href="/produktai/([^"?]+)"', html)
+    return re.findall(r'class="product-card-link" href="/produktai/([^"?]+)"', html)
 
 
 def test_catalogue_shows_only_active_products_of_active_communities(client: FlaskClient) -> None:

@@ -14,7 +14,7 @@ from tests.factories import make_category, make_product, make_variant
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("shop", "catalogue", "orders", "producers", "templates")
-METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2")]
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
 KEYWORDS = {
     "_": None,
     "gettext": None,

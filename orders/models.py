@@ -1,0 +1,228 @@
+"""Orders, split into one fulfilment (parcel) per producing community, with their lines and payments."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from catalogue.models import Variant
+from producers.models import Community, DeliveryMethod
+from shop.db import Base, enum_column_type, utcnow
+from shop.models import User
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"  # stock reserved, waiting for the money
+    PAID = "paid"
+    COMPLETED = "completed"  # every parcel delivered or cancelled
+    CANCELLED = "cancelled"  # by the customer, by staff, or expired unpaid; stock returned
+
+
+class PaymentMethod(enum.StrEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+
+
+class CancelReason(enum.StrEnum):
+    CUSTOMER = "customer"
+    EXPIRED = "expired"
+    STAFF = "staff"
+
+
+class FulfilmentStatus(enum.StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    NEW = "new"  # paid; the community has been told
+    ACCEPTED = "accepted"
+    SHIPPED = "shipped"  # has a carrier and tracking number (or is ready for pickup)
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+S = FulfilmentStatus
+NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
+    S.AWAITING_PAYMENT: frozenset({S.NEW, S.CANCELLED}),
+    S.NEW: frozenset({S.ACCEPTED, S.CANCELLED}),
+    S.ACCEPTED: frozenset({S.SHIPPED, S.CANCELLED}),
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+class TransitionNotAllowed(Exception):
+    """A fulfilment was asked to move to a status its current one does not allow."""
+
+    def __init__(self, current: FulfilmentStatus, wanted: FulfilmentStatus) -> None:
+        super().__init__(f"{current} → {wanted}")
+        self.current = current
+        self.wanted = wanted
+
+
+class Order(Base):
+    """What one customer bought in one checkout; paid once, delivered as one parcel per community."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("goods_cents >= 0 AND delivery_cents >= 0", name="amounts_not_negative"),
+        CheckConstraint("total_cents = goods_cents + delivery_cents", name="total_is_the_sum"),
+        Index("ix_orders_status_expires_at", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)  #: KM-2026-000123, the payment reference
+    public_token: Mapped[str] = mapped_column(String(64), unique=True)  #: the private tracking link
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)  #: one order per checkout form
+    status: Mapped[OrderStatus] = mapped_column(
+        enum_column_type(OrderStatus, "order_status"), default=OrderStatus.PENDING_PAYMENT
+    )
+    payment_method: Mapped[PaymentMethod] = mapped_column(enum_column_type(PaymentMethod, "payment_method"))
+    language: Mapped[str] = mapped_column(String(5))  #: the customer's language, for every mail
+    customer_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20))  #: E.164
+    address_line: Mapped[str] = mapped_column(String(200), default="")  #: for courier parcels
+    city: Mapped[str] = mapped_column(String(120), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    goods_cents: Mapped[int]
+    delivery_cents: Mapped[int]
+    total_cents: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]  #: an unpaid bank transfer is cancelled after this
+    paid_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(
+        enum_column_type(CancelReason, "cancel_reason")
+    )
+
+    fulfilments: Mapped[list[Fulfilment]] = relationship(
+        back_populates="order", order_by="Fulfilment.id", cascade="all, delete-orphan"
+    )
+    payments: Mapped[list[Payment]] = relationship(back_populates="order", order_by="Payment.id")
+
+    @property
+    def is_awaiting_payment(self) -> bool:
+        return self.status is OrderStatus.PENDING_PAYMENT
+
+    @property
+    def lines(self) -> list[OrderLine]:
+        return [line for fulfilment in self.fulfilments for line in fulfilment.lines]
+
+
+class Fulfilment(Base):
+    """One community's part of an order: its lines, its delivery, its own parcel."""
+
+    __tablename__ = "fulfilments"
+    __table_args__ = (
+        CheckConstraint("goods_cents >= 0 AND delivery_cents >= 0", name="amounts_not_negative"),
+        Index("ix_fulfilments_community_id_status", "community_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    status: Mapped[FulfilmentStatus] = mapped_column(
+        enum_column_type(FulfilmentStatus, "fulfilment_status"), default=FulfilmentStatus.AWAITING_PAYMENT
+    )
+    delivery_method: Mapped[DeliveryMethod] = mapped_column(
+        enum_column_type(DeliveryMethod, "delivery_method")
+    )
+    delivery_cents: Mapped[int]
+    goods_cents: Mapped[int]
+    locker: Mapped[str] = mapped_column(String(200), default="")  #: the parcel locker the customer chose
+    pickup_address: Mapped[str] = mapped_column(String(250), default="")  #: snapshot, for pickup
+    carrier: Mapped[str] = mapped_column(String(60), default="")
+    tracking_number: Mapped[str] = mapped_column(String(80), default="")
+    cancel_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="fulfilments")
+    community: Mapped[Community] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="fulfilment", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[FulfilmentEvent]] = relationship(
+        back_populates="fulfilment", order_by="FulfilmentEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def total_cents(self) -> int:
+        return self.goods_cents + self.delivery_cents
+
+    def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
+        """Change status if the current one allows it, and record who did it and when."""
+        if to not in NEXT[self.status]:
+            raise TransitionNotAllowed(self.status, to)
+        self.events.append(FulfilmentEvent(from_status=self.status, to_status=to, actor=by, note=note))
+        self.status = to
+
+
+class OrderLine(Base):
+    """A variant bought, with the names and price as they were when the order was placed."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_cents >= 0", name="unit_price_cents_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"), index=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    product_name_lt: Mapped[str] = mapped_column(String(160))
+    product_name_en: Mapped[str] = mapped_column(String(160), default="")
+    variant_name_lt: Mapped[str] = mapped_column(String(120), default="")
+    variant_name_en: Mapped[str] = mapped_column(String(120), default="")
+    unit_price_cents: Mapped[int]
+    quantity: Mapped[int]
+    is_made_to_order: Mapped[bool] = mapped_column(default=False)  #: no stock was reserved for it
+    lead_days: Mapped[int | None]
+    gift_message: Mapped[str] = mapped_column(String(200), default="")  #: written into a card by hand
+
+    fulfilment: Mapped[Fulfilment] = relationship(back_populates="lines")
+    variant: Mapped[Variant | None] = relationship()
+
+    @property
+    def total_cents(self) -> int:
+        return self.unit_price_cents * self.quantity
+
+
+class FulfilmentEvent(Base):
+    """A fulfilment's status change: from, to, who and when."""
+
+    __tablename__ = "fulfilment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[FulfilmentStatus] = mapped_column(enum_column_type(FulfilmentStatus, "from_status"))
+    to_status: Mapped[FulfilmentStatus] = mapped_column(enum_column_type(FulfilmentStatus, "to_status"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    fulfilment: Mapped[Fulfilment] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Payment(Base):
+    """Money received for an order: a confirmed bank transfer now, card payments later."""
+
+    __tablename__ = "payments"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_cents_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(enum_column_type(PaymentMethod, "payment_method"))
+    amount_cents: Mapped[int]
+    reference: Mapped[str] = mapped_column(String(120), default="")  #: the bank's reference of the transfer
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+    confirmed_by: Mapped[User | None] = relationship()

@@ -1,0 +1,213 @@
+"""The customer's cart: variant quantities and delivery choices kept in the session, shown per community.
+
+The session holds only ids and numbers; names, prices, stock and fees are read from the catalogue each
+time the cart is shown, so the cart never shows (or charges) a stale price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from catalogue.models import Product, ProductStatus, Variant
+from orders.services import MAX_QUANTITY, OutOfStock, ProductUnavailable, QuantityNotAllowed
+from producers.models import Community, DeliveryMethod, ShippingOption
+from shop.db import db
+
+SESSION_KEY = "cart"
+
+
+@dataclass
+class Cart:
+    """What the session remembers: quantities by variant, a delivery method by community."""
+
+    quantities: dict[int, int] = field(default_factory=dict)
+    deliveries: dict[int, DeliveryMethod] = field(default_factory=dict)
+    preferred: DeliveryMethod | None = None  #: the last method chosen, offered first to other parcels
+
+    @classmethod
+    def from_session(cls, session: MutableMapping[str, Any]) -> Cart:
+        raw = session.get(SESSION_KEY) or {}
+        cart = cls()
+        try:
+            for key, quantity in dict(raw.get("items", {})).items():
+                if str(key).isdigit() and isinstance(quantity, int) and 0 < quantity <= MAX_QUANTITY:
+                    cart.quantities[int(key)] = quantity
+            for key, method in dict(raw.get("delivery", {})).items():
+                if str(key).isdigit() and method in DeliveryMethod._value2member_map_:
+                    cart.deliveries[int(key)] = DeliveryMethod(method)
+            if raw.get("preferred") in DeliveryMethod._value2member_map_:
+                cart.preferred = DeliveryMethod(raw["preferred"])
+        except (TypeError, ValueError, AttributeError):
+            return cls()  # a cookie from an older version of the shop: start afresh
+        return cart
+
+    def save(self, session: MutableMapping[str, Any]) -> None:
+        session[SESSION_KEY] = {
+            "items": {str(k): v for k, v in self.quantities.items()},
+            "delivery": {str(k): v.value for k, v in self.deliveries.items()},
+            "preferred": self.preferred.value if self.preferred else None,
+        }
+
+    @staticmethod
+    def clear(session: MutableMapping[str, Any]) -> None:
+        session.pop(SESSION_KEY, None)
+
+    @property
+    def count(self) -> int:
+        return sum(self.quantities.values())
+
+    def choose_delivery(self, community_id: int, method: DeliveryMethod) -> None:
+        self.deliveries[community_id] = method
+        self.preferred = method
+
+
+@dataclass
+class CartLine:
+    variant: Variant
+    quantity: int
+
+    @property
+    def product(self) -> Product:
+        return self.variant.product
+
+    @property
+    def total_cents(self) -> int:
+        return self.variant.price_cents * self.quantity
+
+    @property
+    def short_by(self) -> int:
+        """How many units more than the stock the cart asks for (0 when it can be had)."""
+        if self.variant.is_made_to_order:
+            return 0
+        return max(0, self.quantity - self.variant.stock)
+
+
+@dataclass
+class CartGroup:
+    """One community's part of the cart: its future parcel."""
+
+    community: Community
+    lines: list[CartLine]
+    options: list[ShippingOption]
+    chosen: ShippingOption | None
+
+    @property
+    def goods_cents(self) -> int:
+        return sum(line.total_cents for line in self.lines)
+
+    @property
+    def delivery_cents(self) -> int:
+        return self.chosen.fee_cents if self.chosen else 0
+
+    @property
+    def total_cents(self) -> int:
+        return self.goods_cents + self.delivery_cents
+
+
+@dataclass
+class CartView:
+    groups: list[CartGroup]
+    removed: int = 0  #: lines dropped because their product is no longer sold
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for group in self.groups for line in group.lines)
+
+    @property
+    def goods_cents(self) -> int:
+        return sum(group.goods_cents for group in self.groups)
+
+    @property
+    def delivery_cents(self) -> int:
+        return sum(group.delivery_cents for group in self.groups)
+
+    @property
+    def total_cents(self) -> int:
+        return self.goods_cents + self.delivery_cents
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def has_stock_problems(self) -> bool:
+        return any(line.short_by for line in self.lines)
+
+
+def sellable_variants(variant_ids: Sequence[int]) -> dict[int, Variant]:
+    """The variants that can be bought now, with their product, community and photos."""
+    if not variant_ids:
+        return {}
+    variants = db.session.scalars(
+        select(Variant)
+        .join(Variant.product)
+        .join(Product.community)
+        .where(
+            Variant.id.in_(variant_ids), Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True)
+        )
+        .options(
+            contains_eager(Variant.product).contains_eager(Product.community),
+            contains_eager(Variant.product).selectinload(Product.images),
+            contains_eager(Variant.product).selectinload(Product.variants),
+        )
+    ).unique()
+    return {variant.id: variant for variant in variants}
+
+
+def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
+    """The variant, if `quantity` more of it (beyond `already`) may go into the cart; else the reason."""
+    if not 0 < quantity <= MAX_QUANTITY or already + quantity > MAX_QUANTITY:
+        raise QuantityNotAllowed(variant_id, quantity)
+    variant = sellable_variants([variant_id]).get(variant_id)
+    if variant is None:
+        raise ProductUnavailable(variant_id)
+    if not variant.is_made_to_order and already + quantity > variant.stock:
+        raise OutOfStock(variant_id, variant.stock)
+    return variant
+
+
+def build_cart_view(cart: Cart) -> CartView:
+    """The cart as the customer sees it: grouped by community, priced from the catalogue."""
+    variants = sellable_variants(list(cart.quantities))
+    removed = [variant_id for variant_id in cart.quantities if variant_id not in variants]
+    for variant_id in removed:
+        del cart.quantities[variant_id]
+    community_ids = {variant.product.community_id for variant in variants.values()}
+    options_by_community: dict[int, list[ShippingOption]] = {cid: [] for cid in community_ids}
+    if community_ids:
+        for option in db.session.scalars(
+            select(ShippingOption)
+            .where(ShippingOption.community_id.in_(community_ids), ShippingOption.is_active.is_(True))
+            .order_by(ShippingOption.position, ShippingOption.id)
+        ):
+            options_by_community[option.community_id].append(option)
+
+    groups: dict[int, CartGroup] = {}
+    for variant_id, quantity in cart.quantities.items():
+        variant = variants[variant_id]
+        community = variant.product.community
+        if community.id not in groups:
+            options = options_by_community[community.id]
+            groups[community.id] = CartGroup(
+                community, [], options, _chosen_option(cart, community.id, options)
+            )
+        groups[community.id].lines.append(CartLine(variant, quantity))
+    return CartView(groups=sorted(groups.values(), key=lambda g: g.community.name), removed=len(removed))
+
+
+def _chosen_option(cart: Cart, community_id: int, options: list[ShippingOption]) -> ShippingOption | None:
+    """The customer's choice for this parcel; else the method they chose elsewhere; else the first."""
+    by_method = {option.method: option for option in options}
+    for method in (cart.deliveries.get(community_id), cart.preferred):
+        if method in by_method:
+            return by_method[method]
+    return options[0] if options else None

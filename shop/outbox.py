@@ -1,0 +1,181 @@
+"""The mail outbox: messages are stored with the change that causes them and sent after it commits.
+
+`enqueue` renders a message in the recipient's language and adds it to the current transaction (a
+duplicate `dedup_key` is ignored, so a replayed event never mails twice). `send_due` claims each
+message with a conditional UPDATE (two senders never send the same one), sends it with a timeout and
+backs off on failure: attempt k waits min(60·2^k s, 6 h); after 8 attempts the message is `dead`.
+Without an SMTP server (`make run`) messages are written as .eml files under `instance/mail/`.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Message
+from sqlalchemy import func, select, update
+
+from shop.db import db, utcnow
+from shop.extensions import mail
+from shop.models import OutboxMessage, OutboxStatus
+
+MAX_ATTEMPTS = 8
+SMTP_TIMEOUT_SECONDS = 20
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the given number of failed attempts."""
+    return timedelta(seconds=min(60 * 2**attempts, 6 * 3600))
+
+
+def enqueue(
+    *,
+    dedup_key: str,
+    recipient: str,
+    template: str,
+    language: str,
+    context: Mapping[str, Any],
+    order_id: int | None = None,
+) -> OutboxMessage | None:
+    """Render `mail/<template>.{txt,html}` in `language` and add it to the current transaction.
+
+    Returns None when a message with this key was already written (the event was seen before).
+    """
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None:
+        return None
+    with force_locale(language):
+        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        text_body = render_template(f"mail/{template}.txt", **context)
+        html_body = render_template(f"mail/{template}.html", **context)
+    message = OutboxMessage(
+        dedup_key=dedup_key,
+        recipient=recipient,
+        subject=" ".join(subject.split()),  # never a header injection, whatever a product is called
+        text_body=text_body,
+        html_body=html_body,
+        order_id=order_id,
+    )
+    db.session.add(message)
+    return message
+
+
+def send_due(*, now: datetime | None = None, limit: int = 100, only: Sequence[int] | None = None) -> int:
+    """Send the messages that are due (or just `only` these ids); returns how many were sent."""
+    now = now or utcnow()
+    _release_stale_claims(now)
+    statement = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if only is not None:
+        statement = statement.where(OutboxMessage.id.in_(only))
+    ids = list(db.session.scalars(statement))
+    db.session.rollback()  # end the read; each message is claimed in its own short transaction
+    return sum(_send_one(message_id, now) for message_id in ids)
+
+
+def send_now(messages: Sequence[OutboxMessage | None]) -> None:
+    """Try the just-committed messages at once; whatever fails stays queued for `flask outbox send`."""
+    if not current_app.config.get("OUTBOX_SEND_AFTER_COMMIT", True):
+        return
+    ids = [message.id for message in messages if message is not None]
+    if ids:
+        send_due(only=ids)
+
+
+def retry(message_id: int) -> None:
+    """Give a dead (or failed) message a fresh start."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status != OutboxStatus.SENT)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
+    )
+    db.session.commit()
+
+
+def count_by_status() -> dict[OutboxStatus, int]:
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {status: count for status, count in rows}
+
+
+def _release_stale_claims(now: datetime) -> None:
+    """A sender that died mid-way leaves `sending` rows; after a while they are due again."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .values(status=OutboxStatus.PENDING)
+    )
+    db.session.commit()
+
+
+def _send_one(message_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now)
+        .returning(OutboxMessage.id)
+    ).first()
+    db.session.commit()
+    if claimed is None:
+        return False  # another sender has it
+    message = db.session.get_one(OutboxMessage, message_id)
+    try:
+        _deliver(message)
+    except (OSError, smtplib.SMTPException, ValueError) as error:
+        message.attempts += 1
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.DEAD
+        else:
+            message.status = OutboxStatus.PENDING
+            message.next_attempt_at = now + backoff(message.attempts)
+        db.session.commit()
+        current_app.logger.warning("Mail %s to %s not sent: %s", message.dedup_key, message.recipient, error)
+        return False
+    message.status = OutboxStatus.SENT
+    message.sent_at = utcnow()
+    message.attempts += 1
+    message.last_error = ""
+    db.session.commit()
+    return True
+
+
+def _deliver(message: OutboxMessage) -> None:
+    domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN", "kaimo-muge.example.org")
+    mail_message = Message(
+        subject=message.subject,
+        recipients=[message.recipient],
+        body=message.text_body,
+        html=message.html_body,
+    )
+    # The key names the event, so a copy sent twice after a crash is recognisable as the same message.
+    mail_message.msgId = f"<{message.dedup_key.replace(':', '.')}.{message.id}@{domain}>"
+    if not current_app.config.get("MAIL_SERVER"):
+        _write_to_folder(message, mail_message)
+        return
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(SMTP_TIMEOUT_SECONDS)  # Flask-Mail opens SMTP without a timeout of its own
+    try:
+        mail.send(mail_message)
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def mail_folder() -> Path:
+    return Path(current_app.config.get("MAIL_FOLDER") or Path(current_app.instance_path) / "mail")
+
+
+def _write_to_folder(message: OutboxMessage, mail_message: Message) -> None:
+    """The developer's mail server: one .eml file per message, readable by staff in the back office."""
+    folder = mail_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{message.id:06d}.eml").write_bytes(mail_message.as_bytes())
