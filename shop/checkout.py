@@ -15,7 +15,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from orders.models import PaymentMethod
@@ -35,6 +42,7 @@ from orders.services import (
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
+from shop.forms import WholeNumberField
 from shop.i18n import current_language, localized
 
 checkout = Blueprint("checkout", __name__)
@@ -60,8 +68,8 @@ def _cart_count() -> dict[str, Any]:
 
 
 class AddToCartForm(FlaskForm):  # type: ignore[misc]
-    variant_id = IntegerField(validators=[InputRequired()])
-    quantity = IntegerField(
+    variant_id = WholeNumberField(validators=[InputRequired(_l("That product is no longer sold."))])
+    quantity = WholeNumberField(
         _l("Quantity"),
         default=1,
         validators=[
@@ -104,7 +112,7 @@ def add_to_cart() -> ResponseReturnValue:
         flash(next(iter(form.errors.values()))[0], "error")
         return redirect(back)
     cart = Cart.from_session(session)
-    variant_id, quantity = form.variant_id.data, form.quantity.data
+    variant_id, quantity = int(form.variant_id.data or 0), int(form.quantity.data or 0)  # both validated
     try:
         variant = check_addition(variant_id, quantity, already=cart.quantities.get(variant_id, 0))
     except OrderProblem as problem:
@@ -203,7 +211,7 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), Length(max=1000)])
     payment_method = RadioField(
         _l("Payment"),
-        choices=[(PaymentMethod.BANK_TRANSFER.value, _l("Bank transfer"))],
+        choices=[SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Bank transfer"))],
         default=PaymentMethod.BANK_TRANSFER.value,
         validators=[InputRequired(_l("Choose how to pay."))],
     )
@@ -305,7 +313,7 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
             f"delivery_{cid}",
             RadioField(
                 _l("Delivery"),
-                choices=[(o.method.value, DELIVERY_LABELS[o.method]) for o in group.options],
+                choices=[SelectChoice(o.method.value, DELIVERY_LABELS[o.method]) for o in group.options],
                 default=group.chosen.method.value if group.chosen else None,
                 validators=[InputRequired(_l("Choose how this parcel should travel."))],
             ),

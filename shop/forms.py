@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
+from wtforms import Field, IntegerField
 from wtforms.widgets import TextInput
 
 from shop.i18n import current_language
@@ -54,3 +54,17 @@ class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types
             return ""
         separator = "," if current_language() == "lt" else "."
         return f"{self.data // 100}{separator}{self.data % 100:02d}"
+
+
+class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships partial types
+    """A count typed by a person: "abc" or "1.5" becomes our own translated message."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number.")) from None

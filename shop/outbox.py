@@ -21,7 +21,7 @@ from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import func, select, update
 
-from shop.db import db, utcnow
+from shop.db import db, transaction, utcnow
 from shop.extensions import mail
 from shop.models import OutboxMessage, OutboxStatus
 
@@ -94,12 +94,12 @@ def send_now(messages: Sequence[OutboxMessage | None]) -> None:
 
 def retry(message_id: int) -> None:
     """Give a dead (or failed) message a fresh start."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status != OutboxStatus.SENT)
-        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
-    )
-    db.session.commit()
+    with transaction():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status != OutboxStatus.SENT)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
+        )
 
 
 def count_by_status() -> dict[OutboxStatus, int]:
@@ -109,43 +109,45 @@ def count_by_status() -> dict[OutboxStatus, int]:
 
 def _release_stale_claims(now: datetime) -> None:
     """A sender that died mid-way leaves `sending` rows; after a while they are due again."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM)
-        .values(status=OutboxStatus.PENDING)
-    )
-    db.session.commit()
+    with transaction():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - STALE_CLAIM)
+            .values(status=OutboxStatus.PENDING)
+        )
 
 
 def _send_one(message_id: int, now: datetime) -> bool:
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
-        .returning(OutboxMessage.id)
-    ).first()
-    db.session.commit()
+    with transaction():
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENDING, claimed_at=now)
+            .returning(OutboxMessage.id)
+        ).first()
     if claimed is None:
         return False  # another sender has it
     message = db.session.get_one(OutboxMessage, message_id)
     try:
         _deliver(message)
     except (OSError, smtplib.SMTPException, ValueError) as error:
-        message.attempts += 1
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxStatus.DEAD
-        else:
-            message.status = OutboxStatus.PENDING
-            message.next_attempt_at = now + backoff(message.attempts)
-        db.session.commit()
         current_app.logger.warning("Mail %s to %s not sent: %s", message.dedup_key, message.recipient, error)
+        with transaction():
+            message = db.session.get_one(OutboxMessage, message_id)
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxStatus.DEAD
+            else:
+                message.status = OutboxStatus.PENDING
+                message.next_attempt_at = now + backoff(message.attempts)
         return False
-    message.status = OutboxStatus.SENT
-    message.sent_at = utcnow()
-    message.attempts += 1
-    message.last_error = ""
-    db.session.commit()
+    with transaction():
+        message = db.session.get_one(OutboxMessage, message_id)
+        message.status = OutboxStatus.SENT
+        message.sent_at = utcnow()
+        message.attempts += 1
+        message.last_error = ""
     return True
 
 

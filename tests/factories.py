@@ -8,9 +8,9 @@ from typing import Any
 
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from shop.db import db, utcnow
 from shop.models import User
 from shop.passwords import hash_password
-from shop.db import db, utcnow
 
 _numbers = itertools.count(1)
 _EPOCH = utcnow() - timedelta(days=30)
@@ -38,7 +38,9 @@ def make_community(**overrides: Any) -> Community:
     }
     community = Community(**{**values, **overrides})
     community.shipping_options = [
-        ShippingOption(method=DeliveryMethod.PICKUP, fee_cents=0, pickup_address="Liepų g. 1, Kaimas", position=0),
+        ShippingOption(
+            method=DeliveryMethod.PICKUP, fee_cents=0, pickup_address="Liepų g. 1, Kaimas", position=0
+        ),
         ShippingOption(method=DeliveryMethod.OMNIVA, fee_cents=299, position=1),
         ShippingOption(method=DeliveryMethod.COURIER, fee_cents=599, position=2),
     ]
@@ -109,7 +111,11 @@ _PASSWORD_HASH = hash_password("demo-password")  # hashing is slow on purpose; t
 def make_user(community: Community | None = None, **overrides: Any) -> User:
     """A user with password "demo-password"; a member of `community` if given."""
     n = _next()
-    values: dict[str, Any] = {"email": f"user{n}@example.org", "name": f"User {n}", "password_hash": _PASSWORD_HASH}
+    values: dict[str, Any] = {
+        "email": f"user{n}@example.org",
+        "name": f"User {n}",
+        "password_hash": _PASSWORD_HASH,
+    }
     user = User(**{**values, **overrides})
     db.session.add(user)
     if community is not None:
