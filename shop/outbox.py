@@ -3,7 +3,8 @@
 `enqueue` renders a message in the recipient's language and adds it to the current transaction (a
 duplicate `dedup_key` is ignored, so a replayed event never mails twice). `send_due` claims each
 message with a conditional UPDATE (two senders never send the same one), sends it with a timeout and
-backs off on failure: attempt k waits min(60·2^k s, 6 h); after 8 attempts the message is `dead`.
+backs off on failure: attempt k waits min(60·2^k s, 6 h); after 12 attempts (about a day) the message is
+`dead`; a message that can never be sent (a bad header) is `dead` at once. Nothing escapes to the caller.
 Without an SMTP server (`make run`) messages are written as .eml files under `instance/mail/`.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,9 +27,10 @@ from shop.db import db, transaction, utcnow
 from shop.extensions import mail
 from shop.models import OutboxMessage, OutboxStatus
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12  # with the backoff below: about a day of mail-server outage before staff must step in
 SMTP_TIMEOUT_SECONDS = 20
 STALE_CLAIM = timedelta(minutes=10)
+_smtp_timeout_lock = threading.Lock()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -130,13 +133,14 @@ def _send_one(message_id: int, now: datetime) -> bool:
     message = db.session.get_one(OutboxMessage, message_id)
     try:
         _deliver(message)
-    except (OSError, smtplib.SMTPException, ValueError) as error:
+    except Exception as error:
+        permanent = not isinstance(error, OSError | smtplib.SMTPException)  # a bad header will never send
         current_app.logger.warning("Mail %s to %s not sent: %s", message.dedup_key, message.recipient, error)
         with transaction():
             message = db.session.get_one(OutboxMessage, message_id)
             message.attempts += 1
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
+            if permanent or message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxStatus.DEAD
             else:
                 message.status = OutboxStatus.PENDING
@@ -164,12 +168,14 @@ def _deliver(message: OutboxMessage) -> None:
     if not current_app.config.get("MAIL_SERVER"):
         _write_to_folder(message, mail_message)
         return
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(SMTP_TIMEOUT_SECONDS)  # Flask-Mail opens SMTP without a timeout of its own
-    try:
-        mail.send(mail_message)
-    finally:
-        socket.setdefaulttimeout(previous)
+    # Flask-Mail opens SMTP without a timeout of its own: lend it the process default, one sender at a time.
+    with _smtp_timeout_lock:
+        previous = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(SMTP_TIMEOUT_SECONDS)
+        try:
+            mail.send(mail_message)
+        finally:
+            socket.setdefaulttimeout(previous)
 
 
 def mail_folder() -> Path:

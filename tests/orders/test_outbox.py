@@ -1,0 +1,462 @@
+"""The mail outbox against a real SMTP server (aiosmtpd on loopback) and the real database.
+
+Each test that sends builds its own shop wired to a free loopback port (Flask-Mail reads MAIL_* when
+the app is made); it shares the migrated test database with the session's app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app import create_app
+from catalogue.models import Variant
+from orders import services
+from orders.models import Order, PaymentMethod
+from producers.models import Community, DeliveryMethod
+from shop import outbox
+from shop.db import db, transaction
+from shop.models import OutboxMessage, OutboxStatus
+from tests.conftest import FreshContextClient, login_as
+from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+
+IBAN = "LT207300010112345678"  # make_operator's account
+CUSTOMER = "rasa@example.com"
+BUYER = services.Buyer(name="Rasa Petraitienė", email=CUSTOMER, phone="+37061234567", language="lt")
+PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)
+OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+
+
+# --- a real SMTP server ----------------------------------------------------------------------------
+
+
+class Inbox:
+    """What the SMTP server accepted: one aiosmtpd envelope per delivered message."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.envelopes: list[Any] = []
+        self.delay = delay  # a slow server keeps two senders busy at the same time
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def mails(self) -> list[EmailMessage]:
+        return [message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]  # type: ignore[misc]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [
+            message_from_bytes(e.content, policy=policy.default)  # type: ignore[misc]
+            for e in self.envelopes
+            if e.rcpt_tos == [address]
+        ]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (aiosmtpd's Controller cannot take port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def smtp_server(port: int, inbox: Inbox | None = None) -> Iterator[Inbox]:
+    inbox = inbox or Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def shop_sending_to(test_config: dict[str, Any], port: int, **overrides: Any) -> Flask:
+    return create_app(
+        {
+            **test_config,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_SUPPRESS_SEND": False,
+            **overrides,
+        }
+    )
+
+
+@contextmanager
+def running(shop: Flask) -> Iterator[Flask]:
+    """The shop's app context for the test's body; its own engine is closed afterwards."""
+    with shop.app_context():
+        yield shop
+        db.session.remove()
+    with shop.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def mail_app(app: Flask, test_config: dict[str, Any], smtp_port: int) -> Iterator[Flask]:
+    """The shop sending by SMTP to `smtp_port`, mails tried at once after their change commits."""
+    with running(shop_sending_to(test_config, smtp_port)) as shop:
+        yield shop
+
+
+@pytest.fixture
+def queued_mail_app(app: Flask, test_config: dict[str, Any], smtp_port: int) -> Iterator[Flask]:
+    """The same, but messages stay queued until `send_due` runs (as with a separate relay)."""
+    with running(shop_sending_to(test_config, smtp_port, OUTBOX_SEND_AFTER_COMMIT=False)) as shop:
+        yield shop
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    with smtp_server(smtp_port) as inbox:
+        yield inbox
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def stored_messages() -> list[OutboxMessage]:
+    db.session.rollback()  # a fresh read: the senders committed in their own transactions
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def count(model: type) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def plain(mail: EmailMessage) -> str:
+    part = mail.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html(mail: EmailMessage) -> str:
+    part = mail.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def seed_two_communities() -> tuple[Community, Variant, Community, Variant]:
+    """Krakės sells a straw star (3,25 €), Pagiriai a linen envelope (3,01 €); Omniva costs 2,99 €."""
+    make_operator()
+    krakes = make_community(slug="krakes", name="Krakių bendruomenė", email="krakes@example.org")
+    pagiriai = make_community(slug="pagiriai", name="Pagirių bendruomenė", email="pagiriai@example.org")
+    star = make_product(
+        krakes, name_lt="Šiaudinė žvaigždė", variants=[make_variant(price_cents=325, stock=5)]
+    ).variants[0]
+    envelope = make_product(
+        pagiriai, name_lt="Lininis vokas", variants=[make_variant(price_cents=301, stock=3)]
+    ).variants[0]
+    return krakes, star, pagiriai, envelope
+
+
+def place(
+    lines: list[tuple[Variant, int]],
+    key: str,
+    deliveries: dict[int, services.DeliveryChoice] | None = None,
+    buyer: services.Buyer = BUYER,
+) -> Order:
+    choices = {variant.product.community_id: PICKUP for variant, _ in lines}
+    return services.place_order(
+        [services.LineRequest(variant.id, quantity) for variant, quantity in lines],
+        {**choices, **(deliveries or {})},
+        buyer,
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key=key,
+    )
+
+
+# --- the tests ---------------------------------------------------------------------------------------
+
+
+def test_an_order_placed_while_the_mail_server_is_down_is_kept_and_mailed_once_the_server_is_back(
+    mail_app: Flask, smtp_port: int
+) -> None:
+    _, star, _, _ = seed_two_communities()
+
+    order = place([(star, 1)], "smtp-down")  # nothing listens on smtp_port: connection refused
+
+    assert count(Order) == 1
+    [message] = stored_messages()
+    assert message.status is OutboxStatus.PENDING
+    assert message.attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    wait = (message.next_attempt_at - message.created_at).total_seconds()
+    assert 119 <= wait <= 125, wait
+
+    with smtp_server(smtp_port) as inbox:
+        assert outbox.send_due() == 0  # not due yet: the server is not hammered
+        later = message.next_attempt_at + timedelta(seconds=1)
+        assert outbox.send_due(now=later) == 1
+        assert outbox.send_due(now=later + timedelta(hours=1)) == 0
+
+    assert [envelope.rcpt_tos for envelope in inbox.envelopes] == [[CUSTOMER]]
+    assert order.number in str(inbox.mails[0]["Subject"])
+    [message] = stored_messages()
+    assert (message.status, message.attempts, message.last_error) == (OutboxStatus.SENT, 2, "")
+
+
+def test_the_customer_and_each_community_get_their_own_mails_when_an_order_is_placed_and_paid(
+    mail_app: Flask, inbox: Inbox
+) -> None:
+    krakes, star, pagiriai, envelope = seed_two_communities()
+
+    order = place([(star, 2), (envelope, 1)], "two-parcels", {pagiriai.id: OMNIVA})
+
+    assert order.total_cents == 2 * 325 + 301 + 299
+    [received] = inbox.mails
+    assert inbox.envelopes[0].rcpt_tos == [CUSTOMER]
+    assert received["To"] == CUSTOMER
+    assert "parduotuve@example.org" in str(received["From"])
+    assert received["Subject"] == f"Užsakymas {order.number} gautas: mokėjimo duomenys"
+    assert "order-placed" in str(received["Message-ID"])
+    for body in (plain(received), html(received)):
+        assert IBAN in body
+        assert "12,50\xa0€" in body
+        assert order.number in body
+        assert "Šiaudinė žvaigždė" in body and "Lininis vokas" in body  # the customer sees both parcels
+
+    services.mark_paid(order.id, amount_cents=1250, method=PaymentMethod.BANK_TRANSFER, by=None)
+
+    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted(
+        [CUSTOMER, CUSTOMER, "krakes@example.org", "pagiriai@example.org"]
+    )
+    assert all(len(e.rcpt_tos) == 1 for e in inbox.envelopes)
+    paid = inbox.to(CUSTOMER)[1]
+    assert paid["Subject"] == f"Gautas užsakymo {order.number} mokėjimas"
+    assert f"Gavome 12,50\xa0€ už jūsų užsakymą {order.number}" in plain(paid)
+
+    for community, own, other in (
+        (krakes, "Šiaudinė žvaigždė", "Lininis vokas"),
+        (pagiriai, "Lininis vokas", "Šiaudinė žvaigždė"),
+    ):
+        [mail] = inbox.to(community.email)
+        assert mail["Subject"] == f"Naujas užsakymas {order.number} – supakuokite"
+        for body in (plain(mail), html(mail)):
+            assert f"Sveiki, {community.name}," in body
+            assert own in body
+            assert other not in body
+            assert IBAN not in body
+    assert "Kėdainių Maxima" in plain(inbox.to("pagiriai@example.org")[0])  # where the parcel goes
+
+
+def test_an_order_that_cannot_be_placed_leaves_no_mail_behind(mail_app: Flask, inbox: Inbox) -> None:
+    _, star, _, envelope = seed_two_communities()
+
+    with pytest.raises(services.OutOfStock):
+        place([(star, 1), (envelope, 4)], "too-many")  # only 3 envelopes: the last line fails
+
+    assert count(Order) == 0
+    assert count(OutboxMessage) == 0
+    assert inbox.envelopes == []
+    assert db.session.get_one(Variant, star.id).stock == 5
+
+
+def test_enqueueing_an_event_that_was_already_written_adds_no_second_message(
+    mail_app: Flask, inbox: Inbox
+) -> None:
+    _, star, _, _ = seed_two_communities()
+    order = place([(star, 1)], "once")
+    order_id = order.id
+
+    with transaction():
+        again = outbox.enqueue(
+            dedup_key=f"order-placed:{order_id}",
+            recipient=CUSTOMER,
+            template="orders/order_placed",
+            language="lt",
+            context={"order": db.session.get_one(Order, order_id)},
+            order_id=order_id,
+        )
+
+    assert again is None
+    assert [m.dedup_key for m in stored_messages()] == [f"order-placed:{order_id}"]
+    assert len(inbox.envelopes) == 1
+
+
+def test_confirming_a_payment_twice_mails_the_customer_once(mail_app: Flask, inbox: Inbox) -> None:
+    _, star, _, _ = seed_two_communities()
+    order = place([(star, 1)], "paid-twice")
+
+    for _ in range(2):
+        services.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
+
+    paid_rows = [m for m in stored_messages() if m.dedup_key.startswith("order-paid:")]
+    assert len(paid_rows) == 1
+    subjects = [str(mail["Subject"]) for mail in inbox.to(CUSTOMER)]
+    assert subjects == [
+        f"Užsakymas {order.number} gautas: mokėjimo duomenys",
+        f"Gautas užsakymo {order.number} mokėjimas",
+    ]
+    assert len(inbox.to("krakes@example.org")) == 1
+
+
+def test_two_senders_at_once_deliver_each_message_exactly_once(
+    queued_mail_app: Flask, smtp_port: int
+) -> None:
+    make_operator()
+    star = make_product(variants=[make_variant(price_cents=325, stock=100)]).variants[0]
+    buyers = [
+        services.Buyer(
+            name=f"Pirkėjas {n}", email=f"buyer{n}@example.com", phone="+37061234567", language="lt"
+        )
+        for n in range(12)
+    ]
+    for n, buyer in enumerate(buyers):
+        place([(star, 1)], f"queued-{n}", buyer=buyer)
+    assert [m.status for m in stored_messages()] == [OutboxStatus.PENDING] * 12
+    start = threading.Barrier(2)
+
+    def sender(_: int) -> int:
+        with queued_mail_app.app_context():
+            start.wait()
+            return outbox.send_due()
+
+    with smtp_server(smtp_port, Inbox(delay=0.02)) as inbox, ThreadPoolExecutor(max_workers=2) as pool:
+        sent = list(pool.map(sender, range(2)))
+
+    assert sum(sent) == 12
+    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted(b.email for b in buyers)
+    assert len({mail["Message-ID"] for mail in inbox.mails}) == 12
+    assert {(m.status, m.attempts) for m in stored_messages()} == {(OutboxStatus.SENT, 1)}
+
+
+def test_a_message_that_keeps_failing_waits_longer_each_time_then_waits_for_staff_to_retry_it(
+    mail_app: Flask, smtp_port: int
+) -> None:
+    _, star, _, _ = seed_two_communities()
+    place([(star, 1)], "backoff")  # the first attempt fails at once: nothing listens
+    waits: list[float] = []
+
+    for _ in range(outbox.MAX_ATTEMPTS):
+        [message] = stored_messages()
+        if message.status is not OutboxStatus.PENDING:
+            break
+        assert message.claimed_at is not None
+        waits.append((message.next_attempt_at - message.claimed_at).total_seconds())
+        attempts = message.attempts
+        assert outbox.send_due(now=message.next_attempt_at - timedelta(seconds=1)) == 0
+        assert stored_messages()[0].attempts == attempts  # not tried before its time
+        assert outbox.send_due(now=message.next_attempt_at) == 0
+
+    assert waits == [min(60 * 2**k, 6 * 3600) for k in range(1, 12)]  # 2 min, 4 min, … then 6 h
+    assert outbox.backoff(9) == outbox.backoff(30) == timedelta(hours=6)  # never more than 6 hours
+    [message] = stored_messages()
+    assert message.status is OutboxStatus.DEAD
+    assert message.attempts == outbox.MAX_ATTEMPTS == 12
+    assert message.last_error.startswith("ConnectionRefusedError")
+    assert outbox.send_due(now=message.next_attempt_at + timedelta(days=30)) == 0  # dead stays dead
+    mail_app.test_client_class = FreshContextClient
+    staff = mail_app.test_client()
+    login_as(staff, make_user(is_staff=True).email)
+    page = staff.get(f"/backoffice/mail/{message.id}").get_data(as_text=True)
+    assert "dead" in page and "ConnectionRefusedError" in page  # staff see why it was given up
+
+    outbox.retry(message.id)
+
+    [message] = stored_messages()
+    assert (message.status, message.attempts, message.last_error) == (OutboxStatus.PENDING, 0, "")
+    with smtp_server(smtp_port) as inbox:
+        assert outbox.send_due() == 1
+    assert [e.rcpt_tos for e in inbox.envelopes] == [[CUSTOMER]]
+    assert stored_messages()[0].status is OutboxStatus.SENT
+
+
+def test_a_product_name_with_a_line_break_cannot_add_a_hidden_recipient(
+    mail_app: Flask, inbox: Inbox
+) -> None:
+    make_operator()
+    krakes = make_community(email="krakes@example.org")
+    star = make_product(
+        krakes,
+        name_lt="Žvaigždė\r\nBcc: evil@example.com",
+        name_en="Star\r\nBcc: evil@example.com",
+        variants=[make_variant(price_cents=325)],
+    ).variants[0]
+
+    order = place([(star, 1)], "injection")
+    services.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
+
+    assert sorted(e.rcpt_tos for e in inbox.envelopes) == [["krakes@example.org"], [CUSTOMER], [CUSTOMER]]
+    for envelope, mail in zip(inbox.envelopes, inbox.mails, strict=True):
+        headers = envelope.content.split(b"\r\n\r\n", 1)[0]
+        assert b"evil@example.com" not in headers
+        assert mail["Bcc"] is None
+        assert "\r" not in str(mail["Subject"]) and "\n" not in str(mail["Subject"])
+        assert "Žvaigždė" in plain(mail)  # the name itself still reaches the body
+
+
+def test_staff_read_every_message_in_the_mail_room(client: FlaskClient) -> None:
+    _, star, _, _ = seed_two_communities()
+    order = place([(star, 1)], "mail-room")  # no MAIL_SERVER here: written to the mail folder
+    [message] = stored_messages()
+    login_as(client, make_user(is_staff=True).email)
+
+    listing = client.get("/backoffice/mail")
+    detail = client.get(f"/backoffice/mail/{message.id}")
+
+    assert listing.status_code == 200
+    page = listing.get_data(as_text=True)
+    assert f"Užsakymas {order.number} gautas: mokėjimo duomenys" in page
+    assert CUSTOMER in page
+    assert f'href="/backoffice/mail/{message.id}"' in page
+    assert detail.status_code == 200
+    page = detail.get_data(as_text=True)
+    assert f"Užsakymas {order.number} gautas: mokėjimo duomenys" in page
+    assert IBAN in page and CUSTOMER in page
+
+
+def test_the_mail_room_is_closed_to_visitors_and_to_community_members(client: FlaskClient) -> None:
+    _, star, _, _ = seed_two_communities()
+    place([(star, 1)], "closed")
+    [message] = stored_messages()
+
+    for path in ("/backoffice/mail", f"/backoffice/mail/{message.id}"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/prisijungti")
+
+    login_as(client, make_user(make_community()).email)
+    for path in ("/backoffice/mail", f"/backoffice/mail/{message.id}"):
+        assert client.get(path).status_code == 403
+
+
+def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_still_go_out(
+    mail_app: Flask, inbox: Inbox
+) -> None:
+    make_operator()
+    broken = make_community(email="krakes@example.org\n")  # a pasted address with its line break
+    pagiriai = make_community(email="pagiriai@example.org")
+    star = make_product(broken, variants=[make_variant(price_cents=325)]).variants[0]
+    envelope = make_product(pagiriai, variants=[make_variant(price_cents=301)]).variants[0]
+    order = place([(star, 1), (envelope, 1)], "malformed")
+
+    services.mark_paid(order.id, amount_cents=626, method=PaymentMethod.BANK_TRANSFER, by=None)
+
+    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted([CUSTOMER, CUSTOMER, "pagiriai@example.org"])
+    [stuck] = [m for m in stored_messages() if m.recipient.startswith("krakes@")]
+    assert stuck.status is OutboxStatus.DEAD  # set aside at once: it can never be sent
+    assert "BadHeaderError" in stuck.last_error
