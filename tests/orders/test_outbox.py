@@ -456,7 +456,9 @@ def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_still_go_o
 
     services.mark_paid(order.id, amount_cents=626, method=PaymentMethod.BANK_TRANSFER, by=None)
 
-    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted([CUSTOMER, CUSTOMER, "pagiriai@example.org"])
+    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted(
+        [CUSTOMER, CUSTOMER, "pagiriai@example.org"]
+    )
     [stuck] = [m for m in stored_messages() if m.recipient.startswith("krakes@")]
     assert stuck.status is OutboxStatus.DEAD  # set aside at once: it can never be sent
     assert "BadHeaderError" in stuck.last_error
