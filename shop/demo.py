@@ -243,7 +243,7 @@ class _DemoOrder:
 _BUYERS = (
     ("Rasa Petraitienė", "rasa@example.com", "+37061234501", "lt"),
     ("Jonas Kazlauskas", "jonas@example.com", "+37061234502", "lt"),
-    ("Emma Clarke", "emma@example.com", "+447700900123", "en"),
+    ("Emma Clarke", "emma@example.com", "+447911123456", "en"),
     ("Ona Jankauskienė", "ona@example.com", "+37061234504", "lt"),
     ("Tomas Vaitkus", "tomas@example.com", "+37061234505", "lt"),
     ("Lukas Berger", "lukas@example.com", "+4915123456789", "en"),
