@@ -7,12 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, SearchField, SelectChoice, SelectField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from catalogue.models import Category
 from catalogue.services import CatalogueFilter, Sort
 from producers.models import Community
-from shop.forms import MoneyField
+from shop.forms import MoneyField, at_most
 from shop.i18n import localized
 
 SORT_LABELS = {
@@ -26,9 +26,7 @@ SORT_LABELS = {
 class CatalogueFilterForm(Form):  # type: ignore[misc]  # WTForms ships partial types
     """GET form: no CSRF (it changes nothing), every field optional."""
 
-    q = SearchField(
-        _l("Search"), validators=[Optional(), Length(max=100, message=_l("Use at most 100 characters."))]
-    )
+    q = SearchField(_l("Search"), validators=[Optional(), at_most(100)])
     category = SelectField(_l("Category"), validate_choice=False)
     community = SelectField(_l("Community"), validate_choice=False)
     min_price = MoneyField(_l("Price from, €"))

@@ -169,7 +169,7 @@ def _build_order(
     options = _shipping_options({variant.product.community_id for variant in variants.values()})
     now = utcnow()
     order = Order(
-        number=f"new-{idempotency_key}",  # replaced by the real number once the id is known
+        number=f"new-{secrets.token_hex(12)}",  # replaced by the real number once the id is known
         public_token=secrets.token_urlsafe(24),
         idempotency_key=idempotency_key,
         payment_method=payment_method,
@@ -431,14 +431,17 @@ def mark_delivered(fulfilment_id: int, *, by: User | None) -> Fulfilment:
     with transaction():
         fulfilment = _locked_fulfilment(fulfilment_id)
         fulfilment.move_to(FulfilmentStatus.DELIVERED, by=by)
-        order = fulfilment.order
+        db.session.flush()
         settled = {FulfilmentStatus.DELIVERED, FulfilmentStatus.CANCELLED}
-        if order.status is OrderStatus.PAID and all(f.status in settled for f in order.fulfilments):
-            order.status = OrderStatus.COMPLETED
+        if all(f.status in settled for f in fulfilment.order.fulfilments):
+            _move_order(fulfilment.order_id, OrderStatus.PAID, OrderStatus.COMPLETED)
     return fulfilment
 
 
 def _locked_fulfilment(fulfilment_id: int) -> Fulfilment:
+    """A fulfilment to change, its order locked first: two parcels of one order change one at a time."""
+    order_id = db.session.scalars(select(Fulfilment.order_id).where(Fulfilment.id == fulfilment_id)).one()
+    db.session.execute(select(Order.id).where(Order.id == order_id).with_for_update())
     return db.session.scalars(
         select(Fulfilment).where(Fulfilment.id == fulfilment_id).with_for_update()
     ).one()

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from orders import services
 from orders.models import CancelReason, FulfilmentStatus, OrderStatus, PaymentMethod
 from shop.auth import staff_required
-from shop.forms import MoneyField
+from shop.forms import MoneyField, at_most
 from shop.templating import money
 
 storefront = Blueprint("orders", __name__)
@@ -64,7 +64,7 @@ def cancel(token: str) -> ResponseReturnValue:
 
 class ConfirmTransferForm(FlaskForm):  # type: ignore[misc]
     amount = MoneyField(_l("Amount received, €"), validators=[DataRequired(_l("Enter the amount received."))])
-    reference = StringField(_l("Bank reference"), validators=[Optional(), Length(max=120)])
+    reference = StringField(_l("Bank reference"), validators=[Optional(), at_most(120)])
 
 
 @backoffice.get("/")
@@ -75,7 +75,7 @@ def awaiting_transfers() -> ResponseReturnValue:
     return render_template("orders/backoffice/awaiting_transfers.html", orders=orders, forms=forms)
 
 
-@backoffice.post("/orders/<int:order_id>/confirm-transfer")
+@backoffice.post("/orders/<int(max=2147483647):order_id>/confirm-transfer")
 @staff_required
 def confirm_transfer(order_id: int) -> ResponseReturnValue:
     form = ConfirmTransferForm(prefix=f"o{order_id}")

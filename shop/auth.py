@@ -15,10 +15,11 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from shop.db import db
 from shop.extensions import login_manager
+from shop.forms import at_most
 from shop.models import User
 from shop.passwords import verify_password
 
@@ -67,10 +68,10 @@ def safe_next(target: str | None) -> str | None:
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)]
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254)]
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=256)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), at_most(256)]
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
 

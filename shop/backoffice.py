@@ -5,14 +5,27 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop import outbox
 from shop.auth import staff_required
 from shop.db import db
-from shop.models import OutboxMessage
+from shop.models import OutboxMessage, OutboxStatus
 
 backoffice = Blueprint("shop_backoffice", __name__, url_prefix="/backoffice")
+
+OUTBOX_LABELS = {
+    OutboxStatus.PENDING: _l("waiting"),
+    OutboxStatus.SENDING: _l("being sent"),
+    OutboxStatus.SENT: _l("sent"),
+    OutboxStatus.DEAD: _l("given up"),
+}
+
+
+@backoffice.context_processor
+def _labels() -> dict[str, object]:
+    return {"outbox_labels": OUTBOX_LABELS}
 
 
 @backoffice.get("/mail")
@@ -24,7 +37,7 @@ def mail_list() -> ResponseReturnValue:
     )
 
 
-@backoffice.get("/mail/<int:message_id>")
+@backoffice.get("/mail/<int(max=2147483647):message_id>")
 @staff_required
 def mail_detail(message_id: int) -> ResponseReturnValue:
     message = db.session.get(OutboxMessage, message_id)
@@ -33,7 +46,7 @@ def mail_detail(message_id: int) -> ResponseReturnValue:
     return render_template("shop/backoffice/mail_detail.html", message=message)
 
 
-@backoffice.get("/mail/<int:message_id>/html")
+@backoffice.get("/mail/<int(max=2147483647):message_id>/html")
 @staff_required
 def mail_html(message_id: int) -> ResponseReturnValue:
     """The HTML body alone, sandboxed: it is shown inside the detail page's frame."""
@@ -48,7 +61,7 @@ def mail_html(message_id: int) -> ResponseReturnValue:
     return response
 
 
-@backoffice.post("/mail/<int:message_id>/retry")
+@backoffice.post("/mail/<int(max=2147483647):message_id>/retry")
 @staff_required
 def mail_retry(message_id: int) -> ResponseReturnValue:
     outbox.retry(message_id)

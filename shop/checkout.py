@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from typing import Any
@@ -23,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from orders.models import PaymentMethod
 from orders.services import (
@@ -42,11 +43,13 @@ from orders.services import (
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
-from shop.forms import WholeNumberField
+from shop.forms import WholeNumberField, at_most
 from shop.i18n import current_language, localized
 
 checkout = Blueprint("checkout", __name__)
 
+CHECKOUT_NONCE = "checkout_nonce"
+LAST_ORDER = "last_order"  #: the key and tracking token of the order this session placed last
 POSTAL_CODE = re.compile(r"^(?:LT-?)?(\d{5})$", re.IGNORECASE)
 
 DELIVERY_LABELS = {
@@ -68,7 +71,12 @@ def _cart_count() -> dict[str, Any]:
 
 
 class AddToCartForm(FlaskForm):  # type: ignore[misc]
-    variant_id = WholeNumberField(validators=[InputRequired(_l("That product is no longer sold."))])
+    variant_id = WholeNumberField(
+        validators=[
+            InputRequired(_l("That product is no longer sold.")),
+            NumberRange(1, 2**31 - 1, _l("That product is no longer sold.")),
+        ]
+    )
     quantity = WholeNumberField(
         _l("Quantity"),
         default=1,
@@ -198,22 +206,21 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     """The one-page guest checkout; fields per parcel and per line are added by `checkout_form_for`."""
 
     idempotency_key = HiddenField()
-    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), at_most(120)])
     email = StringField(
-        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)]
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254)]
     )
-    phone = StringField(
-        _l("Phone"), validators=[DataRequired(_l("Enter your phone number.")), Length(max=30)]
-    )
-    address_line = StringField(_l("Street, house and flat"), validators=[Optional(), Length(max=200)])
-    city = StringField(_l("Town or village"), validators=[Optional(), Length(max=120)])
-    postal_code = StringField(_l("Postal code"), validators=[Optional(), Length(max=10)])
-    notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), Length(max=1000)])
+    phone = StringField(_l("Phone"), validators=[DataRequired(_l("Enter your phone number.")), at_most(30)])
+    address_line = StringField(_l("Street, house and flat"), validators=[Optional(), at_most(200)])
+    city = StringField(_l("Town or village"), validators=[Optional(), at_most(120)])
+    postal_code = StringField(_l("Postal code"), validators=[Optional(), at_most(10)])
+    notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), at_most(1000)])
     payment_method = RadioField(
         _l("Payment"),
         choices=[SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Bank transfer"))],
         default=PaymentMethod.BANK_TRANSFER.value,
-        validators=[InputRequired(_l("Choose how to pay."))],
+        validate_choice=False,  # WTForms' own message is English only
+        validators=[AnyOf([PaymentMethod.BANK_TRANSFER.value], _l("Choose how to pay."))],
     )
     accept_terms = BooleanField(
         _l("I have read the terms of sale, including the 14-day right of withdrawal."),
@@ -228,7 +235,10 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
 
     def validate_email(self, field: StringField) -> None:
         try:
-            field.data = validate_email(field.data or "", check_deliverability=False).normalized
+            # The part before @ must be plain ASCII: many mail servers on the way cannot carry more.
+            field.data = validate_email(
+                field.data or "", check_deliverability=False, allow_smtputf8=False
+            ).normalized
         except EmailNotValidError:
             raise ValidationError(_l("Enter an e-mail address like vardas@example.lt.")) from None
 
@@ -315,11 +325,17 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
                 _l("Delivery"),
                 choices=[SelectChoice(o.method.value, DELIVERY_LABELS[o.method]) for o in group.options],
                 default=group.chosen.method.value if group.chosen else None,
-                validators=[InputRequired(_l("Choose how this parcel should travel."))],
+                validate_choice=False,
+                validators=[
+                    InputRequired(_l("Choose how this parcel should travel.")),
+                    AnyOf(
+                        [o.method.value for o in group.options], _l("Choose how this parcel should travel.")
+                    ),
+                ],
             ),
         )
         setattr(
-            Form, f"locker_{cid}", StringField(_l("Parcel locker"), validators=[Optional(), Length(max=200)])
+            Form, f"locker_{cid}", StringField(_l("Parcel locker"), validators=[Optional(), at_most(200)])
         )
     for line in cart_view.lines:
         setattr(
@@ -327,14 +343,28 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
             f"gift_{line.variant.id}",
             TextAreaField(
                 _l("Gift message, written by hand into a card (optional)"),
-                validators=[Optional(), Length(max=200, message=_l("Use at most 200 characters."))],
+                validators=[Optional(), at_most(200)],
             ),
         )
     form = Form()
     form.cart_view = cart_view
-    if not form.idempotency_key.data:
-        form.idempotency_key.data = uuid.uuid4().hex
+    form.expected_key = checkout_key(cart)
+    if request.method != "POST":
+        form.idempotency_key.data = form.expected_key
     return form
+
+
+def checkout_key(cart: Cart) -> str:
+    """The idempotency key of this cart's checkout: a secret of the session joined to the cart's lines.
+
+    A form sent twice carries the same key (one order); a form from before the cart changed carries
+    another, so it is shown again instead of quietly re-opening an older order.
+    """
+    nonce = session.get(CHECKOUT_NONCE)
+    if not isinstance(nonce, str):
+        nonce = session[CHECKOUT_NONCE] = uuid.uuid4().hex
+    lines = ",".join(f"{variant_id}x{quantity}" for variant_id, quantity in sorted(cart.quantities.items()))
+    return hashlib.sha256(f"{nonce}:{lines}".encode()).hexdigest()[:32]
 
 
 def _check_lockers(form: CheckoutForm) -> bool:
@@ -351,6 +381,13 @@ def _check_lockers(form: CheckoutForm) -> bool:
 @checkout.route("/uzsakymas", methods=["GET", "POST"])
 def checkout_page() -> ResponseReturnValue:
     cart = Cart.from_session(session)
+    last = session.get(LAST_ORDER)
+    if (
+        request.method == "POST"
+        and isinstance(last, dict)
+        and request.form.get("idempotency_key") == last.get("key")
+    ):
+        return redirect(url_for("orders.track", token=last.get("token", ""), placed=1))  # sent twice
     cart_view = build_cart_view(cart)
     if cart_view.is_empty:
         flash(_("Your cart is empty."), "info")
@@ -361,9 +398,16 @@ def checkout_page() -> ResponseReturnValue:
         valid = _check_lockers(form) and valid
         for group in cart_view.groups:  # remember the parcels' choices even when something else is wrong
             method = form.chosen_method(group.community.id)
-            if method is not None:
+            if method is not None and any(option.method is method for option in group.options):
                 cart.choose_delivery(group.community.id, method)
         cart.save(session)
+        cart_view = form.cart_view = build_cart_view(cart)  # totals with the parcels' delivery as chosen
+        if form.idempotency_key.data != form.expected_key:
+            form.form_errors.append(
+                _("Your cart changed since this page was opened. Check the order and send it again.")
+            )
+            form.idempotency_key.data = form.expected_key
+            valid = False
         if valid:
             try:
                 order = place_order(
@@ -379,6 +423,8 @@ def checkout_page() -> ResponseReturnValue:
                 form.cart_view = cart_view
             else:
                 Cart.clear(session)
+                session.pop(CHECKOUT_NONCE, None)
+                session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
                 return redirect(url_for("orders.track", token=order.public_token, placed=1))
     return render_template("shop/checkout.html", form=form, cart=cart_view, delivery_labels=DELIVERY_LABELS)
 

@@ -7,6 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from shop.db import db
+
 MESSAGES = {
     400: (_l("That request was not understood"), _l("Something in the address or the form was not right.")),
     403: (_l("This page is not for you"), _l("You do not have access to this page.")),
@@ -35,4 +37,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def _server_error(_error: InternalServerError) -> ResponseReturnValue:
+        db.session.rollback()  # a failed transaction must not take the error page down with it
         return render_error(500)

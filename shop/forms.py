@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, IntegerField
+from wtforms.validators import Length
 from wtforms.widgets import TextInput
 
 from shop.i18n import current_language
@@ -68,3 +69,8 @@ class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships par
         except ValueError:
             self.data = None
             raise ValueError(_l("Enter a whole number.")) from None
+
+
+def at_most(characters: int) -> Length:
+    """A length limit that speaks the visitor's language (WTForms' own message is English only)."""
+    return Length(max=characters, message=_l("Use at most %(max)d characters.", max=characters))

@@ -96,11 +96,14 @@ def send_now(messages: Sequence[OutboxMessage | None]) -> None:
 
 
 def retry(message_id: int) -> None:
-    """Give a dead (or failed) message a fresh start."""
+    """Give a dead (or waiting) message a fresh start; one being sent right now is left alone."""
     with transaction():
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status != OutboxStatus.SENT)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status.in_([OutboxStatus.DEAD, OutboxStatus.PENDING]),
+            )
             .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
         )
 

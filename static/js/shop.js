@@ -6,9 +6,23 @@ for (const panel of document.querySelectorAll("details[data-open-on-wide-screens
   if (window.matchMedia("(min-width: 900px)").matches) panel.open = true;
 }
 
-// The cart: a new delivery choice is saved (and the totals recounted) at once.
-for (const select of document.querySelectorAll("select[data-submit-on-change]")) {
-  select.addEventListener("change", () => select.form.requestSubmit());
+// Checkout: the parcel totals and the total to pay follow the delivery chosen (the server counts them
+// the same way when the order is placed).
+const grandTotal = document.querySelector("[data-grand-total]");
+if (grandTotal) {
+  const money = new Intl.NumberFormat(grandTotal.dataset.lang === "lt" ? "lt-LT" : "en", { style: "currency", currency: "EUR" });
+  const recount = () => {
+    let delivery = 0;
+    for (const chosen of document.querySelectorAll("input[data-fee]:checked")) {
+      const fee = Number(chosen.dataset.fee);
+      delivery += fee;
+      const parcel = document.querySelector(`[data-parcel-total="${chosen.dataset.parcel}"]`);
+      if (parcel) parcel.textContent = money.format((Number(parcel.dataset.goods) + fee) / 100);
+    }
+    document.querySelector("[data-delivery-total]").textContent = money.format(delivery / 100);
+    grandTotal.textContent = money.format((Number(grandTotal.dataset.goods) + delivery) / 100);
+  };
+  document.querySelectorAll("input[data-fee]").forEach((radio) => radio.addEventListener("change", recount));
 }
 
 // Checkout: a parcel's locker field shows only while a parcel locker is chosen for it.
@@ -28,4 +42,5 @@ for (const button of document.querySelectorAll("button[data-once]")) {
   button.form.addEventListener("submit", () => {
     window.setTimeout(() => { button.disabled = true; }, 0);
   });
+  window.addEventListener("pageshow", () => { button.disabled = false; }); // back to the page: usable again
 }

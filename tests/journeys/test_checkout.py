@@ -90,7 +90,8 @@ def test_a_customer_orders_from_two_communities_and_sees_the_order_paid_once_sta
     expect(pagiriai.get_by_label("Pristatymas")).to_have_value("pickup")
     expect(page.locator(".grand-total strong")).to_have_text("9,51\xa0€")
 
-    pagiriai.get_by_label("Pristatymas").select_option("omniva")  # the page saves it at once
+    pagiriai.get_by_label("Pristatymas").select_option("omniva")
+    page.get_by_role("button", name="Atnaujinti krepšelį").click()
 
     expect(page.locator(".grand-total strong")).to_have_text("12,50\xa0€")
     expect(pagiriai.get_by_label("Pristatymas")).to_have_value("omniva")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from catalogue.models import Product, Variant
 from orders.models import Order, OrderStatus
 from shop.db import db
-from tests.conftest import csrf_token, login_as
+from tests.conftest import CSRF_FIELD, csrf_token, login_as
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
 
 
@@ -46,9 +47,12 @@ def add(client: FlaskClient, product: Product, variant: Variant, quantity: Any =
 
 
 def checkout_data(client: FlaskClient, shop: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    html = client.get("/uzsakymas").get_data(as_text=True)
     data = {
-        "csrf_token": csrf_token(client, "/uzsakymas"),
-        "idempotency_key": "key-1",
+        "csrf_token": CSRF_FIELD.search(html).group(1),
+        "idempotency_key": re.search(
+            r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"', html
+        ).group(1),
         "name": "Rasa Petraitienė",
         "email": "rasa@example.com",
         "phone": "8 612 34567",
@@ -216,11 +220,75 @@ def test_a_double_submitted_checkout_makes_one_order(client: FlaskClient, shop) 
     fill_cart(client, shop)
     data = checkout_data(client, shop)
     first = client.post("/uzsakymas", data=data)
-    fill_cart(client, shop)  # the back button, the cart filled again, the same form sent again
-    second = client.post("/uzsakymas", data=data)
+    second = client.post("/uzsakymas", data=data)  # the second click
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert orders_count() == 1
+
+
+def test_an_old_checkout_form_sent_again_never_swallows_the_new_cart(client: FlaskClient, shop) -> None:
+    fill_cart(client, shop)
+    old_form = checkout_data(client, shop)
+    first = client.post("/uzsakymas", data=old_form)
+    add(client, shop["card"], shop["card"].variants[0], 4)  # a new cart, then the back button
+    again = client.post("/uzsakymas", data=old_form)
+    assert again.headers["Location"] == first.headers["Location"]  # that form's order, shown again
+    assert "4" in client.get("/krepselis").get_data(as_text=True)
+    assert "Atvirukas" in client.get("/krepselis").get_data(as_text=True)  # the new cart is kept
+    assert orders_count() == 1
+
+
+def test_a_form_opened_before_the_cart_changed_is_shown_again_with_a_word_of_why(
+    client: FlaskClient, shop
+) -> None:
+    fill_cart(client, shop)
+    stale = checkout_data(client, shop)
+    add(client, shop["card"], shop["card"].variants[0], 1)  # in another tab
+    response = client.post("/uzsakymas", data=stale)
+    html = response.get_data(as_text=True)
+    assert "Jūsų krepšelis pasikeitė, kol šis puslapis buvo atvertas." in html
+    assert 'value="Rasa Petraitienė"' in html
+    assert orders_count() == 0
+    assert (
+        client.post(
+            "/uzsakymas",
+            data={
+                **stale,
+                "csrf_token": csrf_token(client, "/uzsakymas"),
+                "idempotency_key": checkout_data(client, shop)["idempotency_key"],
+            },
+        ).status_code
+        == 302
+    )
+
+
+@pytest.mark.parametrize("key", ["", "x" * 100, "%00", "' OR 1=1"])
+def test_a_tampered_idempotency_key_never_breaks_checkout(client: FlaskClient, shop, key: str) -> None:
+    fill_cart(client, shop)
+    response = client.post("/uzsakymas", data=checkout_data(client, shop, idempotency_key=key))
+    assert response.status_code in {200, 400}
+    assert orders_count() == 0
+
+
+def test_the_totals_follow_the_delivery_chosen_on_the_checkout_page(client: FlaskClient, shop) -> None:
+    fill_cart(client, shop)
+    data = checkout_data(client, shop, **{f"delivery_{shop['krakes'].id}": "courier", "phone": "12"})
+    html = client.post("/uzsakymas", data=data).get_data(as_text=True)
+    assert "39,98\xa0€" in html  # 31,00 + courier 5,99 + Omniva 2,99, as place_order will charge
+
+
+def test_an_email_address_with_non_ascii_letters_before_the_at_is_refused(client: FlaskClient, shop) -> None:
+    fill_cart(client, shop)
+    response = client.post("/uzsakymas", data=checkout_data(client, shop, email="rąsa@example.com"))
+    assert "Įveskite el. pašto adresą, pvz., vardas@example.lt." in response.get_data(as_text=True)
+    assert orders_count() == 0
+
+
+def test_overlong_texts_are_explained_in_lithuanian(client: FlaskClient, shop) -> None:
+    fill_cart(client, shop)
+    html = client.post("/uzsakymas", data=checkout_data(client, shop, phone="1" * 40)).get_data(as_text=True)
+    assert "Naudokite ne daugiau kaip 30 simbolių." in html
+    assert "Field cannot be longer" not in html
 
 
 def test_a_missing_or_stale_csrf_token_shows_the_form_again_as_typed(client: FlaskClient, shop) -> None:
@@ -323,8 +391,34 @@ def test_the_customer_can_cancel_an_unpaid_order_from_the_tracking_page(client: 
 @pytest.mark.parametrize("token", ["wrong", "x" * 500, "%00", "../../etc"])
 def test_a_wrong_tracking_link_is_a_plain_404(client: FlaskClient, shop, token: str) -> None:
     response = client.get(f"/uzsakymai/{token}")
-    assert response.status_code in {400, 404}
-    assert client.post(f"/uzsakymai/{token}/atsaukti").status_code in {400, 404}
+    assert response.status_code == (400 if token == "%00" else 404)
+    form = {"csrf_token": csrf_token(client, "/produktai/zvaigzde")}
+    assert client.post(f"/uzsakymai/{token}/atsaukti", data=form).status_code == (
+        400 if token == "%00" else 404
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["/backoffice/mail/99999999999999999999", "/backoffice/mail/2147483648/html"]
+)
+def test_an_id_too_large_for_the_database_is_a_404_not_an_error(client: FlaskClient, shop, path: str) -> None:
+    make_user(email="staff@example.org", is_staff=True)
+    login_as(client, "staff@example.org")
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("variant_id", ["99999999999999999999", "2147483648"])
+def test_adding_a_variant_id_too_large_for_the_database_is_refused(
+    client: FlaskClient, shop, variant_id
+) -> None:
+    token = csrf_token(client, "/produktai/zvaigzde")
+    response = client.post(
+        "/krepselis/prideti",
+        data={"csrf_token": token, "variant_id": variant_id, "quantity": 1},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Šis gaminys nebeparduodamas." in response.get_data(as_text=True)
 
 
 def test_staff_confirm_a_transfer_and_the_customer_sees_it_paid(client: FlaskClient, shop, app: Any) -> None:
@@ -358,9 +452,19 @@ def test_the_staff_pages_are_for_staff_only(client: FlaskClient, shop, app: Any)
     make_user(shop["krakes"], email="krakes@example.org")
     login_as(client, "krakes@example.org")
     assert client.get("/backoffice/").status_code == 403
-    assert client.post(
-        "/backoffice/orders/1/confirm-transfer", data={"csrf_token": csrf_token(client, "/")}
-    ).status_code in {400, 403}
+    anonymous = client.application.test_client()  # a customer places an order to confirm
+    fill_cart(anonymous, shop)
+    anonymous.post("/uzsakymas", data=checkout_data(anonymous, shop))
+    db.session.rollback()
+    order = db.session.scalars(select(Order)).one()
+    token = csrf_token(client, "/produktai/zvaigzde")
+    attempt = client.post(
+        f"/backoffice/orders/{order.id}/confirm-transfer",
+        data={"csrf_token": token, f"o{order.id}-amount": "33,99"},
+    )
+    assert attempt.status_code == 403
+    db.session.rollback()
+    assert db.session.get_one(Order, order.id).status is OrderStatus.PENDING_PAYMENT
 
 
 def test_a_wrong_password_gets_one_generic_message(client: FlaskClient, shop) -> None:
@@ -371,3 +475,13 @@ def test_a_wrong_password_gets_one_generic_message(client: FlaskClient, shop) ->
             "/prisijungti", data={"csrf_token": token, "email": email, "password": "nope"}
         ).get_data(as_text=True)
         assert "Neteisingas el. paštas arba slaptažodis." in html
+
+
+def test_enter_in_a_quantity_box_updates_the_cart_rather_than_removing_a_line(
+    client: FlaskClient, shop
+) -> None:
+    """Browsers submit with a form's first button on Enter: it must be "update", never "remove"."""
+    fill_cart(client, shop)
+    html = client.get("/krepselis").get_data(as_text=True)
+    form = html[html.index('class="cart-form"') :]
+    assert form.index('name="action" value="update"') < form.index('name="remove"')

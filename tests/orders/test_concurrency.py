@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,13 +12,14 @@ from sqlalchemy import func, select
 
 from catalogue.models import Variant
 from orders import services
-from orders.models import Order, PaymentMethod
+from orders.models import Order, OrderStatus, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
 from tests.conftest import csrf_token
 from tests.factories import make_community, make_operator, make_product, make_variant
 
 BUYERS = 50
+KEY_FIELD = re.compile(r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"')
 
 
 def test_fifty_buyers_for_the_last_ten_units_buy_exactly_ten(app: Flask) -> None:
@@ -85,7 +87,9 @@ def test_opposite_baskets_at_once_never_deadlock(app: Flask) -> None:
     assert set(db.session.scalars(select(Variant.stock).where(Variant.id.in_(ids)))) == {420}
 
 
-def test_buyers_who_lose_the_race_are_told_which_item_sold_out(app: Flask, client: FlaskClient) -> None:
+def test_a_buyer_who_comes_second_for_the_last_unit_is_told_which_item_sold_out(
+    app: Flask, client: FlaskClient
+) -> None:
     make_operator()
     product = make_product(name_lt="Šiaudinė žvaigždė", variants=[make_variant(stock=1)])
     variant = product.variants[0]
@@ -103,7 +107,7 @@ def test_buyers_who_lose_the_race_are_told_which_item_sold_out(app: Flask, clien
         forms.append(
             {
                 "csrf_token": csrf_token(buyer, "/uzsakymas"),
-                "idempotency_key": f"race-{len(forms)}",
+                "idempotency_key": KEY_FIELD.search(buyer.get("/uzsakymas").get_data(as_text=True)).group(1),
                 "name": "Rasa",
                 "email": "rasa@example.com",
                 "phone": "861234567",
@@ -119,3 +123,40 @@ def test_buyers_who_lose_the_race_are_told_which_item_sold_out(app: Flask, clien
     assert second.status_code == 200
     assert "„Šiaudinė žvaigždė“ ką tik išparduota." in second.get_data(as_text=True)
     assert 'value="Rasa"' in second.get_data(as_text=True)
+
+
+def test_an_order_whose_parcels_are_delivered_at_the_same_moment_is_completed(app: Flask) -> None:
+    make_operator()
+    orders = []
+    for number in range(10):
+        a, b = make_community(), make_community()
+        first = make_product(a, variants=[make_variant(price_cents=100)]).variants[0]
+        second = make_product(b, variants=[make_variant(price_cents=100)]).variants[0]
+        order = services.place_order(
+            [services.LineRequest(first.id, 1), services.LineRequest(second.id, 1)],
+            {
+                a.id: services.DeliveryChoice(DeliveryMethod.PICKUP),
+                b.id: services.DeliveryChoice(DeliveryMethod.PICKUP),
+            },
+            services.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key=f"both-{number}",
+        )
+        services.mark_paid(order.id, amount_cents=200, method=PaymentMethod.BANK_TRANSFER, by=None)
+        for fulfilment in order.fulfilments:
+            services.accept_fulfilment(fulfilment.id, by=None)
+            services.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+        orders.append((order.id, [f.id for f in order.fulfilments]))
+    parcels = [fulfilment_id for _order_id, ids in orders for fulfilment_id in ids]
+    start = threading.Barrier(len(parcels))
+
+    def deliver(fulfilment_id: int) -> None:
+        with app.app_context():
+            start.wait()
+            services.mark_delivered(fulfilment_id, by=None)
+
+    with ThreadPoolExecutor(max_workers=len(parcels)) as pool:
+        list(pool.map(deliver, parcels))
+    db.session.rollback()
+    statuses = set(db.session.scalars(select(Order.status).where(Order.id.in_([o for o, _ in orders]))))
+    assert statuses == {OrderStatus.COMPLETED}
