@@ -10,6 +10,7 @@ Without an SMTP server (`make run`) messages are written as .eml files under `in
 
 from __future__ import annotations
 
+import enum
 import smtplib
 import socket
 import threading
@@ -28,7 +29,8 @@ from shop.extensions import mail
 from shop.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 12  # with the backoff below: about a day of mail-server outage before staff must step in
-SMTP_TIMEOUT_SECONDS = 20
+SMTP_TIMEOUT_SECONDS = 20  # for `flask outbox send`
+AFTER_COMMIT_TIMEOUT_SECONDS = 5  # for the try inside a customer's or staff member's request
 STALE_CLAIM = timedelta(minutes=10)
 _smtp_timeout_lock = threading.Lock()
 
@@ -69,7 +71,14 @@ def enqueue(
     return message
 
 
-def send_due(*, now: datetime | None = None, limit: int = 100, only: Sequence[int] | None = None) -> int:
+def send_due(
+    *,
+    now: datetime | None = None,
+    limit: int = 100,
+    only: Sequence[int] | None = None,
+    timeout: float = SMTP_TIMEOUT_SECONDS,
+    stop_on_failure: bool = False,
+) -> int:
     """Send the messages that are due (or just `only` these ids); returns how many were sent."""
     now = now or utcnow()
     _release_stale_claims(now)
@@ -83,7 +92,13 @@ def send_due(*, now: datetime | None = None, limit: int = 100, only: Sequence[in
         statement = statement.where(OutboxMessage.id.in_(only))
     ids = list(db.session.scalars(statement))
     db.session.rollback()  # end the read; each message is claimed in its own short transaction
-    return sum(_send_one(message_id, now) for message_id in ids)
+    sent = 0
+    for message_id in ids:
+        outcome = _send_one(message_id, now, timeout)
+        sent += outcome is _Outcome.SENT
+        if outcome is _Outcome.SERVER_AWAY and stop_on_failure:
+            break  # the mail server is away: leave the rest to `flask outbox send`
+    return sent
 
 
 def send_now(messages: Sequence[OutboxMessage | None]) -> None:
@@ -91,8 +106,8 @@ def send_now(messages: Sequence[OutboxMessage | None]) -> None:
     if not current_app.config.get("OUTBOX_SEND_AFTER_COMMIT", True):
         return
     ids = [message.id for message in messages if message is not None]
-    if ids:
-        send_due(only=ids)
+    if ids:  # a silent mail server costs the request one short timeout, not one per message
+        send_due(only=ids, timeout=AFTER_COMMIT_TIMEOUT_SECONDS, stop_on_failure=True)
 
 
 def retry(message_id: int) -> None:
@@ -123,7 +138,14 @@ def _release_stale_claims(now: datetime) -> None:
         )
 
 
-def _send_one(message_id: int, now: datetime) -> bool:
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    SERVER_AWAY = "server_away"  # worth trying again later, and no use trying the next one now
+    GIVEN_UP = "given_up"  # this message can never be sent; the next one may well be
+    TAKEN = "taken"  # another sender has it
+
+
+def _send_one(message_id: int, now: datetime, timeout: float) -> _Outcome:
     with transaction():
         claimed = db.session.execute(
             update(OutboxMessage)
@@ -132,10 +154,10 @@ def _send_one(message_id: int, now: datetime) -> bool:
             .returning(OutboxMessage.id)
         ).first()
     if claimed is None:
-        return False  # another sender has it
+        return _Outcome.TAKEN
     message = db.session.get_one(OutboxMessage, message_id)
     try:
-        _deliver(message)
+        _deliver(message, timeout)
     except Exception as error:
         permanent = not isinstance(error, OSError | smtplib.SMTPException)  # a bad header will never send
         current_app.logger.warning("Mail %s to %s not sent: %s", message.dedup_key, message.recipient, error)
@@ -148,17 +170,17 @@ def _send_one(message_id: int, now: datetime) -> bool:
             else:
                 message.status = OutboxStatus.PENDING
                 message.next_attempt_at = now + backoff(message.attempts)
-        return False
+        return _Outcome.GIVEN_UP if permanent else _Outcome.SERVER_AWAY
     with transaction():
         message = db.session.get_one(OutboxMessage, message_id)
         message.status = OutboxStatus.SENT
         message.sent_at = utcnow()
         message.attempts += 1
         message.last_error = ""
-    return True
+    return _Outcome.SENT
 
 
-def _deliver(message: OutboxMessage) -> None:
+def _deliver(message: OutboxMessage, timeout: float) -> None:
     domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN", "kaimo-muge.example.org")
     mail_message = Message(
         subject=message.subject,
@@ -174,7 +196,7 @@ def _deliver(message: OutboxMessage) -> None:
     # Flask-Mail opens SMTP without a timeout of its own: lend it the process default, one sender at a time.
     with _smtp_timeout_lock:
         previous = socket.getdefaulttimeout()
-        socket.setdefaulttimeout(SMTP_TIMEOUT_SECONDS)
+        socket.setdefaulttimeout(timeout)
         try:
             mail.send(mail_message)
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -462,3 +463,29 @@ def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_still_go_o
     [stuck] = [m for m in stored_messages() if m.recipient.startswith("krakes@")]
     assert stuck.status is OutboxStatus.DEAD  # set aside at once: it can never be sent
     assert "BadHeaderError" in stuck.last_error
+
+
+def test_a_mail_server_that_never_answers_delays_a_payment_confirmation_by_one_short_timeout(
+    app: Flask, test_config: dict[str, Any]
+) -> None:
+    """A black hole: the server takes the connection and never greets. The request waits once, briefly."""
+    with socket.socket() as black_hole:
+        black_hole.bind(("127.0.0.1", 0))
+        black_hole.listen(8)  # connections complete in the kernel; nobody ever answers
+        port = black_hole.getsockname()[1]
+        with running(shop_sending_to(test_config, port, OUTBOX_SEND_AFTER_COMMIT=False)):
+            _, star, _, envelope = seed_two_communities()
+            order = place([(star, 1), (envelope, 1)], "black-hole")
+            order_id, total = order.id, order.total_cents
+        with running(shop_sending_to(test_config, port)):
+            started = time.monotonic()
+            services.mark_paid(order_id, amount_cents=total, method=PaymentMethod.BANK_TRANSFER, by=None)
+            waited = time.monotonic() - started
+            messages = stored_messages()
+            paid = db.session.get_one(Order, order_id).status.value == "paid"
+    assert paid
+    assert waited < outbox.AFTER_COMMIT_TIMEOUT_SECONDS + 3  # one timeout, not one per mail (three are due)
+    assert len(messages) == 4  # order placed, paid, and one for each community
+    tried = [m for m in messages if m.attempts]
+    assert len(tried) == 1 and "timed out" in tried[0].last_error
+    assert all(m.status is OutboxStatus.PENDING for m in messages)  # the rest waits for `flask outbox send`
