@@ -342,7 +342,10 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
             Form,
             f"gift_{line.variant.id}",
             TextAreaField(
-                _l("Gift message, written by hand into a card (optional)"),
+                _(
+                    "Gift message for “%(name)s”, written by hand into a card (optional)",
+                    name=_line_name(line.variant),
+                ),
                 validators=[Optional(), at_most(200)],
             ),
         )

@@ -44,3 +44,6 @@ for (const button of document.querySelectorAll("button[data-once]")) {
   });
   window.addEventListener("pageshow", () => { button.disabled = false; }); // back to the page: usable again
 }
+
+// A form that came back with errors: take the keyboard and screen reader straight to the summary.
+document.getElementById("form-errors")?.focus();
