@@ -160,7 +160,7 @@ def _build_order(
         if not 0 < quantity <= MAX_QUANTITY:
             raise QuantityNotAllowed(variant_id, quantity)
 
-    variants = {variant.id: variant for variant in _load_sellable_variants(sorted(quantities))}
+    variants = {variant.id: variant for variant in list_sellable_variants(sorted(quantities))}
     for variant_id in sorted(quantities):  # one lock order for every basket: no deadlocks between buyers
         if variant_id not in variants:
             raise ProductUnavailable(variant_id)
@@ -248,7 +248,11 @@ def _start_fulfilment(
     return fulfilment
 
 
-def _load_sellable_variants(variant_ids: Sequence[int]) -> Sequence[Variant]:
+def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = False) -> Sequence[Variant]:
+    """Variants buyable now (active product and community), with product and community; photos if asked."""
+    options = [contains_eager(Variant.product).contains_eager(Product.community)]
+    if with_photos:
+        options.append(contains_eager(Variant.product).selectinload(Product.images))
     return db.session.scalars(
         select(Variant)
         .join(Variant.product)
@@ -256,7 +260,7 @@ def _load_sellable_variants(variant_ids: Sequence[int]) -> Sequence[Variant]:
         .where(
             Variant.id.in_(variant_ids), Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True)
         )
-        .options(contains_eager(Variant.product).contains_eager(Product.community))
+        .options(*options)
         .order_by(Variant.id)
     ).all()
 

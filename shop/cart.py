@@ -11,10 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
-from catalogue.models import Product, ProductStatus, Variant
-from orders.services import MAX_QUANTITY, OutOfStock, ProductUnavailable, QuantityNotAllowed
+from catalogue.models import Product, Variant
+from orders.services import (
+    MAX_QUANTITY,
+    OutOfStock,
+    ProductUnavailable,
+    QuantityNotAllowed,
+    list_sellable_variants,
+)
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop.db import db
 
@@ -144,23 +149,10 @@ class CartView:
 
 
 def sellable_variants(variant_ids: Sequence[int]) -> dict[int, Variant]:
-    """The variants that can be bought now, with their product, community and photos."""
+    """The variants that can be bought now, by id, with their product, community and photos."""
     if not variant_ids:
         return {}
-    variants = db.session.scalars(
-        select(Variant)
-        .join(Variant.product)
-        .join(Product.community)
-        .where(
-            Variant.id.in_(variant_ids), Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True)
-        )
-        .options(
-            contains_eager(Variant.product).contains_eager(Product.community),
-            contains_eager(Variant.product).selectinload(Product.images),
-            contains_eager(Variant.product).selectinload(Product.variants),
-        )
-    ).unique()
-    return {variant.id: variant for variant in variants}
+    return {variant.id: variant for variant in list_sellable_variants(variant_ids, with_photos=True)}
 
 
 def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
