@@ -71,6 +71,12 @@ class DeliveryNotOffered(OrderProblem):
         self.community_id = community_id
 
 
+class OrderNotFound(OrderProblem):
+    def __init__(self, order_id: int) -> None:
+        super().__init__(order_id)
+        self.order_id = order_id
+
+
 class OrderNotAwaitingPayment(OrderProblem):
     def __init__(self, status: OrderStatus) -> None:
         super().__init__(status)
@@ -333,7 +339,7 @@ def mark_paid(
     """
     order = db.session.get(Order, order_id)
     if order is None:
-        raise OrderNotAwaitingPayment(OrderStatus.CANCELLED)
+        raise OrderNotFound(order_id)
     if order.status is OrderStatus.PAID:
         return order
     if amount_cents != order.total_cents:
@@ -354,7 +360,7 @@ def mark_paid(
         )
         for fulfilment in order.fulfilments:
             fulfilment.move_to(FulfilmentStatus.NEW, by=by)
-        messages.append(_mail_customer(order, "order_paid"))
+        messages.append(_mail_customer(order, event="order-paid", template="order_paid"))
         for fulfilment in order.fulfilments:
             messages.append(
                 outbox.enqueue(
@@ -390,8 +396,10 @@ def cancel_unpaid_order(order_id: int, *, reason: CancelReason, by: User | None 
                 )
         for fulfilment in order.fulfilments:
             fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=reason.value)
-        template = "order_expired" if reason is CancelReason.EXPIRED else "order_cancelled"
-        messages.append(_mail_customer(order, template))
+        if reason is CancelReason.EXPIRED:
+            messages.append(_mail_customer(order, event="order-expired", template="order_expired"))
+        else:
+            messages.append(_mail_customer(order, event="order-cancelled", template="order_cancelled"))
     outbox.send_now(messages)
     return True
 
@@ -463,9 +471,10 @@ def _move_order(order_id: int, current: OrderStatus, to: OrderStatus) -> bool:
     return moved is not None
 
 
-def _mail_customer(order: Order, template: str) -> OutboxMessage | None:
+def _mail_customer(order: Order, *, event: str, template: str) -> OutboxMessage | None:
+    """One mail to the customer for this event of the order, never two."""
     return outbox.enqueue(
-        dedup_key=f"{template.replace('_', '-')}:{order.id}",
+        dedup_key=f"{event}:{order.id}",
         recipient=order.email,
         template=f"orders/{template}",
         language=order.language,

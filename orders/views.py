@@ -95,6 +95,8 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
                     total=money(mismatch.expected_cents),
                 )
             )
+        except services.OrderNotFound:
+            abort(404)
         except services.OrderNotAwaitingPayment:
             flash(_("This order is not waiting for payment any more."), "error")
             return redirect(url_for("orders_backoffice.awaiting_transfers"))

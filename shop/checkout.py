@@ -154,9 +154,7 @@ def cart() -> ResponseReturnValue:
     elif cart_view.removed:
         cart.save(session)
         flash(_("Some products are no longer sold and were taken out of your cart."), "info")
-    return render_template(
-        "shop/cart.html", cart=cart_view, errors=errors, delivery_labels=DELIVERY_LABELS, typed=request.form
-    )
+    return render_template("shop/cart.html", cart=cart_view, errors=errors, typed=request.form)
 
 
 def _update_cart(cart: Cart, cart_view: CartView) -> dict[str, str]:
@@ -429,7 +427,7 @@ def checkout_page() -> ResponseReturnValue:
                 session.pop(CHECKOUT_NONCE, None)
                 session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
                 return redirect(url_for("orders.track", token=order.public_token, placed=1))
-    return render_template("shop/checkout.html", form=form, cart=cart_view, delivery_labels=DELIVERY_LABELS)
+    return render_template("shop/checkout.html", form=form, cart=cart_view)
 
 
 def _is_local(url: str | None) -> bool:
@@ -449,6 +447,4 @@ def _form_expired(error: CSRFError) -> ResponseReturnValue:
         return render_error(400, _("The form had expired. Go back, reload the page and try again."))
     form = checkout_form_for(cart_view, cart)
     form.form_errors.append(_("The form had expired. Check your details and submit again."))
-    return render_template(
-        "shop/checkout.html", form=form, cart=cart_view, delivery_labels=DELIVERY_LABELS
-    ), 400
+    return render_template("shop/checkout.html", form=form, cart=cart_view), 400

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
 
 #: Named constraints let Alembic alter SQLite tables (batch mode) and drop constraints by name.
@@ -26,6 +26,20 @@ NAMING_CONVENTION = {
 
 SQLITE_BEGIN = "kaimo_sqlite_begin"  # execution option: how a SQLite transaction starts
 _IN_TRANSACTION = "kaimo_in_transaction"
+_FLUSHED_OUTSIDE = "kaimo_flushed_outside_transaction"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush_outside_transaction(session: Session, _context: Any) -> None:
+    """An autoflush outside transaction() hides a change from `session.dirty`; remember that it happened."""
+    if not session.info.get(_IN_TRANSACTION):
+        session.info[_FLUSHED_OUTSIDE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_flush_outside_transaction(session: Session, *_args: Any) -> None:
+    session.info.pop(_FLUSHED_OUTSIDE, None)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -86,6 +100,9 @@ def transaction() -> Iterator[None]:
     session = db.session()  # the request's (or command's) own session behind the scoped proxy
     if session.info.get(_IN_TRANSACTION):
         raise RuntimeError("transaction() does not nest: only public services open one")
+    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED_OUTSIDE):
+        # A change made before the transaction would be committed with it (or, on SQLite, dropped).
+        raise RuntimeError("unsaved changes outside transaction(): make every change inside it")
     if session.get_bind().dialect.name == "sqlite":
         if session.in_transaction():
             session.rollback()

@@ -485,3 +485,13 @@ def test_enter_in_a_quantity_box_updates_the_cart_rather_than_removing_a_line(
     html = client.get("/krepselis").get_data(as_text=True)
     form = html[html.index('class="cart-form"') :]
     assert form.index('name="action" value="update"') < form.index('name="remove"')
+
+
+def test_confirming_a_transfer_for_an_order_that_does_not_exist_is_a_404(client: FlaskClient, shop) -> None:
+    make_user(email="staff@example.org", is_staff=True)
+    login_as(client, "staff@example.org")
+    token = csrf_token(client, "/produktai/zvaigzde")
+    response = client.post(
+        "/backoffice/orders/999999/confirm-transfer", data={"csrf_token": token, "o999999-amount": "5"}
+    )
+    assert response.status_code == 404

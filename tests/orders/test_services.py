@@ -287,3 +287,14 @@ def test_a_fulfilment_refuses_a_move_its_status_does_not_allow(
     with pytest.raises(TransitionNotAllowed):
         fulfilment.move_to(end, by=None)
     assert fulfilment.status is start
+
+
+def test_a_change_left_outside_a_transaction_is_refused_rather_than_committed_by_the_next_one(
+    two_communities,
+) -> None:
+    star, _card = two_communities
+    star.price_cents = 1  # changed, never committed
+    with pytest.raises(RuntimeError, match="unsaved changes"):
+        place([(star, 1)])
+    db.session.rollback()
+    assert stock(star.id) == 5
