@@ -30,6 +30,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(overrides or {})
     try:
         app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        config.check_stripe(app.config)
         extensions.init_app(app)
         _check_database(app)
     except config.ConfigError as error:
@@ -39,6 +40,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         catalogue.views.storefront,
         shop.checkout.checkout,
         orders.views.storefront,
+        orders.views.webhooks,
         auth.auth,
         orders.views.backoffice,
         shop.backoffice.backoffice,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models import Variant
@@ -104,6 +104,13 @@ class Order(Base):
         back_populates="order", order_by="Fulfilment.id", cascade="all, delete-orphan"
     )
     payments: Mapped[list[Payment]] = relationship(back_populates="order", order_by="Payment.id")
+    card_checkouts: Mapped[list[CardCheckout]] = relationship(
+        back_populates="order", order_by="CardCheckout.attempt"
+    )
+    refunds: Mapped[list[Refund]] = relationship(back_populates="order", order_by="Refund.id")
+    payment_alerts: Mapped[list[PaymentAlert]] = relationship(
+        back_populates="order", order_by="PaymentAlert.id"
+    )
 
     @property
     def is_awaiting_payment(self) -> bool:
@@ -112,6 +119,15 @@ class Order(Base):
     @property
     def lines(self) -> list[OrderLine]:
         return [line for fulfilment in self.fulfilments for line in fulfilment.lines]
+
+    @property
+    def latest_card_checkout(self) -> CardCheckout | None:
+        return self.card_checkouts[-1] if self.card_checkouts else None
+
+    @property
+    def refunded_cents(self) -> int:
+        """Money returned or owed back to the customer (refunds that failed are not counted)."""
+        return sum(refund.amount_cents for refund in self.refunds if refund.status is not RefundStatus.FAILED)
 
 
 class Fulfilment(Base):
@@ -184,6 +200,7 @@ class OrderLine(Base):
     is_made_to_order: Mapped[bool] = mapped_column(default=False)  #: no stock was reserved for it
     lead_days: Mapped[int | None]
     gift_message: Mapped[str] = mapped_column(String(200), default="")  #: written into a card by hand
+    cancelled_at: Mapped[datetime | None]  #: taken out of a paid order; its money refunded
 
     fulfilment: Mapped[Fulfilment] = relationship(back_populates="lines")
     variant: Mapped[Variant | None] = relationship()
@@ -211,7 +228,7 @@ class FulfilmentEvent(Base):
 
 
 class Payment(Base):
-    """Money received for an order: a confirmed bank transfer now, card payments later."""
+    """Money received for an order: a bank transfer confirmed by staff, or a card payment through Stripe."""
 
     __tablename__ = "payments"
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_cents_positive"),)
@@ -221,8 +238,166 @@ class Payment(Base):
     method: Mapped[PaymentMethod] = mapped_column(enum_column_type(PaymentMethod, "payment_method"))
     amount_cents: Mapped[int]
     reference: Mapped[str] = mapped_column(String(120), default="")  #: the bank's reference of the transfer
+    stripe_payment_intent: Mapped[str | None] = mapped_column(String(255), unique=True)  #: card payments
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="payments")
     confirmed_by: Mapped[User | None] = relationship()
+
+
+class CardCheckoutStatus(enum.StrEnum):
+    CREATING = "creating"  # Stripe was asked for a payment page and has not answered yet
+    OPEN = "open"  # the customer can pay on Stripe's page until it expires
+    PROCESSING = "processing"  # finished with a delayed method; the bank has not confirmed the money yet
+    PAID = "paid"
+    FAILED = "failed"  # Stripe could not make the page, or a delayed payment failed
+    EXPIRED = "expired"
+    MISMATCH = "mismatch"  # Stripe took another amount or currency than the order's: staff decide
+
+
+class CardCheckout(Base):
+    """One attempt to pay an order by card: a Stripe Checkout Session, the customer's hosted payment page.
+
+    Attempts are numbered per order; the number makes Stripe's idempotency key, so a request repeated
+    after a crash returns the same page instead of making a second one.
+    """
+
+    __tablename__ = "card_checkouts"
+    __table_args__ = (
+        UniqueConstraint("order_id", "attempt"),
+        CheckConstraint("amount_cents > 0", name="amount_cents_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int]
+    status: Mapped[CardCheckoutStatus] = mapped_column(
+        enum_column_type(CardCheckoutStatus, "card_checkout_status"), default=CardCheckoutStatus.CREATING
+    )
+    amount_cents: Mapped[int]
+    session_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: cs_…
+    url: Mapped[str] = mapped_column(Text, default="")  #: Stripe's payment page
+    payment_intent: Mapped[str] = mapped_column(String(255), default="")  #: pi_…, once the customer paid
+    expires_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(String(300), default="")  #: why the last try failed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="card_checkouts")
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"checkout-{self.order_id}-{self.attempt}"
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"  # recorded; Stripe has not confirmed it yet (or was not reachable)
+    SUCCEEDED = "succeeded"  # the money is on its way back
+    FAILED = "failed"  # Stripe could not return it: staff must step in
+    OWED = "owed"  # a bank-transfer order: staff must send the money back
+    SENT = "sent"  # staff sent a bank-transfer refund
+
+
+class Refund(Base):
+    """Money going back to the customer for a cancelled line or parcel (or refunded in Stripe directly)."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        CheckConstraint("goods_cents >= 0 AND delivery_cents >= 0", name="amounts_not_negative"),
+        CheckConstraint(
+            "amount_cents > 0 AND amount_cents = goods_cents + delivery_cents", name="amount_sum"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    fulfilment_id: Mapped[int | None] = mapped_column(ForeignKey("fulfilments.id", ondelete="SET NULL"))
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id", ondelete="SET NULL"))
+    method: Mapped[PaymentMethod] = mapped_column(enum_column_type(PaymentMethod, "payment_method"))
+    status: Mapped[RefundStatus] = mapped_column(enum_column_type(RefundStatus, "refund_status"))
+    goods_cents: Mapped[int]
+    delivery_cents: Mapped[int] = mapped_column(default=0)
+    amount_cents: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: re_…
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    order: Mapped[Order] = relationship(back_populates="refunds")
+    fulfilment: Mapped[Fulfilment | None] = relationship()
+    order_line: Mapped[OrderLine | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"refund-{self.id}"
+
+
+class AlertKind(enum.StrEnum):
+    AMOUNT_MISMATCH = "amount_mismatch"  # Stripe took another amount or currency than the order's
+    UNEXPECTED_PAYMENT = "unexpected_payment"  # money for an order already paid or cancelled
+    REFUNDED_AT_STRIPE = "refunded_at_stripe"  # a refund made in the Stripe Dashboard, for no parcel of ours
+    REFUND_FAILED = "refund_failed"
+    DISPUTE = "dispute"  # the customer's bank disputes the payment: its payouts wait
+
+
+class PaymentAlert(Base):
+    """Something about an order's money that staff must look at; closed by staff once settled."""
+
+    __tablename__ = "payment_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AlertKind] = mapped_column(enum_column_type(AlertKind, "alert_kind"))
+    amount_cents: Mapped[int] = mapped_column(default=0)
+    reference: Mapped[str] = mapped_column(String(255), default="")  #: the Stripe object it is about
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    order: Mapped[Order] = relationship(back_populates="payment_alerts")
+
+
+class StripeEvent(Base):
+    """A Stripe webhook event already handled: its id is stored once, so a replay does nothing."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)  #: evt_…
+    type: Mapped[str] = mapped_column(String(100))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TransferStatus(enum.StrEnum):
+    PENDING = "pending"  # recorded; Stripe has not confirmed it yet
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class CommunityTransfer(Base):
+    """A community's earnings from one fulfilment sent to its Stripe connected account (at most once)."""
+
+    __tablename__ = "community_transfers"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_cents_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id"), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    destination: Mapped[str] = mapped_column(String(255))  #: acct_…, as it was when sent
+    amount_cents: Mapped[int]
+    status: Mapped[TransferStatus] = mapped_column(
+        enum_column_type(TransferStatus, "transfer_status"), default=TransferStatus.PENDING
+    )
+    stripe_transfer_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: tr_…
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    fulfilment: Mapped[Fulfilment] = relationship()
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"payout-{self.fulfilment_id}"

@@ -29,6 +29,9 @@ from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
 
+#: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
+CARD_GRACE = timedelta(minutes=15)
+
 #: The most of one variant a single order may hold; more is a typo or a wholesale enquiry.
 MAX_QUANTITY = 999
 
@@ -135,20 +138,15 @@ def place_order(
     try:
         with transaction():
             order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key)
-            message = outbox.enqueue(
-                dedup_key=f"order-placed:{order.id}",
-                recipient=order.email,
-                template="orders/order_placed",
-                language=order.language,
-                context=_mail_context(order),
-                order_id=order.id,
-            )
+            messages = []
+            if payment_method is PaymentMethod.BANK_TRANSFER:  # a card payer hears from us once paid
+                messages.append(mail_customer(order, event="order-placed", template="order_placed"))
     except IntegrityError:
         existing = _order_by_idempotency_key(idempotency_key)  # a double submit committed first
         if existing is None:
             raise
         return existing
-    outbox.send_now([message])
+    outbox.send_now(messages)
     return order
 
 
@@ -191,9 +189,7 @@ def _build_order(
         delivery_cents=0,
         total_cents=0,
         created_at=now,
-        expires_at=now + timedelta(days=current_app.config["BANK_TRANSFER_DAYS"])
-        if payment_method is PaymentMethod.BANK_TRANSFER
-        else None,
+        expires_at=payment_deadline(payment_method, now),
     )
     fulfilments: dict[int, Fulfilment] = {}
     for line in lines:
@@ -225,6 +221,13 @@ def _build_order(
     db.session.flush()
     order.number = f"KM-{now.year}-{order.id:06d}"
     return order
+
+
+def payment_deadline(method: PaymentMethod, now: datetime) -> datetime:
+    """When an unpaid order gives its stock back: days for a transfer, the card page's life and a margin."""
+    if method is PaymentMethod.BANK_TRANSFER:
+        return now + timedelta(days=current_app.config["BANK_TRANSFER_DAYS"])
+    return now + timedelta(minutes=current_app.config["CARD_CHECKOUT_MINUTES"]) + CARD_GRACE
 
 
 def _start_fulfilment(
@@ -310,6 +313,8 @@ def get_order_by_token(token: str) -> Order | None:
         .options(
             selectinload(Order.fulfilments).selectinload(Fulfilment.lines),
             selectinload(Order.fulfilments).joinedload(Fulfilment.community),
+            selectinload(Order.card_checkouts),
+            selectinload(Order.refunds),
         )
     ).first()
 
@@ -344,86 +349,128 @@ def mark_paid(
         return order
     if amount_cents != order.total_cents:
         raise PaymentAmountMismatch(order.total_cents, amount_cents)
-    messages: list[OutboxMessage | None] = []
     with transaction():
-        if not _move_order(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.PAID):
-            status = db.session.scalars(select(Order.status).where(Order.id == order_id)).one()
-            if status is OrderStatus.PAID:
-                return order  # confirmed twice at once: the other one did it
-            raise OrderNotAwaitingPayment(status)
-        db.session.refresh(order)
-        order.paid_at = utcnow()
-        order.payments.append(
-            Payment(
-                method=method, amount_cents=amount_cents, reference=reference.strip()[:120], confirmed_by=by
-            )
-        )
-        for fulfilment in order.fulfilments:
-            fulfilment.move_to(FulfilmentStatus.NEW, by=by)
-        messages.append(_mail_customer(order, event="order-paid", template="order_paid"))
-        for fulfilment in order.fulfilments:
-            messages.append(
-                outbox.enqueue(
-                    dedup_key=f"fulfilment-new:{fulfilment.id}",
-                    recipient=fulfilment.community.email,
-                    template="orders/fulfilment_new",
-                    language="lt",  # communities work in Lithuanian
-                    context={"order": order, "fulfilment": fulfilment},
-                    order_id=order.id,
-                )
-            )
+        messages = record_payment(order, amount_cents=amount_cents, method=method, reference=reference, by=by)
     outbox.send_now(messages)
     return order
 
 
+def record_payment(
+    order: Order,
+    *,
+    amount_cents: int,
+    method: PaymentMethod,
+    reference: str = "",
+    stripe_payment_intent: str | None = None,
+    by: User | None,
+) -> list[OutboxMessage | None]:
+    """Inside a transaction: the order is paid, its parcels turn `new`, the customer and communities are told.
+
+    Returns the mails to send after the commit; none when the order was already paid (by a racing call).
+    """
+    if not move_order(order.id, OrderStatus.PENDING_PAYMENT, OrderStatus.PAID):
+        status = db.session.scalars(select(Order.status).where(Order.id == order.id)).one()
+        if status is OrderStatus.PAID:
+            return []  # confirmed twice at once: the other one did it
+        raise OrderNotAwaitingPayment(status)
+    db.session.refresh(order)
+    order.paid_at = utcnow()
+    order.payment_method = method
+    order.payments.append(
+        Payment(
+            method=method,
+            amount_cents=amount_cents,
+            reference=reference.strip()[:120],
+            stripe_payment_intent=stripe_payment_intent,
+            confirmed_by=by,
+        )
+    )
+    for fulfilment in order.fulfilments:
+        fulfilment.move_to(FulfilmentStatus.NEW, by=by)
+    messages = [mail_customer(order, event="order-paid", template="order_paid")]
+    for fulfilment in order.fulfilments:
+        messages.append(
+            outbox.enqueue(
+                dedup_key=f"fulfilment-new:{fulfilment.id}",
+                recipient=fulfilment.community.email,
+                template="orders/fulfilment_new",
+                language="lt",  # communities work in Lithuanian
+                context={"order": order, "fulfilment": fulfilment},
+                order_id=order.id,
+            )
+        )
+    return messages
+
+
 def cancel_unpaid_order(order_id: int, *, reason: CancelReason, by: User | None = None) -> bool:
     """Cancel an order that was never paid and put its stock back, exactly once. False if not cancellable."""
-    messages: list[OutboxMessage | None] = []
     with transaction():
-        if not _move_order(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
+        messages = cancel_unpaid(order_id, reason=reason, by=by)
+        if messages is None:
             return False
-        order = db.session.get_one(Order, order_id)
-        db.session.refresh(order)
-        order.cancelled_at = utcnow()
-        order.cancel_reason = reason
-        for line in order.lines:
-            if line.variant_id is not None and not line.is_made_to_order:
-                db.session.execute(
-                    update(Variant)
-                    .where(Variant.id == line.variant_id)
-                    .values(stock=Variant.stock + line.quantity)
-                    .execution_options(synchronize_session=False)
-                )
-        for fulfilment in order.fulfilments:
-            fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=reason.value)
-        if reason is CancelReason.EXPIRED:
-            messages.append(_mail_customer(order, event="order-expired", template="order_expired"))
-        else:
-            messages.append(_mail_customer(order, event="order-cancelled", template="order_cancelled"))
     outbox.send_now(messages)
     return True
 
 
+def cancel_unpaid(
+    order_id: int, *, reason: CancelReason, by: User | None
+) -> list[OutboxMessage | None] | None:
+    """Inside a transaction: cancel an unpaid order, stock back; the mails to send, or None if not unpaid."""
+    if not move_order(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
+        return None
+    order = db.session.get_one(Order, order_id)
+    db.session.refresh(order)
+    order.cancelled_at = utcnow()
+    order.cancel_reason = reason
+    restock(order.lines)
+    for fulfilment in order.fulfilments:
+        fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=reason.value)
+    if reason is CancelReason.EXPIRED:
+        return [mail_customer(order, event="order-expired", template="order_expired")]
+    return [mail_customer(order, event="order-cancelled", template="order_cancelled")]
+
+
+def restock(lines: Sequence[OrderLine]) -> None:
+    """Put the stock of these lines back on sale (made-to-order lines took none)."""
+    for line in lines:
+        if line.variant_id is not None and not line.is_made_to_order:
+            db.session.execute(
+                update(Variant)
+                .where(Variant.id == line.variant_id)
+                .values(stock=Variant.stock + line.quantity)
+                .execution_options(synchronize_session=False)
+            )
+
+
 def expire_unpaid_orders(now: datetime | None = None) -> int:
-    """Cancel every bank-transfer order unpaid past its deadline; safe to run twice or from cron."""
+    """Cancel every bank-transfer order unpaid past its deadline; safe to run twice or from cron.
+
+    Card orders are not cancelled here: Stripe is asked first (`payments.settle_stale_card_orders`).
+    """
     now = now or utcnow()
+    due = list_unpaid_past_deadline(PaymentMethod.BANK_TRANSFER, now)
+    return sum(cancel_unpaid_order(order_id, reason=CancelReason.EXPIRED) for order_id in due)
+
+
+def list_unpaid_past_deadline(method: PaymentMethod, now: datetime) -> list[int]:
     due = list(
         db.session.scalars(
             select(Order.id).where(
                 Order.status == OrderStatus.PENDING_PAYMENT,
+                Order.payment_method == method,
                 Order.expires_at.is_not(None),
                 Order.expires_at <= now,
             )
         )
     )
     db.session.rollback()
-    return sum(cancel_unpaid_order(order_id, reason=CancelReason.EXPIRED) for order_id in due)
+    return due
 
 
 def accept_fulfilment(fulfilment_id: int, *, by: User | None) -> Fulfilment:
     """The community has seen the parcel and will pack it."""
     with transaction():
-        fulfilment = _locked_fulfilment(fulfilment_id)
+        fulfilment = lock_fulfilment(fulfilment_id)
         fulfilment.move_to(FulfilmentStatus.ACCEPTED, by=by)
     return fulfilment
 
@@ -431,7 +478,7 @@ def accept_fulfilment(fulfilment_id: int, *, by: User | None) -> Fulfilment:
 def ship_fulfilment(fulfilment_id: int, *, carrier: str, tracking_number: str, by: User | None) -> Fulfilment:
     """The parcel has left (or waits at the pickup point), with its carrier and tracking number."""
     with transaction():
-        fulfilment = _locked_fulfilment(fulfilment_id)
+        fulfilment = lock_fulfilment(fulfilment_id)
         fulfilment.move_to(FulfilmentStatus.SHIPPED, by=by)
         fulfilment.carrier = carrier.strip()[:60]
         fulfilment.tracking_number = tracking_number.strip()[:80]
@@ -441,16 +488,35 @@ def ship_fulfilment(fulfilment_id: int, *, carrier: str, tracking_number: str, b
 def mark_delivered(fulfilment_id: int, *, by: User | None) -> Fulfilment:
     """The customer has the parcel; when every parcel is settled, the order is complete."""
     with transaction():
-        fulfilment = _locked_fulfilment(fulfilment_id)
+        fulfilment = lock_fulfilment(fulfilment_id)
         fulfilment.move_to(FulfilmentStatus.DELIVERED, by=by)
-        db.session.flush()
-        settled = {FulfilmentStatus.DELIVERED, FulfilmentStatus.CANCELLED}
-        if all(f.status in settled for f in fulfilment.order.fulfilments):
-            _move_order(fulfilment.order_id, OrderStatus.PAID, OrderStatus.COMPLETED)
+        settle_order(fulfilment.order)
     return fulfilment
 
 
-def _locked_fulfilment(fulfilment_id: int) -> Fulfilment:
+def settle_order(order: Order) -> None:
+    """Inside a transaction, after a paid order's parcel changed: when none is left to send, it is over.
+
+    Every parcel cancelled (and refunded) → the order is cancelled; all delivered or cancelled → completed.
+    """
+    db.session.flush()
+    statuses = {fulfilment.status for fulfilment in order.fulfilments}
+    if statuses == {FulfilmentStatus.CANCELLED}:
+        if move_order(order.id, OrderStatus.PAID, OrderStatus.CANCELLED):
+            order.cancelled_at = utcnow()
+            order.cancel_reason = CancelReason.STAFF
+    elif statuses <= {FulfilmentStatus.DELIVERED, FulfilmentStatus.CANCELLED}:
+        move_order(order.id, OrderStatus.PAID, OrderStatus.COMPLETED)
+
+
+def lock_order(order_id: int) -> Order | None:
+    """An order to change, its row locked (PostgreSQL; SQLite's transaction already holds the write lock)."""
+    return db.session.scalars(
+        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
+
+
+def lock_fulfilment(fulfilment_id: int) -> Fulfilment:
     """A fulfilment to change, its order locked first: two parcels of one order change one at a time."""
     order_id = db.session.scalars(select(Fulfilment.order_id).where(Fulfilment.id == fulfilment_id)).one()
     db.session.execute(select(Order.id).where(Order.id == order_id).with_for_update())
@@ -459,7 +525,7 @@ def _locked_fulfilment(fulfilment_id: int) -> Fulfilment:
     ).one()
 
 
-def _move_order(order_id: int, current: OrderStatus, to: OrderStatus) -> bool:
+def move_order(order_id: int, current: OrderStatus, to: OrderStatus) -> bool:
     """Change an order's status only if it still is `current`: the guard that makes races harmless."""
     moved = db.session.execute(
         update(Order)
@@ -471,17 +537,15 @@ def _move_order(order_id: int, current: OrderStatus, to: OrderStatus) -> bool:
     return moved is not None
 
 
-def _mail_customer(order: Order, *, event: str, template: str) -> OutboxMessage | None:
-    """One mail to the customer for this event of the order, never two."""
+def mail_customer(
+    order: Order, *, event: str, template: str, key: object = None, **context: object
+) -> OutboxMessage | None:
+    """One mail to the customer for this event of the order (or of `key` within it), never two."""
     return outbox.enqueue(
-        dedup_key=f"{event}:{order.id}",
+        dedup_key=f"{event}:{order.id if key is None else key}",
         recipient=order.email,
         template=f"orders/{template}",
         language=order.language,
-        context=_mail_context(order),
+        context={"order": order, **context},
         order_id=order.id,
     )
-
-
-def _mail_context(order: Order) -> dict[str, object]:
-    return {"order": order}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,14 +13,23 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
-from orders import services
-from orders.models import CancelReason, FulfilmentStatus, OrderStatus, PaymentMethod
+from orders import payments, refunds, services, stripe_gateway
+from orders.models import (
+    CancelReason,
+    CardCheckoutStatus,
+    FulfilmentStatus,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+)
 from shop.auth import staff_required
+from shop.extensions import csrf
 from shop.forms import MoneyField, at_most
 from shop.templating import money
 
 storefront = Blueprint("orders", __name__)
 backoffice = Blueprint("orders_backoffice", __name__, url_prefix="/backoffice")
+webhooks = Blueprint("webhooks", __name__)
 
 ORDER_STATUS_LABELS = {
     OrderStatus.PENDING_PAYMENT: _l("Waiting for payment"),
@@ -41,13 +52,89 @@ def track(token: str) -> ResponseReturnValue:
     order = services.get_order_by_token(token)
     if order is None:
         abort(404)
+    return _track_page(order)
+
+
+def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "orders/track.html",
         order=order,
         just_placed=request.args.get("placed") == "1",
+        returned_from_stripe=request.args.get("returned") == "1",
+        card_enabled=stripe_gateway.is_enabled(),
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
-    )
+        checkout_status=CardCheckoutStatus,
+    ), status
+
+
+def pay_by_card(order: Order) -> ResponseReturnValue:
+    """Send the customer to Stripe's payment page for the order; if Stripe is away, say so on the order."""
+    try:
+        url = payments.start_card_payment(
+            order.id,
+            success_url=url_for("orders.card_return", token=order.public_token, _external=True),
+            cancel_url=url_for("orders.track", token=order.public_token, _external=True),
+        )
+    except payments.PaymentServiceUnavailable:
+        flash(
+            _(
+                "The card payment service did not answer. Your order is saved: try again in a minute, "
+                "or pay by bank transfer."
+            ),
+            "error",
+        )
+        return _track_page(order, 503)
+    except payments.CardPaymentNotPossible:
+        return redirect(url_for("orders.track", token=order.public_token))
+    return redirect(url, 303)
+
+
+@storefront.post("/uzsakymai/<token>/moketi-kortele")
+def pay(token: str) -> ResponseReturnValue:
+    order = services.get_order_by_token(token)
+    if order is None or not stripe_gateway.is_enabled():
+        abort(404)
+    return pay_by_card(order)
+
+
+@storefront.get("/uzsakymai/<token>/kortele")
+def card_return(token: str) -> ResponseReturnValue:
+    """Where Stripe sends the customer back after paying: ask Stripe at once, then show the order."""
+    order = services.get_order_by_token(token)
+    if order is None:
+        abort(404)
+    if order.is_awaiting_payment and stripe_gateway.is_enabled():
+        payments.refresh_from_stripe(order.id)
+    return redirect(url_for("orders.track", token=token, returned=1))
+
+
+@storefront.post("/uzsakymai/<token>/pavedimu")
+def switch_to_transfer(token: str) -> ResponseReturnValue:
+    order = services.get_order_by_token(token)
+    if order is None:
+        abort(404)
+    try:
+        order = payments.switch_to_bank_transfer(order.id)
+    except payments.CardPaymentNotPossible:
+        flash(_("This order is not waiting for a card payment any more."), "error")
+    else:
+        if order.payment_method is PaymentMethod.BANK_TRANSFER:
+            flash(_("Please pay by bank transfer: the details are below and in your e-mail."), "success")
+    return redirect(url_for("orders.track", token=token))
+
+
+@webhooks.post("/stripe/webhook")
+@csrf.exempt  # type: ignore[untyped-decorator]  # Stripe signs its requests instead: the only exempt route
+def stripe_webhook() -> ResponseReturnValue:
+    """Stripe's events: signature checked on the raw bytes, each event applied once, answered at once."""
+    try:
+        event = stripe_gateway.verify_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
+    except stripe_gateway.InvalidWebhook as error:
+        current_app.logger.warning("Stripe webhook refused: %s", error)
+        return Response("invalid signature\n", 400, mimetype="text/plain")
+    outcome = payments.handle_event(event)
+    return Response(f"{outcome}\n", 200, mimetype="text/plain")
 
 
 @storefront.post("/uzsakymai/<token>/atsaukti")
@@ -72,7 +159,38 @@ class ConfirmTransferForm(FlaskForm):  # type: ignore[misc]
 def awaiting_transfers() -> ResponseReturnValue:
     orders = services.list_orders_awaiting_transfer()
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}") for order in orders}
-    return render_template("orders/backoffice/awaiting_transfers.html", orders=orders, forms=forms)
+    return _awaiting_transfers_page(orders, forms)
+
+
+def _awaiting_transfers_page(
+    orders: Sequence[Order], forms: dict[int, ConfirmTransferForm], status: int = 200
+) -> ResponseReturnValue:
+    return render_template(
+        "orders/backoffice/awaiting_transfers.html",
+        orders=orders,
+        forms=forms,
+        alerts=payments.list_open_alerts(),
+        owed_refunds=refunds.list_owed_bank_refunds(),
+    ), status
+
+
+@backoffice.post("/alerts/<int(max=2147483647):alert_id>/resolve")
+@staff_required
+def resolve_alert(alert_id: int) -> ResponseReturnValue:
+    payments.resolve_alert(alert_id, by=current_user._get_current_object())
+    flash(_("Marked as settled."), "success")
+    return redirect(url_for("orders_backoffice.awaiting_transfers"))
+
+
+@backoffice.post("/refunds/<int(max=2147483647):refund_id>/sent")
+@staff_required
+def refund_sent(refund_id: int) -> ResponseReturnValue:
+    try:
+        refunds.mark_bank_refund_sent(refund_id, by=current_user._get_current_object())
+    except refunds.RefundNotFound:
+        abort(404)
+    flash(_("Refund marked as sent."), "success")
+    return redirect(url_for("orders_backoffice.awaiting_transfers"))
 
 
 @backoffice.post("/orders/<int(max=2147483647):order_id>/confirm-transfer")
@@ -109,4 +227,4 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
     orders = services.list_orders_awaiting_transfer()
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}", formdata=None) for order in orders}
     forms[order_id] = form
-    return render_template("orders/backoffice/awaiting_transfers.html", orders=orders, forms=forms), 400
+    return _awaiting_transfers_page(orders, forms, 400)

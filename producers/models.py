@@ -39,6 +39,8 @@ class Community(Base):
     is_vat_payer: Mapped[bool] = mapped_column(default=False)
     commission_bp: Mapped[int] = mapped_column(default=DEFAULT_COMMISSION_BP)  #: basis points, 1000 = 10 %
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: a Stripe connected account (acct_…): its earnings go there by transfer; without one, by bank
+    stripe_account_id: Mapped[str | None] = mapped_column(String(255))
     story_lt: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

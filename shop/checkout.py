@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from orders import stripe_gateway
 from orders.models import PaymentMethod
 from orders.services import (
     MAX_QUANTITY,
@@ -40,6 +41,7 @@ from orders.services import (
     QuantityNotAllowed,
     place_order,
 )
+from orders.views import pay_by_card
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
@@ -51,6 +53,11 @@ checkout = Blueprint("checkout", __name__)
 CHECKOUT_NONCE = "checkout_nonce"
 LAST_ORDER = "last_order"  #: the key and tracking token of the order this session placed last
 POSTAL_CODE = re.compile(r"^(?:LT-?)?(\d{5})$", re.IGNORECASE)
+
+PAYMENT_LABELS = {
+    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+}
 
 DELIVERY_LABELS = {
     DeliveryMethod.PICKUP: _l("Pick up at the community"),
@@ -213,13 +220,6 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     city = StringField(_l("Town or village"), validators=[Optional(), at_most(120)])
     postal_code = StringField(_l("Postal code"), validators=[Optional(), at_most(10)])
     notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), at_most(1000)])
-    payment_method = RadioField(
-        _l("Payment"),
-        choices=[SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Bank transfer"))],
-        default=PaymentMethod.BANK_TRANSFER.value,
-        validate_choice=False,  # WTForms' own message is English only
-        validators=[AnyOf([PaymentMethod.BANK_TRANSFER.value], _l("Choose how to pay."))],
-    )
     accept_terms = BooleanField(
         _l("I have read the terms of sale, including the 14-day right of withdrawal."),
         validators=[DataRequired(_l("Please accept the terms of sale."))],
@@ -347,12 +347,27 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
                 validators=[Optional(), at_most(200)],
             ),
         )
+    methods = payment_methods()
+    Form.payment_method = RadioField(
+        _l("Payment"),
+        choices=[SelectChoice(method.value, PAYMENT_LABELS[method]) for method in methods],
+        default=methods[0].value,
+        validate_choice=False,  # WTForms' own message is English only
+        validators=[AnyOf([method.value for method in methods], _l("Choose how to pay."))],
+    )
     form = Form()
     form.cart_view = cart_view
     form.expected_key = checkout_key(cart)
     if request.method != "POST":
         form.idempotency_key.data = form.expected_key
     return form
+
+
+def payment_methods() -> list[PaymentMethod]:
+    """The ways to pay this shop offers now, the usual one first: cards only with Stripe configured."""
+    if stripe_gateway.is_enabled():
+        return [PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER]
+    return [PaymentMethod.BANK_TRANSFER]
 
 
 def checkout_key(cart: Cart) -> str:
@@ -426,6 +441,8 @@ def checkout_page() -> ResponseReturnValue:
                 Cart.clear(session)
                 session.pop(CHECKOUT_NONCE, None)
                 session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
+                if order.payment_method is PaymentMethod.CARD:
+                    return pay_by_card(order)
                 return redirect(url_for("orders.track", token=order.public_token, placed=1))
     return render_template("shop/checkout.html", form=form, cart=cart_view)
 

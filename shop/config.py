@@ -44,6 +44,14 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MAIL_FOLDER": environ.get("MAIL_FOLDER") or str(instance / "mail"),  # used when MAIL_SERVER is empty
         "BANK_TRANSFER_DAYS": int(environ.get("BANK_TRANSFER_DAYS") or 7),  #: unpaid transfers expire after
         "SITE_URL": environ.get("SITE_URL", "http://127.0.0.1:5000"),  #: for links in mails
+        # Card payments through Stripe: offered only when STRIPE_SECRET_KEY is set (see the README).
+        "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": environ.get("STRIPE_API_BASE", ""),  #: a Stripe-compatible server (tests)
+        "STRIPE_TIMEOUT_SECONDS": float(environ.get("STRIPE_TIMEOUT_SECONDS") or 20),
+        "STRIPE_MAX_NETWORK_RETRIES": int(environ.get("STRIPE_MAX_NETWORK_RETRIES") or 2),
+        "CARD_CHECKOUT_MINUTES": int(environ.get("CARD_CHECKOUT_MINUTES") or 35),  #: Stripe: 30 min – 24 h
+        "CARD_RETRY_HOURS": int(environ.get("CARD_RETRY_HOURS") or 24),  #: after a failed card payment
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
@@ -75,6 +83,25 @@ def database_url(raw: str) -> str:
         if "connect_timeout" not in url.query:  # an unreachable host must fail in seconds, not minutes
             url = url.update_query_dict({"connect_timeout": "10"})
     return url.render_as_string(hide_password=False)
+
+
+def check_stripe(settings: Mapping[str, Any]) -> None:
+    """Cards need both keys, of the right kinds; without a secret key the shop takes transfers only."""
+    secret = settings.get("STRIPE_SECRET_KEY") or ""
+    if not secret:
+        return
+    if not secret.startswith(("sk_", "rk_")):
+        raise ConfigError("STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_… or sk_test_…).")
+    if not str(settings.get("STRIPE_WEBHOOK_SECRET") or "").startswith("whsec_"):
+        raise ConfigError(
+            "STRIPE_WEBHOOK_SECRET must be set (whsec_…) when STRIPE_SECRET_KEY is: without it no card "
+            "payment could ever be confirmed. Copy it from the webhook endpoint in the Stripe Dashboard."
+        )
+    # Stripe wants 30 min to 24 h from its receipt of the request; a repeat a minute later must fit too.
+    if not 32 <= int(settings.get("CARD_CHECKOUT_MINUTES") or 0) <= 1380:
+        raise ConfigError(
+            "CARD_CHECKOUT_MINUTES must be between 32 and 1380 (within Stripe's 30 min – 24 h)."
+        )
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -1,0 +1,95 @@
+"""A community's earnings sent to its Stripe connected account: separate charges and transfers.
+
+The customer's card money stays on the VVG's Stripe account; when a community's payout is paid, each of
+its card-paid fulfilments becomes one Stripe transfer (`transfer_group` = the order number, funded by
+the order's charge), recorded once per fulfilment (a unique column) and sent under the key
+`payout-<fulfilment id>`, so no run, crash or double click ever pays a fulfilment twice. Communities
+without a connected account, and orders paid by bank transfer, are paid by bank.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from orders import stripe_gateway
+from orders.models import CommunityTransfer, Fulfilment, Payment, PaymentMethod, TransferStatus
+from orders.services import OrderProblem
+from shop.db import db, transaction, utcnow
+
+CONNECTED_ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]{6,64}$")
+
+
+class NotPayableByStripe(OrderProblem):
+    """The community has no connected account, or the order's money is not on Stripe (bank transfer)."""
+
+
+def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTransfer:
+    """Send `amount_cents` of this fulfilment's earnings to its community's Stripe account, at most once.
+
+    Repeating it (after a crash, or a second payout run) returns the first transfer. Stripe away: the
+    transfer stays pending and the next call sends it with the same key.
+    """
+    fulfilment = db.session.get(Fulfilment, fulfilment_id)
+    if fulfilment is None:
+        raise NotPayableByStripe(fulfilment_id)
+    destination = fulfilment.community.stripe_account_id or ""
+    payment_intent = db.session.scalar(
+        select(Payment.stripe_payment_intent).where(
+            Payment.order_id == fulfilment.order_id,
+            Payment.method == PaymentMethod.CARD,
+            Payment.stripe_payment_intent.is_not(None),
+        )
+    )
+    if not CONNECTED_ACCOUNT.match(destination) or payment_intent is None or amount_cents <= 0:
+        raise NotPayableByStripe(fulfilment_id)
+    order_number = fulfilment.order.number
+    try:
+        with transaction():
+            record = db.session.scalar(
+                select(CommunityTransfer).where(CommunityTransfer.fulfilment_id == fulfilment_id)
+            )
+            if record is None:
+                record = CommunityTransfer(
+                    fulfilment_id=fulfilment_id,
+                    community_id=fulfilment.community_id,
+                    destination=destination,
+                    amount_cents=amount_cents,
+                )
+                db.session.add(record)
+                db.session.flush()
+            record_id = record.id
+    except IntegrityError:  # another run recorded it a moment ago: that one is the transfer
+        record_id = db.session.scalars(
+            select(CommunityTransfer.id).where(CommunityTransfer.fulfilment_id == fulfilment_id)
+        ).one()
+    record = db.session.get_one(CommunityTransfer, record_id)
+    if record.status is not TransferStatus.PENDING:
+        return record
+    params = {
+        "amount": record.amount_cents,
+        "currency": "eur",
+        "destination": record.destination,
+        "transfer_group": order_number,
+        "metadata": {"fulfilment_id": str(fulfilment_id), "order_number": order_number},
+    }
+    key = record.idempotency_key
+    db.session.rollback()
+    try:
+        charge = stripe_gateway.retrieve_payment_intent(payment_intent).get("latest_charge")
+        if isinstance(charge, str):  # funded by this order's charge, available when the charge settles
+            params["source_transaction"] = charge
+        answer = stripe_gateway.create_transfer(params, idempotency_key=key)
+    except stripe_gateway.StripeUnavailable:
+        return db.session.get_one(CommunityTransfer, record_id)
+    except stripe_gateway.StripeRefused as error:
+        with transaction():
+            record = db.session.get_one(CommunityTransfer, record_id)
+            record.status, record.last_error = TransferStatus.FAILED, str(error)[:300]
+        return record
+    with transaction():
+        record = db.session.get_one(CommunityTransfer, record_id)
+        record.status, record.stripe_transfer_id, record.sent_at = TransferStatus.SENT, answer["id"], utcnow()
+    return record

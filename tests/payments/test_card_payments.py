@@ -1,0 +1,486 @@
+"""Paying by card through Stripe Checkout, as the customer, Stripe's webhooks and the cron jobs see it.
+
+The real `stripe` library talks HTTP to the project's fake Stripe; webhooks are signed with the secret
+exactly as Stripe signs them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from orders import payments, services
+from orders.models import (
+    AlertKind,
+    CardCheckout,
+    CardCheckoutStatus,
+    FulfilmentStatus,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentAlert,
+    PaymentMethod,
+    Refund,
+    StripeEvent,
+)
+from shop.config import ConfigError, check_stripe
+from shop.db import db, utcnow
+from shop.models import OutboxMessage
+from tests.conftest import CSRF_FIELD, csrf_token
+from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.fake_stripe import FakeStripe, signed
+from tests.payments.conftest import WEBHOOK_SECRET, count, fresh, place_card_order, post_event, stock
+
+TOTAL = 2 * 450 + 1100 + 1250 + 299  # two small stars, a large one, a card, Omniva for the card's parcel
+
+
+def start(order: Order) -> str:
+    """The customer presses "pay": the URL of Stripe's page."""
+    return payments.start_card_payment(
+        order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/back"
+    )
+
+
+def session_id_of(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def pay_and_notify(client: FlaskClient, fake: FakeStripe, url: str, **pay: Any) -> dict[str, Any]:
+    session = fake.pay(session_id_of(url), **pay)
+    event = fake.event("checkout.session.completed", session)
+    assert post_event(client, event).status_code == 200
+    return event
+
+
+def mails_to(address: str) -> list[OutboxMessage]:
+    db.session.rollback()
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == address)))
+
+
+# --- The customer pays ------------------------------------------------------------------------------
+
+
+def checkout_form(client: FlaskClient, goods: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    html = client.get("/uzsakymas").get_data(as_text=True)
+    data = {
+        "csrf_token": CSRF_FIELD.search(html).group(1),
+        "idempotency_key": re.search(
+            r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"', html
+        ).group(1),
+        "name": "Rasa Petraitienė",
+        "email": "rasa@example.com",
+        "phone": "8 612 34567",
+        f"delivery_{goods['krakes'].id}": "pickup",
+        f"delivery_{goods['pagiriai'].id}": "omniva",
+        f"locker_{goods['pagiriai'].id}": "Kėdainių Maxima",
+        "payment_method": "card",
+        "accept_terms": "y",
+        "accept_privacy": "y",
+    }
+    return {**data, **changes}
+
+
+def fill_cart(client: FlaskClient, goods: dict[str, Any]) -> None:
+    for product, variant, quantity in (
+        (goods["star"], goods["star"].variants[0], 2),
+        (goods["star"], goods["star"].variants[1], 1),
+        (goods["card"], goods["card"].variants[0], 1),
+    ):
+        token = csrf_token(client, f"/produktai/{product.slug}")
+        client.post(
+            "/krepselis/prideti",
+            data={"csrf_token": token, "variant_id": variant.id, "quantity": quantity},
+            headers={"Referer": f"http://localhost/produktai/{product.slug}"},
+        )
+
+
+def test_a_customer_pays_by_card_and_each_community_is_told_once(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    fill_cart(card_client, goods)
+    page = card_client.get("/uzsakymas").get_data(as_text=True)
+    assert "Kortele (Visa, Mastercard" in page
+
+    # A price sent by the browser is ignored: Stripe is asked for the catalogue's amounts.
+    response = card_client.post("/uzsakymas", data=checkout_form(card_client, goods, price_cents="1"))
+    assert response.status_code == 303
+    assert response.location.startswith(f"{fake_stripe.base}/pay/cs_test_")
+
+    db.session.rollback()
+    order = db.session.scalars(select(Order)).one()
+    (create,) = fake_stripe.calls_to("POST", "/v1/checkout/sessions")
+    form = create.form
+    assert create.headers["Idempotency-Key"] == f"checkout-{order.id}-1"
+    assert form["mode"] == "payment"
+    assert form["client_reference_id"] == order.number
+    assert form["metadata[order_id]"] == str(order.id)
+    assert form["metadata[order_number]"] == order.number
+    assert form["payment_intent_data[transfer_group]"] == order.number
+    assert form["customer_email"] == "rasa@example.com" and form["locale"] == "lt"
+    amounts = sorted(
+        int(form[f"line_items[{i}][price_data][unit_amount]"]) * int(form[f"line_items[{i}][quantity]"])
+        for i in range(4)
+    )
+    assert amounts == [299, 900, 1100, 1250] and sum(amounts) == TOTAL == order.total_cents
+    assert {form[f"line_items[{i}][price_data][currency]"] for i in range(4)} == {"eur"}
+    expires_in = int(form["expires_at"]) - time.time()
+    assert 30 * 60 <= expires_in <= 24 * 3600
+    assert mails_to("rasa@example.com") == []  # no bank details for a card payer
+
+    event = pay_and_notify(card_client, fake_stripe, response.location)
+    order = fresh(Order, order.id)
+    assert order.status is OrderStatus.PAID
+    assert [f.status for f in order.fulfilments] == [FulfilmentStatus.NEW, FulfilmentStatus.NEW]
+    (payment,) = order.payments
+    assert (payment.method, payment.amount_cents) == (PaymentMethod.CARD, TOTAL)
+    assert (
+        payment.stripe_payment_intent
+        == fake_stripe.sessions[session_id_of(response.location)]["payment_intent"]
+    )
+    customer_mails = mails_to("rasa@example.com")
+    assert [m.dedup_key for m in customer_mails] == [f"order-paid:{order.id}"]
+    assert len(mails_to(goods["krakes"].email)) == len(mails_to(goods["pagiriai"].email)) == 1
+
+    # Stripe delivers the same event again: nothing happens twice.
+    again = post_event(card_client, event)
+    assert again.status_code == 200 and again.get_data(as_text=True).strip() == "duplicate"
+    assert count(Payment) == 1 and len(mails_to("rasa@example.com")) == 1
+
+    # Back from Stripe, the customer sees the true state.
+    back = card_client.get(f"/uzsakymai/{order.public_token}/kortele", follow_redirects=True)
+    assert "Apmokėtas" in back.get_data(as_text=True) or "Apmokėta" in back.get_data(as_text=True)
+
+
+def test_without_stripe_keys_nothing_about_cards_shows(client: FlaskClient, app: Flask) -> None:
+    make_operator()
+    product = make_product(make_community(), variants=[make_variant(price_cents=450, stock=5)])
+    client.post(
+        "/krepselis/prideti",
+        data={
+            "csrf_token": csrf_token(client, f"/produktai/{product.slug}"),
+            "variant_id": product.variants[0].id,
+            "quantity": 1,
+        },
+        headers={"Referer": f"http://localhost/produktai/{product.slug}"},
+    )
+    page = client.get("/uzsakymas").get_data(as_text=True)
+    assert 'value="bank_transfer"' in page
+    assert "Stripe" not in page and 'value="card"' not in page
+    assert client.post("/stripe/webhook", data="{}").status_code == 400
+
+
+def test_a_failed_or_abandoned_payment_can_be_tried_again_on_the_same_open_page(
+    card_shop: Flask, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    first = start(order)
+    assert start(order) == first  # still open: back to the same page, no second session
+    assert len(fake_stripe.calls_to("POST", "/v1/checkout/sessions")) == 1
+
+
+def test_stripe_failing_while_the_page_is_made_keeps_the_order_and_a_retry_works(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    fake_stripe.fail("POST", "/v1/checkout/sessions", status=500, times=5)
+    response = card_client.post(
+        f"/uzsakymai/{order.public_token}/moketi-kortele",
+        data={"csrf_token": csrf_token(card_client, f"/uzsakymai/{order.public_token}")},
+    )
+    assert response.status_code == 503
+    text = response.get_data(as_text=True)
+    assert "Mokėjimų kortele paslauga neatsakė" in text and "Traceback" not in text
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+    assert stock(goods["star"].variants[0]) == 8  # still reserved for this customer
+    assert [c.status for c in fresh(Order, order.id).card_checkouts] == [CardCheckoutStatus.FAILED]
+
+    fake_stripe._failures.clear()  # Stripe is back
+    retry = card_client.post(
+        f"/uzsakymai/{order.public_token}/moketi-kortele",
+        data={"csrf_token": csrf_token(card_client, f"/uzsakymai/{order.public_token}")},
+    )
+    assert retry.status_code == 303 and retry.location.startswith(f"{fake_stripe.base}/pay/")
+    keys = [c.headers["Idempotency-Key"] for c in fake_stripe.calls_to("POST", "/v1/checkout/sessions")]
+    assert keys[-1] == f"checkout-{order.id}-2"  # a new attempt: Stripe keeps the failure under key 1
+
+
+def test_stripe_timing_out_while_the_page_is_made_is_a_clear_message_and_a_retry_works(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    fake_stripe.hang("POST", "/v1/checkout/sessions", seconds=3, times=2)
+    token = csrf_token(card_client, f"/uzsakymai/{order.public_token}")
+    response = card_client.post(f"/uzsakymai/{order.public_token}/moketi-kortele", data={"csrf_token": token})
+    assert response.status_code == 503
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+    retry = card_client.post(f"/uzsakymai/{order.public_token}/moketi-kortele", data={"csrf_token": token})
+    assert retry.status_code == 303
+
+
+# --- Webhooks ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["no signature", "wrong secret", "body changed after signing", "signed 301 s ago"],
+)
+def test_a_webhook_without_a_valid_fresh_signature_is_refused_and_changes_nothing(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe, tamper: str
+) -> None:
+    order = place_card_order(goods)
+    session = fake_stripe.pay(session_id_of(start(order)))
+    event = fake_stripe.event("checkout.session.completed", session)
+    payload, signature = signed(event, WEBHOOK_SECRET, age_s=301 if tamper == "signed 301 s ago" else 0)
+    if tamper == "wrong secret":
+        _, signature = signed(event, "whsec_someone_else")
+    if tamper == "body changed after signing":
+        payload = payload.replace(str(TOTAL), "1")
+    headers = {"Content-Type": "application/json"}
+    if tamper != "no signature":
+        headers["Stripe-Signature"] = signature
+    response = card_client.post("/stripe/webhook", data=payload, headers=headers)
+    assert response.status_code == 400
+    assert count(StripeEvent) == 0
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+
+
+def test_the_webhook_is_the_only_route_without_csrf(card_client: FlaskClient, goods: dict[str, Any]) -> None:
+    order = place_card_order(goods)
+    for path in (
+        f"/uzsakymai/{order.public_token}/moketi-kortele",
+        f"/uzsakymai/{order.public_token}/pavedimu",
+    ):
+        assert card_client.post(path).status_code == 400
+
+
+def test_the_same_event_delivered_ten_times_at_once_pays_once(
+    card_shop: Flask, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session = fake_stripe.pay(session_id_of(start(order)))
+    event = fake_stripe.event("checkout.session.completed", session)
+
+    def deliver(_: int) -> str:
+        response = post_event(card_shop.test_client(), event)
+        assert response.status_code == 200
+        return response.get_data(as_text=True).strip()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = sorted(pool.map(deliver, range(10)))
+    assert outcomes == ["applied"] + ["duplicate"] * 9
+    assert count(Payment) == 1 and count(StripeEvent) == 1
+    assert fresh(Order, order.id).status is OrderStatus.PAID
+    assert len(mails_to("rasa@example.com")) == 1
+
+
+def test_an_amount_that_is_not_the_orders_is_flagged_for_staff_not_paid(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    pay_and_notify(card_client, fake_stripe, start(order), amount_total=TOTAL - 100)
+    order = fresh(Order, order.id)
+    assert order.status is OrderStatus.PENDING_PAYMENT and order.payments == []
+    assert order.latest_card_checkout.status is CardCheckoutStatus.MISMATCH
+    (alert,) = order.payment_alerts
+    assert (alert.kind, alert.amount_cents) == (AlertKind.AMOUNT_MISMATCH, TOTAL - 100)
+    assert count(OutboxMessage, OutboxMessage.dedup_key == f"payment-alert:{alert.id}") == 1
+    page = card_client.get(f"/uzsakymai/{order.public_token}").get_data(as_text=True)
+    assert "Gavome mokėjimą ir jį tikriname" in page
+
+
+def test_a_payment_in_another_currency_is_flagged_too(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    pay_and_notify(card_client, fake_stripe, start(order), currency="usd")
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+    assert count(PaymentAlert, PaymentAlert.kind == AlertKind.AMOUNT_MISMATCH) == 1
+
+
+def test_an_expired_page_gives_the_stock_back_and_a_late_expiry_changes_nothing(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    star = goods["star"].variants[0]
+    expiring = place_card_order(goods, key="expiring")
+    session_id = session_id_of(start(expiring))
+    assert stock(star) == 8
+    fake_stripe.sessions[session_id]["status"] = "expired"
+    post_event(card_client, fake_stripe.event("checkout.session.expired", fake_stripe.sessions[session_id]))
+    expiring = fresh(Order, expiring.id)
+    assert expiring.status is OrderStatus.CANCELLED and stock(star) == 10
+    assert [m.dedup_key for m in mails_to("rasa@example.com")] == [f"order-expired:{expiring.id}"]
+
+    paid = place_card_order(goods, key="paid")
+    url = start(paid)
+    event = pay_and_notify(card_client, fake_stripe, url)
+    late = fake_stripe.event("checkout.session.expired", event["data"]["object"] | {"status": "expired"})
+    post_event(card_client, late)
+    assert fresh(Order, paid.id).status is OrderStatus.PAID and stock(star) == 8
+
+
+def test_a_decline_after_payment_and_events_in_any_order_end_in_the_same_state(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session = fake_stripe.pay(session_id_of(start(order)))
+    intent = fake_stripe.payment_intents[session["payment_intent"]]
+    charge = fake_stripe.charges[intent["latest_charge"]] | {"amount_refunded": 500, "refunded": False}
+    # The refund arrives first, then the completion, then an old decline.
+    post_event(card_client, fake_stripe.event("charge.refunded", charge))
+    post_event(card_client, fake_stripe.event("checkout.session.completed", session))
+    failed = intent | {"status": "requires_payment_method", "last_payment_error": {"code": "card_declined"}}
+    post_event(card_client, fake_stripe.event("payment_intent.payment_failed", failed))
+    order = fresh(Order, order.id)
+    assert order.status is OrderStatus.PAID
+    assert [r.amount_cents for r in order.refunds] == [500]
+    assert [a.kind for a in order.payment_alerts] == [AlertKind.REFUNDED_AT_STRIPE]
+
+
+def test_a_delayed_payment_waits_then_fails_and_the_customer_can_try_again(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    event = pay_and_notify(card_client, fake_stripe, start(order), asynchronous=True)
+    order = fresh(Order, order.id)
+    assert order.status is OrderStatus.PENDING_PAYMENT and order.expires_at is None
+    assert order.latest_card_checkout.status is CardCheckoutStatus.PROCESSING
+    page = card_client.get(f"/uzsakymai/{order.public_token}").get_data(as_text=True)
+    assert "Jūsų mokėjimą tvarko bankas" in page
+
+    post_event(
+        card_client, fake_stripe.event("checkout.session.async_payment_failed", event["data"]["object"])
+    )
+    order = fresh(Order, order.id)
+    assert order.latest_card_checkout.status is CardCheckoutStatus.FAILED
+    assert order.expires_at is not None and order.expires_at > utcnow() + timedelta(hours=23)
+    assert any(m.dedup_key.startswith("card-payment-failed:") for m in mails_to("rasa@example.com"))
+
+    second = start(order)
+    assert second != event["data"]["object"]["url"]
+    session = fake_stripe.pay(session_id_of(second), asynchronous=True)
+    post_event(card_client, fake_stripe.event("checkout.session.completed", session))
+    fake_stripe.sessions[session["id"]]["payment_status"] = "paid"
+    succeeded = fake_stripe.event(
+        "checkout.session.async_payment_succeeded", fake_stripe.sessions[session["id"]]
+    )
+    post_event(card_client, succeeded)
+    assert fresh(Order, order.id).status is OrderStatus.PAID
+    assert [c.status for c in fresh(Order, order.id).card_checkouts] == [
+        CardCheckoutStatus.FAILED,
+        CardCheckoutStatus.PAID,
+    ]
+
+
+def test_switching_to_bank_transfer_closes_the_card_page_and_mails_the_bank_details(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session_id = session_id_of(start(order))
+    token = csrf_token(card_client, f"/uzsakymai/{order.public_token}")
+    response = card_client.post(
+        f"/uzsakymai/{order.public_token}/pavedimu", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Sumokėkite bankiniu pavedimu" in response.get_data(as_text=True)
+    assert fake_stripe.sessions[session_id]["status"] == "expired"
+    order = fresh(Order, order.id)
+    assert order.payment_method is PaymentMethod.BANK_TRANSFER
+    assert order.expires_at - utcnow() > timedelta(days=6)
+    assert [m.dedup_key for m in mails_to("rasa@example.com")] == [f"order-placed:{order.id}"]
+    # Stripe's expiry event for the closed page does not cancel the transfer order.
+    post_event(card_client, fake_stripe.event("checkout.session.expired", fake_stripe.sessions[session_id]))
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+
+
+def test_switching_after_paying_on_the_page_keeps_the_payment(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    fake_stripe.pay(session_id_of(start(order)))  # paid a moment ago; the webhook is still on its way
+    payments.switch_to_bank_transfer(order.id)
+    order = fresh(Order, order.id)
+    assert (order.status, order.payment_method) == (OrderStatus.PAID, PaymentMethod.CARD)
+
+
+# --- The cron job that asks Stripe -----------------------------------------------------------------
+
+
+def test_a_lost_webhook_is_made_up_for_by_asking_stripe_before_cancelling(
+    card_shop: Flask, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    paid = place_card_order(goods, key="paid-but-silent")
+    fake_stripe.pay(session_id_of(start(paid)))
+    unpaid = place_card_order(goods, key="abandoned")
+    unpaid_session = session_id_of(start(unpaid))
+    fake_stripe.sessions[unpaid_session]["status"] = "expired"
+    away = place_card_order(goods, key="stripe-away")
+    start(away)
+    fake_stripe.fail(
+        "GET", f"/v1/checkout/sessions/{fresh(Order, away.id).latest_card_checkout.session_id}", times=9
+    )
+
+    with time_machine.travel(utcnow() + timedelta(hours=1)):
+        cancelled = payments.settle_stale_card_orders()
+    assert cancelled == 1
+    assert fresh(Order, paid.id).status is OrderStatus.PAID
+    assert fresh(Order, unpaid.id).status is OrderStatus.CANCELLED
+    assert fresh(Order, away.id).status is OrderStatus.PENDING_PAYMENT  # asked again on the next run
+    assert services.expire_unpaid_orders(utcnow() + timedelta(hours=1)) == 0  # bank transfers only
+
+
+def test_the_return_from_stripe_shows_the_payment_even_before_the_webhook(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    fake_stripe.pay(session_id_of(start(order)))
+    page = card_client.get(f"/uzsakymai/{order.public_token}/kortele", follow_redirects=True)
+    assert page.status_code == 200
+    assert fresh(Order, order.id).status is OrderStatus.PAID
+    assert count(CardCheckout, CardCheckout.status == CardCheckoutStatus.PAID) == 1
+
+
+# --- Configuration ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"STRIPE_SECRET_KEY": "pk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}, "secret key"),
+        ({"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_WEBHOOK_SECRET"),
+        ({"STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "abc"}, "STRIPE_WEBHOOK_SECRET"),
+        (
+            {
+                "STRIPE_SECRET_KEY": "sk_test_x",
+                "STRIPE_WEBHOOK_SECRET": "whsec_x",
+                "CARD_CHECKOUT_MINUTES": 10,
+            },
+            "CARD_CHECKOUT_MINUTES",
+        ),
+    ],
+)
+def test_card_payments_refuse_to_start_half_configured(settings: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        check_stripe({"CARD_CHECKOUT_MINUTES": 35, **settings})
+
+
+def test_no_stripe_key_means_bank_transfer_only() -> None:
+    check_stripe({"STRIPE_SECRET_KEY": "", "STRIPE_WEBHOOK_SECRET": ""})
+
+
+def test_refund_rows_are_untouched_by_unrelated_events(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    response = post_event(
+        card_client, fake_stripe.event("customer.created", {"id": "cus_1", "object": "customer"})
+    )
+    assert response.status_code == 200 and response.get_data(as_text=True).strip() == "ignored"
+    assert count(Refund) == 0 and count(StripeEvent) == 1

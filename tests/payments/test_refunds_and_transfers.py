@@ -1,0 +1,210 @@
+"""Refunds of cancelled lines and parcels, and earnings sent by Stripe transfer, on the fake Stripe."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from orders import payments, refunds, services, transfers
+from orders.models import (
+    CommunityTransfer,
+    FulfilmentStatus,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    Refund,
+    RefundStatus,
+    TransferStatus,
+)
+from shop.models import OutboxMessage
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_user
+from tests.fake_stripe import FakeStripe
+from tests.payments.conftest import count, fresh, place_card_order, post_event, stock
+from tests.payments.test_card_payments import TOTAL
+
+
+def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], key: str = "card-1") -> Order:
+    order = place_card_order(goods, key=key)
+    url = payments.start_card_payment(
+        order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x"
+    )
+    session = fake.pay(urlsplit(url).path.rsplit("/", 1)[-1])
+    post_event(client, fake.event("checkout.session.completed", session))
+    order = fresh(Order, order.id)
+    assert order.status is OrderStatus.PAID
+    return order
+
+
+def parcel(order: Order, community: Any) -> Any:
+    return next(f for f in order.fulfilments if f.community_id == community.id)
+
+
+def refunded_at_stripe(fake: FakeStripe, order: Order) -> int:
+    intent = fake.payment_intents[order.payments[0].stripe_payment_intent]
+    return fake.charges[intent["latest_charge"]]["amount_refunded"]
+
+
+def test_cancelling_lines_and_parcels_refunds_exactly_their_part_to_the_cent(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes, pagiriai = parcel(order, goods["krakes"]), parcel(order, goods["pagiriai"])
+    small_stars = next(line for line in krakes.lines if line.unit_price_cents == 450)
+
+    line_refund = refunds.cancel_line(small_stars.id, reason="Sudužo", by=None)
+    assert line_refund is not None
+    assert (line_refund.goods_cents, line_refund.delivery_cents, line_refund.status) == (
+        900,
+        0,
+        RefundStatus.SUCCEEDED,
+    )
+    (call,) = fake_stripe.calls_to("POST", "/v1/refunds")
+    assert call.headers["Idempotency-Key"] == f"refund-{line_refund.id}"
+    assert (call.form["amount"], call.form["payment_intent"]) == (
+        "900",
+        order.payments[0].stripe_payment_intent,
+    )
+    assert stock(goods["star"].variants[0]) == 10  # back on sale
+
+    # The parcel's last line cancels the parcel: its remaining goods and its delivery fee.
+    last = next(line for line in krakes.lines if line.unit_price_cents == 1100)
+    parcel_refund = refunds.cancel_line(last.id, reason="Nebėra", by=None)
+    assert parcel_refund is not None and (parcel_refund.goods_cents, parcel_refund.delivery_cents) == (
+        1100,
+        0,
+    )
+    assert fresh(Order, order.id).fulfilments[0].status is FulfilmentStatus.CANCELLED
+
+    whole = refunds.cancel_fulfilment(pagiriai.id, reason="Liga", by=None)
+    assert whole is not None and (whole.goods_cents, whole.delivery_cents) == (1250, 299)
+
+    order = fresh(Order, order.id)
+    assert sum(r.amount_cents for r in order.refunds) == TOTAL == refunded_at_stripe(fake_stripe, order)
+    assert order.status is OrderStatus.CANCELLED  # nothing left to send
+    assert count(OutboxMessage, OutboxMessage.dedup_key.like("refund:%")) == 3
+
+    # Stripe's own charge.refunded events for these refunds add nothing.
+    intent = fake_stripe.payment_intents[order.payments[0].stripe_payment_intent]
+    post_event(
+        card_client, fake_stripe.event("charge.refunded", fake_stripe.charges[intent["latest_charge"]])
+    )
+    assert count(Refund) == 3
+
+
+def test_a_shipped_or_cancelled_parcel_cannot_be_cancelled_again_and_nothing_is_refunded(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes = parcel(order, goods["krakes"])
+    services.accept_fulfilment(krakes.id, by=None)
+    services.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CC123", by=None)
+    with pytest.raises(refunds.NotCancellable):
+        refunds.cancel_fulfilment(krakes.id, reason="x", by=None)
+    pagiriai = parcel(order, goods["pagiriai"])
+    refunds.cancel_fulfilment(pagiriai.id, reason="x", by=None)
+    with pytest.raises(refunds.NotCancellable):  # a double click
+        refunds.cancel_fulfilment(pagiriai.id, reason="x", by=None)
+    assert count(Refund) == 1 and len(fake_stripe.calls_to("POST", "/v1/refunds")) == 1
+
+
+def test_a_refund_stripe_could_not_take_is_sent_later_exactly_once(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    fake_stripe.hang("POST", "/v1/refunds", seconds=2, times=2)  # Stripe refunds, but the answer is lost
+    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="Liga", by=None)
+    assert refund is not None and fresh(Refund, refund.id).status is RefundStatus.PENDING
+    assert refunds.submit_pending_refunds() == 1
+    assert refunds.submit_pending_refunds() == 0
+    assert fresh(Refund, refund.id).status is RefundStatus.SUCCEEDED
+    assert len(fake_stripe.refunds) == 1  # the same key each time: Stripe refunded once
+    assert refunded_at_stripe(fake_stripe, fresh(Order, order.id)) == 1250 + 299
+
+
+def test_a_refund_stripe_refuses_is_marked_failed_for_staff(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    fake_stripe.fail(
+        "POST",
+        "/v1/refunds",
+        status=400,
+        error={"type": "invalid_request_error", "message": "Charge disputed"},
+    )
+    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="x", by=None)
+    assert refund is not None
+    refund = fresh(Refund, refund.id)
+    assert refund.status is RefundStatus.FAILED and "disputed" in refund.last_error
+
+
+def test_a_refund_that_fails_later_at_stripe_is_put_in_front_of_staff(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="x", by=None)
+    assert refund is not None and refund.stripe_refund_id
+    stripe_refund = fake_stripe.refunds[refund.stripe_refund_id] | {
+        "status": "failed",
+        "failure_reason": "lost_card",
+    }
+    post_event(card_client, fake_stripe.event("refund.updated", stripe_refund))
+    refund = fresh(Refund, refund.id)
+    assert refund.status is RefundStatus.FAILED and refund.last_error == "lost_card"
+    assert [alert.kind.value for alert in fresh(Order, order.id).payment_alerts] == ["refund_failed"]
+
+
+def test_a_bank_transfer_refund_is_owed_until_staff_send_it(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods, payment_method=PaymentMethod.BANK_TRANSFER)
+    services.mark_paid(order.id, amount_cents=TOTAL, method=PaymentMethod.BANK_TRANSFER, by=None)
+    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="Liga", by=None)
+    assert refund is not None and refund.status is RefundStatus.OWED
+    assert fake_stripe.calls_to("POST", "/v1/refunds") == []
+
+    make_user(email="vvg@example.org", is_staff=True)
+    login_as(card_client, "vvg@example.org")
+    page = card_client.get("/backoffice/").get_data(as_text=True)
+    assert "Grąžinimai, kuriuos reikia išsiųsti pavedimu" in page and "15,49" in page
+    token = csrf_token(card_client, "/backoffice/")
+    card_client.post(f"/backoffice/refunds/{refund.id}/sent", data={"csrf_token": token})
+    card_client.post(f"/backoffice/refunds/{refund.id}/sent", data={"csrf_token": token})
+    assert fresh(Refund, refund.id).status is RefundStatus.SENT
+    assert "15,49" not in card_client.get("/backoffice/").get_data(as_text=True)
+
+
+def test_a_communitys_earnings_go_to_its_stripe_account_once(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes = parcel(order, goods["krakes"])
+    first = transfers.transfer_earnings(krakes.id, amount_cents=1800)
+    again = transfers.transfer_earnings(krakes.id, amount_cents=1800)
+    assert first.id == again.id and again.status is TransferStatus.SENT
+    (call,) = fake_stripe.calls_to("POST", "/v1/transfers")
+    intent = fake_stripe.payment_intents[order.payments[0].stripe_payment_intent]
+    assert call.headers["Idempotency-Key"] == f"payout-{krakes.id}"
+    assert call.form["destination"] == "acct_1KrakesTest"
+    assert call.form["transfer_group"] == order.number
+    assert call.form["source_transaction"] == intent["latest_charge"]
+    assert (call.form["amount"], call.form["currency"]) == ("1800", "eur")
+    assert count(CommunityTransfer) == 1
+
+    with pytest.raises(transfers.NotPayableByStripe):  # Pagiriai has no connected account: paid by bank
+        transfers.transfer_earnings(parcel(order, goods["pagiriai"]).id, amount_cents=1000)
+
+
+def test_a_transfer_stripe_could_not_take_is_sent_later_with_the_same_key(
+    card_shop: Flask, card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes = parcel(order, goods["krakes"])
+    fake_stripe.hang("POST", "/v1/transfers", seconds=2, times=2)
+    assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.PENDING
+    assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.SENT
+    assert len(fake_stripe.transfers) == 1
