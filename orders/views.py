@@ -119,8 +119,10 @@ def switch_to_transfer(token: str) -> ResponseReturnValue:
     except payments.CardPaymentNotPossible:
         flash(_("This order is not waiting for a card payment any more."), "error")
     else:
-        if order.payment_method is PaymentMethod.BANK_TRANSFER:
+        if order.status is OrderStatus.PENDING_PAYMENT:
             flash(_("Please pay by bank transfer: the details are below and in your e-mail."), "success")
+        else:
+            flash(_("Your card payment has just arrived: there is nothing more to pay."), "success")
     return redirect(url_for("orders.track", token=token))
 
 

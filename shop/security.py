@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, abort, request
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "frame-ancestors 'none'",
-        "form-action 'self' https://checkout.stripe.com",
+#: Where a form may lead: our own pages and, after "pay by card", Stripe's hosted payment page.
+CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+def content_security_policy(stripe_api_base: str = "") -> str:
+    """The page policy; a Stripe-compatible server (STRIPE_API_BASE) hosts its payment page itself."""
+    form_action = ["'self'", CHECKOUT_ORIGIN]
+    if stripe_api_base:
+        parts = urlsplit(stripe_api_base)
+        form_action.append(f"{parts.scheme}://{parts.netloc}")
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+            f"form-action {' '.join(form_action)}",
+        )
     )
-)
 
 
 def _refuse_nul_bytes() -> None:
@@ -26,11 +38,12 @@ def _refuse_nul_bytes() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
+    policy = content_security_policy(app.config.get("STRIPE_API_BASE") or "")
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")

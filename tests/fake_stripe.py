@@ -9,18 +9,31 @@ It knows only the routes the shop uses (Checkout Sessions, payment intents, refu
 each object), answers errors in Stripe's shapes so the library raises the same exception classes, and keeps
 Stripe's idempotency rules: the first result for an `Idempotency-Key` is saved (500s included) and replayed.
 Like Stripe, parameter errors (400/404) are not saved, so a corrected retry with the same key may run.
+
+It also serves the customer's side, so a real browser can pay: a session's `url` (`/pay/<session id>`) is
+a small HTML page with "Pay" and "Decline card" buttons. With a `webhook_url` (and its `webhook_secret`),
+those buttons deliver the signed event (`checkout.session.completed`, `payment_intent.payment_failed`) to
+the shop before the browser is sent on. By hand, for a developer::
+
+    python -m tests.fake_stripe --port 12111 \\
+        --webhook-url http://127.0.0.1:5000/stripe/webhook --webhook-secret whsec_dev
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
+import html
+import http.client
 import itertools
 import json
 import re
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -33,6 +46,9 @@ SYMBOLS = {"eur": "€", "usd": "$", "gbp": "£"}
 KEY_REUSED = (
     "Keys for idempotent requests can only be used with the same parameters they were first used with."
 )
+DECLINED = {"code": "card_declined", "message": "Your card was declined."}
+WEBHOOK_TIMEOUT_S = 10
+HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @dataclass
@@ -129,11 +145,40 @@ def _money(amount: int, currency: str) -> str:
     return f"{SYMBOLS.get(currency, currency.upper() + ' ')}{amount / 100:.2f}"
 
 
+def _plain_money(amount: int, currency: str) -> str:
+    """As the payment page shows it: `35.49 EUR`."""
+    return f"{amount // 100}.{amount % 100:02d} {currency.upper()}"
+
+
+def _html_page(title: str, body: str) -> str:
+    """A whole page; `title` is plain text, `body` is HTML that goes into <main>."""
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n"
+    )
+
+
+def _back_link(url: str | None) -> str:
+    return f'<p><a href="{html.escape(url)}">Back to the shop</a></p>\n' if url else ""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Like Stripe, a webhook answered with a redirect is not followed: its 3xx status is the result."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+# Straight to the URL (no proxy from the environment), no redirects followed.
+_WEBHOOK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, fake: FakeStripe) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, fake: FakeStripe, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.fake = fake
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -159,11 +204,14 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode() if length else url.query
         form = dict(urllib.parse.parse_qsl(raw, keep_blank_values=True))
         call = Call(method, url.path, dict(self.headers), form)
-        status, body, headers, delay = self.server.fake._answer(call)
+        if url.path == "/pay" or url.path.startswith("/pay/"):  # the customer's browser: no API key
+            (status, body, headers), delay = self.server.fake._page(call), 0.0
+        else:
+            status, body, headers, delay = self.server.fake._answer(call)
         time.sleep(delay)  # after the work is done: the request reached "Stripe", the answer comes late
         data = body.encode()
         self.send_response(status)
-        for name, value in {**headers, "Content-Type": "application/json"}.items():
+        for name, value in {"Content-Type": "application/json", **headers}.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -173,7 +221,15 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeStripe:
     """The server plus its state. All state is guarded by one lock; requests are served concurrently."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, webhook_url: str | None = None, webhook_secret: str | None = None, port: int = 0
+    ) -> None:
+        """`webhook_url`: where the payment page's buttons deliver their events, signed with
+        `webhook_secret` (required with it). `port`: 0 = any free port on 127.0.0.1."""
+        if webhook_url is not None and not webhook_secret:
+            raise ValueError("a webhook_url needs the webhook_secret to sign the events with")
+        self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
+        self.webhook_deliveries: list[tuple[str, int]] = []  # (event type, HTTP status; 0 = no answer)
         self.calls: list[Call] = []
         self.sessions: dict[str, dict[str, Any]] = {}
         self.payment_intents: dict[str, dict[str, Any]] = {}
@@ -181,13 +237,15 @@ class FakeStripe:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.transfers: dict[str, dict[str, Any]] = {}
         self._session_params: dict[str, dict[str, Any]] = {}  # what create sent, e.g. payment_intent_data
+        self._declined: set[str] = set()  # sessions whose page shows "Your card was declined."
+        self._pending_intents: dict[str, str] = {}  # session → intent of a declined try, reused by pay()
         # Idempotency-Key → ((method, path, form), status, body) of the first answer
         self._saved: dict[str, tuple[tuple[str, str, dict[str, str]], int, str]] = {}
         self._failures: list[_Rule] = []
         self._hangs: list[_Rule] = []
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = _Server(self)
+        self._server = _Server(self, port)
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
@@ -249,9 +307,9 @@ class FakeStripe:
                 raise ValueError(f"{session_id} is {session['status']}, it cannot be paid")
             amount = session["amount_total"] if amount_total is None else amount_total
             currency = currency or session["currency"]
-            intent_data = self._session_params[session_id].get("payment_intent_data")
-            intent_data = intent_data if isinstance(intent_data, dict) else {}
-            pi_id, ch_id, now = self._new_id("pi_test"), self._new_id("ch_test"), int(time.time())
+            intent_data = self._intent_data(session_id)
+            pi_id = self._pending_intents.pop(session_id, None) or self._new_id("pi_test")
+            ch_id, now = self._new_id("ch_test"), int(time.time())
             common = {
                 "amount": amount, "currency": currency, "metadata": _metadata(intent_data),
                 "transfer_group": intent_data.get("transfer_group"), "created": now, "livemode": False,
@@ -281,10 +339,118 @@ class FakeStripe:
             "pending_webhooks": 1, "type": type, "data": {"object": copy.deepcopy(obj)},
         }  # fmt: skip
 
+    def decline(self, session_id: str) -> dict[str, Any] | None:
+        """The customer's card is declined on the hosted page: the session stays open, its page says so.
+
+        Returns a copy of the failed payment intent (the same one for every try, and the one `pay()` then
+        completes), or None when the session is no longer open.
+        """
+        with self._lock:
+            session = self.sessions[session_id]
+            if session["status"] != "open":
+                return None
+            intent_data = self._intent_data(session_id)
+            pi_id = self._pending_intents.get(session_id) or self._new_id("pi_test")
+            self._pending_intents[session_id] = pi_id
+            self._declined.add(session_id)
+            self.payment_intents[pi_id] = {
+                "id": pi_id, "object": "payment_intent", "amount": session["amount_total"],
+                "currency": session["currency"], "metadata": _metadata(intent_data),
+                "transfer_group": intent_data.get("transfer_group"), "created": int(time.time()),
+                "livemode": False, "latest_charge": None, "status": "requires_payment_method",
+                "last_payment_error": dict(DECLINED),
+            }  # fmt: skip
+            return copy.deepcopy(self.payment_intents[pi_id])
+
+    def deliver(self, event: dict[str, Any]) -> int | None:
+        """POST `event`, signed, to `webhook_url` as Stripe does; the status is added to `webhook_deliveries`.
+
+        0 = no HTTP answer (refused, timed out). Returns None, delivering nothing, without a `webhook_url`.
+        Never call it holding the lock: the shop may call back while it handles the event.
+        """
+        if self.webhook_url is None or self.webhook_secret is None:
+            return None
+        payload, header = signed(event, self.webhook_secret)
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=payload.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": header,
+                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+            },
+        )
+        try:
+            with _WEBHOOK_OPENER.open(request, timeout=WEBHOOK_TIMEOUT_S) as response:
+                status = int(response.status)
+        except urllib.error.HTTPError as err:  # 3xx/4xx/5xx: an answer all the same
+            status = err.code
+            err.close()
+        except (OSError, http.client.HTTPException):
+            status = 0
+        with self._lock:
+            self.webhook_deliveries.append((event["type"], status))
+        return status
+
     # --- request handling (server threads) ---
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}_{next(self._counter)}"
+
+    def _intent_data(self, session_id: str) -> dict[str, Any]:
+        intent_data = self._session_params[session_id].get("payment_intent_data")
+        return intent_data if isinstance(intent_data, dict) else {}
+
+    def _page(self, call: Call) -> tuple[int, str, dict[str, str]]:
+        """The hosted payment page and its buttons: status, HTML body and headers (a 303 has no body)."""
+        with self._lock:
+            self.calls.append(call)
+        m = re.fullmatch(r"/pay/([^/]+)(?:/(pay|decline))?/?", call.path)
+        with self._lock:
+            known = m is not None and m[1] in self.sessions
+        if m is None or not known or (call.method == "GET") != (m[2] is None):
+            body = "<h1>Not found</h1>\n<p>There is no such payment page.</p>\n"
+            return 404, _html_page("Not found", body), HTML
+        sid, page = m[1], f"{self.base}/pay/{m[1]}"
+        if m[2] is None:
+            with self._lock:
+                return 200, self._page_html(sid), HTML
+        if m[2] == "pay":
+            try:
+                session = self.pay(sid)
+            except ValueError:  # already complete or expired (a second click, another tab)
+                return 303, "", {**HTML, "Location": page}
+            self.deliver(self.event("checkout.session.completed", session))
+            return 303, "", {**HTML, "Location": session["success_url"]}
+        intent = self.decline(sid)
+        if intent is not None:
+            self.deliver(self.event("payment_intent.payment_failed", intent))
+        return 303, "", {**HTML, "Location": page}
+
+    def _page_html(self, sid: str) -> str:
+        session = self.sessions[sid]
+        if session["status"] == "complete":
+            body = "<h1>Payment complete</h1>\n<p>This payment is complete.</p>\n"
+            return _html_page("Payment complete", body + _back_link(session["success_url"]))
+        if session["status"] != "open":
+            body = "<h1>Payment page expired</h1>\n<p>This payment page has expired.</p>\n"
+            return _html_page("Payment page expired", body + _back_link(session["cancel_url"]))
+        amount = _plain_money(session["amount_total"], session["currency"])
+        items = "".join(
+            f"<li>{html.escape(str(item['price_data']['product_data']['name']))} × {item['quantity']}</li>\n"
+            for item in self._session_params[sid]["line_items"]
+        )
+        declined = f'<p role="alert">{DECLINED["message"]}</p>\n' if sid in self._declined else ""
+        body = (
+            f"<h1>Pay {amount}</h1>\n"
+            "<p>The fake Stripe server for tests: no card is charged.</p>\n"
+            f"<h2>Order</h2>\n<ul>\n{items}</ul>\n{declined}"
+            f'<form method="post" action="/pay/{sid}/pay"><button type="submit">Pay</button></form>\n'
+            f'<form method="post" action="/pay/{sid}/decline"><button type="submit">Decline card</button>'
+            "</form>\n"
+        )
+        return _html_page(f"Pay {amount}", body + _back_link(session["cancel_url"]))
 
     @staticmethod
     def _take(rules: list[_Rule], call: Call) -> _Rule | None:
@@ -461,3 +627,36 @@ def signed(event: dict[str, Any], secret: str, *, age_s: int = 0) -> tuple[str, 
     payload = json.dumps(event)
     timestamp = int(time.time()) - age_s
     return payload, stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve a fake Stripe on 127.0.0.1 for a developer's browser, until Ctrl-C."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fake_stripe", description="A fake Stripe, with a payment page, for development."
+    )
+    parser.add_argument("--port", type=int, default=12111, help="port on 127.0.0.1 (0 = any free port)")
+    parser.add_argument(
+        "--webhook-url", help="where to POST the events, e.g. http://127.0.0.1:5000/stripe/webhook"
+    )
+    parser.add_argument("--webhook-secret", help="the whsec_… secret the shop verifies the events with")
+    args = parser.parse_args(argv)
+    if args.webhook_url and not args.webhook_secret:
+        parser.error("--webhook-url needs --webhook-secret")
+    with FakeStripe(args.webhook_url, args.webhook_secret, port=args.port) as fake:
+        print(fake.base, flush=True)
+        print(
+            f"Run the shop with STRIPE_API_BASE={fake.base} STRIPE_SECRET_KEY=sk_test_<anything>"
+            + (f" STRIPE_WEBHOOK_SECRET={args.webhook_secret}" if args.webhook_secret else "")
+            + ". Ctrl-C stops.",
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -406,7 +406,11 @@ def test_switching_after_paying_on_the_page_keeps_the_payment(
 ) -> None:
     order = place_card_order(goods)
     fake_stripe.pay(session_id_of(start(order)))  # paid a moment ago; the webhook is still on its way
-    payments.switch_to_bank_transfer(order.id)
+    token = csrf_token(card_client, f"/uzsakymai/{order.public_token}")
+    page = card_client.post(
+        f"/uzsakymai/{order.public_token}/pavedimu", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "daugiau mokėti nieko nereikia" in page.get_data(as_text=True)
     order = fresh(Order, order.id)
     assert (order.status, order.payment_method) == (OrderStatus.PAID, PaymentMethod.CARD)
 

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -14,6 +23,7 @@ import stripe
 from tests.fake_stripe import FakeStripe, parse_params, signed
 
 KEY = "sk_test_fake"
+WEBHOOK_SECRET = "whsec_fake_test"
 
 
 @pytest.fixture
@@ -256,3 +266,216 @@ def test_signed_webhook_payload(fake: FakeStripe) -> None:
     stale_payload, stale_header = signed(event, "whsec_test", age_s=301)
     with pytest.raises(stripe.SignatureVerificationError):
         stripe.Webhook.construct_event(stale_payload, stale_header, "whsec_test")
+
+
+# --- the customer's side: the payment page in a browser, and the webhooks it sends ---
+
+
+@dataclass
+class Delivery:
+    path: str
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class Receiver:
+    """A webhook endpoint on 127.0.0.1: records what arrives, answers `status`."""
+
+    url: str = ""
+    status: int = 200
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    received = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            received.deliveries.append(Delivery(self.path, dict(self.headers), body))
+            self.send_response(received.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    received.url = f"http://127.0.0.1:{server.server_address[1]}/stripe/webhook"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield received
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def hooked(receiver: Receiver) -> Iterator[FakeStripe]:
+    """A fake Stripe that delivers its events to `receiver`."""
+    with FakeStripe(receiver.url, WEBHOOK_SECRET) as server:
+        yield server
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+BROWSER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+def browse(url: str | None, *, post: bool = False) -> tuple[int, dict[str, str], str]:
+    """What a browser without an API key gets: status, headers and body, redirects not followed."""
+    assert url is not None  # a session's `url`
+    request = urllib.request.Request(url, data=b"" if post else None, method="POST" if post else "GET")
+    try:
+        with BROWSER.open(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, dict(err.headers), err.read().decode()
+
+
+def click(url: str) -> str:
+    """POST a button's form; it must answer 303. Returns the Location."""
+    status, headers, _ = browse(url, post=True)
+    assert status == 303
+    return headers["Location"]
+
+
+def test_payment_page_is_html_for_the_browser(fake: FakeStripe, client: stripe.StripeClient) -> None:
+    items = [
+        {
+            "quantity": 3,
+            "price_data": {"currency": "eur", "unit_amount": 1033, "product_data": {"name": "Tea"}},
+        },
+        {
+            "quantity": 1,
+            "price_data": {"currency": "eur", "unit_amount": 450, "product_data": {"name": "A&B"}},
+        },
+    ]
+    cs = client.v1.checkout.sessions.create(session_params(line_items=items))
+    status, headers, page = browse(cs.url)  # no Authorization header
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert '<html lang="en">' in page and "<title>Pay 35.49 EUR</title>" in page
+    assert re.search(r"<main>.*<h1>Pay 35\.49 EUR</h1>.*</main>", page, re.S)
+    assert "<li>Tea × 3</li>" in page and "<li>A&amp;B × 1</li>" in page
+    assert f'<form method="post" action="/pay/{cs.id}/pay"><button type="submit">Pay</button>' in page
+    assert f'<form method="post" action="/pay/{cs.id}/decline"><button type="submit">Decline card' in page
+    assert '<a href="http://shop.test/cart">Back to the shop</a>' in page
+    assert "declined" not in page
+
+    status, headers, page = browse(f"{fake.base}/pay/cs_test_nope")
+    assert status == 404 and headers["Content-Type"].startswith("text/html") and "<h1>Not found</h1>" in page
+    assert browse(f"{cs.url}/pay")[0] == 404  # the buttons take POST only
+    assert browse(f"{fake.base}/pay/cs_test_nope/pay", post=True)[0] == 404
+
+
+def test_pay_button_delivers_the_signed_event_then_goes_to_success_url(
+    hooked: FakeStripe, receiver: Receiver
+) -> None:
+    cs = make_client(hooked).v1.checkout.sessions.create(session_params())
+    assert click(f"{cs.url}/pay") == "http://shop.test/ok"
+
+    (delivery,) = receiver.deliveries
+    assert delivery.path == "/stripe/webhook" and delivery.headers["Content-Type"] == "application/json"
+    event = stripe.Webhook.construct_event(
+        delivery.body, delivery.headers["Stripe-Signature"], WEBHOOK_SECRET
+    )
+    assert event.type == "checkout.session.completed"
+    session = event.data.object
+    assert (session.id, session.status, session.payment_status) == (cs.id, "complete", "paid")
+    assert session.payment_intent == hooked.sessions[cs.id]["payment_intent"]
+    assert hooked.webhook_deliveries == [("checkout.session.completed", 200)]
+
+    status, _, page = browse(cs.url)  # the page of a paid session: a message and the way back
+    assert status == 200 and "This payment is complete." in page
+    assert '<a href="http://shop.test/ok">Back to the shop</a>' in page and "<form" not in page
+    assert click(f"{cs.url}/pay") == cs.url  # a second click pays nothing more
+    assert len(receiver.deliveries) == 1 and len(hooked.payment_intents) == 1
+
+
+def test_decline_button_delivers_payment_failed_and_the_page_says_so(
+    hooked: FakeStripe, receiver: Receiver
+) -> None:
+    cs = make_client(hooked).v1.checkout.sessions.create(session_params())
+    assert click(f"{cs.url}/decline") == cs.url
+
+    (delivery,) = receiver.deliveries
+    event = stripe.Webhook.construct_event(
+        delivery.body, delivery.headers["Stripe-Signature"], WEBHOOK_SECRET
+    )
+    intent = event.data.object
+    assert event.type == "payment_intent.payment_failed" and intent.object == "payment_intent"
+    assert intent.metadata.order_id == "42" and intent.transfer_group == "ORDER_42"
+    assert intent.last_payment_error.to_dict() == {
+        "code": "card_declined",
+        "message": "Your card was declined.",
+    }
+    assert hooked.sessions[cs.id]["status"] == "open"
+
+    _, _, page = browse(cs.url)
+    assert page.index('<p role="alert">Your card was declined.</p>') < page.index("<form")
+    assert click(f"{cs.url}/pay") == "http://shop.test/ok"  # another card, the same payment intent
+    assert hooked.sessions[cs.id]["payment_intent"] == intent.id
+    assert hooked.payment_intents[intent.id]["status"] == "succeeded"
+    assert hooked.webhook_deliveries == [
+        ("payment_intent.payment_failed", 200),
+        ("checkout.session.completed", 200),
+    ]
+
+
+def test_delivery_status_is_recorded_and_the_browser_goes_on(
+    hooked: FakeStripe, receiver: Receiver, client: stripe.StripeClient
+) -> None:
+    receiver.status = 400
+    first = make_client(hooked).v1.checkout.sessions.create(session_params())
+    assert click(f"{first.url}/pay") == "http://shop.test/ok"
+    assert hooked.webhook_deliveries == [("checkout.session.completed", 400)]
+
+    with socket.socket() as free:  # a port nobody listens on any more: the connection is refused
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    hooked.webhook_url = f"http://127.0.0.1:{port}/stripe/webhook"
+    second = make_client(hooked).v1.checkout.sessions.create(session_params())
+    assert click(f"{second.url}/decline") == second.url
+    assert hooked.webhook_deliveries[-1] == ("payment_intent.payment_failed", 0)
+
+
+def test_without_webhook_url_nothing_is_delivered(fake: FakeStripe, client: stripe.StripeClient) -> None:
+    paid, expired = (client.v1.checkout.sessions.create(session_params()) for _ in range(2))
+    assert click(f"{paid.url}/pay") == "http://shop.test/ok"
+    assert click(f"{paid.url}/decline") == paid.url  # not open any more: no decline
+    assert fake.sessions[paid.id]["status"] == "complete" and fake.webhook_deliveries == []
+    client.v1.checkout.sessions.expire(expired.id)
+    _, _, page = browse(expired.url)
+    assert "This payment page has expired." in page
+    assert '<a href="http://shop.test/cart">Back to the shop</a>' in page and "<form" not in page
+    with pytest.raises(ValueError, match="webhook_secret"):
+        FakeStripe("http://127.0.0.1:1/stripe/webhook")
+
+
+def test_main_serves_until_ctrl_c() -> None:
+    """`python -m tests.fake_stripe`: prints its base URL, serves, and a Ctrl-C ends it cleanly."""
+    code = (  # SIGINT as a terminal sends it, even when the tests run where it is ignored
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+        "sys.argv = ['fake_stripe', '--port', '0', '--webhook-url', 'http://127.0.0.1:9/x',"
+        " '--webhook-secret', 'whsec_dev']; runpy.run_module('tests.fake_stripe', run_name='__main__')"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            base = process.stdout.readline().strip()
+            assert re.fullmatch(r"http://127\.0\.0\.1:\d+", base)
+            assert browse(f"{base}/pay/cs_test_nope")[0] == 404
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=5)
+        finally:
+            process.kill()  # a no-op once it has ended
+    assert process.returncode == 0, err
+    assert f"STRIPE_API_BASE={base}" in err and "STRIPE_WEBHOOK_SECRET=whsec_dev" in err
