@@ -67,6 +67,7 @@ def test_a_customer_pays_by_card_after_a_declined_card_and_sees_the_order_paid(
 
     # Back in the shop: the webhook has arrived, the order is paid and its parcel is with the community.
     page.wait_for_url(re.compile(r"/uzsakymai/[^/?]+\?returned=1$"))
+    expect(page.get_by_text(re.compile(r"Ačiū! Jūsų mokėjimas už KM-\d{4}-\d{6} gautas."))).to_be_visible()
     expect(page.locator(".order-status")).to_contain_text("Apmokėtas")
     expect(page.get_by_role("heading", name=f"Siuntinys iš: {KRAKES}")).to_have_count(0)
     expect(page.locator(".parcel-status")).to_have_text(["Apmokėtas; bendruomenė jį ruošia"])
