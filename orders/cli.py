@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import NoResultFound
 
+from orders.models import Refund
 from orders.payments import settle_stale_card_orders
-from orders.refunds import submit_pending_refunds
-from orders.services import expire_unpaid_orders
+from orders.refunds import NotCancellable, cancel_fulfilment, cancel_line, submit_pending_refunds
+from orders.services import OrderProblem, expire_unpaid_orders
 
 orders_cli = AppGroup("orders", help="Orders: jobs to run from cron.")
 
@@ -27,3 +31,35 @@ def refunds_command() -> None:
     """Send Stripe the card refunds it could not take when they were made (idempotent; every 5 minutes)."""
     count = submit_pending_refunds()
     click.echo(f"Sent {count} pending refund(s) to Stripe.")
+
+
+@orders_cli.command("cancel-parcel")
+@click.argument("fulfilment_id", type=click.IntRange(1, 2**31 - 1))
+@click.option("--reason", required=True, help="Why, in words the customer may read.")
+def cancel_parcel_command(fulfilment_id: int, reason: str) -> None:
+    """Cancel a paid parcel that has not left: its goods and delivery fee are refunded, the customer mailed.
+
+    For staff until the back office has its own button.
+    """
+    _report_refund(lambda: cancel_fulfilment(fulfilment_id, reason=reason, by=None))
+
+
+@orders_cli.command("cancel-line")
+@click.argument("line_id", type=click.IntRange(1, 2**31 - 1))
+@click.option("--reason", required=True, help="Why, in words the customer may read.")
+def cancel_line_command(line_id: int, reason: str) -> None:
+    """Cancel one line of a paid parcel that has not left: its goods are refunded, the customer mailed."""
+    _report_refund(lambda: cancel_line(line_id, reason=reason, by=None))
+
+
+def _report_refund(cancel: Callable[[], Refund | None]) -> None:
+    try:
+        refund = cancel()
+    except NotCancellable as problem:
+        raise click.ClickException(f"Not cancellable now (the parcel is {problem.status.value}).") from None
+    except (OrderProblem, NoResultFound):
+        raise click.ClickException("No such parcel or line.") from None
+    if refund is None:
+        click.echo("Cancelled; nothing to refund.")
+    else:
+        click.echo(f"Cancelled; refund {refund.id} of {refund.amount_cents} cents is {refund.status.value}.")

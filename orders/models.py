@@ -259,8 +259,8 @@ class CardCheckoutStatus(enum.StrEnum):
 class CardCheckout(Base):
     """One attempt to pay an order by card: a Stripe Checkout Session, the customer's hosted payment page.
 
-    Attempts are numbered per order; the number makes Stripe's idempotency key, so a request repeated
-    after a crash returns the same page instead of making a second one.
+    Each attempt keeps the idempotency key it sends Stripe, so a request repeated after a crash returns
+    the same page instead of making a second one.
     """
 
     __tablename__ = "card_checkouts"
@@ -272,6 +272,8 @@ class CardCheckout(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     attempt: Mapped[int]
+    #: sent with the request that makes the page; random per attempt, so no other install's ids collide
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     status: Mapped[CardCheckoutStatus] = mapped_column(
         enum_column_type(CardCheckoutStatus, "card_checkout_status"), default=CardCheckoutStatus.CREATING
     )
@@ -284,10 +286,6 @@ class CardCheckout(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="card_checkouts")
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"checkout-{self.order_id}-{self.attempt}"
 
 
 class RefundStatus(enum.StrEnum):
@@ -320,6 +318,7 @@ class Refund(Base):
     amount_cents: Mapped[int]
     reason: Mapped[str] = mapped_column(Text, default="")
     stripe_refund_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: re_…
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)  #: refund-<order>-<random>
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -329,10 +328,6 @@ class Refund(Base):
     fulfilment: Mapped[Fulfilment | None] = relationship()
     order_line: Mapped[OrderLine | None] = relationship()
     created_by: Mapped[User | None] = relationship()
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"refund-{self.id}"
 
 
 class AlertKind(enum.StrEnum):
@@ -392,12 +387,9 @@ class CommunityTransfer(Base):
         enum_column_type(TransferStatus, "transfer_status"), default=TransferStatus.PENDING
     )
     stripe_transfer_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: tr_…
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)  #: payout-<fulfilment>-<random>
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 
     fulfilment: Mapped[Fulfilment] = relationship()
-
-    @property
-    def idempotency_key(self) -> str:
-        return f"payout-{self.fulfilment_id}"

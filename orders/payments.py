@@ -10,7 +10,9 @@ change is guarded by the order's state, so the order ends the same whatever arri
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -73,24 +75,29 @@ def start_card_payment(order_id: int, *, success_url: str, cancel_url: str) -> s
 
     Stripe is called outside any transaction with the attempt's idempotency key, so a repeat after a
     crash gets the same page. If Stripe fails, the attempt is marked failed and the order kept as it was.
+    Never two pages open at once: one about to expire is closed at Stripe before the next is made.
     """
+    _close_page_about_to_expire(order_id)
     now = utcnow()
     with transaction():
         order = lock_order(order_id)
         if order is None:
             raise OrderNotFound(order_id)
-        if order.status is not OrderStatus.PENDING_PAYMENT or order.payment_method is not PaymentMethod.CARD:
-            raise CardPaymentNotPossible(order.status)
+        _check_card_payable(order)
         latest = order.latest_card_checkout
-        if latest is not None and _still_payable(latest, now):
+        if latest is not None and latest.status is CardCheckoutStatus.OPEN and _expires_after(latest, now):
             return latest.url
         if latest is not None and _retryable(latest, now):
             checkout = latest
         else:
             if latest is not None and latest.status is CardCheckoutStatus.CREATING:
                 latest.status = CardCheckoutStatus.FAILED  # a try that never came back
+            attempt = latest.attempt + 1 if latest else 1
             checkout = CardCheckout(
-                attempt=latest.attempt + 1 if latest else 1, amount_cents=order.total_cents, created_at=now
+                attempt=attempt,
+                amount_cents=order.total_cents,
+                idempotency_key=f"checkout-{order.id}-{attempt}-{secrets.token_hex(4)}",
+                created_at=now,
             )
             order.card_checkouts.append(checkout)
         db.session.flush()
@@ -107,27 +114,90 @@ def start_card_payment(order_id: int, *, success_url: str, cancel_url: str) -> s
             )
         raise PaymentServiceUnavailable() from error
     with transaction():
+        order = lock_order(order_id)
+        assert order is not None
         checkout = db.session.get_one(CardCheckout, checkout_id)
         checkout.session_id = session["id"]
         checkout.url = session["url"]
         checkout.expires_at = _timestamp(session["expires_at"]) or utcnow()
-        if checkout.status is CardCheckoutStatus.CREATING:
+        wanted = checkout.status is CardCheckoutStatus.CREATING and _awaits_card(order)
+        if wanted:
             checkout.status = CardCheckoutStatus.OPEN
-        db.session.execute(
-            update(Order)
-            .where(Order.id == order_id, Order.status == OrderStatus.PENDING_PAYMENT)
-            .values(expires_at=checkout.expires_at + CARD_GRACE)
-        )
-        return checkout.url
+            order.expires_at = checkout.expires_at + CARD_GRACE
+        elif checkout.status is CardCheckoutStatus.CREATING:
+            checkout.status = CardCheckoutStatus.EXPIRED  # switched or cancelled while Stripe was asked
+        status = order.status
+    if not wanted:
+        _expire_at_stripe(order_id, session["id"])
+        raise CardPaymentNotPossible(status)
+    return str(session["url"])
 
 
-def _still_payable(checkout: CardCheckout, now: datetime) -> bool:
-    """An open payment page that has a few minutes left: send the customer back to it, not to a new one."""
-    return (
-        checkout.status is CardCheckoutStatus.OPEN
-        and checkout.expires_at is not None
-        and checkout.expires_at > now + timedelta(minutes=5)
+def close_card_payment(order_id: int) -> None:
+    """Before the customer switches to a transfer or cancels: no page of this order may still be paid.
+
+    The open page is expired at Stripe; if Stripe says it was paid (or expired) meanwhile, that is
+    applied first. A delayed payment on its way cannot be stopped: `CardPaymentNotPossible`.
+    """
+    checkouts = db.session.scalars(
+        select(CardCheckout).where(CardCheckout.order_id == order_id).order_by(CardCheckout.attempt)
+    ).all()
+    if any(checkout.status is CardCheckoutStatus.PROCESSING for checkout in checkouts):
+        raise CardPaymentNotPossible(OrderStatus.PENDING_PAYMENT)
+    open_sessions = [c.session_id for c in checkouts if c.status is CardCheckoutStatus.OPEN and c.session_id]
+    db.session.rollback()  # no transaction stays open while Stripe is asked
+    for session_id in open_sessions:
+        _expire_at_stripe(order_id, session_id)
+
+
+def _close_page_about_to_expire(order_id: int) -> None:
+    """A page with minutes left is closed before a fresh one is made, so that only one can be paid."""
+    latest = db.session.scalar(
+        select(CardCheckout).where(CardCheckout.order_id == order_id).order_by(CardCheckout.attempt.desc())
     )
+    due = (
+        latest is not None
+        and latest.status is CardCheckoutStatus.OPEN
+        and latest.session_id is not None
+        and not _expires_after(latest, utcnow() + timedelta(minutes=5))
+    )
+    session_id = latest.session_id if latest is not None else None
+    db.session.rollback()
+    if due and session_id:
+        _expire_at_stripe(order_id, session_id)
+
+
+def _expire_at_stripe(order_id: int, session_id: str) -> None:
+    """Close one payment page at Stripe; if it is no longer open, apply what became of it."""
+    try:
+        stripe_gateway.expire_checkout_session(session_id)
+    except stripe_gateway.StripeRefused:  # complete or expired already: it may have been paid a moment ago
+        refresh_from_stripe(order_id, session_id)
+        return
+    except stripe_gateway.StripeUnavailable:  # it expires by itself; a payment on it still counts
+        current_app.logger.warning("Could not close Stripe session %s of order %s", session_id, order_id)
+        return
+    with transaction():
+        db.session.execute(
+            update(CardCheckout)
+            .where(CardCheckout.session_id == session_id, CardCheckout.status == CardCheckoutStatus.OPEN)
+            .values(status=CardCheckoutStatus.EXPIRED)
+        )
+
+
+def _check_card_payable(order: Order) -> None:
+    if not _awaits_card(order) or order.total_cents <= 0:
+        raise CardPaymentNotPossible(order.status)
+    if any(checkout.status is CardCheckoutStatus.PROCESSING for checkout in order.card_checkouts):
+        raise CardPaymentNotPossible(order.status)  # a delayed payment is on its way: wait for the bank
+
+
+def _awaits_card(order: Order) -> bool:
+    return order.status is OrderStatus.PENDING_PAYMENT and order.payment_method is PaymentMethod.CARD
+
+
+def _expires_after(checkout: CardCheckout, moment: datetime) -> bool:
+    return checkout.expires_at is not None and checkout.expires_at > moment
 
 
 def _retryable(checkout: CardCheckout, now: datetime) -> bool:
@@ -186,49 +256,50 @@ def _line_item(name: str, unit_cents: int, quantity: int) -> dict[str, Any]:
 def switch_to_bank_transfer(order_id: int) -> Order:
     """The customer would rather pay by transfer: the card page is closed and the bank details mailed.
 
-    If Stripe says the page was paid meanwhile, the order is marked paid instead and returned as such.
+    The order becomes a transfer order first, so a page that expired meanwhile cannot cancel it; if Stripe
+    says the page was paid meanwhile, the order is marked paid instead and returned as such.
     """
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise OrderNotFound(order_id)
-    if order.status is not OrderStatus.PENDING_PAYMENT or order.payment_method is not PaymentMethod.CARD:
-        raise CardPaymentNotPossible(order.status)
-    latest = order.latest_card_checkout
-    if latest is not None and latest.session_id and latest.status is CardCheckoutStatus.OPEN:
-        session_id = latest.session_id
-        try:
-            stripe_gateway.expire_checkout_session(session_id)
-        except stripe_gateway.StripeRefused:  # not open any more: it may have been paid a moment ago
-            refresh_from_stripe(order_id)
-        except stripe_gateway.StripeUnavailable:  # it expires by itself; a payment on it still counts
-            current_app.logger.warning("Could not close Stripe session %s of order %s", session_id, order_id)
     messages: Mails = []
     with transaction():
         order = lock_order(order_id)
-        assert order is not None
-        if order.status is OrderStatus.PENDING_PAYMENT and order.payment_method is PaymentMethod.CARD:
-            order.payment_method = PaymentMethod.BANK_TRANSFER
-            order.expires_at = payment_deadline(PaymentMethod.BANK_TRANSFER, utcnow())
-            for checkout in order.card_checkouts:
-                if checkout.status in {CardCheckoutStatus.OPEN, CardCheckoutStatus.CREATING}:
-                    checkout.status = CardCheckoutStatus.EXPIRED
-            messages.append(mail_customer(order, event="order-placed", template="order_placed"))
+        if order is None:
+            raise OrderNotFound(order_id)
+        if not _awaits_card(order):
+            raise CardPaymentNotPossible(order.status)
+        if any(checkout.status is CardCheckoutStatus.PROCESSING for checkout in order.card_checkouts):
+            raise CardPaymentNotPossible(order.status)
+        open_sessions = [
+            checkout.session_id
+            for checkout in order.card_checkouts
+            if checkout.status is CardCheckoutStatus.OPEN and checkout.session_id
+        ]
+        for checkout in order.card_checkouts:
+            if checkout.status in {CardCheckoutStatus.OPEN, CardCheckoutStatus.CREATING}:
+                checkout.status = CardCheckoutStatus.EXPIRED
+        order.payment_method = PaymentMethod.BANK_TRANSFER
+        order.expires_at = payment_deadline(PaymentMethod.BANK_TRANSFER, utcnow())
+        messages.append(mail_customer(order, event="order-placed", template="order_placed"))
     outbox.send_now(messages)
+    for session_id in open_sessions:
+        _expire_at_stripe(order_id, session_id)
+    order = db.session.get_one(Order, order_id)
+    db.session.refresh(order)
     return order
 
 
-def refresh_from_stripe(order_id: int) -> bool:
-    """Ask Stripe about the order's latest payment page and apply what it says (as its webhook would).
+def refresh_from_stripe(order_id: int, session_id: str | None = None) -> bool:
+    """Ask Stripe about a payment page of the order (its latest) and apply what it says, as its webhook would.
 
     For the customer's return from Stripe and for the expiry job. False if Stripe could not be asked.
     """
-    session_id = db.session.scalar(
-        select(CardCheckout.session_id)
-        .where(CardCheckout.order_id == order_id, CardCheckout.session_id.is_not(None))
-        .order_by(CardCheckout.attempt.desc())
-        .limit(1)
-    )
-    db.session.rollback()
+    if session_id is None:
+        session_id = db.session.scalar(
+            select(CardCheckout.session_id)
+            .where(CardCheckout.order_id == order_id, CardCheckout.session_id.is_not(None))
+            .order_by(CardCheckout.attempt.desc())
+            .limit(1)
+        )
+    db.session.rollback()  # no transaction stays open while Stripe is asked
     if session_id is None:
         return True
     try:
@@ -296,26 +367,35 @@ def resolve_alert(alert_id: int, *, by: User | None) -> None:
 # --- Stripe's webhook events ------------------------------------------------------------------------
 
 
-def handle_event(event: Mapping[str, Any]) -> str:
-    """Apply one verified Stripe event exactly once; returns "applied", "duplicate" or "ignored".
+@dataclass(frozen=True)
+class HandledEvent:
+    outcome: str  #: "applied", "duplicate" or "ignored"
+    mail_ids: list[int]  #: mails written by the event, to send once Stripe has its answer
+
+
+def handle_event(event: Mapping[str, Any]) -> HandledEvent:
+    """Apply one verified Stripe event exactly once.
 
     The event id is stored in the same transaction as its effect: a replay, even a concurrent one, finds
     it and does nothing; if the effect fails, the id is not stored and Stripe's retry applies it later.
+    The order's row is locked before the id is stored, so that two events of one order queue up instead
+    of deadlocking. Mails are only written here: the caller sends them after answering Stripe.
     """
     event_type = event["type"]
     obj = event["data"]["object"]
-    order_id = _order_id_of(event_type, obj)
     handler = _HANDLERS.get(event_type)
+    order_id = _order_id_of(event_type, obj) if handler is not None else None
     with transaction():
-        if not _claim_event(event["id"], event_type, order_id):
-            return "duplicate"
         order = lock_order(order_id) if order_id is not None else None
+        if not _claim_event(event["id"], event_type, order.id if order else None):
+            return HandledEvent("duplicate", [])
         if handler is None or order is None:
             current_app.logger.info("Stripe event %s (%s) ignored", event["id"], event_type)
-            return "ignored"
+            return HandledEvent("ignored", [])
         messages = handler(order, obj)
-    outbox.send_now(messages)
-    return "applied"
+        db.session.flush()
+        mail_ids = [message.id for message in messages if message is not None]
+    return HandledEvent("applied", mail_ids)
 
 
 def _claim_event(event_id: str, event_type: str, order_id: int | None) -> bool:
@@ -335,7 +415,7 @@ def _order_id_of(event_type: str, obj: Mapping[str, Any]) -> int | None:
     """Which of our orders an event is about: from the metadata we gave Stripe, or the payment it names."""
     metadata = obj.get("metadata") or {}
     raw = metadata.get("order_id") if isinstance(metadata, Mapping) else None
-    if isinstance(raw, str) and raw.isdigit() and int(raw) < 2**31:
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) < 2**31:
         return db.session.scalar(select(Order.id).where(Order.id == int(raw)))
     if event_type.startswith("charge."):  # charges carry no metadata of ours; their payment intent does
         intent = obj.get("payment_intent")
@@ -391,14 +471,18 @@ def _on_session_completed(order: Order, session: Mapping[str, Any]) -> Mails:
 
 
 def _on_money_received(order: Order, checkout: CardCheckout, session: Mapping[str, Any]) -> Mails:
+    if checkout.status in {CardCheckoutStatus.PAID, CardCheckoutStatus.MISMATCH}:
+        return []  # seen before (by the webhook, the customer's return or the expiry job)
     checkout.payment_intent = str(session.get("payment_intent") or "")
-    amount, currency = session.get("amount_total"), session.get("currency")
-    if checkout.status is CardCheckoutStatus.PAID or _payment_recorded(checkout.payment_intent):
+    if _payment_recorded(checkout.payment_intent):
         return []
+    amount, currency = session.get("amount_total"), session.get("currency")
     if amount != order.total_cents or currency != CURRENCY:
         checkout.status = CardCheckoutStatus.MISMATCH
+        if order.status is OrderStatus.PENDING_PAYMENT:
+            order.expires_at = None  # money was taken: staff settle it, the order never expires by itself
         received = amount if isinstance(amount, int) else 0
-        return _alert(order, AlertKind.AMOUNT_MISMATCH, received, f"{session.get('id')} {currency}")
+        return raise_alert(order, AlertKind.AMOUNT_MISMATCH, received, f"{session.get('id')} {currency}")
     checkout.status = CardCheckoutStatus.PAID
     if order.status is OrderStatus.PENDING_PAYMENT:
         return record_payment(
@@ -418,7 +502,7 @@ def _on_money_received(order: Order, checkout: CardCheckout, session: Mapping[st
             stripe_payment_intent=checkout.payment_intent or None,
         )
     )
-    return _alert(order, AlertKind.UNEXPECTED_PAYMENT, order.total_cents, checkout.payment_intent)
+    return raise_alert(order, AlertKind.UNEXPECTED_PAYMENT, order.total_cents, checkout.payment_intent)
 
 
 def _payment_recorded(payment_intent: str) -> bool:
@@ -452,12 +536,8 @@ def _on_session_expired(order: Order, session: Mapping[str, Any]) -> Mails:
     if checkout is None or checkout.status not in {CardCheckoutStatus.OPEN, CardCheckoutStatus.CREATING}:
         return []  # paid, failed or replaced: an expiry changes nothing
     checkout.status = CardCheckoutStatus.EXPIRED
-    is_latest = checkout is order.latest_card_checkout
-    if (
-        is_latest
-        and order.status is OrderStatus.PENDING_PAYMENT
-        and order.payment_method is PaymentMethod.CARD
-    ):
+    waiting = any(other.status is CardCheckoutStatus.PROCESSING for other in order.card_checkouts)
+    if _awaits_card(order) and checkout is order.latest_card_checkout and not waiting:
         return cancel_unpaid(order.id, reason=CancelReason.EXPIRED, by=None) or []
     return []
 
@@ -492,42 +572,39 @@ def _on_charge_refunded(order: Order, charge: Mapping[str, Any]) -> Mails:
             delivery_cents=0,
             amount_cents=refunded - ours,
             reason="Refunded in Stripe directly",
+            idempotency_key=f"stripe-{charge.get('id')}-{secrets.token_hex(6)}",  # never sent: made at Stripe
             created_at=now,
             completed_at=now,
         )
     )
-    return _alert(order, AlertKind.REFUNDED_AT_STRIPE, refunded - ours, str(charge.get("id") or ""))
+    return raise_alert(order, AlertKind.REFUNDED_AT_STRIPE, refunded - ours, str(charge.get("id") or ""))
 
 
 def _on_refund_updated(order: Order, stripe_refund: Mapping[str, Any]) -> Mails:
     """A refund we asked for changed state at Stripe (most often: it failed days later)."""
     refund_id = (stripe_refund.get("metadata") or {}).get("refund_id")
+    state = stripe_refund.get("status")
     for refund in order.refunds:
-        if refund.stripe_refund_id == stripe_refund.get("id") or str(refund.id) == refund_id:
-            refund.stripe_refund_id = str(stripe_refund.get("id"))
-            if stripe_refund.get("status") == "succeeded" and refund.status is RefundStatus.PENDING:
-                refund.status = RefundStatus.SUCCEEDED
-                refund.completed_at = utcnow()
-            elif (
-                stripe_refund.get("status") in {"failed", "canceled"}
-                and refund.status is not RefundStatus.FAILED
-            ):
-                refund.status = RefundStatus.FAILED
-                refund.last_error = str(stripe_refund.get("failure_reason") or stripe_refund.get("status"))[
-                    :300
-                ]
-                return _alert(order, AlertKind.REFUND_FAILED, refund.amount_cents, refund.stripe_refund_id)
+        if refund.stripe_refund_id != stripe_refund.get("id") and str(refund.id) != refund_id:
+            continue
+        refund.stripe_refund_id = str(stripe_refund.get("id"))
+        if state == "succeeded" and refund.status is RefundStatus.PENDING:
+            refund.status, refund.completed_at = RefundStatus.SUCCEEDED, utcnow()
+        elif state in {"failed", "canceled"} and refund.status is not RefundStatus.FAILED:
+            refund.status = RefundStatus.FAILED
+            refund.last_error = str(stripe_refund.get("failure_reason") or state)[:300]
+            return raise_alert(order, AlertKind.REFUND_FAILED, refund.amount_cents, refund.stripe_refund_id)
     return []
 
 
 def _on_dispute_created(order: Order, dispute: Mapping[str, Any]) -> Mails:
     amount = dispute.get("amount")
-    return _alert(
+    return raise_alert(
         order, AlertKind.DISPUTE, amount if isinstance(amount, int) else 0, str(dispute.get("id") or "")
     )
 
 
-def _alert(order: Order, kind: AlertKind, amount_cents: int, reference: str) -> Mails:
+def raise_alert(order: Order, kind: AlertKind, amount_cents: int, reference: str) -> Mails:
     """Put the order in front of staff, with what happened; the VVG is mailed about it once."""
     alert = PaymentAlert(kind=kind, amount_cents=amount_cents, reference=reference[:255])
     order.payment_alerts.append(alert)

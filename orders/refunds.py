@@ -8,12 +8,14 @@ transfer cannot be reversed by us: its refund is recorded as owed until staff sa
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
 from orders import stripe_gateway
 from orders.models import (
+    AlertKind,
     Fulfilment,
     FulfilmentStatus,
     Order,
@@ -24,6 +26,7 @@ from orders.models import (
     Refund,
     RefundStatus,
 )
+from orders.payments import raise_alert
 from orders.services import (
     OrderProblem,
     lock_fulfilment,
@@ -51,6 +54,10 @@ class RefundNotFound(OrderProblem):
     pass
 
 
+class LineNotFound(OrderProblem):
+    pass
+
+
 def cancel_fulfilment(fulfilment_id: int, *, reason: str, by: User | None) -> Refund | None:
     """Cancel a paid parcel that has not left: its remaining goods and its delivery fee are refunded."""
     with transaction():
@@ -65,7 +72,7 @@ def cancel_line(line_id: int, *, reason: str, by: User | None) -> Refund | None:
     """Cancel one line of a paid parcel that has not left; the parcel's last line cancels the parcel."""
     fulfilment_id = db.session.scalar(select(OrderLine.fulfilment_id).where(OrderLine.id == line_id))
     if fulfilment_id is None:
-        raise NotCancellable(FulfilmentStatus.CANCELLED)
+        raise LineNotFound(line_id)
     with transaction():
         fulfilment = lock_fulfilment(fulfilment_id)
         _check_cancellable(fulfilment)
@@ -115,6 +122,8 @@ def submit_refund(refund_id: int) -> Refund:
             refund = db.session.get_one(Refund, refund_id)
             refund.status = RefundStatus.FAILED
             refund.last_error = str(error)[:300]
+            messages = raise_alert(refund.order, AlertKind.REFUND_FAILED, refund.amount_cents, key)
+        outbox.send_now(messages)
         return refund
     with transaction():
         refund = db.session.get_one(Refund, refund_id)
@@ -202,6 +211,7 @@ def _record_refund(
         delivery_cents=delivery_cents,
         amount_cents=goods_cents + delivery_cents,
         reason=reason.strip()[:1000],
+        idempotency_key=f"refund-{order.id}-{secrets.token_hex(6)}",
         created_by=by,
         created_at=now,
     )

@@ -10,6 +10,7 @@ without a connected account, and orders paid by bank transfer, are paid by bank.
 from __future__ import annotations
 
 import re
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -37,11 +38,14 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
         raise NotPayableByStripe(fulfilment_id)
     destination = fulfilment.community.stripe_account_id or ""
     payment_intent = db.session.scalar(
-        select(Payment.stripe_payment_intent).where(
+        select(Payment.stripe_payment_intent)
+        .where(
             Payment.order_id == fulfilment.order_id,
             Payment.method == PaymentMethod.CARD,
             Payment.stripe_payment_intent.is_not(None),
         )
+        .order_by(Payment.id)  # the order's own payment, not a stray second one staff are refunding
+        .limit(1)
     )
     if not CONNECTED_ACCOUNT.match(destination) or payment_intent is None or amount_cents <= 0:
         raise NotPayableByStripe(fulfilment_id)
@@ -57,6 +61,7 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
                     community_id=fulfilment.community_id,
                     destination=destination,
                     amount_cents=amount_cents,
+                    idempotency_key=f"payout-{fulfilment_id}-{secrets.token_hex(6)}",
                 )
                 db.session.add(record)
                 db.session.flush()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +33,7 @@ from orders.models import (
     OrderStatus,
     PaymentMethod,
 )
+from shop import outbox
 from shop.auth import staff_required
 from shop.extensions import csrf
 from shop.forms import MoneyField, at_most
@@ -119,10 +131,10 @@ def switch_to_transfer(token: str) -> ResponseReturnValue:
     except payments.CardPaymentNotPossible:
         flash(_("This order is not waiting for a card payment any more."), "error")
     else:
-        if order.status is OrderStatus.PENDING_PAYMENT:
-            flash(_("Please pay by bank transfer: the details are below and in your e-mail."), "success")
-        else:
+        if order.status is OrderStatus.PAID:
             flash(_("Your card payment has just arrived: there is nothing more to pay."), "success")
+        else:
+            flash(_("Please pay by bank transfer: the details are below and in your e-mail."), "success")
     return redirect(url_for("orders.track", token=token))
 
 
@@ -135,8 +147,17 @@ def stripe_webhook() -> ResponseReturnValue:
     except stripe_gateway.InvalidWebhook as error:
         current_app.logger.warning("Stripe webhook refused: %s", error)
         return Response("invalid signature\n", 400, mimetype="text/plain")
-    outcome = payments.handle_event(event)
-    return Response(f"{outcome}\n", 200, mimetype="text/plain")
+    handled = payments.handle_event(event)
+    response = Response(f"{handled.outcome}\n", 200, mimetype="text/plain")
+    if handled.mail_ids:  # Stripe has its answer first; mail that fails now waits for `flask outbox send`
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(lambda: _send_in(app, handled.mail_ids))
+    return response
+
+
+def _send_in(app: Flask, mail_ids: list[int]) -> None:
+    with app.app_context():
+        outbox.send_ids_now(mail_ids)
 
 
 @storefront.post("/uzsakymai/<token>/atsaukti")
@@ -144,7 +165,16 @@ def cancel(token: str) -> ResponseReturnValue:
     order = services.get_order_by_token(token)
     if order is None:
         abort(404)
-    if services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER):
+    was_waiting = order.is_awaiting_payment
+    try:
+        if order.payment_method is PaymentMethod.CARD:
+            payments.close_card_payment(order.id)  # no page of it may be paid after this
+    except payments.CardPaymentNotPossible:
+        pass  # a bank's answer is on its way: the order stays as it is
+    else:
+        services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+    order = services.get_order_by_token(token) or order
+    if was_waiting and order.status is OrderStatus.CANCELLED:  # by us, or by its page expiring just now
         flash(_("Your order is cancelled. Nothing is owed."), "success")
     else:
         flash(_("This order can no longer be cancelled here; please write to us."), "error")

@@ -347,7 +347,7 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
                 validators=[Optional(), at_most(200)],
             ),
         )
-    methods = payment_methods()
+    methods = payment_methods(cart_view.total_cents)
     Form.payment_method = RadioField(
         _l("Payment"),
         choices=[SelectChoice(method.value, PAYMENT_LABELS[method]) for method in methods],
@@ -363,9 +363,9 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
     return form
 
 
-def payment_methods() -> list[PaymentMethod]:
+def payment_methods(total_cents: int) -> list[PaymentMethod]:
     """The ways to pay this shop offers now, the usual one first: cards only with Stripe configured."""
-    if stripe_gateway.is_enabled():
+    if stripe_gateway.is_enabled() and total_cents > 0:
         return [PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER]
     return [PaymentMethod.BANK_TRANSFER]
 

@@ -103,9 +103,13 @@ def send_due(
 
 def send_now(messages: Sequence[OutboxMessage | None]) -> None:
     """Try the just-committed messages at once; whatever fails stays queued for `flask outbox send`."""
+    send_ids_now([message.id for message in messages if message is not None])
+
+
+def send_ids_now(ids: Sequence[int]) -> None:
+    """`send_now` for messages known by id (e.g. after a response has gone out)."""
     if not current_app.config.get("OUTBOX_SEND_AFTER_COMMIT", True):
         return
-    ids = [message.id for message in messages if message is not None]
     if ids:  # a silent mail server costs the request one short timeout, not one per message
         send_due(only=ids, timeout=AFTER_COMMIT_TIMEOUT_SECONDS, stop_on_failure=True)
 

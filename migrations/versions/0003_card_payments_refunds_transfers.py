@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 21:42:38.224398
+Create Date: 2026-11-23 22:17:02.452280
 
 """
 from alembic import op
@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=100), nullable=False),
     sa.Column('status', sa.Enum('creating', 'open', 'processing', 'paid', 'failed', 'expired', 'mismatch', name='card_checkout_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('amount_cents', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.String(length=255), nullable=True),
@@ -33,6 +34,7 @@ def upgrade():
     sa.CheckConstraint('amount_cents > 0', name=op.f('ck_card_checkouts_amount_cents_positive')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_card_checkouts_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_card_checkouts')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_card_checkouts_idempotency_key')),
     sa.UniqueConstraint('order_id', 'attempt', name=op.f('uq_card_checkouts_order_id')),
     sa.UniqueConstraint('session_id', name=op.f('uq_card_checkouts_session_id'))
     )
@@ -74,6 +76,7 @@ def upgrade():
     sa.Column('amount_cents', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sent', 'failed', name='transfer_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('stripe_transfer_id', sa.String(length=255), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=100), nullable=False),
     sa.Column('last_error', sa.String(length=300), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
@@ -82,6 +85,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['fulfilment_id'], ['fulfilments.id'], name=op.f('fk_community_transfers_fulfilment_id_fulfilments')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_community_transfers')),
     sa.UniqueConstraint('fulfilment_id', name=op.f('uq_community_transfers_fulfilment_id')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_community_transfers_idempotency_key')),
     sa.UniqueConstraint('stripe_transfer_id', name=op.f('uq_community_transfers_stripe_transfer_id'))
     )
     with op.batch_alter_table('community_transfers', schema=None) as batch_op:
@@ -99,6 +103,7 @@ def upgrade():
     sa.Column('amount_cents', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('stripe_refund_id', sa.String(length=255), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=100), nullable=False),
     sa.Column('last_error', sa.String(length=300), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -110,6 +115,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_refunds_order_id_orders'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_refunds_order_line_id_order_lines'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_refunds_idempotency_key')),
     sa.UniqueConstraint('stripe_refund_id', name=op.f('uq_refunds_stripe_refund_id'))
     )
     with op.batch_alter_table('refunds', schema=None) as batch_op:

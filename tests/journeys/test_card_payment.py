@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from app import create_app
 from shop.db import db
+from shop.models import OutboxMessage
 from tests.fake_stripe import FakeStripe
 from tests.journeys.test_checkout import KRAKES, seed_fair
 from tests.payments.conftest import WEBHOOK_SECRET, stripe_settings
@@ -73,3 +76,15 @@ def test_a_customer_pays_by_card_after_a_declined_card_and_sees_the_order_paid(
     expect(page.locator(".parcel-status")).to_have_text(["Apmokėtas; bendruomenė jį ruošia"])
     expect(page.locator(".pay-box")).to_have_count(0)
     assert [status for _, status in fake.webhook_deliveries] == [200, 200]
+
+    # The confirmation mails left once Stripe had its answer.
+    def statuses() -> set[str]:
+        db.session.rollback()
+        return {message.status.value for message in db.session.scalars(select(OutboxMessage))}
+
+    for _ in range(50):
+        if statuses() == {"sent"}:
+            break
+        time.sleep(0.1)
+    assert statuses() == {"sent"}
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2  # customer, community

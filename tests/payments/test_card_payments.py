@@ -120,7 +120,8 @@ def test_a_customer_pays_by_card_and_each_community_is_told_once(
     order = db.session.scalars(select(Order)).one()
     (create,) = fake_stripe.calls_to("POST", "/v1/checkout/sessions")
     form = create.form
-    assert create.headers["Idempotency-Key"] == f"checkout-{order.id}-1"
+    assert create.headers["Idempotency-Key"] == order.card_checkouts[0].idempotency_key
+    assert re.fullmatch(rf"checkout-{order.id}-1-[0-9a-f]{{8}}", order.card_checkouts[0].idempotency_key)
     assert form["mode"] == "payment"
     assert form["client_reference_id"] == order.number
     assert form["metadata[order_id]"] == str(order.id)
@@ -211,7 +212,9 @@ def test_stripe_failing_while_the_page_is_made_keeps_the_order_and_a_retry_works
     )
     assert retry.status_code == 303 and retry.location.startswith(f"{fake_stripe.base}/pay/")
     keys = [c.headers["Idempotency-Key"] for c in fake_stripe.calls_to("POST", "/v1/checkout/sessions")]
-    assert keys[-1] == f"checkout-{order.id}-2"  # a new attempt: Stripe keeps the failure under key 1
+    first, second = fresh(Order, order.id).card_checkouts
+    assert keys == [first.idempotency_key] * 2 + [second.idempotency_key]  # the library retried once
+    assert second.attempt == 2 and second.idempotency_key != first.idempotency_key  # Stripe keeps failures
 
 
 def test_stripe_timing_out_while_the_page_is_made_is_a_clear_message_and_a_retry_works(
@@ -488,3 +491,139 @@ def test_refund_rows_are_untouched_by_unrelated_events(
     )
     assert response.status_code == 200 and response.get_data(as_text=True).strip() == "ignored"
     assert count(Refund) == 0 and count(StripeEvent) == 1
+
+
+# --- Found in review --------------------------------------------------------------------------------
+
+
+def test_mail_of_a_paid_order_goes_out_after_stripe_has_its_answer(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session = fake_stripe.pay(session_id_of(start(order)))
+    response = post_event(card_client, fake_stripe.event("checkout.session.completed", session))
+    assert response.status_code == 200
+    statuses = {m.status.value for m in mails_to("rasa@example.com")}
+    assert statuses == {"pending"}  # written with the payment, not yet sent while Stripe waits
+    response.close()  # the server has sent the answer
+    assert {m.status.value for m in mails_to("rasa@example.com")} == {"sent"}
+    assert {m.status.value for m in mails_to(goods["krakes"].email)} == {"sent"}
+
+
+def test_a_payment_of_the_wrong_amount_is_never_cancelled_by_the_expiry_job_nor_flagged_twice(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    pay_and_notify(card_client, fake_stripe, start(order), amount_total=TOTAL - 100)
+    card_client.get(f"/uzsakymai/{order.public_token}/kortele")  # the customer comes back
+    with time_machine.travel(utcnow() + timedelta(days=3)):
+        assert payments.settle_stale_card_orders() == 0
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
+    assert stock(goods["star"].variants[0]) == 8
+    assert count(PaymentAlert) == 1
+
+
+def test_different_events_of_one_order_arriving_together_are_all_applied(
+    card_shop: Flask, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session = fake_stripe.pay(session_id_of(start(order)))
+    charge = fake_stripe.charges[fake_stripe.payment_intents[session["payment_intent"]]["latest_charge"]]
+    events = [
+        fake_stripe.event("checkout.session.completed", session),
+        fake_stripe.event("charge.refunded", charge | {"amount_refunded": 300}),
+        fake_stripe.event(
+            "charge.dispute.created",
+            {"id": "dp_1", "object": "dispute", "amount": 500, "payment_intent": session["payment_intent"]}
+            | {"metadata": {"order_id": str(order.id)}},
+        ),
+    ]
+
+    def deliver(event: dict[str, Any]) -> int:
+        return post_event(card_shop.test_client(), event).status_code
+
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        assert list(pool.map(deliver, events * 3)) == [200] * 9
+    order = fresh(Order, order.id)
+    assert order.status is OrderStatus.PAID and count(StripeEvent) == 3
+    assert sorted(a.kind.value for a in order.payment_alerts) == ["dispute", "refunded_at_stripe"]
+
+
+def test_cancelling_a_card_order_closes_its_payment_page(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session_id = session_id_of(start(order))
+    token = csrf_token(card_client, f"/uzsakymai/{order.public_token}")
+    page = card_client.post(
+        f"/uzsakymai/{order.public_token}/atsaukti", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Užsakymas atšauktas. Nieko nesate skolingi." in page.get_data(as_text=True)
+    assert fake_stripe.sessions[session_id]["status"] == "expired"
+    assert fresh(Order, order.id).status is OrderStatus.CANCELLED and stock(goods["star"].variants[0]) == 10
+    with pytest.raises(ValueError, match="cannot be paid"):
+        fake_stripe.pay(session_id)
+
+
+def test_a_page_about_to_expire_is_closed_before_a_new_one_so_only_one_can_be_paid(
+    card_shop: Flask, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    first = session_id_of(start(order))
+    with time_machine.travel(utcnow() + timedelta(minutes=32)):
+        second = session_id_of(start(order))
+    assert second != first
+    assert [fake_stripe.sessions[s]["status"] for s in (first, second)] == ["expired", "open"]
+    assert [c.status for c in fresh(Order, order.id).card_checkouts] == [
+        CardCheckoutStatus.EXPIRED,
+        CardCheckoutStatus.OPEN,
+    ]
+
+
+def test_no_new_page_while_a_delayed_payment_is_on_its_way(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    pay_and_notify(card_client, fake_stripe, start(order), asynchronous=True)
+    with pytest.raises(payments.CardPaymentNotPossible):
+        start(order)
+    with pytest.raises(payments.CardPaymentNotPossible):
+        payments.switch_to_bank_transfer(order.id)
+    token = csrf_token(card_client, "/produktai/zvaigzde")  # the page itself offers no button now
+    card_client.post(f"/uzsakymai/{order.public_token}/atsaukti", data={"csrf_token": token})
+    assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT  # the bank's answer decides
+
+
+def test_switching_after_stripe_expired_the_page_keeps_the_order_for_a_transfer(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = place_card_order(goods)
+    session_id = session_id_of(start(order))
+    fake_stripe.sessions[session_id]["status"] = "expired"  # Stripe's webhook about it is still on its way
+    token = csrf_token(card_client, f"/uzsakymai/{order.public_token}")
+    page = card_client.post(
+        f"/uzsakymai/{order.public_token}/pavedimu", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Sumokėkite bankiniu pavedimu" in page.get_data(as_text=True)
+    order = fresh(Order, order.id)
+    assert (order.status, order.payment_method) == (OrderStatus.PENDING_PAYMENT, PaymentMethod.BANK_TRANSFER)
+
+
+@pytest.mark.parametrize("order_id", ["²", "9" * 5000, "-1", "", "12a"])
+def test_an_event_with_odd_metadata_is_answered_and_ignored(
+    card_client: FlaskClient, fake_stripe: FakeStripe, order_id: str
+) -> None:
+    event = fake_stripe.event(
+        "checkout.session.completed",
+        {"id": "cs_x", "object": "checkout.session", "metadata": {"order_id": order_id}},
+    )
+    response = post_event(card_client, event)
+    assert response.status_code == 200 and response.get_data(as_text=True).strip() == "ignored"
+
+
+def test_a_free_basket_is_not_offered_card_payment(card_shop: Flask, goods: dict[str, Any]) -> None:
+    from shop.checkout import payment_methods
+
+    with card_shop.test_request_context():
+        assert payment_methods(0) == [PaymentMethod.BANK_TRANSFER]
+        assert payment_methods(1) == [PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER]

@@ -64,7 +64,7 @@ def test_cancelling_lines_and_parcels_refunds_exactly_their_part_to_the_cent(
         RefundStatus.SUCCEEDED,
     )
     (call,) = fake_stripe.calls_to("POST", "/v1/refunds")
-    assert call.headers["Idempotency-Key"] == f"refund-{line_refund.id}"
+    assert call.headers["Idempotency-Key"] == line_refund.idempotency_key
     assert (call.form["amount"], call.form["payment_intent"]) == (
         "900",
         order.payments[0].stripe_payment_intent,
@@ -140,6 +140,7 @@ def test_a_refund_stripe_refuses_is_marked_failed_for_staff(
     assert refund is not None
     refund = fresh(Refund, refund.id)
     assert refund.status is RefundStatus.FAILED and "disputed" in refund.last_error
+    assert [alert.kind.value for alert in fresh(Order, order.id).payment_alerts] == ["refund_failed"]
 
 
 def test_a_refund_that_fails_later_at_stripe_is_put_in_front_of_staff(
@@ -188,7 +189,8 @@ def test_a_communitys_earnings_go_to_its_stripe_account_once(
     assert first.id == again.id and again.status is TransferStatus.SENT
     (call,) = fake_stripe.calls_to("POST", "/v1/transfers")
     intent = fake_stripe.payment_intents[order.payments[0].stripe_payment_intent]
-    assert call.headers["Idempotency-Key"] == f"payout-{krakes.id}"
+    assert call.headers["Idempotency-Key"] == first.idempotency_key
+    assert first.idempotency_key.startswith(f"payout-{krakes.id}-")
     assert call.form["destination"] == "acct_1KrakesTest"
     assert call.form["transfer_group"] == order.number
     assert call.form["source_transaction"] == intent["latest_charge"]
@@ -208,3 +210,18 @@ def test_a_transfer_stripe_could_not_take_is_sent_later_with_the_same_key(
     assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.PENDING
     assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.SENT
     assert len(fake_stripe.transfers) == 1
+
+
+def test_staff_can_cancel_a_parcel_from_the_command_line_until_the_back_office_has_a_button(
+    card_shop: Flask, card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    runner = card_shop.test_cli_runner()
+    pagiriai = parcel(order, goods["pagiriai"])
+    result = runner.invoke(args=["orders", "cancel-parcel", str(pagiriai.id), "--reason", "Liga"])
+    assert result.exit_code == 0, result.output
+    assert "1549 cents is succeeded" in result.output
+    again = runner.invoke(args=["orders", "cancel-parcel", str(pagiriai.id), "--reason", "Liga"])
+    assert again.exit_code == 1 and "Not cancellable now (the parcel is cancelled)" in again.output
+    missing = runner.invoke(args=["orders", "cancel-line", "999999", "--reason", "x"])
+    assert missing.exit_code == 1 and "No such parcel or line" in missing.output
