@@ -24,9 +24,10 @@ ifeq ($(CI),true)
 	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
 endif
 
-# Timing targets (not tests): medians of the storefront pages with 500 products.
+# Timing targets (not tests): the storefront pages with 500 products, the Stripe webhook.
 bench: install-test translations
 	$(BIN)/python bench/storefront.py
+	$(BIN)/python bench/webhook.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
