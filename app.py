@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 import catalogue.views
 import orders.cli
 import orders.views
+import producers.workspace
 import shop.backoffice
 import shop.checkout
 import shop.views
@@ -43,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         orders.views.webhooks,
         auth.auth,
         orders.views.backoffice,
+        producers.workspace.workspace,
         shop.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)

@@ -55,6 +55,7 @@ class Product(Base):
         enum_column_type(ProductStatus, "product_status"), default=ProductStatus.DRAFT
     )
     is_featured: Mapped[bool] = mapped_column(default=False)
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")  #: why the VVG rejected it
     search_text: Mapped[str] = mapped_column(Text, default="")  #: folded texts, see catalogue.search
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, enum_column_type, utcnow
@@ -41,6 +41,12 @@ class Community(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: a Stripe connected account (acct_…): its earnings go there by transfer; without one, by bank
     stripe_account_id: Mapped[str | None] = mapped_column(String(255))
+    #: trusted communities publish new listings and changes without waiting for the VVG's moderation
+    is_trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: on holiday until this day: no new orders; products hidden or shown "back on …"
+    vacation_until: Mapped[date | None]
+    vacation_hides_products: Mapped[bool] = mapped_column(default=False, server_default=false())
+    photo_key: Mapped[str] = mapped_column(String(64), default="", server_default="")  #: shop photo
     story_lt: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -50,6 +56,10 @@ class Community(Base):
         back_populates="community", order_by="ShippingOption.position", cascade="all, delete-orphan"
     )
     products: Mapped[list[Product]] = relationship("Product", back_populates="community")
+
+    def is_on_vacation(self, today: date) -> bool:
+        """Whether the community takes no orders today (back on `vacation_until`)."""
+        return self.vacation_until is not None and today < self.vacation_until
 
     @property
     def address(self) -> str:
