@@ -12,8 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 import catalogue.views
+import catalogue.workspace
 import orders.cli
 import orders.views
+import orders.workspace
 import producers.workspace
 import shop.backoffice
 import shop.checkout
@@ -45,6 +47,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         auth.auth,
         orders.views.backoffice,
         producers.workspace.workspace,
+        catalogue.workspace.workspace,
+        orders.workspace.workspace,
         shop.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)

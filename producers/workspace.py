@@ -23,7 +23,7 @@ from shop.auth import safe_next
 from shop.db import db
 from shop.extensions import login_manager
 
-workspace = Blueprint("workspace", __name__, url_prefix="/workspace")
+workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
 
 F = TypeVar("F", bound=Callable[..., Any])
 CURRENT_COMMUNITY = "community_id"
