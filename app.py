@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import catalogue.views
 import catalogue.workspace
@@ -31,6 +32,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.from_environ(app.instance_path))
     app.config["MIGRATIONS_DIRECTORY"] = str(Path(app.root_path) / "migrations")
     app.config.from_mapping(overrides or {})
+    if app.config["PROXY_COUNT"]:  # the visitor's own address (for login limits) and https links
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     try:
         app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
         config.check_stripe(app.config)

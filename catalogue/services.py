@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, Variant
 from catalogue.search import query_words
 from producers.models import Community
 from shop.db import db
+from shop.i18n import vilnius_today
 
 T = TypeVar("T")
 
@@ -63,11 +64,19 @@ class Page(Generic[T]):
 
 
 def _visible_products() -> Select[Product]:
-    """Products a customer may see: active, of an active community."""
+    """Products a customer may see: active, of an active community not hiding them for its holidays."""
     return (
         select(Product)
         .join(Product.community)
-        .where(Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True))
+        .where(
+            Product.status == ProductStatus.ACTIVE,
+            Community.is_active.is_(True),
+            or_(
+                Community.vacation_hides_products.is_(False),
+                Community.vacation_until.is_(None),
+                Community.vacation_until <= vilnius_today(),
+            ),
+        )
     )
 
 
@@ -148,7 +157,15 @@ def count_products_by_category() -> dict[int, int]:
     rows = db.session.execute(
         select(Product.category_id, func.count(Product.id))
         .join(Product.community)
-        .where(Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True))
+        .where(
+            Product.status == ProductStatus.ACTIVE,
+            Community.is_active.is_(True),
+            or_(
+                Community.vacation_hides_products.is_(False),
+                Community.vacation_until.is_(None),
+                Community.vacation_until <= vilnius_today(),
+            ),
+        )
         .group_by(Product.category_id)
     ).all()
     return {category_id: count for category_id, count in rows}
@@ -159,7 +176,15 @@ def list_sitemap_entries() -> list[tuple[str, datetime]]:
     rows = db.session.execute(
         select(Product.slug, Product.updated_at)
         .join(Product.community)
-        .where(Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True))
+        .where(
+            Product.status == ProductStatus.ACTIVE,
+            Community.is_active.is_(True),
+            or_(
+                Community.vacation_hides_products.is_(False),
+                Community.vacation_until.is_(None),
+                Community.vacation_until <= vilnius_today(),
+            ),
+        )
         .order_by(Product.id)
     ).all()
     return [(slug, updated_at) for slug, updated_at in rows]

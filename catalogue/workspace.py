@@ -2,6 +2,353 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import BooleanField, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import FieldList as WTFieldList
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from catalogue import listings
+from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
+from producers.settings import set_shop_photo
+from producers.workspace import current_community, member_required
+from shop.errors import render_error
+from shop.forms import MoneyField, WholeNumberField, at_most
+from shop.i18n import localized
+from shop.media import MediaStorage
 
 workspace = Blueprint("catalogue_workspace", __name__, url_prefix="/workspace")
+
+MAX_PRICE_CENTS = 1_000_000  # 10 000 €: more is a typo
+PHOTO_PROBLEMS = {
+    ImageProblem.NOT_AN_IMAGE: _l("it is not a photo (JPEG, PNG or WebP)"),
+    ImageProblem.UNSUPPORTED_FORMAT: _l("only JPEG, PNG and WebP photos are accepted"),
+    ImageProblem.TOO_LARGE: _l("it is larger than 10 MB"),
+    ImageProblem.TOO_MANY_PIXELS: _l("it has more than 40 megapixels"),
+    ImageProblem.TOO_SMALL: _l("it is smaller than 300 pixels on a side"),
+}
+
+
+class VariantForm(Form):  # type: ignore[misc]
+    """One row of the variants table (CSRF is the outer form's)."""
+
+    variant_id = HiddenField()
+    name_lt = StringField(_l("Variant (Lithuanian)"), validators=[Optional(), at_most(120)])
+    name_en = StringField(_l("Variant (English)"), validators=[Optional(), at_most(120)])
+    price = MoneyField(
+        _l("Price, €"),
+        max_cents=MAX_PRICE_CENTS,
+        validators=[InputRequired(_l("Enter the price, e.g. 4,50."))],
+    )
+    stock = WholeNumberField(
+        _l("In stock"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 100_000, _l("Stock is a whole number from 0."))],
+    )
+    is_made_to_order = BooleanField(_l("Made to order"))
+    lead_days = WholeNumberField(
+        _l("Days to make"), validators=[Optional(), NumberRange(1, 120, _l("Between 1 and 120 days."))]
+    )
+    weight_grams = WholeNumberField(
+        _l("Weight, g"),
+        validators=[
+            InputRequired(_l("Enter the weight in grams.")),
+            NumberRange(1, 30_000, _l("Between 1 g and 30 kg.")),
+        ],
+    )
+    remove = BooleanField(_l("Remove"))
+
+    def validate_price(self, field: MoneyField) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("The price must be more than 0 €."))
+
+    @property
+    def is_blank(self) -> bool:
+        """The spare row left empty: not a variant."""
+        return not self.variant_id.data and not self.price.raw_text and not self.name_lt.data
+
+
+class ListingForm(FlaskForm):  # type: ignore[misc]
+    name_lt = StringField(
+        _l("Name (Lithuanian)"), validators=[DataRequired(_l("Enter the name in Lithuanian.")), at_most(160)]
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), at_most(160)])
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    description_lt = TextAreaField(_l("Description (Lithuanian)"), validators=[Optional(), at_most(5000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), at_most(5000)])
+    safety_notes_lt = TextAreaField(
+        _l("Safety notes (e.g. small parts, not a toy)"), validators=[Optional(), at_most(2000)]
+    )
+    variants = WTFieldList(FormField(VariantForm), min_entries=1, max_entries=20)
+
+    def validate_category_id(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a category."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # The spare empty row is not validated; every other row is.
+        for entry in list(self.variants.entries):
+            if entry.form.is_blank or entry.form.remove.data:
+                entry.form.price.validators = [Optional()]
+                entry.form.weight_grams.validators = [Optional()]
+        valid = bool(super().validate(extra_validators))
+        for entry in self.variants.entries:
+            row = entry.form
+            if (
+                not row.is_blank
+                and row.is_made_to_order.data
+                and not row.lead_days.data
+                and not row.lead_days.errors
+            ):
+                row.lead_days.errors = [_("How many days does it take to make one?")]
+                valid = False
+        if not [row for row in self.rows() if not row.remove]:
+            self.form_errors.append(_("A listing needs at least one price."))
+            valid = False
+        return valid
+
+    def rows(self) -> list[listings.VariantInput]:
+        rows = []
+        for entry in self.variants.entries:
+            row = entry.form
+            if row.is_blank:
+                continue
+            rows.append(
+                listings.VariantInput(
+                    id=int(row.variant_id.data) if (row.variant_id.data or "").isdigit() else None,
+                    name_lt=row.name_lt.data or "",
+                    name_en=row.name_en.data or "",
+                    price_cents=row.price.data or 0,
+                    stock=row.stock.data or 0,
+                    is_made_to_order=bool(row.is_made_to_order.data),
+                    lead_days=row.lead_days.data,
+                    weight_grams=row.weight_grams.data or 0,
+                    remove=bool(row.remove.data),
+                )
+            )
+        return rows
+
+    def to_input(self) -> listings.ListingInput:
+        return listings.ListingInput(
+            category_id=self.category_id.data,
+            name_lt=self.name_lt.data or "",
+            name_en=self.name_en.data or "",
+            description_lt=self.description_lt.data or "",
+            description_en=self.description_en.data or "",
+            safety_notes_lt=self.safety_notes_lt.data or "",
+            variants=self.rows(),
+        )
+
+
+def _listing_form(product: Any = None) -> ListingForm:
+    form = ListingForm(obj=product) if product is not None and request.method == "GET" else ListingForm()
+    form.category_id.choices = [(c.id, localized(c, "name")) for c in listings.list_categories()]
+    if request.method == "GET":
+        while len(form.variants.entries):
+            form.variants.pop_entry()
+        for variant in product.variants if product is not None else []:
+            form.variants.append_entry(
+                {
+                    "variant_id": str(variant.id),
+                    "name_lt": variant.name_lt,
+                    "name_en": variant.name_en,
+                    "price": variant.price_cents,
+                    "stock": variant.stock,
+                    "is_made_to_order": variant.is_made_to_order,
+                    "lead_days": variant.lead_days,
+                    "weight_grams": variant.weight_grams,
+                }
+            )
+        form.variants.append_entry({"weight_grams": 20})  # a spare row for one more variant
+    return form
+
+
+@workspace.get("/listings")
+@member_required
+def listing_list() -> ResponseReturnValue:
+    return render_template(
+        "workspace/listings/list.html", products=listings.list_listings(current_community())
+    )
+
+
+@workspace.route("/listings/new", methods=["GET", "POST"])
+@member_required
+def listing_new() -> ResponseReturnValue:
+    form = _listing_form()
+    if form.validate_on_submit():
+        product = listings.create_listing(current_community(), form.to_input(), by=_me())
+        flash(_saved_message(product), "success")
+        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
+    status = 400 if request.method == "POST" else 200
+    return render_template("workspace/listings/edit.html", form=form, product=None), status
+
+
+@workspace.route("/listings/<int(max=2147483647):product_id>", methods=["GET", "POST"])
+@member_required
+def listing_edit(product_id: int) -> ResponseReturnValue:
+    product = _listing_or_404(product_id)
+    form = _listing_form(product)
+    if form.validate_on_submit():
+        try:
+            product = listings.update_listing(current_community(), product_id, form.to_input(), by=_me())
+        except listings.ListingNotFound:
+            abort(404)
+        flash(_saved_message(product), "success")
+        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("workspace/listings/edit.html", form=form, product=product), status
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
+@member_required
+def listing_duplicate(product_id: int) -> ResponseReturnValue:
+    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id, by=_me()))
+    flash(_("A copy is ready as a draft: change what differs, then save it."), "success")
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=copy.id))
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/archive")
+@member_required
+def listing_archive(product_id: int) -> ResponseReturnValue:
+    _do(lambda: listings.archive_listing(current_community(), product_id, by=_me()))
+    flash(_("The listing is archived: it is no longer for sale."), "success")
+    return redirect(url_for("catalogue_workspace.listing_list"))
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/restore")
+@member_required
+def listing_restore(product_id: int) -> ResponseReturnValue:
+    product = _do(lambda: listings.restore_listing(current_community(), product_id, by=_me()))
+    flash(_saved_message(product), "success")
+    return redirect(url_for("catalogue_workspace.listing_list"))
+
+
+@workspace.post("/variants/<int(max=2147483647):variant_id>/stock")
+@member_required
+def variant_stock(variant_id: int) -> ResponseReturnValue:
+    raw = (request.form.get("stock") or "").strip()
+    if not raw.isdigit() or int(raw) > 100_000:
+        flash(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=raw[:20]), "error")
+    else:
+        variant = _do(lambda: listings.set_stock(current_community(), variant_id, int(raw)))
+        flash(_("Stock saved: %(count)s.", count=variant.stock), "success")
+    return redirect(url_for("catalogue_workspace.listing_list") + f"#variant-{variant_id}")
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/photos")
+@member_required
+def photo_upload(product_id: int) -> ResponseReturnValue:
+    _listing_or_404(product_id)
+    back = url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos"
+    uploads = [(f.filename or "?", f.read()) for f in request.files.getlist("photos") if f.filename]
+    if not uploads:
+        flash(_("Choose one or more photos first."), "error")
+        return redirect(back)
+    try:
+        outcome = listings.add_photos(current_community(), product_id, uploads)
+    except listings.TooManyPhotos as too_many:
+        flash(
+            _("A listing has at most 8 photos; there is room for %(count)s more.", count=too_many.args[0]),
+            "error",
+        )
+        return redirect(back)
+    if outcome.added:
+        flash(_("%(count)s photo(s) added.", count=outcome.added), "success")
+    for name, problem in outcome.rejected:
+        flash(
+            _("“%(name)s” was not added: %(why)s.", name=name[:80], why=PHOTO_PROBLEMS[problem.problem]),
+            "error",
+        )
+    return redirect(back)
+
+
+@workspace.app_errorhandler(RequestEntityTooLarge)
+def _upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over every limit is refused before the form is read: say so where the person was."""
+    if request.endpoint == "catalogue_workspace.photo_upload" and request.view_args:
+        flash(_("Those photos are too large together (at most 60 MB at once, 10 MB each)."), "error")
+        back = url_for("catalogue_workspace.listing_edit", product_id=request.view_args["product_id"])
+        return redirect(back + "#photos")
+    if request.endpoint == "catalogue_workspace.shop_photo":
+        flash(_("That photo is too large (at most 10 MB)."), "error")
+        return redirect(url_for("producers_workspace.settings"))
+    return render_error(413, _("That was too much data at once."))
+
+
+@workspace.post("/photos/<int(max=2147483647):image_id>")
+@member_required
+def photo_change(image_id: int) -> ResponseReturnValue:
+    """One form per photo: earlier, later, make cover, save description, delete."""
+    community, action = current_community(), request.form.get("action", "")
+    actions = {
+        "earlier": lambda: listings.move_photo(community, image_id, -1),
+        "later": lambda: listings.move_photo(community, image_id, +1),
+        "cover": lambda: listings.make_cover(community, image_id),
+        "describe": lambda: listings.describe_photo(
+            community, image_id, alt_lt=request.form.get("alt_lt", ""), alt_en=request.form.get("alt_en", "")
+        ),
+        "delete": lambda: listings.delete_photo(community, image_id),
+    }
+    if action not in actions:
+        abort(400)
+    _do(actions[action])
+    flash(_("Photos saved."), "success")
+    product_id = request.form.get("product_id", type=int) or 0
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos")
+
+
+def _listing_or_404(product_id: int) -> Any:
+    try:
+        return listings.get_listing(current_community(), product_id)
+    except listings.ListingNotFound:
+        abort(404)
+
+
+def _do(change: Any) -> Any:
+    try:
+        return change()
+    except listings.ListingNotFound:
+        abort(404)
+
+
+def _saved_message(product: Any) -> Any:
+    if product.status.value == "pending_review":
+        return _(
+            "Saved. The VVG checks new listings and changes of text or price; it goes on sale once approved."
+        )
+    if product.status.value == "active":
+        return _("Saved: it is for sale in the shop.")
+    return _("Saved.")
+
+
+def _me() -> Any:
+    from flask_login import current_user
+
+    return current_user._get_current_object()
+
+
+@workspace.post("/settings/photo")
+@member_required
+def shop_photo() -> ResponseReturnValue:
+    """The community's own photo, through the same pipeline as product photos."""
+    back = url_for("producers_workspace.settings")
+    upload = request.files.get("photo")
+    data = upload.read() if upload and upload.filename else b""
+    if not data:
+        flash(_("Choose a photo first."), "error")
+        return redirect(back)
+    try:
+        processed = process_image(data)
+    except ImageRejected as rejected:
+        flash(_("The photo was not added: %(why)s.", why=PHOTO_PROBLEMS[rejected.problem]), "error")
+        return redirect(back)
+    store_image(MediaStorage.from_app(), processed)
+    set_shop_photo(current_community(), processed.key)
+    flash(_("Photo saved."), "success")
+    return redirect(back)

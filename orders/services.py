@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -27,6 +27,7 @@ from orders.models import (
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop import outbox
 from shop.db import db, transaction, utcnow
+from shop.i18n import vilnius_today
 from shop.models import OutboxMessage, User
 
 #: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
@@ -258,7 +259,7 @@ def _start_fulfilment(
 
 
 def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = False) -> Sequence[Variant]:
-    """Variants buyable now (active product and community), with product and community; photos if asked."""
+    """Variants buyable now (active product, active community not on holiday), with product and community."""
     options = [contains_eager(Variant.product).contains_eager(Product.community)]
     if with_photos:
         options.append(contains_eager(Variant.product).selectinload(Product.images))
@@ -267,7 +268,10 @@ def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = Fa
         .join(Variant.product)
         .join(Product.community)
         .where(
-            Variant.id.in_(variant_ids), Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True)
+            Variant.id.in_(variant_ids),
+            Product.status == ProductStatus.ACTIVE,
+            Community.is_active.is_(True),
+            or_(Community.vacation_until.is_(None), Community.vacation_until <= vilnius_today()),
         )
         .options(*options)
         .order_by(Variant.id)
@@ -468,10 +472,12 @@ def list_unpaid_past_deadline(method: PaymentMethod, now: datetime) -> list[int]
 
 
 def accept_fulfilment(fulfilment_id: int, *, by: User | None) -> Fulfilment:
-    """The community has seen the parcel and will pack it."""
+    """The community has seen the parcel and will pack it; the customer hears it is being packed."""
     with transaction():
         fulfilment = lock_fulfilment(fulfilment_id)
         fulfilment.move_to(FulfilmentStatus.ACCEPTED, by=by)
+        messages = [_mail_parcel(fulfilment, "fulfilment-accepted", "fulfilment_accepted")]
+    outbox.send_now(messages)
     return fulfilment
 
 
@@ -482,6 +488,8 @@ def ship_fulfilment(fulfilment_id: int, *, carrier: str, tracking_number: str, b
         fulfilment.move_to(FulfilmentStatus.SHIPPED, by=by)
         fulfilment.carrier = carrier.strip()[:60]
         fulfilment.tracking_number = tracking_number.strip()[:80]
+        messages = [_mail_parcel(fulfilment, "fulfilment-shipped", "fulfilment_shipped")]
+    outbox.send_now(messages)
     return fulfilment
 
 
@@ -491,7 +499,16 @@ def mark_delivered(fulfilment_id: int, *, by: User | None) -> Fulfilment:
         fulfilment = lock_fulfilment(fulfilment_id)
         fulfilment.move_to(FulfilmentStatus.DELIVERED, by=by)
         settle_order(fulfilment.order)
+        messages = [_mail_parcel(fulfilment, "fulfilment-delivered", "fulfilment_delivered")]
+    outbox.send_now(messages)
     return fulfilment
+
+
+def _mail_parcel(fulfilment: Fulfilment, event: str, template: str) -> OutboxMessage | None:
+    """Inside the parcel's transaction: tell the customer, in the order's language, once per parcel."""
+    return mail_customer(
+        fulfilment.order, event=event, template=template, key=fulfilment.id, fulfilment=fulfilment
+    )
 
 
 def settle_order(order: Order) -> None:

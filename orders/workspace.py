@@ -1,7 +1,417 @@
-"""The community workspace's orders side: today's dashboard, the community's parcels, its payouts."""
+"""The community workspace's orders side: today's dashboard, the community's parcels, its payouts.
+
+Every view is for members only and acts for `current_community()`; the services look every parcel up with
+the community in the query, so another community's parcel is a 404 for reading and for every action.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import io
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_timedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired
+
+from orders import refunds, workspace_services
+from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
+from orders.views import FULFILMENT_STATUS_LABELS
+from orders.workspace_services import Carrier, StatusFilter
+from producers.models import Community
+from producers.workspace import current_community, member_required
+from shop.auth import safe_next
+from shop.db import utcnow
+from shop.forms import at_most
+from shop.models import User
 
 workspace = Blueprint("orders_workspace", __name__, url_prefix="/workspace")
+
+#: A parcel's status as its community reads it (shorter than the customer's words).
+STATUS_LABELS = {
+    FulfilmentStatus.AWAITING_PAYMENT: _l("Not paid yet"),
+    FulfilmentStatus.NEW: _l("New"),
+    FulfilmentStatus.ACCEPTED: _l("Being packed"),
+    FulfilmentStatus.SHIPPED: _l("Sent"),
+    FulfilmentStatus.DELIVERED: _l("Delivered"),
+    FulfilmentStatus.CANCELLED: _l("Cancelled"),
+}
+FILTER_LABELS = {
+    StatusFilter.TODO: _l("To do"),
+    StatusFilter.NEW: _l("New"),
+    StatusFilter.ACCEPTED: _l("Being packed"),
+    StatusFilter.SHIPPED: _l("Sent"),
+    StatusFilter.DELIVERED: _l("Delivered"),
+    StatusFilter.CANCELLED: _l("Cancelled"),
+    StatusFilter.ALL: _l("All"),
+}
+CARRIER_LABELS = {
+    Carrier.OMNIVA: "Omniva",
+    Carrier.LP_EXPRESS: "LP Express",
+    Carrier.DPD: "DPD",
+    Carrier.VENIPAK: "Venipak",
+    Carrier.OWN: _l("Our own delivery"),
+    Carrier.PICKUP: _l("Ready for pickup"),
+}
+#: What a member is told when a move was already made (a double click, two members at once).
+ALREADY_DONE = {
+    FulfilmentStatus.ACCEPTED: _l("This parcel is already accepted."),
+    FulfilmentStatus.SHIPPED: _l("This parcel is already marked as sent."),
+    FulfilmentStatus.DELIVERED: _l("This parcel is already marked as delivered."),
+    FulfilmentStatus.CANCELLED: _l("This parcel is already cancelled."),
+}
+
+
+@workspace.app_template_global()
+def carrier_label(carrier: str) -> str:
+    """How a stored carrier reads to a person in their language (a carrier typed elsewhere, as typed)."""
+    try:
+        return str(CARRIER_LABELS[Carrier(carrier)])
+    except ValueError:
+        return carrier
+
+
+def age(since: datetime, now: datetime | None = None) -> str:
+    """How long ago, in words of the visitor's language: "2 days ago", "prieš 5 valandas"."""
+    waited = max((now or utcnow()) - since, timedelta(0))
+    return str(format_timedelta(-waited, granularity="minute", add_direction=True))
+
+
+@workspace.context_processor
+def _helpers() -> dict[str, object]:
+    return {"age": age, "day": lambda day: format_date(day, "short"), "status_labels": STATUS_LABELS}
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+class ActionForm(FlaskForm):  # type: ignore[misc]
+    """A one-button action: only its CSRF token (and where to go back to)."""
+
+    next = StringField()
+
+
+class ShipForm(FlaskForm):  # type: ignore[misc]
+    next = StringField()
+    carrier = SelectField(_l("How it goes"), validate_choice=False)
+    tracking_number = StringField(_l("Tracking number"), validators=[at_most(80)])
+
+    def __init__(self, fulfilment: Fulfilment, *args: object, **kwargs: object) -> None:
+        usual = workspace_services.usual_carrier(fulfilment.delivery_method)
+        if usual is not None:
+            kwargs.setdefault("carrier", usual.value)
+        super().__init__(*args, **kwargs)
+        allowed = workspace_services.carriers_for(fulfilment.delivery_method)
+        self.allowed = allowed
+        choices = [(c.value, str(CARRIER_LABELS[c])) for c in allowed]
+        self.carrier.choices = choices if usual is not None else [("", _("Choose…")), *choices]
+
+    def chosen_carrier(self) -> Carrier | None:
+        try:
+            carrier = Carrier(self.carrier.data or "")
+        except ValueError:
+            return None
+        return carrier if carrier in self.allowed else None
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        carrier = self.chosen_carrier()
+        if carrier is None:
+            self.carrier.errors = [*self.carrier.errors, _("Choose how the parcel goes.")]
+            return False
+        if carrier.needs_tracking_number and not (self.tracking_number.data or "").strip():
+            self.tracking_number.errors = [
+                *self.tracking_number.errors,
+                _("Type the tracking number from the parcel's label: the customer follows it with that."),
+            ]
+            return False
+        return valid
+
+
+class CancelForm(FlaskForm):  # type: ignore[misc]
+    reason = TextAreaField(
+        _l("Why can you not send it?"),
+        validators=[DataRequired(_l("Write the reason: the customer will read it.")), at_most(500)],
+    )
+
+
+# ---------------------------------------------------------------------------------------------- pages
+
+
+@workspace.get("/")
+@member_required
+def dashboard() -> ResponseReturnValue:
+    community = current_community()
+    now = utcnow()
+    return render_template(
+        "workspace/orders/dashboard.html",
+        today=workspace_services.dashboard(community, now),
+        now=now,
+    )
+
+
+@workspace.get("/orders")
+@member_required
+def fulfilment_list() -> ResponseReturnValue:
+    wanted = request.args.get("status", "")
+    try:
+        status = StatusFilter(wanted) if wanted else StatusFilter.TODO
+    except ValueError:
+        status = StatusFilter.TODO
+    page = request.args.get("page", 1, type=int) or 1
+    parcels = workspace_services.list_fulfilments(current_community().id, status, page)
+    return render_template(
+        "workspace/orders/list.html",
+        parcels=parcels,
+        status=status,
+        filters=FILTER_LABELS,
+        now=utcnow(),
+    )
+
+
+def _own(fulfilment_id: int) -> Fulfilment:
+    try:
+        return workspace_services.get_fulfilment(current_community().id, fulfilment_id)
+    except workspace_services.FulfilmentNotFound:
+        abort(404)
+
+
+def _detail_page(
+    fulfilment: Fulfilment,
+    *,
+    ship_form: ShipForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    order = fulfilment.order
+    return render_template(
+        "workspace/orders/detail.html",
+        fulfilment=fulfilment,
+        order=order,
+        refunds=workspace_services.list_refunds(fulfilment),
+        ship_form=ship_form or ShipForm(fulfilment, formdata=None),
+        cancel_form=cancel_form or CancelForm(formdata=None),
+        can_cancel=fulfilment.status in refunds.CANCELLABLE and order.status.value == "paid",
+        customer_labels=FULFILMENT_STATUS_LABELS,
+        now=utcnow(),
+    ), status
+
+
+@workspace.get("/orders/<int(max=2147483647):fulfilment_id>")
+@member_required
+def detail(fulfilment_id: int) -> ResponseReturnValue:
+    return _detail_page(_own(fulfilment_id))
+
+
+@workspace.get("/orders/<int(max=2147483647):fulfilment_id>/slip")
+@member_required
+def slip(fulfilment_id: int) -> ResponseReturnValue:
+    fulfilment = _own(fulfilment_id)
+    return render_template("workspace/orders/slip.html", fulfilment=fulfilment, order=fulfilment.order)
+
+
+# ---------------------------------------------------------------------------------------------- actions
+
+
+def _back(fulfilment_id: int, form: FlaskForm) -> ResponseReturnValue:
+    """After an action: where the member came from (the list, the dashboard), else the parcel's page."""
+    target = safe_next(form.next.data) if form.next.data else None
+    return redirect(target or url_for("orders_workspace.detail", fulfilment_id=fulfilment_id))
+
+
+def _not_now(refused: TransitionNotAllowed) -> None:
+    """A move the parcel's status does not allow: said in words, never an error page."""
+    if refused.current is refused.wanted:
+        flash(str(ALREADY_DONE[refused.wanted]), "info")
+    else:
+        flash(
+            _(
+                "This cannot be done now: the parcel is “%(status)s”. The page shows what can be done next.",
+                status=STATUS_LABELS[refused.current],
+            ),
+            "error",
+        )
+
+
+@workspace.post("/orders/<int(max=2147483647):fulfilment_id>/accept")
+@member_required
+def accept(fulfilment_id: int) -> ResponseReturnValue:
+    form = ActionForm()
+    try:
+        fulfilment = workspace_services.accept(current_community().id, fulfilment_id, by=_me())
+    except workspace_services.FulfilmentNotFound:
+        abort(404)
+    except TransitionNotAllowed as refused:
+        _not_now(refused)
+    else:
+        flash(
+            _(
+                "Accepted: %(number)s is yours to pack. The customer has been told.",
+                number=fulfilment.order.number,
+            ),
+            "success",
+        )
+    return _back(fulfilment_id, form)
+
+
+@workspace.post("/orders/<int(max=2147483647):fulfilment_id>/ship")
+@member_required
+def ship(fulfilment_id: int) -> ResponseReturnValue:
+    fulfilment = _own(fulfilment_id)
+    form = ShipForm(fulfilment)
+    if fulfilment.status is not FulfilmentStatus.ACCEPTED:  # nothing to type into: say why at once
+        _not_now(TransitionNotAllowed(fulfilment.status, FulfilmentStatus.SHIPPED))
+        return redirect(url_for("orders_workspace.detail", fulfilment_id=fulfilment_id))
+    carrier = form.chosen_carrier()
+    if not form.validate() or carrier is None:
+        return _detail_page(fulfilment, ship_form=form, status=400)
+    try:
+        shipped = workspace_services.ship(
+            current_community().id,
+            fulfilment_id,
+            carrier=carrier,
+            tracking_number=form.tracking_number.data or "",
+            by=_me(),
+        )
+    except workspace_services.FulfilmentNotFound:
+        abort(404)
+    except TransitionNotAllowed as refused:
+        _not_now(refused)
+    except (workspace_services.CarrierNotAllowed, workspace_services.TrackingNumberMissing):
+        return _detail_page(_own(fulfilment_id), ship_form=form, status=400)
+    else:
+        if carrier is Carrier.PICKUP:
+            message = _(
+                "%(number)s is ready for pickup. The customer has been told.", number=shipped.order.number
+            )
+        else:
+            message = _("%(number)s is on its way. The customer has been told.", number=shipped.order.number)
+        flash(message, "success")
+    return _back(fulfilment_id, form)
+
+
+@workspace.post("/orders/<int(max=2147483647):fulfilment_id>/delivered")
+@member_required
+def delivered(fulfilment_id: int) -> ResponseReturnValue:
+    form = ActionForm()
+    try:
+        fulfilment = workspace_services.deliver(current_community().id, fulfilment_id, by=_me())
+    except workspace_services.FulfilmentNotFound:
+        abort(404)
+    except TransitionNotAllowed as refused:
+        _not_now(refused)
+    else:
+        flash(_("%(number)s is delivered. Thank you!", number=fulfilment.order.number), "success")
+    return _back(fulfilment_id, form)
+
+
+@workspace.post("/orders/<int(max=2147483647):fulfilment_id>/cancel")
+@member_required
+def cancel(fulfilment_id: int) -> ResponseReturnValue:
+    fulfilment = _own(fulfilment_id)
+    form = CancelForm()
+    if not form.validate():
+        return _detail_page(fulfilment, cancel_form=form, status=400)
+    try:
+        refund = workspace_services.cancel(
+            current_community().id, fulfilment_id, reason=form.reason.data or "", by=_me()
+        )
+    except workspace_services.FulfilmentNotFound:
+        abort(404)
+    except refunds.NotCancellable as refused:
+        if refused.status is FulfilmentStatus.CANCELLED:
+            flash(str(ALREADY_DONE[FulfilmentStatus.CANCELLED]), "info")
+        else:
+            flash(
+                _(
+                    "This parcel can no longer be cancelled: it is “%(status)s”. "
+                    "If something is wrong, please write to the VVG.",
+                    status=STATUS_LABELS[refused.status],
+                ),
+                "error",
+            )
+    else:
+        number = fulfilment.order.number
+        if refund is None:
+            flash(_("%(number)s is cancelled. The items are back in stock.", number=number), "success")
+        else:
+            flash(
+                _(
+                    "%(number)s is cancelled. The items are back in stock, and the customer is told "
+                    "that the money is being returned.",
+                    number=number,
+                ),
+                "success",
+            )
+    return redirect(url_for("orders_workspace.detail", fulfilment_id=fulfilment_id))
+
+
+# ---------------------------------------------------------------------------------------------- payouts
+
+
+@workspace.get("/payouts")
+@member_required
+def payouts() -> ResponseReturnValue:
+    lines = workspace_services.list_unpaid_earnings(current_community())
+    return render_template(
+        "workspace/orders/payouts.html",
+        lines=lines,
+        total=sum(line.earnings.payable_cents for line in lines),
+    )
+
+
+def _amount(cents: int) -> str:
+    """Cents as Lithuanian Excel reads a number: `12,50`, `-3,00`."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
+
+
+@workspace.get("/payouts.csv")
+@member_required
+def payouts_csv() -> ResponseReturnValue:
+    community: Community = current_community()
+    lines = workspace_services.list_unpaid_earnings(community)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Order"),
+            _("Delivered on"),
+            _("Goods"),
+            _("Refunds"),
+            _("Commission"),
+            _("Delivery fee"),
+            _("To be paid"),
+        ]
+    )
+    for line in lines:
+        earnings = line.earnings
+        writer.writerow(
+            [
+                line.order_number,
+                line.delivered_on.isoformat() if line.delivered_on else "",
+                _amount(earnings.goods_cents),
+                _amount(earnings.refunded_cents),
+                _amount(earnings.commission_cents),
+                _amount(earnings.delivery_cents),
+                _amount(earnings.payable_cents),
+            ]
+        )
+    today = utcnow().astimezone(workspace_services.VILNIUS).date()
+    filename = f"kaimo-muge-{community.slug}-{today.isoformat()}.csv"
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -12,16 +12,23 @@ from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import BooleanField, Form, FormField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
 
-from producers.models import Community, Membership
+from producers.models import Community, DeliveryMethod, Membership
+from producers.settings import DeliveryInput, SettingsInput, update_settings
 from shop.auth import safe_next
 from shop.db import db
 from shop.extensions import login_manager
+from shop.forms import DayField, MoneyField, at_most
+from shop.i18n import vilnius_today
 
 workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
 
@@ -74,3 +81,105 @@ def switch_community() -> ResponseReturnValue:
     session[CURRENT_COMMUNITY] = community.id
     flash(_("You are now working for %(name)s.", name=community.name), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("orders_workspace.dashboard"))
+
+
+class DeliveryOptionForm(Form):  # type: ignore[misc]
+    offered = BooleanField(_l("Offered"))
+    fee = MoneyField(_l("Fee per parcel, €"), max_cents=10_000, validators=[Optional()])
+    pickup_address = StringField(_l("Pickup address"), validators=[Optional(), at_most(250)])
+    pickup_hours_lt = StringField(_l("Opening hours (Lithuanian)"), validators=[Optional(), at_most(250)])
+    pickup_hours_en = StringField(_l("Opening hours (English)"), validators=[Optional(), at_most(250)])
+
+
+class SettingsForm(FlaskForm):  # type: ignore[misc]
+    story_lt = TextAreaField(_l("Your story (Lithuanian)"), validators=[Optional(), at_most(5000)])
+    story_en = TextAreaField(_l("Your story (English)"), validators=[Optional(), at_most(5000)])
+    vacation_until = DayField(_l("On holiday until (the first day you are back)"), validators=[Optional()])
+    vacation_hides_products = BooleanField(_l("Hide our products while we are away"))
+
+    def validate_vacation_until(self, field: DayField) -> None:
+        if field.data is not None and field.data <= vilnius_today():
+            raise ValidationError(_l("Choose a day after today, or leave it empty."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        offered = [m for m in DeliveryMethod if self.delivery(m).offered.data]
+        if not offered:
+            self.form_errors.append(_("Offer at least one way of delivering."))
+            valid = False
+        for method in offered:
+            sub = self.delivery(method)
+            if sub.fee.data is None and not sub.fee.errors:
+                sub.fee.errors = [_("Enter the fee (0 if free).")]
+                valid = False
+        pickup = self.delivery(DeliveryMethod.PICKUP)
+        if pickup.offered.data and not (pickup.pickup_address.data or "").strip():
+            pickup.pickup_address.errors = [_("Where do customers collect their parcels?")]
+            valid = False
+        return valid
+
+    def delivery(self, method: DeliveryMethod) -> Any:
+        return self[f"delivery_{method.value}"].form
+
+    def to_input(self) -> SettingsInput:
+        deliveries = []
+        for method in DeliveryMethod:
+            sub = self.delivery(method)
+            deliveries.append(
+                DeliveryInput(
+                    method=method,
+                    offered=bool(sub.offered.data),
+                    fee_cents=sub.fee.data or 0,
+                    pickup_address=sub.pickup_address.data or "",
+                    pickup_hours_lt=sub.pickup_hours_lt.data or "",
+                    pickup_hours_en=sub.pickup_hours_en.data or "",
+                )
+            )
+        return SettingsInput(
+            story_lt=self.story_lt.data or "",
+            story_en=self.story_en.data or "",
+            vacation_until=self.vacation_until.data,
+            vacation_hides_products=bool(self.vacation_hides_products.data),
+            deliveries=deliveries,
+        )
+
+
+for _method in DeliveryMethod:
+    setattr(SettingsForm, f"delivery_{_method.value}", FormField(DeliveryOptionForm))
+
+
+def _settings_form(community: Community) -> SettingsForm:
+    if request.method == "POST":
+        return SettingsForm()
+    options = {option.method: option for option in community.shipping_options}
+    data: dict[str, Any] = {
+        "story_lt": community.story_lt,
+        "story_en": community.story_en,
+        "vacation_until": community.vacation_until,
+        "vacation_hides_products": community.vacation_hides_products,
+    }
+    for method in DeliveryMethod:
+        option = options.get(method)
+        data[f"delivery_{method.value}"] = {
+            "offered": bool(option and option.is_active),
+            "fee": option.fee_cents if option else None,
+            "pickup_address": option.pickup_address if option else community.address,
+            "pickup_hours_lt": option.pickup_hours_lt if option else "",
+            "pickup_hours_en": option.pickup_hours_en if option else "",
+        }
+    return SettingsForm(data=data)
+
+
+@workspace.route("/settings", methods=["GET", "POST"])
+@member_required
+def settings() -> ResponseReturnValue:
+    community = current_community()
+    form = _settings_form(community)
+    if form.validate_on_submit():
+        update_settings(community, form.to_input())
+        flash(_("Shop settings saved."), "success")
+        return redirect(url_for("producers_workspace.settings"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "workspace/settings.html", form=form, community=community, methods=list(DeliveryMethod)
+    ), status

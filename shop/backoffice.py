@@ -1,16 +1,23 @@
-"""The back office's mail room: every message the shop wrote, readable in the browser, retryable."""
+"""The back office's mail room (every message the shop wrote, readable, retryable) and its invitations."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from email_validator import EmailNotValidError, validate_email
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, ValidationError
 
+from producers.services import AccountSwitchedOff, CommunityNotFound, invite_member, list_active_communities
 from shop import outbox
 from shop.auth import staff_required
 from shop.db import db
+from shop.forms import at_most
 from shop.models import OutboxMessage, OutboxStatus
 
 backoffice = Blueprint("shop_backoffice", __name__, url_prefix="/backoffice")
@@ -68,3 +75,62 @@ def mail_retry(message_id: int) -> ResponseReturnValue:
     outbox.send_due(only=[message_id])
     flash(_("The message was sent again (or queued, if the mail server is still away)."), "info")
     return redirect(url_for("shop_backoffice.mail_detail", message_id=message_id))
+
+
+class InviteForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), at_most(120)]
+    )
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(_l("Enter their e-mail address.")), at_most(254)]
+    )
+    community = SelectField(_l("Community"), validate_choice=False)  # checked below, in our own words
+
+    def validate_email(self, field: EmailField) -> None:
+        try:
+            # As at the checkout: the part before @ in plain ASCII, which every mail server carries.
+            field.data = validate_email(
+                field.data or "", check_deliverability=False, allow_smtputf8=False
+            ).normalized.lower()
+        except EmailNotValidError:
+            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt.")) from None
+
+    def validate_community(self, field: SelectField) -> None:
+        if not field.data or field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a community."))
+
+
+@backoffice.route("/people/invite", methods=["GET", "POST"])
+@staff_required
+def invite() -> ResponseReturnValue:
+    """Invite a person to work for a community: an account (if new), a membership, a mail with a link."""
+    form = InviteForm()
+    form.community.choices = [("", _("Choose…"))] + [
+        (str(community.id), community.name) for community in list_active_communities()
+    ]
+    if form.validate_on_submit():
+        try:
+            invitation = invite_member(
+                form.name.data, form.email.data, int(form.community.data), by=current_user
+            )
+        except CommunityNotFound:
+            form.community.errors.append(_("Choose a community."))
+        except AccountSwitchedOff:
+            form.email.errors.append(_("This account is switched off, so it cannot be invited."))
+        else:
+            if invitation.new_member:
+                text = _(
+                    "%(email)s is invited to work for %(community)s: the mail is on its way.",
+                    email=form.email.data,
+                    community=invitation.community_name,
+                )
+            else:
+                text = _(
+                    "%(email)s already works for %(community)s: the invitation was sent again.",
+                    email=form.email.data,
+                    community=invitation.community_name,
+                )
+            flash(text, "success")
+            return redirect(url_for("shop_backoffice.invite"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("shop/backoffice/invite.html", form=form), status

@@ -23,6 +23,7 @@ class ConfigError(Exception):
 def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Read the shop's settings from the environment; `instance_path` holds what is generated."""
     instance = Path(instance_path)
+    secure_cookies = environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"}
     return {
         "SECRET_KEY": environ.get("SECRET_KEY") or _instance_secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or f"sqlite:///{instance / 'kaimo-muge.db'}",
@@ -33,7 +34,9 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "LANGUAGES": LANGUAGES,
         "CATALOGUE_PAGE_SIZE": int(environ.get("CATALOGUE_PAGE_SIZE") or 24),
-        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Several phone photos in one upload; each is checked (≤ 10 MB) by the image pipeline, and form
+        # fields without files stay bounded by Werkzeug's MAX_FORM_MEMORY_SIZE (500 kB).
+        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry their content hash (static_url)
         "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(environ.get("MAIL_PORT") or 25),
@@ -52,10 +55,24 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "STRIPE_MAX_NETWORK_RETRIES": int(environ.get("STRIPE_MAX_NETWORK_RETRIES") or 2),
         "CARD_CHECKOUT_MINUTES": int(environ.get("CARD_CHECKOUT_MINUTES") or 35),  #: Stripe: 30 min – 24 h
         "CARD_RETRY_HOURS": int(environ.get("CARD_RETRY_HOURS") or 24),  #: after a failed card payment
+        #: how many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-* are trusted
+        "PROXY_COUNT": int(environ.get("PROXY_COUNT") or 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        # Accounts: a sign-in ends LOGIN_HOURS after it began, unless "keep me signed in" was ticked.
+        "LOGIN_HOURS": int(environ.get("LOGIN_HOURS") or 12),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "PASSWORD_RESET_HOURS": int(
+            environ.get("PASSWORD_RESET_HOURS") or 2
+        ),  #: a reset link works this long
+        "INVITATION_DAYS": int(environ.get("INVITATION_DAYS") or 7),  #: an invitation link works this long
+        #: where sign-in attempts are counted: redis://… when several workers or servers run
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Compress pages; files sent as streams (static files) are left to the web server in front.
         "COMPRESS_STREAMS": False,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -19,6 +21,7 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 compress = Compress()  # gzip/brotli for pages, CSS and JS; photos are already compressed
+LIMITER = "kaimo_limiter"
 
 
 def init_app(app: Flask) -> None:
@@ -32,3 +35,14 @@ def init_app(app: Flask) -> None:
     mail.init_app(app)
     compress.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    # The one extension made per app: Flask-Limiter keeps its switch (RATELIMIT_ENABLED) and its storage
+    # (RATELIMIT_STORAGE_URI) on the object, so two apps (tests build several) must not share one.
+    limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)  # storage away: count per worker
+    limiter.init_app(app)
+    app.extensions[LIMITER] = limiter
+
+
+def limiter_of(app: Flask) -> Limiter:
+    """The app's own rate limiter (see `init_app`); its limits are declared in `shop.auth`."""
+    limiter: Limiter = app.extensions[LIMITER]
+    return limiter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, IntegerField
+from wtforms import DateField, Field, IntegerField
 from wtforms.validators import Length
 from wtforms.widgets import TextInput
 
@@ -74,3 +74,13 @@ class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships par
 def at_most(characters: int) -> Length:
     """A length limit that speaks the visitor's language (WTForms' own message is English only)."""
     return Length(max=characters, message=_l("Use at most %(max)d characters.", max=characters))
+
+
+class DayField(DateField):  # type: ignore[misc]  # WTForms ships partial types
+    """A calendar day (the browser's date picker sends 2026-12-27); junk gets our own translated message."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date like 2026-12-27.")) from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app, request, session
 from flask_babel import get_locale
 
@@ -34,3 +37,8 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
     language = language or current_language()
     text = getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_lt", None)
     return str(text or "")
+
+
+def vilnius_today() -> date:
+    """Today's date where the shop and its communities are (Europe/Vilnius), whatever the server's zone."""
+    return datetime.now(ZoneInfo("Europe/Vilnius")).date()

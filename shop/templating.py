@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 
-from shop.i18n import current_language, localized
+from shop.i18n import current_language, localized, vilnius_today
 from shop.money import format_cents
 from shop.operator import get_operator
 
@@ -75,8 +75,10 @@ def static_url(filename: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.globals.update(
         tr=localized,
+        vilnius_today=vilnius_today,
         current_language=current_language,
         url_in_language=url_in_language,
         canonical_url=canonical_url,

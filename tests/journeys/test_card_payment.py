@@ -82,9 +82,13 @@ def test_a_customer_pays_by_card_after_a_declined_card_and_sees_the_order_paid(
         db.session.rollback()
         return {message.status.value for message in db.session.scalars(select(OutboxMessage))}
 
-    for _ in range(50):
+    for _ in range(100):
         if statuses() == {"sent"}:
             break
         time.sleep(0.1)
-    assert statuses() == {"sent"}
+    rows = [
+        (m.dedup_key, m.status.value, m.attempts, m.last_error)
+        for m in db.session.scalars(select(OutboxMessage))
+    ]
+    assert statuses() == {"sent"}, (rows, fake.webhook_deliveries)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2  # customer, community

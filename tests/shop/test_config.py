@@ -4,10 +4,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from shop.config import ConfigError, database_url, from_environ
+from shop.db import db
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,3 +85,22 @@ def test_gunicorn_finds_the_factory(tmp_path: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_behind_one_proxy_the_visitors_own_address_is_used(test_config: dict[str, Any]) -> None:
+    from app import create_app
+
+    shop = create_app({**test_config, "PROXY_COUNT": 1})
+
+    @shop.get("/_whoami")
+    def whoami() -> str:
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    answer = shop.test_client().get(
+        "/_whoami", headers={"X-Forwarded-For": "84.15.1.2", "X-Forwarded-Proto": "https"}
+    )
+    assert answer.get_data(as_text=True) == "84.15.1.2 https"
+    with shop.app_context():
+        db.engine.dispose()

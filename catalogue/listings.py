@@ -1,0 +1,397 @@
+"""A community's own listings: write, change, duplicate, archive, stock and photos — and their moderation.
+
+Every function takes the acting community and looks rows up *with* it: another community's product,
+variant or photo is not found (`ListingNotFound`), never read or changed. New listings, and changes of
+text or price, of a community the VVG does not (yet) trust wait for moderation (`pending_review`);
+trusted communities publish at once. A listing the VVG sends back is a draft with the VVG's reason.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from catalogue.images import ImageRejected, process_image, store_image
+from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from catalogue.search import fold
+from producers.models import Community
+from shop.db import db, transaction
+from shop.media import MediaStorage
+from shop.models import User
+
+MAX_PHOTOS = 8
+
+
+class ListingNotFound(Exception):
+    """No such listing (or photo, or variant) in this community."""
+
+
+class TooManyPhotos(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class VariantInput:
+    id: int | None  #: an existing variant of the listing, or None for a new one
+    name_lt: str
+    name_en: str
+    price_cents: int
+    stock: int
+    is_made_to_order: bool
+    lead_days: int | None
+    weight_grams: int
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class ListingInput:
+    category_id: int
+    name_lt: str
+    name_en: str
+    description_lt: str
+    description_en: str
+    safety_notes_lt: str
+    variants: Sequence[VariantInput]
+
+
+@dataclass(frozen=True)
+class PhotoOutcome:
+    added: int
+    rejected: list[tuple[str, ImageRejected]]  #: file name and why
+
+
+def list_listings(community: Community) -> Sequence[Product]:
+    """The community's listings for its table: for sale first, then waiting, drafts, archived."""
+    order = {ProductStatus.ACTIVE: 0, ProductStatus.PENDING_REVIEW: 1, ProductStatus.DRAFT: 2}
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.community_id == community.id)
+        .options(selectinload(Product.variants), selectinload(Product.images))
+        .order_by(Product.updated_at.desc())
+    ).all()
+    return sorted(products, key=lambda product: order.get(product.status, 3))
+
+
+def get_listing(community: Community, product_id: int) -> Product:
+    product = db.session.scalars(
+        select(Product)
+        .where(Product.id == product_id, Product.community_id == community.id)
+        .options(selectinload(Product.variants), selectinload(Product.images))
+    ).first()
+    if product is None:
+        raise ListingNotFound(product_id)
+    return product
+
+
+def list_categories() -> Sequence[Category]:
+    return db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+
+
+def create_listing(community: Community, data: ListingInput, *, by: User | None) -> Product:
+    """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG."""
+    with transaction():
+        _check_category(data.category_id)
+        product = Product(
+            community_id=community.id,
+            slug=_free_slug(data.name_lt),
+            status=_published_status(community),
+        )
+        _apply_texts(product, data)
+        db.session.add(product)
+        db.session.flush()
+        _apply_variants(product, community, data.variants)
+    return product
+
+
+def update_listing(community: Community, product_id: int, data: ListingInput, *, by: User | None) -> Product:
+    """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first."""
+    with transaction():
+        product = _locked_listing(community, product_id)
+        _check_category(data.category_id)
+        before = _reviewed_content(product)
+        _apply_texts(product, data)
+        _apply_variants(product, community, data.variants)
+        db.session.flush()
+        changed = _reviewed_content(product) != before
+        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED} or (
+            changed and not community.is_trusted
+        ):
+            product.status = _published_status(community)
+        if product.status is not ProductStatus.DRAFT:
+            product.review_note = ""
+    return product
+
+
+def duplicate_listing(community: Community, product_id: int, *, by: User | None) -> Product:
+    """A copy to start a new batch from: same texts, variants (stock 0) and photos, as a draft."""
+    with transaction():
+        original = _locked_listing(community, product_id)
+        copy = Product(
+            community_id=community.id,
+            category_id=original.category_id,
+            slug=_free_slug(original.name_lt),
+            name_lt=original.name_lt,
+            name_en=original.name_en,
+            description_lt=original.description_lt,
+            description_en=original.description_en,
+            safety_notes_lt=original.safety_notes_lt,
+            status=ProductStatus.DRAFT,
+        )
+        db.session.add(copy)
+        db.session.flush()
+        for position, variant in enumerate(original.variants):
+            copy.variants.append(
+                Variant(
+                    sku=_new_sku(community, copy.id, position),
+                    name_lt=variant.name_lt,
+                    name_en=variant.name_en,
+                    price_cents=variant.price_cents,
+                    stock=0,
+                    is_made_to_order=variant.is_made_to_order,
+                    lead_days=variant.lead_days,
+                    weight_grams=variant.weight_grams,
+                    position=position,
+                )
+            )
+        for image in original.images:
+            copy.images.append(
+                ProductImage(
+                    position=image.position,
+                    key=image.key,
+                    width=image.width,
+                    height=image.height,
+                    alt_lt=image.alt_lt,
+                    alt_en=image.alt_en,
+                )
+            )
+    return copy
+
+
+def archive_listing(community: Community, product_id: int, *, by: User | None) -> Product:
+    """No longer for sale; kept for past orders and for putting back later."""
+    with transaction():
+        product = _locked_listing(community, product_id)
+        product.status = ProductStatus.ARCHIVED
+    return product
+
+
+def restore_listing(community: Community, product_id: int, *, by: User | None) -> Product:
+    """Back on sale (through the VVG again, for an untrusted community)."""
+    with transaction():
+        product = _locked_listing(community, product_id)
+        if product.status is ProductStatus.ARCHIVED:
+            product.status = _published_status(community)
+    return product
+
+
+def set_stock(community: Community, variant_id: int, stock: int) -> Variant:
+    """The quick stock edit from the listing table."""
+    with transaction():
+        variant = db.session.scalars(
+            select(Variant)
+            .join(Variant.product)
+            .where(Variant.id == variant_id, Product.community_id == community.id)
+            .with_for_update()
+        ).first()
+        if variant is None:
+            raise ListingNotFound(variant_id)
+        if not variant.is_made_to_order:
+            variant.stock = stock
+    return variant
+
+
+# --- Photos -----------------------------------------------------------------------------------------
+
+
+def add_photos(community: Community, product_id: int, uploads: Sequence[tuple[str, bytes]]) -> PhotoOutcome:
+    """Run each upload through the image pipeline; the good ones join the listing, the rest say why."""
+    listing = get_listing(community, product_id)
+    room = MAX_PHOTOS - len(listing.images)
+    db.session.rollback()
+    processed, rejected = [], []
+    for name, data in uploads:
+        try:
+            processed.append(process_image(data))
+        except ImageRejected as problem:
+            rejected.append((name, problem))
+    if len(processed) > room:
+        raise TooManyPhotos(room)
+    storage = MediaStorage.from_app()
+    for image in processed:
+        store_image(storage, image)
+    with transaction():
+        product = _locked_listing(community, product_id)
+        start = max((image.position for image in product.images), default=-1) + 1
+        for offset, image in enumerate(processed):
+            product.images.append(
+                ProductImage(position=start + offset, key=image.key, width=image.width, height=image.height)
+            )
+    return PhotoOutcome(len(processed), rejected)
+
+
+def move_photo(community: Community, image_id: int, step: int) -> None:
+    """One place earlier (-1) or later (+1); the first photo is the cover."""
+    with transaction():
+        images = _photos_around(community, image_id)
+        index = next(i for i, image in enumerate(images) if image.id == image_id)
+        target = index + step
+        if 0 <= target < len(images):
+            images[index], images[target] = images[target], images[index]
+        _renumber(images)
+
+
+def make_cover(community: Community, image_id: int) -> None:
+    with transaction():
+        images = _photos_around(community, image_id)
+        images.sort(key=lambda image: image.id != image_id)  # stable: the rest keep their order
+        _renumber(images)
+
+
+def describe_photo(community: Community, image_id: int, *, alt_lt: str, alt_en: str) -> None:
+    """What the photo shows, for people who cannot see it."""
+    with transaction():
+        image = _photos_around(community, image_id, only=True)[0]
+        image.alt_lt, image.alt_en = alt_lt.strip()[:250], alt_en.strip()[:250]
+
+
+def delete_photo(community: Community, image_id: int) -> None:
+    """The photo leaves the listing (its files stay: other listings or past pages may show them)."""
+    with transaction():
+        images = _photos_around(community, image_id)
+        doomed = next(image for image in images if image.id == image_id)
+        db.session.delete(doomed)
+        _renumber([image for image in images if image is not doomed])
+
+
+# --- Moderation (the VVG's side) ----------------------------------------------------------------------
+
+
+def list_waiting_for_review() -> Sequence[Product]:
+    return db.session.scalars(
+        select(Product).where(Product.status == ProductStatus.PENDING_REVIEW).order_by(Product.updated_at)
+    ).all()
+
+
+def approve_listing(product_id: int, *, by: User | None) -> Product:
+    with transaction():
+        product = db.session.get(Product, product_id)
+        if product is None:
+            raise ListingNotFound(product_id)
+        if product.status is ProductStatus.PENDING_REVIEW:
+            product.status, product.review_note = ProductStatus.ACTIVE, ""
+    return product
+
+
+def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
+    """Sent back to the community as a draft, with the VVG's reason shown on it."""
+    with transaction():
+        product = db.session.get(Product, product_id)
+        if product is None:
+            raise ListingNotFound(product_id)
+        if product.status is ProductStatus.PENDING_REVIEW:
+            product.status, product.review_note = ProductStatus.DRAFT, reason.strip()[:2000]
+    return product
+
+
+# --- Inside ----------------------------------------------------------------------------------------
+
+
+def _locked_listing(community: Community, product_id: int) -> Product:
+    product = db.session.scalars(
+        select(Product)
+        .where(Product.id == product_id, Product.community_id == community.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if product is None:
+        raise ListingNotFound(product_id)
+    return product
+
+
+def _photos_around(community: Community, image_id: int, *, only: bool = False) -> list[ProductImage]:
+    product_id = db.session.scalar(
+        select(ProductImage.product_id)
+        .join(ProductImage.product)
+        .where(ProductImage.id == image_id, Product.community_id == community.id)
+    )
+    if product_id is None:
+        raise ListingNotFound(image_id)
+    product = _locked_listing(community, product_id)
+    images = sorted(product.images, key=lambda image: (image.position, image.id))
+    return [image for image in images if image.id == image_id] if only else images
+
+
+def _renumber(images: list[ProductImage]) -> None:
+    for position, image in enumerate(images):
+        image.position = position
+
+
+def _published_status(community: Community) -> ProductStatus:
+    return ProductStatus.ACTIVE if community.is_trusted else ProductStatus.PENDING_REVIEW
+
+
+def _check_category(category_id: int) -> None:
+    if db.session.get(Category, category_id) is None:
+        raise ListingNotFound(category_id)
+
+
+def _apply_texts(product: Product, data: ListingInput) -> None:
+    product.category_id = data.category_id
+    product.name_lt = data.name_lt.strip()
+    product.name_en = data.name_en.strip()
+    product.description_lt = data.description_lt.strip()
+    product.description_en = data.description_en.strip()
+    product.safety_notes_lt = data.safety_notes_lt.strip()
+
+
+def _apply_variants(product: Product, community: Community, rows: Sequence[VariantInput]) -> None:
+    existing = {variant.id: variant for variant in product.variants}
+    for row in rows:
+        if row.id is not None and row.id not in existing:
+            raise ListingNotFound(row.id)  # a variant of another listing: never touched
+        if row.id is not None and row.remove:
+            product.variants.remove(existing[row.id])
+            continue
+        variant = existing[row.id] if row.id is not None else None
+        if variant is None:
+            if row.remove:
+                continue
+            variant = Variant(sku=_new_sku(community, product.id, len(product.variants)), position=99)
+            product.variants.append(variant)
+        variant.name_lt, variant.name_en = row.name_lt.strip(), row.name_en.strip()
+        variant.price_cents = row.price_cents
+        variant.is_made_to_order = row.is_made_to_order
+        variant.lead_days = row.lead_days if row.is_made_to_order else None
+        variant.stock = 0 if row.is_made_to_order else row.stock
+        variant.weight_grams = row.weight_grams
+    for position, variant in enumerate(sorted(product.variants, key=lambda v: (v.position, v.id or 0))):
+        variant.position = position
+
+
+def _reviewed_content(product: Product) -> tuple[object, ...]:
+    """What the VVG checks: the texts and the prices (stock, photos and weights are the community's)."""
+    return (
+        product.name_lt,
+        product.name_en,
+        product.description_lt,
+        product.description_en,
+        product.safety_notes_lt,
+        tuple(sorted((v.name_lt, v.name_en, v.price_cents) for v in product.variants)),
+    )
+
+
+def _free_slug(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:80] or "gaminys"
+    slug = base
+    while db.session.scalar(select(func.count()).select_from(Product).where(Product.slug == slug)):
+        slug = f"{base}-{secrets.token_hex(2)}"
+    return slug
+
+
+def _new_sku(community: Community, product_id: int, position: int) -> str:
+    return f"{community.slug[:20].upper()}-{product_id}-{position + 1}-{secrets.token_hex(2).upper()}"

@@ -1,0 +1,424 @@
+"""The community workspace's orders side: every query is scoped to one community, every move delegated.
+
+A community sees its own paid parcels only: an `awaiting_payment` parcel, or one of an order cancelled
+before it was paid, is nobody's business (the community was never told of it). An id of another
+community's parcel, or of an unpaid one, is simply not found. The moves themselves (accept, ship, deliver,
+cancel) are the order services', which lock the order, record who and when, and mail the customer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from catalogue.models import Product, ProductStatus, Variant
+from catalogue.services import Page
+from orders import refunds, services
+from orders.earnings import Earnings, fulfilment_earnings
+from orders.models import (
+    CommunityTransfer,
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentStatus,
+    Order,
+    Refund,
+    TransferStatus,
+)
+from orders.services import OrderProblem
+from producers.models import Community, DeliveryMethod
+from shop.db import db
+from shop.models import User
+
+VILNIUS = ZoneInfo("Europe/Vilnius")
+
+#: The most of a low stock a community is warned about: three left or fewer.
+LOW_STOCK = 3
+
+#: Parcels per page of the orders list.
+PAGE_SIZE = 30
+
+#: A community's parcels: every one that was paid (an unpaid one may never be).
+PAID_STATUSES = frozenset(FulfilmentStatus) - {FulfilmentStatus.AWAITING_PAYMENT}
+
+#: Parcels whose goods count as sold: paid and not cancelled.
+SOLD_STATUSES = frozenset(
+    {FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED, FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}
+)
+
+
+class StatusFilter(enum.StrEnum):
+    """The orders list's views: what needs doing (the default), one status, or everything paid."""
+
+    TODO = "todo"
+    NEW = "new"
+    ACCEPTED = "accepted"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    ALL = "all"
+
+    @property
+    def statuses(self) -> frozenset[FulfilmentStatus]:
+        if self is StatusFilter.TODO:
+            return frozenset({FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED})
+        if self is StatusFilter.ALL:
+            return PAID_STATUSES
+        return frozenset({FulfilmentStatus(self.value)})
+
+
+class Carrier(enum.StrEnum):
+    """How a parcel left: the value is what the fulfilment stores and the customer sees (brands as is)."""
+
+    OMNIVA = "Omniva"
+    LP_EXPRESS = "LP Express"
+    DPD = "DPD"
+    VENIPAK = "Venipak"
+    OWN = "own-delivery"  # the community takes it to the customer itself
+    PICKUP = "pickup"  # the parcel waits at the community's pickup point
+
+    @property
+    def needs_tracking_number(self) -> bool:
+        return self not in {Carrier.OWN, Carrier.PICKUP}
+
+
+class FulfilmentNotFound(OrderProblem):
+    """No paid parcel of this community has this id."""
+
+    def __init__(self, fulfilment_id: int) -> None:
+        super().__init__(fulfilment_id)
+        self.fulfilment_id = fulfilment_id
+
+
+class CarrierNotAllowed(OrderProblem):
+    """A pickup parcel is only ever "ready for pickup"; a parcel to send goes with a carrier."""
+
+
+class TrackingNumberMissing(OrderProblem):
+    """A carrier's parcel needs its tracking number: the customer follows it with that."""
+
+
+def carriers_for(method: DeliveryMethod) -> list[Carrier]:
+    """The ways a parcel with this delivery can leave."""
+    if method is DeliveryMethod.PICKUP:
+        return [Carrier.PICKUP]
+    return [Carrier.OMNIVA, Carrier.LP_EXPRESS, Carrier.DPD, Carrier.VENIPAK, Carrier.OWN]
+
+
+def usual_carrier(method: DeliveryMethod) -> Carrier | None:
+    """The carrier a parcel with this delivery most likely leaves with (offered first), if any."""
+    return {
+        DeliveryMethod.PICKUP: Carrier.PICKUP,
+        DeliveryMethod.OMNIVA: Carrier.OMNIVA,
+        DeliveryMethod.LP_EXPRESS: Carrier.LP_EXPRESS,
+        DeliveryMethod.DPD: Carrier.DPD,
+    }.get(method)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class ParcelRow:
+    """A parcel as the lists show it."""
+
+    fulfilment: Fulfilment
+    item_count: int  #: pieces still to send (all of them, for a cancelled parcel)
+    waiting_since: datetime  #: when the community was told (paid), for its age
+
+
+def _row(fulfilment: Fulfilment) -> ParcelRow:
+    live = [line for line in fulfilment.lines if line.cancelled_at is None] or fulfilment.lines
+    order = fulfilment.order
+    return ParcelRow(fulfilment, sum(line.quantity for line in live), order.paid_at or order.created_at)
+
+
+def _is_own_and_paid(community_id: int) -> list[ColumnElement[bool]]:
+    """A parcel of this community whose order was paid (an unpaid order cancelled or expired never was)."""
+    return [
+        Fulfilment.community_id == community_id,
+        Fulfilment.status.in_(PAID_STATUSES),
+        Order.paid_at.is_not(None),
+    ]
+
+
+def _own_parcels(community_id: int) -> Select[Fulfilment]:
+    return select(Fulfilment).join(Fulfilment.order).where(*_is_own_and_paid(community_id))
+
+
+def list_fulfilments(community_id: int, status: StatusFilter, page: int = 1) -> Page[ParcelRow]:
+    """The community's paid parcels in this view, newest first, one page of them (a page out of range
+    gives the nearest real one)."""
+    where = Fulfilment.status.in_(status.statuses)
+    total = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Fulfilment)
+            .join(Fulfilment.order)
+            .where(*_is_own_and_paid(community_id), where)
+        )
+        or 0
+    )
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(page, 1), pages)
+    parcels = db.session.scalars(
+        _own_parcels(community_id)
+        .where(where)
+        .options(joinedload(Fulfilment.order), selectinload(Fulfilment.lines))
+        .order_by(Order.created_at.desc(), Fulfilment.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((number - 1) * PAGE_SIZE)
+    ).all()
+    return Page(items=[_row(f) for f in parcels], number=number, size=PAGE_SIZE, total=total)
+
+
+def get_fulfilment(community_id: int, fulfilment_id: int) -> Fulfilment:
+    """One of the community's paid parcels with everything its page shows; FulfilmentNotFound otherwise."""
+    fulfilment = db.session.scalars(
+        _own_parcels(community_id)
+        .where(Fulfilment.id == fulfilment_id)
+        .options(
+            joinedload(Fulfilment.order),
+            joinedload(Fulfilment.community),
+            selectinload(Fulfilment.lines),
+            selectinload(Fulfilment.events).joinedload(FulfilmentEvent.actor),
+        )
+    ).first()
+    if fulfilment is None:
+        raise FulfilmentNotFound(fulfilment_id)
+    return fulfilment
+
+
+def list_refunds(fulfilment: Fulfilment) -> Sequence[Refund]:
+    """The refunds made for this parcel (its lines or the whole of it), oldest first."""
+    return db.session.scalars(
+        select(Refund)
+        .where(Refund.fulfilment_id == fulfilment.id)
+        .options(joinedload(Refund.order_line), joinedload(Refund.created_by))
+        .order_by(Refund.id)
+    ).all()
+
+
+def _check_own(community_id: int, fulfilment_id: int) -> None:
+    """The parcel is this community's and paid, or FulfilmentNotFound (a community never changes)."""
+    found = db.session.scalar(
+        select(Fulfilment.id)
+        .join(Fulfilment.order)
+        .where(Fulfilment.id == fulfilment_id, *_is_own_and_paid(community_id))
+    )
+    if found is None:
+        raise FulfilmentNotFound(fulfilment_id)
+
+
+# ---------------------------------------------------------------------------------------------- moves
+
+
+def accept(community_id: int, fulfilment_id: int, *, by: User | None) -> Fulfilment:
+    """The community will pack this parcel (TransitionNotAllowed if it is past that)."""
+    _check_own(community_id, fulfilment_id)
+    return services.accept_fulfilment(fulfilment_id, by=by)
+
+
+def ship(
+    community_id: int, fulfilment_id: int, *, carrier: Carrier, tracking_number: str, by: User | None
+) -> Fulfilment:
+    """The parcel has left with `carrier` (a pickup parcel: is ready to collect)."""
+    _check_own(community_id, fulfilment_id)
+    method = db.session.scalars(
+        select(Fulfilment.delivery_method).where(Fulfilment.id == fulfilment_id)
+    ).one()
+    if carrier not in carriers_for(method):
+        raise CarrierNotAllowed(carrier)
+    tracking_number = " ".join(tracking_number.split())
+    if carrier.needs_tracking_number and not tracking_number:
+        raise TrackingNumberMissing(carrier)
+    return services.ship_fulfilment(
+        fulfilment_id,
+        carrier=carrier.value,
+        tracking_number=tracking_number if carrier.needs_tracking_number else "",
+        by=by,
+    )
+
+
+def deliver(community_id: int, fulfilment_id: int, *, by: User | None) -> Fulfilment:
+    """The customer has the parcel."""
+    _check_own(community_id, fulfilment_id)
+    return services.mark_delivered(fulfilment_id, by=by)
+
+
+def cancel(community_id: int, fulfilment_id: int, *, reason: str, by: User | None) -> Refund | None:
+    """The community cannot send this parcel: cancelled, refunded, stock back, the customer told why."""
+    _check_own(community_id, fulfilment_id)
+    return refunds.cancel_fulfilment(fulfilment_id, reason=reason.strip(), by=by)
+
+
+# ---------------------------------------------------------------------------------------------- today
+
+
+def month_start(now: datetime) -> datetime:
+    """The first moment (UTC) of the Lithuanian calendar month `now` falls in."""
+    local = now.astimezone(VILNIUS)
+    return datetime(local.year, local.month, 1, tzinfo=VILNIUS).astimezone(UTC)
+
+
+def next_month_start(now: datetime) -> datetime:
+    local = now.astimezone(VILNIUS)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return datetime(year, month, 1, tzinfo=VILNIUS).astimezone(UTC)
+
+
+def _waiting(community_id: int, status: FulfilmentStatus) -> list[ParcelRow]:
+    since = func.coalesce(Order.paid_at, Order.created_at)
+    parcels = db.session.scalars(
+        _own_parcels(community_id)
+        .where(Fulfilment.status == status)
+        .options(joinedload(Fulfilment.order), selectinload(Fulfilment.lines))
+        .order_by(since, Fulfilment.id)
+    ).all()
+    return [_row(f) for f in parcels]
+
+
+def list_low_stock(community_id: int) -> Sequence[Variant]:
+    """Variants of the community's products on sale with at most LOW_STOCK left (made-to-order ones
+    take no stock), the emptiest first."""
+    return db.session.scalars(
+        select(Variant)
+        .join(Variant.product)
+        .where(
+            Product.community_id == community_id,
+            Product.status == ProductStatus.ACTIVE,
+            Variant.is_made_to_order.is_(False),
+            Variant.stock <= LOW_STOCK,
+        )
+        .options(joinedload(Variant.product))
+        .order_by(Variant.stock, Product.name_lt, Variant.position, Variant.id)
+    ).all()
+
+
+def sales_between(community_id: int, start: datetime, end: datetime) -> int:
+    """Goods sold in orders placed in [start, end) — paid parcels, not cancelled — less refunded goods."""
+    placed: list[ColumnElement[bool]] = [
+        Fulfilment.community_id == community_id,
+        Fulfilment.status.in_(SOLD_STATUSES),
+        Order.created_at >= start,
+        Order.created_at < end,
+    ]
+    goods = db.session.scalar(
+        select(func.coalesce(func.sum(Fulfilment.goods_cents), 0)).join(Fulfilment.order).where(*placed)
+    )
+    refunded = db.session.scalar(
+        select(func.coalesce(func.sum(Refund.goods_cents), 0))
+        .join(Fulfilment, Refund.fulfilment_id == Fulfilment.id)
+        .join(Fulfilment.order)
+        .where(*placed)
+    )
+    return int(goods or 0) - int(refunded or 0)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    to_accept: list[ParcelRow]  #: oldest first
+    to_ship: list[ParcelRow]  #: oldest first
+    low_stock: Sequence[Variant]
+    month_sales_cents: int  #: this Lithuanian calendar month
+    next_payout_cents: int  #: delivered, not yet paid out
+
+
+def dashboard(community: Community, now: datetime) -> Dashboard:
+    """What a community needs to see first: parcels waiting for it, stock running out, money."""
+    return Dashboard(
+        to_accept=_waiting(community.id, FulfilmentStatus.NEW),
+        to_ship=_waiting(community.id, FulfilmentStatus.ACCEPTED),
+        low_stock=list_low_stock(community.id),
+        month_sales_cents=sales_between(community.id, month_start(now), next_month_start(now)),
+        next_payout_cents=sum(line.earnings.payable_cents for line in list_unpaid_earnings(community)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- payouts
+
+
+@dataclass(frozen=True)
+class PayoutLine:
+    """One delivered parcel not yet paid out, with what the community earns from it."""
+
+    fulfilment_id: int
+    order_number: str
+    delivered_at: datetime | None
+    earnings: Earnings
+
+    @property
+    def delivered_on(self) -> date | None:
+        return self.delivered_at.astimezone(VILNIUS).date() if self.delivered_at else None
+
+
+def list_unpaid_earnings(community: Community) -> list[PayoutLine]:
+    """The community's delivered parcels not yet in a payout (no transfer sent or on its way), in the
+    order they were delivered, each with its earnings (`orders.earnings.fulfilment_earnings`)."""
+    delivered = (
+        select(
+            FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
+            func.max(FulfilmentEvent.created_at).label("at"),
+        )
+        .where(FulfilmentEvent.to_status == FulfilmentStatus.DELIVERED)
+        .group_by(FulfilmentEvent.fulfilment_id)
+        .subquery()
+    )
+    refunded = (
+        select(
+            Refund.fulfilment_id.label("fulfilment_id"),
+            func.sum(Refund.goods_cents).label("goods"),
+            func.sum(Refund.delivery_cents).label("delivery"),
+        )
+        .where(Refund.fulfilment_id.is_not(None))
+        .group_by(Refund.fulfilment_id)
+        .subquery()
+    )
+    paid_out = (
+        select(CommunityTransfer.id)
+        .where(
+            CommunityTransfer.fulfilment_id == Fulfilment.id,
+            CommunityTransfer.status != TransferStatus.FAILED,
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        select(
+            Fulfilment.id,
+            Order.number,
+            delivered.c.at,
+            Fulfilment.goods_cents,
+            Fulfilment.delivery_cents,
+            func.coalesce(refunded.c.goods, 0),
+            func.coalesce(refunded.c.delivery, 0),
+        )
+        .join(Fulfilment.order)
+        .outerjoin(delivered, delivered.c.fulfilment_id == Fulfilment.id)
+        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
+        .where(
+            Fulfilment.community_id == community.id,
+            Fulfilment.status == FulfilmentStatus.DELIVERED,
+            ~paid_out,
+        )
+        .order_by(delivered.c.at, Fulfilment.id)
+    ).all()
+    return [
+        PayoutLine(
+            fulfilment_id=fulfilment_id,
+            order_number=number,
+            delivered_at=at,
+            earnings=fulfilment_earnings(
+                goods_cents=goods,
+                refunded_goods_cents=int(refunded_goods),
+                delivery_cents=delivery,
+                refunded_delivery_cents=int(refunded_delivery),
+                commission_bp=community.commission_bp,
+            ),
+        )
+        for fulfilment_id, number, at, goods, delivery, refunded_goods, refunded_delivery in rows
+    ]

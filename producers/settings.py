@@ -1,0 +1,67 @@
+"""A community's own shop settings: its story and photo, how it delivers, and its holidays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from producers.models import Community, DeliveryMethod, ShippingOption
+from shop.db import db, transaction
+
+
+class NoDeliveryLeft(Exception):
+    """Every way of delivering was switched off: customers could not receive anything."""
+
+
+@dataclass(frozen=True)
+class DeliveryInput:
+    method: DeliveryMethod
+    offered: bool
+    fee_cents: int
+    pickup_address: str = ""
+    pickup_hours_lt: str = ""
+    pickup_hours_en: str = ""
+
+
+@dataclass(frozen=True)
+class SettingsInput:
+    story_lt: str
+    story_en: str
+    vacation_until: date | None  #: the first day back; None = not on holiday
+    vacation_hides_products: bool
+    deliveries: Sequence[DeliveryInput]
+
+
+def update_settings(community: Community, data: SettingsInput) -> Community:
+    """Save the shop settings in one go; at least one way of delivering must stay offered."""
+    if not any(delivery.offered for delivery in data.deliveries):
+        raise NoDeliveryLeft()
+    with transaction():
+        community = db.session.get_one(Community, community.id)
+        community.story_lt = data.story_lt.strip()
+        community.story_en = data.story_en.strip()
+        community.vacation_until = data.vacation_until
+        community.vacation_hides_products = data.vacation_hides_products and data.vacation_until is not None
+        options = {option.method: option for option in community.shipping_options}
+        for position, delivery in enumerate(data.deliveries):
+            option = options.get(delivery.method)
+            if option is None:
+                if not delivery.offered:
+                    continue
+                option = ShippingOption(method=delivery.method)
+                community.shipping_options.append(option)
+            option.is_active = delivery.offered
+            option.fee_cents = delivery.fee_cents
+            option.position = position
+            if delivery.method is DeliveryMethod.PICKUP:
+                option.pickup_address = delivery.pickup_address.strip()[:250]
+                option.pickup_hours_lt = delivery.pickup_hours_lt.strip()[:250]
+                option.pickup_hours_en = delivery.pickup_hours_en.strip()[:250]
+    return community
+
+
+def set_shop_photo(community: Community, key: str) -> None:
+    """The photo on the community's page (already through the image pipeline)."""
+    with transaction():
+        db.session.get_one(Community, community.id).photo_key = key

@@ -1,0 +1,286 @@
+"""A community's listings in its workspace: writing, moderation, stock, photos and every bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import select
+
+from catalogue import listings
+from catalogue.models import Product, ProductImage, ProductStatus, Variant
+from shop.db import db
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_category, make_community, make_product, make_user, make_variant
+
+
+@pytest.fixture
+def member(client: FlaskClient, app: object) -> dict[str, Any]:
+    community = make_community(slug="slapaberze", name="Šlapaberžės bendruomenė")
+    category = make_category(slug="atvirukai", name_lt="Atvirukai")
+    user = make_user(community, email="slapaberze@example.org")
+    login_as(client, "slapaberze@example.org")
+    return {"community": community, "category": category, "user": user}
+
+
+def jpeg(width: int = 800, height: int = 600) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (180, 40, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def listing_form(client: FlaskClient, url: str, **changes: Any) -> dict[str, Any]:
+    token = csrf_token(client, url)
+    data = {
+        "csrf_token": token,
+        "name_lt": "Kalėdinis atvirukas „Žiema“",
+        "name_en": "Christmas card “Winter”",
+        "description_lt": "Rankų darbo, akvarelė.",
+        "category_id": str(db.session.scalars(select(Product.category_id)).first() or 0),
+        "variants-0-variant_id": "",
+        "variants-0-price": "4,5",
+        "variants-0-stock": "12",
+        "variants-0-weight_grams": "20",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def fresh_product(product_id: int) -> Product:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get_one(Product, product_id)
+
+
+def test_a_member_lists_a_product_with_photos_and_it_waits_for_the_vvg(client: FlaskClient, member) -> None:
+    page = client.get("/workspace/listings/new")
+    assert page.status_code == 200 and "Naujas gaminys" in page.get_data(as_text=True)
+    data = listing_form(client, "/workspace/listings/new", category_id=str(member["category"].id))
+    response = client.post("/workspace/listings/new", data=data)
+    assert response.status_code == 302
+    db.session.rollback()
+    product = db.session.scalars(select(Product)).one()
+    assert product.community_id == member["community"].id
+    assert product.status is ProductStatus.PENDING_REVIEW  # an untrusted community: the VVG checks first
+    (variant,) = product.variants
+    assert (variant.price_cents, variant.stock, variant.weight_grams) == (450, 12, 20)
+
+    upload = client.post(
+        f"/workspace/listings/{product.id}/photos",
+        data={
+            "csrf_token": csrf_token(client, f"/workspace/listings/{product.id}"),
+            "photos": [(io.BytesIO(jpeg()), "ziema.jpg"), (io.BytesIO(jpeg(600, 900)), "ziema2.jpg")],
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Pridėta nuotraukų: 2" in upload.get_data(as_text=True)
+    assert len(fresh_product(product.id).images) == 2
+    assert client.get("/produktai/" + product.slug).status_code == 404  # not for sale before approval
+
+    listings.approve_listing(product.id, by=None)
+    assert client.get("/produktai/" + product.slug).status_code == 200
+
+
+def test_a_trusted_community_publishes_at_once_and_an_untrusted_change_of_price_waits(
+    client: FlaskClient, member
+) -> None:
+    product = make_product(member["community"], member["category"], variants=[make_variant(price_cents=400)])
+    variant_id = product.variants[0].id
+    url = f"/workspace/listings/{product.id}"
+    changed = listing_form(
+        client,
+        url,
+        category_id=str(member["category"].id),
+        **{"variants-0-variant_id": str(variant_id), "variants-0-price": "5,00"},
+    )
+    client.post(url, data=changed)
+    product = fresh_product(product.id)
+    assert product.status is ProductStatus.PENDING_REVIEW and product.variants[0].price_cents == 500
+
+    listings.reject_listing(product.id, reason="Nuotrauka per tamsi", by=None)
+    page = client.get(url).get_data(as_text=True)
+    assert "Nuotrauka per tamsi" in page  # the VVG's reason is shown on the listing
+
+    member["community"].is_trusted = True
+    db.session.commit()
+    client.post(url, data=listing_form(client, url, category_id=str(member["category"].id),
+                                       **{"variants-0-variant_id": str(variant_id)}))  # fmt: skip
+    assert fresh_product(product.id).status is ProductStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("variants-0-price", "0", "Kaina turi būti didesnė nei 0"),
+        ("variants-0-price", "-3", "Įveskite sumą eurais"),
+        ("variants-0-price", "1000000000", "Įveskite sumą eurais"),
+        ("variants-0-price", "20000", "Suma per didelė"),
+        ("variants-0-price", "12,345", "ne daugiau kaip du skaitmenis po kablelio"),
+        ("variants-0-stock", "-1", "Likutis – sveikasis skaičius nuo 0"),
+        ("name_lt", "", "Įveskite pavadinimą lietuviškai"),
+        ("variants-0-weight_grams", "", "Įveskite svorį gramais"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_saved(
+    client: FlaskClient, member, field: str, value: str, message: str
+) -> None:
+    data = listing_form(
+        client, "/workspace/listings/new", category_id=str(member["category"].id), **{field: value}
+    )
+    response = client.post("/workspace/listings/new", data=data)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert message in text, text[:3000]
+    assert "Rankų darbo, akvarelė." in text  # what was typed is shown again
+    db.session.rollback()
+    assert db.session.scalars(select(Product)).first() is None
+
+
+def test_lithuanian_comma_prices_are_understood(client: FlaskClient, member) -> None:
+    data = listing_form(
+        client,
+        "/workspace/listings/new",
+        category_id=str(member["category"].id),
+        **{"variants-0-price": "12,5"},
+    )
+    client.post("/workspace/listings/new", data=data)
+    db.session.rollback()
+    assert db.session.scalars(select(Variant.price_cents)).one() == 1250
+
+
+def test_made_to_order_needs_its_lead_days(client: FlaskClient, member) -> None:
+    data = listing_form(
+        client,
+        "/workspace/listings/new",
+        category_id=str(member["category"].id),
+        **{"variants-0-is_made_to_order": "y"},
+    )
+    response = client.post("/workspace/listings/new", data=data)
+    assert response.status_code == 400 and "Per kiek dienų" in response.get_data(as_text=True)
+    data["variants-0-lead_days"] = "5"
+    client.post("/workspace/listings/new", data=data)
+    db.session.rollback()
+    variant = db.session.scalars(select(Variant)).one()
+    assert (variant.is_made_to_order, variant.lead_days, variant.stock) == (True, 5, 0)
+
+
+def test_duplicate_archive_restore_and_quick_stock(client: FlaskClient, member) -> None:
+    product = make_product(
+        member["community"], member["category"], variants=[make_variant(stock=4)], images=1
+    )
+    token = csrf_token(client, "/workspace/listings")
+    copy_page = client.post(f"/workspace/listings/{product.id}/duplicate", data={"csrf_token": token})
+    copy_id = int(re.search(r"/workspace/listings/(\d+)", copy_page.location).group(1))
+    copy = fresh_product(copy_id)
+    assert copy.status is ProductStatus.DRAFT and copy.name_lt == product.name_lt
+    assert [v.stock for v in copy.variants] == [0] and len(copy.images) == 1
+
+    variant_id = fresh_product(product.id).variants[0].id
+    client.post(f"/workspace/variants/{variant_id}/stock", data={"csrf_token": token, "stock": "9"})
+    db.session.rollback()
+    assert db.session.get_one(Variant, variant_id).stock == 9
+    bad = client.post(
+        f"/workspace/variants/{variant_id}/stock",
+        data={"csrf_token": token, "stock": "-2"},
+        follow_redirects=True,
+    )
+    assert "sveikasis skaičius" in bad.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get_one(Variant, variant_id).stock == 9
+
+    client.post(f"/workspace/listings/{product.id}/archive", data={"csrf_token": token})
+    assert fresh_product(product.id).status is ProductStatus.ARCHIVED
+    client.post(f"/workspace/listings/{product.id}/restore", data={"csrf_token": token})
+    assert fresh_product(product.id).status is ProductStatus.PENDING_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("didele.jpg", b"\xff\xd8" + b"0" * (11 * 1024 * 1024), "didesnė nei 10 MB"),
+        ("saskaita.jpg", b"%PDF-1.4 not a photo", "tai ne nuotrauka"),
+        (
+            "piesinys.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "tai ne nuotrauka",
+        ),
+    ],
+)
+def test_a_photo_that_is_not_a_usable_photo_is_refused_with_its_reason(
+    client: FlaskClient, member, name: str, content: bytes, message: str
+) -> None:
+    product = make_product(member["community"], member["category"])
+    response = client.post(
+        f"/workspace/listings/{product.id}/photos",
+        data={
+            "csrf_token": csrf_token(client, f"/workspace/listings/{product.id}"),
+            "photos": (io.BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalars(select(ProductImage)).first() is None
+
+
+def test_a_decompression_bomb_is_refused(client: FlaskClient, member) -> None:
+    buffer = io.BytesIO()
+    Image.new("1", (9000, 9000)).save(buffer, "PNG")  # 81 megapixels in a few kilobytes
+    product = make_product(member["community"], member["category"])
+    response = client.post(
+        f"/workspace/listings/{product.id}/photos",
+        data={
+            "csrf_token": csrf_token(client, f"/workspace/listings/{product.id}"),
+            "photos": (io.BytesIO(buffer.getvalue()), "bomb.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "daugiau nei 40 megapikselių" in response.get_data(as_text=True)
+
+
+def test_a_40_mb_upload_is_answered_with_a_message_not_an_error_page(client: FlaskClient, member) -> None:
+    product = make_product(member["community"], member["category"])
+    response = client.post(
+        f"/workspace/listings/{product.id}/photos",
+        data={
+            "csrf_token": csrf_token(client, f"/workspace/listings/{product.id}"),
+            "photos": (io.BytesIO(b"0" * (70 * 1024 * 1024)), "huge.jpg"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "per didelės" in response.get_data(as_text=True)
+
+
+def test_photos_are_reordered_described_made_cover_and_deleted(client: FlaskClient, member) -> None:
+    product = make_product(member["community"], member["category"], images=3)
+    first, second, third = sorted(product.images, key=lambda image: image.position)
+    token = csrf_token(client, f"/workspace/listings/{product.id}")
+
+    def act(image: ProductImage, action: str, **extra: str) -> None:
+        client.post(
+            f"/workspace/photos/{image.id}",
+            data={"csrf_token": token, "action": action, "product_id": product.id, **extra},
+        )
+
+    def order() -> list[int]:
+        return [image.id for image in sorted(fresh_product(product.id).images, key=lambda i: i.position)]
+
+    act(third, "cover")
+    assert order() == [third.id, first.id, second.id]
+    act(first, "later")
+    assert order() == [third.id, second.id, first.id]
+    act(second, "describe", alt_lt="Atvirukas su eglute", alt_en="A card with a fir tree")
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get_one(ProductImage, second.id).alt_lt == "Atvirukas su eglute"
+    act(third, "delete")
+    assert order() == [second.id, first.id]

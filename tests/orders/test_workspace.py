@@ -1,0 +1,730 @@
+"""The community workspace's orders side, as a member uses it: the list, a parcel, its moves, the money."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from catalogue.models import ProductStatus, Variant
+from orders import refunds, services
+from orders.models import (
+    CancelReason,
+    CommunityTransfer,
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentStatus,
+    Order,
+    PaymentMethod,
+    Refund,
+    RefundStatus,
+    TransferStatus,
+)
+from producers.models import DeliveryMethod
+from shop.db import db
+from shop.models import OutboxMessage, User
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+
+VILNIUS = ZoneInfo("Europe/Vilnius")
+PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)
+OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+COURIER = services.DeliveryChoice(DeliveryMethod.COURIER)
+_keys = iter(range(1, 10_000))
+
+
+def buyer(language: str = "lt") -> services.Buyer:
+    return services.Buyer(
+        name="Rasa Petraitienė",
+        email="rasa@example.com",
+        phone="+37061234567",
+        language=language,
+        address_line="Liepų g. 5",
+        city="Kaunas",
+        postal_code="LT-44001",
+        notes="Skambinkite prieš atvežant",
+    )
+
+
+@pytest.fixture
+def shop(app: object) -> dict[str, Any]:
+    make_operator()
+    krakes = make_community(slug="krakes", name="Krakių bendruomenės centras")
+    pagiriai = make_community(slug="pagiriai", name="Pagirių bendruomenės centras")
+    star = make_product(
+        krakes,
+        name_lt="Šiaudinė žvaigždė",
+        name_en="Straw star",
+        variants=[make_variant(price_cents=1005, stock=50)],
+    ).variants[0]
+    card = make_product(
+        krakes, name_lt="Atvirukas", name_en="Card", variants=[make_variant(price_cents=450, stock=50)]
+    ).variants[0]
+    angel = make_product(
+        pagiriai, name_lt="Angelas", variants=[make_variant(price_cents=700, stock=50)]
+    ).variants[0]
+    member = make_user(krakes, name="Ona Kraķienė")
+    return {
+        "krakes": krakes,
+        "pagiriai": pagiriai,
+        "star": star,
+        "card": card,
+        "angel": angel,
+        "member": member,
+    }
+
+
+def place(
+    lines: list[tuple[Variant, int] | tuple[Variant, int, str]],
+    delivery: services.DeliveryChoice = OMNIVA,
+    *,
+    language: str = "lt",
+    pay: bool = True,
+) -> Order:
+    """A bank-transfer order of these lines (every community by `delivery`), paid unless told otherwise."""
+    order = services.place_order(
+        [services.LineRequest(line[0].id, line[1], *line[2:]) for line in lines],
+        {line[0].product.community_id: delivery for line in lines},
+        buyer(language),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key=f"ws-{next(_keys)}",
+    )
+    if pay:
+        services.mark_paid(
+            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+        )
+    return fresh(Order, order.id)
+
+
+def fresh(model: type, id_: Any) -> Any:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def parcel_of(order: Order, community: Any) -> Fulfilment:
+    return next(f for f in order.fulfilments if f.community_id == community.id)
+
+
+def count(model: type, *where: Any) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def stock(variant: Variant) -> int:
+    db.session.rollback()
+    return db.session.scalars(select(Variant.stock).where(Variant.id == variant.id)).one()
+
+
+@pytest.fixture
+def member(client: FlaskClient, shop: dict[str, Any]) -> FlaskClient:
+    login_as(client, shop["member"].email)
+    return client
+
+
+def post(client: FlaskClient, url: str, **data: Any) -> Any:
+    token = csrf_token(client, "/workspace/orders?status=all")
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
+
+
+def text(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def listed_ids(html: str) -> set[int]:
+    return {int(i) for i in re.findall(r'data-fulfilment="(\d+)"', html)}
+
+
+# ------------------------------------------------------------------------------------------- access
+
+
+def test_the_workspace_is_for_members_only(client: FlaskClient, shop: dict[str, Any]) -> None:
+    response = client.get("/workspace/orders")
+    assert response.status_code == 302 and "/prisijungti" in response.headers["Location"]
+    outsider = make_user(email="outsider@example.org")
+    login_as(client, outsider.email)
+    for url in ("/workspace/", "/workspace/orders", "/workspace/payouts", "/workspace/payouts.csv"):
+        assert client.get(url).status_code == 403
+
+
+# ------------------------------------------------------------------------------------------- list
+
+
+def test_the_list_shows_only_the_communitys_own_paid_parcels(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    both = place([(shop["star"], 1), (shop["angel"], 1)])
+    unpaid = place([(shop["card"], 1)], pay=False)
+    expired = place([(shop["card"], 1)], pay=False)
+    services.cancel_unpaid_order(expired.id, reason=CancelReason.EXPIRED)  # never paid: never theirs
+    theirs = place([(shop["angel"], 2)])
+    html = text(member.get("/workspace/orders?status=all"))
+    assert listed_ids(html) == {parcel_of(both, shop["krakes"]).id}
+    assert both.number in html
+    assert unpaid.number not in html and theirs.number not in html and expired.number not in html
+    assert expired.number not in text(member.get("/workspace/orders?status=cancelled"))
+    assert member.get(f"/workspace/orders/{parcel_of(expired, shop['krakes']).id}").status_code == 404
+    assert "Rasa Petraitienė" in html
+    assert text(member.get("/workspace/orders")).count("data-fulfilment=") == 1  # `new` is to do
+
+
+def test_the_list_filters_by_status_and_needs_action_by_default(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    star, by = shop["star"], None
+    parcels = {}
+    for status in ("new", "accepted", "shipped", "delivered", "cancelled"):
+        fulfilment = parcel_of(place([(star, 1)]), shop["krakes"])
+        if status in {"accepted", "shipped", "delivered"}:
+            services.accept_fulfilment(fulfilment.id, by=by)
+        if status in {"shipped", "delivered"}:
+            services.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=by)
+        if status == "delivered":
+            services.mark_delivered(fulfilment.id, by=by)
+        if status == "cancelled":
+            refunds.cancel_fulfilment(fulfilment.id, reason="Sudužo", by=by)
+        parcels[status] = fulfilment.id
+    assert listed_ids(text(member.get("/workspace/orders"))) == {parcels["new"], parcels["accepted"]}
+    for status, fulfilment_id in parcels.items():
+        assert listed_ids(text(member.get(f"/workspace/orders?status={status}"))) == {fulfilment_id}
+    assert listed_ids(text(member.get("/workspace/orders?status=all"))) == set(parcels.values())
+    assert listed_ids(text(member.get("/workspace/orders?status=nonsense"))) == {
+        parcels["new"],
+        parcels["accepted"],
+    }
+    html = text(member.get("/workspace/orders?status=all"))
+    newest_first = [int(i) for i in re.findall(r'data-fulfilment="(\d+)"', html)]
+    assert newest_first == sorted(parcels.values(), reverse=True)
+
+
+def test_the_list_is_paginated(
+    member: FlaskClient, shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orders import workspace_services
+
+    monkeypatch.setattr(workspace_services, "PAGE_SIZE", 2)
+    ids = [parcel_of(place([(shop["card"], 1)]), shop["krakes"]).id for _ in range(3)]
+    assert listed_ids(text(member.get("/workspace/orders"))) == set(ids[1:])
+    assert listed_ids(text(member.get("/workspace/orders?page=2"))) == {ids[0]}
+    assert listed_ids(text(member.get("/workspace/orders?page=99"))) == {ids[0]}  # the nearest real page
+
+
+# ------------------------------------------------------------------------------------------- one parcel
+
+
+def test_a_parcels_page_shows_what_to_pack_where_to_send_it_and_its_history(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    order = place([(shop["star"], 2, "Su šventėmis, močiute!"), (shop["card"], 1), (shop["angel"], 1)])
+    fulfilment = parcel_of(order, shop["krakes"])
+    html = text(member.get(f"/workspace/orders/{fulfilment.id}"))
+    assert order.number in html
+    assert "Šiaudinė žvaigždė" in html and "Atvirukas" in html and "Angelas" not in html
+    assert 'class="gift-message"' in html and "Su šventėmis, močiute!" in html
+    assert "Kėdainių Maxima" in html  # the locker
+    assert "+37061234567" in html and "rasa@example.com" in html
+    assert "Skambinkite prieš atvežant" in html
+    assert html.count('<li><span class="hint">') == 1  # one event: paid (awaiting payment → new)
+    assert f"/workspace/orders/{fulfilment.id}/accept" in html
+    assert f"/workspace/orders/{fulfilment.id}/ship" not in html
+    assert f"/workspace/orders/{fulfilment.id}/cancel" in html
+
+
+def test_the_packing_slip_has_sender_recipient_lines_and_boxes_to_tick(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    order = place([(shop["star"], 3, "Linksmų Kalėdų!"), (shop["card"], 1)], COURIER)
+    fulfilment = parcel_of(order, shop["krakes"])
+    response = member.get(f"/workspace/orders/{fulfilment.id}/slip")
+    html = text(response)
+    assert response.status_code == 200
+    assert order.number in html
+    assert shop["krakes"].legal_name in html and shop["krakes"].address_line in html
+    assert "Rasa Petraitienė" in html and "Liepų g. 5" in html and "LT-44001 Kaunas" in html
+    assert html.count('class="slip-box"') == 2
+    assert '<td class="slip-qty">3</td>' in html
+    assert "Linksmų Kalėdų!" in html
+    assert 'class="site-header"' not in html  # nothing but the slip is printed
+
+
+# ------------------------------------------------------------------------------------------- moves
+
+
+def mails(key: str) -> list[OutboxMessage]:
+    db.session.rollback()
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key == key)))
+
+
+@pytest.mark.parametrize("language", ["lt", "en"])
+def test_accept_ship_and_deliver_each_tell_the_customer_once_in_their_language(
+    member: FlaskClient, shop: dict[str, Any], language: str
+) -> None:
+    order = place([(shop["star"], 1), (shop["angel"], 1)], language=language)
+    fulfilment = parcel_of(order, shop["krakes"])
+    base = f"/workspace/orders/{fulfilment.id}"
+    greeting = "Hello Rasa Petraitienė," if language == "en" else "Sveiki, Rasa Petraitienė,"
+
+    html = text(post(member, f"{base}/accept"))
+    assert "The customer has been told" in html or "Pirkėjui pranešta" in html
+    assert fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.ACCEPTED
+    (accepted,) = mails(f"fulfilment-accepted:{fulfilment.id}")
+    assert accepted.recipient == "rasa@example.com" and greeting in accepted.text_body
+    if language == "en":
+        assert "is packing your parcel" in accepted.subject and "Straw star" in accepted.text_body
+    assert f"http://shop.test/uzsakymai/{order.public_token}" in accepted.text_body
+
+    post(member, f"{base}/ship", carrier="Omniva", tracking_number=" CE 123456789LT ")
+    shipped_parcel = fresh(Fulfilment, fulfilment.id)
+    assert shipped_parcel.status is FulfilmentStatus.SHIPPED
+    assert (shipped_parcel.carrier, shipped_parcel.tracking_number) == ("Omniva", "CE 123456789LT")
+    (shipped,) = mails(f"fulfilment-shipped:{fulfilment.id}")
+    assert greeting in shipped.text_body
+    assert "Omniva" in shipped.text_body and "CE 123456789LT" in shipped.text_body
+    assert "CE 123456789LT" in shipped.html_body
+    assert f"http://shop.test/uzsakymai/{order.public_token}" in shipped.text_body
+    if language == "en":
+        assert "is on its way" in shipped.subject and "Tracking number: CE 123456789LT" in shipped.text_body
+    tracking_page = text(member.get(f"/uzsakymai/{order.public_token}"))
+    assert "Omniva" in tracking_page and "CE 123456789LT" in tracking_page
+
+    post(member, f"{base}/delivered")
+    assert fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.DELIVERED
+    (delivered,) = mails(f"fulfilment-delivered:{fulfilment.id}")
+    assert greeting in delivered.text_body
+    if language == "en":
+        assert "has arrived" in delivered.subject
+
+    events = fresh(Fulfilment, fulfilment.id).events
+    assert [(e.from_status.value, e.to_status.value) for e in events] == [
+        ("awaiting_payment", "new"),
+        ("new", "accepted"),
+        ("accepted", "shipped"),
+        ("shipped", "delivered"),
+    ]
+    assert {e.actor_id for e in events[1:]} == {shop["member"].id}
+    history = text(member.get(base))
+    assert history.count("Ona Kraķienė") >= 3
+    for key in ("accepted", "shipped", "delivered"):  # nothing mailed twice by repeated moves
+        assert len(mails(f"fulfilment-{key}:{fulfilment.id}")) == 1
+
+
+def test_a_pickup_parcel_is_ready_for_pickup_without_a_tracking_number(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    order = place([(shop["card"], 1)], PICKUP, language="en")
+    fulfilment = parcel_of(order, shop["krakes"])
+    services.accept_fulfilment(fulfilment.id, by=None)
+    html = text(member.get(f"/workspace/orders/{fulfilment.id}"))
+    assert 'name="carrier" value="pickup"' in html and 'name="tracking_number"' not in html
+    post(member, f"/workspace/orders/{fulfilment.id}/ship", carrier="pickup")
+    parcel = fresh(Fulfilment, fulfilment.id)
+    assert (parcel.status, parcel.carrier, parcel.tracking_number) == (FulfilmentStatus.SHIPPED, "pickup", "")
+    (mail,) = mails(f"fulfilment-shipped:{fulfilment.id}")
+    assert "ready for pickup" in mail.subject and "Liepų g. 1, Kaimas" in mail.text_body
+    tracking_page = text(member.get(f"/uzsakymai/{order.public_token}?lang=en"))
+    assert "Ready for pickup" in tracking_page
+
+
+def test_own_delivery_needs_no_tracking_number_but_a_carrier_does(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)], COURIER), shop["krakes"])
+    services.accept_fulfilment(fulfilment.id, by=None)
+    post(member, f"/workspace/orders/{fulfilment.id}/ship", carrier="own-delivery", tracking_number="")
+    parcel = fresh(Fulfilment, fulfilment.id)
+    assert (parcel.status, parcel.carrier) == (FulfilmentStatus.SHIPPED, "own-delivery")
+
+
+def test_shipping_without_a_tracking_number_says_so_and_keeps_what_was_typed(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)], COURIER), shop["krakes"])
+    services.accept_fulfilment(fulfilment.id, by=None)
+    token = csrf_token(member, f"/workspace/orders/{fulfilment.id}")
+    response = member.post(
+        f"/workspace/orders/{fulfilment.id}/ship?lang=en",
+        data={"csrf_token": token, "carrier": "Venipak", "tracking_number": "  "},
+    )
+    html = text(response)
+    assert response.status_code == 400
+    assert "Type the tracking number" in html
+    assert '<option selected value="Venipak">' in html or '<option value="Venipak" selected>' in html
+    assert fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.ACCEPTED
+    assert mails(f"fulfilment-shipped:{fulfilment.id}") == []
+
+    response = member.post(
+        f"/workspace/orders/{fulfilment.id}/ship?lang=en",
+        data={"csrf_token": token, "carrier": "pickup", "tracking_number": "X1"},
+    )
+    assert response.status_code == 400 and "Choose how the parcel goes." in text(response)
+    response = member.post(
+        f"/workspace/orders/{fulfilment.id}/ship?lang=en",
+        data={"csrf_token": token, "carrier": "DPD", "tracking_number": "9" * 81},
+    )
+    assert response.status_code == 400 and 'value="' + "9" * 81 + '"' in text(response)
+    assert fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.ACCEPTED
+
+
+def test_shipping_a_cancelled_parcel_says_why_and_changes_nothing(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
+    refunds.cancel_fulfilment(fulfilment.id, reason="Neturime", by=None)
+    html = text(
+        post(
+            member, f"/workspace/orders/{fulfilment.id}/ship?lang=en", carrier="Omniva", tracking_number="CE1"
+        )
+    )
+    assert "This cannot be done now: the parcel is “Cancelled”." in html
+    parcel = fresh(Fulfilment, fulfilment.id)
+    assert (parcel.status, parcel.carrier, parcel.tracking_number) == (FulfilmentStatus.CANCELLED, "", "")
+    assert count(FulfilmentEvent, FulfilmentEvent.fulfilment_id == fulfilment.id) == 2
+    html = text(post(member, f"/workspace/orders/{fulfilment.id}/delivered?lang=en"))
+    assert "This cannot be done now" in html
+    assert fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.CANCELLED
+
+
+def test_a_double_clicked_accept_does_it_once_and_says_so_politely(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
+    first = post(member, f"/workspace/orders/{fulfilment.id}/accept?lang=en")
+    second = post(member, f"/workspace/orders/{fulfilment.id}/accept?lang=en")
+    assert first.status_code == second.status_code == 200
+    assert "This parcel is already accepted." in text(second)
+    accepted = FulfilmentEvent.to_status == FulfilmentStatus.ACCEPTED
+    assert count(FulfilmentEvent, FulfilmentEvent.fulfilment_id == fulfilment.id, accepted) == 1
+    assert len(mails(f"fulfilment-accepted:{fulfilment.id}")) == 1
+    post(member, f"/workspace/orders/{fulfilment.id}/ship", carrier="DPD", tracking_number="05212345")
+    again = post(
+        member, f"/workspace/orders/{fulfilment.id}/ship?lang=en", carrier="DPD", tracking_number="0999"
+    )
+    assert "This parcel is already marked as sent." in text(again)
+    assert fresh(Fulfilment, fulfilment.id).tracking_number == "05212345"
+
+
+def test_an_action_from_the_list_goes_back_to_the_list(member: FlaskClient, shop: dict[str, Any]) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
+    token = csrf_token(member, "/workspace/orders")
+    response = member.post(
+        f"/workspace/orders/{fulfilment.id}/accept", data={"csrf_token": token, "next": "/workspace/orders"}
+    )
+    assert response.headers["Location"].endswith("/workspace/orders")
+    fulfilment2 = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
+    response = member.post(
+        f"/workspace/orders/{fulfilment2.id}/accept",
+        data={"csrf_token": token, "next": "https://evil.example"},
+    )
+    assert response.headers["Location"].endswith(f"/workspace/orders/{fulfilment2.id}")
+
+
+def test_cancelling_needs_a_reason_then_refunds_the_parcel_and_puts_the_stock_back(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    star, card = shop["star"], shop["card"]
+    order = place([(star, 2), (card, 1), (shop["angel"], 1)], language="en")
+    fulfilment = parcel_of(order, shop["krakes"])
+    assert (stock(star), stock(card)) == (48, 49)
+    base = f"/workspace/orders/{fulfilment.id}"
+    token = csrf_token(member, base)
+
+    response = member.post(f"{base}/cancel?lang=en", data={"csrf_token": token, "reason": "   "})
+    assert response.status_code == 400 and "Write the reason: the customer will read it." in text(response)
+    response = member.post(f"{base}/cancel?lang=en", data={"csrf_token": token, "reason": "x" * 501})
+    assert response.status_code == 400 and "at most 500 characters" in text(response)
+    assert "x" * 501 in text(response)  # what was typed is kept
+    assert count(Refund) == 0 and fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.NEW
+
+    reason = "Šiaudai sušlapo, žvaigždžių nebeturime."
+    html = text(post(member, f"{base}/cancel?lang=en", reason=reason))
+    assert "is cancelled" in html
+    parcel = fresh(Fulfilment, fulfilment.id)
+    assert parcel.status is FulfilmentStatus.CANCELLED
+    (refund,) = db.session.scalars(select(Refund)).all()
+    assert (refund.fulfilment_id, refund.goods_cents, refund.delivery_cents) == (fulfilment.id, 2460, 299)
+    assert (refund.status, refund.reason, refund.created_by_id) == (
+        RefundStatus.OWED,
+        reason,
+        shop["member"].id,
+    )
+    assert (stock(star), stock(card)) == (50, 50)
+    (mail,) = mails(f"refund:{refund.id}")
+    assert reason in mail.text_body and reason in mail.html_body
+    assert "The reason given:" in mail.text_body
+    assert reason in text(member.get(base))  # the refund is on the parcel's page
+
+    again = post(member, f"{base}/cancel?lang=en", reason=reason)
+    assert "This parcel is already cancelled." in text(again)
+    assert count(Refund) == 1 and (stock(star), stock(card)) == (50, 50)
+
+
+def test_a_sent_parcel_cannot_be_cancelled(member: FlaskClient, shop: dict[str, Any]) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
+    services.accept_fulfilment(fulfilment.id, by=None)
+    services.ship_fulfilment(fulfilment.id, carrier="DPD", tracking_number="1", by=None)
+    html = text(post(member, f"/workspace/orders/{fulfilment.id}/cancel?lang=en", reason="Per vėlu"))
+    assert "can no longer be cancelled" in html
+    assert count(Refund) == 0 and fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.SHIPPED
+
+
+def test_another_communitys_parcel_is_not_found_for_any_page_or_action(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    theirs = parcel_of(place([(shop["angel"], 1)]), shop["pagiriai"])
+    unpaid = parcel_of(place([(shop["star"], 1)], pay=False), shop["krakes"])
+    token = csrf_token(member, "/workspace/orders")
+    for fulfilment in (theirs, unpaid):
+        base = f"/workspace/orders/{fulfilment.id}"
+        for url in (base, f"{base}/slip"):
+            assert member.get(url).status_code == 404
+        for action, data in (
+            ("accept", {}),
+            ("ship", {"carrier": "Omniva", "tracking_number": "CE1"}),
+            ("delivered", {}),
+            ("cancel", {"reason": "Ne mūsų"}),
+        ):
+            assert member.post(f"{base}/{action}", data={"csrf_token": token, **data}).status_code == 404
+    assert member.get("/workspace/orders/99999999").status_code == 404
+    assert fresh(Fulfilment, theirs.id).status is FulfilmentStatus.NEW
+    assert fresh(Fulfilment, unpaid.id).status is FulfilmentStatus.AWAITING_PAYMENT
+    assert count(FulfilmentEvent, FulfilmentEvent.fulfilment_id == theirs.id) == 1
+    assert count(Refund) == 0
+    assert count(OutboxMessage, OutboxMessage.dedup_key.like("fulfilment-accepted:%")) == 0
+
+
+def test_a_member_of_two_communities_acts_for_the_one_chosen(
+    client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    from producers.models import Membership
+
+    both = make_user(shop["krakes"])
+    db.session.add(Membership(user_id=both.id, community_id=shop["pagiriai"].id))
+    db.session.commit()
+    theirs = parcel_of(place([(shop["angel"], 1)]), shop["pagiriai"])
+    login_as(client, both.email)
+    client.post(
+        "/workspace/community",
+        data={"csrf_token": csrf_token(client, "/workspace/"), "community_id": shop["krakes"].id},
+    )
+    assert client.get(f"/workspace/orders/{theirs.id}").status_code == 404
+    client.post(
+        "/workspace/community",
+        data={"csrf_token": csrf_token(client, "/workspace/"), "community_id": shop["pagiriai"].id},
+    )
+    assert client.get(f"/workspace/orders/{theirs.id}").status_code == 200
+
+
+# ------------------------------------------------------------------------------------------- money
+
+
+def vilnius(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VILNIUS).astimezone(UTC)  # type: ignore[misc]
+
+
+def at(moment: datetime) -> Any:
+    return time_machine.travel(moment, tick=False)
+
+
+@pytest.fixture
+def march(shop: dict[str, Any]) -> dict[str, Any]:
+    """Parcels of Krakės placed and moved on known days of February and March 2026 (Vilnius time)."""
+    star, card, krakes = shop["star"], shop["card"], shop["krakes"]
+    made: dict[str, Any] = {}
+    with at(vilnius(2026, 2, 28, 23, 30)):  # still February in Vilnius (already March 1 is not)
+        made["february"] = parcel_of(place([(star, 1)], OMNIVA), krakes)  # 1005 + 299
+    with at(vilnius(2026, 3, 1, 0, 30)):  # March in Vilnius, still February in UTC
+        made["to_accept_old"] = parcel_of(place([(star, 1)], OMNIVA, pay=False), krakes)
+    with at(vilnius(2026, 3, 10, 12, 0)):
+        services.mark_paid(
+            made["to_accept_old"].order_id, amount_cents=1304, method=PaymentMethod.BANK_TRANSFER, by=None
+        )
+    with at(vilnius(2026, 3, 11, 12, 0)):
+        made["to_accept_new"] = parcel_of(place([(card, 1)], PICKUP), krakes)  # 450
+    with at(vilnius(2026, 3, 9, 12, 0)):
+        made["to_ship"] = parcel_of(place([(card, 2)], PICKUP), krakes)  # 900
+        services.accept_fulfilment(made["to_ship"].id, by=None)
+    with at(vilnius(2026, 3, 6, 9, 0)):
+        order = place([(star, 1), (card, 1)], COURIER)  # 1455 + 599
+        made["refunded"] = fulfilment = parcel_of(order, krakes)
+        card_line = next(line for line in fulfilment.lines if line.variant_id == card.id)
+        refunds.cancel_line(card_line.id, reason="Nebeturime", by=None)  # − 450
+        services.accept_fulfilment(fulfilment.id, by=None)
+        services.ship_fulfilment(fulfilment.id, carrier="Venipak", tracking_number="V1", by=None)
+    with at(vilnius(2026, 3, 8, 15, 0)):
+        services.mark_delivered(made["refunded"].id, by=None)
+    with at(vilnius(2026, 3, 3, 10, 0)):
+        services.accept_fulfilment(made["february"].id, by=None)
+        services.ship_fulfilment(made["february"].id, carrier="Omniva", tracking_number="O1", by=None)
+        services.mark_delivered(made["february"].id, by=None)
+    with at(vilnius(2026, 3, 2, 10, 0)):
+        made["paid_out"] = parcel_of(place([(card, 3)], PICKUP), krakes)  # 1350, already transferred
+        services.accept_fulfilment(made["paid_out"].id, by=None)
+        services.ship_fulfilment(made["paid_out"].id, carrier="pickup", tracking_number="", by=None)
+        services.mark_delivered(made["paid_out"].id, by=None)
+        db.session.add(
+            CommunityTransfer(
+                fulfilment_id=made["paid_out"].id,
+                community_id=krakes.id,
+                destination="acct_1KrakesTest",
+                amount_cents=1215,
+                status=TransferStatus.SENT,
+                idempotency_key="payout-test",
+            )
+        )
+        db.session.commit()
+    with at(vilnius(2026, 3, 7, 10, 0)):
+        made["cancelled"] = parcel_of(place([(star, 2)], PICKUP), krakes)
+        refunds.cancel_fulfilment(made["cancelled"].id, reason="Sudužo", by=None)
+        made["unpaid"] = parcel_of(place([(star, 4)], PICKUP, pay=False), krakes)
+        place([(shop["angel"], 5)], PICKUP)  # another community's sale
+    # Stock: the dashboard warns of variants on sale with 3 or fewer, never made-to-order or archived ones.
+    low = make_product(
+        krakes,
+        name_lt="Vokas",
+        variants=[
+            make_variant(name_lt="Raudonas", stock=2),
+            make_variant(name_lt="Baltas", stock=0),
+            make_variant(name_lt="Žalias", stock=4),
+            make_variant(name_lt="Auksinis", stock=0, is_made_to_order=True, lead_days=5),
+        ],
+    )
+    make_product(
+        krakes, name_lt="Senas vokas", status=ProductStatus.ARCHIVED, variants=[make_variant(stock=1)]
+    )
+    make_product(shop["pagiriai"], name_lt="Svetimas", variants=[make_variant(stock=1)])
+    made["low"] = low
+    return made
+
+
+def signed_in(client: FlaskClient, shop: dict[str, Any]) -> FlaskClient:
+    """A member signed in at the (travelled) time of the test, so the session is not from the future."""
+    login_as(client, shop["member"].email)
+    return client
+
+
+def number(html: str, key: str) -> str:
+    match = re.search(rf'data-number="{key}">(?:<a [^>]*>)?([^<]+)<', html)
+    assert match, key
+    return match.group(1)
+
+
+def test_the_dashboard_counts_to_the_cent(
+    client: FlaskClient, shop: dict[str, Any], march: dict[str, Any]
+) -> None:
+    with at(vilnius(2026, 3, 12, 12, 0)):
+        member = signed_in(client, shop)
+        html = text(member.get("/workspace/?lang=en"))
+    assert number(html, "to-accept") == "2" and number(html, "to-ship") == "1"
+    # March orders in Vilnius time, paid and not cancelled:
+    # 1005 (placed 00:30 on March 1) + 450 + 900 + (1455 − 450 refunded) + 1350 (delivered, paid out)
+    assert number(html, "month-sales") == "€47.10"
+    # delivered, not yet transferred: (1005 − 101 + 299) + (1005 − 101 + 599)
+    assert number(html, "next-payout") == "€27.06"
+    to_accept = html[html.index('id="to-accept"') : html.index('id="to-ship"')]
+    old, new = march["to_accept_old"].order.number, march["to_accept_new"].order.number
+    assert to_accept.index(old) < to_accept.index(new)  # oldest first
+    assert "Paid 2 days ago" in to_accept and "Paid 1 day ago" in to_accept
+    to_ship = html[html.index('id="to-ship"') : html.index('id="low-stock"')]
+    assert march["to_ship"].order.number in to_ship and "Paid 3 days ago" in to_ship
+    low = html[html.index('id="low-stock"') :]
+    red, white = march["low"].variants[0], march["low"].variants[1]
+    assert re.findall(r'data-variant="(\d+)"', low) == [str(white.id), str(red.id)]  # the emptiest first
+    assert "none left" in low and "2 left" in low
+
+    with at(vilnius(2026, 4, 1, 0, 5)):  # a new month in Vilnius: nothing sold yet
+        client.delete_cookie("session")
+        html = text(signed_in(client, shop).get("/workspace/?lang=en"))
+    assert number(html, "month-sales") == "€0.00"
+
+
+def test_a_lithuanian_dashboard_formats_money_the_lithuanian_way(
+    client: FlaskClient, shop: dict[str, Any], march: dict[str, Any]
+) -> None:
+    with at(vilnius(2026, 3, 12, 12, 0)):
+        member = signed_in(client, shop)
+        html = text(member.get("/workspace/"))
+    assert number(html, "month-sales") == "47,10\xa0€"
+    assert "prieš 2 dienas" in html
+
+
+def test_the_payouts_page_and_its_csv_list_what_is_not_yet_paid_out(
+    client: FlaskClient, shop: dict[str, Any], march: dict[str, Any]
+) -> None:
+    with at(vilnius(2026, 3, 12, 12, 0)):
+        member = signed_in(client, shop)
+        html = text(member.get("/workspace/payouts?lang=en"))
+        response = member.get("/workspace/payouts.csv?lang=en")
+    assert "Statements appear here once the VVG runs a payout." in html
+    assert listed_ids(html) == {march["february"].id, march["refunded"].id}
+    delivered_first = [str(march["february"].id), str(march["refunded"].id)]  # March 3, then March 8
+    assert re.findall(r'data-fulfilment="(\d+)"', html) == delivered_first
+    assert "−€4.50" in html and "−€1.01" in html and "€15.03" in html and "€12.03" in html
+    assert re.search(r"data-total><strong>€27.06<", html)
+    assert "€27.06" in html[html.index("data-sum>") :][:20]
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="kaimo-muge-krakes-2026-03-12.csv"'
+    )
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Order",
+        "Delivered on",
+        "Goods",
+        "Refunds",
+        "Commission",
+        "Delivery fee",
+        "To be paid",
+    ]
+    assert rows[1:] == [
+        [march["february"].order.number, "2026-03-03", "10,05", "0,00", "1,01", "2,99", "12,03"],
+        [march["refunded"].order.number, "2026-03-08", "14,55", "4,50", "1,01", "5,99", "15,03"],
+    ]
+    assert sum(int(row[-1].replace(",", "")) for row in rows[1:]) == 2706
+    with at(vilnius(2026, 3, 12, 12, 0)):
+        lithuanian = member.get("/workspace/payouts.csv").get_data().decode("utf-8-sig")
+    refunded = march["refunded"].order.number
+    assert lithuanian.splitlines()[2] == f"{refunded};2026-03-08;14,55;4,50;1,01;5,99;15,03"
+
+
+def test_no_payout_lines_say_so(member: FlaskClient, shop: dict[str, Any]) -> None:
+    html = text(member.get("/workspace/payouts?lang=en"))
+    assert "Nothing yet" in html
+    rows = list(
+        csv.reader(
+            io.StringIO(member.get("/workspace/payouts.csv").get_data().decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert len(rows) == 1
+
+
+def test_every_workspace_page_renders_for_an_empty_community(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    for url in ("/workspace/", "/workspace/orders", "/workspace/orders?status=all", "/workspace/payouts"):
+        response = member.get(url)
+        assert response.status_code == 200, url
+        assert "Krakių bendruomenės centras" in text(response)
+
+
+def test_user_is_recorded_on_the_events(member: FlaskClient, shop: dict[str, Any]) -> None:
+    fulfilment = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
+    post(member, f"/workspace/orders/{fulfilment.id}/accept")
+    db.session.rollback()
+    event = db.session.scalars(
+        select(FulfilmentEvent).where(FulfilmentEvent.to_status == FulfilmentStatus.ACCEPTED)
+    ).one()
+    assert isinstance(db.session.get(User, event.actor_id), User)
+    assert event.actor_id == shop["member"].id
+    assert event.created_at > datetime.now(UTC) - timedelta(minutes=1)

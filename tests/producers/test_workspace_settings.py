@@ -1,0 +1,163 @@
+"""A community's shop settings: delivery options, its story and photo, and holidays the shop respects."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import select
+
+from orders import services
+from orders.models import PaymentMethod
+from producers.models import Community, DeliveryMethod, Membership
+from shop.db import db
+from shop.i18n import vilnius_today
+from shop.models import User
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+
+
+@pytest.fixture
+def member(client: FlaskClient, app: object) -> dict[str, Any]:
+    make_operator()
+    community = make_community(slug="slapaberze", name="Šlapaberžės bendruomenė")
+    product = make_product(
+        community, slug="angelas", name_lt="Šiaudinis angelas", variants=[make_variant(stock=5)]
+    )
+    make_user(community, email="slapaberze@example.org")
+    login_as(client, "slapaberze@example.org")
+    return {"community": community, "product": product}
+
+
+def settings_form(client: FlaskClient, **changes: Any) -> dict[str, Any]:
+    data = {
+        "csrf_token": csrf_token(client, "/workspace/settings"),
+        "story_lt": "Mes – Šlapaberžės moterys.",
+        "story_en": "",
+        "vacation_until": "",
+        "delivery_pickup-offered": "y",
+        "delivery_pickup-fee": "0",
+        "delivery_pickup-pickup_address": "Liepų g. 1, Šlapaberžė",
+        "delivery_pickup-pickup_hours_lt": "I–V 10–17",
+        "delivery_omniva-offered": "y",
+        "delivery_omniva-fee": "2,99",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def community(community_id: int) -> Community:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get_one(Community, community_id)
+
+
+def test_delivery_options_and_story_are_saved(client: FlaskClient, member) -> None:
+    response = client.post("/workspace/settings", data=settings_form(client), follow_redirects=True)
+    assert "Parduotuvės nustatymai išsaugoti." in response.get_data(as_text=True)
+    saved = community(member["community"].id)
+    assert saved.story_lt == "Mes – Šlapaberžės moterys."
+    offered = {o.method: o.fee_cents for o in saved.shipping_options if o.is_active}
+    assert offered == {DeliveryMethod.PICKUP: 0, DeliveryMethod.OMNIVA: 299}
+    pickup = next(o for o in saved.shipping_options if o.method is DeliveryMethod.PICKUP)
+    assert (pickup.pickup_address, pickup.pickup_hours_lt) == ("Liepų g. 1, Šlapaberžė", "I–V 10–17")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"delivery_pickup-offered": None, "delivery_omniva-offered": None},
+            "Pasiūlykite bent vieną pristatymo būdą.",
+        ),
+        ({"delivery_omniva-fee": ""}, "Įveskite kainą (0, jei nemokamai)."),
+        ({"delivery_omniva-fee": "-1"}, "Įveskite sumą eurais"),
+        ({"delivery_pickup-pickup_address": ""}, "Kur pirkėjai atsiima siuntinius?"),
+        ({"vacation_until": "2020-01-01"}, "Pasirinkite dieną po šiandienos"),
+        ({"vacation_until": "not a date"}, "Įveskite datą, pvz., 2026-12-27."),
+    ],
+)
+def test_bad_settings_are_explained_and_nothing_is_saved(
+    client: FlaskClient, member, changes: dict[str, Any], message: str
+) -> None:
+    before = [
+        (o.method, o.fee_cents, o.is_active) for o in community(member["community"].id).shipping_options
+    ]
+    response = client.post("/workspace/settings", data=settings_form(client, **changes))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert message in text
+    assert "Mes – Šlapaberžės moterys." in text  # what was typed stays
+    assert [
+        (o.method, o.fee_cents, o.is_active) for o in community(member["community"].id).shipping_options
+    ] == before
+
+
+def test_on_holiday_no_new_orders_and_customers_see_when_the_community_is_back(
+    client: FlaskClient, member
+) -> None:
+    back = vilnius_today() + timedelta(days=10)
+    client.post("/workspace/settings", data=settings_form(client, vacation_until=back.isoformat()))
+    assert community(member["community"].id).vacation_until == back
+    page = client.get("/produktai/angelas").get_data(as_text=True)
+    assert "šiuo metu ilsisi" in page and "Į krepšelį" not in page
+    with pytest.raises(services.ProductUnavailable):
+        services.place_order(
+            [services.LineRequest(member["product"].variants[0].id, 1)],
+            {member["community"].id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+            services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key="holiday",
+        )
+
+    client.post(
+        "/workspace/settings",
+        data=settings_form(client, vacation_until=back.isoformat(), vacation_hides_products="y"),
+    )
+    assert client.get("/produktai/angelas").status_code == 404
+    assert "Šiaudinis angelas" not in client.get("/katalogas").get_data(as_text=True)
+
+
+def test_the_community_photo_goes_through_the_image_pipeline(client: FlaskClient, member) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), (30, 90, 60)).save(buffer, "JPEG")
+    response = client.post(
+        "/workspace/settings/photo",
+        data={
+            "csrf_token": csrf_token(client, "/workspace/settings"),
+            "photo": (io.BytesIO(buffer.getvalue()), "m.jpg"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Nuotrauka išsaugota." in response.get_data(as_text=True)
+    assert len(community(member["community"].id).photo_key) == 32
+    pdf = client.post(
+        "/workspace/settings/photo",
+        data={
+            "csrf_token": csrf_token(client, "/workspace/settings"),
+            "photo": (io.BytesIO(b"%PDF-1.4"), "x.jpg"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "tai ne nuotrauka" in pdf.get_data(as_text=True)
+
+
+def test_a_member_of_two_communities_switches_between_them(client: FlaskClient, member) -> None:
+    other = make_community(slug="krakes", name="Krakių bendruomenė", story_lt="Krakių istorija")
+    me = db.session.scalars(select(User).where(User.email == "slapaberze@example.org")).one()
+    db.session.add(Membership(user=me, community=other))
+    db.session.commit()
+    token = csrf_token(client, "/workspace/settings")
+    client.post("/workspace/community", data={"csrf_token": token, "community_id": str(other.id)})
+    assert "Krakių istorija" in client.get("/workspace/settings").get_data(as_text=True)
+    stranger = make_community(slug="pagiriai")
+    refused = client.post(
+        "/workspace/community", data={"csrf_token": token, "community_id": str(stranger.id)}
+    )
+    assert refused.status_code == 404

@@ -1,0 +1,151 @@
+"""Access to the community workspace is enforced, not hidden: every route, from the app's URL map.
+
+A member of another community, holding the first community's ids, gets 403 or 404 on every route that
+names a row, sees none of the first community's data on the rest, and changes nothing; an anonymous
+visitor is sent to the login page. New workspace routes are walked automatically; a route with an id
+this test does not know how to fill fails the test until it is taught.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from catalogue.models import Product, ProductImage, Variant
+from orders import services
+from orders.models import Fulfilment, FulfilmentEvent, OrderLine, PaymentMethod, Refund
+from producers.models import Community, DeliveryMethod, ShippingOption
+from shop.db import db
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+
+SECRET_NAME = "Slaptas Šlapaberžės gaminys"
+
+
+@pytest.fixture
+def two_communities(app: Flask) -> dict[str, Any]:
+    """Šlapaberžė with a listing, a photo and a paid order; Krakės, whose member walks the routes."""
+    make_operator()
+    first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
+    second = make_community(slug="krakes", name="Krakės")
+    product = make_product(first, name_lt=SECRET_NAME, variants=[make_variant(stock=5)], images=2)
+    make_user(first, email="slapaberze@example.org")
+    make_user(second, email="krakes@example.org")
+    order = services.place_order(
+        [services.LineRequest(product.variants[0].id, 1)],
+        {first.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="access-walk",
+    )
+    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    return {
+        "product_id": product.id,
+        "variant_id": product.variants[0].id,
+        "image_id": product.images[0].id,
+        "fulfilment_id": order.fulfilments[0].id,
+        "line_id": order.fulfilments[0].lines[0].id,
+        "community_id": first.id,
+    }
+
+
+def workspace_rules(app: Flask) -> list[Any]:
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/workspace")),
+        key=lambda rule: rule.rule,
+    )
+
+
+def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
+    missing = set(rule.arguments) - set(ids)
+    assert not missing, f"{rule.rule}: teach this test an id for {sorted(missing)}"
+    url = rule.rule
+    for argument in rule.arguments:
+        url = url.replace(f"<{argument}>", str(ids[argument]))
+        for converter in ("int", "int(max=2147483647)", "string", "path"):
+            url = url.replace(f"<{converter}:{argument}>", str(ids[argument]))
+    assert "<" not in url, url
+    return url
+
+
+def snapshot(community_id: int) -> tuple[Any, ...]:
+    """Everything of the first community a workspace route could change."""
+    db.session.rollback()
+    db.session.expire_all()
+    rows = (
+        db.session.execute(select(Community.__table__).where(Community.id == community_id)).all(),
+        db.session.execute(
+            select(ShippingOption.__table__).where(ShippingOption.community_id == community_id)
+        ).all(),
+        db.session.execute(select(Product.__table__).where(Product.community_id == community_id)).all(),
+        db.session.execute(select(Variant.__table__).order_by(Variant.id)).all(),
+        db.session.execute(select(ProductImage.__table__).order_by(ProductImage.id)).all(),
+        db.session.execute(select(Fulfilment.__table__).order_by(Fulfilment.id)).all(),
+        db.session.execute(select(OrderLine.__table__).order_by(OrderLine.id)).all(),
+        db.session.execute(select(FulfilmentEvent.__table__).order_by(FulfilmentEvent.id)).all(),
+        db.session.execute(select(Refund.__table__).order_by(Refund.id)).all(),
+    )
+    return tuple(tuple(tuple(row) for row in table) for table in rows)
+
+
+def test_the_walk_covers_the_workspace(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in workspace_rules(app)}
+    assert {"catalogue_workspace.listing_edit", "producers_workspace.settings"} <= endpoints
+    assert any(endpoint.startswith("orders_workspace.") for endpoint in endpoints)
+
+
+def test_a_member_of_another_community_can_neither_see_nor_change_anything(
+    app: Flask, client: FlaskClient, two_communities: dict[str, Any]
+) -> None:
+    login_as(client, "krakes@example.org")
+    token = csrf_token(client, "/workspace/listings")
+    before = snapshot(two_communities["community_id"])
+    for rule in workspace_rules(app):
+        url = url_for_rule(rule, two_communities)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            form = {
+                "csrf_token": token,
+                "action": "delete",
+                "stock": "0",
+                "reason": "x",
+                "carrier": "Omniva",
+                "tracking_number": "X1",
+                "community_id": str(two_communities["community_id"]),
+            }
+            response = client.open(url, method=method, data=form if method == "POST" else None)
+            where = f"{method} {url}"
+            if rule.arguments or rule.endpoint == "producers_workspace.switch_community":
+                assert response.status_code in {403, 404}, f"{where} answered {response.status_code}"
+            else:  # the member's own pages: fine to open, but never with the other community's data
+                assert response.status_code < 500, f"{where} answered {response.status_code}"
+                assert SECRET_NAME not in response.get_data(as_text=True), where
+                assert "Mūsų istorija" not in response.get_data(as_text=True), where
+    assert snapshot(two_communities["community_id"]) == before
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page_from_every_route(
+    app: Flask, client: FlaskClient, two_communities: dict[str, Any]
+) -> None:
+    token = csrf_token(client, "/prisijungti")
+    before = snapshot(two_communities["community_id"])
+    for rule in workspace_rules(app):
+        url = url_for_rule(rule, two_communities)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(
+                url, method=method, data={"csrf_token": token} if method == "POST" else None
+            )
+            assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
+            assert "/prisijungti" in response.location, f"{method} {url} → {response.location}"
+    assert snapshot(two_communities["community_id"]) == before
+
+
+def test_a_staff_member_without_a_community_is_refused_the_workspace(
+    client: FlaskClient, two_communities: dict[str, Any]
+) -> None:
+    make_user(email="vvg@example.org", is_staff=True)
+    login_as(client, "vvg@example.org")
+    assert client.get("/workspace/listings").status_code == 403
