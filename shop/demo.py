@@ -248,12 +248,15 @@ _BUYERS = (
     ("Tomas Vaitkus", "tomas@example.com", "+37061234505", "lt"),
     ("Lukas Berger", "lukas@example.com", "+4915123456789", "en"),
 )
-_STAGES = ("awaiting", "awaiting", "paid", "paid", "accepted", "accepted", "shipped", "shipped", "delivered",
+_STAGES = ("paid", "awaiting", "awaiting", "paid", "accepted", "accepted", "shipped", "shipped", "delivered",
            "delivered", "cancelled", "expired")  # fmt: skip
 
 
 def _demo_orders() -> list[_DemoOrder]:
-    """Twelve orders across the communities, two or three communities each, in every state."""
+    """Twelve orders across the communities, two or three communities each, in every state.
+
+    The first is paid and has a parcel of the first community (Šlapaberžė): one to accept in its workspace.
+    """
     products = [p for p in demo_data.PRODUCTS if any(v.stock >= 6 for v in p.variants)]
     by_community: dict[str, list[demo_data.DemoProduct]] = {}
     for product in products:

@@ -1,0 +1,93 @@
+"""A community member on a phone in Chromium: lists a product with a photo, accepts and ships a parcel."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from orders import services
+from orders.models import PaymentMethod
+from producers.models import DeliveryMethod
+from tests.factories import (
+    make_category,
+    make_community,
+    make_operator,
+    make_product,
+    make_user,
+    make_variant,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_member_lists_a_product_and_sends_a_parcel_the_customer_can_follow(
+    live_server: str, browser: Any, tmp_path: Path
+) -> None:
+    make_operator()
+    slapaberze = make_community(slug="slapaberze", name="Šlapaberžės bendruomenė")
+    make_category(slug="atvirukai", name_lt="Atvirukai")
+    make_user(slapaberze, email="slapaberze@example.org", name="Aldona")
+    angel = make_product(slapaberze, name_lt="Šiaudinis angelas", variants=[make_variant(stock=4)])
+    omniva = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+    order = services.place_order(
+        [services.LineRequest(angel.variants[0].id, 1, "Su šventėmis, močiute!")],
+        {slapaberze.id: omniva},
+        services.Buyer(
+            name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"
+        ),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="journey-workspace",
+    )
+    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    photo = tmp_path / "atvirukas.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), (150, 30, 50)).save(buffer, "JPEG")
+    photo.write_bytes(buffer.getvalue())
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="lt-LT"
+    )
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server + "/prisijungti")
+    page.get_by_label("El. paštas").fill("slapaberze@example.org")
+    page.get_by_label("Slaptažodis").fill("demo-password")
+    page.get_by_role("button", name="Prisijungti").click()
+    page.wait_for_url("**/workspace/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # A new listing: a name, a price with a comma, stock; then a photo.
+    page.get_by_role("link", name="Gaminiai", exact=True).click()
+    page.get_by_role("link", name="Naujas gaminys").click()
+    page.get_by_label("Pavadinimas (lietuviškai)").fill("Atvirukas „Snieguotas kiemas“")
+    page.get_by_label("Kaina, €").first.fill("4,5")
+    page.get_by_label("Turima").first.fill("10")
+    page.get_by_role("button", name="Išsaugoti", exact=True).click()
+    expect(page.get_by_text("Išsaugota. VVG peržiūri naujus gaminius")).to_be_visible()
+    page.get_by_label("Pridėti nuotraukų").set_input_files(str(photo))
+    page.get_by_role("button", name="Įkelti").click()
+    expect(page.get_by_text("Pridėta nuotraukų: 1.")).to_be_visible()
+    expect(page.get_by_text("Laukia VVG patvirtinimo")).to_be_visible()
+
+    # The paid parcel: accept it, send it with its tracking number.
+    page.get_by_role("link", name="Šiandien").click()
+    page.get_by_role("link", name=order.number).first.click()
+    expect(page.get_by_text("Su šventėmis, močiute!")).to_be_visible()
+    page.get_by_role("button", name="Priimti užsakymą").click()
+    page.get_by_label("Siuntos numeris").fill("CC123456789LT")
+    page.get_by_role("button", name="Siuntinys išsiųstas").click()
+    expect(page.get_by_text("CC123456789LT").first).to_be_visible()
+    phone.close()
+
+    # The customer's tracking page shows the parcel on its way, with the number.
+    customer = browser.new_page()
+    customer.goto(f"{live_server}/uzsakymai/{order.public_token}")
+    expect(customer.locator(".parcel-status")).to_have_text(["Keliauja"])
+    expect(customer.get_by_text(re.compile("CC123456789LT"))).to_be_visible()
+    customer.close()
