@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,7 @@ from catalogue.images import ImageRejected, process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
 from catalogue.search import fold
 from producers.models import Community
+from shop import outbox
 from shop.db import db, transaction
 from shop.media import MediaStorage
 from shop.models import User
@@ -104,7 +105,10 @@ def create_listing(community: Community, data: ListingInput, *, by: User | None)
         _apply_texts(product, data)
         db.session.add(product)
         db.session.flush()
-        _apply_variants(product, community, data.variants)
+        new_rows = [
+            replace(row, id=None) for row in data.variants if not row.remove
+        ]  # nothing to refer to yet
+        _apply_variants(product, community, new_rows)
     return product
 
 
@@ -226,6 +230,8 @@ def add_photos(community: Community, product_id: int, uploads: Sequence[tuple[st
         store_image(storage, image)
     with transaction():
         product = _locked_listing(community, product_id)
+        if len(product.images) + len(processed) > MAX_PHOTOS:  # another upload got in first
+            raise TooManyPhotos(max(MAX_PHOTOS - len(product.images), 0))
         start = max((image.position for image in product.images), default=-1) + 1
         for offset, image in enumerate(processed):
             product.images.append(
@@ -288,13 +294,22 @@ def approve_listing(product_id: int, *, by: User | None) -> Product:
 
 
 def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
-    """Sent back to the community as a draft, with the VVG's reason shown on it."""
+    """Sent back to the community as a draft, with the VVG's reason shown on it and mailed to it."""
+    message = None
     with transaction():
         product = db.session.get(Product, product_id)
         if product is None:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
             product.status, product.review_note = ProductStatus.DRAFT, reason.strip()[:2000]
+            message = outbox.enqueue(
+                dedup_key=f"listing-returned:{product.id}:{secrets.token_hex(4)}",
+                recipient=product.community.email,
+                template="catalogue/listing_returned",
+                language="lt",  # communities work in Lithuanian
+                context={"product": product},
+            )
+    outbox.send_now([message])
     return product
 
 
@@ -374,8 +389,9 @@ def _apply_variants(product: Product, community: Community, rows: Sequence[Varia
 
 
 def _reviewed_content(product: Product) -> tuple[object, ...]:
-    """What the VVG checks: the texts and the prices (stock, photos and weights are the community's)."""
+    """What the VVG checks: category, texts and prices (stock, photos and weights are the community's)."""
     return (
+        product.category_id,
         product.name_lt,
         product.name_en,
         product.description_lt,

@@ -121,7 +121,7 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
                 continue
             rows.append(
                 listings.VariantInput(
-                    id=int(row.variant_id.data) if (row.variant_id.data or "").isdigit() else None,
+                    id=_whole_number(row.variant_id.data),
                     name_lt=row.name_lt.data or "",
                     name_en=row.name_en.data or "",
                     price_cents=row.price.data or 0,
@@ -233,11 +233,15 @@ def listing_restore(product_id: int) -> ResponseReturnValue:
 @member_required
 def variant_stock(variant_id: int) -> ResponseReturnValue:
     raw = (request.form.get("stock") or "").strip()
-    if not raw.isdigit() or int(raw) > 100_000:
+    stock = _whole_number(raw)
+    if stock is None or stock > 100_000:
         flash(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=raw[:20]), "error")
     else:
-        variant = _do(lambda: listings.set_stock(current_community(), variant_id, int(raw)))
-        flash(_("Stock saved: %(count)s.", count=variant.stock), "success")
+        variant = _do(lambda: listings.set_stock(current_community(), variant_id, stock))
+        if variant.is_made_to_order:
+            flash(_("This variant is made to order: it has no stock to count."), "info")
+        else:
+            flash(_("Stock saved: %(count)s.", count=variant.stock), "success")
     return redirect(url_for("catalogue_workspace.listing_list") + f"#variant-{variant_id}")
 
 
@@ -299,8 +303,16 @@ def photo_change(image_id: int) -> ResponseReturnValue:
         abort(400)
     _do(actions[action])
     flash(_("Photos saved."), "success")
-    product_id = request.form.get("product_id", type=int) or 0
+    product_id = _whole_number(request.form.get("product_id"))
+    if product_id is None:
+        return redirect(url_for("catalogue_workspace.listing_list"))
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos")
+
+
+def _whole_number(text: str | None) -> int | None:
+    """A whole number typed in plain digits (not "²", not "-1"), or None."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 9 else None
 
 
 def _listing_or_404(product_id: int) -> Any:

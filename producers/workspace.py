@@ -34,6 +34,7 @@ workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
 
 F = TypeVar("F", bound=Callable[..., Any])
 CURRENT_COMMUNITY = "community_id"
+ACTING_FOR = "acting_for"  #: in a workspace form: the community the page was made for
 
 
 def communities_of(user_id: int) -> Sequence[Community]:
@@ -65,6 +66,14 @@ def member_required(view: F) -> F:
         chosen = session.get(CURRENT_COMMUNITY)
         g.communities = communities
         g.community = next((c for c in communities if c.id == chosen), communities[0])
+        acting_for = request.form.get(ACTING_FOR) if request.method == "POST" else None
+        if acting_for is not None and acting_for != str(g.community.id):
+            # A page opened before switching community in another tab: never save it into the other one.
+            flash(_("You switched to %(name)s in another window, so nothing was saved. Check and try again.",
+                    name=g.community.name), "error")  # fmt: skip
+            rule = request.url_rule
+            back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
+            return redirect(back or url_for("orders_workspace.dashboard"))
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]

@@ -8,7 +8,6 @@ password changes: every link works once, and one used link kills all the older o
 from __future__ import annotations
 
 import enum
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from sqlalchemy import func, select, update
 from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
-from shop.passwords import hash_password
+from shop.passwords import hash_password, password_fingerprint
 
 RESET = "password-reset"  #: the salt of "forgot your password?" links
 INVITATION = "invitation"  #: the salt of the links in the VVG's invitations
@@ -52,12 +51,6 @@ class PasswordLink:
     user: User
     purpose: str
     fingerprint: str
-
-
-def password_fingerprint(password_hash: str) -> str:
-    """A short keyed digest of a password hash: it changes with the password and reveals nothing of it."""
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def link_lifetime(purpose: str) -> timedelta:

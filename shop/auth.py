@@ -8,6 +8,7 @@ set-password page (`shop.accounts`).
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -46,7 +47,7 @@ from shop.extensions import limiter_of, login_manager
 from shop.forms import at_most
 from shop.i18n import current_language
 from shop.models import User
-from shop.passwords import hash_password, verify_password
+from shop.passwords import hash_password, password_fingerprint, verify_password
 
 auth = Blueprint("auth", __name__)
 
@@ -63,11 +64,15 @@ RESET_MAILS_PER_EMAIL = "5 per hour"
 
 
 def load_user(user_id: str) -> User | None:
-    """The signed-in user from the session, if the account still exists and is active."""
-    if not user_id.isdigit():
+    """The signed-in user from the session (or remember cookie), if the account is still active and its
+    password is still the one it signed in with."""
+    number, _, fingerprint = user_id.partition(":")
+    if not (number.isascii() and number.isdecimal()) or len(number) > 10:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    user = db.session.get(User, int(number))
+    if user is None or not user.is_active:
+        return None
+    return user if hmac.compare_digest(password_fingerprint(user.password_hash), fingerprint) else None
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
+from catalogue import listings
 from producers.services import AccountSwitchedOff, CommunityNotFound, invite_member, list_active_communities
 from shop import outbox
 from shop.auth import staff_required
@@ -134,3 +135,49 @@ def invite() -> ResponseReturnValue:
             return redirect(url_for("shop_backoffice.invite"))
     status = 400 if request.method == "POST" else 200
     return render_template("shop/backoffice/invite.html", form=form), status
+
+
+class RejectForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(
+        _l("What should the community change?"),
+        validators=[DataRequired(_l("Say what should change: the community reads it.")), at_most(2000)],
+    )
+
+
+@backoffice.get("/moderation")
+@staff_required
+def moderation() -> ResponseReturnValue:
+    """Listings waiting for the VVG (new ones, and changed texts or prices of untrusted communities)."""
+    products = listings.list_waiting_for_review()
+    forms = {product.id: RejectForm(prefix=f"p{product.id}") for product in products}
+    return render_template("shop/backoffice/moderation.html", products=products, forms=forms)
+
+
+@backoffice.post("/moderation/<int(max=2147483647):product_id>/approve")
+@staff_required
+def approve(product_id: int) -> ResponseReturnValue:
+    try:
+        product = listings.approve_listing(product_id, by=current_user._get_current_object())
+    except listings.ListingNotFound:
+        abort(404)
+    flash(_("“%(name)s” is for sale.", name=product.name_lt), "success")
+    return redirect(url_for("shop_backoffice.moderation"))
+
+
+@backoffice.post("/moderation/<int(max=2147483647):product_id>/reject")
+@staff_required
+def reject(product_id: int) -> ResponseReturnValue:
+    form = RejectForm(prefix=f"p{product_id}")
+    if not form.validate():
+        products = listings.list_waiting_for_review()
+        forms = {p.id: RejectForm(prefix=f"p{p.id}", formdata=None) for p in products}
+        forms[product_id] = form
+        return render_template("shop/backoffice/moderation.html", products=products, forms=forms), 400
+    try:
+        product = listings.reject_listing(
+            product_id, reason=form.reason.data, by=current_user._get_current_object()
+        )
+    except listings.ListingNotFound:
+        abort(404)
+    flash(_("“%(name)s” went back to its community with your note.", name=product.name_lt), "success")
+    return redirect(url_for("shop_backoffice.moderation"))

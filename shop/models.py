@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, enum_column_type, utcnow
+from shop.passwords import password_fingerprint
 
 if TYPE_CHECKING:
     from producers.models import Membership
@@ -33,6 +34,11 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie hold: the id and a fingerprint of the password, so that
+        changing the password (a reset) ends every other sign-in, remembered ones included."""
+        return f"{self.id}:{password_fingerprint(self.password_hash)}"
 
 
 class Operator(Base):

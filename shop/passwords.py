@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 _hasher = PasswordHasher()  # Argon2id, 64 MiB, t=3, p=4: above OWASP's minimum (19 MiB, t=2, p=1)
 
@@ -19,3 +23,9 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A short keyed digest of a password hash: it changes with the password and reveals nothing of it."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, password_hash.encode(), hashlib.sha256).hexdigest()[:24]

@@ -284,3 +284,84 @@ def test_photos_are_reordered_described_made_cover_and_deleted(client: FlaskClie
     assert db.session.get_one(ProductImage, second.id).alt_lt == "Atvirukas su eglute"
     act(third, "delete")
     assert order() == [second.id, first.id]
+
+
+def test_odd_numbers_and_another_communitys_variant_id_are_refused_without_an_error_page(
+    client: FlaskClient, member
+) -> None:
+    stranger = make_product(
+        make_community(), member["category"], variants=[make_variant(price_cents=999, stock=7)]
+    )
+    foreign = stranger.variants[0].id
+    data = listing_form(client, "/workspace/listings/new", category_id=str(member["category"].id),
+                        **{"variants-0-variant_id": str(foreign)})  # fmt: skip
+    assert client.post("/workspace/listings/new", data=data).status_code == 302  # saved as a new variant
+    db.session.rollback()  # the request wrote; start from fresh rows
+    mine = make_product(member["community"], member["category"])
+    edit = listing_form(client, f"/workspace/listings/{mine.id}", category_id=str(member["category"].id),
+                        **{"variants-0-variant_id": str(foreign)})  # fmt: skip
+    assert client.post(f"/workspace/listings/{mine.id}", data=edit).status_code == 404
+    db.session.rollback()
+    untouched = db.session.get_one(Variant, foreign)
+    assert (untouched.price_cents, untouched.stock, untouched.product_id) == (999, 7, stranger.id)
+    token = csrf_token(client, "/workspace/listings")
+    own = mine.variants[0].id
+    for odd in ("²", "٣", "1e3", " ", "-0"):
+        response = client.post(f"/workspace/variants/{own}/stock", data={"csrf_token": token, "stock": odd})
+        assert response.status_code == 302, odd
+
+
+def test_moving_a_listing_to_another_category_waits_for_the_vvg_too(client: FlaskClient, member) -> None:
+    product = make_product(member["community"], member["category"], variants=[make_variant(price_cents=400)])
+    other = make_category(slug="vokai", name_lt="Vokai")
+    url = f"/workspace/listings/{product.id}"
+    data = listing_form(client, url, category_id=str(other.id), name_lt=product.name_lt)
+    data.update(
+        description_lt=product.description_lt, name_en=product.name_en, description_en=product.description_en
+    )
+    data.update({"variants-0-variant_id": str(product.variants[0].id), "variants-0-price": "4,00"})
+    client.post(url, data=data)
+    assert fresh_product(product.id).status is ProductStatus.PENDING_REVIEW
+
+
+def test_a_form_opened_for_one_community_is_not_saved_into_another(client: FlaskClient, member) -> None:
+    from producers.models import Membership
+
+    other = make_community(slug="krakes", name="Krakių bendruomenė")
+    db.session.add(Membership(user_id=member["user"].id, community_id=other.id))
+    db.session.commit()
+    data = listing_form(client, "/workspace/listings/new", category_id=str(member["category"].id))
+    data["acting_for"] = str(member["community"].id)
+    client.post(
+        "/workspace/community", data={"csrf_token": data["csrf_token"], "community_id": str(other.id)}
+    )
+    response = client.post("/workspace/listings/new", data=data, follow_redirects=True)
+    assert "niekas neišsaugota" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalars(select(Product)).first() is None
+
+
+def test_the_vvg_approves_or_sends_back_with_a_note_the_community_is_mailed(
+    client: FlaskClient, member
+) -> None:
+    from shop.models import OutboxMessage
+
+    waiting = make_product(member["community"], member["category"], status=ProductStatus.PENDING_REVIEW)
+    returned = make_product(member["community"], member["category"], status=ProductStatus.PENDING_REVIEW)
+    assert client.get("/backoffice/moderation").status_code == 403  # a member is not staff
+    make_user(email="vvg@example.org", is_staff=True)
+    client.post("/atsijungti", data={"csrf_token": csrf_token(client, "/workspace/listings")})
+    login_as(client, "vvg@example.org")
+    token = csrf_token(client, "/backoffice/moderation")
+    client.post(f"/backoffice/moderation/{waiting.id}/approve", data={"csrf_token": token})
+    empty = client.post(f"/backoffice/moderation/{returned.id}/reject", data={"csrf_token": token})
+    assert empty.status_code == 400 and "bendruomenė tai perskaitys" in empty.get_data(as_text=True)
+    client.post(f"/backoffice/moderation/{returned.id}/reject",
+                data={"csrf_token": token, f"p{returned.id}-reason": "Nuotrauka per tamsi"})  # fmt: skip
+    assert fresh_product(waiting.id).status is ProductStatus.ACTIVE
+    back = fresh_product(returned.id)
+    assert (back.status, back.review_note) == (ProductStatus.DRAFT, "Nuotrauka per tamsi")
+    (mail,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == member["community"].email)
+    )
+    assert "Nuotrauka per tamsi" in mail.text_body

@@ -50,8 +50,10 @@ def sign_in(client: FlaskClient, email: str, password: str = "demo-password", **
 
 
 def signed_in_user_id(client: FlaskClient) -> str | None:
+    """The id of the signed-in user (the session holds it with a fingerprint of the password)."""
     with client.session_transaction() as session:
-        return session.get("_user_id")
+        value = session.get("_user_id")
+    return value.partition(":")[0] if value else None
 
 
 def mails_to(address: str) -> list[OutboxMessage]:
@@ -810,3 +812,27 @@ def test_switching_needs_the_form_token(client: FlaskClient) -> None:
     login_as(client, "ona@example.org")
     response = client.post("/workspace/community", data={"community_id": pagiriai.id, "next": "/katalogas"})
     assert response.status_code == 400
+
+
+def test_a_password_reset_ends_every_other_sign_in_remembered_ones_too(
+    app: Flask, client: FlaskClient
+) -> None:
+    member = make_user(make_community(), email="aldona@example.org")
+    other = app.test_client()
+    token = csrf_token(other, "/prisijungti")
+    other.post("/prisijungti", data={"csrf_token": token, "email": "aldona@example.org",
+                                     "password": "demo-password", "remember": "y"})  # fmt: skip
+    assert other.get("/workspace/listings").status_code == 200
+    with app.test_request_context():
+        link = accounts.make_link_token(db.session.get_one(User, member.id), accounts.RESET)
+    page = f"/slaptazodis/{link}"
+    form = {
+        "csrf_token": csrf_token(client, page),
+        "password": "naujas-slaptazodis-1",
+        "confirm": "naujas-slaptazodis-1",
+    }
+    client.post(page, data=form)
+    assert signed_in_user_id(client) == str(member.id)  # the person who reset it is signed in
+    assert other.get("/workspace/listings").status_code == 302  # the other browser's sign-in has ended
+    other.delete_cookie("session")
+    assert other.get("/workspace/listings").status_code == 302  # and its remember cookie brings nothing back
