@@ -20,7 +20,7 @@ from catalogue.images import ImageRejected, process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
 from catalogue.search import fold
 from producers.models import Community
-from shop import outbox
+from shop import audit, outbox
 from shop.db import db, transaction
 from shop.media import MediaStorage
 from shop.models import User
@@ -290,6 +290,14 @@ def approve_listing(product_id: int, *, by: User | None) -> Product:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
             product.status, product.review_note = ProductStatus.ACTIVE, ""
+            audit.record(
+                "listing.approve",
+                "product",
+                product.id,
+                by=by,
+                before={"status": ProductStatus.PENDING_REVIEW},
+                after={"status": ProductStatus.ACTIVE},
+            )
     return product
 
 
@@ -302,6 +310,14 @@ def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
             product.status, product.review_note = ProductStatus.DRAFT, reason.strip()[:2000]
+            audit.record(
+                "listing.send_back",
+                "product",
+                product.id,
+                by=by,
+                before={"status": ProductStatus.PENDING_REVIEW},
+                after={"status": ProductStatus.DRAFT, "reason": product.review_note},
+            )
             message = outbox.enqueue(
                 dedup_key=f"listing-returned:{product.id}:{secrets.token_hex(4)}",
                 recipient=product.community.email,

@@ -47,7 +47,7 @@ from orders.services import (
     payment_deadline,
     record_payment,
 )
-from shop import outbox
+from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import Operator, OutboxMessage, User
 
@@ -357,11 +357,16 @@ def list_open_alerts() -> Sequence[PaymentAlert]:
 def resolve_alert(alert_id: int, *, by: User | None) -> None:
     """Staff have settled it; closing it twice changes nothing."""
     with transaction():
-        db.session.execute(
+        closed = db.session.execute(
             update(PaymentAlert)
             .where(PaymentAlert.id == alert_id, PaymentAlert.resolved_at.is_(None))
             .values(resolved_at=utcnow(), resolved_by_id=by.id if by else None)
-        )
+            .returning(PaymentAlert.kind)
+        ).first()
+        if closed is not None:
+            audit.record(
+                "payment_alert.settle", "payment_alert", alert_id, by=by, after={"kind": closed.kind}
+            )
 
 
 # --- Stripe's webhook events ------------------------------------------------------------------------

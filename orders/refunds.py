@@ -34,7 +34,7 @@ from orders.services import (
     restock,
     settle_order,
 )
-from shop import outbox
+from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
 
@@ -166,6 +166,14 @@ def mark_bank_refund_sent(refund_id: int, *, by: User | None) -> Refund:
         if refund.status is RefundStatus.OWED:
             refund.status = RefundStatus.SENT
             refund.completed_at = utcnow()
+            audit.record(
+                "refund.mark_sent",
+                "refund",
+                refund.id,
+                by=by,
+                before={"status": RefundStatus.OWED},
+                after={"status": RefundStatus.SENT, "amount_cents": refund.amount_cents},
+            )
     return refund
 
 
@@ -202,6 +210,13 @@ def _record_refund(
         return None  # free items, collected in person: nothing to return
     order: Order = fulfilment.order
     method = order.payment_method
+    audit.record(
+        "fulfilment.cancel",
+        "fulfilment",
+        fulfilment.id,
+        by=by,
+        after={"lines": [line.id for line in lines], "delivery_cents": delivery_cents, "reason": reason},
+    )
     refund = Refund(
         fulfilment=fulfilment,
         order_line=lines[0] if len(lines) == 1 and not delivery_cents else None,

@@ -25,7 +25,7 @@ from orders.models import (
     PaymentMethod,
 )
 from producers.models import Community, DeliveryMethod, ShippingOption
-from shop import outbox
+from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.i18n import vilnius_today
 from shop.models import OutboxMessage, User
@@ -355,6 +355,14 @@ def mark_paid(
         raise PaymentAmountMismatch(order.total_cents, amount_cents)
     with transaction():
         messages = record_payment(order, amount_cents=amount_cents, method=method, reference=reference, by=by)
+        audit.record(
+            "order.confirm_payment",
+            "order",
+            order.number,
+            by=by,
+            before={"status": OrderStatus.PENDING_PAYMENT},
+            after={"status": OrderStatus.PAID, "amount_cents": amount_cents, "reference": reference},
+        )
     outbox.send_now(messages)
     return order
 

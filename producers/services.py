@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from producers.models import Community, Membership
-from shop import accounts, outbox
+from shop import accounts, audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import User
 
@@ -96,6 +96,13 @@ def invite_member(name: str, email: str, community_id: int, by: User) -> Invitat
             inviter=by.name,
         )
         db.session.flush()
+        audit.record(
+            "member.invite",
+            "user",
+            user.id,
+            by=by,
+            after={"email": address, "community": community.slug, "new_member": added is not None},
+        )
         invitation = Invitation(
             user_id=user.id,
             community_name=community.name,

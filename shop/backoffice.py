@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from catalogue import listings
 from producers.services import AccountSwitchedOff, CommunityNotFound, invite_member, list_active_communities
-from shop import outbox
+from shop import audit, outbox
 from shop.auth import staff_required
 from shop.db import db
 from shop.forms import at_most
@@ -72,7 +72,7 @@ def mail_html(message_id: int) -> ResponseReturnValue:
 @backoffice.post("/mail/<int(max=2147483647):message_id>/retry")
 @staff_required
 def mail_retry(message_id: int) -> ResponseReturnValue:
-    outbox.retry(message_id)
+    outbox.retry(message_id, by=current_user._get_current_object())
     outbox.send_due(only=[message_id])
     flash(_("The message was sent again (or queued, if the mail server is still away)."), "info")
     return redirect(url_for("shop_backoffice.mail_detail", message_id=message_id))
@@ -181,3 +181,10 @@ def reject(product_id: int) -> ResponseReturnValue:
         abort(404)
     flash(_("“%(name)s” went back to its community with your note.", name=product.name_lt), "success")
     return redirect(url_for("shop_backoffice.moderation"))
+
+
+@backoffice.get("/audit")
+@staff_required
+def audit_log() -> ResponseReturnValue:
+    """What staff did, newest first: who, when, what, before and after."""
+    return render_template("shop/backoffice/audit.html", entries=audit.list_entries())

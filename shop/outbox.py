@@ -24,9 +24,10 @@ from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import func, select, update
 
+from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.extensions import mail
-from shop.models import OutboxMessage, OutboxStatus
+from shop.models import OutboxMessage, OutboxStatus, User
 
 MAX_ATTEMPTS = 12  # with the backoff below: about a day of mail-server outage before staff must step in
 SMTP_TIMEOUT_SECONDS = 20  # for `flask outbox send`
@@ -114,17 +115,20 @@ def send_ids_now(ids: Sequence[int]) -> None:
         send_due(only=ids, timeout=AFTER_COMMIT_TIMEOUT_SECONDS, stop_on_failure=True)
 
 
-def retry(message_id: int) -> None:
+def retry(message_id: int, *, by: User | None = None) -> None:
     """Give a dead (or waiting) message a fresh start; one being sent right now is left alone."""
     with transaction():
-        db.session.execute(
+        restarted = db.session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
                 OutboxMessage.status.in_([OutboxStatus.DEAD, OutboxStatus.PENDING]),
             )
             .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
-        )
+            .returning(OutboxMessage.dedup_key)
+        ).first()
+        if restarted is not None:
+            audit.record("mail.send_again", "mail", message_id, by=by, after={"message": restarted.dedup_key})
 
 
 def count_by_status() -> dict[OutboxStatus, int]:

@@ -1,0 +1,59 @@
+"""The audit log: every change VVG staff make is written with who, when, what and the values before and after.
+
+`record` is called by the services inside their own transaction, so an entry exists exactly when the
+change does. Changes made by community members, customers or jobs are not staff actions and are not
+logged here (their own histories — parcel events, refunds — say who did them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from shop.db import db, utcnow
+from shop.models import AuditEntry, User
+
+
+def record(
+    action: str,
+    subject_type: str,
+    subject_id: object,
+    *,
+    by: User | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Add an entry to the current transaction when `by` is a member of staff (anyone else: nothing)."""
+    if by is None or not getattr(by, "is_staff", False):
+        return
+    db.session.add(
+        AuditEntry(
+            actor_id=by.id,
+            actor_name=f"{by.name} <{by.email}>",
+            action=action,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            before=_plain(before or {}),
+            after=_plain(after or {}),
+            created_at=utcnow(),
+        )
+    )
+
+
+def list_entries(limit: int = 200) -> Sequence[AuditEntry]:
+    """The newest entries first."""
+    return db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).all()
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON-safe copies: enums by value, dates as ISO text."""
+    plain: dict[str, Any] = {}
+    for key, value in values.items():
+        if hasattr(value, "value"):
+            value = value.value
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        plain[key] = value
+    return plain
