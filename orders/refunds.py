@@ -68,6 +68,32 @@ def cancel_fulfilment(fulfilment_id: int, *, reason: str, by: User | None) -> Re
     return refund
 
 
+def cancel_paid_order(order_id: int, *, reason: str, by: User | None) -> list[Refund]:
+    """Cancel every parcel of a paid order that has not left yet, in one go; each refunds its part."""
+    with transaction():
+        fulfilment_ids = list(
+            db.session.scalars(
+                select(Fulfilment.id).where(
+                    Fulfilment.order_id == order_id, Fulfilment.status.in_(list(CANCELLABLE))
+                )
+            )
+        )
+        if not fulfilment_ids:
+            status = db.session.scalar(select(Fulfilment.status).where(Fulfilment.order_id == order_id))
+            raise NotCancellable(status or FulfilmentStatus.CANCELLED)
+        results = []
+        for fulfilment_id in fulfilment_ids:
+            fulfilment = lock_fulfilment(fulfilment_id)
+            _check_cancellable(fulfilment)
+            results.append(_cancel_parcel(fulfilment, reason=reason, by=by))
+    made: list[Refund] = []
+    for refund, messages in results:
+        _after_commit(refund, messages)
+        if refund is not None:
+            made.append(refund)
+    return made
+
+
 def cancel_line(line_id: int, *, reason: str, by: User | None) -> Refund | None:
     """Cancel one line of a paid parcel that has not left; the parcel's last line cancels the parcel."""
     fulfilment_id = db.session.scalar(select(OrderLine.fulfilment_id).where(OrderLine.id == line_id))

@@ -434,6 +434,14 @@ def cancel_unpaid(
     db.session.refresh(order)
     order.cancelled_at = utcnow()
     order.cancel_reason = reason
+    audit.record(
+        "order.cancel",
+        "order",
+        order.number,
+        by=by,
+        before={"status": OrderStatus.PENDING_PAYMENT},
+        after={"status": OrderStatus.CANCELLED},
+    )
     restock(order.lines)
     for fulfilment in order.fulfilments:
         fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=reason.value)

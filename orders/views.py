@@ -21,10 +21,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from sqlalchemy.exc import NoResultFound
+from wtforms import Form, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
-from orders import payments, refunds, services, stripe_gateway
+from orders import payments, refunds, search, services, stripe_gateway
 from orders.models import (
     CancelReason,
     CardCheckoutStatus,
@@ -33,10 +34,12 @@ from orders.models import (
     OrderStatus,
     PaymentMethod,
 )
+from producers.services import list_active_communities
 from shop import outbox
 from shop.auth import staff_required
+from shop.db import db
 from shop.extensions import csrf
-from shop.forms import MoneyField, at_most
+from shop.forms import DayField, MoneyField, at_most
 from shop.templating import money
 
 storefront = Blueprint("orders", __name__)
@@ -49,6 +52,11 @@ ORDER_STATUS_LABELS = {
     OrderStatus.COMPLETED: _l("Completed"),
     OrderStatus.CANCELLED: _l("Cancelled"),
 }
+PAYMENT_LABELS = {
+    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+}
+
 FULFILMENT_STATUS_LABELS = {
     FulfilmentStatus.AWAITING_PAYMENT: _l("Waiting for payment"),
     FulfilmentStatus.NEW: _l("Paid; the community is preparing it"),
@@ -260,3 +268,103 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}", formdata=None) for order in orders}
     forms[order_id] = form
     return _awaiting_transfers_page(orders, forms, 400)
+
+
+class OrderSearchForm(Form):  # type: ignore[misc]
+    """The back office's order search (GET: no CSRF, bookmarkable)."""
+
+    q = StringField(_l("Number, customer, e-mail or phone"), validators=[Optional(), at_most(100)])
+    community = SelectField(_l("Community"), validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)
+    method = SelectField(_l("Payment"), validate_choice=False)
+    placed_from = DayField(_l("Placed from"), validators=[Optional()])
+    placed_to = DayField(_l("Placed until"), validators=[Optional()])
+
+
+class StaffCancelForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(
+        _l("Reason (the customer reads it)"),
+        validators=[DataRequired(_l("Say why: the customer reads it.")), at_most(500)],
+    )
+
+
+@backoffice.get("/orders")
+@staff_required
+def order_search() -> ResponseReturnValue:
+    form = OrderSearchForm(request.args)
+    communities = list_active_communities()
+    form.community.choices = [("", _("All communities"))] + [(str(c.id), c.name) for c in communities]
+    form.status.choices = [("", _("Any status"))] + [
+        (s.value, str(ORDER_STATUS_LABELS[s])) for s in OrderStatus
+    ]
+    form.method.choices = [("", _("Any payment"))] + [
+        (m.value, str(PAYMENT_LABELS[m])) for m in PaymentMethod
+    ]
+    form.validate()
+    wanted = search.OrderFilter(
+        text=form.q.data or "",
+        community_id=int(form.community.data) if (form.community.data or "").isdecimal() else None,
+        status=OrderStatus(form.status.data) if form.status.data in OrderStatus._value2member_map_ else None,
+        payment_method=PaymentMethod(form.method.data)
+        if form.method.data in PaymentMethod._value2member_map_
+        else None,
+        placed_from=form.placed_from.data if not form.placed_from.errors else None,
+        placed_to=form.placed_to.data if not form.placed_to.errors else None,
+    )
+    page = search.search_orders(wanted, page=request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "orders/backoffice/search.html",
+        form=form,
+        page=page,
+        order_labels=ORDER_STATUS_LABELS,
+        fulfilment_labels=FULFILMENT_STATUS_LABELS,
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@backoffice.get("/orders/<int(max=2147483647):order_id>")
+@staff_required
+def order_detail(order_id: int) -> ResponseReturnValue:
+    return _order_detail_page(order_id, StaffCancelForm())
+
+
+def _order_detail_page(order_id: int, form: StaffCancelForm, status: int = 200) -> ResponseReturnValue:
+    order = search.get_order_for_staff(order_id)
+    if order is None:
+        abort(404)
+    return render_template(
+        "orders/backoffice/detail.html",
+        order=order,
+        form=form,
+        mails=search.list_order_mails(order_id),
+        order_labels=ORDER_STATUS_LABELS,
+        fulfilment_labels=FULFILMENT_STATUS_LABELS,
+        cancellable=refunds.CANCELLABLE,
+    ), status
+
+
+@backoffice.post("/orders/<int(max=2147483647):order_id>/cancel")
+@staff_required
+def staff_cancel(order_id: int) -> ResponseReturnValue:
+    """Cancel a whole order, a parcel (`fulfilment`) or a line (`line`) with a reason; paid parts refunded."""
+    if db.session.get(Order, order_id) is None:
+        abort(404)
+    form = StaffCancelForm()
+    if not form.validate():
+        return _order_detail_page(order_id, form, 400)
+    me = current_user._get_current_object()
+    reason = form.reason.data
+    try:
+        if request.form.get("line", type=int):
+            refunds.cancel_line(request.form.get("line", type=int) or 0, reason=reason, by=me)
+        elif request.form.get("fulfilment", type=int):
+            refunds.cancel_fulfilment(request.form.get("fulfilment", type=int) or 0, reason=reason, by=me)
+        elif not services.cancel_unpaid_order(order_id, reason=CancelReason.STAFF, by=me):
+            refunds.cancel_paid_order(order_id, reason=reason, by=me)
+    except refunds.NotCancellable:
+        flash(_("That can no longer be cancelled: it has been sent or cancelled already."), "error")
+    except (refunds.LineNotFound, services.OrderProblem, NoResultFound):
+        abort(404)
+    else:
+        flash(_("Cancelled; any money paid for it is being refunded and the customer is told."), "success")
+    return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))

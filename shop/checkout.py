@@ -41,7 +41,7 @@ from orders.services import (
     QuantityNotAllowed,
     place_order,
 )
-from orders.views import pay_by_card
+from orders.views import PAYMENT_LABELS, pay_by_card
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
@@ -53,11 +53,6 @@ checkout = Blueprint("checkout", __name__)
 CHECKOUT_NONCE = "checkout_nonce"
 LAST_ORDER = "last_order"  #: the key and tracking token of the order this session placed last
 POSTAL_CODE = re.compile(r"^(?:LT-?)?(\d{5})$", re.IGNORECASE)
-
-PAYMENT_LABELS = {
-    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
-    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
-}
 
 DELIVERY_LABELS = {
     DeliveryMethod.PICKUP: _l("Pick up at the community"),

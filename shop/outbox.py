@@ -116,13 +116,14 @@ def send_ids_now(ids: Sequence[int]) -> None:
 
 
 def retry(message_id: int, *, by: User | None = None) -> None:
-    """Give a dead (or waiting) message a fresh start; one being sent right now is left alone."""
+    """Send a message again: a dead or waiting one gets a fresh start, a sent one goes once more (the customer
+    lost it); one being sent right now is left alone."""
     with transaction():
         restarted = db.session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
-                OutboxMessage.status.in_([OutboxStatus.DEAD, OutboxStatus.PENDING]),
+                OutboxMessage.status.in_([OutboxStatus.DEAD, OutboxStatus.PENDING, OutboxStatus.SENT]),
             )
             .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
             .returning(OutboxMessage.dedup_key)

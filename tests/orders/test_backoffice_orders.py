@@ -1,0 +1,111 @@
+"""VVG staff find any order and cancel an order, a parcel or a line, each refunded and logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from orders import services
+from orders.models import FulfilmentStatus, Order, OrderStatus, PaymentMethod, RefundStatus
+from producers.models import DeliveryMethod
+from shop.db import db
+from shop.models import AuditEntry, OutboxMessage
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+
+
+@pytest.fixture
+def staff_and_orders(client: FlaskClient, app: object) -> dict[str, Any]:
+    make_operator()
+    krakes, pagiriai = (
+        make_community(slug="krakes", name="Krakės"),
+        make_community(slug="pagiriai", name="Pagiriai"),
+    )
+    star = make_product(krakes, variants=[make_variant(price_cents=450, stock=9)]).variants[0]
+    card = make_product(pagiriai, variants=[make_variant(price_cents=300, stock=9)]).variants[0]
+
+    def place(name: str, email: str, key: str, *variants: Any) -> Order:
+        return services.place_order(
+            [services.LineRequest(v.id, 1) for v in variants],
+            {v.product.community_id: services.DeliveryChoice(DeliveryMethod.PICKUP) for v in variants},
+            services.Buyer(name=name, email=email, phone="+37061234567", language="lt"),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key=key,
+        )
+
+    paid = place("Rasa Petraitienė", "rasa@example.com", "a", star, card)
+    services.mark_paid(paid.id, amount_cents=paid.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    unpaid = place("Jonas Kazlauskas", "jonas@example.com", "b", card)
+    make_user(email="vida@vvg.example.org", is_staff=True)
+    login_as(client, "vida@vvg.example.org")
+    return {"paid": paid, "unpaid": unpaid, "krakes": krakes, "pagiriai": pagiriai}
+
+
+def test_staff_search_orders_by_customer_community_status_and_number(
+    client: FlaskClient, staff_and_orders
+) -> None:
+    paid, unpaid = staff_and_orders["paid"], staff_and_orders["unpaid"]
+
+    def found(**query: str) -> str:
+        return client.get("/backoffice/orders", query_string=query).get_data(as_text=True)
+
+    assert paid.number in found(q="petraitien") and unpaid.number not in found(q="petraitien")
+    assert unpaid.number in found(q=unpaid.number)
+    by_community = found(community=str(staff_and_orders["krakes"].id))
+    assert paid.number in by_community and unpaid.number not in by_community
+    assert unpaid.number in found(status="pending_payment") and paid.number not in found(
+        status="pending_payment"
+    )
+    assert "2 užsakymai" in found(placed_from="2000-01-01", placed_to="2999-12-31")
+    assert (
+        client.get("/backoffice/orders", query_string={"placed_from": "junk", "status": "x"}).status_code
+        == 200
+    )
+
+
+def test_staff_cancel_a_line_a_parcel_and_an_unpaid_order_each_refunded_and_logged(
+    client: FlaskClient, staff_and_orders
+) -> None:
+    paid, unpaid = staff_and_orders["paid"], staff_and_orders["unpaid"]
+    page = f"/backoffice/orders/{paid.id}"
+    assert client.get(page).status_code == 200
+    token = csrf_token(client, page)
+    url = f"/backoffice/orders/{paid.id}/cancel"
+    empty = client.post(
+        url, data={"csrf_token": token, "fulfilment": str(paid.fulfilments[0].id), "reason": ""}
+    )
+    assert empty.status_code == 400
+    krakes_parcel, pagiriai_parcel = paid.fulfilments
+    client.post(url, data={"csrf_token": token, "line": str(krakes_parcel.lines[0].id), "reason": "Sudužo"})
+    client.post(url, data={"csrf_token": token, "fulfilment": str(pagiriai_parcel.id), "reason": "Liga"})
+    db.session.rollback()
+    order = db.session.get_one(Order, paid.id)
+    assert [f.status for f in order.fulfilments] == [FulfilmentStatus.CANCELLED, FulfilmentStatus.CANCELLED]
+    assert order.status is OrderStatus.CANCELLED
+    assert sum(r.amount_cents for r in order.refunds) == order.total_cents
+    assert {r.status for r in order.refunds} == {RefundStatus.OWED}  # bank transfer: staff send it back
+    again = client.post(url, data={"csrf_token": token, "reason": "x"}, follow_redirects=True)
+    assert "nebegalima atšaukti" in again.get_data(as_text=True)
+
+    client.post(f"/backoffice/orders/{unpaid.id}/cancel", data={"csrf_token": token, "reason": "Nebėra"})
+    db.session.rollback()
+    assert db.session.get_one(Order, unpaid.id).status is OrderStatus.CANCELLED
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"order-cancelled:{unpaid.id}")
+    ).one()
+    assert "VVG atšaukė" in mail.text_body
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions.count("fulfilment.cancel") == 2
+    assert (
+        client.post("/backoffice/orders/999999/cancel", data={"csrf_token": token, "reason": "x"}).status_code
+        == 404
+    )
+
+
+def test_the_order_pages_are_for_staff_only(client: FlaskClient, staff_and_orders) -> None:
+    client.post("/atsijungti", data={"csrf_token": csrf_token(client, "/backoffice/orders")})
+    assert client.get("/backoffice/orders").status_code == 302
+    assert client.get(f"/backoffice/orders/{staff_and_orders['paid'].id}").status_code == 302
