@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -393,3 +393,102 @@ class CommunityTransfer(Base):
     sent_at: Mapped[datetime | None]
 
     fulfilment: Mapped[Fulfilment] = relationship()
+
+
+class PayoutStatus(enum.StrEnum):
+    DRAFT = "draft"  # generated; staff check it, and a rerun of its period may still add lines
+    APPROVED = "approved"  # staff agreed to pay it: fixed, goes into the bank file or to Stripe
+    PAID = "paid"  # the money has left (bank transfer made, or every Stripe transfer sent)
+
+
+class PayoutMethod(enum.StrEnum):
+    BANK = "bank"  # by SEPA credit transfer to the community's IBAN
+    STRIPE = "stripe"  # by Stripe transfers to the community's connected account (card orders only)
+
+
+class Payout(Base):
+    """A community's statement for one period: the delivered parcels it is paid for, and the totals.
+
+    The period is a range of Lithuanian calendar days, `period_end` exclusive. The totals are the sums
+    of its lines, in euro cents: amount = goods − refunds − commission + delivery.
+    """
+
+    __tablename__ = "payouts"
+    __table_args__ = (
+        UniqueConstraint("community_id", "period_start", "period_end"),
+        CheckConstraint("period_start < period_end", name="period_not_empty"),
+        CheckConstraint(
+            "goods_cents >= 0 AND refunds_cents >= 0 AND commission_cents >= 0 AND delivery_cents >= 0",
+            name="amounts_not_negative",
+        ),
+        CheckConstraint(
+            "amount_cents = goods_cents - refunds_cents - commission_cents + delivery_cents",
+            name="amount_sum",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]  #: exclusive: the first day after the period
+    status: Mapped[PayoutStatus] = mapped_column(
+        enum_column_type(PayoutStatus, "payout_status"), default=PayoutStatus.DRAFT
+    )
+    method: Mapped[PayoutMethod] = mapped_column(enum_column_type(PayoutMethod, "payout_method"))
+    goods_cents: Mapped[int] = mapped_column(default=0)
+    refunds_cents: Mapped[int] = mapped_column(default=0)  #: refunded goods and delivery fees
+    commission_cents: Mapped[int] = mapped_column(default=0)
+    delivery_cents: Mapped[int] = mapped_column(default=0)
+    amount_cents: Mapped[int] = mapped_column(default=0)  #: what the community receives
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paid_at: Mapped[datetime | None]
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    bank_reference: Mapped[str] = mapped_column(String(120), default="")  #: the bank's reference
+
+    community: Mapped[Community] = relationship()
+    lines: Mapped[list[PayoutLine]] = relationship(
+        back_populates="payout", order_by="PayoutLine.id", cascade="all, delete-orphan"
+    )
+
+
+class PayoutLine(Base):
+    """One delivered parcel in a statement, with its earnings as `orders.earnings` computes them.
+
+    A fulfilment is paid out at most once: `fulfilment_id` is unique across all statements.
+    """
+
+    __tablename__ = "payout_lines"
+    __table_args__ = (
+        CheckConstraint("commission_cents >= 0", name="commission_not_negative"),
+        CheckConstraint(
+            "goods_cents >= 0 AND refunded_goods_cents >= 0 AND delivery_cents >= 0"
+            " AND refunded_delivery_cents >= 0",
+            name="amounts_not_negative",
+        ),
+        CheckConstraint(
+            "amount_cents = goods_cents - refunded_goods_cents - commission_cents"
+            " + delivery_cents - refunded_delivery_cents",
+            name="amount_sum",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id", ondelete="CASCADE"), index=True)
+    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id"), unique=True)
+    delivered_at: Mapped[datetime]
+    goods_cents: Mapped[int]
+    refunded_goods_cents: Mapped[int]
+    commission_cents: Mapped[int]
+    delivery_cents: Mapped[int]
+    refunded_delivery_cents: Mapped[int]
+    amount_cents: Mapped[int]
+
+    payout: Mapped[Payout] = relationship(back_populates="lines")
+    fulfilment: Mapped[Fulfilment] = relationship()
+
+    @property
+    def refunded_cents(self) -> int:
+        return self.refunded_goods_cents + self.refunded_delivery_cents

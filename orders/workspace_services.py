@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.models import Product, ProductStatus, Variant
@@ -27,9 +27,12 @@ from orders.models import (
     FulfilmentEvent,
     FulfilmentStatus,
     Order,
+    Payout,
+    PayoutStatus,
     Refund,
     TransferStatus,
 )
+from orders.models import PayoutLine as PayoutLineRow
 from orders.services import OrderProblem
 from producers.models import Community, DeliveryMethod
 from shop.db import db
@@ -358,8 +361,8 @@ class PayoutLine:
 
 
 def list_unpaid_earnings(community: Community) -> list[PayoutLine]:
-    """The community's delivered parcels not yet in a payout (no transfer sent or on its way), in the
-    order they were delivered, each with its earnings (`orders.earnings.fulfilment_earnings`)."""
+    """The community's delivered parcels not yet paid out (no transfer sent or on its way, in no paid
+    statement), in the order they were delivered, each with its earnings (`orders.earnings`)."""
     delivered = (
         select(
             FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
@@ -379,13 +382,17 @@ def list_unpaid_earnings(community: Community) -> list[PayoutLine]:
         .group_by(Refund.fulfilment_id)
         .subquery()
     )
-    paid_out = (
+    paid_out = or_(
         select(CommunityTransfer.id)
         .where(
             CommunityTransfer.fulfilment_id == Fulfilment.id,
             CommunityTransfer.status != TransferStatus.FAILED,
         )
-        .exists()
+        .exists(),
+        select(PayoutLineRow.id)  # in a statement already paid (by bank: no transfer row)
+        .join(PayoutLineRow.payout)
+        .where(PayoutLineRow.fulfilment_id == Fulfilment.id, Payout.status == PayoutStatus.PAID)
+        .exists(),
     )
     rows = db.session.execute(
         select(

@@ -41,6 +41,8 @@ class Community(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: a Stripe connected account (acct_…): its earnings go there by transfer; without one, by bank
     stripe_account_id: Mapped[str | None] = mapped_column(String(255))
+    #: where bank payouts go (compact, checked by `producers.iban.normalise_iban`); "" until given
+    iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
     #: trusted communities publish new listings and changes without waiting for the VVG's moderation
     is_trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: on holiday until this day: no new orders; products hidden or shown "back on …"

@@ -1,0 +1,653 @@
+"""Paying the communities: a statement per community and period, approved by staff, paid by bank or Stripe.
+
+The life of a statement (`Payout`):
+
+1. `generate_payouts` makes a **draft** for every community that has money due: its delivered parcels in
+   no statement yet, whose order is not under an open dispute. Each parcel becomes one `PayoutLine` with
+   its earnings from `orders.earnings.fulfilment_earnings` (goods − refunds − commission + delivery);
+   `payout_lines.fulfilment_id` is unique, so the database itself refuses to pay a parcel twice.
+2. Staff check it and `approve_payout` it: from then on it never changes.
+3. It is paid: by bank (`sepa_pain001` writes the bank's file, staff upload it, then `mark_payout_paid`
+   with the bank's reference), or, for a community with a Stripe account whose lines were all paid by
+   card, by `pay_by_stripe` (one Stripe transfer per line, each at most once).
+
+Periods are Lithuanian calendar days: `period_start` is the first day, `period_end` the day after the
+last (exclusive), both read in Europe/Vilnius time. Every state change runs in `shop.db.transaction()`;
+amounts are integer euro cents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from orders.earnings import fulfilment_earnings
+from orders.models import (
+    AlertKind,
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentStatus,
+    Order,
+    PaymentAlert,
+    PaymentMethod,
+    Payout,
+    PayoutLine,
+    PayoutMethod,
+    PayoutStatus,
+    Refund,
+    TransferStatus,
+)
+from orders.services import OrderProblem
+from orders.transfers import CONNECTED_ACCOUNT, transfer_earnings
+from producers.iban import normalise_iban
+from producers.models import Community
+from shop import audit
+from shop.db import db, transaction, utcnow
+from shop.models import Operator, User
+
+VILNIUS = ZoneInfo("Europe/Vilnius")
+
+PAIN_001_001_03 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+
+#: How often a payout run is retried when another run, at the same moment, wrote the same statement.
+_ATTEMPTS = 3
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+
+class PayoutProblem(OrderProblem):
+    """Something staff must be told about a statement; `message` is the English msgid (see `str()`)."""
+
+    message: ClassVar[str] = "The payout cannot be changed."
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PayoutNotFound(PayoutProblem):
+    message = "There is no such payout."
+
+
+class PeriodNotValid(PayoutProblem):
+    message = "The payout period must end after it starts."
+
+
+class PayoutNotDraft(PayoutProblem):
+    """Approving a statement already paid."""
+
+    message = "This payout has already been paid."
+
+
+class PayoutNotApproved(PayoutProblem):
+    """Paying a statement staff have not approved."""
+
+    message = "Approve the payout before paying it."
+
+
+class WrongPayoutMethod(PayoutProblem):
+    """Marking a Stripe statement paid by bank, or sending a bank statement through Stripe."""
+
+    message = "This payout is not paid this way."
+
+
+class BankReferenceMissing(PayoutProblem):
+    message = "Enter the bank's reference of the transfer."
+
+
+class OperatorIbanNotValid(PayoutProblem):
+    message = "The shop's own IBAN is missing or not valid."
+
+
+class NothingToPayByBank(PayoutProblem):
+    message = "None of these payouts can be paid by bank transfer now."
+
+
+class MessageIdNotValid(PayoutProblem):
+    message = "The bank file's message id must be 1 to 35 characters."
+
+
+# ---------------------------------------------------------------------------------------------- generating
+
+
+def period_bounds(period_start: date, period_end: date) -> tuple[datetime, datetime]:
+    """The period's first and (exclusive) last moment in UTC: midnights in Vilnius."""
+    if period_start >= period_end:
+        raise PeriodNotValid(period_start, period_end)
+    return _vilnius_midnight(period_start), _vilnius_midnight(period_end)
+
+
+def _vilnius_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=VILNIUS).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class _Due:
+    fulfilment_id: int
+    community_id: int
+    payment_method: PaymentMethod
+    delivered_at: datetime
+    goods_cents: int
+    delivery_cents: int
+    refunded_goods_cents: int
+    refunded_delivery_cents: int
+
+
+def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
+    """Delivered parcels (delivery before `end`, and from `start` on if given) in no statement yet,
+    whose order has no open dispute, with what was refunded of them, in the order they were delivered."""
+    delivered = (
+        select(
+            FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
+            func.max(FulfilmentEvent.created_at).label("at"),
+        )
+        .where(FulfilmentEvent.to_status == FulfilmentStatus.DELIVERED)
+        .group_by(FulfilmentEvent.fulfilment_id)
+        .subquery()
+    )
+    refunded = (
+        select(
+            Refund.fulfilment_id.label("fulfilment_id"),
+            func.sum(Refund.goods_cents).label("goods"),
+            func.sum(Refund.delivery_cents).label("delivery"),
+        )
+        .where(Refund.fulfilment_id.is_not(None))
+        .group_by(Refund.fulfilment_id)
+        .subquery()
+    )
+    in_a_statement = select(PayoutLine.id).where(PayoutLine.fulfilment_id == Fulfilment.id).exists()
+    disputed = (
+        select(PaymentAlert.id)
+        .where(
+            PaymentAlert.order_id == Fulfilment.order_id,
+            PaymentAlert.kind == AlertKind.DISPUTE,
+            PaymentAlert.resolved_at.is_(None),
+        )
+        .exists()
+    )
+    query = (
+        select(
+            Fulfilment.id,
+            Fulfilment.community_id,
+            Order.payment_method,
+            delivered.c.at,
+            Fulfilment.goods_cents,
+            Fulfilment.delivery_cents,
+            func.coalesce(refunded.c.goods, 0),
+            func.coalesce(refunded.c.delivery, 0),
+        )
+        .join(Fulfilment.order)
+        .join(delivered, delivered.c.fulfilment_id == Fulfilment.id)
+        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
+        .where(
+            Fulfilment.status == FulfilmentStatus.DELIVERED,
+            delivered.c.at < end,
+            ~in_a_statement,
+            ~disputed,
+        )
+        .order_by(delivered.c.at, Fulfilment.id)
+    )
+    if start is not None:
+        query = query.where(delivered.c.at >= start)
+    return [
+        _Due(id_, community_id, method, at, goods, delivery, int(r_goods), int(r_delivery))
+        for id_, community_id, method, at, goods, delivery, r_goods, r_delivery in db.session.execute(query)
+    ]
+
+
+def generate_payouts(
+    period_start: date, period_end: date, *, by: User | None, include_earlier: bool = True
+) -> list[Payout]:
+    """Draft a statement for every community with money due for the period; returns the period's statements.
+
+    Due: a parcel delivered (its move to `delivered`) before the period ends, in no statement yet, whose
+    order has no open `dispute` alert. With `include_earlier` (the default) a parcel delivered before the
+    period that is still unpaid — held back by a dispute since settled, or missed because its period's
+    statement was already approved — is carried into this statement, so no earned money is ever stranded;
+    with `include_earlier=False` only parcels delivered within the period count.
+
+    Safe to repeat: a second run adds only what became due since, to the period's **draft** (its totals
+    and method recomputed); an approved or paid statement is never touched (what would have gone into it
+    waits for a later period). A community with nothing due gets no statement. Method: `stripe` when the
+    community has a Stripe connected account and every line's order was paid by card, `bank` otherwise.
+    Two runs at the same moment are safe: one of them retries after the other's commit.
+
+    Returns every statement of the period (any status), in community name order.
+    """
+    start, end = period_bounds(period_start, period_end)
+    for attempt in range(_ATTEMPTS):
+        try:
+            with transaction():
+                _generate(period_start, period_end, None if include_earlier else start, end, by)
+            break
+        except IntegrityError:  # another run wrote the same statement or line first: start again
+            if attempt == _ATTEMPTS - 1:
+                raise
+    return list_payouts(period_start, period_end)
+
+
+def _generate(
+    period_start: date, period_end: date, start: datetime | None, end: datetime, by: User | None
+) -> None:
+    due_by_community: dict[int, list[_Due]] = defaultdict(list)
+    for due in _due_fulfilments(start, end):
+        due_by_community[due.community_id].append(due)
+    if not due_by_community:
+        return
+    communities = {
+        community.id: community
+        for community in db.session.scalars(
+            select(Community).where(Community.id.in_(due_by_community)).order_by(Community.id)
+        )
+    }
+    for community_id, dues in sorted(due_by_community.items()):
+        community = communities[community_id]
+        payout = db.session.scalars(
+            select(Payout)
+            .where(
+                Payout.community_id == community_id,
+                Payout.period_start == period_start,
+                Payout.period_end == period_end,
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if payout is None:
+            payout = Payout(
+                community_id=community_id,
+                period_start=period_start,
+                period_end=period_end,
+                status=PayoutStatus.DRAFT,
+                method=PayoutMethod.BANK,
+                created_by_id=by.id if by else None,
+            )
+            db.session.add(payout)
+        elif payout.status is not PayoutStatus.DRAFT:
+            continue  # approved or paid: fixed for good
+        before = {"lines": len(payout.lines), "amount_cents": payout.amount_cents} if payout.id else {}
+        for due in dues:
+            earnings = fulfilment_earnings(
+                goods_cents=due.goods_cents,
+                refunded_goods_cents=due.refunded_goods_cents,
+                delivery_cents=due.delivery_cents,
+                refunded_delivery_cents=due.refunded_delivery_cents,
+                commission_bp=community.commission_bp,
+            )
+            payout.lines.append(
+                PayoutLine(
+                    fulfilment_id=due.fulfilment_id,
+                    delivered_at=due.delivered_at,
+                    goods_cents=earnings.goods_cents,
+                    refunded_goods_cents=earnings.refunded_goods_cents,
+                    commission_cents=earnings.commission_cents,
+                    delivery_cents=earnings.delivery_cents,
+                    refunded_delivery_cents=earnings.refunded_delivery_cents,
+                    amount_cents=earnings.payable_cents,
+                )
+            )
+        db.session.flush()
+        _recount(payout, community)
+        audit.record(
+            "payout.generate",
+            "payout",
+            payout.id,
+            by=by,
+            before=before,
+            after={"lines": len(payout.lines), "amount_cents": payout.amount_cents, "method": payout.method},
+        )
+
+
+def _recount(payout: Payout, community: Community) -> None:
+    """Inside a transaction: the statement's totals are its lines' sums; its method follows its orders."""
+    lines = payout.lines
+    payout.goods_cents = sum(line.goods_cents for line in lines)
+    payout.refunds_cents = sum(line.refunded_cents for line in lines)
+    payout.commission_cents = sum(line.commission_cents for line in lines)
+    payout.delivery_cents = sum(line.delivery_cents for line in lines)
+    payout.amount_cents = sum(line.amount_cents for line in lines)
+    methods = set(
+        db.session.scalars(
+            select(Order.payment_method)
+            .join(Fulfilment, Fulfilment.order_id == Order.id)
+            .join(PayoutLine, PayoutLine.fulfilment_id == Fulfilment.id)
+            .where(PayoutLine.payout_id == payout.id)
+        )
+    )
+    by_stripe = bool(CONNECTED_ACCOUNT.match(community.stripe_account_id or "")) and methods == {
+        PaymentMethod.CARD
+    }
+    payout.method = PayoutMethod.STRIPE if by_stripe else PayoutMethod.BANK
+
+
+def list_payouts(period_start: date, period_end: date) -> list[Payout]:
+    """The period's statements (any status), in community name order, with their communities."""
+    return list(
+        db.session.scalars(
+            select(Payout)
+            .join(Payout.community)
+            .where(Payout.period_start == period_start, Payout.period_end == period_end)
+            .options(joinedload(Payout.community))
+            .order_by(Community.name, Payout.id)
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------- paying
+
+
+def _lock(payout_id: int) -> Payout:
+    payout = db.session.scalars(
+        select(Payout)
+        .where(Payout.id == payout_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if payout is None:
+        raise PayoutNotFound(payout_id)
+    return payout
+
+
+def approve_payout(payout_id: int, by: User | None) -> Payout:
+    """Staff agree to a draft statement: it is fixed from now on. Approving it again changes nothing;
+    a paid one raises PayoutNotDraft."""
+    with transaction():
+        payout = _lock(payout_id)
+        if payout.status is PayoutStatus.DRAFT:
+            payout.status = PayoutStatus.APPROVED
+            payout.approved_at = utcnow()
+            payout.approved_by_id = by.id if by else None
+            audit.record(
+                "payout.approve",
+                "payout",
+                payout.id,
+                by=by,
+                before={"status": PayoutStatus.DRAFT},
+                after={"status": PayoutStatus.APPROVED, "amount_cents": payout.amount_cents},
+            )
+        elif payout.status is PayoutStatus.PAID:
+            raise PayoutNotDraft(payout_id)
+    return payout
+
+
+def mark_payout_paid(payout_id: int, *, bank_reference: str, by: User | None) -> Payout:
+    """Staff sent an approved bank statement's money: record the bank's reference of the transfer.
+
+    Saying so again changes nothing (the first reference stays). A draft raises PayoutNotApproved, a
+    Stripe statement WrongPayoutMethod (it is paid by `pay_by_stripe`), an empty reference
+    BankReferenceMissing.
+    """
+    reference = " ".join(bank_reference.split())[:120]
+    with transaction():
+        payout = _lock(payout_id)
+        if payout.status is PayoutStatus.PAID:
+            return payout
+        if payout.status is not PayoutStatus.APPROVED:
+            raise PayoutNotApproved(payout_id)
+        if payout.method is not PayoutMethod.BANK:
+            raise WrongPayoutMethod(payout_id)
+        if not reference:
+            raise BankReferenceMissing(payout_id)
+        payout.status = PayoutStatus.PAID
+        payout.paid_at = utcnow()
+        payout.paid_by_id = by.id if by else None
+        payout.bank_reference = reference
+        audit.record(
+            "payout.mark_paid",
+            "payout",
+            payout.id,
+            by=by,
+            before={"status": PayoutStatus.APPROVED},
+            after={
+                "status": PayoutStatus.PAID,
+                "amount_cents": payout.amount_cents,
+                "bank_reference": reference,
+            },
+        )
+    return payout
+
+
+def pay_by_stripe(payout_id: int, by: User | None) -> Payout:
+    """Send an approved Stripe statement: one transfer per line (`orders.transfers.transfer_earnings`).
+
+    Lines of 0 € send nothing. The statement turns paid once every transfer is sent; while Stripe is
+    away (or refused one, see the transfer's `last_error`) it stays approved, and calling again sends the
+    rest: each transfer is recorded once per parcel with its own idempotency key, so nothing is sent
+    twice. A paid statement is returned as it is. A draft raises PayoutNotApproved, a bank statement
+    WrongPayoutMethod; a community without a connected account raises `transfers.NotPayableByStripe`.
+    """
+    payout = db.session.get(Payout, payout_id)
+    if payout is None:
+        raise PayoutNotFound(payout_id)
+    if payout.status is PayoutStatus.PAID:
+        return payout
+    if payout.method is not PayoutMethod.STRIPE:
+        raise WrongPayoutMethod(payout_id)
+    if payout.status is not PayoutStatus.APPROVED:
+        raise PayoutNotApproved(payout_id)
+    lines = [(line.fulfilment_id, line.amount_cents) for line in payout.lines if line.amount_cents > 0]
+    db.session.rollback()  # no transaction stays open while Stripe is asked
+    sent = True
+    for fulfilment_id, amount_cents in lines:
+        transfer = transfer_earnings(fulfilment_id, amount_cents=amount_cents)
+        sent = sent and transfer.status is TransferStatus.SENT and transfer.amount_cents == amount_cents
+    if sent:
+        with transaction():
+            payout = _lock(payout_id)
+            if payout.status is PayoutStatus.APPROVED:
+                payout.status = PayoutStatus.PAID
+                payout.paid_at = utcnow()
+                payout.paid_by_id = by.id if by else None
+                audit.record(
+                    "payout.pay_by_stripe",
+                    "payout",
+                    payout.id,
+                    by=by,
+                    before={"status": PayoutStatus.APPROVED},
+                    after={"status": PayoutStatus.PAID, "amount_cents": payout.amount_cents},
+                )
+    return db.session.get_one(Payout, payout_id)
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+
+def format_cents(cents: int, separator: str = ",") -> str:
+    """Cents as a decimal number: `1250` → `12,50` (Lithuanian spreadsheets), `-300` → `-3,00`."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}{separator}{abs(cents) % 100:02d}"
+
+
+def payouts_csv(payouts: Sequence[Payout]) -> str:
+    """The statements' lines for a spreadsheet: one row per parcel, `;`-separated, amounts like `12,50`,
+    with a UTF-8 byte order mark so that Excel reads the Lithuanian letters (headers in the current
+    language)."""
+    ids = [payout.id for payout in payouts]
+    position = {payout_id: i for i, payout_id in enumerate(ids)}
+    lines = sorted(
+        db.session.scalars(
+            select(PayoutLine)
+            .where(PayoutLine.payout_id.in_(ids))
+            .options(
+                joinedload(PayoutLine.payout).joinedload(Payout.community),
+                joinedload(PayoutLine.fulfilment).joinedload(Fulfilment.order),
+            )
+        ),
+        key=lambda line: (position[line.payout_id], line.delivered_at, line.id),
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Community"),
+            _("Order"),
+            _("Delivered on"),
+            _("Goods"),
+            _("Refunds"),
+            _("Commission"),
+            _("Delivery fee"),
+            _("Amount"),
+        ]
+    )
+    for line in lines:
+        writer.writerow(
+            [
+                line.payout.community.name,
+                line.fulfilment.order.number,
+                line.delivered_at.astimezone(VILNIUS).date().isoformat(),
+                format_cents(line.goods_cents),
+                format_cents(line.refunded_cents),
+                format_cents(line.commission_cents),
+                format_cents(line.delivery_cents),
+                format_cents(line.amount_cents),
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class SkippedPayout:
+    """A statement left out of the bank file, and why (an English msgid for staff)."""
+
+    payout: Payout
+    reason: str
+
+
+@dataclass(frozen=True)
+class SepaFile:
+    """A pain.001.001.03 credit transfer file, the statements in it, and those left out."""
+
+    xml: bytes
+    included: list[Payout]
+    skipped: list[SkippedPayout]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(payout.amount_cents for payout in self.included)
+
+
+def period_label(payout: Payout) -> str:
+    """`2026-11-01–2026-11-30`: the statement's days, the last one included."""
+    last = payout.period_end - timedelta(days=1)
+    return f"{payout.period_start.isoformat()}–{last.isoformat()}"
+
+
+def sepa_pain001(
+    payouts: Sequence[Payout], *, operator: Operator, execution_date: date, message_id: str
+) -> SepaFile:
+    """The bank file that pays these statements from the VVG's account: ISO 20022 pain.001.001.03 (SEPA).
+
+    One credit transfer per **approved bank** statement with something to pay, to the community's IBAN,
+    named by its legal name, with "Kaimo mugė išmoka <period>" as the remittance text and
+    `KM-PAYOUT-<id>` as the end-to-end id (it comes back on the bank statement). Every other statement
+    is left out and listed in `skipped` with the reason: not approved (or already paid), paid through
+    Stripe, nothing to pay, or the community's IBAN missing or not valid. Upload the file at the bank,
+    then mark each included statement paid (`mark_payout_paid`).
+
+    Raises MessageIdNotValid (it must be unique per file, 1–35 characters), OperatorIbanNotValid, and
+    NothingToPayByBank when no statement can go into the file (a file needs at least one transfer).
+    """
+    message_id = message_id.strip()
+    if not 1 <= len(message_id) <= 35:
+        raise MessageIdNotValid(message_id)
+    try:
+        debtor_iban = normalise_iban(operator.iban)
+    except ValueError as error:
+        raise OperatorIbanNotValid(operator.iban) from error
+    included: list[tuple[Payout, str]] = []
+    skipped: list[SkippedPayout] = []
+    for payout in payouts:
+        reason = ""
+        if payout.status is not PayoutStatus.APPROVED:
+            reason = "The payout is not approved, or already paid."
+        elif payout.method is not PayoutMethod.BANK:
+            reason = "The payout is paid through Stripe."
+        elif payout.amount_cents <= 0:
+            reason = "The payout has nothing to pay."
+        else:
+            try:
+                included.append((payout, normalise_iban(payout.community.iban)))
+            except ValueError:
+                reason = "The community has no valid IBAN."
+        if reason:
+            skipped.append(SkippedPayout(payout, reason))
+    if not included:
+        raise NothingToPayByBank([s.payout.id for s in skipped])
+    count = str(len(included))
+    total = format_cents(sum(payout.amount_cents for payout, _iban in included), ".")
+
+    ET.register_namespace("", PAIN_001_001_03)
+
+    def el(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        child = ET.SubElement(parent, f"{{{PAIN_001_001_03}}}{tag}", attributes)
+        if text is not None:
+            child.text = text
+        return child
+
+    def path(parent: ET.Element, tags: str, text: str) -> ET.Element:
+        *outer, last = tags.split("/")
+        for tag in outer:
+            parent = el(parent, tag)
+        return el(parent, last, text)
+
+    document = ET.Element(f"{{{PAIN_001_001_03}}}Document")
+    initiation = el(document, "CstmrCdtTrfInitn")
+    header = el(initiation, "GrpHdr")
+    el(header, "MsgId", message_id)
+    el(header, "CreDtTm", utcnow().astimezone(VILNIUS).replace(microsecond=0, tzinfo=None).isoformat())
+    el(header, "NbOfTxs", count)
+    el(header, "CtrlSum", total)
+    path(header, "InitgPty/Nm", _name(operator.name))
+
+    batch = el(initiation, "PmtInf")
+    el(batch, "PmtInfId", message_id)
+    el(batch, "PmtMtd", "TRF")
+    el(batch, "BtchBookg", "false")  # one entry per community on the VVG's statement: easy to match
+    el(batch, "NbOfTxs", count)
+    el(batch, "CtrlSum", total)
+    path(batch, "PmtTpInf/SvcLvl/Cd", "SEPA")
+    el(batch, "ReqdExctnDt", execution_date.isoformat())
+    path(batch, "Dbtr/Nm", _name(operator.name))
+    path(batch, "DbtrAcct/Id/IBAN", debtor_iban)
+    path(batch, "DbtrAgt/FinInstnId/Othr/Id", "NOTPROVIDED")
+    el(batch, "ChrgBr", "SLEV")
+    for payout, iban in included:
+        transfer = el(batch, "CdtTrfTxInf")
+        path(transfer, "PmtId/EndToEndId", f"KM-PAYOUT-{payout.id}")
+        el(el(transfer, "Amt"), "InstdAmt", format_cents(payout.amount_cents, "."), Ccy="EUR")
+        path(transfer, "Cdtr/Nm", _name(payout.community.legal_name or payout.community.name))
+        path(transfer, "CdtrAcct/Id/IBAN", iban)
+        path(transfer, "RmtInf/Ustrd", f"Kaimo mugė išmoka {period_label(payout)}"[:140])
+    xml = ET.tostring(document, encoding="UTF-8", xml_declaration=True)
+    return SepaFile(xml=xml, included=[payout for payout, _iban in included], skipped=skipped)
+
+
+def _name(text: str) -> str:
+    """A party's name as SEPA takes it: one line, at most 70 characters."""
+    return " ".join(text.split())[:70]
+
+
+def payout_with_lines(payout_id: int) -> Payout:
+    """One statement with its community and lines (each with its parcel and order), for its page."""
+    payout = db.session.scalars(
+        select(Payout)
+        .where(Payout.id == payout_id)
+        .options(
+            joinedload(Payout.community),
+            selectinload(Payout.lines).joinedload(PayoutLine.fulfilment).joinedload(Fulfilment.order),
+        )
+    ).first()
+    if payout is None:
+        raise PayoutNotFound(payout_id)
+    return payout

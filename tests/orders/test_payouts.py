@@ -1,0 +1,769 @@
+"""Paying the communities: statements per period, approval, bank and Stripe payment, the CSV and SEPA file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sepaxml
+import time_machine
+import xmlschema
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from catalogue.models import Variant
+from orders import payouts, refunds, services, workspace_services
+from orders.models import (
+    AlertKind,
+    Fulfilment,
+    FulfilmentStatus,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentAlert,
+    PaymentMethod,
+    Payout,
+    PayoutLine,
+    PayoutMethod,
+    PayoutStatus,
+    Refund,
+    TransferStatus,
+    TransitionNotAllowed,
+)
+from producers.iban import normalise_iban
+from producers.models import Community, DeliveryMethod
+from shop.db import db, transaction, utcnow
+from shop.models import AuditEntry, Operator
+from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.fake_stripe import FakeStripe
+from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
+
+XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
+NS = {"p": payouts.PAIN_001_001_03}
+OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
+#: 11:00 in Vilnius on 10 March 2027: deliveries "today" fall on 2027-03-10 there.
+NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+MARCH = (date(2027, 3, 1), date(2027, 4, 1))
+KRAKES_IBAN = "LT737300010012345678"
+_keys = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def clock() -> Iterator[Any]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def shop(app: Flask, clock: Any) -> dict[str, Any]:
+    make_operator()
+    krakes = make_community(slug="krakes", name="Krakių bendruomenės centras", iban=KRAKES_IBAN)
+    pagiriai = make_community(slug="pagiriai", name="Pagirių bendruomenės centras", commission_bp=1500)
+    star = make_product(krakes, variants=[make_variant(price_cents=1005, stock=500)]).variants[0]
+    card = make_product(krakes, variants=[make_variant(price_cents=450, stock=500)]).variants[0]
+    angel = make_product(pagiriai, variants=[make_variant(price_cents=700, stock=500)]).variants[0]
+    staff = make_user(name="VVG buhalterė", is_staff=True)
+    return {
+        "krakes": krakes,
+        "pagiriai": pagiriai,
+        "star": star,
+        "card": card,
+        "angel": angel,
+        "staff": staff,
+    }
+
+
+def place(lines: list[tuple[Variant, int]], *, pay: bool = True) -> Order:
+    """A bank-transfer order of these lines (Omniva, 2,99 € per parcel), paid unless told otherwise."""
+    order = services.place_order(
+        [services.LineRequest(variant.id, quantity) for variant, quantity in lines],
+        {variant.product.community_id: OMNIVA for variant, _quantity in lines},
+        BUYER,
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key=f"payouts-{next(_keys)}",
+    )
+    if pay:
+        services.mark_paid(
+            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+        )
+    return fresh(Order, order.id)
+
+
+def deliver(fulfilment_id: int) -> None:
+    services.accept_fulfilment(fulfilment_id, by=None)
+    services.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="CE123", by=None)
+    services.mark_delivered(fulfilment_id, by=None)
+
+
+def parcel(order: Order, community: Community) -> Fulfilment:
+    return next(f for f in order.fulfilments if f.community_id == community.id)
+
+
+def fresh(model: type, id_: Any) -> Any:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def statement(community: Community, period: tuple[date, date] = MARCH) -> Payout | None:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.scalars(
+        select(Payout).where(
+            Payout.community_id == community.id,
+            Payout.period_start == period[0],
+            Payout.period_end == period[1],
+        )
+    ).first()
+
+
+@contextmanager
+def change() -> Iterator[None]:
+    """A test's own change to rows, committed like a service's."""
+    db.session.rollback()
+    with transaction():
+        yield
+
+
+def count(model: type, *where: Any) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+# ---------------------------------------------------------------------------------------------- generating
+
+
+def test_a_statement_holds_each_delivered_parcel_with_its_earnings_and_sums_them(
+    shop: dict[str, Any],
+) -> None:
+    order = place([(shop["star"], 2), (shop["card"], 1), (shop["angel"], 1)])
+    krakes = parcel(order, shop["krakes"])
+    card_line = next(line for line in krakes.lines if line.variant_id == shop["card"].id)
+    refunds.cancel_line(card_line.id, reason="Sudrėko", by=None)
+    deliver(krakes.id)
+    place([(shop["angel"], 1)])  # paid, never delivered: nothing due for Pagiriai
+
+    result = payouts.generate_payouts(*MARCH, by=shop["staff"])
+
+    assert [p.community_id for p in result] == [shop["krakes"].id]
+    payout = statement(shop["krakes"])
+    assert payout is not None
+    assert (payout.status, payout.method) == (PayoutStatus.DRAFT, PayoutMethod.BANK)
+    (line,) = payout.lines
+    assert line.fulfilment_id == krakes.id
+    # 2 × 10,05 + 4,50 − 4,50 refunded = 20,10; 10 % → 2,01; delivery 2,99
+    assert (line.goods_cents, line.refunded_goods_cents, line.commission_cents) == (2460, 450, 201)
+    assert (line.delivery_cents, line.refunded_delivery_cents, line.amount_cents) == (
+        299,
+        0,
+        2010 - 201 + 299,
+    )
+    assert (payout.goods_cents, payout.refunds_cents, payout.commission_cents) == (2460, 450, 201)
+    assert (payout.delivery_cents, payout.amount_cents) == (299, 2108)
+    assert statement(shop["pagiriai"]) is None
+
+
+def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due(
+    shop: dict[str, Any], clock: Any
+) -> None:
+    first = place([(shop["star"], 1)])
+    deliver(parcel(first, shop["krakes"]).id)
+    payouts.generate_payouts(*MARCH, by=None)
+    payout = statement(shop["krakes"])
+    assert payout is not None
+    before = (payout.id, [line.id for line in payout.lines], payout.amount_cents, payout.created_at)
+
+    payouts.generate_payouts(*MARCH, by=None)
+    again = statement(shop["krakes"])
+    assert again is not None
+    assert (again.id, [line.id for line in again.lines], again.amount_cents, again.created_at) == before
+    assert count(Payout) == 1 and count(PayoutLine) == 1
+
+    clock.shift(timedelta(days=2))
+    second = place([(shop["card"], 2)])
+    deliver(parcel(second, shop["krakes"]).id)
+    payouts.generate_payouts(*MARCH, by=None)
+    grown = statement(shop["krakes"])
+    assert grown is not None and grown.id == payout.id
+    assert [line.fulfilment_id for line in grown.lines] == [
+        parcel(first, shop["krakes"]).id,
+        parcel(second, shop["krakes"]).id,
+    ]
+    assert grown.amount_cents == sum(line.amount_cents for line in grown.lines)
+
+
+def test_an_approved_or_paid_statement_is_never_touched_and_later_parcels_wait_for_the_next(
+    shop: dict[str, Any], clock: Any
+) -> None:
+    first = place([(shop["star"], 1)])
+    deliver(parcel(first, shop["krakes"]).id)
+    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    payouts.approve_payout(payout.id, by=shop["staff"])
+
+    later = place([(shop["card"], 1)])
+    deliver(parcel(later, shop["krakes"]).id)
+    payouts.generate_payouts(*MARCH, by=None)
+    fixed = statement(shop["krakes"])
+    assert fixed is not None and len(fixed.lines) == 1 and fixed.status is PayoutStatus.APPROVED
+
+    april = (date(2027, 4, 1), date(2027, 5, 1))
+    assert payouts.generate_payouts(*april, by=None, include_earlier=False) == []  # delivered in March
+    (carried,) = payouts.generate_payouts(*april, by=None)  # but never stranded
+    assert [line.fulfilment_id for line in carried.lines] == [parcel(later, shop["krakes"]).id]
+
+
+def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_order_back(
+    shop: dict[str, Any], clock: Any
+) -> None:
+    disputed = place([(shop["star"], 1)])
+    deliver(parcel(disputed, shop["krakes"]).id)
+    shipped = place([(shop["card"], 1)])
+    services.accept_fulfilment(parcel(shipped, shop["krakes"]).id, by=None)
+    with change():
+        db.session.add(PaymentAlert(order_id=disputed.id, kind=AlertKind.DISPUTE, amount_cents=1304))
+        db.session.add(  # a dispute already settled holds nothing back
+            PaymentAlert(order_id=shipped.id, kind=AlertKind.DISPUTE, resolved_at=utcnow())
+        )
+    assert payouts.generate_payouts(*MARCH, by=None) == []
+
+    clock.shift(timedelta(days=30))  # delivered on 9 April: not March's
+    late = place([(shop["star"], 1)])
+    deliver(parcel(late, shop["krakes"]).id)
+    assert payouts.generate_payouts(*MARCH, by=None) == []
+
+    with change():
+        for alert in db.session.scalars(select(PaymentAlert)):
+            alert.resolved_at = utcnow()
+    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    assert [line.fulfilment_id for line in payout.lines] == [parcel(disputed, shop["krakes"]).id]
+
+
+def test_a_period_is_read_in_vilnius_days(shop: dict[str, Any], clock: Any) -> None:
+    clock.move_to(datetime(2027, 3, 31, 21, 30, tzinfo=UTC))  # 00:30 on 1 April in Vilnius
+    order = place([(shop["star"], 1)])
+    deliver(parcel(order, shop["krakes"]).id)
+    assert payouts.generate_payouts(*MARCH, by=None) == []
+    assert len(payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 2), by=None)) == 1
+    with pytest.raises(payouts.PeriodNotValid):
+        payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 1), by=None)
+
+
+def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, Any]) -> None:
+    order = place([(shop["star"], 1)])
+    fulfilment_id = parcel(order, shop["krakes"]).id
+    deliver(fulfilment_id)
+    payouts.generate_payouts(*MARCH, by=None)
+    other = Payout(
+        community_id=shop["krakes"].id,
+        period_start=date(2027, 2, 1),
+        period_end=date(2027, 3, 1),
+        method=PayoutMethod.BANK,
+    )
+    other.lines.append(
+        PayoutLine(
+            fulfilment_id=fulfilment_id,
+            delivered_at=utcnow(),
+            goods_cents=1005,
+            refunded_goods_cents=0,
+            commission_cents=101,
+            delivery_cents=299,
+            refunded_delivery_cents=0,
+            amount_cents=1203,
+        )
+    )
+    db.session.rollback()
+    db.session.add(other)
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    assert count(PayoutLine) == 1
+
+
+def test_a_line_whose_amount_does_not_add_up_is_refused_by_the_database(shop: dict[str, Any]) -> None:
+    order = place([(shop["star"], 1)])
+    deliver(parcel(order, shop["krakes"]).id)
+    payouts.generate_payouts(*MARCH, by=None)
+    db.session.rollback()
+    line = db.session.scalars(select(PayoutLine)).one()
+    line.amount_cents += 1
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(shop: dict[str, Any]) -> None:
+    with change():
+        db.session.get_one(Community, shop["krakes"].id).stripe_account_id = "acct_1KrakesTest"
+    order = place([(shop["star"], 1)])  # by bank transfer
+    deliver(parcel(order, shop["krakes"]).id)
+    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    assert payout.method is PayoutMethod.BANK
+
+
+# ---------------------------------------------------------------------------------------------- paying
+
+
+def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]) -> None:
+    order = place([(shop["star"], 1)])
+    deliver(parcel(order, shop["krakes"]).id)
+    (payout,) = payouts.generate_payouts(*MARCH, by=shop["staff"])
+    staff = shop["staff"]
+
+    with pytest.raises(payouts.PayoutNotApproved):
+        payouts.mark_payout_paid(payout.id, bank_reference="SEB-1", by=staff)
+    approved = payouts.approve_payout(payout.id, by=staff)
+    assert approved.status is PayoutStatus.APPROVED and approved.approved_by_id == staff.id
+    first_approval = approved.approved_at
+    assert payouts.approve_payout(payout.id, by=None).approved_at == first_approval  # twice: no-op
+
+    with pytest.raises(payouts.BankReferenceMissing):
+        payouts.mark_payout_paid(payout.id, bank_reference="   ", by=staff)
+    with pytest.raises(payouts.WrongPayoutMethod):
+        payouts.pay_by_stripe(payout.id, by=staff)
+    paid = payouts.mark_payout_paid(payout.id, bank_reference="  SEB  2027-03-31 ", by=staff)
+    assert (paid.status, paid.bank_reference, paid.paid_by_id) == (
+        PayoutStatus.PAID,
+        "SEB 2027-03-31",
+        staff.id,
+    )
+    again = payouts.mark_payout_paid(payout.id, bank_reference="other", by=None)
+    assert (again.bank_reference, again.paid_by_id) == ("SEB 2027-03-31", staff.id)  # twice: no-op
+
+    with pytest.raises(payouts.PayoutNotDraft):
+        payouts.approve_payout(payout.id, by=staff)
+    with pytest.raises(payouts.PayoutNotFound):
+        payouts.approve_payout(payout.id + 1000, by=staff)
+    assert str(payouts.PayoutNotDraft(1)) == "This payout has already been paid."
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["payout.generate", "payout.approve", "payout.mark_paid"]  # each once, by staff
+
+
+def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: dict[str, Any]) -> None:
+    order = place([(shop["star"], 1)])
+    deliver(parcel(order, shop["krakes"]).id)
+    krakes = fresh(Community, shop["krakes"].id)
+    assert len(workspace_services.list_unpaid_earnings(krakes)) == 1
+    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    payouts.approve_payout(payout.id, by=None)
+    assert len(workspace_services.list_unpaid_earnings(krakes)) == 1  # approved: still to come
+    payouts.mark_payout_paid(payout.id, bank_reference="SEB-1", by=None)
+    assert workspace_services.list_unpaid_earnings(fresh(Community, krakes.id)) == []
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+
+def test_the_csv_has_a_row_per_parcel_with_lithuanian_amounts(shop: dict[str, Any]) -> None:
+    order = place([(shop["star"], 2), (shop["angel"], 1)])
+    deliver(parcel(order, shop["krakes"]).id)
+    deliver(parcel(order, shop["pagiriai"]).id)
+    result = payouts.generate_payouts(*MARCH, by=None)
+
+    text = payouts.payouts_csv(result)
+
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert len(rows) == 3
+    by_community = {row[0]: row for row in rows[1:]}
+    assert by_community["Krakių bendruomenės centras"][1:] == [
+        order.number,
+        "2027-03-10",
+        "20,10",
+        "0,00",
+        "2,01",
+        "2,99",
+        "21,08",
+    ]
+    assert by_community["Pagirių bendruomenės centras"][3:] == ["7,00", "0,00", "1,05", "2,99", "8,94"]
+
+
+def test_amounts_are_formatted_to_the_cent() -> None:
+    assert payouts.format_cents(1250) == "12,50"
+    assert payouts.format_cents(5) == "0,05"
+    assert payouts.format_cents(-300) == "-3,00"
+    assert payouts.format_cents(123456, ".") == "1234.56"
+
+
+def _approved_march(shop: dict[str, Any]) -> list[Payout]:
+    order = place([(shop["star"], 2), (shop["angel"], 1)])
+    deliver(parcel(order, shop["krakes"]).id)
+    deliver(parcel(order, shop["pagiriai"]).id)
+    for payout in payouts.generate_payouts(*MARCH, by=None):
+        payouts.approve_payout(payout.id, by=None)
+    return payouts.list_payouts(*MARCH)
+
+
+def test_the_sepa_file_is_valid_pain_001_001_03_and_pays_each_approved_bank_statement(
+    shop: dict[str, Any],
+) -> None:
+    long_name = "Asociacija „Krakių bendruomenės centras“ — " + "labai ilgas pavadinimas " * 4
+    with change():
+        db.session.get_one(Community, shop["krakes"].id).legal_name = long_name
+    statements = _approved_march(shop)
+    operator = db.session.scalars(select(Operator)).one()
+
+    sepa = payouts.sepa_pain001(
+        statements, operator=operator, execution_date=date(2027, 4, 2), message_id="KM-2027-03"
+    )
+
+    xmlschema.XMLSchema(str(XSD)).validate(io.BytesIO(sepa.xml))  # raises on any deviation
+    root = ET.fromstring(sepa.xml)
+    assert root.tag == f"{{{payouts.PAIN_001_001_03}}}Document"
+    assert sepa.xml.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    krakes = statement(shop["krakes"])
+    pagiriai = statement(shop["pagiriai"])
+    assert krakes is not None and pagiriai is not None
+    assert [p.id for p in sepa.included] == [krakes.id]
+    assert [(s.payout.id, s.reason) for s in sepa.skipped] == [
+        (pagiriai.id, "The community has no valid IBAN.")
+    ]
+
+    def text(path: str) -> str:
+        found = root.find(path, NS)
+        assert found is not None, path
+        return found.text or ""
+
+    assert text("p:CstmrCdtTrfInitn/p:GrpHdr/p:MsgId") == "KM-2027-03"
+    assert text("p:CstmrCdtTrfInitn/p:GrpHdr/p:NbOfTxs") == "1"
+    assert text("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum") == "21.08"
+    assert text("p:CstmrCdtTrfInitn/p:GrpHdr/p:InitgPty/p:Nm") == "Kėdainių rajono vietos veiklos grupė"
+    info = "p:CstmrCdtTrfInitn/p:PmtInf/"
+    assert text(info + "p:PmtMtd") == "TRF"
+    assert text(info + "p:CtrlSum") == "21.08"
+    assert text(info + "p:PmtTpInf/p:SvcLvl/p:Cd") == "SEPA"
+    assert text(info + "p:ReqdExctnDt") == "2027-04-02"
+    assert text(info + "p:DbtrAcct/p:Id/p:IBAN") == "LT207300010112345678"
+    assert text(info + "p:DbtrAgt/p:FinInstnId/p:Othr/p:Id") == "NOTPROVIDED"
+    assert text(info + "p:ChrgBr") == "SLEV"
+    tx = info + "p:CdtTrfTxInf/"
+    assert text(tx + "p:PmtId/p:EndToEndId") == f"KM-PAYOUT-{krakes.id}"
+    amount = root.find(tx + "p:Amt/p:InstdAmt", NS)
+    assert amount is not None and (amount.text, amount.get("Ccy")) == ("21.08", "EUR")
+    assert text(tx + "p:Cdtr/p:Nm") == " ".join(long_name.split())[:70]
+    assert text(tx + "p:CdtrAcct/p:Id/p:IBAN") == KRAKES_IBAN
+    assert text(tx + "p:RmtInf/p:Ustrd") == "Kaimo mugė išmoka 2027-03-01–2027-03-31"
+
+
+def test_the_sepa_file_leaves_out_drafts_and_invalid_ibans_and_refuses_an_empty_file(
+    shop: dict[str, Any],
+) -> None:
+    statements = _approved_march(shop)
+    with change():
+        db.session.get_one(Community, shop["pagiriai"].id).iban = "LT897044060001234567"
+    operator = db.session.scalars(select(Operator)).one()
+    both = payouts.sepa_pain001(
+        payouts.list_payouts(*MARCH), operator=operator, execution_date=date(2027, 4, 2), message_id="M1"
+    )
+    xmlschema.XMLSchema(str(XSD)).validate(io.BytesIO(both.xml))
+    assert len(both.included) == 2 and both.skipped == [] and both.total_cents == 2108 + 894
+
+    with change():
+        db.session.get_one(Community, shop["krakes"].id).iban = "LT737300010012345679"  # one digit off
+        db.session.get_one(Community, shop["pagiriai"].id).iban = ""
+    with pytest.raises(payouts.NothingToPayByBank):
+        payouts.sepa_pain001(
+            payouts.list_payouts(*MARCH), operator=operator, execution_date=date(2027, 4, 2), message_id="M2"
+        )
+    with pytest.raises(payouts.MessageIdNotValid):
+        payouts.sepa_pain001(
+            statements, operator=operator, execution_date=date(2027, 4, 2), message_id="x" * 36
+        )
+    with change():
+        db.session.get_one(Operator, operator.id).iban = "LT00"
+    with pytest.raises(payouts.OperatorIbanNotValid):
+        payouts.sepa_pain001(statements, operator=operator, execution_date=date(2027, 4, 2), message_id="M3")
+
+
+def test_an_iban_is_normalised_or_refused_with_a_reason() -> None:
+    assert normalise_iban(" lt73 7300-0100 1234 5678 ") == KRAKES_IBAN
+    with pytest.raises(ValueError, match="check digits"):
+        normalise_iban("LT737300010012345679")
+    with pytest.raises(ValueError, match="number of characters"):
+        normalise_iban("LT7373000100123456")
+    with pytest.raises(ValueError, match="No IBAN"):
+        normalise_iban("  ")
+
+
+# ---------------------------------------------------------------------------------------------- Stripe
+
+
+def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
+    card_client: FlaskClient,  # noqa: F811 (a fixture)
+    goods: dict[str, Any],  # noqa: F811
+    fake_stripe: FakeStripe,  # noqa: F811
+) -> None:
+    from tests.payments.test_refunds_and_transfers import paid_by_card
+
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes = parcel(order, goods["krakes"])
+    deliver(krakes.id)
+    deliver(parcel(order, goods["pagiriai"]).id)
+    today = utcnow().astimezone(payouts.VILNIUS).date()
+    period = (today, today + timedelta(days=1))
+    result = {p.community_id: p for p in payouts.generate_payouts(*period, by=None)}
+    stripe_payout = result[goods["krakes"].id]
+    assert stripe_payout.method is PayoutMethod.STRIPE
+    assert result[goods["pagiriai"].id].method is PayoutMethod.BANK  # no connected account
+
+    with pytest.raises(payouts.PayoutNotApproved):
+        payouts.pay_by_stripe(stripe_payout.id, by=None)
+    payouts.approve_payout(stripe_payout.id, by=None)
+    with pytest.raises(payouts.WrongPayoutMethod):
+        payouts.mark_payout_paid(stripe_payout.id, bank_reference="x", by=None)
+
+    fake_stripe.hang("POST", "/v1/transfers", seconds=2, times=2)
+    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.APPROVED  # Stripe away
+    paid = payouts.pay_by_stripe(stripe_payout.id, by=None)
+    assert paid.status is PayoutStatus.PAID
+    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.PAID
+    (line,) = fresh(Payout, stripe_payout.id).lines
+    assert len(fake_stripe.transfers) == 1
+    (transfer,) = fake_stripe.transfers.values()
+    assert transfer["amount"] == line.amount_cents and transfer["destination"] == "acct_1KrakesTest"
+    assert fresh(Fulfilment, krakes.id).status is FulfilmentStatus.DELIVERED
+    from orders.models import CommunityTransfer
+
+    (record,) = db.session.scalars(select(CommunityTransfer)).all()
+    assert record.status is TransferStatus.SENT and record.amount_cents == line.amount_cents
+
+
+# ---------------------------------------------------------------------------------------------- the invariant
+
+
+def _wipe() -> None:
+    """Empty every table, as the `empty_tables` fixture does between tests (here: between examples)."""
+    db.session.rollback()
+    db.session.expunge_all()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+def held_cents() -> int:
+    """The money the VVG still holds for the communities' parcels, to the cent.
+
+    For every parcel of a paid order that is in no **paid** statement (undelivered, delivered but waiting
+    in a draft or approved statement or in none, or cancelled): its goods and delivery fee less what was
+    refunded of it. A cancelled parcel has refunded all of it (0 held); a partly cancelled one holds the
+    rest. So: captured = Σ paid out + Σ commission of paid-out lines + Σ refunds + held.
+    """
+    paid_out = (
+        select(PayoutLine.fulfilment_id).join(PayoutLine.payout).where(Payout.status == PayoutStatus.PAID)
+    )
+    goods_and_delivery = db.session.scalar(
+        select(func.coalesce(func.sum(Fulfilment.goods_cents + Fulfilment.delivery_cents), 0))
+        .join(Fulfilment.order)
+        .where(Order.paid_at.is_not(None), ~Fulfilment.id.in_(paid_out))
+    )
+    refunded = db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount_cents), 0)).where(
+            Refund.fulfilment_id.is_not(None), ~Refund.fulfilment_id.in_(paid_out)
+        )
+    )
+    return int(goods_and_delivery or 0) - int(refunded or 0)
+
+
+def check_the_money_adds_up() -> tuple[int, int]:
+    """The invariant holds now; returns how many lines are paid out and how much was refunded."""
+    db.session.rollback()
+    db.session.expire_all()
+    captured = db.session.scalar(select(func.coalesce(func.sum(Payment.amount_cents), 0)))
+    paid_lines = db.session.scalars(
+        select(PayoutLine).join(PayoutLine.payout).where(Payout.status == PayoutStatus.PAID)
+    ).all()
+    paid_out = sum(line.amount_cents for line in paid_lines)
+    commission = sum(line.commission_cents for line in paid_lines)
+    refunded = db.session.scalar(select(func.coalesce(func.sum(Refund.amount_cents), 0)))
+    assert captured == paid_out + commission + refunded + held_cents()
+
+    # never twice, and every line still says what its parcel earned
+    lines = db.session.scalars(select(PayoutLine)).all()
+    assert len({line.fulfilment_id for line in lines}) == len(lines)
+    for line in lines:
+        fulfilment = line.fulfilment
+        assert fulfilment.status is FulfilmentStatus.DELIVERED
+        refunds_of = [r for r in fulfilment.order.refunds if r.fulfilment_id == fulfilment.id]
+        assert line.goods_cents == fulfilment.goods_cents
+        assert line.refunded_goods_cents == sum(r.goods_cents for r in refunds_of)
+        assert line.delivery_cents == fulfilment.delivery_cents
+        assert line.amount_cents >= 0 and 0 <= line.commission_cents <= line.goods_cents
+    for payout in db.session.scalars(select(Payout)):
+        assert payout.lines and payout.amount_cents == sum(line.amount_cents for line in payout.lines)
+    return len(paid_lines), int(refunded or 0)
+
+
+def _snapshot() -> list[tuple[int, str, int, tuple[int, ...]]]:
+    db.session.rollback()
+    db.session.expire_all()
+    return [
+        (p.id, p.status.value, p.amount_cents, tuple(line.fulfilment_id for line in p.lines))
+        for p in db.session.scalars(select(Payout).order_by(Payout.id))
+    ]
+
+
+def _advance(fulfilment_id: int) -> None:
+    """One step along: accept, ship or deliver a paid parcel (others stay as they are)."""
+    status = fresh(Fulfilment, fulfilment_id).status
+    if status is FulfilmentStatus.NEW:
+        services.accept_fulfilment(fulfilment_id, by=None)
+    elif status is FulfilmentStatus.ACCEPTED:
+        services.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="1", by=None)
+    elif status is FulfilmentStatus.SHIPPED:
+        services.mark_delivered(fulfilment_id, by=None)
+
+
+ORDER = st.tuples(
+    st.just("order"),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(1, 3)), min_size=1, max_size=4),
+    st.sampled_from([True, True, True, False]),  # paid at once, mostly
+)
+STEPS = st.lists(
+    st.one_of(
+        ORDER,
+        st.tuples(st.just("pay"), st.integers(0, 20)),
+        st.tuples(st.just("cancel_line"), st.integers(0, 20), st.integers(0, 20)),
+        st.tuples(st.just("cancel_parcel"), st.integers(0, 20), st.integers(0, 3)),
+        st.tuples(st.just("advance"), st.integers(0, 20), st.integers(0, 3), st.integers(1, 3)),
+        st.tuples(st.just("advance"), st.integers(0, 20), st.integers(0, 3), st.integers(1, 3)),
+        st.tuples(st.just("deliver"), st.integers(0, 20), st.integers(0, 3), st.just(3)),
+        st.tuples(st.just("deliver"), st.integers(0, 20), st.integers(0, 3), st.just(3)),
+        st.tuples(st.just("deliver"), st.integers(0, 20), st.integers(0, 3), st.just(3)),
+        st.tuples(st.just("deliver"), st.integers(0, 20), st.integers(0, 3), st.just(3)),
+        st.tuples(st.just("day"), st.integers(1, 3)),
+        st.tuples(st.just("run"), st.integers(0, 6), st.integers(1, 8), st.integers(0, 2)),
+        st.tuples(
+            st.just("rerun"),
+        ),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rates=st.lists(st.integers(0, 3000), min_size=1, max_size=4),
+    prices=st.lists(st.integers(1, 500_000), min_size=1, max_size=8),
+    first=st.lists(ORDER, min_size=1, max_size=4),
+    steps=STEPS,
+)
+def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_held(
+    app: Flask,
+    rates: list[int],
+    prices: list[int],
+    first: list[tuple[Any, ...]],
+    steps: list[tuple[Any, ...]],
+) -> None:
+    base = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    with app.app_context(), time_machine.travel(base, tick=False) as clock:  # a fresh `g` and session
+        _wipe()
+        make_operator()
+        communities = [make_community(commission_bp=rate) for rate in rates]
+        variants = [
+            make_product(
+                communities[i % len(communities)], variants=[make_variant(price_cents=p, stock=10_000)]
+            )
+            .variants[0]
+            .id
+            for i, p in enumerate(prices)
+        ]
+        orders: list[int] = []
+        last_period: tuple[date, date] | None = None
+        for step in first + steps:
+            kind = step[0]
+            if kind == "order":
+                wanted: dict[int, int] = {}
+                for index, quantity in step[1]:
+                    variant_id = variants[index % len(variants)]
+                    wanted[variant_id] = wanted.get(variant_id, 0) + quantity
+                owners = db.session.execute(
+                    select(Variant.id, Community.id)
+                    .join(Variant.product)
+                    .join(Community)
+                    .where(Variant.id.in_(wanted))
+                ).all()
+                db.session.rollback()
+                order = services.place_order(
+                    [services.LineRequest(v, q) for v, q in wanted.items()],
+                    {community_id: OMNIVA for _v, community_id in owners},
+                    BUYER,
+                    payment_method=PaymentMethod.BANK_TRANSFER,
+                    idempotency_key=f"inv-{next(_keys)}",
+                )
+                orders.append(order.id)
+                if step[2]:
+                    services.mark_paid(
+                        order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+                    )
+            elif kind == "day":
+                clock.shift(timedelta(days=step[1]))
+            elif kind in {"run", "rerun"}:
+                if kind == "run":
+                    start = base.date() + timedelta(days=step[1])
+                    last_period = (start, start + timedelta(days=step[2]))
+                if last_period is None:
+                    continue
+                before = _snapshot()
+                made = payouts.generate_payouts(*last_period, by=None)
+                # a run only ever adds lines to drafts: approved and paid statements stay as they were
+                after = {p[0]: p for p in _snapshot()}
+                for payout_id, status, amount, fulfilments in before:
+                    if status != "draft":
+                        assert after[payout_id] == (payout_id, status, amount, fulfilments)
+                stage = step[3] if kind == "run" else 2
+                for payout in made:  # every statement of the period: drafts, approved and paid
+                    if stage >= 1 and payout.status is not PayoutStatus.PAID:
+                        payouts.approve_payout(payout.id, by=None)
+                    if stage >= 2:
+                        payouts.mark_payout_paid(payout.id, bank_reference="SEB", by=None)
+                check_the_money_adds_up()
+            elif orders:
+                order = fresh(Order, orders[step[1] % len(orders)])
+                try:
+                    if kind == "pay":
+                        if order.status is OrderStatus.PENDING_PAYMENT:
+                            services.mark_paid(
+                                order.id,
+                                amount_cents=order.total_cents,
+                                method=PaymentMethod.BANK_TRANSFER,
+                                by=None,
+                            )
+                    elif kind == "cancel_line":
+                        lines = order.lines
+                        refunds.cancel_line(lines[step[2] % len(lines)].id, reason="", by=None)
+                    else:
+                        fulfilment = order.fulfilments[step[2] % len(order.fulfilments)]
+                        if kind == "cancel_parcel":  # "advance" and "deliver": so many steps along
+                            refunds.cancel_fulfilment(fulfilment.id, reason="", by=None)
+                        else:
+                            for _ in range(step[3]):
+                                _advance(fulfilment.id)
+                except (refunds.NotCancellable, TransitionNotAllowed):
+                    pass
+        check_the_money_adds_up()
+        # the whole history, paid out in one last run, still adds up, and nothing is paid twice
+        for payout in payouts.generate_payouts(base.date(), base.date() + timedelta(days=400), by=None):
+            if payout.status is PayoutStatus.DRAFT:
+                payouts.approve_payout(payout.id, by=None)
+        for payout in db.session.scalars(select(Payout).where(Payout.status == PayoutStatus.APPROVED)).all():
+            payouts.mark_payout_paid(payout.id, bank_reference="SEB", by=None)
+        paid_lines, refunded = check_the_money_adds_up()
+        event(f"paid-out lines: {min(paid_lines, 3)}{'+' if paid_lines >= 3 else ''}")
+        event(f"refunds: {refunded > 0}")
+        _wipe()
