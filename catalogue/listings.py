@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.images import ImageRejected, process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
@@ -87,10 +87,6 @@ def get_listing(community: Community, product_id: int) -> Product:
     if product is None:
         raise ListingNotFound(product_id)
     return product
-
-
-def list_categories() -> Sequence[Category]:
-    return db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
 
 
 def create_listing(community: Community, data: ListingInput, *, by: User | None) -> Product:
@@ -279,7 +275,10 @@ def delete_photo(community: Community, image_id: int) -> None:
 
 def list_waiting_for_review() -> Sequence[Product]:
     return db.session.scalars(
-        select(Product).where(Product.status == ProductStatus.PENDING_REVIEW).order_by(Product.updated_at)
+        select(Product)
+        .where(Product.status == ProductStatus.PENDING_REVIEW)
+        .options(joinedload(Product.community), selectinload(Product.variants), selectinload(Product.images))
+        .order_by(Product.updated_at)
     ).all()
 
 

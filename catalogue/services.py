@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, Variant
 from catalogue.search import query_words
 from producers.models import Community
+from producers.services import shows_products_today
 from shop.db import db
-from shop.i18n import vilnius_today
 
 T = TypeVar("T")
 
@@ -70,12 +70,7 @@ def _visible_products() -> Select[Product]:
         .join(Product.community)
         .where(
             Product.status == ProductStatus.ACTIVE,
-            Community.is_active.is_(True),
-            or_(
-                Community.vacation_hides_products.is_(False),
-                Community.vacation_until.is_(None),
-                Community.vacation_until <= vilnius_today(),
-            ),
+            shows_products_today(),
         )
     )
 
@@ -159,12 +154,7 @@ def count_products_by_category() -> dict[int, int]:
         .join(Product.community)
         .where(
             Product.status == ProductStatus.ACTIVE,
-            Community.is_active.is_(True),
-            or_(
-                Community.vacation_hides_products.is_(False),
-                Community.vacation_until.is_(None),
-                Community.vacation_until <= vilnius_today(),
-            ),
+            shows_products_today(),
         )
         .group_by(Product.category_id)
     ).all()
@@ -178,12 +168,7 @@ def list_sitemap_entries() -> list[tuple[str, datetime]]:
         .join(Product.community)
         .where(
             Product.status == ProductStatus.ACTIVE,
-            Community.is_active.is_(True),
-            or_(
-                Community.vacation_hides_products.is_(False),
-                Community.vacation_until.is_(None),
-                Community.vacation_until <= vilnius_today(),
-            ),
+            shows_products_today(),
         )
         .order_by(Product.id)
     ).all()

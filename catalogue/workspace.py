@@ -16,10 +16,12 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from catalogue import listings
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
+from catalogue.services import list_categories
 from producers.settings import set_shop_photo
 from producers.workspace import current_community, member_required
+from shop.auth import current_actor
 from shop.errors import render_error
-from shop.forms import MoneyField, WholeNumberField, at_most
+from shop.forms import MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized
 from shop.media import MediaStorage
 
@@ -121,7 +123,7 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
                 continue
             rows.append(
                 listings.VariantInput(
-                    id=_whole_number(row.variant_id.data),
+                    id=whole_number(row.variant_id.data),
                     name_lt=row.name_lt.data or "",
                     name_en=row.name_en.data or "",
                     price_cents=row.price.data or 0,
@@ -148,7 +150,7 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
 
 def _listing_form(product: Any = None) -> ListingForm:
     form = ListingForm(obj=product) if product is not None and request.method == "GET" else ListingForm()
-    form.category_id.choices = [(c.id, localized(c, "name")) for c in listings.list_categories()]
+    form.category_id.choices = [(c.id, localized(c, "name")) for c in list_categories()]
     if request.method == "GET":
         while len(form.variants.entries):
             form.variants.pop_entry()
@@ -182,7 +184,7 @@ def listing_list() -> ResponseReturnValue:
 def listing_new() -> ResponseReturnValue:
     form = _listing_form()
     if form.validate_on_submit():
-        product = listings.create_listing(current_community(), form.to_input(), by=_me())
+        product = listings.create_listing(current_community(), form.to_input(), by=current_actor())
         flash(_saved_message(product), "success")
         return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
     status = 400 if request.method == "POST" else 200
@@ -196,7 +198,9 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
     form = _listing_form(product)
     if form.validate_on_submit():
         try:
-            product = listings.update_listing(current_community(), product_id, form.to_input(), by=_me())
+            product = listings.update_listing(
+                current_community(), product_id, form.to_input(), by=current_actor()
+            )
         except listings.ListingNotFound:
             abort(404)
         flash(_saved_message(product), "success")
@@ -208,7 +212,7 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
 @member_required
 def listing_duplicate(product_id: int) -> ResponseReturnValue:
-    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id, by=_me()))
+    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id, by=current_actor()))
     flash(_("A copy is ready as a draft: change what differs, then save it."), "success")
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=copy.id))
 
@@ -216,7 +220,7 @@ def listing_duplicate(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/archive")
 @member_required
 def listing_archive(product_id: int) -> ResponseReturnValue:
-    _do(lambda: listings.archive_listing(current_community(), product_id, by=_me()))
+    _do(lambda: listings.archive_listing(current_community(), product_id, by=current_actor()))
     flash(_("The listing is archived: it is no longer for sale."), "success")
     return redirect(url_for("catalogue_workspace.listing_list"))
 
@@ -224,7 +228,7 @@ def listing_archive(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/restore")
 @member_required
 def listing_restore(product_id: int) -> ResponseReturnValue:
-    product = _do(lambda: listings.restore_listing(current_community(), product_id, by=_me()))
+    product = _do(lambda: listings.restore_listing(current_community(), product_id, by=current_actor()))
     flash(_saved_message(product), "success")
     return redirect(url_for("catalogue_workspace.listing_list"))
 
@@ -233,8 +237,8 @@ def listing_restore(product_id: int) -> ResponseReturnValue:
 @member_required
 def variant_stock(variant_id: int) -> ResponseReturnValue:
     raw = (request.form.get("stock") or "").strip()
-    stock = _whole_number(raw)
-    if stock is None or stock > 100_000:
+    stock = whole_number(raw, 100_000)
+    if stock is None:
         flash(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=raw[:20]), "error")
     else:
         variant = _do(lambda: listings.set_stock(current_community(), variant_id, stock))
@@ -272,9 +276,9 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
     return redirect(back)
 
 
-@workspace.app_errorhandler(RequestEntityTooLarge)
+@workspace.errorhandler(RequestEntityTooLarge)
 def _upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
-    """An upload over every limit is refused before the form is read: say so where the person was."""
+    """An upload over MAX_CONTENT_LENGTH is refused before the form is read: say so where the person was."""
     if request.endpoint == "catalogue_workspace.photo_upload" and request.view_args:
         flash(_("Those photos are too large together (at most 60 MB at once, 10 MB each)."), "error")
         back = url_for("catalogue_workspace.listing_edit", product_id=request.view_args["product_id"])
@@ -282,7 +286,7 @@ def _upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     if request.endpoint == "catalogue_workspace.shop_photo":
         flash(_("That photo is too large (at most 10 MB)."), "error")
         return redirect(url_for("producers_workspace.settings"))
-    return render_error(413, _("That was too much data at once."))
+    return render_error(413)
 
 
 @workspace.post("/photos/<int(max=2147483647):image_id>")
@@ -303,16 +307,10 @@ def photo_change(image_id: int) -> ResponseReturnValue:
         abort(400)
     _do(actions[action])
     flash(_("Photos saved."), "success")
-    product_id = _whole_number(request.form.get("product_id"))
+    product_id = whole_number(request.form.get("product_id"))
     if product_id is None:
         return redirect(url_for("catalogue_workspace.listing_list"))
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos")
-
-
-def _whole_number(text: str | None) -> int | None:
-    """A whole number typed in plain digits (not "²", not "-1"), or None."""
-    text = (text or "").strip()
-    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 9 else None
 
 
 def _listing_or_404(product_id: int) -> Any:
@@ -337,12 +335,6 @@ def _saved_message(product: Any) -> Any:
     if product.status.value == "active":
         return _("Saved: it is for sale in the shop.")
     return _("Saved.")
-
-
-def _me() -> Any:
-    from flask_login import current_user
-
-    return current_user._get_current_object()
 
 
 @workspace.post("/settings/photo")

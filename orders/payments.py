@@ -422,12 +422,9 @@ def _order_id_of(event_type: str, obj: Mapping[str, Any]) -> int | None:
     raw = metadata.get("order_id") if isinstance(metadata, Mapping) else None
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) < 2**31:
         return db.session.scalar(select(Order.id).where(Order.id == int(raw)))
-    if event_type.startswith("charge."):  # charges carry no metadata of ours; their payment intent does
-        intent = obj.get("payment_intent")
-        return _order_id_of_payment_intent(intent) if isinstance(intent, str) else None
-    if event_type.startswith("refund."):
-        intent = obj.get("payment_intent")
-        return _order_id_of_payment_intent(intent) if isinstance(intent, str) else None
+    intent = obj.get("payment_intent")  # charges and refunds carry no metadata of ours; their intent does
+    if event_type.startswith(("charge.", "refund.")) and isinstance(intent, str):
+        return _order_id_of_payment_intent(intent)
     return None
 
 

@@ -18,18 +18,15 @@ amounts are integer euro cents.
 
 from __future__ import annotations
 
-import csv
-import io
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -55,9 +52,10 @@ from producers.iban import normalise_iban
 from producers.models import Community
 from shop import audit
 from shop.db import db, transaction, utcnow
+from shop.i18n import VILNIUS, vilnius_midnight
 from shop.models import Operator, User
-
-VILNIUS = ZoneInfo("Europe/Vilnius")
+from shop.money import decimal_text
+from shop.spreadsheet import excel_csv
 
 PAIN_001_001_03 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 
@@ -126,11 +124,7 @@ def period_bounds(period_start: date, period_end: date) -> tuple[datetime, datet
     """The period's first and (exclusive) last moment in UTC: midnights in Vilnius."""
     if period_start >= period_end:
         raise PeriodNotValid(period_start, period_end)
-    return _vilnius_midnight(period_start), _vilnius_midnight(period_end)
-
-
-def _vilnius_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=VILNIUS).astimezone(UTC)
+    return vilnius_midnight(period_start), vilnius_midnight(period_end)
 
 
 @dataclass(frozen=True)
@@ -145,10 +139,9 @@ class _Due:
     refunded_delivery_cents: int
 
 
-def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
-    """Delivered parcels (delivery before `end`, and from `start` on if given) in no statement yet,
-    whose order has no open dispute, with what was refunded of them, in the order they were delivered."""
-    delivered = (
+def delivered_at_by_fulfilment() -> Subquery:
+    """(fulfilment_id, at): when each parcel was marked delivered."""
+    return (
         select(
             FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
             func.max(FulfilmentEvent.created_at).label("at"),
@@ -157,7 +150,11 @@ def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
         .group_by(FulfilmentEvent.fulfilment_id)
         .subquery()
     )
-    refunded = (
+
+
+def refunded_by_fulfilment() -> Subquery:
+    """(fulfilment_id, goods, delivery): what was refunded of each parcel, goods and delivery apart."""
+    return (
         select(
             Refund.fulfilment_id.label("fulfilment_id"),
             func.sum(Refund.goods_cents).label("goods"),
@@ -167,6 +164,13 @@ def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
         .group_by(Refund.fulfilment_id)
         .subquery()
     )
+
+
+def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
+    """Delivered parcels (delivery before `end`, and from `start` on if given) in no statement yet,
+    whose order has no open dispute, with what was refunded of them, in the order they were delivered."""
+    delivered = delivered_at_by_fulfilment()
+    refunded = refunded_by_fulfilment()
     in_a_statement = select(PayoutLine.id).where(PayoutLine.fulfilment_id == Fulfilment.id).exists()
     disputed = (
         select(PaymentAlert.id)
@@ -463,12 +467,6 @@ def pay_by_stripe(payout_id: int, by: User | None) -> Payout:
 # ---------------------------------------------------------------------------------------------- exports
 
 
-def format_cents(cents: int, separator: str = ",") -> str:
-    """Cents as a decimal number: `1250` → `12,50` (Lithuanian spreadsheets), `-300` → `-3,00`."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}{separator}{abs(cents) % 100:02d}"
-
-
 def payouts_csv(payouts: Sequence[Payout]) -> str:
     """The statements' lines for a spreadsheet: one row per parcel, `;`-separated, amounts like `12,50`,
     with a UTF-8 byte order mark so that Excel reads the Lithuanian letters (headers in the current
@@ -486,34 +484,35 @@ def payouts_csv(payouts: Sequence[Payout]) -> str:
         ),
         key=lambda line: (position[line.payout_id], line.delivered_at, line.id),
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        _("Community"),
+        _("Order"),
+        _("Delivered on"),
+        _("Goods"),
+        _("Refunds"),
+        _("Commission"),
+        _("Delivery fee"),
+        _("Amount"),
+    ]
+    rows = (
         [
-            _("Community"),
-            _("Order"),
-            _("Delivered on"),
-            _("Goods"),
-            _("Refunds"),
-            _("Commission"),
-            _("Delivery fee"),
-            _("Amount"),
+            line.payout.community.name,
+            line.fulfilment.order.number,
+            line.delivered_at.astimezone(VILNIUS).date().isoformat(),
+            *(
+                decimal_text(cents)
+                for cents in (
+                    line.goods_cents,
+                    line.refunded_cents,
+                    line.commission_cents,
+                    line.delivery_cents,
+                    line.amount_cents,
+                )
+            ),
         ]
+        for line in lines
     )
-    for line in lines:
-        writer.writerow(
-            [
-                line.payout.community.name,
-                line.fulfilment.order.number,
-                line.delivered_at.astimezone(VILNIUS).date().isoformat(),
-                format_cents(line.goods_cents),
-                format_cents(line.refunded_cents),
-                format_cents(line.commission_cents),
-                format_cents(line.delivery_cents),
-                format_cents(line.amount_cents),
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
+    return excel_csv([header, *rows])
 
 
 @dataclass(frozen=True)
@@ -585,7 +584,7 @@ def sepa_pain001(
     if not included:
         raise NothingToPayByBank([s.payout.id for s in skipped])
     count = str(len(included))
-    total = format_cents(sum(payout.amount_cents for payout, _iban in included), ".")
+    total = decimal_text(sum(payout.amount_cents for payout, _iban in included), ".")
 
     ET.register_namespace("", PAIN_001_001_03)
 
@@ -625,7 +624,7 @@ def sepa_pain001(
     for payout, iban in included:
         transfer = el(batch, "CdtTrfTxInf")
         path(transfer, "PmtId/EndToEndId", f"KM-PAYOUT-{payout.id}")
-        el(el(transfer, "Amt"), "InstdAmt", format_cents(payout.amount_cents, "."), Ccy="EUR")
+        el(el(transfer, "Amt"), "InstdAmt", decimal_text(payout.amount_cents, "."), Ccy="EUR")
         path(transfer, "Cdtr/Nm", _name(payout.community.legal_name or payout.community.name))
         path(transfer, "CdtrAcct/Id/IBAN", iban)
         path(transfer, "RmtInf/Ustrd", f"Kaimo mugė išmoka {period_label(payout)}"[:140])

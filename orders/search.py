@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
+from orders.models import Fulfilment, FulfilmentEvent, Order, OrderStatus, PaymentMethod
 from shop.db import db
+from shop.i18n import vilnius_midnight
 from shop.models import OutboxMessage
 
-VILNIUS = ZoneInfo("Europe/Vilnius")
 PAGE_SIZE = 50
 
 
@@ -58,7 +57,7 @@ def get_order_for_staff(order_id: int) -> Order | None:
         .where(Order.id == order_id)
         .options(
             selectinload(Order.fulfilments).selectinload(Fulfilment.lines),
-            selectinload(Order.fulfilments).selectinload(Fulfilment.events),
+            selectinload(Order.fulfilments).selectinload(Fulfilment.events).joinedload(FulfilmentEvent.actor),
             selectinload(Order.fulfilments).joinedload(Fulfilment.community),
             selectinload(Order.payments),
             selectinload(Order.refunds),
@@ -98,11 +97,7 @@ def _filtered(wanted: OrderFilter) -> Select[Order]:
     if wanted.payment_method is not None:
         statement = statement.where(Order.payment_method == wanted.payment_method)
     if wanted.placed_from is not None:
-        statement = statement.where(Order.created_at >= _start_of(wanted.placed_from))
+        statement = statement.where(Order.created_at >= vilnius_midnight(wanted.placed_from))
     if wanted.placed_to is not None:
-        statement = statement.where(Order.created_at < _start_of(wanted.placed_to + timedelta(days=1)))
+        statement = statement.where(Order.created_at < vilnius_midnight(wanted.placed_to + timedelta(days=1)))
     return statement
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=VILNIUS)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -24,10 +24,10 @@ from orders.models import (
     Payment,
     PaymentMethod,
 )
-from producers.models import Community, DeliveryMethod, ShippingOption
+from producers.models import DeliveryMethod, ShippingOption
+from producers.services import takes_orders_today
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
-from shop.i18n import vilnius_today
 from shop.models import OutboxMessage, User
 
 #: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
@@ -270,8 +270,7 @@ def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = Fa
         .where(
             Variant.id.in_(variant_ids),
             Product.status == ProductStatus.ACTIVE,
-            Community.is_active.is_(True),
-            or_(Community.vacation_until.is_(None), Community.vacation_until <= vilnius_today()),
+            takes_orders_today(),
         )
         .options(*options)
         .order_by(Variant.id)

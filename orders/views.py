@@ -18,12 +18,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import NoResultFound
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
+from catalogue.forms import page_number
 from orders import payments, refunds, search, services, stripe_gateway
 from orders.models import (
     CancelReason,
@@ -35,10 +35,10 @@ from orders.models import (
 )
 from producers.services import list_active_communities
 from shop import outbox
-from shop.auth import staff_required
+from shop.auth import current_actor, staff_required
 from shop.db import db
 from shop.extensions import csrf
-from shop.forms import DayField, MoneyField, at_most
+from shop.forms import DayField, MoneyField, at_most, whole_number
 from shop.templating import money
 
 storefront = Blueprint("orders", __name__)
@@ -210,7 +210,7 @@ def _awaiting_transfers_page(
 @backoffice.post("/alerts/<int(max=2147483647):alert_id>/resolve")
 @staff_required
 def resolve_alert(alert_id: int) -> ResponseReturnValue:
-    payments.resolve_alert(alert_id, by=current_user._get_current_object())
+    payments.resolve_alert(alert_id, by=current_actor())
     flash(_("Marked as settled."), "success")
     return redirect(url_for("orders_backoffice.awaiting_transfers"))
 
@@ -219,7 +219,7 @@ def resolve_alert(alert_id: int) -> ResponseReturnValue:
 @staff_required
 def refund_sent(refund_id: int) -> ResponseReturnValue:
     try:
-        refunds.mark_bank_refund_sent(refund_id, by=current_user._get_current_object())
+        refunds.mark_bank_refund_sent(refund_id, by=current_actor())
     except refunds.RefundNotFound:
         abort(404)
     flash(_("Refund marked as sent."), "success")
@@ -237,7 +237,7 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
                 amount_cents=form.amount.data or 0,
                 method=PaymentMethod.BANK_TRANSFER,
                 reference=form.reference.data or "",
-                by=current_user._get_current_object(),
+                by=current_actor(),
             )
         except services.PaymentAmountMismatch as mismatch:
             form.amount.errors.append(
@@ -304,7 +304,7 @@ def order_search() -> ResponseReturnValue:
         placed_from=form.placed_from.data if not form.placed_from.errors else None,
         placed_to=form.placed_to.data if not form.placed_to.errors else None,
     )
-    page = search.search_orders(wanted, page=request.args.get("page", 1, type=int) or 1)
+    page = search.search_orders(wanted, page=page_number(request.args.get("page")))
     return render_template(
         "orders/backoffice/search.html",
         form=form,
@@ -345,13 +345,15 @@ def staff_cancel(order_id: int) -> ResponseReturnValue:
     form = StaffCancelForm()
     if not form.validate():
         return _order_detail_page(order_id, form, 400)
-    me = current_user._get_current_object()
+    me = current_actor()
     reason = form.reason.data
     try:
-        if request.form.get("line", type=int):
-            refunds.cancel_line(request.form.get("line", type=int) or 0, reason=reason, by=me)
-        elif request.form.get("fulfilment", type=int):
-            refunds.cancel_fulfilment(request.form.get("fulfilment", type=int) or 0, reason=reason, by=me)
+        line_id = whole_number(request.form.get("line"))
+        fulfilment_id = whole_number(request.form.get("fulfilment"))
+        if line_id:
+            refunds.cancel_line(line_id, reason=reason, by=me)
+        elif fulfilment_id:
+            refunds.cancel_fulfilment(fulfilment_id, reason=reason, by=me)
         elif not services.cancel_unpaid_order(order_id, reason=CancelReason.STAFF, by=me):
             refunds.cancel_paid_order(order_id, reason=reason, by=me)
     except refunds.NotCancellable:

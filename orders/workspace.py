@@ -6,30 +6,30 @@ the community in the query, so another community's parcel is a 404 for reading a
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from catalogue.forms import page_number
 from orders import refunds, workspace_services
 from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
 from producers.models import Community
 from producers.workspace import current_community, member_required
-from shop.auth import safe_next
+from shop.auth import current_actor, safe_next
 from shop.db import utcnow
 from shop.forms import at_most
-from shop.models import User
+from shop.i18n import vilnius_today
+from shop.money import decimal_text
+from shop.spreadsheet import csv_download, excel_csv
 
 workspace = Blueprint("orders_workspace", __name__, url_prefix="/workspace")
 
@@ -86,11 +86,6 @@ def age(since: datetime, now: datetime | None = None) -> str:
 @workspace.context_processor
 def _helpers() -> dict[str, object]:
     return {"age": age, "day": lambda day: format_date(day, "short"), "status_labels": STATUS_LABELS}
-
-
-def _me() -> User:
-    user: User = current_user._get_current_object()
-    return user
 
 
 # ---------------------------------------------------------------------------------------------- forms
@@ -169,7 +164,7 @@ def fulfilment_list() -> ResponseReturnValue:
         status = StatusFilter(wanted) if wanted else StatusFilter.TODO
     except ValueError:
         status = StatusFilter.TODO
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page"))
     parcels = workspace_services.list_fulfilments(current_community().id, status, page)
     return render_template(
         "workspace/orders/list.html",
@@ -249,7 +244,7 @@ def _not_now(refused: TransitionNotAllowed) -> None:
 def accept(fulfilment_id: int) -> ResponseReturnValue:
     form = ActionForm()
     try:
-        fulfilment = workspace_services.accept(current_community().id, fulfilment_id, by=_me())
+        fulfilment = workspace_services.accept(current_community().id, fulfilment_id, by=current_actor())
     except workspace_services.FulfilmentNotFound:
         abort(404)
     except TransitionNotAllowed as refused:
@@ -282,7 +277,7 @@ def ship(fulfilment_id: int) -> ResponseReturnValue:
             fulfilment_id,
             carrier=carrier,
             tracking_number=form.tracking_number.data or "",
-            by=_me(),
+            by=current_actor(),
         )
     except workspace_services.FulfilmentNotFound:
         abort(404)
@@ -306,7 +301,7 @@ def ship(fulfilment_id: int) -> ResponseReturnValue:
 def delivered(fulfilment_id: int) -> ResponseReturnValue:
     form = ActionForm()
     try:
-        fulfilment = workspace_services.deliver(current_community().id, fulfilment_id, by=_me())
+        fulfilment = workspace_services.deliver(current_community().id, fulfilment_id, by=current_actor())
     except workspace_services.FulfilmentNotFound:
         abort(404)
     except TransitionNotAllowed as refused:
@@ -325,7 +320,7 @@ def cancel(fulfilment_id: int) -> ResponseReturnValue:
         return _detail_page(fulfilment, cancel_form=form, status=400)
     try:
         refund = workspace_services.cancel(
-            current_community().id, fulfilment_id, reason=form.reason.data or "", by=_me()
+            current_community().id, fulfilment_id, reason=form.reason.data or "", by=current_actor()
         )
     except workspace_services.FulfilmentNotFound:
         abort(404)
@@ -371,47 +366,36 @@ def payouts() -> ResponseReturnValue:
     )
 
 
-def _amount(cents: int) -> str:
-    """Cents as Lithuanian Excel reads a number: `12,50`, `-3,00`."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
-
-
 @workspace.get("/payouts.csv")
 @member_required
 def payouts_csv() -> ResponseReturnValue:
     community: Community = current_community()
     lines = workspace_services.list_unpaid_earnings(community)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        _("Order"),
+        _("Delivered on"),
+        _("Goods"),
+        _("Refunds"),
+        _("Commission"),
+        _("Delivery fee"),
+        _("To be paid"),
+    ]
+    rows = (
         [
-            _("Order"),
-            _("Delivered on"),
-            _("Goods"),
-            _("Refunds"),
-            _("Commission"),
-            _("Delivery fee"),
-            _("To be paid"),
+            line.order_number,
+            line.delivered_on.isoformat() if line.delivered_on else "",
+            *(
+                decimal_text(cents)
+                for cents in (
+                    line.earnings.goods_cents,
+                    line.earnings.refunded_cents,
+                    line.earnings.commission_cents,
+                    line.earnings.delivery_cents,
+                    line.earnings.payable_cents,
+                )
+            ),
         ]
+        for line in lines
     )
-    for line in lines:
-        earnings = line.earnings
-        writer.writerow(
-            [
-                line.order_number,
-                line.delivered_on.isoformat() if line.delivered_on else "",
-                _amount(earnings.goods_cents),
-                _amount(earnings.refunded_cents),
-                _amount(earnings.commission_cents),
-                _amount(earnings.delivery_cents),
-                _amount(earnings.payable_cents),
-            ]
-        )
-    today = utcnow().astimezone(workspace_services.VILNIUS).date()
-    filename = f"kaimo-muge-{community.slug}-{today.isoformat()}.csv"
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    filename = f"kaimo-muge-{community.slug}-{vilnius_today().isoformat()}.csv"
+    return csv_download(excel_csv([header, *rows]), filename)

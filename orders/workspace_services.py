@@ -11,15 +11,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.models import Product, ProductStatus, Variant
 from catalogue.services import Page
-from orders import refunds, services
+from orders import payouts, refunds, services
 from orders.earnings import Earnings, fulfilment_earnings
 from orders.models import (
     CommunityTransfer,
@@ -28,17 +27,16 @@ from orders.models import (
     FulfilmentStatus,
     Order,
     Payout,
+    PayoutLine,
     PayoutStatus,
     Refund,
     TransferStatus,
 )
-from orders.models import PayoutLine as PayoutLineRow
 from orders.services import OrderProblem
 from producers.models import Community, DeliveryMethod
 from shop.db import db
+from shop.i18n import VILNIUS, vilnius_midnight
 from shop.models import User
-
-VILNIUS = ZoneInfo("Europe/Vilnius")
 
 #: The most of a low stock a community is warned about: three left or fewer.
 LOW_STOCK = 3
@@ -266,13 +264,13 @@ def cancel(community_id: int, fulfilment_id: int, *, reason: str, by: User | Non
 def month_start(now: datetime) -> datetime:
     """The first moment (UTC) of the Lithuanian calendar month `now` falls in."""
     local = now.astimezone(VILNIUS)
-    return datetime(local.year, local.month, 1, tzinfo=VILNIUS).astimezone(UTC)
+    return vilnius_midnight(date(local.year, local.month, 1))
 
 
 def next_month_start(now: datetime) -> datetime:
     local = now.astimezone(VILNIUS)
     year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-    return datetime(year, month, 1, tzinfo=VILNIUS).astimezone(UTC)
+    return vilnius_midnight(date(year, month, 1))
 
 
 def _waiting(community_id: int, status: FulfilmentStatus) -> list[ParcelRow]:
@@ -347,7 +345,7 @@ def dashboard(community: Community, now: datetime) -> Dashboard:
 
 
 @dataclass(frozen=True)
-class PayoutLine:
+class UnpaidParcel:
     """One delivered parcel not yet paid out, with what the community earns from it."""
 
     fulfilment_id: int
@@ -360,28 +358,11 @@ class PayoutLine:
         return self.delivered_at.astimezone(VILNIUS).date() if self.delivered_at else None
 
 
-def list_unpaid_earnings(community: Community) -> list[PayoutLine]:
+def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
     """The community's delivered parcels not yet paid out (no transfer sent or on its way, in no paid
     statement), in the order they were delivered, each with its earnings (`orders.earnings`)."""
-    delivered = (
-        select(
-            FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
-            func.max(FulfilmentEvent.created_at).label("at"),
-        )
-        .where(FulfilmentEvent.to_status == FulfilmentStatus.DELIVERED)
-        .group_by(FulfilmentEvent.fulfilment_id)
-        .subquery()
-    )
-    refunded = (
-        select(
-            Refund.fulfilment_id.label("fulfilment_id"),
-            func.sum(Refund.goods_cents).label("goods"),
-            func.sum(Refund.delivery_cents).label("delivery"),
-        )
-        .where(Refund.fulfilment_id.is_not(None))
-        .group_by(Refund.fulfilment_id)
-        .subquery()
-    )
+    delivered = payouts.delivered_at_by_fulfilment()
+    refunded = payouts.refunded_by_fulfilment()
     paid_out = or_(
         select(CommunityTransfer.id)
         .where(
@@ -389,9 +370,9 @@ def list_unpaid_earnings(community: Community) -> list[PayoutLine]:
             CommunityTransfer.status != TransferStatus.FAILED,
         )
         .exists(),
-        select(PayoutLineRow.id)  # in a statement already paid (by bank: no transfer row)
-        .join(PayoutLineRow.payout)
-        .where(PayoutLineRow.fulfilment_id == Fulfilment.id, Payout.status == PayoutStatus.PAID)
+        select(PayoutLine.id)  # in a statement already paid (by bank: no transfer row)
+        .join(PayoutLine.payout)
+        .where(PayoutLine.fulfilment_id == Fulfilment.id, Payout.status == PayoutStatus.PAID)
         .exists(),
     )
     rows = db.session.execute(
@@ -415,7 +396,7 @@ def list_unpaid_earnings(community: Community) -> list[PayoutLine]:
         .order_by(delivered.c.at, Fulfilment.id)
     ).all()
     return [
-        PayoutLine(
+        UnpaidParcel(
             fulfilment_id=fulfilment_id,
             order_number=number,
             delivered_at=at,

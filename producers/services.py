@@ -6,13 +6,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from producers.models import Community, Membership
 from shop import accounts, audit, outbox
 from shop.db import db, transaction, utcnow
+from shop.i18n import vilnius_today
 from shop.models import User
+
+
+def shows_products_today() -> ColumnElement[bool]:
+    """SQL: the community is active and not hiding its products for its holidays (join `Community`)."""
+    return and_(
+        Community.is_active.is_(True),
+        or_(
+            Community.vacation_hides_products.is_(False),
+            Community.vacation_until.is_(None),
+            Community.vacation_until <= vilnius_today(),
+        ),
+    )
+
+
+def takes_orders_today() -> ColumnElement[bool]:
+    """SQL: the community is active and not on holiday: its products can be bought (join `Community`)."""
+    return and_(
+        Community.is_active.is_(True),
+        or_(Community.vacation_until.is_(None), Community.vacation_until <= vilnius_today()),
+    )
 
 
 def list_active_communities() -> Sequence[Community]:
@@ -49,7 +70,7 @@ class Invitation:
     mail_id: int | None
 
 
-def invite_member(name: str, email: str, community_id: int, by: User) -> Invitation:
+def invite_member(name: str, email: str, community_id: int, by: User | None) -> Invitation:
     """Let a person work for a community, and mail them the way in.
 
     The account is found by its e-mail address (lower-case) or made without a password; its membership
@@ -93,7 +114,7 @@ def invite_member(name: str, email: str, community_id: int, by: User) -> Invitat
             language="lt",  # communities work in Lithuanian
             with_link=not user.password_hash,  # one who has a password signs in as usual
             community=community,
-            inviter=by.name,
+            inviter=by.name if by else "",
         )
         db.session.flush()
         audit.record(

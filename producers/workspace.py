@@ -27,7 +27,7 @@ from producers.settings import DeliveryInput, SettingsInput, update_settings
 from shop.auth import safe_next
 from shop.db import db
 from shop.extensions import login_manager
-from shop.forms import DayField, MoneyField, at_most
+from shop.forms import DayField, MoneyField, at_most, whole_number
 from shop.i18n import vilnius_today
 
 workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
@@ -83,7 +83,7 @@ def member_required(view: F) -> F:
 @member_required
 def switch_community() -> ResponseReturnValue:
     """Act for another of one's communities from now on."""
-    wanted = request.form.get("community_id", type=int)
+    wanted = whole_number(request.form.get("community_id"))
     community = next((c for c in g.communities if c.id == wanted), None)
     if community is None:
         abort(404)

@@ -63,6 +63,12 @@ FAILED_SIGN_INS_PER_EMAIL = "20 per hour"
 RESET_MAILS_PER_EMAIL = "5 per hour"
 
 
+def current_actor() -> User | None:
+    """The signed-in person as a plain `User`, for the `by=` of the services (who did it), or None."""
+    user: User | None = current_user._get_current_object() if current_user.is_authenticated else None
+    return user
+
+
 def load_user(user_id: str) -> User | None:
     """The signed-in user from the session (or remember cookie), if the account is still active and its
     password is still the one it signed in with."""

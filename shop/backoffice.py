@@ -7,7 +7,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, SelectField, StringField
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, ValidationError
 from catalogue import listings
 from producers.services import AccountSwitchedOff, CommunityNotFound, invite_member, list_active_communities
 from shop import audit, outbox
-from shop.auth import staff_required
+from shop.auth import current_actor, staff_required
 from shop.db import db
 from shop.forms import at_most
 from shop.models import OutboxMessage, OutboxStatus
@@ -72,7 +71,7 @@ def mail_html(message_id: int) -> ResponseReturnValue:
 @backoffice.post("/mail/<int(max=2147483647):message_id>/retry")
 @staff_required
 def mail_retry(message_id: int) -> ResponseReturnValue:
-    outbox.retry(message_id, by=current_user._get_current_object())
+    outbox.retry(message_id, by=current_actor())
     outbox.send_due(only=[message_id])
     flash(_("The message was sent again (or queued, if the mail server is still away)."), "info")
     return redirect(url_for("shop_backoffice.mail_detail", message_id=message_id))
@@ -112,7 +111,7 @@ def invite() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             invitation = invite_member(
-                form.name.data, form.email.data, int(form.community.data), by=current_user
+                form.name.data, form.email.data, int(form.community.data), by=current_actor()
             )
         except CommunityNotFound:
             form.community.errors.append(_("Choose a community."))
@@ -157,7 +156,7 @@ def moderation() -> ResponseReturnValue:
 @staff_required
 def approve(product_id: int) -> ResponseReturnValue:
     try:
-        product = listings.approve_listing(product_id, by=current_user._get_current_object())
+        product = listings.approve_listing(product_id, by=current_actor())
     except listings.ListingNotFound:
         abort(404)
     flash(_("“%(name)s” is for sale.", name=product.name_lt), "success")
@@ -174,9 +173,7 @@ def reject(product_id: int) -> ResponseReturnValue:
         forms[product_id] = form
         return render_template("shop/backoffice/moderation.html", products=products, forms=forms), 400
     try:
-        product = listings.reject_listing(
-            product_id, reason=form.reason.data, by=current_user._get_current_object()
-        )
+        product = listings.reject_listing(product_id, reason=form.reason.data, by=current_actor())
     except listings.ListingNotFound:
         abort(404)
     flash(_("“%(name)s” went back to its community with your note.", name=product.name_lt), "success")

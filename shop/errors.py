@@ -14,7 +14,7 @@ MESSAGES = {
     403: (_l("This page is not for you"), _l("You do not have access to this page.")),
     404: (_l("Page not found"), _l("The page may have moved, or the product is no longer sold.")),
     405: (_l("That request was not understood"), _l("This page cannot be used that way.")),
-    413: (_l("The file is too large"), _l("Please choose a smaller file (at most 10 MB).")),
+    413: (_l("The file is too large"), _l("Please send less at once: photos of at most 10 MB each.")),
     429: (_l("Too many attempts"), _l("Please wait a minute and try again.")),
     500: (
         _l("Something went wrong on our side"),

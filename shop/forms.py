@@ -10,7 +10,19 @@ from wtforms.validators import Length
 from wtforms.widgets import TextInput
 
 from shop.i18n import current_language
-from shop.money import AmountNotUnderstood, format_cents, parse_cents
+from shop.money import AmountNotUnderstood, decimal_text, format_cents, parse_cents
+
+#: The largest id a row can have (PostgreSQL's integer): anything bigger names no row.
+MAX_ID = 2**31 - 1
+
+
+def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
+    """A whole number typed in plain digits, at most `maximum` (not "²", not "-1", not 10²⁰), or None."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
 
 
 class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types
@@ -53,8 +65,7 @@ class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types
             return self.raw_text  # re-show exactly what the person typed
         if self.data is None:
             return ""
-        separator = "," if current_language() == "lt" else "."
-        return f"{self.data // 100}{separator}{self.data % 100:02d}"
+        return decimal_text(self.data, "," if current_language() == "lt" else ".")
 
 
 class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships partial types

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
@@ -39,6 +39,15 @@ def localized(obj: object, field: str, language: str | None = None) -> str:
     return str(text or "")
 
 
+#: Where the shop and its communities are: days, months and periods are counted here.
+VILNIUS = ZoneInfo("Europe/Vilnius")
+
+
 def vilnius_today() -> date:
-    """Today's date where the shop and its communities are (Europe/Vilnius), whatever the server's zone."""
-    return datetime.now(ZoneInfo("Europe/Vilnius")).date()
+    """Today's date in Vilnius, whatever the server's zone."""
+    return datetime.now(VILNIUS).date()
+
+
+def vilnius_midnight(day: date) -> datetime:
+    """The moment (UTC) a Vilnius day begins: the edge of a day, month or payout period."""
+    return datetime(day.year, day.month, day.day, tzinfo=VILNIUS).astimezone(UTC)

@@ -25,6 +25,13 @@ def format_cents(cents: int, locale: str) -> str:
     return format_currency(Decimal(cents) / 100, CURRENCY, locale=locale)
 
 
+def decimal_text(cents: int, separator: str = ",") -> str:
+    """Cents as a plain decimal number: `1250` → `12,50` (Lithuanian spreadsheets), `-300` → `-3,00`;
+    with `separator="."` as banks' files and English forms want it."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}{separator}{abs(cents) % 100:02d}"
+
+
 def parse_cents(text: str) -> int:
     """Euros typed by a person → cents: "12,50", "12.50", "12", "12,5 €" → 1250, 1250, 1200, 1250.
 

@@ -10,66 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import Product, ProductImage, Variant
-from orders import services
-from orders.models import Fulfilment, FulfilmentEvent, OrderLine, PaymentMethod, Refund
-from producers.models import Community, DeliveryMethod, ShippingOption
+from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Refund
+from producers.models import Community, ShippingOption
 from shop.db import db
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
-
-SECRET_NAME = "Slaptas Šlapaberžės gaminys"
-
-
-@pytest.fixture
-def two_communities(app: Flask) -> dict[str, Any]:
-    """Šlapaberžė with a listing, a photo and a paid order; Krakės, whose member walks the routes."""
-    make_operator()
-    first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
-    second = make_community(slug="krakes", name="Krakės")
-    product = make_product(first, name_lt=SECRET_NAME, variants=[make_variant(stock=5)], images=2)
-    make_user(first, email="slapaberze@example.org")
-    make_user(second, email="krakes@example.org")
-    order = services.place_order(
-        [services.LineRequest(product.variants[0].id, 1)],
-        {first.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="access-walk",
-    )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
-    return {
-        "product_id": product.id,
-        "variant_id": product.variants[0].id,
-        "image_id": product.images[0].id,
-        "fulfilment_id": order.fulfilments[0].id,
-        "line_id": order.fulfilments[0].lines[0].id,
-        "community_id": first.id,
-    }
-
-
-def workspace_rules(app: Flask) -> list[Any]:
-    return sorted(
-        (rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/workspace")),
-        key=lambda rule: rule.rule,
-    )
-
-
-def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
-    missing = set(rule.arguments) - set(ids)
-    assert not missing, f"{rule.rule}: teach this test an id for {sorted(missing)}"
-    url = rule.rule
-    for argument in rule.arguments:
-        url = url.replace(f"<{argument}>", str(ids[argument]))
-        for converter in ("int", "int(max=2147483647)", "string", "path"):
-            url = url.replace(f"<{converter}:{argument}>", str(ids[argument]))
-    assert "<" not in url, url
-    return url
+from tests.factories import make_user
+from tests.walk import SECRET_NAME, url_for_rule, workspace_rules
 
 
 def snapshot(community_id: int) -> tuple[Any, ...]:

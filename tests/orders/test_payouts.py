@@ -45,6 +45,7 @@ from producers.iban import normalise_iban
 from producers.models import Community, DeliveryMethod
 from shop.db import db, transaction, utcnow
 from shop.models import AuditEntry, Operator
+from shop.money import decimal_text
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
 from tests.fake_stripe import FakeStripe
 from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
@@ -390,10 +391,10 @@ def test_the_csv_has_a_row_per_parcel_with_lithuanian_amounts(shop: dict[str, An
 
 
 def test_amounts_are_formatted_to_the_cent() -> None:
-    assert payouts.format_cents(1250) == "12,50"
-    assert payouts.format_cents(5) == "0,05"
-    assert payouts.format_cents(-300) == "-3,00"
-    assert payouts.format_cents(123456, ".") == "1234.56"
+    assert decimal_text(1250) == "12,50"
+    assert decimal_text(5) == "0,05"
+    assert decimal_text(-300) == "-3,00"
+    assert decimal_text(123456, ".") == "1234.56"
 
 
 def _approved_march(shop: dict[str, Any]) -> list[Payout]:
