@@ -32,6 +32,7 @@ from orders.models import (
     Order,
     OrderStatus,
     PaymentMethod,
+    RefundStatus,
 )
 from producers.services import list_active_communities
 from shop import outbox
@@ -54,6 +55,14 @@ ORDER_STATUS_LABELS = {
 PAYMENT_LABELS = {
     PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
     PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+}
+
+REFUND_STATUS_LABELS = {
+    RefundStatus.PENDING: _l("being returned by card"),
+    RefundStatus.SUCCEEDED: _l("returned"),
+    RefundStatus.FAILED: _l("failed: return it another way"),
+    RefundStatus.OWED: _l("owed: send it from the bank"),
+    RefundStatus.SENT: _l("sent from the bank"),
 }
 
 FULFILMENT_STATUS_LABELS = {
@@ -332,6 +341,8 @@ def _order_detail_page(order_id: int, form: StaffCancelForm, status: int = 200) 
         mails=search.list_order_mails(order_id),
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
+        payment_labels=PAYMENT_LABELS,
+        refund_labels=REFUND_STATUS_LABELS,
         cancellable=refunds.CANCELLABLE,
     ), status
 

@@ -10,10 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from shop.db import db, utcnow
 from shop.models import AuditEntry, User
+
+#: What each action is called on the audit page (its code stays in the log, and beside the words).
+ACTION_LABELS = {
+    "order.confirm_payment": _l("Payment confirmed"),
+    "order.cancel": _l("Unpaid order cancelled"),
+    "fulfilment.cancel": _l("Parcel or line cancelled"),
+    "refund.mark_sent": _l("Bank refund sent"),
+    "payment_alert.settle": _l("Payment alert settled"),
+    "listing.approve": _l("Listing approved"),
+    "listing.send_back": _l("Listing sent back"),
+    "member.invite": _l("Member invited"),
+    "mail.send_again": _l("Mail sent again"),
+    "payout.generate": _l("Payouts drafted"),
+    "payout.approve": _l("Payout approved"),
+    "payout.mark_paid": _l("Payout paid by bank"),
+    "payout.pay_by_stripe": _l("Payout paid by Stripe"),
+}
 
 
 def record(

@@ -18,21 +18,15 @@ from shop import audit, outbox
 from shop.auth import current_actor, staff_required
 from shop.db import db
 from shop.forms import at_most
-from shop.models import OutboxMessage, OutboxStatus
+from shop.models import OutboxMessage
 
 backoffice = Blueprint("shop_backoffice", __name__, url_prefix="/backoffice")
 
-OUTBOX_LABELS = {
-    OutboxStatus.PENDING: _l("waiting"),
-    OutboxStatus.SENDING: _l("being sent"),
-    OutboxStatus.SENT: _l("sent"),
-    OutboxStatus.DEAD: _l("given up"),
-}
 
-
-@backoffice.context_processor
+@backoffice.app_context_processor
 def _labels() -> dict[str, object]:
-    return {"outbox_labels": OUTBOX_LABELS}
+    """For every staff page (the mail room, an order's mails): a mail's state in words."""
+    return {"outbox_labels": outbox.STATUS_LABELS}
 
 
 @backoffice.get("/mail")
@@ -184,4 +178,6 @@ def reject(product_id: int) -> ResponseReturnValue:
 @staff_required
 def audit_log() -> ResponseReturnValue:
     """What staff did, newest first: who, when, what, before and after."""
-    return render_template("shop/backoffice/audit.html", entries=audit.list_entries())
+    return render_template(
+        "shop/backoffice/audit.html", entries=audit.list_entries(), action_labels=audit.ACTION_LABELS
+    )

@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import func, select, update
 
@@ -28,6 +29,13 @@ from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.extensions import mail
 from shop.models import OutboxMessage, OutboxStatus, User
+
+STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("waiting"),
+    OutboxStatus.SENDING: _l("being sent"),
+    OutboxStatus.SENT: _l("sent"),
+    OutboxStatus.DEAD: _l("given up"),
+}
 
 MAX_ATTEMPTS = 12  # with the backoff below: about a day of mail-server outage before staff must step in
 SMTP_TIMEOUT_SECONDS = 20  # for `flask outbox send`

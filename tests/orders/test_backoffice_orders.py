@@ -71,7 +71,8 @@ def test_staff_cancel_a_line_a_parcel_and_an_unpaid_order_each_refunded_and_logg
 ) -> None:
     paid, unpaid = staff_and_orders["paid"], staff_and_orders["unpaid"]
     page = f"/backoffice/orders/{paid.id}"
-    assert client.get(page).status_code == 200
+    text = client.get(page).get_data(as_text=True)
+    assert "Bankinis pavedimas" in text and "bank_transfer" not in text  # states in words, not codes
     token = csrf_token(client, page)
     url = f"/backoffice/orders/{paid.id}/cancel"
     empty = client.post(
@@ -87,6 +88,7 @@ def test_staff_cancel_a_line_a_parcel_and_an_unpaid_order_each_refunded_and_logg
     assert order.status is OrderStatus.CANCELLED
     assert sum(r.amount_cents for r in order.refunds) == order.total_cents
     assert {r.status for r in order.refunds} == {RefundStatus.OWED}  # bank transfer: staff send it back
+    assert "skolinga: grąžinkite iš banko" in client.get(page).get_data(as_text=True)
     again = client.post(url, data={"csrf_token": token, "reason": "x"}, follow_redirects=True)
     assert "nebegalima atšaukti" in again.get_data(as_text=True)
 
