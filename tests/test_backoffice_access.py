@@ -1,0 +1,117 @@
+"""The back office is for VVG staff only, on every route, walked from the app's URL map.
+
+An anonymous visitor is sent to the login page; a community member (even one holding every id) is refused
+with 403; neither changes a single row of any table. Staff open every page. New back-office routes are
+walked automatically; a route with an id this test does not know how to fill fails until it is taught.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from orders import payments, refunds, services
+from orders.models import AlertKind, Order, PaymentMethod
+from producers.models import DeliveryMethod
+from shop.db import db, transaction
+from shop.models import OutboxMessage
+from tests.conftest import csrf_token, login_as
+from tests.factories import make_user
+from tests.walk import url_for_rule
+
+
+def backoffice_rules(app: Flask) -> list[Any]:
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/backoffice")),
+        key=lambda rule: rule.rule,
+    )
+
+
+def snapshot() -> tuple[Any, ...]:
+    """Every row of every table: what a refused request must leave as it was."""
+    db.session.rollback()
+    return tuple(
+        tuple(tuple(row) for row in db.session.execute(select(table).order_by(*table.primary_key.columns)))
+        for table in db.metadata.sorted_tables
+    )
+
+
+@pytest.fixture
+def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
+    """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund."""
+    make_user(email="vida@vvg.example.org", is_staff=True)
+    order = db.session.get_one(Order, db.session.scalar(select(Order.id)))
+    second = services.place_order(
+        [services.LineRequest(two_communities["variant_id"], 1)],
+        {two_communities["community_id"]: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+        services.Buyer(name="Ona", email="ona@example.com", phone="+37061234568", language="lt"),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="access-walk-2",
+    )
+    services.mark_paid(
+        second.id, amount_cents=second.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+    )
+    refund = refunds.cancel_fulfilment(second.fulfilments[0].id, reason="Išparduota", by=None)
+    assert refund is not None
+    with transaction():
+        payments.raise_alert(db.session.get_one(Order, order.id), AlertKind.DISPUTE, 100, "dp_1")
+    alert_id = db.session.get_one(Order, order.id).payment_alerts[0].id
+    return {
+        **two_communities,
+        "order_id": order.id,
+        "message_id": db.session.scalar(select(OutboxMessage.id).limit(1)),
+        "alert_id": alert_id,
+        "refund_id": refund.id,
+    }
+
+
+def test_the_walk_covers_the_back_office(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in backoffice_rules(app)}
+    assert {
+        "orders_backoffice.order_detail",
+        "shop_backoffice.moderation",
+        "shop_backoffice.audit_log",
+    } <= endpoints
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page_from_every_route(
+    app: Flask, client: FlaskClient, ids: dict[str, Any]
+) -> None:
+    token = csrf_token(client, "/prisijungti")
+    before = snapshot()
+    for rule in backoffice_rules(app):
+        url = url_for_rule(rule, ids)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(
+                url, method=method, data={"csrf_token": token} if method == "POST" else None
+            )
+            assert response.status_code == 302, f"{method} {url} answered {response.status_code}"
+            assert "/prisijungti" in response.location, f"{method} {url} → {response.location}"
+    assert snapshot() == before
+
+
+def test_a_community_member_is_refused_every_route_and_changes_nothing(
+    app: Flask, client: FlaskClient, ids: dict[str, Any]
+) -> None:
+    login_as(client, "slapaberze@example.org")  # the member whose community owns every row walked
+    token = csrf_token(client, "/workspace/listings")
+    before = snapshot()
+    form = {"csrf_token": token, "reason": "x", "amount": "1", "reference": "x", "confirm": "1"}
+    for rule in backoffice_rules(app):
+        url = url_for_rule(rule, ids)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data=form if method == "POST" else None)
+            assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
+    assert snapshot() == before
+
+
+def test_staff_open_every_back_office_page(app: Flask, client: FlaskClient, ids: dict[str, Any]) -> None:
+    login_as(client, "vida@vvg.example.org")
+    for rule in backoffice_rules(app):
+        if "GET" in (rule.methods or ()):
+            url = url_for_rule(rule, ids)
+            assert client.get(url).status_code == 200, url
