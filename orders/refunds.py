@@ -58,6 +58,27 @@ class LineNotFound(OrderProblem):
     pass
 
 
+#: Parcels that have left: their money comes back by a refund of an amount (a return, a broken card).
+REFUNDABLE_AFTER_SENDING = frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED})
+
+
+class NotRefundable(OrderProblem):
+    """A refund of an amount is for a parcel that has left; one that has not is cancelled instead."""
+
+    def __init__(self, status: FulfilmentStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class RefundTooLarge(OrderProblem):
+    """More than is left to refund of the parcel's goods or of its delivery fee (or nothing at all)."""
+
+    def __init__(self, goods_left_cents: int, delivery_left_cents: int) -> None:
+        super().__init__(goods_left_cents, delivery_left_cents)
+        self.goods_left_cents = goods_left_cents
+        self.delivery_left_cents = delivery_left_cents
+
+
 def cancel_fulfilment(fulfilment_id: int, *, reason: str, by: User | None) -> Refund | None:
     """Cancel a paid parcel that has not left: its remaining goods and its delivery fee are refunded."""
     with transaction():
@@ -111,6 +132,55 @@ def cancel_line(line_id: int, *, reason: str, by: User | None) -> Refund | None:
         else:
             refund = _record_refund(fulfilment, [line], delivery_cents=0, reason=reason, by=by)
             messages = [_mail_refund(refund)] if refund else []
+    _after_commit(refund, messages)
+    return refund
+
+
+def refundable_left(fulfilment: Fulfilment) -> tuple[int, int]:
+    """(goods, delivery) cents of the parcel not refunded yet: the most a further refund may return.
+
+    Cancelled lines were refunded in full when they were cancelled, so their refunds take them out too.
+    """
+    refunds = [refund for refund in fulfilment.order.refunds if refund.fulfilment_id == fulfilment.id]
+    goods = sum(line.total_cents for line in fulfilment.lines) - sum(r.goods_cents for r in refunds)
+    return goods, fulfilment.delivery_cents - sum(r.delivery_cents for r in refunds)
+
+
+def refund_sent_parcel(
+    fulfilment_id: int, *, goods_cents: int, delivery_cents: int = 0, reason: str, by: User | None
+) -> Refund:
+    """Money back for a parcel that has left (shipped or delivered): a return, or a card that arrived broken.
+
+    Any amount up to what is left of its goods and of its delivery fee; nothing goes back into stock (the
+    community decides what came back whole). Paid by card: refunded through Stripe after the commit; by
+    bank: owed until staff send it. The customer is mailed; the community's earnings for the parcel drop
+    by the refund (and by the commission on it, which the VVG gives back).
+    """
+    if goods_cents < 0 or delivery_cents < 0:
+        raise RefundTooLarge(0, 0)
+    if db.session.scalar(select(Fulfilment.id).where(Fulfilment.id == fulfilment_id)) is None:
+        raise LineNotFound(fulfilment_id)
+    with transaction():
+        fulfilment = lock_fulfilment(fulfilment_id)
+        if fulfilment.status not in REFUNDABLE_AFTER_SENDING or fulfilment.order.status not in {
+            OrderStatus.PAID,
+            OrderStatus.COMPLETED,
+        }:
+            raise NotRefundable(fulfilment.status)
+        goods_left, delivery_left = refundable_left(fulfilment)
+        if goods_cents + delivery_cents == 0 or goods_cents > goods_left or delivery_cents > delivery_left:
+            raise RefundTooLarge(goods_left, delivery_left)
+        refund = _new_refund(
+            fulfilment, None, goods_cents=goods_cents, delivery_cents=delivery_cents, reason=reason, by=by
+        )
+        audit.record(
+            "fulfilment.refund",
+            "fulfilment",
+            fulfilment.id,
+            by=by,
+            after={"goods_cents": goods_cents, "delivery_cents": delivery_cents, "reason": reason},
+        )
+        messages = [_mail_refund(refund)]
     _after_commit(refund, messages)
     return refund
 
@@ -234,8 +304,6 @@ def _record_refund(
     goods_cents = sum(line.total_cents for line in lines)
     if goods_cents + delivery_cents == 0:
         return None  # free items, collected in person: nothing to return
-    order: Order = fulfilment.order
-    method = order.payment_method
     audit.record(
         "fulfilment.cancel",
         "fulfilment",
@@ -243,9 +311,31 @@ def _record_refund(
         by=by,
         after={"lines": [line.id for line in lines], "delivery_cents": delivery_cents, "reason": reason},
     )
+    return _new_refund(
+        fulfilment,
+        lines[0] if len(lines) == 1 and not delivery_cents else None,
+        goods_cents=goods_cents,
+        delivery_cents=delivery_cents,
+        reason=reason,
+        by=by,
+    )
+
+
+def _new_refund(
+    fulfilment: Fulfilment,
+    line: OrderLine | None,
+    *,
+    goods_cents: int,
+    delivery_cents: int,
+    reason: str,
+    by: User | None,
+) -> Refund:
+    """Inside a transaction: money owed back for the parcel, by card (pending for Stripe) or bank (owed)."""
+    order: Order = fulfilment.order
+    method = order.payment_method
     refund = Refund(
         fulfilment=fulfilment,
-        order_line=lines[0] if len(lines) == 1 and not delivery_cents else None,
+        order_line=line,
         method=method,
         status=RefundStatus.PENDING if method is PaymentMethod.CARD else RefundStatus.OWED,
         goods_cents=goods_cents,
@@ -254,7 +344,7 @@ def _record_refund(
         reason=reason.strip()[:1000],
         idempotency_key=f"refund-{order.id}-{secrets.token_hex(6)}",
         created_by=by,
-        created_at=now,
+        created_at=utcnow(),
     )
     order.refunds.append(refund)
     db.session.flush()

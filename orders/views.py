@@ -28,6 +28,7 @@ from orders import payments, refunds, search, services, stripe_gateway
 from orders.models import (
     CancelReason,
     CardCheckoutStatus,
+    Fulfilment,
     FulfilmentStatus,
     Order,
     OrderStatus,
@@ -290,6 +291,13 @@ class StaffCancelForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class SentParcelRefundForm(StaffCancelForm):
+    """Money back for a parcel that has left (prefix `f<fulfilment id>`): a return, a broken card."""
+
+    goods = MoneyField(_l("For the goods, €"), validators=[Optional()])
+    delivery = MoneyField(_l("For the delivery, €"), validators=[Optional()])
+
+
 @backoffice.get("/orders")
 @staff_required
 def order_search() -> ResponseReturnValue:
@@ -330,14 +338,29 @@ def order_detail(order_id: int) -> ResponseReturnValue:
     return _order_detail_page(order_id, StaffCancelForm())
 
 
-def _order_detail_page(order_id: int, form: StaffCancelForm, status: int = 200) -> ResponseReturnValue:
+def _order_detail_page(
+    order_id: int,
+    form: StaffCancelForm,
+    status: int = 200,
+    failed_refund: tuple[int, SentParcelRefundForm] | None = None,
+) -> ResponseReturnValue:
     order = search.get_order_for_staff(order_id)
     if order is None:
         abort(404)
+    refund_forms = {
+        f.id: SentParcelRefundForm(prefix=f"f{f.id}", formdata=None)
+        for f in order.fulfilments
+        if f.status in refunds.REFUNDABLE_AFTER_SENDING
+    }
+    if failed_refund is not None:  # re-shown with what was typed and its errors
+        fulfilment_id, refund_form = failed_refund
+        refund_forms[fulfilment_id] = refund_form
     return render_template(
         "orders/backoffice/detail.html",
         order=order,
         form=form,
+        refund_forms=refund_forms,
+        refundable_left={f.id: refunds.refundable_left(f) for f in order.fulfilments if f.id in refund_forms},
         mails=search.list_order_mails(order_id),
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
@@ -374,3 +397,43 @@ def staff_cancel(order_id: int) -> ResponseReturnValue:
     else:
         flash(_("Cancelled; any money paid for it is being refunded and the customer is told."), "success")
     return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
+
+
+@backoffice.post("/orders/<int(max=2147483647):order_id>/parcels/<int(max=2147483647):fulfilment_id>/refund")
+@staff_required
+def refund_sent_parcel(order_id: int, fulfilment_id: int) -> ResponseReturnValue:
+    """Money back for a parcel that has left: any amount up to what is left of its goods and delivery."""
+    fulfilment = db.session.get(Fulfilment, fulfilment_id)
+    if fulfilment is None or fulfilment.order_id != order_id:
+        abort(404)
+    form = SentParcelRefundForm(prefix=f"f{fulfilment_id}")
+    if form.validate():
+        try:
+            refund = refunds.refund_sent_parcel(
+                fulfilment_id,
+                goods_cents=form.goods.data or 0,
+                delivery_cents=form.delivery.data or 0,
+                reason=form.reason.data,
+                by=current_actor(),
+            )
+        except refunds.NotRefundable:
+            flash(_("Only a parcel that has been sent is refunded this way; cancel the others."), "error")
+            return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
+        except refunds.RefundTooLarge as error:
+            form.goods.errors.append(
+                _(
+                    "Enter an amount up to what is left to refund: %(goods)s for the goods and "
+                    "%(delivery)s for the delivery.",
+                    goods=money(error.goods_left_cents),
+                    delivery=money(error.delivery_left_cents),
+                )
+            )
+        else:
+            flash(
+                _("%(amount)s is being refunded; the customer is told.", amount=money(refund.amount_cents)),
+                "success",
+            )
+            return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
+    return _order_detail_page(
+        order_id, StaffCancelForm(formdata=None), 400, failed_refund=(fulfilment_id, form)
+    )

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "order.confirm_payment": _l("Payment confirmed"),
     "order.cancel": _l("Unpaid order cancelled"),
     "fulfilment.cancel": _l("Parcel or line cancelled"),
+    "fulfilment.refund": _l("Sent parcel refunded"),
     "refund.mark_sent": _l("Bank refund sent"),
     "payment_alert.settle": _l("Payment alert settled"),
     "listing.approve": _l("Listing approved"),

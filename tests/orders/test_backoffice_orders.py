@@ -111,3 +111,67 @@ def test_the_order_pages_are_for_staff_only(client: FlaskClient, staff_and_order
     client.post("/atsijungti", data={"csrf_token": csrf_token(client, "/backoffice/orders")})
     assert client.get("/backoffice/orders").status_code == 302
     assert client.get(f"/backoffice/orders/{staff_and_orders['paid'].id}").status_code == 302
+
+
+def test_staff_refund_part_of_a_delivered_parcel_and_a_too_large_amount_is_refused_and_re_shown(
+    client: FlaskClient, staff_and_orders
+) -> None:
+    paid = staff_and_orders["paid"]
+    krakes_parcel, pagiriai_parcel = paid.fulfilments  # 4,50 € and 3,00 € of goods
+    services.accept_fulfilment(krakes_parcel.id, by=None)
+    services.ship_fulfilment(krakes_parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    services.mark_delivered(krakes_parcel.id, by=None)
+    page = f"/backoffice/orders/{paid.id}"
+    text = client.get(page).get_data(as_text=True)
+    assert "Liko grąžinti: 4,50" in text
+    token = csrf_token(client, page)
+    url = f"/backoffice/orders/{paid.id}/parcels/{krakes_parcel.id}/refund"
+    prefix = f"f{krakes_parcel.id}-"
+
+    too_much = client.post(
+        url, data={"csrf_token": token, f"{prefix}goods": "5,00", f"{prefix}reason": "Sudužo"}
+    )
+    assert too_much.status_code == 400
+    html = too_much.get_data(as_text=True)
+    assert (
+        "ne didesnę nei liko grąžinti: 4,50" in html and 'value="5,00"' in html and 'value="Sudužo"' in html
+    )
+
+    done = client.post(
+        url,
+        data={"csrf_token": token, f"{prefix}goods": "1,50", f"{prefix}reason": "Sudužo"},
+        follow_redirects=True,
+    )
+    assert "Grąžinama 1,50" in done.get_data(as_text=True)
+    db.session.rollback()
+    order = db.session.get_one(Order, paid.id)
+    (refund,) = order.refunds
+    assert (refund.fulfilment_id, refund.amount_cents, refund.status) == (
+        krakes_parcel.id,
+        150,
+        RefundStatus.OWED,
+    )
+    assert order.status is OrderStatus.PAID  # the other parcel is still on its way
+    mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"refund:{refund.id}")
+    ).one()
+    assert "Grąžiname pinigus už jūsų užsakymo" in mail.text_body and "1,50" in mail.text_body
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "fulfilment.refund")).one()
+    assert entry.after["goods_cents"] == 150
+    assert "Liko grąžinti: 3,00" in client.get(page).get_data(as_text=True)
+
+    not_sent = client.post(
+        f"/backoffice/orders/{paid.id}/parcels/{pagiriai_parcel.id}/refund",
+        data={
+            "csrf_token": token,
+            f"f{pagiriai_parcel.id}-goods": "1,00",
+            f"f{pagiriai_parcel.id}-reason": "x",
+        },
+        follow_redirects=True,
+    )
+    assert "tik už išsiųstą siuntą" in not_sent.get_data(as_text=True)
+    other_order = client.post(
+        f"/backoffice/orders/{staff_and_orders['unpaid'].id}/parcels/{krakes_parcel.id}/refund",
+        data={"csrf_token": token},
+    )
+    assert other_order.status_code == 404

@@ -225,3 +225,35 @@ def test_staff_can_cancel_a_parcel_from_the_command_line_until_the_back_office_h
     assert again.exit_code == 1 and "Not cancellable now (the parcel is cancelled)" in again.output
     missing = runner.invoke(args=["orders", "cancel-line", "999999", "--reason", "x"])
     assert missing.exit_code == 1 and "No such parcel or line" in missing.output
+
+
+def test_a_sent_parcel_is_refunded_any_amount_up_to_what_is_left_through_stripe(
+    card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes = parcel(order, goods["krakes"])
+    services.accept_fulfilment(krakes.id, by=None)
+    services.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    stock_before = stock(goods["star"].variants[0])
+    goods_total = sum(line.total_cents for line in krakes.lines)
+
+    refund = refunds.refund_sent_parcel(krakes.id, goods_cents=250, reason="Atvirukas sulamdytas", by=None)
+    assert (refund.goods_cents, refund.delivery_cents, refund.status) == (250, 0, RefundStatus.SUCCEEDED)
+    assert refunded_at_stripe(fake_stripe, order) == 250
+    assert stock(goods["star"].variants[0]) == stock_before  # a return is not stock until the community says
+
+    services.mark_delivered(krakes.id, by=None)
+    left = goods_total - 250
+    with pytest.raises(refunds.RefundTooLarge) as too_much:
+        refunds.refund_sent_parcel(krakes.id, goods_cents=left + 1, reason="x", by=None)
+    refused = too_much.value
+    assert (refused.goods_left_cents, refused.delivery_left_cents) == (left, krakes.delivery_cents)
+    last = refunds.refund_sent_parcel(
+        krakes.id, goods_cents=left, delivery_cents=krakes.delivery_cents, reason="Grąžino", by=None
+    )
+    assert refunded_at_stripe(fake_stripe, order) == 250 + last.amount_cents
+    with pytest.raises(refunds.RefundTooLarge):
+        refunds.refund_sent_parcel(krakes.id, goods_cents=1, reason="x", by=None)
+    pagiriai = parcel(order, goods["pagiriai"])
+    with pytest.raises(refunds.NotRefundable):  # not sent yet: cancelled instead
+        refunds.refund_sent_parcel(pagiriai.id, goods_cents=100, reason="x", by=None)

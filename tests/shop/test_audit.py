@@ -110,3 +110,21 @@ def test_what_community_members_do_is_not_staff_work_and_not_logged(client: Flas
     listings.archive_listing(community, product.id, by=member)
     assert entries() == []
     assert client.get("/backoffice/audit").status_code == 302  # and the log is for staff only
+
+
+def test_every_action_the_code_logs_has_words_for_staff() -> None:
+    """Read from the source: each `audit.record("<action>", …)` call names an action with a label."""
+    import re
+    from pathlib import Path
+
+    from shop.audit import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    logged = {
+        match.group(1)
+        for package in ("shop", "orders", "producers", "catalogue")
+        for path in (root / package).glob("*.py")
+        for match in re.finditer(r'audit\.record\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert len(logged) >= 10
+    assert logged <= set(ACTION_LABELS), sorted(logged - set(ACTION_LABELS))
