@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import catalogue.views
 import catalogue.workspace
 import orders.cli
+import orders.payouts_backoffice
 import orders.views
 import orders.workspace
 import producers.workspace
@@ -38,6 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     try:
         app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
         config.check_stripe(app.config)
+        config.check_payouts(app.config)
         extensions.init_app(app)
         _check_database(app)
     except config.ConfigError as error:
@@ -50,6 +52,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         orders.views.webhooks,
         auth.auth,
         orders.views.backoffice,
+        orders.payouts_backoffice.backoffice,
         producers.workspace.workspace,
         catalogue.workspace.workspace,
         orders.workspace.workspace,

@@ -3,9 +3,10 @@
 The life of a statement (`Payout`):
 
 1. `generate_payouts` makes a **draft** for every community that has money due: its delivered parcels in
-   no statement yet, whose order is not under an open dispute. Each parcel becomes one `PayoutLine` with
-   its earnings from `orders.earnings.fulfilment_earnings` (goods − refunds − commission + delivery);
-   `payout_lines.fulfilment_id` is unique, so the database itself refuses to pay a parcel twice.
+   no statement yet, past the return window, whose order is not under an open dispute. Each parcel
+   becomes one `PayoutLine` with its earnings from `orders.earnings.fulfilment_earnings` (goods − refunds
+   − commission + delivery); `payout_lines.fulfilment_id` is unique, so the database itself refuses to
+   pay a parcel twice.
 2. Staff check it and `approve_payout` it: from then on it never changes.
 3. It is paid: by bank (`sepa_pain001` writes the bank's file, staff upload it, then `mark_payout_paid`
    with the bank's reference), or, for a community with a Stripe account whose lines were all paid by
@@ -14,10 +15,19 @@ The life of a statement (`Payout`):
 Periods are Lithuanian calendar days: `period_start` is the first day, `period_end` the day after the
 last (exclusive), both read in Europe/Vilnius time. Every state change runs in `shop.db.transaction()`;
 amounts are integer euro cents.
+
+**The return window** (RELIABILITY M7). A customer may withdraw from a purchase for 14 days after the
+parcel arrives, so a delivered parcel is held back for `PAYOUT_HOLD_DAYS` (default 14, 0 = no hold) whole
+Vilnius days: the day of delivery does not count (as EU periods are counted), and the parcel becomes due
+at the start of the next day after the last day of the hold — delivered on 10 March, due from 25 March.
+The hold is measured against the moment of the run, not the end of the period: a run on 2 April for
+March takes the parcels delivered up to 18 March; the rest wait in no statement and go into the next run
+(`include_earlier`), so nothing is stranded. `payable_on` tells a community the day.
 """
 
 from __future__ import annotations
 
+import secrets
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +44,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from orders.earnings import fulfilment_earnings
 from orders.models import (
     AlertKind,
+    CommunityTransfer,
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
@@ -63,58 +75,63 @@ PAIN_001_001_03 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _ATTEMPTS = 3
 
 
+def N_(message: str) -> str:
+    """Marks an English msgid for extraction (Babel knows `N_`); it is translated where it is shown."""
+    return message
+
+
 # ---------------------------------------------------------------------------------------------- errors
 
 
 class PayoutProblem(OrderProblem):
     """Something staff must be told about a statement; `message` is the English msgid (see `str()`)."""
 
-    message: ClassVar[str] = "The payout cannot be changed."
+    message: ClassVar[str] = N_("The payout cannot be changed.")
 
     def __str__(self) -> str:
         return self.message
 
 
 class PayoutNotFound(PayoutProblem):
-    message = "There is no such payout."
+    message = N_("There is no such payout.")
 
 
 class PeriodNotValid(PayoutProblem):
-    message = "The payout period must end after it starts."
+    message = N_("The payout period must end after it starts.")
 
 
 class PayoutNotDraft(PayoutProblem):
     """Approving a statement already paid."""
 
-    message = "This payout has already been paid."
+    message = N_("This payout has already been paid.")
 
 
 class PayoutNotApproved(PayoutProblem):
     """Paying a statement staff have not approved."""
 
-    message = "Approve the payout before paying it."
+    message = N_("Approve the payout before paying it.")
 
 
 class WrongPayoutMethod(PayoutProblem):
     """Marking a Stripe statement paid by bank, or sending a bank statement through Stripe."""
 
-    message = "This payout is not paid this way."
+    message = N_("This payout is not paid this way.")
 
 
 class BankReferenceMissing(PayoutProblem):
-    message = "Enter the bank's reference of the transfer."
+    message = N_("Enter the bank's reference of the transfer.")
 
 
 class OperatorIbanNotValid(PayoutProblem):
-    message = "The shop's own IBAN is missing or not valid."
+    message = N_("The shop's own IBAN is missing or not valid.")
 
 
 class NothingToPayByBank(PayoutProblem):
-    message = "None of these payouts can be paid by bank transfer now."
+    message = N_("None of these payouts can be paid by bank transfer now.")
 
 
 class MessageIdNotValid(PayoutProblem):
-    message = "The bank file's message id must be 1 to 35 characters."
+    message = N_("The bank file's message id must be 1 to 35 characters.")
 
 
 # ---------------------------------------------------------------------------------------------- generating
@@ -125,6 +142,29 @@ def period_bounds(period_start: date, period_end: date) -> tuple[datetime, datet
     if period_start >= period_end:
         raise PeriodNotValid(period_start, period_end)
     return vilnius_midnight(period_start), vilnius_midnight(period_end)
+
+
+def hold_days() -> int:
+    """The return window, in days after delivery (`PAYOUT_HOLD_DAYS`; 0 = none)."""
+    return max(0, int(current_app.config.get("PAYOUT_HOLD_DAYS", 14)))
+
+
+def payable_on(delivered_at: datetime, days: int) -> date:
+    """The Vilnius day from which a parcel delivered at `delivered_at` is due for payout: the day after
+    the last of `days` whole days after the day of delivery (that day itself does not count); with no
+    hold, the day of delivery."""
+    delivered_on = delivered_at.astimezone(VILNIUS).date()
+    return delivered_on + timedelta(days=days + 1) if days > 0 else delivered_on
+
+
+def due_before(now: datetime, days: int) -> datetime | None:
+    """Parcels delivered before this moment are past the return window at `now` (None: no hold).
+
+    Due on `payable_on(at) <= today` ⇔ the day of delivery + days + 1 <= today ⇔ delivered before the
+    midnight that starts the day `today − days`."""
+    if days <= 0:
+        return None
+    return vilnius_midnight(now.astimezone(VILNIUS).date() - timedelta(days=days))
 
 
 @dataclass(frozen=True)
@@ -168,7 +208,9 @@ def refunded_by_fulfilment() -> Subquery:
 
 def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
     """Delivered parcels (delivery before `end`, and from `start` on if given) in no statement yet,
-    whose order has no open dispute, with what was refunded of them, in the order they were delivered."""
+    whose order has no open dispute, with what was refunded of them, in the order they were delivered.
+
+    The return window is the caller's to apply (`due_before`): this is every candidate, held or not."""
     delivered = delivered_at_by_fulfilment()
     refunded = refunded_by_fulfilment()
     in_a_statement = select(PayoutLine.id).where(PayoutLine.fulfilment_id == Fulfilment.id).exists()
@@ -211,16 +253,60 @@ def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
     ]
 
 
+@dataclass(frozen=True)
+class Held:
+    """Delivered parcels still in the return window: how many, and the day the last becomes due."""
+
+    parcels: int
+    until: date | None
+
+
+def _split_by_hold(dues: list[_Due], days: int) -> tuple[list[_Due], Held]:
+    cutoff = due_before(utcnow(), days)
+    due = [d for d in dues if cutoff is None or d.delivered_at < cutoff]
+    held = [d for d in dues if cutoff is not None and d.delivered_at >= cutoff]
+    until = max((payable_on(d.delivered_at, days) for d in held), default=None)
+    return due, Held(len(held), until)
+
+
+def held_in_return_window(
+    period_start: date, period_end: date, *, include_earlier: bool = True, hold: int | None = None
+) -> Held:
+    """What a payout run for this period would leave out today because the return window is still open."""
+    start, end = period_bounds(period_start, period_end)
+    _due, held = _split_by_hold(
+        _due_fulfilments(None if include_earlier else start, end), hold_days() if hold is None else hold
+    )
+    return held
+
+
+@dataclass(frozen=True)
+class PayoutRun:
+    """What one payout run did: the period's statements (any status), and what it added."""
+
+    payouts: list[Payout]
+    new_statements: int  #: drafts made by this run
+    new_lines: int  #: parcels put into drafts by this run
+    held: Held  #: delivered parcels left out because the return window is still open
+
+
 def generate_payouts(
-    period_start: date, period_end: date, *, by: User | None, include_earlier: bool = True
+    period_start: date,
+    period_end: date,
+    *,
+    by: User | None,
+    include_earlier: bool = True,
+    hold: int | None = None,
 ) -> list[Payout]:
     """Draft a statement for every community with money due for the period; returns the period's statements.
 
-    Due: a parcel delivered (its move to `delivered`) before the period ends, in no statement yet, whose
-    order has no open `dispute` alert. With `include_earlier` (the default) a parcel delivered before the
-    period that is still unpaid — held back by a dispute since settled, or missed because its period's
-    statement was already approved — is carried into this statement, so no earned money is ever stranded;
-    with `include_earlier=False` only parcels delivered within the period count.
+    Due: a parcel delivered (its move to `delivered`) before the period ends and before the return window
+    closed (`hold` days, `PAYOUT_HOLD_DAYS` by default, counted up to the moment of this run: see the
+    module's notes), in no statement yet, whose order has no open `dispute` alert. With `include_earlier`
+    (the default) a parcel delivered before the period that is still unpaid — held back by a dispute or
+    the return window, or missed because its period's statement was already approved — is carried into
+    this statement, so no earned money is ever stranded; with `include_earlier=False` only parcels
+    delivered within the period count.
 
     Safe to repeat: a second run adds only what became due since, to the period's **draft** (its totals
     and method recomputed); an approved or paid statement is never touched (what would have gone into it
@@ -230,26 +316,49 @@ def generate_payouts(
 
     Returns every statement of the period (any status), in community name order.
     """
+    return run_payouts(period_start, period_end, by=by, include_earlier=include_earlier, hold=hold).payouts
+
+
+def run_payouts(
+    period_start: date,
+    period_end: date,
+    *,
+    by: User | None,
+    include_earlier: bool = True,
+    hold: int | None = None,
+) -> PayoutRun:
+    """`generate_payouts`, telling also how many statements and parcels it added and what it held back."""
     start, end = period_bounds(period_start, period_end)
+    days = hold_days() if hold is None else max(0, hold)
     for attempt in range(_ATTEMPTS):
         try:
             with transaction():
-                _generate(period_start, period_end, None if include_earlier else start, end, by)
+                made, added, held = _generate(
+                    period_start, period_end, None if include_earlier else start, end, days, by
+                )
             break
         except IntegrityError:  # another run wrote the same statement or line first: start again
             if attempt == _ATTEMPTS - 1:
                 raise
-    return list_payouts(period_start, period_end)
+    return PayoutRun(list_payouts(period_start, period_end), made, added, held)
 
 
 def _generate(
-    period_start: date, period_end: date, start: datetime | None, end: datetime, by: User | None
-) -> None:
+    period_start: date,
+    period_end: date,
+    start: datetime | None,
+    end: datetime,
+    days: int,
+    by: User | None,
+) -> tuple[int, int, Held]:
+    """Inside a transaction: the drafts; returns how many statements and lines were added, and the held."""
+    dues, held = _split_by_hold(_due_fulfilments(start, end), days)
     due_by_community: dict[int, list[_Due]] = defaultdict(list)
-    for due in _due_fulfilments(start, end):
+    for due in dues:
         due_by_community[due.community_id].append(due)
+    made = added = 0
     if not due_by_community:
-        return
+        return made, added, held
     communities = {
         community.id: community
         for community in db.session.scalars(
@@ -278,6 +387,7 @@ def _generate(
                 created_by_id=by.id if by else None,
             )
             db.session.add(payout)
+            made += 1
         elif payout.status is not PayoutStatus.DRAFT:
             continue  # approved or paid: fixed for good
         before = {"lines": len(payout.lines), "amount_cents": payout.amount_cents} if payout.id else {}
@@ -301,6 +411,7 @@ def _generate(
                     amount_cents=earnings.payable_cents,
                 )
             )
+            added += 1
         db.session.flush()
         _recount(payout, community)
         audit.record(
@@ -311,6 +422,7 @@ def _generate(
             before=before,
             after={"lines": len(payout.lines), "amount_cents": payout.amount_cents, "method": payout.method},
         )
+    return made, added, held
 
 
 def _recount(payout: Payout, community: Community) -> None:
@@ -344,6 +456,39 @@ def list_payouts(period_start: date, period_end: date) -> list[Payout]:
             .where(Payout.period_start == period_start, Payout.period_end == period_end)
             .options(joinedload(Payout.community))
             .order_by(Community.name, Payout.id)
+        )
+    )
+
+
+def line_counts(payout_ids: Sequence[int]) -> dict[int, int]:
+    """How many parcels each of these statements holds (one query for a whole page)."""
+    if not payout_ids:
+        return {}
+    rows = db.session.execute(
+        select(PayoutLine.payout_id, func.count())
+        .where(PayoutLine.payout_id.in_(payout_ids))
+        .group_by(PayoutLine.payout_id)
+    )
+    return {payout_id: int(count) for payout_id, count in rows}
+
+
+def get_payout(payout_id: int) -> Payout:
+    """One statement with its community; PayoutNotFound if there is none."""
+    payout = db.session.scalars(
+        select(Payout).where(Payout.id == payout_id).options(joinedload(Payout.community))
+    ).first()
+    if payout is None:
+        raise PayoutNotFound(payout_id)
+    return payout
+
+
+def list_community_payouts(community_id: int) -> list[Payout]:
+    """A community's own statements, the latest period first."""
+    return list(
+        db.session.scalars(
+            select(Payout)
+            .where(Payout.community_id == community_id)
+            .order_by(Payout.period_start.desc(), Payout.period_end.desc(), Payout.id.desc())
         )
     )
 
@@ -464,6 +609,18 @@ def pay_by_stripe(payout_id: int, by: User | None) -> Payout:
     return db.session.get_one(Payout, payout_id)
 
 
+def refused_transfers(payout_id: int) -> list[CommunityTransfer]:
+    """The Stripe transfers of a statement's parcels that Stripe refused (each with its `last_error`)."""
+    return list(
+        db.session.scalars(
+            select(CommunityTransfer)
+            .join(PayoutLine, PayoutLine.fulfilment_id == CommunityTransfer.fulfilment_id)
+            .where(PayoutLine.payout_id == payout_id, CommunityTransfer.status == TransferStatus.FAILED)
+            .order_by(CommunityTransfer.id)
+        )
+    )
+
+
 # ---------------------------------------------------------------------------------------------- exports
 
 
@@ -536,6 +693,120 @@ class SepaFile:
         return sum(payout.amount_cents for payout in self.included)
 
 
+def bank_file_plan(payouts: Sequence[Payout]) -> tuple[list[tuple[Payout, str]], list[SkippedPayout]]:
+    """Which statements a bank file would pay (each with its community's IBAN, normalised) and which it
+    leaves out, with the reason (an English msgid): not approved (or already paid), paid through Stripe,
+    nothing to pay, or the community's IBAN missing or not valid."""
+    included: list[tuple[Payout, str]] = []
+    skipped: list[SkippedPayout] = []
+    for payout in payouts:
+        reason = ""
+        if payout.status is not PayoutStatus.APPROVED:
+            reason = N_("The payout is not approved, or already paid.")
+        elif payout.method is not PayoutMethod.BANK:
+            reason = N_("The payout is paid through Stripe.")
+        elif payout.amount_cents <= 0:
+            reason = N_("The payout has nothing to pay.")
+        else:
+            try:
+                included.append((payout, normalise_iban(payout.community.iban)))
+            except ValueError:
+                reason = N_("The community has no valid IBAN.")
+        if reason:
+            skipped.append(SkippedPayout(payout, reason))
+    return included, skipped
+
+
+def iban_is_valid(iban: str | None) -> bool:
+    """Whether a community's IBAN would go into a bank file."""
+    try:
+        normalise_iban(iban or "")
+    except ValueError:
+        return False
+    return True
+
+
+def next_business_day(day: date) -> date:
+    """The first banking day after `day`: not a weekend, a Lithuanian public holiday, nor a day the euro
+    payment system (TARGET2) is closed. The default execution date of a bank file."""
+    day += timedelta(days=1)
+    while day.weekday() >= 5 or day in _bank_holidays(day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _bank_holidays(year: int) -> set[date]:
+    """Lithuanian public holidays (those always on a Sunday need no listing) and TARGET2's closing days."""
+    fixed = [(1, 1), (2, 16), (3, 11), (5, 1), (6, 24), (7, 6), (8, 15), (11, 1), (11, 2), (12, 24)]
+    fixed += [(12, 25), (12, 26)]
+    easter = _easter(year)
+    return {date(year, month, day) for month, day in fixed} | {
+        easter - timedelta(days=2),  # Good Friday: TARGET2 closed
+        easter + timedelta(days=1),  # Easter Monday
+    }
+
+
+def bank_file_message_id(period_start: date, period_end: date, now: datetime) -> str:
+    """A new message id for a bank file: `KM-2027-03-20270402093015-7f` for a calendar month,
+    `KM-270301-270315-20270402093015-7f` for other days; the time in Vilnius and a random tail keep two
+    files apart (banks refuse a message id they have seen), and it stays within SEPA's 35 characters."""
+    last = period_end - timedelta(days=1)
+    if period_start.day == 1 and period_end == _next_month(period_start):
+        period = period_start.strftime("%Y-%m")
+    else:
+        period = f"{period_start:%y%m%d}-{last:%y%m%d}"
+    return f"KM-{period}-{now.astimezone(VILNIUS):%Y%m%d%H%M%S}-{secrets.token_hex(1)}"
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def export_bank_file(
+    period_start: date, period_end: date, *, operator: Operator | None, execution_date: date, by: User | None
+) -> SepaFile:
+    """The bank file of the period's approved bank statements (`sepa_pain001`) under a new message id;
+    which statements went into which file is written to the audit log, so a bank statement line can be
+    traced back. Raises what `sepa_pain001` raises (OperatorIbanNotValid also with no operator at all)."""
+    if operator is None:
+        raise OperatorIbanNotValid(None)
+    message_id = bank_file_message_id(period_start, period_end, utcnow())
+    sepa = sepa_pain001(
+        list_payouts(period_start, period_end),
+        operator=operator,
+        execution_date=execution_date,
+        message_id=message_id,
+    )
+    with transaction():
+        audit.record(
+            "payout.bank_file",
+            "period",
+            f"{period_start.isoformat()}/{period_end.isoformat()}",
+            by=by,
+            after={
+                "message_id": message_id,
+                "execution_date": execution_date,
+                "payouts": [payout.id for payout in sepa.included],
+                "amount_cents": sepa.total_cents,
+            },
+        )
+    return sepa
+
+
 def period_label(payout: Payout) -> str:
     """`2026-11-01–2026-11-30`: the statement's days, the last one included."""
     last = payout.period_end - timedelta(days=1)
@@ -564,23 +835,7 @@ def sepa_pain001(
         debtor_iban = normalise_iban(operator.iban)
     except ValueError as error:
         raise OperatorIbanNotValid(operator.iban) from error
-    included: list[tuple[Payout, str]] = []
-    skipped: list[SkippedPayout] = []
-    for payout in payouts:
-        reason = ""
-        if payout.status is not PayoutStatus.APPROVED:
-            reason = "The payout is not approved, or already paid."
-        elif payout.method is not PayoutMethod.BANK:
-            reason = "The payout is paid through Stripe."
-        elif payout.amount_cents <= 0:
-            reason = "The payout has nothing to pay."
-        else:
-            try:
-                included.append((payout, normalise_iban(payout.community.iban)))
-            except ValueError:
-                reason = "The community has no valid IBAN."
-        if reason:
-            skipped.append(SkippedPayout(payout, reason))
+    included, skipped = bank_file_plan(payouts)
     if not included:
         raise NothingToPayByBank([s.payout.id for s in skipped])
     count = str(len(included))
@@ -637,12 +892,14 @@ def _name(text: str) -> str:
     return " ".join(text.split())[:70]
 
 
-def payout_with_lines(payout_id: int) -> Payout:
-    """One statement with its community and lines (each with its parcel and order), for its page."""
+def payout_with_lines(payout_id: int, *, community_id: int | None = None) -> Payout:
+    """One statement with its community and lines (each with its parcel and order), for its page; with
+    `community_id`, only that community's (another's is PayoutNotFound, as if there were none)."""
+    query = select(Payout).where(Payout.id == payout_id)
+    if community_id is not None:
+        query = query.where(Payout.community_id == community_id)
     payout = db.session.scalars(
-        select(Payout)
-        .where(Payout.id == payout_id)
-        .options(
+        query.options(
             joinedload(Payout.community),
             selectinload(Payout.lines).joinedload(PayoutLine.fulfilment).joinedload(Fulfilment.order),
         )

@@ -18,8 +18,10 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from catalogue.forms import page_number
+from orders import payouts as payout_services
 from orders import refunds, workspace_services
-from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
+from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
+from orders.payouts_backoffice import PAYOUT_METHOD_LABELS, Period
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
 from producers.models import Community
@@ -29,6 +31,7 @@ from shop.db import utcnow
 from shop.forms import at_most
 from shop.i18n import vilnius_today
 from shop.money import decimal_text
+from shop.operator import get_operator
 from shop.spreadsheet import csv_download, excel_csv
 
 workspace = Blueprint("orders_workspace", __name__, url_prefix="/workspace")
@@ -58,6 +61,12 @@ CARRIER_LABELS = {
     Carrier.VENIPAK: "Venipak",
     Carrier.OWN: _l("Our own delivery"),
     Carrier.PICKUP: _l("Ready for pickup"),
+}
+#: A payout statement's status as its community reads it.
+PAYOUT_STATUS_LABELS = {
+    PayoutStatus.DRAFT: _l("Being prepared by the VVG"),
+    PayoutStatus.APPROVED: _l("Approved, to be paid"),
+    PayoutStatus.PAID: _l("Paid out"),
 }
 #: What a member is told when a move was already made (a double click, two members at once).
 ALREADY_DONE = {
@@ -358,11 +367,34 @@ def cancel(fulfilment_id: int) -> ResponseReturnValue:
 @workspace.get("/payouts")
 @member_required
 def payouts() -> ResponseReturnValue:
-    lines = workspace_services.list_unpaid_earnings(current_community())
+    community = current_community()
+    lines = workspace_services.list_unpaid_earnings(community)
     return render_template(
         "workspace/orders/payouts.html",
         lines=lines,
         total=sum(line.earnings.payable_cents for line in lines),
+        statements=workspace_services.list_payouts(community.id),
+        hold_days=payout_services.hold_days(),
+        today=vilnius_today(),
+        payout_labels=PAYOUT_STATUS_LABELS,
+    )
+
+
+@workspace.get("/payouts/<int(max=2147483647):payout_id>")
+@member_required
+def payout_statement(payout_id: int) -> ResponseReturnValue:
+    try:
+        payout = workspace_services.get_payout(current_community().id, payout_id)
+    except payout_services.PayoutNotFound:
+        abort(404)
+    return render_template(
+        "workspace/orders/payout_statement.html",
+        payout=payout,
+        period=Period.of(payout),
+        payout_labels=PAYOUT_STATUS_LABELS,
+        method_labels=PAYOUT_METHOD_LABELS,
+        iban_valid=payout_services.iban_is_valid(payout.community.iban),
+        vvg=get_operator(),
     )
 
 

@@ -346,12 +346,14 @@ def dashboard(community: Community, now: datetime) -> Dashboard:
 
 @dataclass(frozen=True)
 class UnpaidParcel:
-    """One delivered parcel not yet paid out, with what the community earns from it."""
+    """One delivered parcel not yet paid out, with what the community earns from it and when."""
 
     fulfilment_id: int
     order_number: str
     delivered_at: datetime | None
     earnings: Earnings
+    payable_on: date | None  #: the first day it can go into a payout (after the return window)
+    payout: Payout | None  #: the statement (draft or approved) it is already in, if any
 
     @property
     def delivered_on(self) -> date | None:
@@ -360,7 +362,8 @@ class UnpaidParcel:
 
 def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
     """The community's delivered parcels not yet paid out (no transfer sent or on its way, in no paid
-    statement), in the order they were delivered, each with its earnings (`orders.earnings`)."""
+    statement), in the order they were delivered, each with its earnings (`orders.earnings`), the day it
+    becomes payable (`payouts.payable_on`) and the unpaid statement it is in, if any."""
     delivered = payouts.delivered_at_by_fulfilment()
     refunded = payouts.refunded_by_fulfilment()
     paid_out = or_(
@@ -384,10 +387,13 @@ def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
             Fulfilment.delivery_cents,
             func.coalesce(refunded.c.goods, 0),
             func.coalesce(refunded.c.delivery, 0),
+            Payout,
         )
         .join(Fulfilment.order)
         .outerjoin(delivered, delivered.c.fulfilment_id == Fulfilment.id)
         .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
+        .outerjoin(PayoutLine, PayoutLine.fulfilment_id == Fulfilment.id)
+        .outerjoin(Payout, Payout.id == PayoutLine.payout_id)
         .where(
             Fulfilment.community_id == community.id,
             Fulfilment.status == FulfilmentStatus.DELIVERED,
@@ -395,6 +401,7 @@ def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
         )
         .order_by(delivered.c.at, Fulfilment.id)
     ).all()
+    hold = payouts.hold_days()
     return [
         UnpaidParcel(
             fulfilment_id=fulfilment_id,
@@ -407,6 +414,18 @@ def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
                 refunded_delivery_cents=int(refunded_delivery),
                 commission_bp=community.commission_bp,
             ),
+            payable_on=payouts.payable_on(at, hold) if at else None,
+            payout=payout,
         )
-        for fulfilment_id, number, at, goods, delivery, refunded_goods, refunded_delivery in rows
+        for fulfilment_id, number, at, goods, delivery, refunded_goods, refunded_delivery, payout in rows
     ]
+
+
+def list_payouts(community_id: int) -> list[Payout]:
+    """The community's own statements, the latest first."""
+    return payouts.list_community_payouts(community_id)
+
+
+def get_payout(community_id: int, payout_id: int) -> Payout:
+    """One of the community's own statements with its lines; another community's raises PayoutNotFound."""
+    return payouts.payout_with_lines(payout_id, community_id=community_id)

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "payout.approve": _l("Payout approved"),
     "payout.mark_paid": _l("Payout paid by bank"),
     "payout.pay_by_stripe": _l("Payout paid by Stripe"),
+    "payout.bank_file": _l("Bank payment file made"),
 }
 
 

@@ -55,6 +55,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "STRIPE_MAX_NETWORK_RETRIES": int(environ.get("STRIPE_MAX_NETWORK_RETRIES") or 2),
         "CARD_CHECKOUT_MINUTES": int(environ.get("CARD_CHECKOUT_MINUTES") or 35),  #: Stripe: 30 min – 24 h
         "CARD_RETRY_HOURS": int(environ.get("CARD_RETRY_HOURS") or 24),  #: after a failed card payment
+        #: days after delivery before a parcel is paid out (the 14-day right of withdrawal); 0: at once
+        "PAYOUT_HOLD_DAYS": int(environ.get("PAYOUT_HOLD_DAYS") or 14),
         #: how many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-* are trusted
         "PROXY_COUNT": int(environ.get("PROXY_COUNT") or 0),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -119,6 +121,12 @@ def check_stripe(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             "CARD_CHECKOUT_MINUTES must be between 32 and 1380 (within Stripe's 30 min – 24 h)."
         )
+
+
+def check_payouts(settings: Mapping[str, Any]) -> None:
+    """The return window before a payout is a number of whole days, 0 or more."""
+    if int(settings.get("PAYOUT_HOLD_DAYS", 14)) < 0:
+        raise ConfigError("PAYOUT_HOLD_DAYS must be 0 or more (days after delivery before a payout).")
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -1,16 +1,22 @@
-"""The workspace and back-office pages send as many SQL queries for 3 orders or listings as for 12."""
+"""The workspace and back-office pages send as many SQL queries for 3 orders, listings or payouts as 12."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import delete
 
 from catalogue.models import ProductStatus
-from orders import services
-from orders.models import PaymentMethod
+from orders import payouts, services
+from orders.models import PaymentMethod, Payout, PayoutLine, PayoutStatus
 from producers.models import Community, DeliveryMethod
 from shop.db import db
+from shop.i18n import vilnius_today
 from tests.conftest import login_as
 from tests.factories import (
     make_category,
@@ -98,3 +104,77 @@ def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
     with_few = costs(client, count_queries, staff)
     seed(make_community(slug="more"), 9)
     assert costs(client, count_queries, staff) == with_few
+
+
+def deliver_orders(community: Community, count: int, key: str) -> None:
+    """`count` paid orders of the community, each delivered."""
+    variant = make_product(community, variants=[make_variant(stock=50)]).variants[0]
+    for n in range(count):
+        order = services.place_order(
+            [services.LineRequest(variant.id, 1)],
+            {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+            services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key=f"payout-budget-{key}-{n}",
+        )
+        services.mark_paid(
+            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+        )
+        parcel = order.fulfilments[0].id
+        services.accept_fulfilment(parcel, by=None)
+        services.ship_fulfilment(parcel, carrier="", tracking_number="", by=None)
+        services.mark_delivered(parcel, by=None)
+
+
+def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parcels(
+    client: FlaskClient, app: Flask, count_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "PAYOUT_HOLD_DAYS", 0)
+    make_operator()
+    first, second = make_community(slug="first", iban="LT737300010012345678"), make_community(slug="second")
+    make_user(first, email="first@example.org")
+    make_user(email="vida@vvg.example.org", is_staff=True)
+    today = vilnius_today()
+    days = {"first_day": today.isoformat(), "last_day": today.isoformat()}
+
+    def run_and_settle(key: str) -> int:
+        """A payout run for today: every statement approved, every other one paid; first's id."""
+        statements = payouts.generate_payouts(today, today + timedelta(days=1), by=None)
+        for n, payout in enumerate(statements):
+            if payout.status is PayoutStatus.DRAFT:
+                payouts.approve_payout(payout.id, by=None)
+                if n % 2:
+                    payouts.mark_payout_paid(payout.id, bank_reference=f"SEB-{key}-{n}", by=None)
+        return next(p.id for p in statements if p.community_id == first.id)
+
+    def measure(payout_id: int) -> dict[str, int]:
+        login_as(client, "vida@vvg.example.org")
+        staff = costs(
+            client,
+            count_queries,
+            {
+                "period": "/backoffice/payouts/?" + urlencode(days),
+                "statement": f"/backoffice/payouts/{payout_id}",
+            },
+        )
+        login_as(client, "first@example.org")
+        own = costs(
+            client,
+            count_queries,
+            {"payouts": "/workspace/payouts", "statement": f"/workspace/payouts/{payout_id}"},
+        )
+        return {**staff, **{f"workspace {name}": n for name, n in own.items()}}
+
+    deliver_orders(first, 1, "a")
+    deliver_orders(second, 1, "b")
+    few = measure(run_and_settle("few"))
+
+    db.session.execute(delete(PayoutLine))
+    db.session.execute(delete(Payout))
+    db.session.commit()
+    deliver_orders(first, 11, "c")  # 12 parcels in first's statement
+    for n in range(5):  # 7 statements
+        deliver_orders(make_community(slug=f"more-{n}", iban="LT737300010012345678"), 2, f"more-{n}")
+    payout_id = run_and_settle("many")
+    deliver_orders(first, 3, "d")  # and 3 delivered since, waiting for the next run
+    assert measure(payout_id) == few

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import Product, ProductImage, Variant
-from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Refund
+from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Payout, PayoutLine, Refund
 from producers.models import Community, ShippingOption
 from shop.db import db
 from tests.conftest import csrf_token, login_as
@@ -39,6 +39,8 @@ def snapshot(community_id: int) -> tuple[Any, ...]:
         db.session.execute(select(OrderLine.__table__).order_by(OrderLine.id)).all(),
         db.session.execute(select(FulfilmentEvent.__table__).order_by(FulfilmentEvent.id)).all(),
         db.session.execute(select(Refund.__table__).order_by(Refund.id)).all(),
+        db.session.execute(select(Payout.__table__).order_by(Payout.id)).all(),
+        db.session.execute(select(PayoutLine.__table__).order_by(PayoutLine.id)).all(),
     )
     return tuple(tuple(tuple(row) for row in table) for table in rows)
 

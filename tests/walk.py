@@ -6,14 +6,16 @@ fixture is registered for every test through `pytest_plugins` in `tests/conftest
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from orders import services
+from orders import payouts, services
 from orders.models import PaymentMethod
 from producers.models import DeliveryMethod
+from shop.i18n import vilnius_today
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
 
 SECRET_NAME = "Slaptas Šlapaberžės gaminys"
@@ -21,7 +23,8 @@ SECRET_NAME = "Slaptas Šlapaberžės gaminys"
 
 @pytest.fixture
 def two_communities(app: Flask) -> dict[str, Any]:
-    """Šlapaberžė with a listing, a photo and a paid order; Krakės, whose member walks the routes."""
+    """Šlapaberžė with a listing, a photo, a paid order and a delivered one in a payout statement; Krakės,
+    whose member walks the routes."""
     make_operator()
     first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
     second = make_community(slug="krakes", name="Krakės")
@@ -36,6 +39,22 @@ def two_communities(app: Flask) -> dict[str, Any]:
         idempotency_key="access-walk",
     )
     services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    delivered = services.place_order(  # a second order, delivered and in a payout statement
+        [services.LineRequest(product.variants[0].id, 1)],
+        {first.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+        services.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="access-walk-delivered",
+    )
+    services.mark_paid(
+        delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+    )
+    parcel_id = delivered.fulfilments[0].id
+    services.accept_fulfilment(parcel_id, by=None)
+    services.ship_fulfilment(parcel_id, carrier="Pickup", tracking_number="", by=None)
+    services.mark_delivered(parcel_id, by=None)
+    today = vilnius_today()
+    (payout,) = payouts.generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     return {
         "product_id": product.id,
         "variant_id": product.variants[0].id,
@@ -43,6 +62,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "fulfilment_id": order.fulfilments[0].id,
         "line_id": order.fulfilments[0].lines[0].id,
         "community_id": first.id,
+        "payout_id": payout.id,
     }
 
 

@@ -156,7 +156,7 @@ def test_a_statement_holds_each_delivered_parcel_with_its_earnings_and_sums_them
     deliver(krakes.id)
     place([(shop["angel"], 1)])  # paid, never delivered: nothing due for Pagiriai
 
-    result = payouts.generate_payouts(*MARCH, by=shop["staff"])
+    result = payouts.generate_payouts(*MARCH, by=shop["staff"], hold=0)
 
     assert [p.community_id for p in result] == [shop["krakes"].id]
     payout = statement(shop["krakes"])
@@ -181,12 +181,12 @@ def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due
 ) -> None:
     first = place([(shop["star"], 1)])
     deliver(parcel(first, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
     payout = statement(shop["krakes"])
     assert payout is not None
     before = (payout.id, [line.id for line in payout.lines], payout.amount_cents, payout.created_at)
 
-    payouts.generate_payouts(*MARCH, by=None)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
     again = statement(shop["krakes"])
     assert again is not None
     assert (again.id, [line.id for line in again.lines], again.amount_cents, again.created_at) == before
@@ -195,7 +195,7 @@ def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due
     clock.shift(timedelta(days=2))
     second = place([(shop["card"], 2)])
     deliver(parcel(second, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
     grown = statement(shop["krakes"])
     assert grown is not None and grown.id == payout.id
     assert [line.fulfilment_id for line in grown.lines] == [
@@ -210,18 +210,20 @@ def test_an_approved_or_paid_statement_is_never_touched_and_later_parcels_wait_f
 ) -> None:
     first = place([(shop["star"], 1)])
     deliver(parcel(first, shop["krakes"]).id)
-    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
     payouts.approve_payout(payout.id, by=shop["staff"])
 
     later = place([(shop["card"], 1)])
     deliver(parcel(later, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
     fixed = statement(shop["krakes"])
     assert fixed is not None and len(fixed.lines) == 1 and fixed.status is PayoutStatus.APPROVED
 
     april = (date(2027, 4, 1), date(2027, 5, 1))
-    assert payouts.generate_payouts(*april, by=None, include_earlier=False) == []  # delivered in March
-    (carried,) = payouts.generate_payouts(*april, by=None)  # but never stranded
+    assert (
+        payouts.generate_payouts(*april, by=None, include_earlier=False, hold=0) == []
+    )  # delivered in March
+    (carried,) = payouts.generate_payouts(*april, by=None, hold=0)  # but never stranded
     assert [line.fulfilment_id for line in carried.lines] == [parcel(later, shop["krakes"]).id]
 
 
@@ -237,17 +239,17 @@ def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_orde
         db.session.add(  # a dispute already settled holds nothing back
             PaymentAlert(order_id=shipped.id, kind=AlertKind.DISPUTE, resolved_at=utcnow())
         )
-    assert payouts.generate_payouts(*MARCH, by=None) == []
+    assert payouts.generate_payouts(*MARCH, by=None, hold=0) == []
 
     clock.shift(timedelta(days=30))  # delivered on 9 April: not March's
     late = place([(shop["star"], 1)])
     deliver(parcel(late, shop["krakes"]).id)
-    assert payouts.generate_payouts(*MARCH, by=None) == []
+    assert payouts.generate_payouts(*MARCH, by=None, hold=0) == []
 
     with change():
         for alert in db.session.scalars(select(PaymentAlert)):
             alert.resolved_at = utcnow()
-    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
     assert [line.fulfilment_id for line in payout.lines] == [parcel(disputed, shop["krakes"]).id]
 
 
@@ -255,17 +257,17 @@ def test_a_period_is_read_in_vilnius_days(shop: dict[str, Any], clock: Any) -> N
     clock.move_to(datetime(2027, 3, 31, 21, 30, tzinfo=UTC))  # 00:30 on 1 April in Vilnius
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
-    assert payouts.generate_payouts(*MARCH, by=None) == []
-    assert len(payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 2), by=None)) == 1
+    assert payouts.generate_payouts(*MARCH, by=None, hold=0) == []
+    assert len(payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 2), by=None, hold=0)) == 1
     with pytest.raises(payouts.PeriodNotValid):
-        payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 1), by=None)
+        payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 1), by=None, hold=0)
 
 
 def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     fulfilment_id = parcel(order, shop["krakes"]).id
     deliver(fulfilment_id)
-    payouts.generate_payouts(*MARCH, by=None)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
     other = Payout(
         community_id=shop["krakes"].id,
         period_start=date(2027, 2, 1),
@@ -295,7 +297,7 @@ def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, 
 def test_a_line_whose_amount_does_not_add_up_is_refused_by_the_database(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
     db.session.rollback()
     line = db.session.scalars(select(PayoutLine)).one()
     line.amount_cents += 1
@@ -309,7 +311,7 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
         db.session.get_one(Community, shop["krakes"].id).stripe_account_id = "acct_1KrakesTest"
     order = place([(shop["star"], 1)])  # by bank transfer
     deliver(parcel(order, shop["krakes"]).id)
-    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
     assert payout.method is PayoutMethod.BANK
 
 
@@ -319,7 +321,7 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
 def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
-    (payout,) = payouts.generate_payouts(*MARCH, by=shop["staff"])
+    (payout,) = payouts.generate_payouts(*MARCH, by=shop["staff"], hold=0)
     staff = shop["staff"]
 
     with pytest.raises(payouts.PayoutNotApproved):
@@ -356,7 +358,7 @@ def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: 
     deliver(parcel(order, shop["krakes"]).id)
     krakes = fresh(Community, shop["krakes"].id)
     assert len(workspace_services.list_unpaid_earnings(krakes)) == 1
-    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
     payouts.approve_payout(payout.id, by=None)
     assert len(workspace_services.list_unpaid_earnings(krakes)) == 1  # approved: still to come
     payouts.mark_payout_paid(payout.id, bank_reference="SEB-1", by=None)
@@ -370,7 +372,7 @@ def test_the_csv_has_a_row_per_parcel_with_lithuanian_amounts(shop: dict[str, An
     order = place([(shop["star"], 2), (shop["angel"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     deliver(parcel(order, shop["pagiriai"]).id)
-    result = payouts.generate_payouts(*MARCH, by=None)
+    result = payouts.generate_payouts(*MARCH, by=None, hold=0)
 
     text = payouts.payouts_csv(result)
 
@@ -401,7 +403,7 @@ def _approved_march(shop: dict[str, Any]) -> list[Payout]:
     order = place([(shop["star"], 2), (shop["angel"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     deliver(parcel(order, shop["pagiriai"]).id)
-    for payout in payouts.generate_payouts(*MARCH, by=None):
+    for payout in payouts.generate_payouts(*MARCH, by=None, hold=0):
         payouts.approve_payout(payout.id, by=None)
     return payouts.list_payouts(*MARCH)
 
@@ -513,7 +515,7 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
     deliver(parcel(order, goods["pagiriai"]).id)
     today = utcnow().astimezone(payouts.VILNIUS).date()
     period = (today, today + timedelta(days=1))
-    result = {p.community_id: p for p in payouts.generate_payouts(*period, by=None)}
+    result = {p.community_id: p for p in payouts.generate_payouts(*period, by=None, hold=0)}
     stripe_payout = result[goods["krakes"].id]
     assert stripe_payout.method is PayoutMethod.STRIPE
     assert result[goods["pagiriai"].id].method is PayoutMethod.BANK  # no connected account
@@ -663,6 +665,7 @@ STEPS = st.lists(
     prices=st.lists(st.integers(1, 500_000), min_size=1, max_size=8),
     first=st.lists(ORDER, min_size=1, max_size=4),
     steps=STEPS,
+    hold=st.sampled_from([0, 0, 1, 2]),  # the return window of the runs (days), the last run's being 0
 )
 def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_held(
     app: Flask,
@@ -670,6 +673,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
     prices: list[int],
     first: list[tuple[Any, ...]],
     steps: list[tuple[Any, ...]],
+    hold: int,
 ) -> None:
     base = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with app.app_context(), time_machine.travel(base, tick=False) as clock:  # a fresh `g` and session
@@ -686,6 +690,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
         ]
         orders: list[int] = []
         last_period: tuple[date, date] | None = None
+        held_back = False
         for step in first + steps:
             kind = step[0]
             if kind == "order":
@@ -716,12 +721,13 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                 clock.shift(timedelta(days=step[1]))
             elif kind in {"run", "rerun"}:
                 if kind == "run":
-                    start = base.date() + timedelta(days=step[1])
+                    start = utcnow().astimezone(payouts.VILNIUS).date() - timedelta(days=step[1])
                     last_period = (start, start + timedelta(days=step[2]))
                 if last_period is None:
                     continue
                 before = _snapshot()
-                made = payouts.generate_payouts(*last_period, by=None)
+                run = payouts.run_payouts(*last_period, by=None, hold=hold)
+                made, held_back = run.payouts, held_back or run.held.parcels > 0
                 # a run only ever adds lines to drafts: approved and paid statements stay as they were
                 after = {p[0]: p for p in _snapshot()}
                 for payout_id, status, amount, fulfilments in before:
@@ -759,7 +765,9 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                     pass
         check_the_money_adds_up()
         # the whole history, paid out in one last run, still adds up, and nothing is paid twice
-        for payout in payouts.generate_payouts(base.date(), base.date() + timedelta(days=400), by=None):
+        for payout in payouts.generate_payouts(
+            base.date(), base.date() + timedelta(days=400), by=None, hold=0
+        ):
             if payout.status is PayoutStatus.DRAFT:
                 payouts.approve_payout(payout.id, by=None)
         for payout in db.session.scalars(select(Payout).where(Payout.status == PayoutStatus.APPROVED)).all():
@@ -767,4 +775,5 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
         paid_lines, refunded = check_the_money_adds_up()
         event(f"paid-out lines: {min(paid_lines, 3)}{'+' if paid_lines >= 3 else ''}")
         event(f"refunds: {refunded > 0}")
+        event(f"a run held parcels back in the return window: {held_back}")
         _wipe()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import ProductStatus
 from orders import services
-from orders.models import PaymentMethod, Refund
+from orders.models import PaymentMethod, Payout, Refund
 from orders.refunds import cancel_fulfilment
-from producers.models import DeliveryMethod
+from producers.models import Community, DeliveryMethod
 from shop.db import db
+from shop.i18n import vilnius_today
 from shop.models import AuditEntry, OutboxMessage, OutboxStatus, User
 from tests.conftest import csrf_token, login_as
 from tests.factories import (
@@ -28,7 +33,9 @@ def entries() -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def test_each_staff_action_is_logged_with_its_before_and_after(client: FlaskClient, app: object) -> None:
+def test_each_staff_action_is_logged_with_its_before_and_after(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_operator()
     community = make_community(slug="krakes", name="Krakės")
     category = make_category()
@@ -74,6 +81,39 @@ def test_each_staff_action_is_logged_with_its_before_and_after(client: FlaskClie
     db.session.commit()
     client.post(f"/backoffice/mail/{message.id}/retry", data={"csrf_token": token})
 
+    db.session.rollback()  # a delivered parcel, paid out through the payouts pages
+    db.session.get_one(Community, community.id).iban = "LT737300010012345678"
+    db.session.commit()
+    delivered = services.place_order(
+        [services.LineRequest(variant.id, 1)],
+        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+        services.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="audit-payout",
+    )
+    services.mark_paid(
+        delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+    )
+    for move in (services.accept_fulfilment, services.mark_delivered):
+        if move is services.mark_delivered:
+            services.ship_fulfilment(delivered.fulfilments[0].id, carrier="", tracking_number="", by=None)
+        move(delivered.fulfilments[0].id, by=None)
+    monkeypatch.setitem(app.config, "PAYOUT_HOLD_DAYS", 0)
+    today = vilnius_today()
+    days = {"first_day": today.isoformat(), "last_day": today.isoformat()}
+    client.post("/backoffice/payouts/generate", data={"csrf_token": token, **days})
+    payout = db.session.scalars(select(Payout)).one()
+    client.post(f"/backoffice/payouts/{payout.id}/approve", data={"csrf_token": token})
+    next_week = (today + timedelta(days=7)).isoformat()
+    bank_file = client.post(
+        "/backoffice/payouts/bank-file", data={"csrf_token": token, "execution_date": next_week, **days}
+    )
+    assert bank_file.mimetype == "application/xml"
+    client.post(
+        f"/backoffice/payouts/{payout.id}/paid",
+        data={"csrf_token": token, f"p{payout.id}-reference": "SEB-7"},
+    )
+
     logged = entries()
     assert [entry.action for entry in logged] == [
         "order.confirm_payment",
@@ -83,6 +123,10 @@ def test_each_staff_action_is_logged_with_its_before_and_after(client: FlaskClie
         "fulfilment.cancel",
         "refund.mark_sent",
         "mail.send_again",
+        "payout.generate",
+        "payout.approve",
+        "payout.bank_file",
+        "payout.mark_paid",
     ]
     assert {entry.actor_name for entry in logged} == {"Vida <vida@vvg.example.org>"}
     confirm = logged[0]

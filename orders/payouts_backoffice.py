@@ -1,0 +1,488 @@
+"""The back office's payouts: a period's statements, generated, approved and paid; the CSV, the bank file and
+a printable statement per community. Staff only; every change goes through `orders.payouts` (and is
+audit-logged there).
+
+A period is a calendar month (`?month=2027-03`, the default being last month in Vilnius) or any days
+(`?first_day=2027-03-01&last_day=2027-03-15`, both included); the services take the day after the last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from babel.dates import format_interval, format_skeleton
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, StringField
+from wtforms.validators import DataRequired, InputRequired, Optional
+
+from orders import payouts, stripe_gateway, transfers
+from orders.models import Payout, PayoutMethod, PayoutStatus
+from shop.auth import current_actor, staff_required
+from shop.db import utcnow
+from shop.forms import DayField, at_most
+from shop.i18n import current_language, vilnius_today
+from shop.operator import get_operator
+from shop.spreadsheet import csv_download
+
+backoffice = Blueprint("payouts_backoffice", __name__, url_prefix="/backoffice/payouts")
+
+#: A statement's status as staff read it.
+PAYOUT_STATUS_LABELS = {
+    PayoutStatus.DRAFT: _l("Draft"),
+    PayoutStatus.APPROVED: _l("Approved"),
+    PayoutStatus.PAID: _l("Paid out"),
+}
+PAYOUT_METHOD_LABELS = {
+    PayoutMethod.BANK: _l("Bank transfer"),
+    PayoutMethod.STRIPE: "Stripe",
+}
+#: The days a period may name: a mistyped year must not reach the database or overflow a date.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+#: The longest custom period.
+MAX_PERIOD_DAYS = 366
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# ---------------------------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  #: the first day
+    end: date  #: the day after the last
+
+    @property
+    def last(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self.end == _month_after(self.start)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The query arguments naming this period in a link."""
+        if self.is_month:
+            return {"month": f"{self.start:%Y-%m}"}
+        return {"first_day": self.start.isoformat(), "last_day": self.last.isoformat()}
+
+    @classmethod
+    def month(cls, first: date) -> Period:
+        return cls(first, _month_after(first))
+
+    @classmethod
+    def of(cls, payout: Payout) -> Period:
+        return cls(payout.period_start, payout.period_end)
+
+
+def _month_after(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def last_month(today: date) -> Period:
+    """The calendar month before the one `today` is in."""
+    this_month = today.replace(day=1)
+    return Period.month((this_month - timedelta(days=1)).replace(day=1))
+
+
+@backoffice.app_template_global()
+def period_name(start: date, end: date) -> str:
+    """ "March 2027" for a calendar month, "Mar 1 – 15, 2027" for other days (`end` is the day after)."""
+    period = Period(start, end)
+    if period.is_month:
+        return str(format_skeleton("yMMMM", start, locale=current_language()))
+    if period.start == period.last:
+        return str(format_date(start, "medium"))
+    return str(format_interval(start, period.last, "yMMMd", locale=current_language()))
+
+
+class PeriodForm(Form):  # type: ignore[misc]  # WTForms ships partial types
+    """Which period to show (GET, bookmarkable): a month, or a first and a last day."""
+
+    month = StringField(_l("Month"), validators=[Optional()], render_kw={"placeholder": "2027-03"})
+    first_day = DayField(_l("First day"), validators=[Optional()])
+    last_day = DayField(_l("Last day"), validators=[Optional()])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        month = (self.month.data or "").strip()
+        if month and self._month() is None:
+            self.month.errors = [*self.month.errors, _("Enter a month like 2027-03.")]
+        for field in (self.first_day, self.last_day):
+            if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+                field.errors = [*field.errors, _("Choose a day from 2000 to 2099.")]
+        first, last = self.first_day.data, self.last_day.data
+        if not self.first_day.errors and not self.last_day.errors:
+            if first is not None and last is None:
+                self.last_day.errors = [_("Enter the last day too.")]
+            elif last is not None and first is None:
+                self.first_day.errors = [_("Enter the first day too.")]
+            elif first is not None and last is not None:
+                if last < first:
+                    self.last_day.errors = [_("The last day cannot be before the first.")]
+                elif (last - first).days >= MAX_PERIOD_DAYS:
+                    self.last_day.errors = [_("Choose at most a year.")]
+        return not self.errors
+
+    def _month(self) -> date | None:
+        match = _MONTH.match((self.month.data or "").strip())
+        if match is None:
+            return None
+        year, month = int(match[1]), int(match[2])
+        if not (FIRST_DAY.year <= year <= LAST_DAY.year and 1 <= month <= 12):
+            return None
+        return date(year, month, 1)
+
+    def period(self) -> Period:
+        """The days asked for, as far as they are valid; last month when nothing (valid) was asked."""
+        first, last = self.first_day.data, self.last_day.data
+        if first is not None and last is not None and not (self.first_day.errors or self.last_day.errors):
+            return Period(first, last + timedelta(days=1))
+        month = None if self.month.errors else self._month()
+        return Period.month(month) if month else last_month(vilnius_today())
+
+
+class PeriodActionForm(PeriodForm, FlaskForm):  # type: ignore[misc]
+    """A POST for a period (CSRF-protected), the period in hidden fields."""
+
+
+class BankFileForm(PeriodActionForm):
+    execution_date = DayField(
+        _l("Pay on (execution date)"), validators=[InputRequired(_l("Enter the day the bank should pay."))]
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        day = self.execution_date.data
+        if day is not None and not self.execution_date.errors:
+            today = vilnius_today()
+            if day < today:
+                self.execution_date.errors = [_("The bank cannot pay on a day that has passed.")]
+            elif day > today + timedelta(days=90):
+                self.execution_date.errors = [_("Choose a day within the next 90 days.")]
+        return valid and not self.execution_date.errors
+
+
+class MarkPaidForm(FlaskForm):  # type: ignore[misc]
+    reference = StringField(
+        _l("Bank reference"),
+        validators=[DataRequired(_l("Enter the bank's reference of the transfer.")), at_most(120)],
+    )
+
+
+class ActionForm(FlaskForm):  # type: ignore[misc]
+    """A one-button action: only its CSRF token."""
+
+
+def _period_form(formdata: MultiDict[str, str]) -> tuple[PeriodForm, Period]:
+    form = PeriodForm(formdata)
+    if any(formdata.get(name) for name in ("month", "first_day", "last_day")):
+        form.validate()
+    return form, form.period()
+
+
+# ---------------------------------------------------------------------------------------------- the period
+
+
+@backoffice.get("/")
+@staff_required
+def payout_list() -> ResponseReturnValue:
+    form, period = _period_form(request.args)
+    return _list_page(period, form)
+
+
+def _list_page(
+    period: Period,
+    form: PeriodForm,
+    *,
+    paid_forms: dict[int, MarkPaidForm] | None = None,
+    bank_form: BankFileForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    statements = payouts.list_payouts(period.start, period.end)
+    counts = payouts.line_counts([payout.id for payout in statements])
+    included, skipped = payouts.bank_file_plan(statements)
+    operator = get_operator()
+    if bank_form is None:
+        bank_form = BankFileForm(formdata=None, execution_date=payouts.next_business_day(vilnius_today()))
+    forms = {
+        payout.id: MarkPaidForm(prefix=f"p{payout.id}", formdata=None)
+        for payout in statements
+        if payout.status is PayoutStatus.APPROVED and payout.method is PayoutMethod.BANK
+    }
+    forms.update(paid_forms or {})
+    return render_template(
+        "orders/backoffice/payouts.html",
+        form=form,
+        period=period,
+        statements=statements,
+        counts=counts,
+        totals={
+            "parcels": sum(counts.values()),
+            **{
+                name: sum(getattr(payout, f"{name}_cents") for payout in statements)
+                for name in ("goods", "refunds", "commission", "delivery", "amount")
+            },
+        },
+        held=payouts.held_in_return_window(period.start, period.end),
+        hold_days=payouts.hold_days(),
+        bank_included=[payout for payout, _iban in included],
+        bank_total=sum(payout.amount_cents for payout, _iban in included),
+        bank_skipped=[(s.payout, _(s.reason)) for s in skipped],
+        operator_iban_valid=operator is not None and payouts.iban_is_valid(operator.iban),
+        iban_valid={payout.id: payouts.iban_is_valid(payout.community.iban) for payout in statements},
+        bank_form=bank_form,
+        paid_forms=forms,
+        action_form=ActionForm(),
+        status_labels=PAYOUT_STATUS_LABELS,
+        method_labels=PAYOUT_METHOD_LABELS,
+    ), status
+
+
+def _values(period: Period) -> dict[str, Any]:
+    """The period as a form's values."""
+    if period.is_month:
+        return {"month": f"{period.start:%Y-%m}"}
+    return {"first_day": period.start, "last_day": period.last}
+
+
+@backoffice.post("/generate")
+@staff_required
+def generate() -> ResponseReturnValue:
+    form = PeriodActionForm()
+    if not form.validate():
+        flash(_("The period could not be read; nothing was generated."), "error")
+        return _list_page(form.period(), form, status=400)
+    period = form.period()
+    run = payouts.run_payouts(period.start, period.end, by=current_actor())
+    if run.new_lines:
+        flash(
+            " ".join(
+                (
+                    ngettext("%(num)d parcel was added.", "%(num)d parcels were added.", run.new_lines),
+                    ngettext(
+                        "%(num)d new statement was made.",
+                        "%(num)d new statements were made.",
+                        run.new_statements,
+                    ),
+                )
+            ),
+            "success",
+        )
+    else:
+        flash(_("Nothing new was due: the statements stay as they were."), "info")
+    if run.held.parcels and run.held.until:
+        flash(_held_text(run.held), "info")
+    return redirect(url_for("payouts_backoffice.payout_list", **period.args))
+
+
+def _held_text(held: payouts.Held) -> str:
+    return str(
+        ngettext(
+            "%(num)d delivered parcel is still in the %(days)d-day return window: it can be paid out "
+            "from %(day)s.",
+            "%(num)d delivered parcels are still in the %(days)d-day return window: the last can be paid out "
+            "from %(day)s.",
+            held.parcels,
+            days=payouts.hold_days(),
+            day=format_date(held.until, "medium") if held.until else "",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------- one statement
+
+
+def _payout_or_404(payout_id: int) -> Payout:
+    try:
+        return payouts.get_payout(payout_id)
+    except payouts.PayoutNotFound:
+        abort(404)
+
+
+def _back_to(payout: Payout) -> ResponseReturnValue:
+    return redirect(url_for("payouts_backoffice.payout_list", **Period.of(payout).args))
+
+
+@backoffice.get("/<int(max=2147483647):payout_id>")
+@staff_required
+def statement(payout_id: int) -> ResponseReturnValue:
+    try:
+        payout = payouts.payout_with_lines(payout_id)
+    except payouts.PayoutNotFound:
+        abort(404)
+    return render_template(
+        "orders/backoffice/payout_statement.html",
+        payout=payout,
+        period=Period.of(payout),
+        payout_labels=PAYOUT_STATUS_LABELS,
+        method_labels=PAYOUT_METHOD_LABELS,
+        iban_valid=payouts.iban_is_valid(payout.community.iban),
+        vvg=get_operator(),
+    )
+
+
+@backoffice.post("/<int(max=2147483647):payout_id>/approve")
+@staff_required
+def approve(payout_id: int) -> ResponseReturnValue:
+    payout = _payout_or_404(payout_id)
+    try:
+        payouts.approve_payout(payout_id, by=current_actor())
+    except payouts.PayoutProblem as problem:
+        flash(_(str(problem)), "error")
+    else:
+        flash(_("The payout to %(community)s is approved.", community=payout.community.name), "success")
+    return _back_to(payout)
+
+
+@backoffice.post("/<int(max=2147483647):payout_id>/paid")
+@staff_required
+def mark_paid(payout_id: int) -> ResponseReturnValue:
+    payout = _payout_or_404(payout_id)
+    form = MarkPaidForm(prefix=f"p{payout_id}")
+    if payout.status is PayoutStatus.PAID:
+        flash(_("This payout is already marked paid."), "info")
+        return _back_to(payout)
+    if payout.status is not PayoutStatus.APPROVED or payout.method is not PayoutMethod.BANK:
+        problem = (
+            payouts.PayoutNotApproved if payout.status is PayoutStatus.DRAFT else payouts.WrongPayoutMethod
+        )
+        flash(_(problem.message), "error")
+        return _back_to(payout)
+    if form.validate():
+        try:
+            payouts.mark_payout_paid(payout_id, bank_reference=form.reference.data or "", by=current_actor())
+        except payouts.BankReferenceMissing as problem:  # only spaces: the form let it through
+            form.reference.errors = [_(str(problem))]
+        except payouts.PayoutProblem as problem:
+            flash(_(str(problem)), "error")
+            return _back_to(payout)
+        else:
+            flash(
+                _("The payout to %(community)s is marked paid.", community=payout.community.name), "success"
+            )
+            return _back_to(payout)
+    period = Period.of(payout)
+    return _list_page(period, _shown(period), paid_forms={payout_id: form}, status=400)
+
+
+def _shown(period: Period) -> PeriodForm:
+    """The period form as if the period had been asked for (a page re-shown after a failed POST)."""
+    return PeriodForm(formdata=None, **_values(period))
+
+
+@backoffice.post("/<int(max=2147483647):payout_id>/stripe")
+@staff_required
+def pay_stripe(payout_id: int) -> ResponseReturnValue:
+    payout = _payout_or_404(payout_id)
+    name = payout.community.name
+    if payout.method is PayoutMethod.STRIPE and not stripe_gateway.is_enabled():
+        flash(_("Stripe is not set up in this shop (STRIPE_SECRET_KEY): nothing was sent."), "error")
+        return _back_to(payout)
+    try:
+        paid = payouts.pay_by_stripe(payout_id, by=current_actor())
+    except payouts.PayoutProblem as problem:
+        flash(_(str(problem)), "error")
+    except transfers.NotPayableByStripe:
+        flash(
+            _(
+                "%(community)s has no Stripe account, or an order's card payment is missing: "
+                "nothing more was sent. Check the community's payout details.",
+                community=name,
+            ),
+            "error",
+        )
+    else:
+        if paid.status is PayoutStatus.PAID:
+            flash(_("The payout to %(community)s was sent through Stripe.", community=name), "success")
+        elif refused := payouts.refused_transfers(payout_id):
+            flash(
+                _(
+                    "Stripe refused a transfer to %(community)s (%(reason)s). The payout stays approved: "
+                    "check the community's connected account in Stripe.",
+                    community=name,
+                    reason=refused[0].last_error or "?",
+                ),
+                "error",
+            )
+        else:
+            flash(
+                _(
+                    "Stripe did not answer, so the payout to %(community)s stays approved. Try again in a "
+                    "minute: nothing is ever sent twice.",
+                    community=name,
+                ),
+                "error",
+            )
+    return _back_to(payout)
+
+
+# ---------------------------------------------------------------------------------------------- downloads
+
+
+@backoffice.get("/payouts.csv")
+@staff_required
+def csv_file() -> ResponseReturnValue:
+    _form, period = _period_form(request.args)
+    text = payouts.payouts_csv(payouts.list_payouts(period.start, period.end))
+    return csv_download(text, f"kaimo-muge-payouts-{_file_period(period)}.csv")
+
+
+def _file_period(period: Period) -> str:
+    if period.is_month:
+        return f"{period.start:%Y-%m}"
+    return f"{period.start.isoformat()}-{period.last.isoformat()}"
+
+
+@backoffice.post("/bank-file")
+@staff_required
+def bank_file() -> ResponseReturnValue:
+    form = BankFileForm()
+    period = form.period()
+    if not form.validate():
+        return _list_page(period, _shown(period), bank_form=form, status=400)
+    try:
+        sepa = payouts.export_bank_file(
+            period.start,
+            period.end,
+            operator=get_operator(),
+            execution_date=form.execution_date.data,
+            by=current_actor(),
+        )
+    except payouts.OperatorIbanNotValid:
+        flash(
+            _(
+                "The VVG's own IBAN is missing or not valid, so no bank file can be made: "
+                "fix the shop's details first."
+            ),
+            "error",
+        )
+    except payouts.NothingToPayByBank:
+        flash(
+            _(
+                "There is nothing to pay by bank in this period: approve a bank payout first "
+                "(the list below says why each one is left out)."
+            ),
+            "error",
+        )
+    else:
+        stamp = f"{utcnow():%Y%m%d%H%M%S}"
+        return Response(
+            sepa.xml,
+            mimetype="application/xml",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="kaimo-muge-payouts-{_file_period(period)}-{stamp}.xml"'
+                )
+            },
+        )
+    return redirect(url_for("payouts_backoffice.payout_list", **period.args))
