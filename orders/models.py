@@ -410,7 +410,8 @@ class Payout(Base):
     """A community's statement for one period: the delivered parcels it is paid for, and the totals.
 
     The period is a range of Lithuanian calendar days, `period_end` exclusive. The totals are the sums
-    of its lines, in euro cents: amount = goods − refunds − commission + delivery.
+    of its lines, in euro cents, less what is taken back for earlier statements (`adjustments_cents`):
+    amount = goods − refunds − commission + delivery + adjustments, never below 0.
     """
 
     __tablename__ = "payouts"
@@ -422,9 +423,12 @@ class Payout(Base):
             name="amounts_not_negative",
         ),
         CheckConstraint(
-            "amount_cents = goods_cents - refunds_cents - commission_cents + delivery_cents",
+            "amount_cents = goods_cents - refunds_cents - commission_cents + delivery_cents"
+            " + adjustments_cents",
             name="amount_sum",
         ),
+        CheckConstraint("adjustments_cents <= 0", name="adjustments_not_positive"),
+        CheckConstraint("amount_cents >= 0", name="amount_not_negative"),  # never a negative transfer
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -439,6 +443,8 @@ class Payout(Base):
     refunds_cents: Mapped[int] = mapped_column(default=0)  #: refunded goods and delivery fees
     commission_cents: Mapped[int] = mapped_column(default=0)
     delivery_cents: Mapped[int] = mapped_column(default=0)
+    #: money taken back for parcels paid out earlier and refunded since (`PayoutAdjustment`), ≤ 0
+    adjustments_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     amount_cents: Mapped[int] = mapped_column(default=0)  #: what the community receives
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -451,6 +457,9 @@ class Payout(Base):
     community: Mapped[Community] = relationship()
     lines: Mapped[list[PayoutLine]] = relationship(
         back_populates="payout", order_by="PayoutLine.id", cascade="all, delete-orphan"
+    )
+    adjustments: Mapped[list[PayoutAdjustment]] = relationship(
+        back_populates="payout", order_by="PayoutAdjustment.id"
     )
 
 
@@ -492,3 +501,37 @@ class PayoutLine(Base):
     @property
     def refunded_cents(self) -> int:
         return self.refunded_goods_cents + self.refunded_delivery_cents
+
+
+class PayoutAdjustment(Base):
+    """Money taken back from a community: a refund of a parcel whose statement was already approved.
+
+    The community was (or will be) paid for the parcel as it was; the refund takes back what it changes:
+    `refunded_cents` less the commission the VVG gives back on it. It is deducted from the community's
+    next statement with room for it (`payout_id`), so a statement never shows a negative transfer.
+    """
+
+    __tablename__ = "payout_adjustments"
+    __table_args__ = (
+        CheckConstraint(
+            "refunded_cents > 0 AND commission_returned_cents >= 0"
+            " AND commission_returned_cents <= refunded_cents",
+            name="amounts_in_range",
+        ),
+        CheckConstraint("amount_cents = commission_returned_cents - refunded_cents", name="amount_sum"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id"), index=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), unique=True)  #: taken back once
+    #: the statement it is deducted from; none yet while no statement has room for it
+    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"), index=True)
+    refunded_cents: Mapped[int]
+    commission_returned_cents: Mapped[int]
+    amount_cents: Mapped[int]  #: ≤ 0: what the community's next statement is short by
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    payout: Mapped[Payout | None] = relationship(back_populates="adjustments")
+    fulfilment: Mapped[Fulfilment] = relationship()
+    refund: Mapped[Refund] = relationship()

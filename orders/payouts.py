@@ -41,7 +41,7 @@ from sqlalchemy import Subquery, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from orders.earnings import fulfilment_earnings
+from orders.earnings import commission, fulfilment_earnings
 from orders.models import (
     AlertKind,
     CommunityTransfer,
@@ -52,6 +52,7 @@ from orders.models import (
     PaymentAlert,
     PaymentMethod,
     Payout,
+    PayoutAdjustment,
     PayoutLine,
     PayoutMethod,
     PayoutStatus,
@@ -413,7 +414,7 @@ def _generate(
             )
             added += 1
         db.session.flush()
-        _recount(payout, community)
+        _recount(payout, community, take_back=True)
         audit.record(
             "payout.generate",
             "payout",
@@ -425,14 +426,18 @@ def _generate(
     return made, added, held
 
 
-def _recount(payout: Payout, community: Community) -> None:
-    """Inside a transaction: the statement's totals are its lines' sums; its method follows its orders."""
-    lines = payout.lines
-    payout.goods_cents = sum(line.goods_cents for line in lines)
-    payout.refunds_cents = sum(line.refunded_cents for line in lines)
-    payout.commission_cents = sum(line.commission_cents for line in lines)
-    payout.delivery_cents = sum(line.delivery_cents for line in lines)
-    payout.amount_cents = sum(line.amount_cents for line in lines)
+def _recount(payout: Payout, community: Community, *, take_back: bool = False) -> None:
+    """Inside a transaction, on a draft: its totals are its lines' sums less the money taken back for
+    earlier parcels (with `take_back`, the community's waiting adjustments join it first); adjustments
+    go in oldest first while the amount stays ≥ 0, the rest wait. Its method follows its orders."""
+    db.session.flush()  # the lines as they are; the totals change below, after the queries
+    candidates = list(payout.adjustments)
+    if take_back:
+        candidates += db.session.scalars(
+            select(PayoutAdjustment)
+            .where(PayoutAdjustment.community_id == community.id, PayoutAdjustment.payout_id.is_(None))
+            .with_for_update()
+        )
     methods = set(
         db.session.scalars(
             select(Order.payment_method)
@@ -441,10 +446,83 @@ def _recount(payout: Payout, community: Community) -> None:
             .where(PayoutLine.payout_id == payout.id)
         )
     )
-    by_stripe = bool(CONNECTED_ACCOUNT.match(community.stripe_account_id or "")) and methods == {
-        PaymentMethod.CARD
-    }
+    lines = payout.lines
+    earned = sum(line.amount_cents for line in lines)
+    taken = 0
+    for adjustment in sorted(candidates, key=lambda a: a.id):
+        fits = earned + taken + adjustment.amount_cents >= 0
+        adjustment.payout = payout if fits else None
+        taken += adjustment.amount_cents if fits else 0
+    payout.goods_cents = sum(line.goods_cents for line in lines)
+    payout.refunds_cents = sum(line.refunded_cents for line in lines)
+    payout.commission_cents = sum(line.commission_cents for line in lines)
+    payout.delivery_cents = sum(line.delivery_cents for line in lines)
+    payout.adjustments_cents = taken
+    payout.amount_cents = earned + taken
+    # Money taken back is settled by bank: a Stripe transfer per parcel cannot carry a deduction.
+    by_stripe = (
+        bool(CONNECTED_ACCOUNT.match(community.stripe_account_id or ""))
+        and methods == {PaymentMethod.CARD}
+        and not taken
+    )
     payout.method = PayoutMethod.STRIPE if by_stripe else PayoutMethod.BANK
+
+
+def take_back_refund(refund: Refund) -> PayoutAdjustment | None:
+    """Inside the refund's transaction: a refund of a parcel already in a statement changes what it earned.
+
+    In a **draft**, the parcel's line is counted again (refunds, commission, amount) and the draft's
+    totals with it. In an **approved or paid** statement nothing changes; instead a `PayoutAdjustment`
+    records what the community must give back — the refund less the commission the VVG returns on it —
+    and the community's next statement deducts it (as far as that statement has room: never below 0;
+    the rest waits for the one after). Returns the adjustment, if one was needed.
+    """
+    if refund.fulfilment_id is None:
+        return None
+    line = db.session.scalars(
+        select(PayoutLine).where(PayoutLine.fulfilment_id == refund.fulfilment_id).with_for_update()
+    ).first()
+    if line is None:
+        return None  # not in a statement yet: the run counts the refund when it writes the line
+    payout = _lock(line.payout_id)
+    community = payout.community
+    refunds = db.session.execute(
+        select(
+            func.coalesce(func.sum(Refund.goods_cents), 0), func.coalesce(func.sum(Refund.delivery_cents), 0)
+        ).where(Refund.fulfilment_id == refund.fulfilment_id)
+    ).one()
+    if payout.status is PayoutStatus.DRAFT:
+        earnings = fulfilment_earnings(
+            goods_cents=line.goods_cents,
+            refunded_goods_cents=int(refunds[0]),
+            delivery_cents=line.delivery_cents,
+            refunded_delivery_cents=int(refunds[1]),
+            commission_bp=community.commission_bp,
+        )
+        line.refunded_goods_cents = earnings.refunded_goods_cents
+        line.refunded_delivery_cents = earnings.refunded_delivery_cents
+        line.commission_cents = earnings.commission_cents
+        line.amount_cents = earnings.payable_cents
+        db.session.flush()
+        _recount(payout, community)
+        return None
+    earlier = db.session.scalars(
+        select(PayoutAdjustment).where(PayoutAdjustment.fulfilment_id == refund.fulfilment_id)
+    ).all()
+    commission_kept = line.commission_cents - sum(a.commission_returned_cents for a in earlier)
+    commission_now = commission(line.goods_cents - int(refunds[0]), community.commission_bp)
+    returned = max(0, min(commission_kept - commission_now, commission_kept, refund.goods_cents))
+    adjustment = PayoutAdjustment(
+        community_id=community.id,
+        fulfilment_id=refund.fulfilment_id,
+        refund_id=refund.id,
+        refunded_cents=refund.amount_cents,
+        commission_returned_cents=returned,
+        amount_cents=returned - refund.amount_cents,
+    )
+    db.session.add(adjustment)
+    db.session.flush()
+    return adjustment
 
 
 def list_payouts(period_start: date, period_end: date) -> list[Payout]:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from catalogue.models import Variant
 from orders import payouts, refunds, services, workspace_services
+from orders.earnings import commission as commission_on
 from orders.models import (
     AlertKind,
     Fulfilment,
@@ -34,6 +35,7 @@ from orders.models import (
     PaymentAlert,
     PaymentMethod,
     Payout,
+    PayoutAdjustment,
     PayoutLine,
     PayoutMethod,
     PayoutStatus,
@@ -318,6 +320,72 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
 # ---------------------------------------------------------------------------------------------- paying
 
 
+def test_a_refund_after_a_draft_counts_the_line_again(shop: dict[str, Any]) -> None:
+    order = place([(shop["star"], 2)])  # 20,10 € of goods, 10 % commission
+    deliver(order.fulfilments[0].id)
+    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    refunds.refund_sent_parcel(order.fulfilments[0].id, goods_cents=1005, reason="Grąžino", by=None)
+    payout = statement(shop["krakes"])
+    assert payout is not None and payout.status is PayoutStatus.DRAFT
+    (line,) = payout.lines
+    assert (line.refunded_goods_cents, line.commission_cents) == (1005, 101)  # on 10,05 € left
+    assert payout.amount_cents == line.amount_cents == 1005 - 101 + 299
+    assert count(PayoutAdjustment) == 0
+
+
+def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below_zero(
+    shop: dict[str, Any], clock: Any
+) -> None:
+    krakes = shop["krakes"]
+    first = place([(shop["star"], 2)])  # 20,10 €: commission 2,01 €
+    deliver(first.fulfilments[0].id)
+    (paid,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
+    payouts.approve_payout(paid.id, by=None)
+    payouts.mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
+    assert fresh(Payout, paid.id).amount_cents == 2010 - 201 + 299
+
+    # The customer sends back one star after the community was paid: 10,05 € refunded to the customer;
+    # the VVG returns its commission on it (2,01 € − 1,01 € = 1,00 €), so the community owes 9,05 €.
+    refund = refunds.refund_sent_parcel(first.fulfilments[0].id, goods_cents=1005, reason="Grąžino", by=None)
+    (adjustment,) = db.session.scalars(select(PayoutAdjustment)).all()
+    assert (adjustment.refund_id, adjustment.refunded_cents, adjustment.commission_returned_cents) == (
+        refund.id,
+        1005,
+        100,
+    )
+    assert adjustment.amount_cents == -905 and adjustment.payout_id is None
+    assert fresh(Payout, paid.id).amount_cents == 2010 - 201 + 299  # a paid statement never changes
+
+    # April: a 4,50 € card parcel earns 4,05 + 2,99 = 7,04 €: too little to take 9,05 € back — it waits.
+    april = (date(2027, 4, 1), date(2027, 5, 1))
+    clock.move_to(datetime(2027, 4, 10, 9, 0, tzinfo=UTC))
+    small = place([(shop["card"], 1)])
+    deliver(small.fulfilments[0].id)
+    payouts.generate_payouts(*april, by=None, hold=0)
+    small_statement = statement(krakes, april)
+    assert small_statement is not None
+    assert (small_statement.amount_cents, small_statement.adjustments_cents) == (450 - 45 + 299, 0)
+    assert fresh(PayoutAdjustment, adjustment.id).payout_id is None
+
+    # More is delivered in April and the draft is counted again: now the 9,05 € fit and are deducted.
+    bigger = place([(shop["star"], 1)])
+    deliver(bigger.fulfilments[0].id)
+    payouts.generate_payouts(*april, by=None, hold=0)
+    april_statement = statement(krakes, april)
+    assert april_statement is not None
+    earned = (450 - 45 + 299) + (1005 - 101 + 299)
+    assert (april_statement.adjustments_cents, april_statement.amount_cents) == (-905, earned - 905)
+    assert fresh(PayoutAdjustment, adjustment.id).payout_id == april_statement.id
+    payouts.approve_payout(april_statement.id, by=None)
+    bank_file = payouts.sepa_pain001(
+        [fresh(Payout, april_statement.id)],
+        operator=db.session.scalars(select(Operator)).one(),
+        execution_date=date(2027, 5, 3),
+        message_id="KM-TEST-1",
+    )
+    assert bank_file.total_cents == earned - 905  # the bank pays what is left after the deduction
+
+
 def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
@@ -579,31 +647,57 @@ def held_cents() -> int:
 
 
 def check_the_money_adds_up() -> tuple[int, int]:
-    """The invariant holds now; returns how many lines are paid out and how much was refunded."""
+    """The invariant holds now; returns how many lines are paid out and how much was refunded.
+
+    A refund after a parcel's statement was approved is an adjustment: taken back from a later statement
+    (less the commission the VVG returns). Until a paid statement deducts it, the VVG is short of it; a
+    deduction paid before the parcel's own statement is paid leaves the VVG holding it the other way.
+    """
     db.session.rollback()
     db.session.expire_all()
     captured = db.session.scalar(select(func.coalesce(func.sum(Payment.amount_cents), 0)))
-    paid_lines = db.session.scalars(
-        select(PayoutLine).join(PayoutLine.payout).where(Payout.status == PayoutStatus.PAID)
-    ).all()
-    paid_out = sum(line.amount_cents for line in paid_lines)
-    commission = sum(line.commission_cents for line in paid_lines)
+    paid_statements = db.session.scalars(select(Payout).where(Payout.status == PayoutStatus.PAID)).all()
+    paid_lines = [line for payout in paid_statements for line in payout.lines]
+    paid_parcels = {line.fulfilment_id for line in paid_lines}
+    adjustments = db.session.scalars(select(PayoutAdjustment)).all()
+    deducted = [a for a in adjustments if a.payout is not None and a.payout.status is PayoutStatus.PAID]
+    paid_out = sum(payout.amount_cents for payout in paid_statements)
+    commission = sum(line.commission_cents for line in paid_lines) - sum(
+        a.commission_returned_cents for a in deducted
+    )
     refunded = db.session.scalar(select(func.coalesce(func.sum(Refund.amount_cents), 0)))
-    assert captured == paid_out + commission + refunded + held_cents()
+    held = (
+        held_cents()
+        - sum(a.refunded_cents for a in adjustments if a.fulfilment_id in paid_parcels and a not in deducted)
+        + sum(a.refunded_cents for a in deducted if a.fulfilment_id not in paid_parcels)
+    )
+    assert captured == paid_out + commission + refunded + held
 
-    # never twice, and every line still says what its parcel earned
+    # never twice, never negative, and every line (with what was taken back since) says what its parcel earned
     lines = db.session.scalars(select(PayoutLine)).all()
     assert len({line.fulfilment_id for line in lines}) == len(lines)
     for line in lines:
         fulfilment = line.fulfilment
         assert fulfilment.status is FulfilmentStatus.DELIVERED
         refunds_of = [r for r in fulfilment.order.refunds if r.fulfilment_id == fulfilment.id]
+        later = [a for a in adjustments if a.fulfilment_id == fulfilment.id]
         assert line.goods_cents == fulfilment.goods_cents
-        assert line.refunded_goods_cents == sum(r.goods_cents for r in refunds_of)
+        assert line.refunded_cents + sum(a.refunded_cents for a in later) == sum(
+            r.amount_cents for r in refunds_of
+        )
+        if line.payout.status is PayoutStatus.DRAFT:
+            assert not later
         assert line.delivery_cents == fulfilment.delivery_cents
         assert line.amount_cents >= 0 and 0 <= line.commission_cents <= line.goods_cents
+        # the VVG keeps exactly its commission on what the customer kept (it gives back the rest)
+        kept = line.commission_cents - sum(a.commission_returned_cents for a in later)
+        net_now = line.goods_cents - sum(r.goods_cents for r in refunds_of)
+        assert kept == commission_on(net_now, fulfilment.community.commission_bp)
     for payout in db.session.scalars(select(Payout)):
-        assert payout.lines and payout.amount_cents == sum(line.amount_cents for line in payout.lines)
+        assert payout.lines and payout.amount_cents >= 0
+        assert payout.amount_cents == sum(line.amount_cents for line in payout.lines) + sum(
+            a.amount_cents for a in payout.adjustments
+        )
     return len(paid_lines), int(refunded or 0)
 
 
@@ -638,6 +732,8 @@ STEPS = st.lists(
         st.tuples(st.just("pay"), st.integers(0, 20)),
         st.tuples(st.just("cancel_line"), st.integers(0, 20), st.integers(0, 20)),
         st.tuples(st.just("cancel_parcel"), st.integers(0, 20), st.integers(0, 3)),
+        st.tuples(st.just("refund_sent"), st.integers(0, 20), st.integers(0, 3), st.integers(1, 100)),
+        st.tuples(st.just("refund_sent"), st.integers(0, 20), st.integers(0, 3), st.integers(1, 100)),
         st.tuples(st.just("advance"), st.integers(0, 20), st.integers(0, 3), st.integers(1, 3)),
         st.tuples(st.just("advance"), st.integers(0, 20), st.integers(0, 3), st.integers(1, 3)),
         st.tuples(st.just("deliver"), st.integers(0, 20), st.integers(0, 3), st.just(3)),
@@ -758,10 +854,19 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                         fulfilment = order.fulfilments[step[2] % len(order.fulfilments)]
                         if kind == "cancel_parcel":  # "advance" and "deliver": so many steps along
                             refunds.cancel_fulfilment(fulfilment.id, reason="", by=None)
+                        elif kind == "refund_sent":  # a return: step[3] % of what is left of its goods
+                            left, _delivery = refunds.refundable_left(fulfilment)
+                            amount = max(1, left * step[3] // 100)
+                            refunds.refund_sent_parcel(fulfilment.id, goods_cents=amount, reason="", by=None)
                         else:
                             for _ in range(step[3]):
                                 _advance(fulfilment.id)
-                except (refunds.NotCancellable, TransitionNotAllowed):
+                except (
+                    refunds.NotCancellable,
+                    refunds.NotRefundable,
+                    refunds.RefundTooLarge,
+                    TransitionNotAllowed,
+                ):
                     pass
         check_the_money_adds_up()
         # the whole history, paid out in one last run, still adds up, and nothing is paid twice
@@ -775,5 +880,68 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
         paid_lines, refunded = check_the_money_adds_up()
         event(f"paid-out lines: {min(paid_lines, 3)}{'+' if paid_lines >= 3 else ''}")
         event(f"refunds: {refunded > 0}")
+        event(f"refunds taken back from a later statement: {count(PayoutAdjustment) > 0}")
         event(f"a run held parcels back in the return window: {held_back}")
+        _wipe()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rate=st.integers(0, 3000),
+    months=st.lists(
+        st.tuples(
+            st.lists(st.tuples(st.integers(1, 50_000), st.integers(1, 3)), min_size=0, max_size=3),  # parcels
+            st.lists(
+                st.tuples(st.integers(0, 20), st.integers(1, 100), st.booleans()), max_size=3
+            ),  # returns
+            st.integers(0, 2),  # how far the month's statement goes: draft, approved, paid
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_returns_after_payouts_are_taken_back_later_and_every_cent_still_adds_up(
+    app: Flask, rate: int, months: list[tuple[Any, ...]]
+) -> None:
+    """Month after month: parcels delivered and paid out, then returns of any of them, any share of what is
+    left (with or without the delivery fee): the invariant holds and no statement ever goes below 0."""
+    base = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+    with app.app_context(), time_machine.travel(base, tick=False) as clock:
+        _wipe()
+        make_operator()
+        community = make_community(commission_bp=rate)
+        delivered: list[int] = []
+        for number, (parcels, returns, stage) in enumerate(months):
+            clock.move_to(datetime(2027, 1 + number, 10, 9, 0, tzinfo=UTC))
+            for price, quantity in parcels:
+                variant = make_product(
+                    community, variants=[make_variant(price_cents=price, stock=10)]
+                ).variants[0]
+                order = place([(variant, quantity)])
+                deliver(order.fulfilments[0].id)
+                delivered.append(order.fulfilments[0].id)
+            for pick, share, with_delivery in returns:
+                if not delivered:
+                    break
+                fulfilment = fresh(Fulfilment, delivered[pick % len(delivered)])
+                goods_left, delivery_left = refunds.refundable_left(fulfilment)
+                goods = goods_left * share // 100
+                delivery = delivery_left if with_delivery else 0
+                if goods + delivery:
+                    refunds.refund_sent_parcel(
+                        fulfilment.id, goods_cents=goods, delivery_cents=delivery, reason="", by=None
+                    )
+                check_the_money_adds_up()
+            month = (date(2027, 1 + number, 1), date(2027, 2 + number, 1))
+            for payout in payouts.generate_payouts(*month, by=None, hold=0):
+                if stage >= 1:
+                    payouts.approve_payout(payout.id, by=None)
+                if stage >= 2:
+                    payouts.mark_payout_paid(payout.id, bank_reference="SEB", by=None)
+            check_the_money_adds_up()
+        event(f"taken back from a later statement: {count(PayoutAdjustment) > 0}")
         _wipe()
