@@ -17,6 +17,7 @@ import catalogue.workspace
 import orders.cli
 import orders.views
 import orders.workspace
+import producers.backoffice
 import producers.workspace
 import shop.backoffice
 import shop.checkout
@@ -54,6 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         catalogue.workspace.workspace,
         orders.workspace.workspace,
         shop.backoffice.backoffice,
+        producers.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)
     templating.init_app(app)

@@ -94,7 +94,11 @@ def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
         "order search": "/backoffice/orders",
         "order": f"/backoffice/orders/{last_many[0]}",
         "audit": "/backoffice/audit",
+        "communities": "/backoffice/communities",
+        "community": f"/backoffice/communities/{many.id}",
     }
     with_few = costs(client, count_queries, staff)
     seed(make_community(slug="more"), 9)
+    for _ in range(5):
+        make_user(many)
     assert costs(client, count_queries, staff) == with_few
