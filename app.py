@@ -18,6 +18,7 @@ import orders.cli
 import orders.payouts_backoffice
 import orders.views
 import orders.workspace
+import producers.backoffice
 import producers.workspace
 import shop.backoffice
 import shop.checkout
@@ -57,6 +58,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         catalogue.workspace.workspace,
         orders.workspace.workspace,
         shop.backoffice.backoffice,
+        producers.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)
     templating.init_app(app)

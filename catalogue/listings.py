@@ -8,7 +8,6 @@ trusted communities publish at once. A listing the VVG sends back is a draft wit
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,12 +17,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.images import ImageRejected, process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
-from catalogue.search import fold
 from producers.models import Community
 from shop import audit, outbox
 from shop.db import db, transaction
 from shop.media import MediaStorage
 from shop.models import User
+from shop.text import slugify
 
 MAX_PHOTOS = 8
 
@@ -417,7 +416,7 @@ def _reviewed_content(product: Product) -> tuple[object, ...]:
 
 
 def _free_slug(name: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:80] or "gaminys"
+    base = slugify(name, fallback="gaminys")
     slug = base
     while db.session.scalar(select(func.count()).select_from(Product).where(Product.slug == slug)):
         slug = f"{base}-{secrets.token_hex(2)}"

@@ -7,15 +7,12 @@ and matched word by word, so "zaisliukai" finds "Žaisliukai" without database e
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from shop.text import fold
+
+__all__ = ["fold", "query_words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` and strip its diacritics: "Šiaudinė ŽVAIGŽDĖ" → "siaudine zvaigzde"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def query_words(query: str, *, limit: int = 8) -> list[str]:

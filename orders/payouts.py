@@ -60,9 +60,9 @@ from orders.models import (
     TransferStatus,
 )
 from orders.services import OrderProblem
-from orders.transfers import CONNECTED_ACCOUNT, transfer_earnings
+from orders.transfers import transfer_earnings
 from producers.iban import normalise_iban
-from producers.models import Community
+from producers.models import CONNECTED_ACCOUNT, Community
 from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight

@@ -9,7 +9,6 @@ without a connected account, and orders paid by bank transfer, are paid by bank.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from sqlalchemy import select
@@ -18,9 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from orders import stripe_gateway
 from orders.models import CommunityTransfer, Fulfilment, Payment, PaymentMethod, TransferStatus
 from orders.services import OrderProblem
+from producers.models import CONNECTED_ACCOUNT
 from shop.db import db, transaction, utcnow
-
-CONNECTED_ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]{6,64}$")
 
 
 class NotPayableByStripe(OrderProblem):

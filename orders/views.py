@@ -35,7 +35,7 @@ from orders.models import (
     PaymentMethod,
     RefundStatus,
 )
-from producers.services import list_active_communities
+from producers.services import list_all_communities
 from shop import outbox
 from shop.auth import current_actor, staff_required
 from shop.db import db
@@ -302,8 +302,10 @@ class SentParcelRefundForm(StaffCancelForm):
 @staff_required
 def order_search() -> ResponseReturnValue:
     form = OrderSearchForm(request.args)
-    communities = list_active_communities()
-    form.community.choices = [("", _("All communities"))] + [(str(c.id), c.name) for c in communities]
+    communities = list_all_communities()  # a switched-off community's orders stay, and are searched
+    form.community.choices = [("", _("All communities"))] + [
+        (str(c.id), c.name if c.is_active else _("%(name)s (switched off)", name=c.name)) for c in communities
+    ]
     form.status.choices = [("", _("Any status"))] + [
         (s.value, str(ORDER_STATUS_LABELS[s])) for s in OrderStatus
     ]

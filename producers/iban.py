@@ -14,21 +14,23 @@ from schwifty.exceptions import (
     SchwiftyException,
 )
 
+from shop.i18n import N_
+
 _REASONS: list[tuple[type[SchwiftyException], str]] = [
-    (InvalidChecksumDigits, "the check digits do not match: a digit is mistyped"),
-    (InvalidBBANChecksum, "the account number's own check digit does not match: a digit is mistyped"),
-    (InvalidLength, "it has the wrong number of characters for its country"),
-    (InvalidCountryCode, "it does not start with a known country code"),
-    (InvalidStructure, "it holds characters an IBAN cannot have"),
-    (InvalidBankCode, "its bank code is not valid"),
-    (InvalidAccountCode, "its account code is not valid"),
+    (InvalidChecksumDigits, N_("the check digits do not match: a digit is mistyped")),
+    (InvalidBBANChecksum, N_("the account number's own check digit does not match: a digit is mistyped")),
+    (InvalidLength, N_("it has the wrong number of characters for its country")),
+    (InvalidCountryCode, N_("it does not start with a known country code")),
+    (InvalidStructure, N_("it holds characters an IBAN cannot have")),
+    (InvalidBankCode, N_("its bank code is not valid")),
+    (InvalidAccountCode, N_("its account code is not valid")),
 ]
 
 
 class IbanNotValid(ValueError):
     """Not an IBAN; `reason` says why in words for people (an English msgid, like `MESSAGE`)."""
 
-    MESSAGE = "%(iban)s is not a valid IBAN: %(reason)s."
+    MESSAGE = N_("%(iban)s is not a valid IBAN: %(reason)s.")
 
     def __init__(self, iban: str, reason: str) -> None:
         super().__init__(self.MESSAGE % {"iban": iban, "reason": reason} if iban else reason)
@@ -44,9 +46,15 @@ def normalise_iban(text: str) -> str:
     """
     compact = "".join(text.split()).replace("-", "").upper()
     if not compact:
-        raise IbanNotValid("", "No IBAN was given.")
+        raise IbanNotValid("", N_("No IBAN was given."))
     try:
         return str(IBAN(compact).compact)
     except SchwiftyException as error:
         reason = next((words for kind, words in _REASONS if isinstance(error, kind)), str(error))
         raise IbanNotValid(compact, reason) from error
+
+
+def grouped_iban(iban: str) -> str:
+    """A compact IBAN in groups of four, as people read and type it: `LT12 1000 0111 0100 1000`."""
+    compact = "".join(iban.split())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))

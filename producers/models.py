@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 #: The VVG's standard commission: 1000 basis points = 10 %.
 DEFAULT_COMMISSION_BP = 1000
+#: A Stripe connected account's id as Stripe writes it: earnings are transferred only to one like this.
+CONNECTED_ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]{6,64}$")
 
 
 class Community(Base):

@@ -43,6 +43,11 @@ def list_active_communities() -> Sequence[Community]:
     ).all()
 
 
+def list_all_communities() -> Sequence[Community]:
+    """Every community, switched-off ones too, by name: for staff, whose orders stay."""
+    return db.session.scalars(select(Community).order_by(Community.name, Community.id)).all()
+
+
 def get_active_community(slug: str) -> Community | None:
     """An active community by its slug, or None."""
     return db.session.scalars(

@@ -4,6 +4,10 @@ Every workspace view is wrapped in `member_required`; the community it acts for 
 chosen from the signed-in user's memberships (kept in the session, checked against the database on every
 request). Services take that community and scope every query to it: an id of another community's row is
 simply not found (404), never shown or changed.
+
+A community the VVG has switched off keeps its workspace so that its members can finish the orders
+already placed: they see every page, move and cancel parcels and follow their payouts, but a change to
+listings, stock, photos or shop settings is refused with a word of why (nothing of it would be sold).
 """
 
 from __future__ import annotations
@@ -37,13 +41,17 @@ CURRENT_COMMUNITY = "community_id"
 ACTING_FOR = "acting_for"  #: in a workspace form: the community the page was made for
 
 
+#: What the members of a switched-off community may still post: their parcels, and switching community.
+WHILE_SWITCHED_OFF = ("orders_workspace.", "producers_workspace.switch_community")
+
+
 def communities_of(user_id: int) -> Sequence[Community]:
-    """The communities a person acts for, by name."""
+    """The communities a person acts for, switched-on ones first, by name."""
     return db.session.scalars(
         select(Community)
         .join(Membership)
-        .where(Membership.user_id == user_id, Community.is_active.is_(True))
-        .order_by(Community.name)
+        .where(Membership.user_id == user_id)
+        .order_by(Community.is_active.desc(), Community.name)
     ).all()
 
 
@@ -54,7 +62,7 @@ def current_community() -> Community:
 
 
 def member_required(view: F) -> F:
-    """Signed in (else to the login page) and a member of at least one active community (else 403)."""
+    """Signed in (else to the login page) and a member of at least one community (else 403)."""
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -74,6 +82,14 @@ def member_required(view: F) -> F:
             rule = request.url_rule
             back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
             return redirect(back or url_for("orders_workspace.dashboard"))
+        if (
+            request.method == "POST"
+            and not g.community.is_active
+            and not (request.endpoint or "").startswith(WHILE_SWITCHED_OFF)
+        ):
+            flash(_("The VVG has switched off %(name)s's shop, so nothing was changed. You can still finish "
+                    "your orders.", name=g.community.name), "error")  # fmt: skip
+            return redirect(url_for("orders_workspace.dashboard"))
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]

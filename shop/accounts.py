@@ -171,5 +171,11 @@ def set_password(link: PasswordLink, password: str) -> User:
     return user
 
 
+def note_sign_in(user_id: int) -> None:
+    """Remember when the person signed in: VVG staff see it beside each community's members."""
+    with transaction():
+        db.session.execute(update(User).where(User.id == user_id).values(last_signed_in_at=utcnow()))
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=purpose)

@@ -107,6 +107,7 @@ def sign_in(user: User, *, remember: bool) -> None:
     session.clear()
     if language:
         session["lang"] = language
+    accounts.note_sign_in(user.id)
     login_user(user, remember=remember)
     session[SIGNED_IN_AT] = int(time.time())
     session[REMEMBERED] = remember

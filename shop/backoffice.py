@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from catalogue import listings
-from producers.services import AccountSwitchedOff, CommunityNotFound, invite_member, list_active_communities
+from producers.backoffice import InviteForm, send_invitation
+from producers.services import list_active_communities
 from shop import audit, outbox
 from shop.auth import current_actor, staff_required
 from shop.db import db
@@ -71,29 +71,6 @@ def mail_retry(message_id: int) -> ResponseReturnValue:
     return redirect(url_for("shop_backoffice.mail_detail", message_id=message_id))
 
 
-class InviteForm(FlaskForm):  # type: ignore[misc]
-    name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), at_most(120)]
-    )
-    email = EmailField(
-        _l("E-mail"), validators=[DataRequired(_l("Enter their e-mail address.")), at_most(254)]
-    )
-    community = SelectField(_l("Community"), validate_choice=False)  # checked below, in our own words
-
-    def validate_email(self, field: EmailField) -> None:
-        try:
-            # As at the checkout: the part before @ in plain ASCII, which every mail server carries.
-            field.data = validate_email(
-                field.data or "", check_deliverability=False, allow_smtputf8=False
-            ).normalized.lower()
-        except EmailNotValidError:
-            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt.")) from None
-
-    def validate_community(self, field: SelectField) -> None:
-        if not field.data or field.data not in {value for value, _label in field.choices}:
-            raise ValidationError(_l("Choose a community."))
-
-
 @backoffice.route("/people/invite", methods=["GET", "POST"])
 @staff_required
 def invite() -> ResponseReturnValue:
@@ -102,30 +79,8 @@ def invite() -> ResponseReturnValue:
     form.community.choices = [("", _("Choose…"))] + [
         (str(community.id), community.name) for community in list_active_communities()
     ]
-    if form.validate_on_submit():
-        try:
-            invitation = invite_member(
-                form.name.data, form.email.data, int(form.community.data), by=current_actor()
-            )
-        except CommunityNotFound:
-            form.community.errors.append(_("Choose a community."))
-        except AccountSwitchedOff:
-            form.email.errors.append(_("This account is switched off, so it cannot be invited."))
-        else:
-            if invitation.new_member:
-                text = _(
-                    "%(email)s is invited to work for %(community)s: the mail is on its way.",
-                    email=form.email.data,
-                    community=invitation.community_name,
-                )
-            else:
-                text = _(
-                    "%(email)s already works for %(community)s: the invitation was sent again.",
-                    email=form.email.data,
-                    community=invitation.community_name,
-                )
-            flash(text, "success")
-            return redirect(url_for("shop_backoffice.invite"))
+    if form.validate_on_submit() and send_invitation(form, int(form.community.data)):
+        return redirect(url_for("shop_backoffice.invite"))
     status = 400 if request.method == "POST" else 200
     return render_template("shop/backoffice/invite.html", form=form), status
 

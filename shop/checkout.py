@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -45,14 +42,13 @@ from orders.views import PAYMENT_LABELS, pay_by_card
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
-from shop.forms import WholeNumberField, at_most
+from shop.forms import WholeNumberField, at_most, normal_email, normal_phone, normal_postal_code
 from shop.i18n import current_language, localized
 
 checkout = Blueprint("checkout", __name__)
 
 CHECKOUT_NONCE = "checkout_nonce"
 LAST_ORDER = "last_order"  #: the key and tracking token of the order this session placed last
-POSTAL_CODE = re.compile(r"^(?:LT-?)?(\d{5})$", re.IGNORECASE)
 
 DELIVERY_LABELS = {
     DeliveryMethod.PICKUP: _l("Pick up at the community"),
@@ -192,16 +188,6 @@ def _update_cart(cart: Cart, cart_view: CartView) -> dict[str, str]:
     return errors
 
 
-def _normalise_phone(text: str) -> str | None:
-    try:
-        number = phonenumbers.parse(text, "LT")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 class CheckoutForm(FlaskForm):  # type: ignore[misc]
     """The one-page guest checkout; fields per parcel and per line are added by `checkout_form_for`."""
 
@@ -227,22 +213,19 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     cart_view: CartView
 
     def validate_email(self, field: StringField) -> None:
-        try:
-            # The part before @ must be plain ASCII: many mail servers on the way cannot carry more.
-            field.data = validate_email(
-                field.data or "", check_deliverability=False, allow_smtputf8=False
-            ).normalized
-        except EmailNotValidError:
-            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt.")) from None
+        normalised = normal_email(field.data)
+        if normalised is None:
+            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt."))
+        field.data = normalised
 
     def validate_phone(self, field: StringField) -> None:
-        normalised = _normalise_phone(field.data or "")
+        normalised = normal_phone(field.data)
         if normalised is None:
             raise ValidationError(_l("Enter a phone number like +370 612 34567 or 8 612 34567."))
         self.phone_e164 = normalised
 
     def validate_postal_code(self, field: StringField) -> None:
-        if field.data and not POSTAL_CODE.match(field.data.strip()):
+        if field.data and normal_postal_code(field.data) is None:
             raise ValidationError(_l("Enter a postal code like LT-12345 or 12345."))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -274,7 +257,6 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
         )
 
     def buyer(self) -> Buyer:
-        match = POSTAL_CODE.match((self.postal_code.data or "").strip())
         return Buyer(
             name=self.name.data.strip(),
             email=self.email.data,
@@ -282,7 +264,7 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
             language=current_language(),
             address_line=(self.address_line.data or "").strip() if self.needs_address else "",
             city=(self.city.data or "").strip() if self.needs_address else "",
-            postal_code=f"LT-{match.group(1)}" if match and self.needs_address else "",
+            postal_code=(normal_postal_code(self.postal_code.data) or "") if self.needs_address else "",
             notes=(self.notes.data or "").strip(),
         )
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, IntegerField
 from wtforms.validators import Length
@@ -14,6 +17,38 @@ from shop.money import AmountNotUnderstood, decimal_text, format_cents, parse_ce
 
 #: The largest id a row can have (PostgreSQL's integer): anything bigger names no row.
 MAX_ID = 2**31 - 1
+
+_POSTAL_CODE = re.compile(r"^(?:LT-?)?([0-9]{5})$", re.IGNORECASE)
+
+
+def normal_postal_code(text: str | None) -> str | None:
+    """A Lithuanian postal code as people type it ("LT-12345", "lt12345", "12345") → "LT-12345", or None."""
+    match = _POSTAL_CODE.match((text or "").strip())
+    return f"LT-{match.group(1)}" if match else None
+
+
+def normal_email(text: str | None) -> str | None:
+    """The e-mail address checked and normalised by email-validator (no DNS lookup), or None.
+
+    The part before @ must be plain ASCII: many mail servers on the way cannot carry more.
+    """
+    try:
+        return str(validate_email(text or "", check_deliverability=False, allow_smtputf8=False).normalized)
+    except EmailNotValidError:
+        return None
+
+
+def normal_phone(text: str | None, *, spaced: bool = False) -> str | None:
+    """A phone number as people type it ("8 612 34567", "+370 612 34567") → "+37061234567" (or, spaced,
+    "+370 612 34567" as printed for people), or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(text or "", "LT")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    style = phonenumbers.PhoneNumberFormat.INTERNATIONAL if spaced else phonenumbers.PhoneNumberFormat.E164
+    return str(phonenumbers.format_number(number, style))
 
 
 def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
@@ -66,6 +101,55 @@ class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types
         if self.data is None:
             return ""
         return decimal_text(self.data, "," if current_language() == "lt" else ".")
+
+
+def percent_text(basis_points: int, separator: str = ",") -> str:
+    """Basis points as a plain percentage: 1000 → "10", 1250 → "12,5", 1255 → "12,55"."""
+    whole, hundredths = divmod(basis_points, 100)
+    return f"{whole}{separator}{hundredths:02d}".rstrip("0") if hundredths else str(whole)
+
+
+class PercentField(Field):  # type: ignore[misc]  # WTForms ships partial types
+    """A percentage typed as text ("10", "12,5", "12.5 %"), held as basis points (1250): exact, no floats."""
+
+    widget = TextInput()
+
+    def __init__(
+        self, label: Any = None, validators: Any = None, *, max_bp: int = 10_000, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.max_bp = max_bp
+        self.raw_text = ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_text = str(valuelist[0]).strip() if valuelist else ""
+        self.data = None
+        if not self.raw_text:
+            return
+        text = self.raw_text.removesuffix("%").strip()
+        try:
+            if not text or not set(text) <= set("0123456789,. "):
+                raise AmountNotUnderstood(text)
+            basis_points = parse_cents(text)  # hundredths of a percent: the same arithmetic as cents
+        except AmountNotUnderstood as error:
+            if error.too_precise:
+                raise ValueError(_l("Use at most two decimals, e.g. 12,25.")) from None
+            raise ValueError(_l("Enter a percentage, e.g. 10 or 12,5.")) from None
+        if basis_points > self.max_bp:
+            raise ValueError(
+                _l("Enter a percentage from 0 to %(max)s.", max=percent_text(self.max_bp, self._separator()))
+            )
+        self.data = basis_points
+
+    def _value(self) -> str:
+        if self.raw_text:
+            return self.raw_text  # re-show exactly what the person typed
+        return "" if self.data is None else percent_text(self.data, self._separator())
+
+    @staticmethod
+    def _separator() -> str:
+        return "," if current_language() == "lt" else "."
 
 
 class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships partial types

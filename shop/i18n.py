@@ -32,6 +32,12 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["LANGUAGES"][0])
 
 
+def N_(message: str) -> str:
+    """Mark an English msgid for extraction where it cannot be translated yet (a module's constants);
+    `_(message)` translates it where it is shown."""
+    return message
+
+
 def localized(obj: object, field: str, language: str | None = None) -> str:
     """`obj.<field>_<language>`, falling back to Lithuanian where the translation is empty."""
     language = language or current_language()

@@ -29,6 +29,8 @@ class User(UserMixin, Base):
     is_staff: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when the person last signed in with their password (None: never, or before this was kept)
+    last_signed_in_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship("Membership", back_populates="user")
 

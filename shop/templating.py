@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.numbers import format_percent
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime
 
@@ -20,6 +22,15 @@ from shop.operator import get_operator
 def money(cents: int | None) -> str:
     """`{{ 1250|money }}` → "12,50 €" (lt) or "€12.50" (en)."""
     return "" if cents is None else format_cents(cents, current_language())
+
+
+def percent(basis_points: int | None) -> str:
+    """`{{ 1250|percent }}` → "12,5 %" (lt) or "12.5%" (en): a rate kept in basis points."""
+    if basis_points is None:
+        return ""
+    return format_percent(
+        Decimal(basis_points) / 10_000, locale=current_language(), decimal_quantization=False
+    )
 
 
 def local_time(moment: datetime | None, format: str = "medium") -> str:
@@ -74,6 +85,7 @@ def static_url(filename: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.globals.update(

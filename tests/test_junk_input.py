@@ -24,6 +24,8 @@ FIELDS = [
     *("product_id", "reason", "reference", "remember", "remove", "safety_notes_lt", "status", "stock"),
     *("story_lt", "tracking_number", "vacation_until", "variant_id", "weight_grams", "acting_for", "price"),
     *("month", "first_day", "last_day", "execution_date"),
+    *("slug", "legal_name", "registration_code", "district", "address_line", "postal_code", "city", "phone"),
+    *("is_vat_payer", "commission", "iban", "stripe_account_id", "is_trusted"),
 ]
 JUNK = ["", "²", "99999999999999999999", "-1", "0x1f", "12,345", "ąčę" * 400, "<script>", "2026-02-30"]
 

@@ -29,7 +29,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
     first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
     second = make_community(slug="krakes", name="Krakės")
     product = make_product(first, name_lt=SECRET_NAME, variants=[make_variant(stock=5)], images=2)
-    make_user(first, email="slapaberze@example.org")
+    member = make_user(first, email="slapaberze@example.org")
     make_user(second, email="krakes@example.org")
     order = services.place_order(
         [services.LineRequest(product.variants[0].id, 1)],
@@ -63,6 +63,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "line_id": order.fulfilments[0].lines[0].id,
         "community_id": first.id,
         "payout_id": payout.id,
+        "membership_id": member.memberships[0].id,
     }
 
 

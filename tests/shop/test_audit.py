@@ -172,3 +172,67 @@ def test_every_action_the_code_logs_has_words_for_staff() -> None:
     }
     assert len(logged) >= 10
     assert logged <= set(ACTION_LABELS), sorted(logged - set(ACTION_LABELS))
+
+
+def test_staff_changes_to_communities_and_their_people_are_logged_with_ibans_masked(
+    client: FlaskClient, app: object
+) -> None:
+    make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)
+    client.get("/?lang=en")
+    login_as(client, "vida@vvg.example.org")
+    form = {
+        "name": "Pelėdnagių bendruomenė",
+        "legal_name": "Asociacija „Pelėdnagių bendruomenė“",
+        "registration_code": "302173840",
+        "district": "Kėdainių r. sav.",
+        "address_line": "Mokyklos g. 3",
+        "postal_code": "LT-58001",
+        "city": "Pelėdnagiai",
+        "email": "info@pelednagiai.example.org",
+        "phone": "+370 612 34567",
+        "commission": "10",
+        "iban": "LT12 1000 0111 0100 1000",
+    }
+    token = csrf_token(client, "/backoffice/communities/new")
+    created = client.post("/backoffice/communities/new", data={"csrf_token": token, **form})
+    community_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    base = f"/backoffice/communities/{community_id}"
+    client.post(f"{base}/edit", data={"csrf_token": token, **form})  # nothing changed: nothing logged
+    client.post(
+        f"{base}/edit",
+        data={"csrf_token": token, **form, "commission": "12,5", "iban": "LT601010012345678901"},
+    )
+    client.post(f"{base}/deactivate", data={"csrf_token": token})
+    client.post(f"{base}/reactivate", data={"csrf_token": token})
+    client.post(f"{base}/members", data={"csrf_token": token, "name": "Ona", "email": "ona@example.org"})
+    db.session.rollback()
+    ona = db.session.scalars(select(User).where(User.email == "ona@example.org")).one()
+    client.post(f"{base}/members/{ona.memberships[0].id}/remove", data={"csrf_token": token})
+
+    logged = entries()
+    assert [entry.action for entry in logged] == [
+        "community.create",
+        "community.update",
+        "community.deactivate",
+        "community.reactivate",
+        "member.invite",
+        "member.remove",
+    ]
+    assert {entry.subject_id for entry in logged[:4]} == {str(community_id)}
+    create, update = logged[0], logged[1]
+    assert create.after["iban"] == "LT12…1000" and create.after["commission_bp"] == 1000
+    assert create.after["slug"] == "pelednagiu-bendruomene" and create.before == {}
+    assert (update.before, update.after) == (
+        {"commission_bp": 1000, "iban": "LT12…1000"},
+        {"commission_bp": 1250, "iban": "LT60…8901"},
+    )
+    assert (logged[2].before, logged[2].after["is_active"]) == ({"is_active": True}, False)
+    assert logged[5].before == {"email": "ona@example.org", "community": "pelednagiu-bendruomene"}
+    everything = str([(entry.before, entry.after) for entry in logged])
+    assert "LT121000011101001000" not in everything and "LT601010012345678901" not in everything
+    from shop.audit import ACTION_LABELS
+
+    assert {entry.action for entry in logged} <= set(ACTION_LABELS)
+    page = client.get("/backoffice/audit").get_data(as_text=True)
+    for words in ("Community created", "Community changed", "Community switched off", "Member removed"):
+        assert words in page
