@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import catalogue.views
 import catalogue.workspace
 import orders.cli
+import orders.dashboard
 import orders.views
 import orders.workspace
 import producers.workspace
@@ -50,6 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         orders.views.webhooks,
         auth.auth,
         orders.views.backoffice,
+        orders.dashboard.dashboard,
         producers.workspace.workspace,
         catalogue.workspace.workspace,
         orders.workspace.workspace,

@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "payout.approve": _l("Payout approved"),
     "payout.mark_paid": _l("Payout paid by bank"),
     "payout.pay_by_stripe": _l("Payout paid by Stripe"),
+    "fulfilment.remind": _l("Community reminded of a late parcel"),
+    "operator.attention_days": _l("Attention limits changed"),
 }
 
 

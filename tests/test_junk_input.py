@@ -23,6 +23,7 @@ FIELDS = [
     *("name", "name_en", "name_lt", "next", "offered", "password", "pickup_address", "pickup_hours_lt"),
     *("product_id", "reason", "reference", "remember", "remove", "safety_notes_lt", "status", "stock"),
     *("story_lt", "tracking_number", "vacation_until", "variant_id", "weight_grams", "acting_for", "price"),
+    *("unpaid_transfer_days", "unaccepted_days", "unshipped_days", "seen"),
 ]
 JUNK = ["", "²", "99999999999999999999", "-1", "0x1f", "12,345", "ąčę" * 400, "<script>", "2026-02-30"]
 

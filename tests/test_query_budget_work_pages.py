@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from catalogue.models import ProductStatus
 from orders import services
-from orders.models import PaymentMethod
+from orders.models import Fulfilment, FulfilmentEvent, Order, PaymentMethod
 from producers.models import Community, DeliveryMethod
-from shop.db import db
+from shop.db import db, utcnow
 from tests.conftest import login_as
 from tests.factories import (
     make_category,
@@ -47,6 +49,15 @@ def seed(community: Community, count: int) -> tuple[int, int]:
             db.session.commit()
     assert order is not None
     return order.id, order.fulfilments[0].id
+
+
+def make_late() -> None:
+    """Every order paid and accepted ten days ago, every parcel reminded: the dashboard lists them all."""
+    long_ago = utcnow() - timedelta(days=10)
+    db.session.execute(update(Order).values(paid_at=long_ago, created_at=long_ago))
+    db.session.execute(update(FulfilmentEvent).values(created_at=long_ago))
+    db.session.execute(update(Fulfilment).values(reminded_at=long_ago))
+    db.session.commit()
 
 
 def costs(client: FlaskClient, count_queries: Any, pages: dict[str, str]) -> dict[str, int]:
@@ -94,7 +105,12 @@ def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
         "order search": "/backoffice/orders",
         "order": f"/backoffice/orders/{last_many[0]}",
         "audit": "/backoffice/audit",
+        "dashboard": "/backoffice/",
+        "report": "/backoffice/reports",
     }
+    make_late()
     with_few = costs(client, count_queries, staff)
     seed(make_community(slug="more"), 9)
+    make_late()
+    assert "Reminded" in client.get("/backoffice/?lang=en").get_data(as_text=True)
     assert costs(client, count_queries, staff) == with_few
