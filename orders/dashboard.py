@@ -186,10 +186,13 @@ def _descriptions(
 ) -> dict[str, str]:
     """What each chart shows, in words (its SVG description, read by screen readers)."""
     first, last = months[0].label, months[-1].label
-    period = _(
-        "Paid from %(first)s to %(last)s.",
-        first=format_date(summary.filter.first_day, "long"),
-        last=format_date(summary.filter.last_day, "long"),
+    period = (
+        _(
+            "Paid from %(first)s to %(last)s",
+            first=format_date(summary.filter.first_day, "long"),
+            last=format_date(summary.filter.last_day, "long"),
+        )
+        + "."
     )
     texts = {"months": _("Net sales in each month from %(first)s to %(last)s.", first=first, last=last)}
     texts |= {"communities": period, "categories": period}

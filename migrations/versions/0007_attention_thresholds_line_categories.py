@@ -1,4 +1,4 @@
-"""attention thresholds, category of each order line, parcel reminders
+"""attention thresholds, category of each order line, parcel reminders, orders by payment time
 
 Revision ID: 0007
 Revises: 0006
@@ -31,6 +31,9 @@ def upgrade():
     with op.batch_alter_table('fulfilments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
 
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_paid_at', ['paid_at'], unique=False)
+
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.add_column(sa.Column('category_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_order_lines_category_id'), ['category_id'], unique=False)
@@ -52,6 +55,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_order_lines_category_id_categories'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_order_lines_category_id'))
         batch_op.drop_column('category_id')
+
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_orders_paid_at')
 
     with op.batch_alter_table('fulfilments', schema=None) as batch_op:
         batch_op.drop_column('reminded_at')
