@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from catalogue.models import Product
@@ -31,6 +36,7 @@ from orders.models import (
 from orders.reports import SalesFilter
 from producers.models import DeliveryMethod
 from shop.db import db
+from shop.i18n import VILNIUS
 from tests.conftest import login_as
 from tests.factories import (
     make_category,
@@ -363,3 +369,152 @@ def cents_of(text: str) -> int:
 
 def money_en(cents: int) -> str:
     return f"€{cents // 100:,}.{cents % 100:02d}"
+
+
+# ---------------------------------------------------------------------------------------------- any history
+
+
+def _wipe() -> None:
+    """Empty every table between examples, as the `empty_tables` fixture does between tests."""
+    db.session.rollback()
+    db.session.expunge_all()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+def _expected(wanted: SalesFilter) -> tuple[reports.Totals, reports.Delivery, dict[date, int]]:
+    """The filter's sales worked out from the orders, their parcels and their refund records, in Python."""
+    start, end = wanted.bounds
+    goods = refunded = commission = lines = fees = refunded_fees = 0
+    orders: set[int] = set()
+    months: dict[date, int] = {}
+    for order in db.session.scalars(select(Order)):
+        if order.paid_at is None or not start <= order.paid_at < end:
+            continue
+        for fulfilment in order.fulfilments:
+            if wanted.community_id not in (None, fulfilment.community_id):
+                continue
+            its_refunds = [r for r in order.refunds if r.fulfilment_id == fulfilment.id]
+            fees += fulfilment.delivery_cents
+            refunded_fees += sum(r.delivery_cents for r in its_refunds)
+            chosen = [l for l in fulfilment.lines if wanted.category_id in (None, l.category_id)]  # noqa: E741
+            if not chosen:
+                continue
+            orders.add(order.id)
+            lines += len(chosen)
+            goods += sum(line.total_cents for line in chosen)
+            if wanted.category_id is None:  # the whole parcel: its refunds and commission as payouts see them
+                back = sum(r.goods_cents for r in its_refunds)
+                refunded += back
+                commission += fulfilment_earnings(
+                    goods_cents=fulfilment.goods_cents,
+                    refunded_goods_cents=back,
+                    delivery_cents=fulfilment.delivery_cents,
+                    refunded_delivery_cents=sum(r.delivery_cents for r in its_refunds),
+                    commission_bp=fulfilment.community.commission_bp,
+                ).commission_cents
+                net = fulfilment.goods_cents - back
+            else:
+                back = sum(line.total_cents for line in chosen if line.cancelled_at is not None)
+                refunded += back
+                net = sum(line.total_cents for line in chosen) - back
+            month = order.paid_at.astimezone(VILNIUS).date().replace(day=1)
+            months[month] = months.get(month, 0) + net
+    totals = reports.Totals(goods, refunded, goods - refunded, commission, len(orders), lines)
+    return totals, reports.Delivery(fees, refunded_fees), months
+
+
+MOMENTS = st.one_of(  # any moment of 2025, and often one on or near a Vilnius month's edge (2026's too)
+    st.datetimes(datetime(2025, 1, 1), datetime(2025, 12, 31, 23, 59)).map(lambda d: d.replace(tzinfo=UTC)),
+    st.tuples(st.integers(1, 13), st.one_of(st.sampled_from([-1, 0]), st.integers(-60, 60))).map(
+        lambda m: (
+            datetime(2025 + m[0] // 13, m[0] % 13 or 1, 1, tzinfo=VILNIUS).astimezone(UTC)
+            + timedelta(minutes=m[1])
+        )
+    ),
+)
+SALE = st.tuples(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(1, 3)), min_size=1, max_size=4),  # variants, quantities
+    st.one_of(st.none(), MOMENTS),  # paid then, or never
+    st.sampled_from(["", "", "line", "parcel", "unpaid-cancel"]),  # what happens to it after
+    st.integers(0, 5),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rates=st.lists(st.integers(0, 3000), min_size=3, max_size=3), sales=st.lists(SALE, max_size=8))
+def test_for_any_history_the_figures_are_the_orders_and_every_view_agrees(
+    app: Flask, rates: list[int], sales: list[tuple[Any, ...]]
+) -> None:
+    with app.app_context():
+        _wipe()
+        communities = [make_community(commission_bp=rate) for rate in rates]
+        categories = [make_category(), make_category()]
+        prices = (1005, 455, 333, 250, 1, 99_999)
+        variants = [
+            make_product(
+                communities[i % 3], categories[i % 2], variants=[make_variant(price_cents=p, stock=10_000)]
+            ).variants[0]
+            for i, p in enumerate(prices)
+        ]
+        by_variant = {v.id: (v.product.community_id, v.id) for v in variants}
+        for n, (items, paid, then, which) in enumerate(sales):
+            wanted: dict[int, int] = {}
+            for index, quantity in items:
+                wanted[variants[index].id] = wanted.get(variants[index].id, 0) + quantity
+            with time_machine.travel(paid or datetime(2025, 6, 1, tzinfo=UTC), tick=False):
+                order = services.place_order(
+                    [services.LineRequest(v, q) for v, q in wanted.items()],
+                    {
+                        by_variant[v][0]: services.DeliveryChoice(DeliveryMethod.OMNIVA, locker=LOCKER)
+                        for v in wanted
+                    },
+                    services.Buyer(
+                        name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"
+                    ),
+                    payment_method=PaymentMethod.BANK_TRANSFER,
+                    idempotency_key=f"any-{n}",
+                )
+                if paid is not None:
+                    services.mark_paid(
+                        order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+                    )
+                    order = db.session.get_one(Order, order.id)
+                    if then == "line":
+                        refunds.cancel_line(order.lines[which % len(order.lines)].id, reason="", by=None)
+                    elif then == "parcel":
+                        fulfilment = order.fulfilments[which % len(order.fulfilments)]
+                        refunds.cancel_fulfilment(fulfilment.id, reason="", by=None)
+                elif then == "unpaid-cancel":
+                    services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+        db.session.rollback()
+
+        filters = [YEAR_2025, SalesFilter(date(2025, 2, 1), date(2025, 3, 31))]
+        filters += [SalesFilter(date(2025, 1, 1), date(2025, 12, 31), c.id, None) for c in communities[:2]]
+        filters += [SalesFilter(date(2025, 1, 1), date(2025, 12, 31), None, k.id) for k in categories]
+        filters.append(SalesFilter(date(2025, 1, 1), date(2025, 12, 31), communities[0].id, categories[1].id))
+        for wanted in filters:
+            totals, delivery, months = _expected(wanted)
+            summary = reports.sales_summary(wanted, "lt")
+            if wanted.category_id is None:
+                assert summary.totals == totals, wanted
+                assert summary.delivery == delivery, wanted
+            else:  # commission per category is a share of each parcel's: checked through the sums below
+                assert replace(summary.totals, commission_cents=0) == totals, wanted
+            lines = reports.list_sales_lines(wanted)
+            for field in ("goods_cents", "refunded_cents", "net_cents", "commission_cents"):
+                total = getattr(summary.totals, field)
+                assert sum(getattr(line, field) for line in lines) == total, (wanted, field)
+                assert sum(getattr(g.totals, field) for g in summary.by_community) == total
+                assert sum(getattr(g.totals, field) for g in summary.by_category) == total
+            if wanted.last_day == date(2025, 12, 31):
+                by_month = reports.sales_by_month(wanted)
+                assert {g.key: g.totals.net_cents for g in by_month if g.totals.net_cents} == {
+                    month: net for month, net in months.items() if net
+                }
+                assert sum(g.totals.commission_cents for g in by_month) == summary.totals.commission_cents
