@@ -25,7 +25,18 @@ FIELDS = [
     *("story_lt", "tracking_number", "vacation_until", "variant_id", "weight_grams", "acting_for", "price"),
     *("unpaid_transfer_days", "unaccepted_days", "unshipped_days", "seen"),
 ]
-JUNK = ["", "²", "99999999999999999999", "-1", "0x1f", "12,345", "ąčę" * 400, "<script>", "2026-02-30"]
+JUNK = [
+    "",
+    "²",
+    "99999999999999999999",
+    "-1",
+    "0x1f",
+    "12,345",
+    "ąčę" * 400,
+    "<script>",
+    "2026-02-30",
+    "0001-01-01",
+]
 
 
 def posts(app: Flask, prefix: str) -> list[Any]:

@@ -327,6 +327,8 @@ def test_the_report_page_says_what_a_wrong_filter_is_and_shows_this_year(client:
     login_as(client, "vida@vvg.example.org")
     for query in (
         {"from_day": "2025-02-30"},
+        {"from_day": "0001-01-01"},  # a day so early (or late) that its Vilnius midnight cannot be had in UTC
+        {"to_day": "9999-12-31"},
         {"from_day": "2025-03-01", "to_day": "2025-01-01"},
         {"community": "99999999999999999999"},
         {"category": "²"},
@@ -338,6 +340,15 @@ def test_the_report_page_says_what_a_wrong_filter_is_and_shows_this_year(client:
         assert 'class="error-text"' in page
         csv_response = client.get("/backoffice/reports.csv", query_string=query)
         assert csv_response.status_code == 400 and csv_response.mimetype == "text/html"
+
+
+def test_no_day_search_in_the_back_office_fails_on_a_year_far_away(client: FlaskClient, shop) -> None:
+    make_user(email="vida@vvg.example.org", is_staff=True)
+    login_as(client, "vida@vvg.example.org")
+    for url in ("/backoffice/orders?placed_from=0001-01-01", "/backoffice/orders?placed_to=9999-12-31"):
+        response = client.get(url + "&lang=en")
+        assert response.status_code == 200
+        assert "Enter a day of the years 2000 to 2099." in response.get_data(as_text=True)
 
 
 def test_reports_are_for_staff_only(client: FlaskClient, shop) -> None:
