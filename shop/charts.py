@@ -48,7 +48,6 @@ class Chart:
     height: int
     bars: list[Bar]
     ticks: list[Tick]
-    baseline: float  #: y of the zero line (columns) or x where bars start (horizontal bars)
     largest: Bar | None  #: the bar with the highest value, for the description
     plot_left: float = 0  #: where the plot begins (right of the scale's labels)
     plot_right: float = 0  #: where it ends
@@ -101,9 +100,7 @@ def columns(
         Tick(round(baseline - plot_height * k * step / ceiling, 2), scale_text(k * step))
         for k in range(ceiling // step + 1)
     ]
-    return Chart(
-        COLUMNS_WIDTH, COLUMNS_HEIGHT, bars, scale, baseline, _largest(bars), _LEFT, COLUMNS_WIDTH - _RIGHT
-    )
+    return Chart(COLUMNS_WIDTH, COLUMNS_HEIGHT, bars, scale, _largest(bars), _LEFT, COLUMNS_WIDTH - _RIGHT)
 
 
 def bars(points: Sequence[tuple[str, int]], *, value_text: Callable[[int], str]) -> Chart:
@@ -123,7 +120,7 @@ def bars(points: Sequence[tuple[str, int]], *, value_text: Callable[[int], str])
                 height=_BAR,
             )
         )
-    return Chart(BARS_WIDTH, max(1, len(points)) * _ROW, rows, [], 0, _largest(rows), 0, BARS_WIDTH)
+    return Chart(BARS_WIDTH, max(1, len(points)) * _ROW, rows, [], _largest(rows), 0, BARS_WIDTH)
 
 
 def shorten(label: str, characters: int = LABEL_CHARACTERS) -> str:
