@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import catalogue.views
 import catalogue.workspace
 import orders.cli
+import orders.dashboard
 import orders.payouts_backoffice
 import orders.views
 import orders.workspace
@@ -54,6 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         auth.auth,
         orders.views.backoffice,
         orders.payouts_backoffice.backoffice,
+        orders.dashboard.dashboard,
         producers.workspace.workspace,
         catalogue.workspace.workspace,
         orders.workspace.workspace,

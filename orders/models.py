@@ -71,6 +71,7 @@ class Order(Base):
         CheckConstraint("goods_cents >= 0 AND delivery_cents >= 0", name="amounts_not_negative"),
         CheckConstraint("total_cents = goods_cents + delivery_cents", name="total_is_the_sum"),
         Index("ix_orders_status_expires_at", "status", "expires_at"),
+        Index("ix_orders_paid_at", "paid_at"),  # sales reports and the dashboard read by payment time
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,6 +156,7 @@ class Fulfilment(Base):
     carrier: Mapped[str] = mapped_column(String(60), default="")
     tracking_number: Mapped[str] = mapped_column(String(80), default="")
     cancel_note: Mapped[str] = mapped_column(Text, default="")
+    reminded_at: Mapped[datetime | None]  #: when the VVG last reminded the community of this late parcel
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="fulfilments")
@@ -190,6 +192,10 @@ class OrderLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id", ondelete="CASCADE"), index=True)
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="SET NULL"), index=True)
+    #: the product's category when it was sold: sales reports keep it if the product moves or goes
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="SET NULL"), index=True
+    )
     sku: Mapped[str] = mapped_column(String(64))
     product_name_lt: Mapped[str] = mapped_column(String(160))
     product_name_en: Mapped[str] = mapped_column(String(160), default="")

@@ -448,7 +448,7 @@ def _file_period(period: Period) -> str:
 def bank_file() -> ResponseReturnValue:
     form = BankFileForm()
     period = form.period()
-    if not form.validate():
+    if not form.validate() or form.execution_date.data is None:
         return _list_page(period, _shown(period), bank_form=form, status=400)
     try:
         sepa = payouts.export_bank_file(

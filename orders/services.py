@@ -202,6 +202,7 @@ def _build_order(
         fulfilment.lines.append(
             OrderLine(
                 variant=variant,
+                category_id=variant.product.category_id,
                 sku=variant.sku,
                 product_name_lt=variant.product.name_lt,
                 product_name_en=variant.product.name_en,

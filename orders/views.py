@@ -197,7 +197,7 @@ class ConfirmTransferForm(FlaskForm):  # type: ignore[misc]
     reference = StringField(_l("Bank reference"), validators=[Optional(), at_most(120)])
 
 
-@backoffice.get("/")
+@backoffice.get("/payments")
 @staff_required
 def awaiting_transfers() -> ResponseReturnValue:
     orders = services.list_orders_awaiting_transfer()

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "payout.mark_paid": _l("Payout paid by bank"),
     "payout.pay_by_stripe": _l("Payout paid by Stripe"),
     "payout.bank_file": _l("Bank payment file made"),
+    "fulfilment.remind": _l("Community reminded of a late parcel"),
+    "operator.attention_days": _l("Attention limits changed"),
 }
 
 

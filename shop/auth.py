@@ -150,7 +150,7 @@ def _remembered(_app: Flask, **_extra: Any) -> None:
 def landing_url(user: User) -> str:
     """Where a person goes after signing in: staff to the back office, members to their workspace."""
     if user.is_staff:
-        return url_for("orders_backoffice.awaiting_transfers")
+        return url_for("dashboard.home")
     try:
         return url_for("orders_workspace.dashboard")
     except BuildError:  # the workspace dashboard is being built (issue #5); it will live here

@@ -9,19 +9,21 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from orders import refunds
 from orders import services as order_services
-from orders.models import CancelReason, Fulfilment, Order, PaymentMethod
+from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
 from shop import demo_art, demo_data
 from shop.db import db, transaction, utcnow
+from shop.i18n import VILNIUS, vilnius_midnight
 from shop.media import MediaStorage
-from shop.models import Operator, User
+from shop.models import AuditEntry, Operator, OutboxMessage, User
 from shop.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for everyone on purpose; demo seed only
@@ -231,13 +233,24 @@ def _demo_accounts() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class _DemoOrder:
-    """A demo order: what is bought (product slug, quantity), by whom, and how far it has got."""
+    """A demo order: what is bought (product slug, quantity), by whom, how far it has got, and when.
+
+    `placed` is when it was placed; `paid`, `accepted`, `shipped` and `done` (delivered, or cancelled) are
+    hours after that. `history` orders are past sales: the stock they took has been made again since.
+    """
 
     key: str
     buyer: tuple[str, str, str, str]  # name, e-mail, phone, language
     items: tuple[tuple[str, int], ...]
     stage: str  # awaiting, paid, accepted, shipped, delivered, cancelled, expired
+    placed: datetime
     gift: str = ""
+    paid: float = 5
+    accepted: float = 20
+    shipped: float = 44
+    done: float = 96
+    cancel_parcel: str = ""  # "owed" or "sent": one parcel cancelled after the payment, its refund so
+    history: bool = False
 
 
 _BUYERS = (
@@ -250,38 +263,93 @@ _BUYERS = (
 )
 _STAGES = ("paid", "awaiting", "awaiting", "paid", "accepted", "accepted", "shipped", "shipped", "delivered",
            "delivered", "cancelled", "expired")  # fmt: skip
+#: How long ago each of the twelve recent orders was placed (hours); the delivered two are placed in the
+#: previous calendar month instead (below). Chosen so the back office's attention lists show something at
+#: the default limits: the first order's parcel waits to be accepted for 3 days, the second transfer is
+#: unpaid for 4 days, the sixth order's parcels wait to be sent for 7 days.
+_RECENT_HOURS = (3 * 24 + 5, 4 * 24 + 2, 3, 24, 4 * 24, 8 * 24, 9 * 24, 12 * 24, 0, 0, 6 * 24, 10 * 24)
+#: Past sales, month by month (6 months ago … last month): more towards Christmas.
+_HISTORY_PER_MONTH = (3, 3, 4, 4, 5, 6)
 
 
-def _demo_orders() -> list[_DemoOrder]:
-    """Twelve orders across the communities, two or three communities each, in every state.
+def _demo_orders(now: datetime) -> list[_DemoOrder]:
+    """Twelve recent orders in every state, and past months of delivered ones, two or three communities each.
 
     The first is paid and has a parcel of the first community (Šlapaberžė): one to accept in its workspace.
+    The two delivered recent orders, and last month's past sales, were delivered in the previous calendar
+    month more than 14 days ago, so last month's payouts can be run at once. Two past orders had a parcel
+    cancelled after the payment: one refund was sent, the other is still owed.
     """
     products = [p for p in demo_data.PRODUCTS if any(v.stock >= 6 for v in p.variants)]
     by_community: dict[str, list[demo_data.DemoProduct]] = {}
     for product in products:
         by_community.setdefault(product.community_slug, []).append(product)
     slugs = list(by_community)
-    orders = []
-    for number, stage in enumerate(_STAGES):
+    this_month = now.astimezone(VILNIUS).date().replace(day=1)
+
+    def month_start(months_back: int) -> date:
+        year, month = divmod(this_month.year * 12 + this_month.month - 1 - months_back, 12)
+        return date(year, month + 1, 1)
+
+    def basket(number: int) -> tuple[tuple[str, int], ...]:
         communities = [slugs[(number + k) % len(slugs)] for k in range(2 + number % 2)]
         picks = [by_community[slug][number % len(by_community[slug])] for slug in communities]
-        items = tuple((pick.slug, 1 + (number + index) % 2) for index, pick in enumerate(picks))
-        gift = "Su šventėmis, močiute!" if number % 4 == 1 else ""
+        return tuple((pick.slug, 1 + (number + index) % 2) for index, pick in enumerate(picks))
+
+    orders = []
+    for number, stage in enumerate(_STAGES):
+        if stage == "delivered":  # early in the previous month: delivered well over 14 days ago
+            placed = vilnius_midnight(month_start(1) + timedelta(days=1 + 2 * (number - 8))) + timedelta(
+                hours=9
+            )
+        else:
+            placed = now - timedelta(hours=_RECENT_HOURS[number])
         orders.append(
-            _DemoOrder(f"demo-order-{number + 1:02d}", _BUYERS[number % len(_BUYERS)], items, stage, gift)
+            _DemoOrder(
+                f"demo-order-{number + 1:02d}",
+                _BUYERS[number % len(_BUYERS)],
+                basket(number),
+                stage,
+                placed,
+                gift="Su šventėmis, močiute!" if number % 4 == 1 else "",
+                paid=0 if number == 0 else 5,  # the first one was paid on the spot, 3 days ago
+                done=7 * 24 if stage == "expired" else 26 if stage == "cancelled" else 96,
+            )
         )
+    history = 0
+    for months_back, count in zip(range(len(_HISTORY_PER_MONTH), 0, -1), _HISTORY_PER_MONTH, strict=True):
+        # Last month's sales early in the month (delivered by the 14th: payable now), older ones all month.
+        days = 10 if months_back == 1 else 24
+        for n in range(count):
+            history += 1
+            day = month_start(months_back) + timedelta(days=(n * days) // count)
+            cancel = "sent" if (months_back, n) == (4, 1) else "owed" if (months_back, n) == (1, 2) else ""
+            orders.append(
+                _DemoOrder(
+                    f"demo-order-h{history:02d}",
+                    _BUYERS[(history + 2) % len(_BUYERS)],
+                    basket(history + 5),
+                    "delivered",
+                    vilnius_midnight(day) + timedelta(hours=8 + 3 * (n % 4)),
+                    paid=4 + n % 3 * 10,
+                    accepted=30,
+                    shipped=50,
+                    done=80,
+                    cancel_parcel=cancel,
+                    history=True,
+                )
+            )
     return orders
 
 
 def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
-    """Place the demo orders through the real services and move each to its state."""
+    """Place the demo orders through the real services, move each to its state, then date it back."""
     if db.session.scalar(
         select(func.count()).select_from(Order).where(Order.idempotency_key.like("demo-order-%"))
     ):
         return
     staff = db.session.scalars(select(User).where(User.email == STAFF_EMAIL)).one()
-    for demo in _demo_orders():
+    for demo in _demo_orders(utcnow()):
         progress(f"Placing demo order {demo.key} ({demo.stage})")
         variants = []
         for slug, quantity in demo.items:
@@ -329,7 +397,21 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
                 reference=f"Banko pavedimas {order.number}",
                 by=staff,
             )
+            if demo.cancel_parcel:
+                _cancel_last_parcel(order.id, sent=demo.cancel_parcel == "sent", by=staff)
             _advance(order.id, demo.stage)
+        _date_back(order.id, demo)
+        if demo.history:
+            _make_again(order.id)
+
+
+def _cancel_last_parcel(order_id: int, *, sent: bool, by: User) -> None:
+    order = db.session.get_one(Order, order_id)
+    refund = refunds.cancel_fulfilment(
+        order.fulfilments[-1].id, reason="Sugedo pakuotė: pagaminsime iš naujo", by=by
+    )
+    if refund is not None and sent:
+        refunds.mark_bank_refund_sent(refund.id, by=by)
 
 
 def _advance(order_id: int, stage: str) -> None:
@@ -337,7 +419,7 @@ def _advance(order_id: int, stage: str) -> None:
     if stage not in steps:
         return
     order = db.session.get_one(Order, order_id)
-    for fulfilment_id in [f.id for f in order.fulfilments]:
+    for fulfilment_id in [f.id for f in order.fulfilments if f.status is not FulfilmentStatus.CANCELLED]:
         fulfilment = db.session.get_one(Fulfilment, fulfilment_id)
         member = fulfilment.community.memberships[0].user if fulfilment.community.memberships else None
         order_services.accept_fulfilment(fulfilment_id, by=member)
@@ -347,3 +429,92 @@ def _advance(order_id: int, stage: str) -> None:
             )
         if stage == "delivered":
             order_services.mark_delivered(fulfilment_id, by=member)
+
+
+#: Which moment of a demo order each mail belongs to, by the start of its key.
+_MAIL_MOMENTS = {
+    "order-placed": "placed",
+    "order-paid": "paid",
+    "fulfilment-new": "paid",
+    "fulfilment-accepted": "accepted",
+    "fulfilment-shipped": "shipped",
+    "fulfilment-delivered": "done",
+    "refund": "cancel",
+    "order-cancelled": "done",
+    "order-expired": "done",
+}
+
+
+def _date_back(order_id: int, demo: _DemoOrder) -> None:
+    """Move an order placed just now to the demo's dates: the order, its payment, its parcels' moves,
+    refunds, mails and audit entries, as if each had happened then."""
+    moments = {
+        "placed": demo.placed,
+        "paid": demo.placed + timedelta(hours=demo.paid),
+        "accepted": demo.placed + timedelta(hours=demo.accepted),
+        "shipped": demo.placed + timedelta(hours=demo.shipped),
+        "done": demo.placed + timedelta(hours=demo.done),
+        "cancel": demo.placed + timedelta(hours=demo.paid + 3),  # a parcel cancelled after the payment
+    }
+    by_status = {
+        FulfilmentStatus.NEW: moments["paid"],
+        FulfilmentStatus.ACCEPTED: moments["accepted"],
+        FulfilmentStatus.SHIPPED: moments["shipped"],
+        FulfilmentStatus.DELIVERED: moments["done"],
+    }
+    with transaction():
+        order = db.session.get_one(Order, order_id)
+        if order.expires_at is not None:
+            order.expires_at = demo.placed + (order.expires_at - order.created_at)
+        order.created_at = demo.placed
+        if order.paid_at is not None:
+            order.paid_at = moments["paid"]
+        if order.cancelled_at is not None:
+            order.cancelled_at = moments["done"] if order.paid_at is None else moments["cancel"]
+        for payment in order.payments:
+            payment.created_at = moments["paid"]
+        for fulfilment in order.fulfilments:
+            fulfilment.created_at = demo.placed
+            for event in fulfilment.events:
+                cancelled = moments["cancel"] if order.paid_at is not None else moments["done"]
+                event.created_at = by_status.get(event.to_status, cancelled)
+            for line in fulfilment.lines:
+                if line.cancelled_at is not None:
+                    line.cancelled_at = moments["cancel"]
+        for refund in order.refunds:
+            refund.created_at = moments["cancel"]
+            if refund.completed_at is not None:
+                refund.completed_at = moments["cancel"] + timedelta(days=1)
+        for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.order_id == order_id)):
+            moment = moments[_MAIL_MOMENTS.get(message.dedup_key.split(":")[0], "placed")]
+            message.created_at = message.next_attempt_at = moment
+            if message.sent_at is not None:
+                message.sent_at = moment
+        subjects = or_(
+            and_(AuditEntry.subject_type == "order", AuditEntry.subject_id == order.number),
+            and_(
+                AuditEntry.subject_type == "fulfilment",
+                AuditEntry.subject_id.in_([str(f.id) for f in order.fulfilments]),
+            ),
+            and_(
+                AuditEntry.subject_type == "refund",
+                AuditEntry.subject_id.in_([str(r.id) for r in order.refunds]),
+            ),
+        )
+        for entry in db.session.scalars(select(AuditEntry).where(subjects)):
+            entry.created_at = {
+                "order.confirm_payment": moments["paid"],
+                "refund.mark_sent": moments["cancel"] + timedelta(days=1),
+            }.get(entry.action, moments["cancel"])
+
+
+def _make_again(order_id: int) -> None:
+    """A past sale's stock was made again since: what it sold is back in stock (what was cancelled
+    came back when it was cancelled)."""
+    with transaction():
+        lines = db.session.scalars(
+            select(OrderLine)
+            .join(OrderLine.fulfilment)
+            .where(Fulfilment.order_id == order_id, OrderLine.cancelled_at.is_(None))
+        ).all()
+        order_services.restock(lines)

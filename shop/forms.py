@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import phonenumbers
@@ -171,11 +172,21 @@ def at_most(characters: int) -> Length:
     return Length(max=characters, message=_l("Use at most %(max)d characters.", max=characters))
 
 
+#: The days a person may type: any other year is a typo (and year 1 or 9999 overflows at a day's edge).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 class DayField(DateField):  # type: ignore[misc]  # WTForms ships partial types
-    """A calendar day (the browser's date picker sends 2026-12-27); junk gets our own translated message."""
+    """A calendar day (the browser's date picker sends 2026-12-27) of the years 2000–2099; junk gets our
+    own translated message."""
+
+    data: date | None
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_l("Enter a date like 2026-12-27.")) from None
+        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+            self.data = None
+            raise ValueError(_l("Enter a day of the years 2000 to 2099."))

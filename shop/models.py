@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, enum_column_type, utcnow
@@ -47,6 +47,13 @@ class Operator(Base):
     """The organisation that runs the shop (the VVG): named on every page, paid by bank transfer."""
 
     __tablename__ = "operators"
+    __table_args__ = (
+        CheckConstraint(
+            "unpaid_transfer_days BETWEEN 1 AND 60 AND unaccepted_days BETWEEN 1 AND 60"
+            " AND unshipped_days BETWEEN 1 AND 60",
+            name="attention_days_range",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -55,6 +62,12 @@ class Operator(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40))
     iban: Mapped[str] = mapped_column(String(34))  #: where customers pay bank transfers
+    #: the back office's attention lists: a bank transfer unpaid for this many days is listed…
+    unpaid_transfer_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: …a paid parcel not accepted by its community within this many days…
+    unaccepted_days: Mapped[int] = mapped_column(default=2, server_default="2")
+    #: …and an accepted parcel not sent within this many days
+    unshipped_days: Mapped[int] = mapped_column(default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency
 
 CURRENCY = "EUR"
@@ -23,6 +24,15 @@ class AmountNotUnderstood(ValueError):
 def format_cents(cents: int, locale: str) -> str:
     """`1250` → "12,50 €" in Lithuanian, "€12.50" in English."""
     return format_currency(Decimal(cents) / 100, CURRENCY, locale=locale)
+
+
+def format_whole_euros(cents: int, locale: str) -> str:
+    """Whole euros, for a chart's scale: `100000` → "1 000 €" in Lithuanian, "€1,000" in English
+    (cents are dropped: `1250` → "12 €")."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(
+        Decimal(cents // 100), CURRENCY, format=pattern, locale=locale, currency_digits=False
+    )
 
 
 def decimal_text(cents: int, separator: str = ",") -> str:

@@ -26,8 +26,20 @@ FIELDS = [
     *("month", "first_day", "last_day", "execution_date"),
     *("slug", "legal_name", "registration_code", "district", "address_line", "postal_code", "city", "phone"),
     *("is_vat_payer", "commission", "iban", "stripe_account_id", "is_trusted"),
+    *("unpaid_transfer_days", "unaccepted_days", "unshipped_days", "seen"),
 ]
-JUNK = ["", "²", "99999999999999999999", "-1", "0x1f", "12,345", "ąčę" * 400, "<script>", "2026-02-30"]
+JUNK = [
+    "",
+    "²",
+    "99999999999999999999",
+    "-1",
+    "0x1f",
+    "12,345",
+    "ąčę" * 400,
+    "<script>",
+    "2026-02-30",
+    "0001-01-01",
+]
 
 
 def posts(app: Flask, prefix: str) -> list[Any]:

@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from catalogue.models import ProductStatus
 from orders import payouts, services
-from orders.models import PaymentMethod, Payout, PayoutLine, PayoutStatus
+from orders.models import Fulfilment, FulfilmentEvent, Order, PaymentMethod, Payout, PayoutLine, PayoutStatus
 from producers.models import Community, DeliveryMethod
-from shop.db import db
+from shop.db import db, utcnow
 from shop.i18n import vilnius_today
 from tests.conftest import login_as
 from tests.factories import (
@@ -53,6 +53,15 @@ def seed(community: Community, count: int) -> tuple[int, int]:
             db.session.commit()
     assert order is not None
     return order.id, order.fulfilments[0].id
+
+
+def make_late() -> None:
+    """Every order paid and accepted ten days ago, every parcel reminded: the dashboard lists them all."""
+    long_ago = utcnow() - timedelta(days=10)
+    db.session.execute(update(Order).values(paid_at=long_ago, created_at=long_ago))
+    db.session.execute(update(FulfilmentEvent).values(created_at=long_ago))
+    db.session.execute(update(Fulfilment).values(reminded_at=long_ago))
+    db.session.commit()
 
 
 def costs(client: FlaskClient, count_queries: Any, pages: dict[str, str]) -> dict[str, int]:
@@ -102,11 +111,16 @@ def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
         "audit": "/backoffice/audit",
         "communities": "/backoffice/communities",
         "community": f"/backoffice/communities/{many.id}",
+        "dashboard": "/backoffice/",
+        "report": "/backoffice/reports",
     }
+    make_late()
     with_few = costs(client, count_queries, staff)
     seed(make_community(slug="more"), 9)
     for _ in range(5):
         make_user(many)
+    make_late()
+    assert "Reminded" in client.get("/backoffice/?lang=en").get_data(as_text=True)
     assert costs(client, count_queries, staff) == with_few
 
 

@@ -1,7 +1,7 @@
 """users last signed in
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-24 01:29:58.306262
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

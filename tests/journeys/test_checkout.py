@@ -160,7 +160,9 @@ def test_a_customer_orders_from_two_communities_and_sees_the_order_paid_once_sta
     staff.get_by_label("El. paštas").fill(STAFF_EMAIL)
     staff.get_by_label("Slaptažodis").fill("demo-password")
     staff.get_by_role("button", name="Prisijungti").click()
-    staff.wait_for_url("**/backoffice/")
+    staff.wait_for_url("**/backoffice/")  # the dashboard; the transfers wait on the payments page
+    staff.get_by_role("link", name="Banko pavedimai").click()
+    staff.wait_for_url("**/backoffice/payments")
     transfer = staff.get_by_role("region", name=f"{number} · 12,50\xa0€")
     transfer.get_by_label("Gauta suma, €").fill("12,50")
     transfer.get_by_role("button", name="Patvirtinti mokėjimą").click()

@@ -429,9 +429,9 @@ def test_staff_confirm_a_transfer_and_the_customer_sees_it_paid(client: FlaskCli
     staff_client = app.test_client()
     make_user(email="staff@example.org", is_staff=True)
     login_as(staff_client, "staff@example.org")
-    page = staff_client.get("/backoffice/").get_data(as_text=True)
+    page = staff_client.get("/backoffice/payments").get_data(as_text=True)
     assert order.number in page
-    token = csrf_token(staff_client, "/backoffice/")
+    token = csrf_token(staff_client, "/backoffice/payments")
     wrong = staff_client.post(
         f"/backoffice/orders/{order.id}/confirm-transfer",
         data={"csrf_token": token, f"o{order.id}-amount": "30,00"},

@@ -170,13 +170,13 @@ def test_a_bank_transfer_refund_is_owed_until_staff_send_it(
 
     make_user(email="vvg@example.org", is_staff=True)
     login_as(card_client, "vvg@example.org")
-    page = card_client.get("/backoffice/").get_data(as_text=True)
+    page = card_client.get("/backoffice/payments").get_data(as_text=True)
     assert "Grąžinimai, kuriuos reikia išsiųsti pavedimu" in page and "15,49" in page
-    token = csrf_token(card_client, "/backoffice/")
+    token = csrf_token(card_client, "/backoffice/payments")
     card_client.post(f"/backoffice/refunds/{refund.id}/sent", data={"csrf_token": token})
     card_client.post(f"/backoffice/refunds/{refund.id}/sent", data={"csrf_token": token})
     assert fresh(Refund, refund.id).status is RefundStatus.SENT
-    assert "15,49" not in card_client.get("/backoffice/").get_data(as_text=True)
+    assert "15,49" not in card_client.get("/backoffice/payments").get_data(as_text=True)
 
 
 def test_a_communitys_earnings_go_to_its_stripe_account_once(

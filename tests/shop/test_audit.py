@@ -69,6 +69,18 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
         "/backoffice/people/invite",
         data={"csrf_token": token, "name": "Ona", "email": "ona@example.org", "community": str(community.id)},
     )
+    client.post(
+        f"/backoffice/parcels/{order.fulfilments[0].id}/remind", data={"csrf_token": token, "seen": ""}
+    )
+    client.post(
+        "/backoffice/attention-days",
+        data={
+            "csrf_token": token,
+            "unpaid_transfer_days": "4",
+            "unaccepted_days": "2",
+            "unshipped_days": "5",
+        },
+    )
     db.session.rollback()
     refund = cancel_fulfilment(
         order.fulfilments[0].id, reason="Sudužo", by=db.session.get_one(User, staff.id)
@@ -120,6 +132,8 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
         "listing.approve",
         "listing.send_back",
         "member.invite",
+        "fulfilment.remind",
+        "operator.attention_days",
         "fulfilment.cancel",
         "refund.mark_sent",
         "mail.send_again",

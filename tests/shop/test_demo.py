@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -9,8 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import Product, ProductImage, ProductStatus
+from orders import attention, reports
+from orders.models import FulfilmentStatus, Order, Refund, RefundStatus
 from producers.models import Community, Membership
-from shop.db import db
+from shop.db import db, utcnow
+from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
 from shop.models import Operator, User
 from shop.passwords import verify_password
 from tests.factories import make_community
@@ -54,6 +58,8 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     assert response.status_code == 200
     response.close()
 
+    demo_orders_are_spread_over_months_and_give_staff_work()
+
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "nothing was added" in again.output
@@ -76,3 +82,43 @@ def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(app
         == "Krakės (edited)"
     )
     assert set(db.session.scalars(select(Community.slug))) == SLUGS
+
+
+def demo_orders_are_spread_over_months_and_give_staff_work() -> None:
+    """Charts with shape, last month's payouts ready to run, and something in each attention list."""
+    now = utcnow()
+    today = vilnius_today()
+    orders = db.session.scalars(select(Order)).all()
+    paid = [o for o in orders if o.paid_at is not None]
+    months = {o.paid_at.astimezone(VILNIUS).strftime("%Y-%m") for o in paid if o.paid_at}
+    assert len(months) >= 6, months
+    assert min(o.created_at for o in orders) < now - timedelta(days=150)
+    sales = reports.sales_by_month(reports.SalesFilter(today.replace(day=1), today))
+    assert sum(1 for month in sales if month.totals.net_cents) >= 6
+
+    # Every order's story runs forwards in time and ends before now.
+    for order in orders:
+        assert order.paid_at is None or order.created_at <= order.paid_at <= now, order.number
+        for fulfilment in order.fulfilments:
+            moments = [order.created_at, *(event.created_at for event in fulfilment.events)]
+            assert moments == sorted(moments) and moments[-1] <= now, order.number
+
+    # Delivered in the previous calendar month, more than 14 days ago: last month's payouts can run.
+    last_month_start = vilnius_midnight((today.replace(day=1) - timedelta(days=1)).replace(day=1))
+    delivered = [
+        event.created_at
+        for order in orders
+        for fulfilment in order.fulfilments
+        for event in fulfilment.events
+        if event.to_status is FulfilmentStatus.DELIVERED
+    ]
+    in_last_month = [
+        at for at in delivered if last_month_start <= at < vilnius_midnight(today.replace(day=1))
+    ]
+    assert len(in_last_month) >= 4 and max(in_last_month) < now - timedelta(days=14)
+
+    # The attention lists at the default limits: an old unpaid transfer and a parcel waiting to be accepted.
+    lists = attention.list_attention(now)
+    assert lists.unpaid_transfers.total >= 1 and lists.unaccepted.total >= 1 and lists.unshipped.total >= 1
+    assert lists.owed_refunds == 1
+    assert db.session.scalar(select(func.count(Refund.id)).where(Refund.status == RefundStatus.SENT)) == 1

@@ -1,0 +1,301 @@
+"""What needs the VVG's attention now, and chasing a late parcel.
+
+The dashboard lists, oldest first and each with its age: bank transfers unpaid for more than N days,
+paid parcels not accepted by their community within N days, accepted parcels not sent within N days; and
+counts what waits elsewhere (listings to moderate, payment alerts, bank refunds to send). The three N are
+the operator's (`operators.*_days`, 3/2/5 by default), changed by staff and written to the audit log.
+
+A late parcel can be chased: its community gets a reminder mail (in Lithuanian, through the outbox) and
+the parcel remembers when (`fulfilments.reminded_at`); the audit log keeps every reminder. A reminder is
+not a status change, so it is not a `FulfilmentEvent` (those are the parcel's moves, which other parts
+read as such, e.g. when it was accepted or delivered).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from catalogue.models import Product, ProductStatus
+from orders.models import (
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentStatus,
+    Order,
+    OrderStatus,
+    PaymentAlert,
+    PaymentMethod,
+    Refund,
+    RefundStatus,
+)
+from orders.services import OrderProblem, lock_fulfilment
+from shop import audit, outbox
+from shop.db import db, transaction, utcnow
+from shop.models import Operator, User
+
+#: The most rows each attention list shows (the rest are counted).
+LIST_LIMIT = 50
+#: Whole days a threshold may be.
+FEWEST_DAYS, MOST_DAYS = 1, 60
+#: Parcels that can be chased: paid and not yet sent.
+CHASEABLE = frozenset({FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED})
+
+
+class OperatorMissing(OrderProblem):
+    """The shop has no operator row yet, so there is nowhere to keep the thresholds."""
+
+
+class DaysNotValid(OrderProblem):
+    """A threshold that is not a whole number of days from 1 to 60."""
+
+    def __init__(self, name: str, days: int) -> None:
+        super().__init__(name, days)
+        self.name = name
+        self.days = days
+
+
+class ParcelNotFound(OrderProblem):
+    pass
+
+
+class NotLate(OrderProblem):
+    """The parcel has moved on (sent, delivered or cancelled) or was never paid: there is nothing to chase."""
+
+    def __init__(self, status: FulfilmentStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class AlreadyReminded(OrderProblem):
+    """Someone reminded the community after this page was shown (a double click, a colleague)."""
+
+    def __init__(self, reminded_at: datetime) -> None:
+        super().__init__(reminded_at)
+        self.reminded_at = reminded_at
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """After how many whole days something is late."""
+
+    unpaid_transfer_days: int = 3
+    unaccepted_days: int = 2
+    unshipped_days: int = 5
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            days = getattr(self, field.name)
+            if not FEWEST_DAYS <= days <= MOST_DAYS:
+                raise DaysNotValid(field.name, days)
+
+    def as_dict(self) -> dict[str, int]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Late(Generic[T]):
+    """The oldest rows of one attention list (at most LIST_LIMIT) and how many there are in all."""
+
+    rows: list[T]
+    total: int
+
+
+@dataclass(frozen=True)
+class LateOrder:
+    order: Order
+    since: datetime  #: placed
+
+
+@dataclass(frozen=True)
+class LateParcel:
+    fulfilment: Fulfilment
+    since: datetime  #: paid (to accept) or accepted (to send)
+
+    @property
+    def reminded_at(self) -> datetime | None:
+        return self.fulfilment.reminded_at
+
+
+@dataclass(frozen=True)
+class Attention:
+    thresholds: Thresholds
+    unpaid_transfers: Late[LateOrder]
+    unaccepted: Late[LateParcel]
+    unshipped: Late[LateParcel]
+    listings_waiting: int
+    open_alerts: int
+    owed_refunds: int
+
+
+# ---------------------------------------------------------------------------------------------- thresholds
+
+
+def _operator() -> Operator | None:
+    return db.session.scalars(select(Operator).order_by(Operator.id).limit(1)).first()
+
+
+def get_thresholds() -> Thresholds:
+    """The operator's thresholds (the defaults before the shop has an operator)."""
+    operator = _operator()
+    if operator is None:
+        return Thresholds()
+    return Thresholds(operator.unpaid_transfer_days, operator.unaccepted_days, operator.unshipped_days)
+
+
+def set_thresholds(thresholds: Thresholds, *, by: User | None) -> Thresholds:
+    """Keep new thresholds on the operator's row; the change is written to the audit log."""
+    with transaction():
+        operator = db.session.scalars(
+            select(Operator).order_by(Operator.id).limit(1).with_for_update()
+        ).first()
+        if operator is None:
+            raise OperatorMissing()
+        before = {name: getattr(operator, name) for name in thresholds.as_dict()}
+        if before != thresholds.as_dict():
+            for name, days in thresholds.as_dict().items():
+                setattr(operator, name, days)
+            audit.record(
+                "operator.attention_days",
+                "operator",
+                operator.id,
+                by=by,
+                before=before,
+                after=thresholds.as_dict(),
+            )
+    return thresholds
+
+
+# ---------------------------------------------------------------------------------------------- the lists
+
+
+def list_attention(now: datetime | None = None) -> Attention:
+    """Everything late or waiting, as of `now`."""
+    now = now or utcnow()
+    thresholds = get_thresholds()
+    return Attention(
+        thresholds=thresholds,
+        unpaid_transfers=_unpaid_transfers(now - timedelta(days=thresholds.unpaid_transfer_days)),
+        unaccepted=_unaccepted(now - timedelta(days=thresholds.unaccepted_days)),
+        unshipped=_unshipped(now - timedelta(days=thresholds.unshipped_days)),
+        listings_waiting=_count(
+            select(func.count(Product.id)).where(Product.status == ProductStatus.PENDING_REVIEW)
+        ),
+        open_alerts=_count(select(func.count(PaymentAlert.id)).where(PaymentAlert.resolved_at.is_(None))),
+        owed_refunds=_count(select(func.count(Refund.id)).where(Refund.status == RefundStatus.OWED)),
+    )
+
+
+def _count(query: Select[int]) -> int:
+    return int(db.session.scalar(query) or 0)
+
+
+def _unpaid_transfers(placed_before: datetime) -> Late[LateOrder]:
+    where: list[ColumnElement[bool]] = [
+        Order.status == OrderStatus.PENDING_PAYMENT,
+        Order.payment_method == PaymentMethod.BANK_TRANSFER,
+        Order.created_at < placed_before,
+    ]
+    orders = db.session.scalars(
+        select(Order).where(*where).order_by(Order.created_at, Order.id).limit(LIST_LIMIT)
+    ).all()
+    return Late(
+        [LateOrder(order, order.created_at) for order in orders],
+        _count(select(func.count(Order.id)).where(*where)),
+    )
+
+
+def _unaccepted(paid_before: datetime) -> Late[LateParcel]:
+    where: list[ColumnElement[bool]] = [
+        Fulfilment.status == FulfilmentStatus.NEW,
+        Order.paid_at.is_not(None),
+        Order.paid_at < paid_before,
+    ]
+    parcels = db.session.scalars(
+        select(Fulfilment)
+        .join(Fulfilment.order)
+        .where(*where)
+        .options(contains_eager(Fulfilment.order), joinedload(Fulfilment.community))
+        .order_by(Order.paid_at, Fulfilment.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    total = _count(select(func.count(Fulfilment.id)).join(Fulfilment.order).where(*where))
+    return Late([LateParcel(f, f.order.paid_at or f.order.created_at) for f in parcels], total)
+
+
+def _unshipped(accepted_before: datetime) -> Late[LateParcel]:
+    accepted = (
+        select(
+            FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
+            func.max(FulfilmentEvent.created_at).label("at"),
+        )
+        .where(FulfilmentEvent.to_status == FulfilmentStatus.ACCEPTED)
+        .group_by(FulfilmentEvent.fulfilment_id)
+        .subquery()
+    )
+    where: list[ColumnElement[bool]] = [
+        Fulfilment.status == FulfilmentStatus.ACCEPTED,
+        accepted.c.at < accepted_before,
+    ]
+    rows = db.session.execute(
+        select(Fulfilment, accepted.c.at)
+        .join(accepted, accepted.c.fulfilment_id == Fulfilment.id)
+        .where(*where)
+        .options(joinedload(Fulfilment.order), joinedload(Fulfilment.community))
+        .order_by(accepted.c.at, Fulfilment.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    total = _count(
+        select(func.count(Fulfilment.id))
+        .join(accepted, accepted.c.fulfilment_id == Fulfilment.id)
+        .where(*where)
+    )
+    return Late([LateParcel(fulfilment, at) for fulfilment, at in rows], total)
+
+
+# ---------------------------------------------------------------------------------------------- chasing
+
+
+def remind_community(fulfilment_id: int, *, seen_reminded_at: datetime | None, by: User | None) -> Fulfilment:
+    """Mail the parcel's community a reminder to accept it or send it, and note when.
+
+    `seen_reminded_at` is the last reminder the staff member saw: if another was sent since (a double
+    click, a colleague), nothing is sent and AlreadyReminded says when it was.
+    """
+    with transaction():
+        exists = db.session.scalar(select(Fulfilment.id).where(Fulfilment.id == fulfilment_id))
+        if exists is None:
+            raise ParcelNotFound(fulfilment_id)
+        fulfilment = lock_fulfilment(fulfilment_id)
+        if fulfilment.status not in CHASEABLE or fulfilment.order.paid_at is None:
+            raise NotLate(fulfilment.status)
+        if fulfilment.reminded_at is not None and fulfilment.reminded_at != seen_reminded_at:
+            raise AlreadyReminded(fulfilment.reminded_at)
+        now = utcnow()
+        before = fulfilment.reminded_at
+        fulfilment.reminded_at = now
+        order = fulfilment.order
+        message = outbox.enqueue(
+            dedup_key=f"parcel-reminder:{fulfilment.id}:{now.isoformat()}",
+            recipient=fulfilment.community.email,
+            template="orders/parcel_reminder",
+            language="lt",  # communities work in Lithuanian
+            context={"order": order, "fulfilment": fulfilment, "previous": before},
+            order_id=order.id,
+        )
+        audit.record(
+            "fulfilment.remind",
+            "fulfilment",
+            fulfilment.id,
+            by=by,
+            before={"status": fulfilment.status, "reminded_at": before},
+            after={"order": order.number, "community": fulfilment.community.name, "reminded_at": now},
+        )
+    outbox.send_now([message])
+    return fulfilment

@@ -1,0 +1,324 @@
+"""The back office's home (sales charts and what needs attention) and its sales reports (page and CSV)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_timedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from catalogue.services import list_categories
+from orders import attention, reports
+from orders.views import FULFILMENT_STATUS_LABELS
+from orders.workspace import age
+from shop import charts
+from shop.auth import current_actor, staff_required
+from shop.db import utcnow
+from shop.forms import DayField, WholeNumberField, whole_number
+from shop.i18n import current_language, localized, vilnius_today
+from shop.money import format_whole_euros
+from shop.spreadsheet import csv_download
+from shop.templating import money
+
+dashboard = Blueprint("dashboard", __name__, url_prefix="/backoffice")
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+class SalesFilterForm(Form):  # type: ignore[misc]
+    """Which sales to show (GET: bookmarkable, no CSRF). Empty days mean this year so far."""
+
+    from_day = DayField(_l("First day"), validators=[Optional()])
+    to_day = DayField(_l("Last day"), validators=[Optional()])
+    community = SelectField(_l("Community"), validate_choice=False)
+    category = SelectField(_l("Category"), validate_choice=False)
+
+    def fill_choices(self) -> None:
+        self.community.choices = [("", _("All communities"))] + [
+            (str(c.id), c.name) for c in reports.list_report_communities()
+        ]
+        self.category.choices = [("", _("All categories"))] + [
+            (str(c.id), localized(c, "name")) for c in list_categories()
+        ]
+
+    def sales_filter(self) -> reports.SalesFilter:
+        """The filter asked for; a wrong field gets its message and its default (the form stays shown)."""
+        self.validate()
+        today = vilnius_today()
+        first = (
+            self.from_day.data if not self.from_day.errors and self.from_day.data else date(today.year, 1, 1)
+        )
+        last = self.to_day.data if not self.to_day.errors and self.to_day.data else today
+        if last < first:
+            self.to_day.errors = [*self.to_day.errors, _("The end of the period is before its start.")]
+            first, last = date(today.year, 1, 1), today
+        for field, day in ((self.from_day, first), (self.to_day, last)):
+            if not field.raw_data or not field.raw_data[0]:
+                field.data = day  # the period shown is the one used
+        return reports.SalesFilter(
+            first_day=first,
+            last_day=last,
+            community_id=self._chosen(self.community, _("Choose a community from the list.")),
+            category_id=self._chosen(self.category, _("Choose a category from the list.")),
+        )
+
+    @staticmethod
+    def _chosen(field: SelectField, message: str) -> int | None:
+        if not field.data:
+            return None
+        number = whole_number(field.data)
+        if number is None or str(number) not in {value for value, _label in field.choices}:
+            field.errors = [*field.errors, message]
+            return None
+        return number
+
+
+DAYS_MESSAGE = _l("Enter whole days from 1 to 60.")
+#: A threshold: whole days from 1 to 60, said in our words.
+DAYS = [InputRequired(DAYS_MESSAGE), NumberRange(attention.FEWEST_DAYS, attention.MOST_DAYS, DAYS_MESSAGE)]
+
+
+class ThresholdsForm(FlaskForm):  # type: ignore[misc]
+    unpaid_transfer_days = WholeNumberField(
+        _l("Bank transfer unpaid for more than (days)"),
+        validators=DAYS,
+    )
+    unaccepted_days = WholeNumberField(
+        _l("Paid parcel not accepted within (days)"),
+        validators=DAYS,
+    )
+    unshipped_days = WholeNumberField(
+        _l("Accepted parcel not sent within (days)"),
+        validators=DAYS,
+    )
+
+    def thresholds(self) -> attention.Thresholds:
+        """The validated days."""
+        return attention.Thresholds(
+            unpaid_transfer_days=self.unpaid_transfer_days.data or 0,
+            unaccepted_days=self.unaccepted_days.data or 0,
+            unshipped_days=self.unshipped_days.data or 0,
+        )
+
+
+class RemindForm(FlaskForm):  # type: ignore[misc]
+    """One button; `seen` is the last reminder the page showed (empty: none), so a double click sends one."""
+
+    seen = HiddenField()
+
+
+# ---------------------------------------------------------------------------------------------- the dashboard
+
+
+@dashboard.get("/")
+@staff_required
+def home() -> ResponseReturnValue:
+    thresholds = attention.get_thresholds()
+    return _home_page(ThresholdsForm(data=thresholds.as_dict()))
+
+
+def _home_page(thresholds_form: ThresholdsForm, status: int = 200) -> ResponseReturnValue:
+    now = utcnow()
+    form = SalesFilterForm(request.args)
+    form.fill_choices()
+    wanted = form.sales_filter()
+    summary = reports.sales_summary(wanted, current_language())
+    months = [
+        reports.Group(group.key, format_date(group.key, "LLLL y"), group.totals)
+        for group in reports.sales_by_month(wanted)
+    ]
+    drawn = _charts(summary, months)
+    if form.errors and status == 200:
+        status = 400
+    return render_template(
+        "orders/backoffice/dashboard.html",
+        form=form,
+        summary=summary,
+        months=months,
+        charts=drawn,
+        descriptions=_descriptions(summary, months, drawn),
+        attention=attention.list_attention(now),
+        thresholds_form=thresholds_form,
+        remind_form=RemindForm(),
+        report_args=_filter_args(),
+        now=now,
+        age=ago,
+        fulfilment_labels=FULFILMENT_STATUS_LABELS,
+    ), status
+
+
+def _charts(summary: reports.SalesSummary, months: list[reports.Group]) -> dict[str, charts.Chart]:
+    """The three charts of the dashboard: months (columns), communities and categories (bars)."""
+    language = current_language()
+    return {
+        "months": charts.columns(
+            [
+                (
+                    format_date(group.key, "LLL"),
+                    group.totals.net_cents,
+                    format_date(group.key, "y") if index == 0 or group.key.month == 1 else "",  # type: ignore[union-attr]
+                )
+                for index, group in enumerate(months)
+            ],
+            value_text=money,
+            scale_text=lambda cents: format_whole_euros(cents, language),
+            smallest_step=100,  # whole euros on the scale
+        ),
+        "communities": charts.bars(
+            [(group.label, group.totals.net_cents) for group in summary.by_community], value_text=money
+        ),
+        "categories": charts.bars(
+            [(group.label, group.totals.net_cents) for group in summary.by_category], value_text=money
+        ),
+    }
+
+
+def _descriptions(
+    summary: reports.SalesSummary, months: list[reports.Group], drawn: dict[str, charts.Chart]
+) -> dict[str, str]:
+    """What each chart shows, in words (its SVG description, read by screen readers)."""
+    first, last = months[0].label, months[-1].label
+    period = (
+        _(
+            "Paid from %(first)s to %(last)s",
+            first=format_date(summary.filter.first_day, "long"),
+            last=format_date(summary.filter.last_day, "long"),
+        )
+        + "."
+    )
+    texts = {"months": _("Net sales in each month from %(first)s to %(last)s.", first=first, last=last)}
+    texts |= {"communities": period, "categories": period}
+    groups = {"months": months, "communities": summary.by_community, "categories": summary.by_category}
+    for key, chart in drawn.items():
+        top = max(groups[key], key=lambda group: group.totals.net_cents, default=None)
+        if chart.largest is None or top is None:
+            texts[key] += " " + _("No sales.")
+        else:
+            texts[key] += " " + _(
+                "Highest: %(label)s, %(amount)s.", label=top.label, amount=chart.largest.value_text
+            )
+    return texts
+
+
+def _filter_args() -> dict[str, Any]:
+    """The filter as asked for (for links between the dashboard, the report and its CSV)."""
+    return {
+        name: value
+        for name, value in request.args.items()
+        if name in {"from_day", "to_day", "community", "category"} and value
+    }
+
+
+@dashboard.post("/attention-days")
+@staff_required
+def save_thresholds() -> ResponseReturnValue:
+    form = ThresholdsForm()
+    if form.validate():
+        try:
+            attention.set_thresholds(form.thresholds(), by=current_actor())
+        except attention.OperatorMissing:
+            form.form_errors.append(
+                _("The shop's operator is not set up yet, so there is nowhere to keep these.")
+            )
+        else:
+            flash(_("The attention lists now use these limits."), "success")
+            return redirect(url_for("dashboard.home", _anchor="attention", **_filter_args()))
+    return _home_page(form, 400)
+
+
+@dashboard.post("/parcels/<int(max=2147483647):fulfilment_id>/remind")
+@staff_required
+def remind(fulfilment_id: int) -> ResponseReturnValue:
+    form = RemindForm()
+    if not form.validate():
+        flash(_("The page was out of date; please try again."), "error")
+        return redirect(url_for("dashboard.home", _anchor="attention", **_filter_args()))
+    try:
+        fulfilment = attention.remind_community(
+            fulfilment_id, seen_reminded_at=_moment(form.seen.data), by=current_actor()
+        )
+    except attention.ParcelNotFound:
+        abort(404)
+    except attention.NotLate as late:
+        flash(
+            _(
+                "This parcel has moved on (%(status)s): there is nothing to remind.",
+                status=FULFILMENT_STATUS_LABELS[late.status],
+            ),
+            "info",
+        )
+    except attention.AlreadyReminded as already:
+        flash(
+            _(
+                "A reminder was already sent %(ago)s, so no other was sent now.",
+                ago=ago(already.reminded_at, utcnow()),
+            ),
+            "info",
+        )
+    else:
+        flash(
+            _(
+                "%(community)s has been reminded of order %(number)s by e-mail.",
+                community=fulfilment.community.name,
+                number=fulfilment.order.number,
+            ),
+            "success",
+        )
+    return redirect(url_for("dashboard.home", _anchor="attention", **_filter_args()))
+
+
+def ago(since: datetime, now: datetime) -> str:
+    """How long ago, in whole days from a day on ("6 days ago", not "1 week ago": limits are in days),
+    in hours or minutes before that ("2 hours ago")."""
+    waited = max(now - since, timedelta(0))
+    if waited < timedelta(days=1):
+        return age(since, now)
+    return str(format_timedelta(-waited, granularity="day", threshold=1000, add_direction=True))
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A moment the page wrote into a form (ISO 8601, aware), or None for anything else."""
+    try:
+        moment = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+# ---------------------------------------------------------------------------------------------- reports
+
+
+@dashboard.get("/reports")
+@staff_required
+def sales_report() -> ResponseReturnValue:
+    form = SalesFilterForm(request.args)
+    form.fill_choices()
+    wanted = form.sales_filter()
+    status = 400 if form.errors else 200
+    return render_template(
+        "orders/backoffice/reports.html",
+        form=form,
+        summary=reports.sales_summary(wanted, current_language()),
+        report_args=_filter_args(),
+    ), status
+
+
+@dashboard.get("/reports.csv")
+@staff_required
+def sales_report_csv() -> ResponseReturnValue:
+    form = SalesFilterForm(request.args)
+    form.fill_choices()
+    wanted = form.sales_filter()
+    if form.errors:  # never a file of something else than what was asked for
+        return sales_report()
+    text = reports.sales_csv(reports.list_sales_lines(wanted), current_language())
+    filename = f"kaimo-muge-sales-{wanted.first_day.isoformat()}-{wanted.last_day.isoformat()}.csv"
+    return csv_download(text, filename)

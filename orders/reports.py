@@ -1,0 +1,430 @@
+"""Sales: one definition of what was sold, shared by the back office's dashboard and its sales reports.
+
+**A sale** is a line of an order that was paid (`orders.paid_at` is set), counted on the Vilnius
+calendar day of the payment. An order never paid (waiting, expired, cancelled before paying) sold nothing.
+For each line, in euro cents:
+
+- *goods*: unit price × quantity, as sold;
+- *refunded*: the goods again when the line was taken out of the order after the payment (the line or its
+  parcel was cancelled: its money was refunded by card, or is owed or sent back by bank);
+- *net*: goods − refunded;
+- *commission*: the VVG's share of the net goods at the community's rate (`commission_bp`), rounded half
+  up **once per parcel** exactly as payouts round it (`orders.earnings.commission`), and spread over the
+  parcel's lines by running totals, so that the lines of a parcel add up to the parcel's commission.
+
+Delivery fees are not goods: they are summed apart, per parcel (fee − refunded fee), and are not split by
+category. A refund made in Stripe's Dashboard for no parcel of ours belongs to no line; it is shown apart.
+
+The figures are "as things stand now": a refund made in a later month lowers the month of the payment, and
+the commission uses each community's current rate (a payout statement keeps the rate it was made with).
+The category is the one the product had when it was sold (`order_lines.category_id`).
+
+Every figure, on the dashboard's charts and in the report's CSV, is a sum of the same per-line columns of
+one query (`_sales_lines`), grouped in SQL: the totals agree by construction. Days and months are Vilnius
+ones: their edges are computed here as UTC moments, so grouping works the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
+
+from catalogue.models import Category
+from orders.models import Fulfilment, Order, OrderLine, PaymentMethod, Refund
+from orders.services import OrderProblem
+from producers.models import Community
+from shop.db import db
+from shop.i18n import VILNIUS, localized, vilnius_midnight
+from shop.money import decimal_text
+from shop.spreadsheet import excel_csv
+
+#: How the report's CSV names a payment method.
+METHOD_LABELS = {PaymentMethod.BANK_TRANSFER: _l("Bank transfer"), PaymentMethod.CARD: _l("Card")}
+
+#: How many months the dashboard's chart of months shows.
+CHART_MONTHS = 12
+
+
+class PeriodNotValid(OrderProblem):
+    """The period ends before it begins."""
+
+    def __init__(self, first_day: date, last_day: date) -> None:
+        super().__init__(first_day, last_day)
+        self.first_day = first_day
+        self.last_day = last_day
+
+
+@dataclass(frozen=True)
+class SalesFilter:
+    """Which sales: paid from `first_day` to `last_day` (both included, Vilnius days), optionally of one
+    community and one category."""
+
+    first_day: date
+    last_day: date
+    community_id: int | None = None
+    category_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise PeriodNotValid(self.first_day, self.last_day)
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The first moment and the moment after the last (UTC): Vilnius midnights."""
+        return vilnius_midnight(self.first_day), vilnius_midnight(self.last_day + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums of sales lines, in euro cents (and how many orders and lines they came from)."""
+
+    goods_cents: int = 0
+    refunded_cents: int = 0
+    net_cents: int = 0
+    commission_cents: int = 0
+    orders: int = 0
+    lines: int = 0
+
+    @classmethod
+    def of(cls, row: Any) -> Totals:
+        return cls(
+            goods_cents=int(row.goods or 0),
+            refunded_cents=int(row.refunded or 0),
+            net_cents=int(row.net or 0),
+            commission_cents=int(row.commission or 0),
+            orders=int(row.orders or 0),
+            lines=int(row.lines or 0),
+        )
+
+
+@dataclass(frozen=True)
+class Group:
+    """One bar of a chart: a community, a category or a month, with its sales."""
+
+    key: int | date | None  #: the community's or category's id (None: a category no longer known), or a month
+    label: str
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Delivery fees of the parcels of the paid orders, in euro cents."""
+
+    fees_cents: int = 0
+    refunded_cents: int = 0
+
+    @property
+    def net_cents(self) -> int:
+        return self.fees_cents - self.refunded_cents
+
+
+@dataclass(frozen=True)
+class SalesSummary:
+    """What the dashboard and the report page show for one filter."""
+
+    filter: SalesFilter
+    totals: Totals
+    by_community: list[Group]  #: the largest net sales first
+    by_category: list[Group]  #: the largest net sales first
+    delivery: Delivery | None  #: None when a category is chosen (fees belong to parcels, not categories)
+    #: refunded in Stripe's Dashboard for no parcel; None when a community or category is chosen
+    unassigned_refunds_cents: int | None
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    """One line of the report."""
+
+    order_number: str
+    paid_at: datetime
+    community: str
+    category_lt: str
+    category_en: str
+    product_name_lt: str
+    product_name_en: str
+    variant_name_lt: str
+    variant_name_en: str
+    quantity: int
+    unit_price_cents: int
+    goods_cents: int
+    refunded_cents: int
+    net_cents: int
+    commission_cents: int
+    payment_method: PaymentMethod
+
+    @property
+    def paid_on(self) -> date:
+        return self.paid_at.astimezone(VILNIUS).date()
+
+
+# ---------------------------------------------------------------------------------------------- the lines
+
+
+def _sales_lines(start: datetime, end: datetime, community_id: int | None) -> Subquery:
+    """Every line of the orders paid in [start, end), with its goods, refunded, net and commission.
+
+    Only whole orders and parcels are filtered here, so that the running totals of a parcel's commission see
+    all of its lines; a category is chosen outside, on this subquery.
+    """
+    goods = OrderLine.unit_price_cents * OrderLine.quantity
+    refunded = case((OrderLine.cancelled_at.is_not(None), goods), else_=0)
+    net = goods - refunded
+    # Net goods of the parcel up to and including this line; the line's commission is the parcel's
+    # commission on that running total less the one on the total before it: the shares add up, per
+    # parcel, to exactly commission(parcel's net goods) — rounded half up once, as payouts do.
+    running = func.sum(net).over(partition_by=OrderLine.fulfilment_id, order_by=OrderLine.id)
+    rate = Community.commission_bp
+    commission = (running * rate + 5000) // 10000 - ((running - net) * rate + 5000) // 10000
+    query = (
+        select(
+            OrderLine.id.label("line_id"),
+            Order.id.label("order_id"),
+            Order.number.label("order_number"),
+            Order.paid_at.label("paid_at"),
+            Order.payment_method.label("payment_method"),
+            Fulfilment.community_id.label("community_id"),
+            Community.name.label("community"),
+            OrderLine.category_id.label("category_id"),
+            OrderLine.product_name_lt.label("product_name_lt"),
+            OrderLine.product_name_en.label("product_name_en"),
+            OrderLine.variant_name_lt.label("variant_name_lt"),
+            OrderLine.variant_name_en.label("variant_name_en"),
+            OrderLine.quantity.label("quantity"),
+            OrderLine.unit_price_cents.label("unit_price_cents"),
+            goods.label("goods"),
+            refunded.label("refunded"),
+            net.label("net"),
+            commission.label("commission"),
+        )
+        .join(OrderLine.fulfilment)
+        .join(Fulfilment.order)
+        .join(Fulfilment.community)
+        .where(Order.paid_at.is_not(None), Order.paid_at >= start, Order.paid_at < end)
+    )
+    if community_id is not None:
+        query = query.where(Fulfilment.community_id == community_id)
+    return query.subquery("sales_lines")
+
+
+def _lines_of(wanted: SalesFilter, start: datetime | None = None) -> Subquery:
+    """The sales lines of the filter (or of its community and category from `start` to its end)."""
+    first, end = wanted.bounds
+    return _sales_lines(start or first, end, wanted.community_id)
+
+
+def _in_category(lines: Subquery, wanted: SalesFilter) -> list[ColumnElement[bool]]:
+    return [] if wanted.category_id is None else [lines.c.category_id == wanted.category_id]
+
+
+def _sums(lines: Subquery) -> list[Any]:
+    return [
+        func.sum(lines.c.goods).label("goods"),
+        func.sum(lines.c.refunded).label("refunded"),
+        func.sum(lines.c.net).label("net"),
+        func.sum(lines.c.commission).label("commission"),
+        func.count(func.distinct(lines.c.order_id)).label("orders"),
+        func.count(lines.c.line_id).label("lines"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- summaries
+
+
+def sales_summary(wanted: SalesFilter, language: str) -> SalesSummary:
+    """Totals, per community and per category (names in `language`), delivery fees, refunds of no parcel."""
+    lines = _lines_of(wanted)
+    where = _in_category(lines, wanted)
+    totals = Totals.of(db.session.execute(select(*_sums(lines)).where(*where)).one())
+
+    by_community = [
+        Group(row.community_id, row.community, Totals.of(row))
+        for row in db.session.execute(
+            select(lines.c.community_id, lines.c.community, *_sums(lines))
+            .where(*where)
+            .group_by(lines.c.community_id, lines.c.community)
+            .order_by(func.sum(lines.c.net).desc(), lines.c.community)
+        )
+    ]
+    by_category = [
+        Group(row.category_id, localized(row, "name", language) or _("No category"), Totals.of(row))
+        for row in db.session.execute(
+            select(lines.c.category_id, Category.name_lt, Category.name_en, *_sums(lines))
+            .outerjoin(Category, Category.id == lines.c.category_id)
+            .where(*where)
+            .group_by(lines.c.category_id, Category.name_lt, Category.name_en)
+            .order_by(func.sum(lines.c.net).desc(), Category.name_lt)
+        )
+    ]
+    return SalesSummary(
+        filter=wanted,
+        totals=totals,
+        by_community=by_community,
+        by_category=by_category,
+        delivery=None if wanted.category_id is not None else _delivery(wanted),
+        unassigned_refunds_cents=(
+            _unassigned_refunds(wanted)
+            if wanted.community_id is None and wanted.category_id is None
+            else None
+        ),
+    )
+
+
+def _paid_in(wanted: SalesFilter) -> list[ColumnElement[bool]]:
+    start, end = wanted.bounds
+    return [Order.paid_at.is_not(None), Order.paid_at >= start, Order.paid_at < end]
+
+
+def _delivery(wanted: SalesFilter) -> Delivery:
+    """The delivery fees of the paid parcels of the period (and community), less the fees refunded."""
+    refunded = (
+        select(Refund.fulfilment_id.label("fulfilment_id"), func.sum(Refund.delivery_cents).label("cents"))
+        .where(Refund.fulfilment_id.is_not(None))
+        .group_by(Refund.fulfilment_id)
+        .subquery()
+    )
+    query = (
+        select(
+            func.sum(Fulfilment.delivery_cents).label("fees"),
+            func.sum(func.coalesce(refunded.c.cents, 0)).label("refunded"),
+        )
+        .join(Fulfilment.order)
+        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
+        .where(*_paid_in(wanted))
+    )
+    if wanted.community_id is not None:
+        query = query.where(Fulfilment.community_id == wanted.community_id)
+    row = db.session.execute(query).one()
+    return Delivery(fees_cents=int(row.fees or 0), refunded_cents=int(row.refunded or 0))
+
+
+def _unassigned_refunds(wanted: SalesFilter) -> int:
+    """Refunds of the period's paid orders that belong to no parcel (made in Stripe's Dashboard)."""
+    return int(
+        db.session.scalar(
+            select(func.sum(Refund.amount_cents))
+            .join(Refund.order)
+            .where(Refund.fulfilment_id.is_(None), *_paid_in(wanted))
+        )
+        or 0
+    )
+
+
+def month_starts(last_month: date, count: int = CHART_MONTHS) -> list[date]:
+    """The first days of `count` months ending with the month of `last_month`, oldest first."""
+    year, month = last_month.year, last_month.month
+    months = []
+    for _n in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def sales_by_month(wanted: SalesFilter, count: int = CHART_MONTHS) -> list[Group]:
+    """The filter's community and category, month by month: the `count` Vilnius months ending with the
+    month of its last day (a whole year's period shows that year), each with its sales (empty ones too)."""
+    months = month_starts(wanted.last_day, count)
+    following = date(months[-1].year + months[-1].month // 12, months[-1].month % 12 + 1, 1)
+    edges = [vilnius_midnight(month) for month in [*months[1:], following]]
+    lines = _sales_lines(vilnius_midnight(months[0]), edges[-1], wanted.community_id)
+    # Which month a payment falls in: the first month whose end is after it (UTC edges of Vilnius months).
+    bucket = case(*((lines.c.paid_at < edge, index) for index, edge in enumerate(edges)), else_=-1)
+    bucketed = select(bucket.label("month"), lines).where(*_in_category(lines, wanted)).subquery()
+    rows = {
+        row.month: Totals.of(row)
+        for row in db.session.execute(select(bucketed.c.month, *_sums(bucketed)).group_by(bucketed.c.month))
+    }
+    return [Group(month, "", rows.get(index, Totals())) for index, month in enumerate(months)]
+
+
+# ---------------------------------------------------------------------------------------------- lines, CSV
+
+
+def list_sales_lines(wanted: SalesFilter) -> list[SaleLine]:
+    """The report's lines, in the order they were paid."""
+    lines = _lines_of(wanted)
+    query: Select[Any] = (
+        select(lines, Category.name_lt.label("category_lt"), Category.name_en.label("category_en"))
+        .outerjoin(Category, Category.id == lines.c.category_id)
+        .where(*_in_category(lines, wanted))
+        .order_by(lines.c.paid_at, lines.c.order_id, lines.c.line_id)
+    )
+    return [
+        SaleLine(
+            order_number=row.order_number,
+            paid_at=row.paid_at,
+            community=row.community,
+            category_lt=row.category_lt or "",
+            category_en=row.category_en or "",
+            product_name_lt=row.product_name_lt,
+            product_name_en=row.product_name_en,
+            variant_name_lt=row.variant_name_lt,
+            variant_name_en=row.variant_name_en,
+            quantity=row.quantity,
+            unit_price_cents=row.unit_price_cents,
+            goods_cents=int(row.goods),
+            refunded_cents=int(row.refunded),
+            net_cents=int(row.net),
+            commission_cents=int(row.commission),
+            payment_method=PaymentMethod(row.payment_method),
+        )
+        for row in db.session.execute(query)
+    ]
+
+
+def sales_csv(sale_lines: Sequence[SaleLine], language: str) -> str:
+    """The lines for a spreadsheet (`;`, amounts like `12,50`, headers and names in `language`), and a
+    last row with the totals."""
+    header = [
+        _("Order"),
+        _("Paid on"),
+        _("Community"),
+        _("Category"),
+        _("Product"),
+        _("Variant"),
+        _("Quantity"),
+        _("Unit price"),
+        _("Goods"),
+        _("Refunded"),
+        _("Net"),
+        _("Commission"),
+        _("Payment"),
+    ]
+    rows: list[list[object]] = [
+        [
+            line.order_number,
+            line.paid_on.isoformat(),
+            line.community,
+            localized(line, "category", language) or _("No category"),
+            localized(line, "product_name", language),
+            localized(line, "variant_name", language),
+            line.quantity,
+            decimal_text(line.unit_price_cents),
+            *(
+                decimal_text(cents)
+                for cents in (line.goods_cents, line.refunded_cents, line.net_cents, line.commission_cents)
+            ),
+            str(METHOD_LABELS[line.payment_method]),
+        ]
+        for line in sale_lines
+    ]
+    total = [
+        _("Total"),
+        *([""] * 7),
+        *(
+            decimal_text(sum(getattr(line, name) for line in sale_lines))
+            for name in ("goods_cents", "refunded_cents", "net_cents", "commission_cents")
+        ),
+        "",
+    ]
+    return excel_csv([header, *rows, total])
+
+
+def list_report_communities() -> Sequence[Community]:
+    """Every community, active or not (a community switched off keeps its past sales), by name."""
+    return db.session.scalars(select(Community).order_by(Community.name)).all()
