@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import Product, ProductImage, ProductStatus
-from orders import attention, reports
+from orders import attention, payouts, reports
 from orders.models import FulfilmentStatus, Order, Refund, RefundStatus
 from producers.models import Community, Membership
 from shop.db import db, utcnow
@@ -68,6 +68,18 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     skipped = runner.invoke(args=["seed-demo", "--if-empty"])
     assert skipped.exit_code == 0 and "already has data" in skipped.output
     assert table_counts() == before
+
+    # Staff can run last month's payouts from the demo, with the default return window, and get a bank file.
+    this_month = vilnius_today().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    statements = payouts.generate_payouts(last_month, this_month, by=None)
+    assert statements and all(payout.amount_cents > 0 for payout in statements)
+    for payout in statements:
+        payouts.approve_payout(payout.id, by=None)
+    bank_file = payouts.export_bank_file(
+        last_month, this_month, operator=operator, execution_date=vilnius_today(), by=None
+    )
+    assert not bank_file.skipped and bank_file.total_cents == sum(p.amount_cents for p in statements)
 
 
 def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(app: Flask) -> None:
