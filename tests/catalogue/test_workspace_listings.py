@@ -306,9 +306,14 @@ def test_odd_numbers_and_another_communitys_variant_id_are_refused_without_an_er
     assert (untouched.price_cents, untouched.stock, untouched.product_id) == (999, 7, stranger.id)
     token = csrf_token(client, "/workspace/listings")
     own = mine.variants[0].id
+    stock = mine.variants[0].stock
     for odd in ("²", "٣", "1e3", " ", "-0"):
         response = client.post(f"/workspace/variants/{own}/stock", data={"csrf_token": token, "stock": odd})
         assert response.status_code == 302, odd
+        db.session.rollback()
+        assert db.session.get_one(Variant, own).stock == stock, odd
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"Likutis – sveikasis skaičius nuo 0 (įvedėte „{odd.strip()}“)." in page, odd
 
 
 def test_moving_a_listing_to_another_category_waits_for_the_vvg_too(client: FlaskClient, member) -> None:
