@@ -65,7 +65,7 @@ from producers.iban import normalise_iban
 from producers.models import CONNECTED_ACCOUNT, Community
 from shop import audit
 from shop.db import db, transaction, utcnow
-from shop.i18n import VILNIUS, vilnius_midnight
+from shop.i18n import N_, VILNIUS, vilnius_midnight
 from shop.models import Operator, User
 from shop.money import decimal_text
 from shop.spreadsheet import excel_csv
@@ -74,11 +74,6 @@ PAIN_001_001_03 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 
 #: How often a payout run is retried when another run, at the same moment, wrote the same statement.
 _ATTEMPTS = 3
-
-
-def N_(message: str) -> str:
-    """Marks an English msgid for extraction (Babel knows `N_`); it is translated where it is shown."""
-    return message
 
 
 # ---------------------------------------------------------------------------------------------- errors
