@@ -790,15 +790,6 @@ def bank_file_plan(payouts: Sequence[Payout]) -> tuple[list[tuple[Payout, str]],
     return included, skipped
 
 
-def iban_is_valid(iban: str | None) -> bool:
-    """Whether a community's IBAN would go into a bank file."""
-    try:
-        normalise_iban(iban or "")
-    except ValueError:
-        return False
-    return True
-
-
 def next_business_day(day: date) -> date:
     """The first banking day after `day`: not a weekend, a Lithuanian public holiday, nor a day the euro
     payment system (TARGET2) is closed. The default execution date of a bank file."""

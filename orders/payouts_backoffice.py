@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from orders import payouts, stripe_gateway, transfers
 from orders.models import Payout, PayoutMethod, PayoutStatus
+from producers.iban import is_valid_iban
 from shop.auth import current_actor, staff_required
 from shop.db import utcnow
 from shop.forms import DayField, at_most
@@ -238,8 +239,8 @@ def _list_page(
         bank_included=[payout for payout, _iban in included],
         bank_total=sum(payout.amount_cents for payout, _iban in included),
         bank_skipped=[(s.payout, _(s.reason)) for s in skipped],
-        operator_iban_valid=operator is not None and payouts.iban_is_valid(operator.iban),
-        iban_valid={payout.id: payouts.iban_is_valid(payout.community.iban) for payout in statements},
+        operator_iban_valid=operator is not None and is_valid_iban(operator.iban),
+        iban_valid={payout.id: is_valid_iban(payout.community.iban) for payout in statements},
         bank_form=bank_form,
         paid_forms=forms,
         action_form=ActionForm(),
@@ -326,7 +327,7 @@ def statement(payout_id: int) -> ResponseReturnValue:
         period=Period.of(payout),
         payout_labels=PAYOUT_STATUS_LABELS,
         method_labels=PAYOUT_METHOD_LABELS,
-        iban_valid=payouts.iban_is_valid(payout.community.iban),
+        iban_valid=is_valid_iban(payout.community.iban),
         vvg=get_operator(),
     )
 

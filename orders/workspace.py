@@ -24,6 +24,7 @@ from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, Transition
 from orders.payouts_backoffice import PAYOUT_METHOD_LABELS, Period
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
+from producers.iban import is_valid_iban
 from producers.models import Community
 from producers.workspace import current_community, member_required
 from shop.auth import current_actor, safe_next
@@ -393,7 +394,7 @@ def payout_statement(payout_id: int) -> ResponseReturnValue:
         period=Period.of(payout),
         payout_labels=PAYOUT_STATUS_LABELS,
         method_labels=PAYOUT_METHOD_LABELS,
-        iban_valid=payout_services.iban_is_valid(payout.community.iban),
+        iban_valid=is_valid_iban(payout.community.iban),
         vvg=get_operator(),
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from producers.iban import normalise_iban
+from producers.iban import is_valid_iban, normalise_iban
 from producers.models import (
     CONNECTED_ACCOUNT,
     Community,
@@ -98,11 +98,7 @@ class CommunityRow:
         """The bank account for payouts: "ok", "invalid" (stored before IBANs were checked) or "none"."""
         if not self.community.iban:
             return "none"
-        try:
-            normalise_iban(self.community.iban)
-        except ValueError:
-            return "invalid"
-        return "ok"
+        return "ok" if is_valid_iban(self.community.iban) else "invalid"
 
 
 @dataclass(frozen=True)
@@ -127,7 +123,8 @@ class Member:
 
 
 def mask_iban(iban: str) -> str:
-    """An IBAN for the audit log: country, check digits and the last four (`LT12…5678`)."""
+    """An IBAN shown in part (the audit log, the communities list): country, check digits and the last four
+    (`LT12…5678`)."""
     return f"{iban[:4]}…{iban[-4:]}" if len(iban) > 8 else iban
 
 

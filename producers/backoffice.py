@@ -26,6 +26,7 @@ from shop.forms import PercentField, at_most, normal_email, normal_phone, normal
 
 backoffice = Blueprint("producers_backoffice", __name__, url_prefix="/backoffice")
 backoffice.add_app_template_filter(grouped_iban, "iban")
+backoffice.add_app_template_filter(admin.mask_iban, "masked_iban")
 
 ID = "int(max=2147483647)"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -54,6 +54,15 @@ def normalise_iban(text: str) -> str:
         raise IbanNotValid(compact, reason) from error
 
 
+def is_valid_iban(iban: str | None) -> bool:
+    """Whether this IBAN (as stored or typed) is one money can be sent to: `normalise_iban` takes it."""
+    try:
+        normalise_iban(iban or "")
+    except ValueError:
+        return False
+    return True
+
+
 def grouped_iban(iban: str) -> str:
     """A compact IBAN in groups of four, as people read and type it: `LT12 1000 0111 0100 1000`."""
     compact = "".join(iban.split())
