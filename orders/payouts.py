@@ -645,9 +645,10 @@ def pay_by_stripe(payout_id: int, by: User | None) -> Payout:
 
     Lines of 0 € send nothing. The statement turns paid once every transfer is sent; while Stripe is
     away (or refused one, see the transfer's `last_error`) it stays approved, and calling again sends the
-    rest: each transfer is recorded once per parcel with its own idempotency key, so nothing is sent
-    twice. A paid statement is returned as it is. A draft raises PayoutNotApproved, a bank statement
-    WrongPayoutMethod; a community without a connected account raises `transfers.NotPayableByStripe`.
+    rest, a refused one anew: each transfer is recorded once per parcel with its own idempotency key, so
+    nothing is sent twice. A paid statement is returned as it is. A draft raises PayoutNotApproved, a bank
+    statement WrongPayoutMethod; a community without a connected account raises
+    `transfers.NotPayableByStripe`.
     """
     payout = db.session.get(Payout, payout_id)
     if payout is None:

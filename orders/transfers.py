@@ -3,7 +3,8 @@
 The customer's card money stays on the VVG's Stripe account; when a community's payout is paid, each of
 its card-paid fulfilments becomes one Stripe transfer (`transfer_group` = the order number, funded by
 the order's charge), recorded once per fulfilment (a unique column) and sent under the key
-`payout-<fulfilment id>`, so no run, crash or double click ever pays a fulfilment twice. Communities
+`payout-<fulfilment id>-<random>`, so no run, crash or double click ever pays a fulfilment twice; only a
+transfer Stripe refused (no money moved) is sent again, under a new key. Communities
 without a connected account, and orders paid by bank transfer, are paid by bank.
 """
 
@@ -29,7 +30,8 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
     """Send `amount_cents` of this fulfilment's earnings to its community's Stripe account, at most once.
 
     Repeating it (after a crash, or a second payout run) returns the first transfer. Stripe away: the
-    transfer stays pending and the next call sends it with the same key.
+    transfer stays pending and the next call sends it with the same key. Stripe refused it (`failed`,
+    with `last_error`): the next call sends it again, to the community's account as it is then.
     """
     fulfilment = db.session.get(Fulfilment, fulfilment_id)
     if fulfilment is None:
@@ -51,7 +53,10 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
     try:
         with transaction():
             record = db.session.scalar(
-                select(CommunityTransfer).where(CommunityTransfer.fulfilment_id == fulfilment_id)
+                select(CommunityTransfer)
+                .where(CommunityTransfer.fulfilment_id == fulfilment_id)
+                .with_for_update()  # two calls reopening a refused transfer: the second sees it reopened
+                .execution_options(populate_existing=True)
             )
             if record is None:
                 record = CommunityTransfer(
@@ -59,10 +64,16 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
                     community_id=fulfilment.community_id,
                     destination=destination,
                     amount_cents=amount_cents,
-                    idempotency_key=f"payout-{fulfilment_id}-{secrets.token_hex(6)}",
+                    idempotency_key=_new_key(fulfilment_id),
                 )
                 db.session.add(record)
                 db.session.flush()
+            elif record.status is TransferStatus.FAILED:
+                # Refused: no money moved. Asked again (the account fixed since), it is sent afresh, under
+                # a new key: Stripe answers a key it has seen with the same refusal for 24 hours.
+                record.status, record.last_error = TransferStatus.PENDING, ""
+                record.destination, record.amount_cents = destination, amount_cents
+                record.idempotency_key = _new_key(fulfilment_id)
             record_id = record.id
     except IntegrityError:  # another run recorded it a moment ago: that one is the transfer
         record_id = db.session.scalars(
@@ -96,3 +107,8 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
         record = db.session.get_one(CommunityTransfer, record_id)
         record.status, record.stripe_transfer_id, record.sent_at = TransferStatus.SENT, answer["id"], utcnow()
     return record
+
+
+def _new_key(fulfilment_id: int) -> str:
+    """The idempotency key of one attempt at a fulfilment's transfer (a refused one is retried anew)."""
+    return f"payout-{fulfilment_id}-{secrets.token_hex(6)}"

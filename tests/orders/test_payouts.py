@@ -610,6 +610,35 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
     assert record.status is TransferStatus.SENT and record.amount_cents == line.amount_cents
 
 
+def test_a_stripe_statement_whose_transfer_was_refused_is_paid_when_sent_again(
+    card_client: FlaskClient,  # noqa: F811 (a fixture)
+    goods: dict[str, Any],  # noqa: F811
+    fake_stripe: FakeStripe,  # noqa: F811
+) -> None:
+    from tests.payments.test_refunds_and_transfers import paid_by_card
+
+    order = paid_by_card(card_client, fake_stripe, goods)
+    deliver(parcel(order, goods["krakes"]).id)
+    today = utcnow().astimezone(payouts.VILNIUS).date()
+    stripe_payout = next(
+        p
+        for p in payouts.generate_payouts(today, today + timedelta(days=1), by=None, hold=0)
+        if p.community_id == goods["krakes"].id
+    )
+    payouts.approve_payout(stripe_payout.id, by=None)
+
+    fake_stripe.fail("POST", "/v1/transfers", status=400)  # e.g. the account could not take it yet
+    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.APPROVED
+    (refused,) = payouts.refused_transfers(stripe_payout.id)
+    assert refused.last_error and fake_stripe.transfers == {}
+
+    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.PAID  # fixed: sent
+    assert payouts.refused_transfers(stripe_payout.id) == []
+    assert len(fake_stripe.transfers) == 1
+    (transfer,) = fake_stripe.transfers.values()
+    assert transfer["amount"] == fresh(Payout, stripe_payout.id).amount_cents
+
+
 # ---------------------------------------------------------------------------------------------- the invariant
 
 

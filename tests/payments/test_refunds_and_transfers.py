@@ -212,6 +212,33 @@ def test_a_transfer_stripe_could_not_take_is_sent_later_with_the_same_key(
     assert len(fake_stripe.transfers) == 1
 
 
+def test_a_transfer_stripe_refused_is_sent_again_under_a_new_key_once_asked_again(
+    card_shop: Flask, card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
+) -> None:
+    order = paid_by_card(card_client, fake_stripe, goods)
+    krakes = parcel(order, goods["krakes"])
+    fake_stripe.fail(
+        "POST",
+        "/v1/transfers",
+        status=400,
+        error={"type": "invalid_request_error", "message": "The account cannot receive transfers."},
+    )
+    refused = transfers.transfer_earnings(krakes.id, amount_cents=1800)
+    assert refused.status is TransferStatus.FAILED and "cannot receive transfers" in refused.last_error
+    first_key = refused.idempotency_key
+    assert fake_stripe.transfers == {}  # refused: no money moved
+
+    sent = transfers.transfer_earnings(krakes.id, amount_cents=1800)
+    assert (sent.id, sent.status, sent.last_error) == (refused.id, TransferStatus.SENT, "")
+    assert sent.idempotency_key != first_key  # the old key would only replay the refusal
+    assert [c.headers["Idempotency-Key"] for c in fake_stripe.calls_to("POST", "/v1/transfers")] == [
+        first_key,
+        sent.idempotency_key,
+    ]
+    assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.SENT
+    assert len(fake_stripe.transfers) == 1 and count(CommunityTransfer) == 1
+
+
 def test_staff_can_cancel_a_parcel_from_the_command_line_until_the_back_office_has_a_button(
     card_shop: Flask, card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
