@@ -33,10 +33,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from babel.dates import format_interval, format_skeleton
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -65,7 +68,7 @@ from producers.iban import normalise_iban
 from producers.models import CONNECTED_ACCOUNT, Community
 from shop import audit
 from shop.db import db, transaction, utcnow
-from shop.i18n import N_, VILNIUS, vilnius_midnight
+from shop.i18n import N_, VILNIUS, current_language, vilnius_midnight
 from shop.models import Operator, User
 from shop.money import decimal_text
 from shop.spreadsheet import excel_csv
@@ -74,6 +77,69 @@ PAIN_001_001_03 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 
 #: How often a payout run is retried when another run, at the same moment, wrote the same statement.
 _ATTEMPTS = 3
+
+
+#: How a statement is paid, as people read it.
+PAYOUT_METHOD_LABELS = {
+    PayoutMethod.BANK: _l("Bank transfer"),
+    PayoutMethod.STRIPE: "Stripe",
+}
+
+
+# ---------------------------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A statement's days: `start` the first, `end` the day after the last (as `Payout` keeps them)."""
+
+    start: date  #: the first day
+    end: date  #: the day after the last
+
+    @property
+    def last(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self.end == _month_after(self.start)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The query arguments naming this period in a link (and the period form's values)."""
+        if self.is_month:
+            return {"month": f"{self.start:%Y-%m}"}
+        return {"first_day": self.start.isoformat(), "last_day": self.last.isoformat()}
+
+    @property
+    def slug(self) -> str:
+        """The period in a file name: `2027-03`, or `2027-03-01-2027-03-15`."""
+        if self.is_month:
+            return f"{self.start:%Y-%m}"
+        return f"{self.start.isoformat()}-{self.last.isoformat()}"
+
+    @classmethod
+    def month(cls, first: date) -> Period:
+        return cls(first, _month_after(first))
+
+    @classmethod
+    def of(cls, payout: Payout) -> Period:
+        return cls(payout.period_start, payout.period_end)
+
+
+def _month_after(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def period_name(start: date, end: date) -> str:
+    """ "March 2027" for a calendar month, "Mar 1 – 15, 2027" for other days (`end` is the day after);
+    a template global (`payouts_backoffice` registers it for the whole app)."""
+    period = Period(start, end)
+    if period.is_month:
+        return str(format_skeleton("yMMMM", start, locale=current_language()))
+    if period.start == period.last:
+        return str(format_date(start, "medium"))
+    return str(format_interval(start, period.last, "yMMMd", locale=current_language()))
 
 
 # ---------------------------------------------------------------------------------------------- errors
@@ -829,16 +895,9 @@ def bank_file_message_id(period_start: date, period_end: date, now: datetime) ->
     """A new message id for a bank file: `KM-2027-03-20270402093015-7f` for a calendar month,
     `KM-270301-270315-20270402093015-7f` for other days; the time in Vilnius and a random tail keep two
     files apart (banks refuse a message id they have seen), and it stays within SEPA's 35 characters."""
-    last = period_end - timedelta(days=1)
-    if period_start.day == 1 and period_end == _next_month(period_start):
-        period = period_start.strftime("%Y-%m")
-    else:
-        period = f"{period_start:%y%m%d}-{last:%y%m%d}"
-    return f"KM-{period}-{now.astimezone(VILNIUS):%Y%m%d%H%M%S}-{secrets.token_hex(1)}"
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    period = Period(period_start, period_end)
+    days = f"{period.start:%Y-%m}" if period.is_month else f"{period.start:%y%m%d}-{period.last:%y%m%d}"
+    return f"KM-{days}-{now.astimezone(VILNIUS):%Y%m%d%H%M%S}-{secrets.token_hex(1)}"
 
 
 def export_bank_file(
@@ -874,8 +933,8 @@ def export_bank_file(
 
 def period_label(payout: Payout) -> str:
     """`2026-11-01–2026-11-30`: the statement's days, the last one included."""
-    last = payout.period_end - timedelta(days=1)
-    return f"{payout.period_start.isoformat()}–{last.isoformat()}"
+    period = Period.of(payout)
+    return f"{period.start.isoformat()}–{period.last.isoformat()}"
 
 
 def sepa_pain001(

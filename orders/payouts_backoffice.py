@@ -9,11 +9,9 @@ A period is a calendar month (`?month=2027-03`, the default being last month in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from babel.dates import format_interval, format_skeleton
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, ngettext
@@ -26,25 +24,24 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from orders import payouts, stripe_gateway, transfers
 from orders.models import Payout, PayoutMethod, PayoutStatus
+from orders.payouts import PAYOUT_METHOD_LABELS, Period
 from producers.iban import is_valid_iban
 from shop.auth import current_actor, staff_required
 from shop.db import utcnow
 from shop.forms import DayField, at_most
-from shop.i18n import current_language, vilnius_today
+from shop.i18n import vilnius_today
 from shop.operator import get_operator
 from shop.spreadsheet import csv_download
 
 backoffice = Blueprint("payouts_backoffice", __name__, url_prefix="/backoffice/payouts")
+#: App-wide: the community workspace's payout pages name periods too.
+backoffice.add_app_template_global(payouts.period_name, "period_name")
 
 #: A statement's status as staff read it.
 PAYOUT_STATUS_LABELS = {
     PayoutStatus.DRAFT: _l("Draft"),
     PayoutStatus.APPROVED: _l("Approved"),
     PayoutStatus.PAID: _l("Paid out"),
-}
-PAYOUT_METHOD_LABELS = {
-    PayoutMethod.BANK: _l("Bank transfer"),
-    PayoutMethod.STRIPE: "Stripe",
 }
 #: The days a period may name: a mistyped year must not reach the database or overflow a date.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
@@ -56,54 +53,10 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # ---------------------------------------------------------------------------------------------- periods
 
 
-@dataclass(frozen=True)
-class Period:
-    start: date  #: the first day
-    end: date  #: the day after the last
-
-    @property
-    def last(self) -> date:
-        return self.end - timedelta(days=1)
-
-    @property
-    def is_month(self) -> bool:
-        return self.start.day == 1 and self.end == _month_after(self.start)
-
-    @property
-    def args(self) -> dict[str, Any]:
-        """The query arguments naming this period in a link."""
-        if self.is_month:
-            return {"month": f"{self.start:%Y-%m}"}
-        return {"first_day": self.start.isoformat(), "last_day": self.last.isoformat()}
-
-    @classmethod
-    def month(cls, first: date) -> Period:
-        return cls(first, _month_after(first))
-
-    @classmethod
-    def of(cls, payout: Payout) -> Period:
-        return cls(payout.period_start, payout.period_end)
-
-
-def _month_after(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
-
-
 def last_month(today: date) -> Period:
     """The calendar month before the one `today` is in."""
     this_month = today.replace(day=1)
     return Period.month((this_month - timedelta(days=1)).replace(day=1))
-
-
-@backoffice.app_template_global()
-def period_name(start: date, end: date) -> str:
-    """ "March 2027" for a calendar month, "Mar 1 – 15, 2027" for other days (`end` is the day after)."""
-    period = Period(start, end)
-    if period.is_month:
-        return str(format_skeleton("yMMMM", start, locale=current_language()))
-    if period.start == period.last:
-        return str(format_date(start, "medium"))
-    return str(format_interval(start, period.last, "yMMMd", locale=current_language()))
 
 
 class PeriodForm(Form):  # type: ignore[misc]  # WTForms ships partial types
@@ -185,10 +138,18 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
 
 
 def _period_form(formdata: MultiDict[str, str]) -> tuple[PeriodForm, Period]:
+    """The period asked for in the query, and the form showing it (last month when none was asked)."""
     form = PeriodForm(formdata)
     if any(formdata.get(name) for name in ("month", "first_day", "last_day")):
         form.validate()
-    return form, form.period()
+        return form, form.period()
+    period = form.period()
+    return _shown(period), period
+
+
+def _shown(period: Period) -> PeriodForm:
+    """The period form as if this period had been asked for."""
+    return PeriodForm(MultiDict(period.args))
 
 
 # ---------------------------------------------------------------------------------------------- the period
@@ -247,13 +208,6 @@ def _list_page(
         status_labels=PAYOUT_STATUS_LABELS,
         method_labels=PAYOUT_METHOD_LABELS,
     ), status
-
-
-def _values(period: Period) -> dict[str, Any]:
-    """The period as a form's values."""
-    if period.is_month:
-        return {"month": f"{period.start:%Y-%m}"}
-    return {"first_day": period.start, "last_day": period.last}
 
 
 @backoffice.post("/generate")
@@ -376,11 +330,6 @@ def mark_paid(payout_id: int) -> ResponseReturnValue:
     return _list_page(period, _shown(period), paid_forms={payout_id: form}, status=400)
 
 
-def _shown(period: Period) -> PeriodForm:
-    """The period form as if the period had been asked for (a page re-shown after a failed POST)."""
-    return PeriodForm(formdata=None, **_values(period))
-
-
 @backoffice.post("/<int(max=2147483647):payout_id>/stripe")
 @staff_required
 def pay_stripe(payout_id: int) -> ResponseReturnValue:
@@ -435,13 +384,7 @@ def pay_stripe(payout_id: int) -> ResponseReturnValue:
 def csv_file() -> ResponseReturnValue:
     _form, period = _period_form(request.args)
     text = payouts.payouts_csv(payouts.list_payouts(period.start, period.end))
-    return csv_download(text, f"kaimo-muge-payouts-{_file_period(period)}.csv")
-
-
-def _file_period(period: Period) -> str:
-    if period.is_month:
-        return f"{period.start:%Y-%m}"
-    return f"{period.start.isoformat()}-{period.last.isoformat()}"
+    return csv_download(text, f"kaimo-muge-payouts-{period.slug}.csv")
 
 
 @backoffice.post("/bank-file")
@@ -482,7 +425,7 @@ def bank_file() -> ResponseReturnValue:
             mimetype="application/xml",
             headers={
                 "Content-Disposition": (
-                    f'attachment; filename="kaimo-muge-payouts-{_file_period(period)}-{stamp}.xml"'
+                    f'attachment; filename="kaimo-muge-payouts-{period.slug}-{stamp}.xml"'
                 )
             },
         )

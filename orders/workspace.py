@@ -21,7 +21,7 @@ from catalogue.forms import page_number
 from orders import payouts as payout_services
 from orders import refunds, workspace_services
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
-from orders.payouts_backoffice import PAYOUT_METHOD_LABELS, Period
+from orders.payouts import PAYOUT_METHOD_LABELS, Period
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
 from producers.iban import is_valid_iban

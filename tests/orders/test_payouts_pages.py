@@ -94,7 +94,10 @@ def actions() -> list[str]:
 def test_the_page_shows_last_month_in_vilnius_by_default_and_reads_any_period(
     client: FlaskClient, staff: str
 ) -> None:
-    assert "Payouts: February 2027" in page(client, LIST, lang="en")  # 10 March 2027 today
+    default = page(client, LIST, lang="en")
+    assert "Payouts: February 2027" in default  # 10 March 2027 today
+    (month_field,) = re.findall(r'<input[^>]* id="month"[^>]*>', default)
+    assert 'value="2027-02"' in month_field  # the form says so too
     assert "Payouts: March 2027" in page(client, month="2027-03")
     days = page(client, first_day="2027-03-01", last_day="2027-03-15")
     assert "Mar 1" in days and "15, 2027" in days
