@@ -6,7 +6,11 @@ For each line, in euro cents:
 
 - *goods*: unit price × quantity, as sold;
 - *refunded*: the goods again when the line was taken out of the order after the payment (the line or its
-  parcel was cancelled: its money was refunded by card, or is owed or sent back by bank);
+  parcel was cancelled: its money was refunded by card, or is owed or sent back by bank); and a part of a
+  refund made after the parcel was sent (a return, a broken card: it cancels no line). Such a refund of the
+  parcel's goods is spread over its lines still in it, in the order they were added: each takes what is
+  left of the refund, up to its goods. So the lines of a parcel add up to every goods refund recorded for
+  it (`payouts.refunded_by_fulfilment`), as payouts take them off;
 - *net*: goods − refunded;
 - *commission*: the VVG's share of the net goods at the community's rate (`commission_bp`), rounded half
   up **once per parcel** exactly as payouts round it (`orders.earnings.commission`), and spread over the
@@ -33,9 +37,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
+from sqlalchemy import ColumnElement, Integer, Select, Subquery, case, cast, func, select
 
 from catalogue.models import Category
+from orders import payouts
 from orders.models import Fulfilment, Order, OrderLine, PaymentMethod, Refund
 from orders.services import OrderProblem
 from producers.models import Community
@@ -169,27 +174,30 @@ class SaleLine:
 def _sales_lines(start: datetime, end: datetime, community_id: int | None) -> Subquery:
     """Every line of the orders paid in [start, end), with its goods, refunded, net and commission.
 
-    Only whole orders and parcels are filtered here, so that the running totals of a parcel's commission see
-    all of its lines; a category is chosen outside, on this subquery.
+    Only whole orders and parcels are filtered here, so that the running totals of a parcel see all of its
+    lines; a category is chosen outside, on this subquery. Two layers, as a window cannot hold another:
+    the inner one gives each line its parcel's refunded goods and running sums of goods, the outer one the
+    line's refunded goods from them and its commission from running sums of net goods.
     """
     goods = OrderLine.unit_price_cents * OrderLine.quantity
-    refunded = case((OrderLine.cancelled_at.is_not(None), goods), else_=0)
-    net = goods - refunded
-    # Net goods of the parcel up to and including this line; the line's commission is the parcel's
-    # commission on that running total less the one on the total before it: the shares add up, per
-    # parcel, to exactly commission(parcel's net goods) — rounded half up once, as payouts do.
-    running = func.sum(net).over(partition_by=OrderLine.fulfilment_id, order_by=OrderLine.id)
-    rate = Community.commission_bp
-    commission = (running * rate + 5000) // 10000 - ((running - net) * rate + 5000) // 10000
+    cancelled = OrderLine.cancelled_at.is_not(None)
+    # Goods of the parcel's cancelled lines, and its live goods up to and including this line.
+    cancelled_goods = func.sum(case((cancelled, goods), else_=0)).over(partition_by=OrderLine.fulfilment_id)
+    live_through = func.sum(case((cancelled, 0), else_=goods)).over(
+        partition_by=OrderLine.fulfilment_id, order_by=OrderLine.id
+    )
+    refunded_of_parcel = payouts.refunded_by_fulfilment()
     query = (
         select(
             OrderLine.id.label("line_id"),
+            OrderLine.fulfilment_id.label("fulfilment_id"),
             Order.id.label("order_id"),
             Order.number.label("order_number"),
             Order.paid_at.label("paid_at"),
             Order.payment_method.label("payment_method"),
             Fulfilment.community_id.label("community_id"),
             Community.name.label("community"),
+            Community.commission_bp.label("commission_bp"),
             OrderLine.category_id.label("category_id"),
             OrderLine.product_name_lt.label("product_name_lt"),
             OrderLine.product_name_en.label("product_name_en"),
@@ -198,24 +206,47 @@ def _sales_lines(start: datetime, end: datetime, community_id: int | None) -> Su
             OrderLine.quantity.label("quantity"),
             OrderLine.unit_price_cents.label("unit_price_cents"),
             goods.label("goods"),
-            refunded.label("refunded"),
-            net.label("net"),
-            commission.label("commission"),
+            cancelled.label("cancelled"),
+            # What the parcel's refunds gave back beyond the goods of its cancelled lines: a refund of an
+            # amount after sending (a return, a broken card), which cancels no line.
+            # (whole cents of one parcel: kept integers, so the sums of them below stay integers too)
+            cast(func.coalesce(refunded_of_parcel.c.goods, 0) - cancelled_goods, Integer).label("beyond"),
+            cast(live_through, Integer).label("live_through"),
         )
         .join(OrderLine.fulfilment)
         .join(Fulfilment.order)
         .join(Fulfilment.community)
+        .outerjoin(refunded_of_parcel, refunded_of_parcel.c.fulfilment_id == Fulfilment.id)
         .where(Order.paid_at.is_not(None), Order.paid_at >= start, Order.paid_at < end)
     )
     if community_id is not None:
         query = query.where(Fulfilment.community_id == community_id)
-    return query.subquery("sales_lines")
+    line = query.subquery("parcel_lines")
+
+    # A cancelled line was refunded in full; what was refunded beyond them fills the live lines one by one,
+    # in the order of their ids: a line takes what is left of it after the live lines before it, up to its
+    # goods. So the lines of a parcel add up to every goods refund of the parcel, as payouts count them.
+    live_before = line.c.live_through - line.c.goods
+    refunded = case(
+        (line.c.cancelled, line.c.goods),
+        (line.c.beyond >= line.c.live_through, line.c.goods),
+        (line.c.beyond <= live_before, 0),
+        else_=line.c.beyond - live_before,
+    )
+    net = line.c.goods - refunded
+    # Net goods of the parcel up to and including this line; the line's commission is the parcel's
+    # commission on that running total less the one on the total before it: the shares add up, per
+    # parcel, to exactly commission(parcel's net goods) — rounded half up once, as payouts do.
+    running = func.sum(net).over(partition_by=line.c.fulfilment_id, order_by=line.c.line_id)
+    rate = line.c.commission_bp
+    commission = (running * rate + 5000) // 10000 - ((running - net) * rate + 5000) // 10000
+    columns = [refunded.label("refunded"), net.label("net"), commission.label("commission")]
+    return select(line, *columns).subquery("sales_lines")
 
 
-def _lines_of(wanted: SalesFilter, start: datetime | None = None) -> Subquery:
-    """The sales lines of the filter (or of its community and category from `start` to its end)."""
-    first, end = wanted.bounds
-    return _sales_lines(start or first, end, wanted.community_id)
+def _lines_of(wanted: SalesFilter) -> Subquery:
+    """The sales lines of the filter's period and community (its category is chosen on them)."""
+    return _sales_lines(*wanted.bounds, wanted.community_id)
 
 
 def _in_category(lines: Subquery, wanted: SalesFilter) -> list[ColumnElement[bool]]:
@@ -282,16 +313,11 @@ def _paid_in(wanted: SalesFilter) -> list[ColumnElement[bool]]:
 
 def _delivery(wanted: SalesFilter) -> Delivery:
     """The delivery fees of the paid parcels of the period (and community), less the fees refunded."""
-    refunded = (
-        select(Refund.fulfilment_id.label("fulfilment_id"), func.sum(Refund.delivery_cents).label("cents"))
-        .where(Refund.fulfilment_id.is_not(None))
-        .group_by(Refund.fulfilment_id)
-        .subquery()
-    )
+    refunded = payouts.refunded_by_fulfilment()
     query = (
         select(
             func.sum(Fulfilment.delivery_cents).label("fees"),
-            func.sum(func.coalesce(refunded.c.cents, 0)).label("refunded"),
+            func.sum(func.coalesce(refunded.c.delivery, 0)).label("refunded"),
         )
         .join(Fulfilment.order)
         .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)

@@ -182,6 +182,20 @@ def test_commission_is_rounded_once_per_parcel_as_payouts_do(shop) -> None:
     assert expected == 548 == reports.sales_summary(YEAR_2025, "en").totals.commission_cents
 
 
+def test_a_refund_after_sending_is_taken_from_the_parcel_s_live_lines_in_turn(shop) -> None:
+    # March's Krakės parcel: 10,05 live and 13,65 cancelled. Sent, then 6,00 of its goods returned: the
+    # live line has 4,05 left, and the commission is 10 % of that, once (0,405 → 0,41), as payouts take it.
+    (parcel,) = shop["orders"]["march"].fulfilments
+    services.accept_fulfilment(parcel.id, by=None)
+    services.ship_fulfilment(parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    refunds.refund_sent_parcel(parcel.id, goods_cents=600, reason="Grąžino", by=None)
+    lines = reports.list_sales_lines(SalesFilter(date(2025, 3, 1), date(2025, 3, 31)))
+    figures = [(ln.goods_cents, ln.refunded_cents, ln.net_cents, ln.commission_cents) for ln in lines]
+    assert figures == [(1005, 600, 405, 41), (1365, 1365, 0, 0)]
+    totals = reports.sales_summary(YEAR_2025, "en").totals
+    assert (totals.refunded_cents, totals.net_cents, totals.commission_cents) == (2631, 4708, 488)
+
+
 def test_sales_by_community_and_category_add_up_to_the_totals(shop) -> None:
     summary = reports.sales_summary(YEAR_2025, "en")
     assert [(g.label, g.totals.net_cents, g.totals.commission_cents) for g in summary.by_community] == [
@@ -426,14 +440,28 @@ def _expected(wanted: SalesFilter) -> tuple[reports.Totals, reports.Delivery, di
                     commission_bp=fulfilment.community.commission_bp,
                 ).commission_cents
                 net = fulfilment.goods_cents - back
-            else:
-                back = sum(line.total_cents for line in chosen if line.cancelled_at is not None)
+            else:  # cancelled lines in full, and a sent parcel's refund over its live lines in turn
+                back = sum(_refunded_of_lines(fulfilment, its_refunds)[line.id] for line in chosen)
                 refunded += back
                 net = sum(line.total_cents for line in chosen) - back
             month = order.paid_at.astimezone(VILNIUS).date().replace(day=1)
             months[month] = months.get(month, 0) + net
     totals = reports.Totals(goods, refunded, goods - refunded, commission, len(orders), lines)
     return totals, reports.Delivery(fees, refunded_fees), months
+
+
+def _refunded_of_lines(fulfilment: Fulfilment, its_refunds: list[Refund]) -> dict[int, int]:
+    """Each line's refunded goods: a cancelled line all of its goods; what the parcel's refunds gave back
+    beyond its cancelled lines (a refund after sending) fills its live lines one by one in id order."""
+    lines = sorted(fulfilment.lines, key=lambda line: line.id)
+    cancelled = {line.id: line.total_cents for line in lines if line.cancelled_at is not None}
+    beyond = sum(r.goods_cents for r in its_refunds) - sum(cancelled.values())
+    spread = {}
+    for line in lines:
+        if line.id not in cancelled:
+            spread[line.id] = min(line.total_cents, max(0, beyond))
+            beyond -= spread[line.id]
+    return cancelled | spread
 
 
 MOMENTS = st.one_of(  # any moment of 2025, and often one on or near a Vilnius month's edge (2026's too)
@@ -448,7 +476,7 @@ MOMENTS = st.one_of(  # any moment of 2025, and often one on or near a Vilnius m
 SALE = st.tuples(
     st.lists(st.tuples(st.integers(0, 5), st.integers(1, 3)), min_size=1, max_size=4),  # variants, quantities
     st.one_of(st.none(), MOMENTS),  # paid then, or never
-    st.sampled_from(["", "", "line", "parcel", "unpaid-cancel"]),  # what happens to it after
+    st.sampled_from(["", "", "line", "parcel", "unpaid-cancel", "sent", "line-sent"]),  # what happens after
     st.integers(0, 5),
 )
 
@@ -501,6 +529,16 @@ def test_for_any_history_the_figures_are_the_orders_and_every_view_agrees(
                     elif then == "parcel":
                         fulfilment = order.fulfilments[which % len(order.fulfilments)]
                         refunds.cancel_fulfilment(fulfilment.id, reason="", by=None)
+                    elif then in {"sent", "line-sent"}:  # sent, then part of its goods refunded (a return)
+                        fulfilment = order.fulfilments[which % len(order.fulfilments)]
+                        if then == "line-sent" and len(fulfilment.lines) > 1:
+                            refunds.cancel_line(fulfilment.lines[-1].id, reason="", by=None)
+                        services.accept_fulfilment(fulfilment.id, by=None)
+                        services.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="", by=None)
+                        fulfilment = db.session.get_one(Fulfilment, fulfilment.id)
+                        goods_left, _delivery_left = refunds.refundable_left(fulfilment)
+                        back = max(1, goods_left * (which + 1) // 6)
+                        refunds.refund_sent_parcel(fulfilment.id, goods_cents=back, reason="", by=None)
                 elif then == "unpaid-cancel":
                     services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
         db.session.rollback()
