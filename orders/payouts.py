@@ -30,13 +30,13 @@ from __future__ import annotations
 import secrets
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from babel.dates import format_interval, format_skeleton
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -64,7 +64,7 @@ from orders.models import (
 )
 from orders.services import OrderProblem
 from orders.transfers import transfer_earnings
-from producers.iban import normalise_iban
+from producers.iban import is_valid_iban, normalise_iban
 from producers.models import CONNECTED_ACCOUNT, Community
 from shop import audit
 from shop.db import db, transaction, utcnow
@@ -140,6 +140,19 @@ def period_name(start: date, end: date) -> str:
     if period.start == period.last:
         return str(format_date(start, "medium"))
     return str(format_interval(start, period.last, "yMMMd", locale=current_language()))
+
+
+def render_statement(template: str, payout: Payout, status_labels: Mapping[PayoutStatus, Any]) -> str:
+    """A statement's page (`template` includes `orders/_payout_statement.html`), its status in the words
+    of its reader: staff or the community."""
+    return render_template(
+        template,
+        payout=payout,
+        period=Period.of(payout),
+        payout_labels=status_labels,
+        method_labels=PAYOUT_METHOD_LABELS,
+        iban_valid=is_valid_iban(payout.community.iban),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- errors

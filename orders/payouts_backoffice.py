@@ -275,15 +275,7 @@ def statement(payout_id: int) -> ResponseReturnValue:
         payout = payouts.payout_with_lines(payout_id)
     except payouts.PayoutNotFound:
         abort(404)
-    return render_template(
-        "orders/backoffice/payout_statement.html",
-        payout=payout,
-        period=Period.of(payout),
-        payout_labels=PAYOUT_STATUS_LABELS,
-        method_labels=PAYOUT_METHOD_LABELS,
-        iban_valid=is_valid_iban(payout.community.iban),
-        vvg=get_operator(),
-    )
+    return payouts.render_statement("orders/backoffice/payout_statement.html", payout, PAYOUT_STATUS_LABELS)
 
 
 @backoffice.post("/<int(max=2147483647):payout_id>/approve")

@@ -21,10 +21,8 @@ from catalogue.forms import page_number
 from orders import payouts as payout_services
 from orders import refunds, workspace_services
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
-from orders.payouts import PAYOUT_METHOD_LABELS, Period
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
-from producers.iban import is_valid_iban
 from producers.models import Community
 from producers.workspace import current_community, member_required
 from shop.auth import current_actor, safe_next
@@ -32,7 +30,6 @@ from shop.db import utcnow
 from shop.forms import at_most
 from shop.i18n import vilnius_today
 from shop.money import decimal_text
-from shop.operator import get_operator
 from shop.spreadsheet import csv_download, excel_csv
 
 workspace = Blueprint("orders_workspace", __name__, url_prefix="/workspace")
@@ -388,14 +385,8 @@ def payout_statement(payout_id: int) -> ResponseReturnValue:
         payout = workspace_services.get_payout(current_community().id, payout_id)
     except payout_services.PayoutNotFound:
         abort(404)
-    return render_template(
-        "workspace/orders/payout_statement.html",
-        payout=payout,
-        period=Period.of(payout),
-        payout_labels=PAYOUT_STATUS_LABELS,
-        method_labels=PAYOUT_METHOD_LABELS,
-        iban_valid=is_valid_iban(payout.community.iban),
-        vvg=get_operator(),
+    return payout_services.render_statement(
+        "workspace/orders/payout_statement.html", payout, PAYOUT_STATUS_LABELS
     )
 
 
