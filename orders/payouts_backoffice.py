@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
@@ -235,23 +235,7 @@ def generate() -> ResponseReturnValue:
         )
     else:
         flash(_("Nothing new was due: the statements stay as they were."), "info")
-    if run.held.parcels and run.held.until:
-        flash(_held_text(run.held), "info")
     return redirect(url_for("payouts_backoffice.payout_list", **period.args))
-
-
-def _held_text(held: payouts.Held) -> str:
-    return str(
-        ngettext(
-            "%(num)d delivered parcel is still in the %(days)d-day return window: it can be paid out "
-            "from %(day)s.",
-            "%(num)d delivered parcels are still in the %(days)d-day return window: the last can be paid out "
-            "from %(day)s.",
-            held.parcels,
-            days=payouts.hold_days(),
-            day=format_date(held.until, "medium") if held.until else "",
-        )
-    )
 
 
 # ---------------------------------------------------------------------------------------------- one statement
