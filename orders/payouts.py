@@ -634,17 +634,6 @@ def get_payout(payout_id: int) -> Payout:
     return payout
 
 
-def list_community_payouts(community_id: int) -> list[Payout]:
-    """A community's own statements, the latest period first."""
-    return list(
-        db.session.scalars(
-            select(Payout)
-            .where(Payout.community_id == community_id)
-            .order_by(Payout.period_start.desc(), Payout.period_end.desc(), Payout.id.desc())
-        )
-    )
-
-
 # ---------------------------------------------------------------------------------------------- paying
 
 

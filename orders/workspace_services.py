@@ -88,12 +88,8 @@ class Carrier(enum.StrEnum):
         return self not in {Carrier.OWN, Carrier.PICKUP}
 
 
-class FulfilmentNotFound(OrderProblem):
-    """No paid parcel of this community has this id."""
-
-    def __init__(self, fulfilment_id: int) -> None:
-        super().__init__(fulfilment_id)
-        self.fulfilment_id = fulfilment_id
+#: No paid parcel of this community has this id: the same error as the order services' for no parcel.
+FulfilmentNotFound = services.FulfilmentNotFound
 
 
 class CarrierNotAllowed(OrderProblem):
@@ -422,8 +418,14 @@ def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
 
 
 def list_payouts(community_id: int) -> list[Payout]:
-    """The community's own statements, the latest first."""
-    return payouts.list_community_payouts(community_id)
+    """The community's own statements, the latest period first."""
+    return list(
+        db.session.scalars(
+            select(Payout)
+            .where(Payout.community_id == community_id)
+            .order_by(Payout.period_start.desc(), Payout.period_end.desc(), Payout.id.desc())
+        )
+    )
 
 
 def get_payout(community_id: int, payout_id: int) -> Payout:
