@@ -22,7 +22,7 @@ from producers.iban import IbanNotValid, grouped_iban, normalise_iban
 from producers.models import CONNECTED_ACCOUNT, DEFAULT_COMMISSION_BP, Community
 from producers.services import AccountSwitchedOff, CommunityNotFound, invite_member
 from shop.auth import current_actor, staff_required
-from shop.forms import PercentField, at_most, normal_email, normal_phone, normal_postal_code
+from shop.forms import EMAIL, POSTAL_CODE, Normalised, PercentField, at_most, normal_email, phone_number
 
 backoffice = Blueprint("producers_backoffice", __name__, url_prefix="/backoffice")
 backoffice.add_app_template_filter(grouped_iban, "iban")
@@ -76,15 +76,19 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
         _l("Village or town"), validators=[DataRequired(_l("Enter the village or town.")), at_most(120)]
     )
     postal_code = StringField(
-        _l("Postal code"), validators=[DataRequired(_l("Enter the postal code.")), at_most(10)]
+        _l("Postal code"), validators=[DataRequired(_l("Enter the postal code.")), at_most(10), POSTAL_CODE]
     )
     district = StringField(
         _l("Municipality"), validators=[DataRequired(_l("Enter the municipality.")), at_most(120)]
     )
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(_l("Enter the community's e-mail address.")), at_most(254)]
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter the community's e-mail address.")), at_most(254), EMAIL],
     )
-    phone = StringField(_l("Phone"), validators=[DataRequired(_l("Enter a phone number.")), at_most(40)])
+    phone = StringField(
+        _l("Phone"),
+        validators=[DataRequired(_l("Enter a phone number.")), at_most(40), phone_number(spaced=True)],
+    )
     commission = PercentField(
         _l("Commission (percent)"), validators=[InputRequired(_l("Enter the commission, e.g. 10."))]
     )
@@ -106,18 +110,6 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
                 _l("This code's last digit does not match the others: a digit is mistyped.")
             )
 
-    def validate_postal_code(self, field: StringField) -> None:
-        if normal_postal_code(field.data) is None:
-            raise ValidationError(_l("Enter a postal code like LT-12345 or 12345."))
-
-    def validate_email(self, field: EmailField) -> None:
-        if normal_email(field.data) is None:
-            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt."))
-
-    def validate_phone(self, field: StringField) -> None:
-        if normal_phone(field.data) is None:
-            raise ValidationError(_l("Enter a phone number like +370 612 34567 or 8 612 34567."))
-
     def validate_iban(self, field: StringField) -> None:
         try:
             normalise_iban(field.data)
@@ -138,10 +130,10 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
             registration_code=self.registration_code.data,
             district=self.district.data,
             address_line=self.address_line.data,
-            postal_code=normal_postal_code(self.postal_code.data) or "",
+            postal_code=self.postal_code.normal,
             city=self.city.data,
-            email=normal_email(self.email.data) or "",
-            phone=normal_phone(self.phone.data, spaced=True) or "",
+            email=self.email.normal,
+            phone=self.phone.normal,
             is_vat_payer=bool(self.is_vat_payer.data),
             commission_bp=self.commission.data or 0,
             iban=self.iban.data or "",
@@ -155,6 +147,12 @@ def _form_data(data: admin.CommunityInput) -> dict[str, object]:
     return {**asdict(data), "commission": data.commission_bp, "iban": grouped_iban(data.iban)}
 
 
+#: A person's e-mail address as their account keeps it: checked, normalised, in lower case.
+ACCOUNT_EMAIL = Normalised(
+    lambda text: address.lower() if (address := normal_email(text)) else None, EMAIL.message
+)
+
+
 class MemberForm(FlaskForm):  # type: ignore[misc]
     """Who to invite: a name and an e-mail address (the community is known from the page)."""
 
@@ -162,14 +160,9 @@ class MemberForm(FlaskForm):  # type: ignore[misc]
         _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), at_most(120)]
     )
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(_l("Enter their e-mail address.")), at_most(254)]
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter their e-mail address.")), at_most(254), ACCOUNT_EMAIL],
     )
-
-    def validate_email(self, field: EmailField) -> None:
-        address = normal_email(field.data)
-        if address is None:
-            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt."))
-        field.data = address.lower()
 
 
 class InviteForm(MemberForm):
@@ -185,7 +178,7 @@ class InviteForm(MemberForm):
 def send_invitation(form: MemberForm, community_id: int) -> bool:
     """Invite the person on a valid form to the community and say so; False with the reason on the form."""
     try:
-        invitation = invite_member(form.name.data, form.email.data, community_id, by=current_actor())
+        invitation = invite_member(form.name.data, form.email.normal, community_id, by=current_actor())
     except CommunityNotFound:
         if isinstance(form, InviteForm):
             form.community.errors.append(_("Choose a community."))
@@ -198,13 +191,13 @@ def send_invitation(form: MemberForm, community_id: int) -> bool:
     if invitation.new_member:
         text = _(
             "%(email)s is invited to work for %(community)s: the mail is on its way.",
-            email=form.email.data,
+            email=form.email.normal,
             community=invitation.community_name,
         )
     else:
         text = _(
             "%(email)s already works for %(community)s: the invitation was sent again.",
-            email=form.email.data,
+            email=form.email.normal,
             community=invitation.community_name,
         )
     flash(text, "success")

@@ -21,7 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
 
 from orders import stripe_gateway
 from orders.models import PaymentMethod
@@ -42,7 +42,7 @@ from orders.views import PAYMENT_LABELS, pay_by_card
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
-from shop.forms import WholeNumberField, at_most, normal_email, normal_phone, normal_postal_code
+from shop.forms import EMAIL, PHONE, POSTAL_CODE, WholeNumberField, at_most
 from shop.i18n import current_language, localized
 
 checkout = Blueprint("checkout", __name__)
@@ -194,12 +194,14 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     idempotency_key = HiddenField()
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), at_most(120)])
     email = StringField(
-        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254)]
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254), EMAIL]
     )
-    phone = StringField(_l("Phone"), validators=[DataRequired(_l("Enter your phone number.")), at_most(30)])
+    phone = StringField(
+        _l("Phone"), validators=[DataRequired(_l("Enter your phone number.")), at_most(30), PHONE]
+    )
     address_line = StringField(_l("Street, house and flat"), validators=[Optional(), at_most(200)])
     city = StringField(_l("Town or village"), validators=[Optional(), at_most(120)])
-    postal_code = StringField(_l("Postal code"), validators=[Optional(), at_most(10)])
+    postal_code = StringField(_l("Postal code"), validators=[Optional(), at_most(10), POSTAL_CODE])
     notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), at_most(1000)])
     accept_terms = BooleanField(
         _l("I have read the terms of sale, including the 14-day right of withdrawal."),
@@ -211,22 +213,6 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     )
 
     cart_view: CartView
-
-    def validate_email(self, field: StringField) -> None:
-        normalised = normal_email(field.data)
-        if normalised is None:
-            raise ValidationError(_l("Enter an e-mail address like vardas@example.lt."))
-        field.data = normalised
-
-    def validate_phone(self, field: StringField) -> None:
-        normalised = normal_phone(field.data)
-        if normalised is None:
-            raise ValidationError(_l("Enter a phone number like +370 612 34567 or 8 612 34567."))
-        self.phone_e164 = normalised
-
-    def validate_postal_code(self, field: StringField) -> None:
-        if field.data and normal_postal_code(field.data) is None:
-            raise ValidationError(_l("Enter a postal code like LT-12345 or 12345."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))
@@ -259,12 +245,12 @@ class CheckoutForm(FlaskForm):  # type: ignore[misc]
     def buyer(self) -> Buyer:
         return Buyer(
             name=self.name.data.strip(),
-            email=self.email.data,
-            phone=self.phone_e164,
+            email=self.email.normal,
+            phone=self.phone.normal,
             language=current_language(),
             address_line=(self.address_line.data or "").strip() if self.needs_address else "",
             city=(self.city.data or "").strip() if self.needs_address else "",
-            postal_code=(normal_postal_code(self.postal_code.data) or "") if self.needs_address else "",
+            postal_code=self.postal_code.normal if self.needs_address else "",
             notes=(self.notes.data or "").strip(),
         )
 

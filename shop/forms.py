@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, IntegerField
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import TextInput
 
 from shop.i18n import current_language
@@ -50,6 +51,37 @@ def normal_phone(text: str | None, *, spaced: bool = False) -> str | None:
         return None
     style = phonenumbers.PhoneNumberFormat.INTERNATIONAL if spaced else phonenumbers.PhoneNumberFormat.E164
     return str(phonenumbers.format_number(number, style))
+
+
+class Normalised:
+    """A validator that checks what was typed with `normalise` (text → its normal form, or None): None
+    becomes `message`, the normal form is kept as the field's `normal` (its data stays as typed, so a form
+    with a mistake shows it again as typed). Empty fields are left to DataRequired or Optional before it."""
+
+    def __init__(self, normalise: Callable[[str | None], str | None], message: str) -> None:
+        self.normalise = normalise
+        self.message = message
+
+    def __call__(self, form: Any, field: Field) -> None:
+        normal = self.normalise(field.data)
+        if normal is None:
+            raise ValidationError(self.message)
+        field.normal = normal
+
+
+EMAIL = Normalised(normal_email, _l("Enter an e-mail address like vardas@example.lt."))
+POSTAL_CODE = Normalised(normal_postal_code, _l("Enter a postal code like LT-12345 or 12345."))
+
+
+def phone_number(*, spaced: bool = False) -> Normalised:
+    """A phone number validator: its normal form is "+37061234567" (spaced: "+370 612 34567")."""
+    return Normalised(
+        lambda text: normal_phone(text, spaced=spaced),
+        _l("Enter a phone number like +370 612 34567 or 8 612 34567."),
+    )
+
+
+PHONE = phone_number()
 
 
 def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:

@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import Optional
 
-from shop.forms import normal_email, normal_phone, normal_postal_code, percent_text
+from shop.forms import (
+    EMAIL,
+    POSTAL_CODE,
+    normal_email,
+    normal_phone,
+    normal_postal_code,
+    percent_text,
+    phone_number,
+)
 from shop.text import slugify
 
 
@@ -27,6 +40,33 @@ def test_e_mail_addresses_are_checked_without_asking_the_network() -> None:
     assert normal_email("Ona@Example.org") == "Ona@example.org"
     assert normal_email("ona at example") is None
     assert normal_email("jonė@example.org") is None  # the part before @ in plain ASCII
+
+
+def test_a_checked_field_keeps_its_normal_form_and_shows_what_was_typed(app: Flask) -> None:
+    class Form(FlaskForm):  # type: ignore[misc]
+        email = StringField(validators=[EMAIL])
+        phone = StringField(validators=[phone_number(spaced=True)])
+        postal_code = StringField(validators=[Optional(), POSTAL_CODE])
+
+    with app.test_request_context("/?lang=en"):
+        typed = {"email": "Ona@Example.org", "phone": "8 612 34567", "postal_code": "58001"}
+        form = Form(MultiDict(typed), meta={"csrf": False})
+        assert form.validate()
+        assert (form.email.normal, form.phone.normal, form.postal_code.normal) == (
+            "Ona@example.org",
+            "+370 612 34567",
+            "LT-58001",
+        )
+        assert {name: form[name].data for name in typed} == typed  # shown again as typed
+
+        form = Form(
+            MultiDict({"email": "ona at example", "phone": "12", "postal_code": ""}), meta={"csrf": False}
+        )
+        assert not form.validate()
+        assert form.errors == {
+            "email": ["Enter an e-mail address like vardas@example.lt."],
+            "phone": ["Enter a phone number like +370 612 34567 or 8 612 34567."],
+        }
 
 
 @pytest.mark.parametrize(
