@@ -88,7 +88,7 @@ def get_listing(community: Community, product_id: int) -> Product:
     return product
 
 
-def create_listing(community: Community, data: ListingInput, *, by: User | None) -> Product:
+def create_listing(community: Community, data: ListingInput) -> Product:
     """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG."""
     with transaction():
         _check_category(data.category_id)
@@ -107,7 +107,7 @@ def create_listing(community: Community, data: ListingInput, *, by: User | None)
     return product
 
 
-def update_listing(community: Community, product_id: int, data: ListingInput, *, by: User | None) -> Product:
+def update_listing(community: Community, product_id: int, data: ListingInput) -> Product:
     """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first."""
     with transaction():
         product = _locked_listing(community, product_id)
@@ -126,7 +126,7 @@ def update_listing(community: Community, product_id: int, data: ListingInput, *,
     return product
 
 
-def duplicate_listing(community: Community, product_id: int, *, by: User | None) -> Product:
+def duplicate_listing(community: Community, product_id: int) -> Product:
     """A copy to start a new batch from: same texts, variants (stock 0) and photos, as a draft."""
     with transaction():
         original = _locked_listing(community, product_id)
@@ -171,7 +171,7 @@ def duplicate_listing(community: Community, product_id: int, *, by: User | None)
     return copy
 
 
-def archive_listing(community: Community, product_id: int, *, by: User | None) -> Product:
+def archive_listing(community: Community, product_id: int) -> Product:
     """No longer for sale; kept for past orders and for putting back later."""
     with transaction():
         product = _locked_listing(community, product_id)
@@ -179,7 +179,7 @@ def archive_listing(community: Community, product_id: int, *, by: User | None) -
     return product
 
 
-def restore_listing(community: Community, product_id: int, *, by: User | None) -> Product:
+def restore_listing(community: Community, product_id: int) -> Product:
     """Back on sale (through the VVG again, for an untrusted community)."""
     with transaction():
         product = _locked_listing(community, product_id)

@@ -19,7 +19,6 @@ from catalogue.images import ImageProblem, ImageRejected, process_image, store_i
 from catalogue.services import list_categories
 from producers.settings import set_shop_photo
 from producers.workspace import current_community, member_required
-from shop.auth import current_actor
 from shop.errors import render_error
 from shop.forms import MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized
@@ -184,7 +183,7 @@ def listing_list() -> ResponseReturnValue:
 def listing_new() -> ResponseReturnValue:
     form = _listing_form()
     if form.validate_on_submit():
-        product = listings.create_listing(current_community(), form.to_input(), by=current_actor())
+        product = listings.create_listing(current_community(), form.to_input())
         flash(_saved_message(product), "success")
         return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
     status = 400 if request.method == "POST" else 200
@@ -198,9 +197,7 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
     form = _listing_form(product)
     if form.validate_on_submit():
         try:
-            product = listings.update_listing(
-                current_community(), product_id, form.to_input(), by=current_actor()
-            )
+            product = listings.update_listing(current_community(), product_id, form.to_input())
         except listings.ListingNotFound:
             abort(404)
         flash(_saved_message(product), "success")
@@ -212,7 +209,7 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
 @member_required
 def listing_duplicate(product_id: int) -> ResponseReturnValue:
-    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id, by=current_actor()))
+    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id))
     flash(_("A copy is ready as a draft: change what differs, then save it."), "success")
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=copy.id))
 
@@ -220,7 +217,7 @@ def listing_duplicate(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/archive")
 @member_required
 def listing_archive(product_id: int) -> ResponseReturnValue:
-    _do(lambda: listings.archive_listing(current_community(), product_id, by=current_actor()))
+    _do(lambda: listings.archive_listing(current_community(), product_id))
     flash(_("The listing is archived: it is no longer for sale."), "success")
     return redirect(url_for("catalogue_workspace.listing_list"))
 
@@ -228,7 +225,7 @@ def listing_archive(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/restore")
 @member_required
 def listing_restore(product_id: int) -> ResponseReturnValue:
-    product = _do(lambda: listings.restore_listing(current_community(), product_id, by=current_actor()))
+    product = _do(lambda: listings.restore_listing(current_community(), product_id))
     flash(_saved_message(product), "success")
     return redirect(url_for("catalogue_workspace.listing_list"))
 

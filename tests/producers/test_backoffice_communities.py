@@ -350,11 +350,11 @@ def test_the_trusted_flag_decides_whether_listings_wait_for_the_vvg(client: Flas
     )
     url = f"/backoffice/communities/{community.id}/edit"
 
-    assert listings.create_listing(fresh(community.id), data, by=None).status is ProductStatus.PENDING_REVIEW
+    assert listings.create_listing(fresh(community.id), data).status is ProductStatus.PENDING_REVIEW
     assert post_form(client, url, **VALID, is_trusted="y").status_code == 302
-    assert listings.create_listing(fresh(community.id), data, by=None).status is ProductStatus.ACTIVE
+    assert listings.create_listing(fresh(community.id), data).status is ProductStatus.ACTIVE
     assert post_form(client, url, **VALID).status_code == 302  # the box unticked
-    assert listings.create_listing(fresh(community.id), data, by=None).status is ProductStatus.PENDING_REVIEW
+    assert listings.create_listing(fresh(community.id), data).status is ProductStatus.PENDING_REVIEW
 
 
 # --- Switching off and on -------------------------------------------------------------------------------
