@@ -37,14 +37,13 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from shop import accounts, outbox
 from shop.db import db
 from shop.extensions import limiter_of, login_manager
-from shop.forms import at_most
+from shop.forms import at_most, whole_number
 from shop.i18n import current_language
 from shop.models import User
 from shop.passwords import hash_password, password_fingerprint, verify_password
@@ -73,9 +72,10 @@ def load_user(user_id: str) -> User | None:
     """The signed-in user from the session (or remember cookie), if the account is still active and its
     password is still the one it signed in with."""
     number, _, fingerprint = user_id.partition(":")
-    if not (number.isascii() and number.isdecimal()) or len(number) > 10:
+    user_number = whole_number(number)  # beyond MAX_ID PostgreSQL would refuse the query, not miss the row
+    if user_number is None:
         return None
-    user = db.session.get(User, int(number))
+    user = db.session.get(User, user_number)
     if user is None or not user.is_active:
         return None
     return user if hmac.compare_digest(password_fingerprint(user.password_hash), fingerprint) else None
@@ -149,12 +149,7 @@ def _remembered(_app: Flask, **_extra: Any) -> None:
 
 def landing_url(user: User) -> str:
     """Where a person goes after signing in: staff to the back office, members to their workspace."""
-    if user.is_staff:
-        return url_for("dashboard.home")
-    try:
-        return url_for("orders_workspace.dashboard")
-    except BuildError:  # the workspace dashboard is being built (issue #5); it will live here
-        return "/workspace/"
+    return url_for("dashboard.home") if user.is_staff else url_for("orders_workspace.dashboard")
 
 
 def staff_required(view: F) -> F:
