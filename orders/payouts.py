@@ -767,22 +767,34 @@ def refused_transfers(payout_id: int) -> list[CommunityTransfer]:
 
 
 def payouts_csv(payouts: Sequence[Payout]) -> str:
-    """The statements' lines for a spreadsheet: one row per parcel, `;`-separated, amounts like `12,50`,
-    with a UTF-8 byte order mark so that Excel reads the Lithuanian letters (headers in the current
-    language)."""
+    """The statements for a spreadsheet, `;`-separated, amounts like `12,50`, with a UTF-8 byte order mark
+    so that Excel reads the Lithuanian letters (headers in the current language).
+
+    One row per parcel, in community name order, then one per refund taken back from these statements
+    (its refund under "Refunds", the commission the VVG returns on it as a negative "Commission"), so that
+    on every row, and in every column's sum, amount = goods − refunds − commission + delivery fee, and the
+    amounts add up to what the statements pay.
+    """
     ids = [payout.id for payout in payouts]
-    position = {payout_id: i for i, payout_id in enumerate(ids)}
-    lines = sorted(
-        db.session.scalars(
-            select(PayoutLine)
-            .where(PayoutLine.payout_id.in_(ids))
-            .options(
-                joinedload(PayoutLine.payout).joinedload(Payout.community),
-                joinedload(PayoutLine.fulfilment).joinedload(Fulfilment.order),
-            )
-        ),
-        key=lambda line: (position[line.payout_id], line.delivered_at, line.id),
-    )
+    in_order = (Community.name, Payout.id)
+    lines = db.session.execute(
+        select(Community.name, Order.number, PayoutLine)
+        .join(PayoutLine.payout)
+        .join(Payout.community)
+        .join(PayoutLine.fulfilment)
+        .join(Fulfilment.order)
+        .where(PayoutLine.payout_id.in_(ids))
+        .order_by(*in_order, PayoutLine.delivered_at, PayoutLine.id)
+    ).all()
+    adjustments = db.session.execute(
+        select(Community.name, Order.number, PayoutAdjustment)
+        .join(PayoutAdjustment.payout)
+        .join(Payout.community)
+        .join(PayoutAdjustment.fulfilment)
+        .join(Fulfilment.order)
+        .where(PayoutAdjustment.payout_id.in_(ids))
+        .order_by(*in_order, PayoutAdjustment.id)
+    ).all()
     header = [
         _("Community"),
         _("Order"),
@@ -793,10 +805,10 @@ def payouts_csv(payouts: Sequence[Payout]) -> str:
         _("Delivery fee"),
         _("Amount"),
     ]
-    rows = (
+    rows = [
         [
-            line.payout.community.name,
-            line.fulfilment.order.number,
+            community,
+            number,
             line.delivered_at.astimezone(VILNIUS).date().isoformat(),
             *(
                 decimal_text(cents)
@@ -809,8 +821,21 @@ def payouts_csv(payouts: Sequence[Payout]) -> str:
                 )
             ),
         ]
-        for line in lines
-    )
+        for community, number, line in lines
+    ]
+    rows += [
+        [
+            community,
+            number,
+            "",
+            "",
+            decimal_text(adjustment.refunded_cents),
+            decimal_text(-adjustment.commission_returned_cents),
+            "",
+            decimal_text(adjustment.amount_cents),
+        ]
+        for community, number, adjustment in adjustments
+    ]
     return excel_csv([header, *rows])
 
 

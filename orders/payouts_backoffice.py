@@ -192,7 +192,7 @@ def _list_page(
             "parcels": sum(counts.values()),
             **{
                 name: sum(getattr(payout, f"{name}_cents") for payout in statements)
-                for name in ("goods", "refunds", "commission", "delivery", "amount")
+                for name in ("goods", "refunds", "commission", "delivery", "adjustments", "amount")
             },
         },
         held=payouts.held_in_return_window(period.start, period.end),

@@ -234,25 +234,31 @@ def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_orde
 ) -> None:
     disputed = place([(shop["star"], 1)])
     deliver(parcel(disputed, shop["krakes"]).id)
+    settled = place([(shop["card"], 1)])
+    deliver(parcel(settled, shop["krakes"]).id)
     shipped = place([(shop["card"], 1)])
-    services.accept_fulfilment(parcel(shipped, shop["krakes"]).id, by=None)
+    services.accept_fulfilment(parcel(shipped, shop["krakes"]).id, by=None)  # never delivered: never due
     with change():
         db.session.add(PaymentAlert(order_id=disputed.id, kind=AlertKind.DISPUTE, amount_cents=1304))
         db.session.add(  # a dispute already settled holds nothing back
-            PaymentAlert(order_id=shipped.id, kind=AlertKind.DISPUTE, resolved_at=utcnow())
+            PaymentAlert(order_id=settled.id, kind=AlertKind.DISPUTE, resolved_at=utcnow())
         )
-    assert payouts.generate_payouts(*MARCH, by=None, hold=0) == []
+    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
+    assert [line.fulfilment_id for line in payout.lines] == [parcel(settled, shop["krakes"]).id]
 
     clock.shift(timedelta(days=30))  # delivered on 9 April: not March's
     late = place([(shop["star"], 1)])
     deliver(parcel(late, shop["krakes"]).id)
-    assert payouts.generate_payouts(*MARCH, by=None, hold=0) == []
+    assert payouts.run_payouts(*MARCH, by=None, hold=0).new_lines == 0
 
     with change():
         for alert in db.session.scalars(select(PaymentAlert)):
             alert.resolved_at = utcnow()
     (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
-    assert [line.fulfilment_id for line in payout.lines] == [parcel(disputed, shop["krakes"]).id]
+    assert [line.fulfilment_id for line in payout.lines] == [
+        parcel(settled, shop["krakes"]).id,
+        parcel(disputed, shop["krakes"]).id,
+    ]
 
 
 def test_a_period_is_read_in_vilnius_days(shop: dict[str, Any], clock: Any) -> None:
@@ -384,6 +390,16 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
         message_id="KM-TEST-1",
     )
     assert bank_file.total_cents == earned - 905  # the bank pays what is left after the deduction
+
+    # The spreadsheet has a row for what was taken back too, so it adds up to the bank file.
+    text = payouts.payouts_csv(payouts.list_payouts(*april))
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))[1:]
+    assert [row[1] for row in rows] == [small.number, bigger.number, first.number]
+    assert rows[-1] == [krakes.name, first.number, "", "", "10,05", "-1,00", "", "-9,05"]
+    control_sum = ET.fromstring(bank_file.xml).findtext(
+        "p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", namespaces=NS
+    )
+    assert control_sum == decimal_text(sum(int(row[-1].replace(",", "")) for row in rows), ".")
 
 
 def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]) -> None:
@@ -608,6 +624,37 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
 
     (record,) = db.session.scalars(select(CommunityTransfer)).all()
     assert record.status is TransferStatus.SENT and record.amount_cents == line.amount_cents
+
+
+def test_money_taken_back_from_a_card_paid_community_with_a_stripe_account_is_settled_by_bank(
+    card_client: FlaskClient,  # noqa: F811 (a fixture)
+    goods: dict[str, Any],  # noqa: F811
+    fake_stripe: FakeStripe,  # noqa: F811
+) -> None:
+    from tests.payments.test_refunds_and_transfers import paid_by_card
+
+    krakes = goods["krakes"]
+    first = parcel(paid_by_card(card_client, fake_stripe, goods), krakes)
+    deliver(first.id)
+    today = utcnow().astimezone(payouts.VILNIUS).date()
+
+    def run(days: int) -> Payout:
+        found = payouts.generate_payouts(today, today + timedelta(days=days), by=None, hold=0)
+        return next(p for p in found if p.community_id == krakes.id)
+
+    paid = run(1)
+    assert paid.method is PayoutMethod.STRIPE  # card orders, a connected account
+    payouts.approve_payout(paid.id, by=None)
+    assert payouts.pay_by_stripe(paid.id, by=None).status is PayoutStatus.PAID
+    refunds.refund_sent_parcel(first.id, goods_cents=450, reason="Grąžino", by=None)  # after its payout
+    (waiting,) = db.session.scalars(select(PayoutAdjustment)).all()
+    assert waiting.payout_id is None
+
+    second = parcel(paid_by_card(card_client, fake_stripe, goods, key="card-2"), krakes)
+    deliver(second.id)
+    taking_back = run(2)  # card orders only, the same account: but a Stripe transfer cannot deduct
+    assert taking_back.adjustments_cents == waiting.amount_cents < 0
+    assert taking_back.method is PayoutMethod.BANK
 
 
 def test_a_stripe_statement_whose_transfer_was_refused_is_paid_when_sent_again(

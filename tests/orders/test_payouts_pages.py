@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import payouts, workspace_services
+from orders import payouts, refunds, workspace_services
 from orders.models import Payout, PayoutMethod, PayoutStatus
 from producers.models import Community
 from shop.config import ConfigError, check_payouts, from_environ
@@ -338,6 +338,55 @@ def test_the_printable_statement_shows_the_community_its_parcels_and_the_totals(
     assert "€36.22" in totals  # 21,08 + 13,50 − 1,35 + 2,99
     assert "Kėdainių rajono vietos veiklos grupė" in html  # who pays
     assert client.get(f"{LIST}999999").status_code == 404
+
+
+def test_a_refund_taken_back_shows_on_the_list_the_statement_and_in_the_csv_and_they_add_up(
+    client: FlaskClient, shop: dict[str, Any], staff: str, no_hold: None, clock: Any
+) -> None:
+    first = place([(shop["star"], 2)])  # 20,10 € of goods, 2,01 € commission: paid out on its own
+    first_parcel = parcel(first, shop["krakes"]).id
+    deliver(first_parcel)
+    (paid,) = payouts.generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
+    payouts.approve_payout(paid.id, by=None)
+    payouts.mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
+    # one star comes back: 10,05 € refunded, the VVG returns 1,00 € of its commission: 9,05 € to take back
+    refunds.refund_sent_parcel(first_parcel, goods_cents=1005, reason="Grąžino", by=None)
+    clock.shift(timedelta(minutes=30))
+    second = place([(shop["card"], 1), (shop["star"], 1)])  # 14,55 € of goods, 1,46 € commission
+    deliver(parcel(second, shop["krakes"]).id)
+    client.post(LIST + "generate", data={"csrf_token": staff, **MARCH_ARGS})
+    krakes = statement(shop["krakes"])
+    assert krakes is not None and krakes.adjustments_cents == -905
+    assert krakes.amount_cents == 1455 - 146 + 299 - 905 == 703
+
+    html = page(client)
+    row = html[html.index(f'data-payout="{krakes.id}"') :].split("</tr>")[0]
+    assert "Taken back</span> −€9.05" in row and "€7.03" in row
+    totals = html[html.index("data-totals") :].split("</tr>")[0]
+    assert "Taken back</span> −€9.05" in totals and "<strong>€7.03</strong>" in totals
+
+    own = page(client, f"{LIST}{krakes.id}", lang="en")
+    (taken,) = re.findall(rf'<tr data-adjustment="{first_parcel}">(.*?)</tr>', own, re.S)
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", taken, re.S)]
+    assert cells == [first.number, "Refunded after an earlier payout", "", "−€10.05", "+€1.00", "", "−€9.05"]
+    foot = own[own.index("data-totals") :].split("</tr>")[0]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", foot, re.S)]
+    # goods − refunds (the line's and the one taken back) − commission kept + delivery = the amount
+    assert cells == ["€14.55", "−€10.05", "−€0.46", "€2.99", "€7.03"]
+    assert "A refund made after its parcel was paid out is taken back here" in own
+
+    text = client.get(LIST + "payouts.csv", query_string=MARCH_ARGS).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))[1:]
+    community = "Krakių bendruomenės centras"
+    assert rows == [
+        [community, second.number, "2027-03-10", "14,55", "0,00", "1,46", "2,99", "16,08"],
+        [community, first.number, "", "", "10,05", "-1,00", "", "-9,05"],
+    ]
+
+    def column(n: int) -> int:
+        return sum(int(row[n].replace(",", "")) for row in rows if row[n])
+
+    assert column(7) == column(3) - column(4) - column(5) + column(6) == krakes.amount_cents
 
 
 def test_the_pages_are_for_staff_only(
