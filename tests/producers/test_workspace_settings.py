@@ -9,14 +9,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from PIL import Image
-from sqlalchemy import select
 
 from orders import services
 from orders.models import PaymentMethod
-from producers.models import Community, DeliveryMethod, Membership
+from producers.models import Community, DeliveryMethod
 from shop.db import db
 from shop.i18n import vilnius_today
-from shop.models import User
 from tests.conftest import csrf_token, login_as
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
 
@@ -146,18 +144,3 @@ def test_the_community_photo_goes_through_the_image_pipeline(client: FlaskClient
         follow_redirects=True,
     )
     assert "tai ne nuotrauka" in pdf.get_data(as_text=True)
-
-
-def test_a_member_of_two_communities_switches_between_them(client: FlaskClient, member) -> None:
-    other = make_community(slug="krakes", name="Krakių bendruomenė", story_lt="Krakių istorija")
-    me = db.session.scalars(select(User).where(User.email == "slapaberze@example.org")).one()
-    db.session.add(Membership(user=me, community=other))
-    db.session.commit()
-    token = csrf_token(client, "/workspace/settings")
-    client.post("/workspace/community", data={"csrf_token": token, "community_id": str(other.id)})
-    assert "Krakių istorija" in client.get("/workspace/settings").get_data(as_text=True)
-    stranger = make_community(slug="pagiriai")
-    refused = client.post(
-        "/workspace/community", data={"csrf_token": token, "community_id": str(stranger.id)}
-    )
-    assert refused.status_code == 404
