@@ -1044,8 +1044,9 @@ def _name(text: str) -> str:
 
 
 def payout_with_lines(payout_id: int, *, community_id: int | None = None) -> Payout:
-    """One statement with its community and lines (each with its parcel and order), for its page; with
-    `community_id`, only that community's (another's is PayoutNotFound, as if there were none)."""
+    """One statement with its community, lines and the money it takes back (each with its parcel and
+    order), for its page; with `community_id`, only that community's (another's is PayoutNotFound, as if
+    there were none)."""
     query = select(Payout).where(Payout.id == payout_id)
     if community_id is not None:
         query = query.where(Payout.community_id == community_id)
@@ -1053,6 +1054,9 @@ def payout_with_lines(payout_id: int, *, community_id: int | None = None) -> Pay
         query.options(
             joinedload(Payout.community),
             selectinload(Payout.lines).joinedload(PayoutLine.fulfilment).joinedload(Fulfilment.order),
+            selectinload(Payout.adjustments)
+            .joinedload(PayoutAdjustment.fulfilment)
+            .joinedload(Fulfilment.order),
         )
     ).first()
     if payout is None:
