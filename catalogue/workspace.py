@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from catalogue import listings
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
+from catalogue.models import ProductStatus
 from catalogue.services import list_categories
 from producers.settings import set_shop_photo
 from producers.workspace import current_community, member_required
@@ -27,6 +28,14 @@ from shop.media import MediaStorage
 workspace = Blueprint("catalogue_workspace", __name__, url_prefix="/workspace")
 
 MAX_PRICE_CENTS = 1_000_000  # 10 000 €: more is a typo
+
+#: What a listing's state is called in the workspace (the listing table and a listing's page).
+LISTING_STATES = {
+    ProductStatus.ACTIVE: _l("For sale"),
+    ProductStatus.PENDING_REVIEW: _l("Waiting for the VVG"),
+    ProductStatus.DRAFT: _l("Draft"),
+    ProductStatus.ARCHIVED: _l("Archived"),
+}
 PHOTO_PROBLEMS = {
     ImageProblem.NOT_AN_IMAGE: _l("it is not a photo (JPEG, PNG or WebP)"),
     ImageProblem.UNSUPPORTED_FORMAT: _l("only JPEG, PNG and WebP photos are accepted"),
@@ -34,6 +43,11 @@ PHOTO_PROBLEMS = {
     ImageProblem.TOO_MANY_PIXELS: _l("it has more than 40 megapixels"),
     ImageProblem.TOO_SMALL: _l("it is smaller than 300 pixels on a side"),
 }
+
+
+@workspace.context_processor
+def _listing_states() -> dict[str, Any]:
+    return {"listing_states": LISTING_STATES}
 
 
 class VariantForm(Form):  # type: ignore[misc]
@@ -325,11 +339,11 @@ def _do(change: Any) -> Any:
 
 
 def _saved_message(product: Any) -> Any:
-    if product.status.value == "pending_review":
+    if product.status is ProductStatus.PENDING_REVIEW:
         return _(
             "Saved. The VVG checks new listings and changes of text or price; it goes on sale once approved."
         )
-    if product.status.value == "active":
+    if product.status is ProductStatus.ACTIVE:
         return _("Saved: it is for sale in the shop.")
     return _("Saved.")
 

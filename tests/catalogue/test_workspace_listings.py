@@ -199,6 +199,23 @@ def test_duplicate_archive_restore_and_quick_stock(client: FlaskClient, member) 
     assert fresh_product(product.id).status is ProductStatus.PENDING_REVIEW
 
 
+def test_each_listing_shows_its_state_in_words(client: FlaskClient, member) -> None:
+    words = {
+        ProductStatus.ACTIVE: "Parduodamas",
+        ProductStatus.PENDING_REVIEW: "Laukia VVG patvirtinimo",
+        ProductStatus.DRAFT: "Juodraštis",
+        ProductStatus.ARCHIVED: "Archyvuotas",
+    }
+    products = {
+        status: make_product(member["community"], member["category"], status=status) for status in words
+    }
+    table = client.get("/workspace/listings").get_data(as_text=True)
+    for status, word in words.items():
+        assert f'<span class="state state-{status.value}">{word}</span>' in table
+        page = client.get(f"/workspace/listings/{products[status].id}").get_data(as_text=True)
+        assert f'<span class="state state-{status.value}">{word}</span>' in page
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
