@@ -46,8 +46,8 @@ PHOTO_PROBLEMS = {
 
 
 @workspace.context_processor
-def _listing_states() -> dict[str, Any]:
-    return {"listing_states": LISTING_STATES}
+def _listing_words() -> dict[str, Any]:
+    return {"listing_states": LISTING_STATES, "max_photos": listings.MAX_PHOTOS}
 
 
 class VariantForm(Form):  # type: ignore[misc]
@@ -263,17 +263,23 @@ def variant_stock(variant_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/photos")
 @member_required
 def photo_upload(product_id: int) -> ResponseReturnValue:
-    _listing_or_404(product_id)
     back = url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos"
     uploads = [(f.filename or "?", f.read()) for f in request.files.getlist("photos") if f.filename]
     if not uploads:
+        _listing_or_404(product_id)  # another community's listing is not found, with photos or without
         flash(_("Choose one or more photos first."), "error")
         return redirect(back)
     try:
         outcome = listings.add_photos(current_community(), product_id, uploads)
+    except listings.ListingNotFound:
+        abort(404)
     except listings.TooManyPhotos as too_many:
         flash(
-            _("A listing has at most 8 photos; there is room for %(count)s more.", count=too_many.args[0]),
+            _(
+                "A listing has at most %(max)s photos; there is room for %(count)s more.",
+                max=listings.MAX_PHOTOS,
+                count=too_many.args[0],
+            ),
             "error",
         )
         return redirect(back)

@@ -246,6 +246,39 @@ def test_a_photo_that_is_not_a_usable_photo_is_refused_with_its_reason(
     assert db.session.scalars(select(ProductImage)).first() is None
 
 
+def test_a_full_listing_takes_no_more_photos_and_says_how_many_it_holds(client: FlaskClient, member) -> None:
+    product = make_product(member["community"], member["category"], images=listings.MAX_PHOTOS)
+    client.get("/?lang=en")
+    page = client.get(f"/workspace/listings/{product.id}").get_data(as_text=True)
+    assert f"up to 10 MB each, at most {listings.MAX_PHOTOS}." in page
+    response = client.post(
+        f"/workspace/listings/{product.id}/photos",
+        data={
+            "csrf_token": csrf_token(client, f"/workspace/listings/{product.id}"),
+            "photos": (io.BytesIO(jpeg()), "a.jpg"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    text = f"A listing has at most {listings.MAX_PHOTOS} photos; there is room for 0 more."
+    assert text in response.get_data(as_text=True)
+    assert len(fresh_product(product.id).images) == listings.MAX_PHOTOS
+
+
+def test_another_communitys_listing_takes_no_photos(client: FlaskClient, member) -> None:
+    stranger = make_product(make_community(), member["category"])
+    response = client.post(
+        f"/workspace/listings/{stranger.id}/photos",
+        data={
+            "csrf_token": csrf_token(client, "/workspace/listings"),
+            "photos": (io.BytesIO(jpeg()), "a.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 404
+    assert fresh_product(stranger.id).images == []
+
+
 def test_a_decompression_bomb_is_refused(client: FlaskClient, member) -> None:
     buffer = io.BytesIO()
     Image.new("1", (9000, 9000)).save(buffer, "PNG")  # 81 megapixels in a few kilobytes
