@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from catalogue.search import fold
 from producers.models import Community
 from shop.db import Base, enum_column_type, utcnow
+from shop.text import fold
 
 
 class ProductStatus(enum.StrEnum):

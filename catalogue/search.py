@@ -10,8 +10,6 @@ import re
 
 from shop.text import fold
 
-__all__ = ["fold", "query_words"]
-
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.search import fold, query_words
+from catalogue.search import query_words
 from catalogue.services import CatalogueFilter, list_products
+from shop.text import fold
 from tests.factories import make_product
 
 
