@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalogue.models import Variant
+from orders.earnings import Earnings
 from producers.models import Community, DeliveryMethod
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
@@ -505,8 +506,15 @@ class PayoutLine(Base):
     fulfilment: Mapped[Fulfilment] = relationship()
 
     @property
-    def refunded_cents(self) -> int:
-        return self.refunded_goods_cents + self.refunded_delivery_cents
+    def earnings(self) -> Earnings:
+        """The parcel's earnings as the statement holds them (`payable_cents` is `amount_cents`)."""
+        return Earnings(
+            goods_cents=self.goods_cents,
+            refunded_goods_cents=self.refunded_goods_cents,
+            delivery_cents=self.delivery_cents,
+            refunded_delivery_cents=self.refunded_delivery_cents,
+            commission_cents=self.commission_cents,
+        )
 
 
 class PayoutAdjustment(Base):

@@ -40,11 +40,11 @@ from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Subquery, func, select
+from sqlalchemy import Row, Select, Subquery, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from orders.earnings import commission, fulfilment_earnings
+from orders.earnings import Earnings, commission, fulfilment_earnings
 from orders.models import (
     AlertKind,
     CommunityTransfer,
@@ -243,15 +243,42 @@ def due_before(now: datetime, days: int) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class _Due:
+class DeliveredParcel:
+    """A delivered parcel, when it was delivered and what was refunded of it: a row of `delivered_parcels`."""
+
     fulfilment_id: int
     community_id: int
+    order_number: str
     payment_method: PaymentMethod
     delivered_at: datetime
     goods_cents: int
     delivery_cents: int
     refunded_goods_cents: int
     refunded_delivery_cents: int
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> DeliveredParcel:
+        return cls(
+            fulfilment_id=row.fulfilment_id,
+            community_id=row.community_id,
+            order_number=row.order_number,
+            payment_method=row.payment_method,
+            delivered_at=row.delivered_at,
+            goods_cents=row.goods_cents,
+            delivery_cents=row.delivery_cents,
+            refunded_goods_cents=int(row.refunded_goods_cents),
+            refunded_delivery_cents=int(row.refunded_delivery_cents),
+        )
+
+    def earnings(self, commission_bp: int) -> Earnings:
+        """What the community earns from it today, at this commission rate (`orders.earnings`)."""
+        return fulfilment_earnings(
+            goods_cents=self.goods_cents,
+            refunded_goods_cents=self.refunded_goods_cents,
+            delivery_cents=self.delivery_cents,
+            refunded_delivery_cents=self.refunded_delivery_cents,
+            commission_bp=commission_bp,
+        )
 
 
 def delivered_at_by_fulfilment() -> Subquery:
@@ -281,13 +308,43 @@ def refunded_by_fulfilment() -> Subquery:
     )
 
 
-def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
+def delivered_parcels(*, since: datetime | None = None, before: datetime | None = None) -> Select[Any]:
+    """Delivered parcels (delivered from `since`, before `before`, if given) in the order they were
+    delivered: the columns of `DeliveredParcel` (`DeliveredParcel.of(row)`), for callers to narrow
+    (`.where`) and to add to (`.add_columns`). Every move to delivered writes its event, so every
+    delivered parcel has its time."""
+    delivered = delivered_at_by_fulfilment()
+    refunded = refunded_by_fulfilment()
+    query = (
+        select(
+            Fulfilment.id.label("fulfilment_id"),
+            Fulfilment.community_id,
+            Order.number.label("order_number"),
+            Order.payment_method,
+            delivered.c.at.label("delivered_at"),
+            Fulfilment.goods_cents,
+            Fulfilment.delivery_cents,
+            func.coalesce(refunded.c.goods, 0).label("refunded_goods_cents"),
+            func.coalesce(refunded.c.delivery, 0).label("refunded_delivery_cents"),
+        )
+        .join(Fulfilment.order)
+        .join(delivered, delivered.c.fulfilment_id == Fulfilment.id)
+        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
+        .where(Fulfilment.status == FulfilmentStatus.DELIVERED)
+        .order_by(delivered.c.at, Fulfilment.id)
+    )
+    if since is not None:
+        query = query.where(delivered.c.at >= since)
+    if before is not None:
+        query = query.where(delivered.c.at < before)
+    return query
+
+
+def _due_fulfilments(start: datetime | None, end: datetime) -> list[DeliveredParcel]:
     """Delivered parcels (delivery before `end`, and from `start` on if given) in no statement yet,
     whose order has no open dispute, with what was refunded of them, in the order they were delivered.
 
     The return window is the caller's to apply (`due_before`): this is every candidate, held or not."""
-    delivered = delivered_at_by_fulfilment()
-    refunded = refunded_by_fulfilment()
     in_a_statement = select(PayoutLine.id).where(PayoutLine.fulfilment_id == Fulfilment.id).exists()
     disputed = (
         select(PaymentAlert.id)
@@ -298,34 +355,8 @@ def _due_fulfilments(start: datetime | None, end: datetime) -> list[_Due]:
         )
         .exists()
     )
-    query = (
-        select(
-            Fulfilment.id,
-            Fulfilment.community_id,
-            Order.payment_method,
-            delivered.c.at,
-            Fulfilment.goods_cents,
-            Fulfilment.delivery_cents,
-            func.coalesce(refunded.c.goods, 0),
-            func.coalesce(refunded.c.delivery, 0),
-        )
-        .join(Fulfilment.order)
-        .join(delivered, delivered.c.fulfilment_id == Fulfilment.id)
-        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
-        .where(
-            Fulfilment.status == FulfilmentStatus.DELIVERED,
-            delivered.c.at < end,
-            ~in_a_statement,
-            ~disputed,
-        )
-        .order_by(delivered.c.at, Fulfilment.id)
-    )
-    if start is not None:
-        query = query.where(delivered.c.at >= start)
-    return [
-        _Due(id_, community_id, method, at, goods, delivery, int(r_goods), int(r_delivery))
-        for id_, community_id, method, at, goods, delivery, r_goods, r_delivery in db.session.execute(query)
-    ]
+    query = delivered_parcels(since=start, before=end).where(~in_a_statement, ~disputed)
+    return [DeliveredParcel.of(row) for row in db.session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -336,7 +367,7 @@ class Held:
     until: date | None
 
 
-def _split_by_hold(dues: list[_Due], days: int) -> tuple[list[_Due], Held]:
+def _split_by_hold(dues: list[DeliveredParcel], days: int) -> tuple[list[DeliveredParcel], Held]:
     cutoff = due_before(utcnow(), days)
     due = [d for d in dues if cutoff is None or d.delivered_at < cutoff]
     held = [d for d in dues if cutoff is not None and d.delivered_at >= cutoff]
@@ -428,7 +459,7 @@ def _generate(
 ) -> tuple[int, int, Held]:
     """Inside a transaction: the drafts; returns how many statements and lines were added, and the held."""
     dues, held = _split_by_hold(_due_fulfilments(start, end), days)
-    due_by_community: dict[int, list[_Due]] = defaultdict(list)
+    due_by_community: dict[int, list[DeliveredParcel]] = defaultdict(list)
     for due in dues:
         due_by_community[due.community_id].append(due)
     made = added = 0
@@ -467,13 +498,7 @@ def _generate(
             continue  # approved or paid: fixed for good
         before = {"lines": len(payout.lines), "amount_cents": payout.amount_cents} if payout.id else {}
         for due in dues:
-            earnings = fulfilment_earnings(
-                goods_cents=due.goods_cents,
-                refunded_goods_cents=due.refunded_goods_cents,
-                delivery_cents=due.delivery_cents,
-                refunded_delivery_cents=due.refunded_delivery_cents,
-                commission_bp=community.commission_bp,
-            )
+            earnings = due.earnings(community.commission_bp)
             payout.lines.append(
                 PayoutLine(
                     fulfilment_id=due.fulfilment_id,
@@ -528,7 +553,7 @@ def _recount(payout: Payout, community: Community, *, take_back: bool = False) -
         adjustment.payout = payout if fits else None
         taken += adjustment.amount_cents if fits else 0
     payout.goods_cents = sum(line.goods_cents for line in lines)
-    payout.refunds_cents = sum(line.refunded_cents for line in lines)
+    payout.refunds_cents = sum(line.earnings.refunded_cents for line in lines)
     payout.commission_cents = sum(line.commission_cents for line in lines)
     payout.delivery_cents = sum(line.delivery_cents for line in lines)
     payout.adjustments_cents = taken
@@ -550,6 +575,10 @@ def take_back_refund(refund: Refund) -> PayoutAdjustment | None:
     records what the community must give back — the refund less the commission the VVG returns on it —
     and the community's next statement deducts it (as far as that statement has room: never below 0;
     the rest waits for the one after). Returns the adjustment, if one was needed.
+
+    The commission returned is what the line kept (less what earlier refunds returned) minus the
+    commission on the goods the customer keeps at the community's rate **today**: after a change of rate
+    the statement's own rate is not the one used.
     """
     if refund.fulfilment_id is None:
         return None
@@ -814,7 +843,7 @@ def payouts_csv(payouts: Sequence[Payout]) -> str:
                 decimal_text(cents)
                 for cents in (
                     line.goods_cents,
-                    line.refunded_cents,
+                    line.earnings.refunded_cents,
                     line.commission_cents,
                     line.delivery_cents,
                     line.amount_cents,

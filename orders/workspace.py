@@ -366,11 +366,9 @@ def cancel(fulfilment_id: int) -> ResponseReturnValue:
 @member_required
 def payouts() -> ResponseReturnValue:
     community = current_community()
-    lines = workspace_services.list_unpaid_earnings(community)
     return render_template(
         "workspace/orders/payouts.html",
-        lines=lines,
-        total=sum(line.earnings.payable_cents for line in lines),
+        unpaid=workspace_services.unpaid_earnings(community),
         statements=workspace_services.list_payouts(community.id),
         hold_days=payout_services.hold_days(),
         today=vilnius_today(),
@@ -393,8 +391,11 @@ def payout_statement(payout_id: int) -> ResponseReturnValue:
 @workspace.get("/payouts.csv")
 @member_required
 def payouts_csv() -> ResponseReturnValue:
+    """What is not paid out yet, a row per parcel and per refund to be taken back (the refund under
+    "Refunds", the commission returned on it as a negative "Commission"): the last column sums to the
+    page's total."""
     community: Community = current_community()
-    lines = workspace_services.list_unpaid_earnings(community)
+    unpaid = workspace_services.unpaid_earnings(community)
     header = [
         _("Order"),
         _("Delivered on"),
@@ -404,10 +405,10 @@ def payouts_csv() -> ResponseReturnValue:
         _("Delivery fee"),
         _("To be paid"),
     ]
-    rows = (
+    rows = [
         [
             line.order_number,
-            line.delivered_on.isoformat() if line.delivered_on else "",
+            line.delivered_on.isoformat(),
             *(
                 decimal_text(cents)
                 for cents in (
@@ -419,7 +420,19 @@ def payouts_csv() -> ResponseReturnValue:
                 )
             ),
         ]
-        for line in lines
-    )
+        for line in unpaid.parcels
+    ]
+    rows += [
+        [
+            adjustment.fulfilment.order.number,
+            "",
+            "",
+            decimal_text(adjustment.refunded_cents),
+            decimal_text(-adjustment.commission_returned_cents),
+            "",
+            decimal_text(adjustment.amount_cents),
+        ]
+        for adjustment in unpaid.taken_back
+    ]
     filename = f"kaimo-muge-{community.slug}-{vilnius_today().isoformat()}.csv"
     return csv_download(excel_csv([header, *rows]), filename)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Product, ProductStatus, Variant
 from catalogue.services import Page
 from orders import payouts, refunds, services
-from orders.earnings import Earnings, fulfilment_earnings
+from orders.earnings import Earnings
 from orders.models import (
     CommunityTransfer,
     Fulfilment,
@@ -27,6 +27,7 @@ from orders.models import (
     FulfilmentStatus,
     Order,
     Payout,
+    PayoutAdjustment,
     PayoutLine,
     PayoutStatus,
     Refund,
@@ -323,7 +324,7 @@ class Dashboard:
     to_ship: list[ParcelRow]  #: oldest first
     low_stock: Sequence[Variant]
     month_sales_cents: int  #: this Lithuanian calendar month
-    next_payout_cents: int  #: delivered, not yet paid out
+    next_payout_cents: int  #: delivered, not yet paid out, less what is to be taken back
 
 
 def dashboard(community: Community, now: datetime) -> Dashboard:
@@ -333,7 +334,7 @@ def dashboard(community: Community, now: datetime) -> Dashboard:
         to_ship=_waiting(community.id, FulfilmentStatus.ACCEPTED),
         low_stock=list_low_stock(community.id),
         month_sales_cents=sales_between(community.id, month_start(now), next_month_start(now)),
-        next_payout_cents=sum(line.earnings.payable_cents for line in list_unpaid_earnings(community)),
+        next_payout_cents=unpaid_earnings(community).total_cents,
     )
 
 
@@ -346,22 +347,36 @@ class UnpaidParcel:
 
     fulfilment_id: int
     order_number: str
-    delivered_at: datetime | None
-    earnings: Earnings
-    payable_on: date | None  #: the first day it can go into a payout (after the return window)
+    delivered_at: datetime
+    earnings: Earnings  #: as its statement holds them, if it is in one; else as they are today
+    payable_on: date  #: the first day it can go into a payout (after the return window)
     payout: Payout | None  #: the statement (draft or approved) it is already in, if any
 
     @property
-    def delivered_on(self) -> date | None:
-        return self.delivered_at.astimezone(VILNIUS).date() if self.delivered_at else None
+    def delivered_on(self) -> date:
+        return self.delivered_at.astimezone(VILNIUS).date()
 
 
-def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
+@dataclass(frozen=True)
+class Unpaid:
+    """What a community is still to be paid: its delivered parcels not paid out, less the refunds of
+    parcels paid out earlier that are still to be taken back (`PayoutAdjustment`, each with its parcel's
+    order and the unpaid statement deducting it, if any)."""
+
+    parcels: list[UnpaidParcel]
+    taken_back: list[PayoutAdjustment]
+
+    @property
+    def total_cents(self) -> int:
+        earned = sum(parcel.earnings.payable_cents for parcel in self.parcels)
+        return earned + sum(adjustment.amount_cents for adjustment in self.taken_back)
+
+
+def unpaid_earnings(community: Community) -> Unpaid:
     """The community's delivered parcels not yet paid out (no transfer sent or on its way, in no paid
-    statement), in the order they were delivered, each with its earnings (`orders.earnings`), the day it
-    becomes payable (`payouts.payable_on`) and the unpaid statement it is in, if any."""
-    delivered = payouts.delivered_at_by_fulfilment()
-    refunded = payouts.refunded_by_fulfilment()
+    statement), in the order they were delivered, each with its earnings (a statement's figures once it is
+    in one, `orders.earnings` until then), the day it becomes payable (`payouts.payable_on`) and the unpaid
+    statement it is in, if any; and the money to be taken back that no paid statement has deducted yet."""
     paid_out = or_(
         select(CommunityTransfer.id)
         .where(
@@ -375,46 +390,40 @@ def list_unpaid_earnings(community: Community) -> list[UnpaidParcel]:
         .exists(),
     )
     rows = db.session.execute(
-        select(
-            Fulfilment.id,
-            Order.number,
-            delivered.c.at,
-            Fulfilment.goods_cents,
-            Fulfilment.delivery_cents,
-            func.coalesce(refunded.c.goods, 0),
-            func.coalesce(refunded.c.delivery, 0),
-            Payout,
-        )
-        .join(Fulfilment.order)
-        .outerjoin(delivered, delivered.c.fulfilment_id == Fulfilment.id)
-        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
+        payouts.delivered_parcels()
+        .add_columns(PayoutLine, Payout)
         .outerjoin(PayoutLine, PayoutLine.fulfilment_id == Fulfilment.id)
         .outerjoin(Payout, Payout.id == PayoutLine.payout_id)
-        .where(
-            Fulfilment.community_id == community.id,
-            Fulfilment.status == FulfilmentStatus.DELIVERED,
-            ~paid_out,
-        )
-        .order_by(delivered.c.at, Fulfilment.id)
+        .where(Fulfilment.community_id == community.id, ~paid_out)
     ).all()
     hold = payouts.hold_days()
-    return [
-        UnpaidParcel(
-            fulfilment_id=fulfilment_id,
-            order_number=number,
-            delivered_at=at,
-            earnings=fulfilment_earnings(
-                goods_cents=goods,
-                refunded_goods_cents=int(refunded_goods),
-                delivery_cents=delivery,
-                refunded_delivery_cents=int(refunded_delivery),
-                commission_bp=community.commission_bp,
-            ),
-            payable_on=payouts.payable_on(at, hold) if at else None,
-            payout=payout,
+    parcels = []
+    for row in rows:
+        parcel, line = payouts.DeliveredParcel.of(row), row.PayoutLine
+        parcels.append(
+            UnpaidParcel(
+                fulfilment_id=parcel.fulfilment_id,
+                order_number=parcel.order_number,
+                delivered_at=parcel.delivered_at,
+                earnings=line.earnings if line else parcel.earnings(community.commission_bp),
+                payable_on=payouts.payable_on(parcel.delivered_at, hold),
+                payout=row.Payout,
+            )
         )
-        for fulfilment_id, number, at, goods, delivery, refunded_goods, refunded_delivery, payout in rows
-    ]
+    taken_back = db.session.scalars(
+        select(PayoutAdjustment)
+        .outerjoin(PayoutAdjustment.payout)
+        .where(
+            PayoutAdjustment.community_id == community.id,
+            or_(PayoutAdjustment.payout_id.is_(None), Payout.status != PayoutStatus.PAID),
+        )
+        .options(
+            contains_eager(PayoutAdjustment.payout),
+            joinedload(PayoutAdjustment.fulfilment).joinedload(Fulfilment.order),
+        )
+        .order_by(PayoutAdjustment.id)
+    ).all()
+    return Unpaid(parcels, list(taken_back))
 
 
 def list_payouts(community_id: int) -> list[Payout]:

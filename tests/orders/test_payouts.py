@@ -441,12 +441,12 @@ def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: 
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     krakes = fresh(Community, shop["krakes"].id)
-    assert len(workspace_services.list_unpaid_earnings(krakes)) == 1
+    assert len(workspace_services.unpaid_earnings(krakes).parcels) == 1
     (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
     payouts.approve_payout(payout.id, by=None)
-    assert len(workspace_services.list_unpaid_earnings(krakes)) == 1  # approved: still to come
+    assert len(workspace_services.unpaid_earnings(krakes).parcels) == 1  # approved: still to come
     payouts.mark_payout_paid(payout.id, bank_reference="SEB-1", by=None)
-    assert workspace_services.list_unpaid_earnings(fresh(Community, krakes.id)) == []
+    assert workspace_services.unpaid_earnings(fresh(Community, krakes.id)).parcels == []
 
 
 # ---------------------------------------------------------------------------------------------- exports
@@ -758,7 +758,7 @@ def check_the_money_adds_up() -> tuple[int, int]:
         refunds_of = [r for r in fulfilment.order.refunds if r.fulfilment_id == fulfilment.id]
         later = [a for a in adjustments if a.fulfilment_id == fulfilment.id]
         assert line.goods_cents == fulfilment.goods_cents
-        assert line.refunded_cents + sum(a.refunded_cents for a in later) == sum(
+        assert line.earnings.refunded_cents + sum(a.refunded_cents for a in later) == sum(
             r.amount_cents for r in refunds_of
         )
         if line.payout.status is PayoutStatus.DRAFT:

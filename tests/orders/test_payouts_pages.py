@@ -83,6 +83,15 @@ def flashes(html: str) -> list[str]:
     ]
 
 
+def cells(html: str, row: str) -> list[str]:
+    """The text of each data cell of the table row with this attribute (e.g. `data-fulfilment="12"`)."""
+    (found,) = re.findall(rf"<tr {row}>(.*?)</tr>", html, re.S)
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", cell).split())
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", found, re.S)
+    ]
+
+
 def actions() -> list[str]:
     db.session.rollback()
     return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
@@ -366,13 +375,10 @@ def test_a_refund_taken_back_shows_on_the_list_the_statement_and_in_the_csv_and_
     assert "Taken back</span> −€9.05" in totals and "<strong>€7.03</strong>" in totals
 
     own = page(client, f"{LIST}{krakes.id}", lang="en")
-    (taken,) = re.findall(rf'<tr data-adjustment="{first_parcel}">(.*?)</tr>', own, re.S)
-    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", taken, re.S)]
-    assert cells == [first.number, "Refunded after an earlier payout", "", "−€10.05", "+€1.00", "", "−€9.05"]
-    foot = own[own.index("data-totals") :].split("</tr>")[0]
-    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", foot, re.S)]
+    taken = cells(own, f'data-adjustment="{first_parcel}"')
+    assert taken == [first.number, "Refunded after an earlier payout", "", "−€10.05", "+€1.00", "", "−€9.05"]
     # goods − refunds (the line's and the one taken back) − commission kept + delivery = the amount
-    assert cells == ["€14.55", "−€10.05", "−€0.46", "€2.99", "€7.03"]
+    assert cells(own, "data-totals") == ["€14.55", "−€10.05", "−€0.46", "€2.99", "€7.03"]
     assert "A refund made after its parcel was paid out is taken back here" in own
 
     text = client.get(LIST + "payouts.csv", query_string=MARCH_ARGS).get_data(as_text=True)
@@ -477,7 +483,7 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
 
     run = payouts.run_payouts(*MARCH, by=None)
     assert run.payouts == [] and run.held == payouts.Held(1, date(2027, 3, 24))
-    (unpaid,) = workspace_services.list_unpaid_earnings(fresh(Community, shop["krakes"].id))
+    (unpaid,) = workspace_services.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert (unpaid.payable_on, unpaid.payout) == (date(2027, 3, 24), None)
 
     clock.move_to(datetime(2027, 3, 23, 21, 59, tzinfo=UTC))  # 23:59 on 23 March in Vilnius
@@ -485,7 +491,7 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
     clock.move_to(datetime(2027, 3, 23, 22, 0, tzinfo=UTC))  # midnight: 24 March begins
     (payout,) = payouts.generate_payouts(*MARCH, by=None)
     assert [line.fulfilment_id for line in payout.lines] == [parcel(yesterday, shop["krakes"]).id]
-    (unpaid,) = workspace_services.list_unpaid_earnings(fresh(Community, shop["krakes"].id))
+    (unpaid,) = workspace_services.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert unpaid.payout is not None and unpaid.payout.id == payout.id
 
     # measured at the run, not at the period's end: a parcel delivered on 30 March waits into April
@@ -585,3 +591,75 @@ def test_a_community_reads_its_own_statements_and_when_each_parcel_becomes_payab
     assert "Payout statement" in own and "€21.08" in own and KRAKES_IBAN in own and "SEB 2027-04-02" in own
     assert client.get(f"/workspace/payouts/{pagiriai_payout.id}").status_code == 404
     assert client.get("/workspace/payouts/999999").status_code == 404
+
+
+def test_what_is_not_yet_paid_out_agrees_with_the_statements_and_counts_what_is_taken_back(
+    client: FlaskClient, shop: dict[str, Any], no_hold: None
+) -> None:
+    first = place([(shop["star"], 2)])  # 20,10 €, 10 %: 21,08 € to pay
+    first_parcel = parcel(first, shop["krakes"]).id
+    deliver(first_parcel)
+    (march,) = payouts.generate_payouts(*MARCH, by=None)
+    payouts.approve_payout(march.id, by=None)
+    # A star comes back after approval: 9,05 € to take back later (10,05 € less 1,00 € of commission).
+    refunds.refund_sent_parcel(first_parcel, goods_cents=1005, reason="Grąžino", by=None)
+    with change():  # a new rate from now on: the approved statement keeps its own figures
+        db.session.get_one(Community, shop["krakes"].id).commission_bp = 2000
+    make_user(fresh(Community, shop["krakes"].id), email="krakes@example.org")
+    login_as(client, "krakes@example.org")
+    client.get("/?lang=en")
+
+    def read() -> tuple[str, str, str]:
+        html = page(client, "/workspace/payouts", lang="en")
+        total = re.search(r"data-total><strong>([^<]+)<", html)
+        next_payout = re.search(
+            r'data-number="next-payout"><a [^>]*>([^<]+)<', page(client, "/workspace/", lang="en")
+        )
+        assert total and next_payout
+        return html, total[1], next_payout[1]
+
+    html, total, next_payout = read()
+    assert cells(html, f'data-fulfilment="{first_parcel}"')[2:] == [
+        "€20.10",
+        "€0.00",
+        "−€2.01",
+        "€2.99",
+        "€21.08",
+        "In the statement for March 2027",
+    ]
+    assert cells(html, f'data-adjustment="{first_parcel}"') == [
+        first.number,
+        "Refunded after an earlier payout",
+        "",
+        "−€10.05",
+        "+€1.00",
+        "",
+        "−€9.05",
+        "In the next payout",
+    ]
+    assert total == next_payout == "€12.03"  # 21,08 − 9,05: what the statements will pay
+
+    payouts.mark_payout_paid(march.id, bank_reference="SEB-1", by=None)
+    second = place([(shop["card"], 3)])  # 13,50 € at 20 %: 13,50 − 2,70 + 2,99 = 13,79 €
+    second_parcel = parcel(second, shop["krakes"]).id
+    deliver(second_parcel)
+    html, total, next_payout = read()
+    assert f'data-fulfilment="{first_parcel}"' not in html  # paid out
+    assert cells(html, f'data-fulfilment="{second_parcel}"')[-2:] == ["€13.79", "In the next payout"]
+    assert cells(html, f'data-adjustment="{first_parcel}"')[-1] == "In the next payout"
+    assert total == next_payout == "€4.74"  # 13,79 − 9,05
+
+    (later,) = payouts.generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
+    assert later.adjustments_cents == -905 and later.amount_cents == 474
+    html, total, next_payout = read()
+    assert cells(html, f'data-adjustment="{first_parcel}"')[-1] == "In the statement for Mar 10, 2027"
+    assert total == next_payout == "€4.74"
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/workspace/payouts.csv").get_data().decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows[1:] == [
+        [second.number, "2027-03-10", "13,50", "0,00", "2,70", "2,99", "13,79"],
+        [first.number, "", "", "10,05", "-1,00", "", "-9,05"],
+    ]
