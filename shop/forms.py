@@ -14,7 +14,7 @@ from wtforms import DateField, Field, IntegerField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import TextInput
 
-from shop.i18n import current_language
+from shop.i18n import current_language, decimal_separator
 from shop.money import AmountNotUnderstood, decimal_text, format_cents, parse_cents
 
 #: The largest id a row can have (PostgreSQL's integer): anything bigger names no row.
@@ -133,7 +133,7 @@ class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types
             return self.raw_text  # re-show exactly what the person typed
         if self.data is None:
             return ""
-        return decimal_text(self.data, "," if current_language() == "lt" else ".")
+        return decimal_text(self.data, decimal_separator())
 
 
 def percent_text(basis_points: int, separator: str = ",") -> str:
@@ -171,18 +171,17 @@ class PercentField(Field):  # type: ignore[misc]  # WTForms ships partial types
             raise ValueError(_l("Enter a percentage, e.g. 10 or 12,5.")) from None
         if basis_points > self.max_bp:
             raise ValueError(
-                _l("Enter a percentage from 0 to %(max)s.", max=percent_text(self.max_bp, self._separator()))
+                _l(
+                    "Enter a percentage from 0 to %(max)s.",
+                    max=percent_text(self.max_bp, decimal_separator()),
+                )
             )
         self.data = basis_points
 
     def _value(self) -> str:
         if self.raw_text:
             return self.raw_text  # re-show exactly what the person typed
-        return "" if self.data is None else percent_text(self.data, self._separator())
-
-    @staticmethod
-    def _separator() -> str:
-        return "," if current_language() == "lt" else "."
+        return "" if self.data is None else percent_text(self.data, decimal_separator())
 
 
 class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships partial types

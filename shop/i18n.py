@@ -32,6 +32,11 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["LANGUAGES"][0])
 
 
+def decimal_separator() -> str:
+    """The decimal separator people of the current language write: "12,5" in Lithuanian, "12.5" in English."""
+    return "," if current_language() == "lt" else "."
+
+
 def N_(message: str) -> str:
     """Mark an English msgid for extraction where it cannot be translated yet (a module's constants);
     `_(message)` translates it where it is shown."""
