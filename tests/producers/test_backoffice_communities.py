@@ -680,6 +680,6 @@ def test_a_legal_entity_code_has_nine_digits_and_a_check_digit(code: str, valid:
     assert legal_entity_code_ok(code) is valid
 
 
-def test_ibans_are_logged_masked(app: Flask) -> None:
+def test_mask_iban_keeps_country_check_digits_and_last_four(app: Flask) -> None:
     assert admin.mask_iban("LT121000011101001000") == "LT12…1000"
     assert admin.mask_iban("") == ""
