@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -36,6 +36,7 @@ from orders.services import OrderProblem, lock_fulfilment
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import Operator, User
+from shop.operator import get_operator
 
 #: The most rows each attention list shows (the rest are counted).
 LIST_LIMIT = 50
@@ -56,10 +57,6 @@ class DaysNotValid(OrderProblem):
         super().__init__(name, days)
         self.name = name
         self.days = days
-
-
-class ParcelNotFound(OrderProblem):
-    pass
 
 
 class NotLate(OrderProblem):
@@ -137,13 +134,9 @@ class Attention:
 # ---------------------------------------------------------------------------------------------- thresholds
 
 
-def _operator() -> Operator | None:
-    return db.session.scalars(select(Operator).order_by(Operator.id).limit(1)).first()
-
-
 def get_thresholds() -> Thresholds:
     """The operator's thresholds (the defaults before the shop has an operator)."""
-    operator = _operator()
+    operator = get_operator()
     if operator is None:
         return Thresholds()
     return Thresholds(operator.unpaid_transfer_days, operator.unaccepted_days, operator.unshipped_days)
@@ -226,7 +219,7 @@ def _unaccepted(paid_before: datetime) -> Late[LateParcel]:
         .limit(LIST_LIMIT)
     ).all()
     total = _count(select(func.count(Fulfilment.id)).join(Fulfilment.order).where(*where))
-    return Late([LateParcel(f, f.order.paid_at or f.order.created_at) for f in parcels], total)
+    return Late([LateParcel(f, cast(datetime, f.order.paid_at)) for f in parcels], total)  # paid: asked for
 
 
 def _unshipped(accepted_before: datetime) -> Late[LateParcel]:
@@ -269,11 +262,8 @@ def remind_community(fulfilment_id: int, *, seen_reminded_at: datetime | None, b
     click, a colleague), nothing is sent and AlreadyReminded says when it was.
     """
     with transaction():
-        exists = db.session.scalar(select(Fulfilment.id).where(Fulfilment.id == fulfilment_id))
-        if exists is None:
-            raise ParcelNotFound(fulfilment_id)
-        fulfilment = lock_fulfilment(fulfilment_id)
-        if fulfilment.status not in CHASEABLE or fulfilment.order.paid_at is None:
+        fulfilment = lock_fulfilment(fulfilment_id)  # FulfilmentNotFound if there is no such parcel
+        if fulfilment.status not in CHASEABLE:  # (a new or accepted parcel's order is paid)
             raise NotLate(fulfilment.status)
         if fulfilment.reminded_at is not None and fulfilment.reminded_at != seen_reminded_at:
             raise AlreadyReminded(fulfilment.reminded_at)
@@ -286,7 +276,7 @@ def remind_community(fulfilment_id: int, *, seen_reminded_at: datetime | None, b
             recipient=fulfilment.community.email,
             template="orders/parcel_reminder",
             language="lt",  # communities work in Lithuanian
-            context={"order": order, "fulfilment": fulfilment, "previous": before},
+            context={"order": order, "fulfilment": fulfilment},
             order_id=order.id,
         )
         audit.record(

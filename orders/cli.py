@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import NoResultFound
 
 from orders.models import Refund
 from orders.payments import settle_stale_card_orders
@@ -57,7 +56,7 @@ def _report_refund(cancel: Callable[[], Refund | None]) -> None:
         refund = cancel()
     except NotCancellable as problem:
         raise click.ClickException(f"Not cancellable now (the parcel is {problem.status.value}).") from None
-    except (OrderProblem, NoResultFound):
+    except OrderProblem:
         raise click.ClickException("No such parcel or line.") from None
     if refund is None:
         click.echo("Cancelled; nothing to refund.")

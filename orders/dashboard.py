@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from catalogue.services import list_categories
 from orders import attention, reports
+from orders.services import FulfilmentNotFound
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace import age
 from shop import charts
@@ -121,12 +122,15 @@ class RemindForm(FlaskForm):  # type: ignore[misc]
 @dashboard.get("/")
 @staff_required
 def home() -> ResponseReturnValue:
-    thresholds = attention.get_thresholds()
-    return _home_page(ThresholdsForm(data=thresholds.as_dict()))
+    return _home_page()
 
 
-def _home_page(thresholds_form: ThresholdsForm, status: int = 200) -> ResponseReturnValue:
+def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200) -> ResponseReturnValue:
+    """The dashboard; `thresholds_form` as it was posted (else filled with the thresholds in use)."""
     now = utcnow()
+    waiting = attention.list_attention(now)
+    if thresholds_form is None:
+        thresholds_form = ThresholdsForm(data=waiting.thresholds.as_dict())
     form = SalesFilterForm(request.args)
     form.fill_choices()
     wanted = form.sales_filter()
@@ -145,7 +149,7 @@ def _home_page(thresholds_form: ThresholdsForm, status: int = 200) -> ResponseRe
         months=months,
         charts=drawn,
         descriptions=_descriptions(summary, months, drawn),
-        attention=attention.list_attention(now),
+        attention=waiting,
         thresholds_form=thresholds_form,
         remind_form=RemindForm(),
         report_args=_filter_args(),
@@ -245,7 +249,7 @@ def remind(fulfilment_id: int) -> ResponseReturnValue:
         fulfilment = attention.remind_community(
             fulfilment_id, seen_reminded_at=_moment(form.seen.data), by=current_actor()
         )
-    except attention.ParcelNotFound:
+    except FulfilmentNotFound:
         abort(404)
     except attention.NotLate as late:
         flash(

@@ -79,10 +79,15 @@ class RefundTooLarge(OrderProblem):
         self.delivery_left_cents = delivery_left_cents
 
 
-def cancel_fulfilment(fulfilment_id: int, *, reason: str, by: User | None) -> Refund | None:
-    """Cancel a paid parcel that has not left: its remaining goods and its delivery fee are refunded."""
+def cancel_fulfilment(
+    fulfilment_id: int, *, order_id: int | None = None, reason: str, by: User | None
+) -> Refund | None:
+    """Cancel a paid parcel that has not left: its remaining goods and its delivery fee are refunded.
+
+    With `order_id`, a parcel of another order is not found (FulfilmentNotFound), as no parcel at all.
+    """
     with transaction():
-        fulfilment = lock_fulfilment(fulfilment_id)
+        fulfilment = lock_fulfilment(fulfilment_id, order_id=order_id)
         _check_cancellable(fulfilment)
         refund, messages = _cancel_parcel(fulfilment, reason=reason, by=by)
     _after_commit(refund, messages)
@@ -115,9 +120,15 @@ def cancel_paid_order(order_id: int, *, reason: str, by: User | None) -> list[Re
     return made
 
 
-def cancel_line(line_id: int, *, reason: str, by: User | None) -> Refund | None:
-    """Cancel one line of a paid parcel that has not left; the parcel's last line cancels the parcel."""
-    fulfilment_id = db.session.scalar(select(OrderLine.fulfilment_id).where(OrderLine.id == line_id))
+def cancel_line(line_id: int, *, order_id: int | None = None, reason: str, by: User | None) -> Refund | None:
+    """Cancel one line of a paid parcel that has not left; the parcel's last line cancels the parcel.
+
+    With `order_id`, a line of another order is not found (LineNotFound), as no line at all.
+    """
+    query = select(OrderLine.fulfilment_id).join(OrderLine.fulfilment).where(OrderLine.id == line_id)
+    if order_id is not None:
+        query = query.where(Fulfilment.order_id == order_id)
+    fulfilment_id = db.session.scalar(query)
     if fulfilment_id is None:
         raise LineNotFound(line_id)
     with transaction():
@@ -139,10 +150,11 @@ def cancel_line(line_id: int, *, reason: str, by: User | None) -> Refund | None:
 def refundable_left(fulfilment: Fulfilment) -> tuple[int, int]:
     """(goods, delivery) cents of the parcel not refunded yet: the most a further refund may return.
 
-    Cancelled lines were refunded in full when they were cancelled, so their refunds take them out too.
+    Cancelled lines were refunded in full when they were cancelled, so their refunds take them out too
+    (`goods_cents` is every line's goods, as sold).
     """
     refunds = [refund for refund in fulfilment.order.refunds if refund.fulfilment_id == fulfilment.id]
-    goods = sum(line.total_cents for line in fulfilment.lines) - sum(r.goods_cents for r in refunds)
+    goods = fulfilment.goods_cents - sum(r.goods_cents for r in refunds)
     return goods, fulfilment.delivery_cents - sum(r.delivery_cents for r in refunds)
 
 
@@ -158,8 +170,6 @@ def refund_sent_parcel(
     """
     if goods_cents < 0 or delivery_cents < 0:
         raise RefundTooLarge(0, 0)
-    if db.session.scalar(select(Fulfilment.id).where(Fulfilment.id == fulfilment_id)) is None:
-        raise LineNotFound(fulfilment_id)
     with transaction():
         fulfilment = lock_fulfilment(fulfilment_id)
         if fulfilment.status not in REFUNDABLE_AFTER_SENDING or fulfilment.order.status not in {

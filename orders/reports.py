@@ -49,7 +49,8 @@ from shop.i18n import VILNIUS, localized, vilnius_midnight
 from shop.money import decimal_text
 from shop.spreadsheet import excel_csv
 
-#: How the report's CSV names a payment method.
+#: How staff pages and the report's CSV name a payment method (the checkout offers them in longer words:
+#: `orders.views.PAYMENT_LABELS`).
 METHOD_LABELS = {PaymentMethod.BANK_TRANSFER: _l("Bank transfer"), PaymentMethod.CARD: _l("Card")}
 
 #: How many months the dashboard's chart of months shows.

@@ -81,6 +81,14 @@ class OrderNotFound(OrderProblem):
         self.order_id = order_id
 
 
+class FulfilmentNotFound(OrderProblem):
+    """No parcel has this id (or none of the order it was looked for in)."""
+
+    def __init__(self, fulfilment_id: int) -> None:
+        super().__init__(fulfilment_id)
+        self.fulfilment_id = fulfilment_id
+
+
 class OrderNotAwaitingPayment(OrderProblem):
     def __init__(self, status: OrderStatus) -> None:
         super().__init__(status)
@@ -414,10 +422,15 @@ def record_payment(
     return messages
 
 
-def cancel_unpaid_order(order_id: int, *, reason: CancelReason, by: User | None = None) -> bool:
-    """Cancel an order that was never paid and put its stock back, exactly once. False if not cancellable."""
+def cancel_unpaid_order(
+    order_id: int, *, reason: CancelReason, note: str = "", by: User | None = None
+) -> bool:
+    """Cancel an order that was never paid and put its stock back, exactly once. False if not cancellable.
+
+    `note` is why, in words (staff say it): it goes on the parcels' history, the audit log and the mail.
+    """
     with transaction():
-        messages = cancel_unpaid(order_id, reason=reason, by=by)
+        messages = cancel_unpaid(order_id, reason=reason, note=note, by=by)
         if messages is None:
             return False
     outbox.send_now(messages)
@@ -425,11 +438,12 @@ def cancel_unpaid_order(order_id: int, *, reason: CancelReason, by: User | None 
 
 
 def cancel_unpaid(
-    order_id: int, *, reason: CancelReason, by: User | None
+    order_id: int, *, reason: CancelReason, note: str = "", by: User | None
 ) -> list[OutboxMessage | None] | None:
     """Inside a transaction: cancel an unpaid order, stock back; the mails to send, or None if not unpaid."""
     if not move_order(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
         return None
+    note = note.strip()[:1000]
     order = db.session.get_one(Order, order_id)
     db.session.refresh(order)
     order.cancelled_at = utcnow()
@@ -440,14 +454,14 @@ def cancel_unpaid(
         order.number,
         by=by,
         before={"status": OrderStatus.PENDING_PAYMENT},
-        after={"status": OrderStatus.CANCELLED},
+        after={"status": OrderStatus.CANCELLED, **({"note": note} if note else {})},
     )
     restock(order.lines)
     for fulfilment in order.fulfilments:
-        fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=reason.value)
+        fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=note or reason.value)
     if reason is CancelReason.EXPIRED:
         return [mail_customer(order, event="order-expired", template="order_expired")]
-    return [mail_customer(order, event="order-cancelled", template="order_cancelled")]
+    return [mail_customer(order, event="order-cancelled", template="order_cancelled", note=note)]
 
 
 def restock(lines: Sequence[OrderLine]) -> None:
@@ -549,10 +563,15 @@ def lock_order(order_id: int) -> Order | None:
     ).first()
 
 
-def lock_fulfilment(fulfilment_id: int) -> Fulfilment:
-    """A fulfilment to change, its order locked first: two parcels of one order change one at a time."""
-    order_id = db.session.scalars(select(Fulfilment.order_id).where(Fulfilment.id == fulfilment_id)).one()
-    db.session.execute(select(Order.id).where(Order.id == order_id).with_for_update())
+def lock_fulfilment(fulfilment_id: int, *, order_id: int | None = None) -> Fulfilment:
+    """A fulfilment to change, its order locked first: two parcels of one order change one at a time.
+
+    FulfilmentNotFound if there is no such parcel, or (with `order_id`) it is not one of that order's.
+    """
+    found = db.session.scalar(select(Fulfilment.order_id).where(Fulfilment.id == fulfilment_id))
+    if found is None or order_id not in (None, found):
+        raise FulfilmentNotFound(fulfilment_id)
+    db.session.execute(select(Order.id).where(Order.id == found).with_for_update())
     return db.session.scalars(
         select(Fulfilment).where(Fulfilment.id == fulfilment_id).with_for_update()
     ).one()

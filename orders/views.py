@@ -19,12 +19,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import NoResultFound
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from catalogue.forms import page_number
-from orders import payments, refunds, search, services, stripe_gateway
+from orders import payments, refunds, reports, search, services, stripe_gateway
 from orders.models import (
     CancelReason,
     CardCheckoutStatus,
@@ -53,6 +52,8 @@ ORDER_STATUS_LABELS = {
     OrderStatus.COMPLETED: _l("Completed"),
     OrderStatus.CANCELLED: _l("Cancelled"),
 }
+#: How the checkout offers each way to pay (the customer's words). Staff pages and the sales CSV name a
+#: method shortly, with `reports.METHOD_LABELS`.
 PAYMENT_LABELS = {
     PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
     PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
@@ -310,12 +311,12 @@ def order_search() -> ResponseReturnValue:
         (s.value, str(ORDER_STATUS_LABELS[s])) for s in OrderStatus
     ]
     form.method.choices = [("", _("Any payment"))] + [
-        (m.value, str(PAYMENT_LABELS[m])) for m in PaymentMethod
+        (m.value, str(reports.METHOD_LABELS[m])) for m in PaymentMethod
     ]
     form.validate()
     wanted = search.OrderFilter(
         text=form.q.data or "",
-        community_id=int(form.community.data) if (form.community.data or "").isdecimal() else None,
+        community_id=whole_number(form.community.data),
         status=OrderStatus(form.status.data) if form.status.data in OrderStatus._value2member_map_ else None,
         payment_method=PaymentMethod(form.method.data)
         if form.method.data in PaymentMethod._value2member_map_
@@ -366,7 +367,7 @@ def _order_detail_page(
         mails=search.list_order_mails(order_id),
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
-        payment_labels=PAYMENT_LABELS,
+        payment_labels=reports.METHOD_LABELS,
         refund_labels=REFUND_STATUS_LABELS,
         cancellable=refunds.CANCELLABLE,
     ), status
@@ -383,22 +384,34 @@ def staff_cancel(order_id: int) -> ResponseReturnValue:
         return _order_detail_page(order_id, form, 400)
     me = current_actor()
     reason = form.reason.data
+    line_id, fulfilment_id = _posted_id("line"), _posted_id("fulfilment")
     try:
-        line_id = whole_number(request.form.get("line"))
-        fulfilment_id = whole_number(request.form.get("fulfilment"))
-        if line_id:
-            refunds.cancel_line(line_id, reason=reason, by=me)
-        elif fulfilment_id:
-            refunds.cancel_fulfilment(fulfilment_id, reason=reason, by=me)
-        elif not services.cancel_unpaid_order(order_id, reason=CancelReason.STAFF, by=me):
+        if line_id is not None:
+            refunds.cancel_line(line_id, order_id=order_id, reason=reason, by=me)
+        elif fulfilment_id is not None:
+            refunds.cancel_fulfilment(fulfilment_id, order_id=order_id, reason=reason, by=me)
+        elif not services.cancel_unpaid_order(order_id, reason=CancelReason.STAFF, note=reason, by=me):
             refunds.cancel_paid_order(order_id, reason=reason, by=me)
     except refunds.NotCancellable:
         flash(_("That can no longer be cancelled: it has been sent or cancelled already."), "error")
-    except (refunds.LineNotFound, services.OrderProblem, NoResultFound):
+    except (refunds.LineNotFound, services.FulfilmentNotFound):
         abort(404)
     else:
         flash(_("Cancelled; any money paid for it is being refunded and the customer is told."), "success")
     return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
+
+
+def _posted_id(name: str) -> int | None:
+    """The id of a line or parcel the form names, None if it names none; 404 for one that is no id.
+
+    A field that is there but holds junk ("0", "abc", "-1") must never fall through to the whole order.
+    """
+    if name not in request.form:
+        return None
+    number = whole_number(request.form[name])
+    if not number:
+        abort(404)
+    return number
 
 
 @backoffice.post("/orders/<int(max=2147483647):order_id>/parcels/<int(max=2147483647):fulfilment_id>/refund")

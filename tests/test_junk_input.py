@@ -83,3 +83,22 @@ def test_back_office_forms_never_answer_junk_with_a_server_error(
         data[f"p{ids['payout_id']}-reference"] = junk  # a payout's "paid" form is named after it
         response = client.post(url, data=data)
         assert response.status_code < 500, f"POST {url} with {junk[:20]!r}: {response.status_code}"
+
+
+#: The back office's pages read from their query (GET, bookmarkable): the order search, the dashboard and
+#: the sales report with its CSV; and every argument any of them reads.
+SEARCH_PAGES = ["/backoffice/orders", "/backoffice/", "/backoffice/reports", "/backoffice/reports.csv"]
+QUERY = ["q", "community", "status", "method", "placed_from", "placed_to", "page", "from_day", "to_day"]
+QUERY += ["category"]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_back_office_searches_never_answer_junk_in_their_query_with_a_server_error(
+    client: FlaskClient, two_communities: dict[str, Any], junk: str
+) -> None:
+    make_user(email="vida@vvg.example.org", is_staff=True)
+    login_as(client, "vida@vvg.example.org")
+    for url in SEARCH_PAGES:
+        for query in [{name: junk} for name in QUERY] + [dict.fromkeys(QUERY, junk)]:
+            response = client.get(url, query_string=query)
+            assert response.status_code < 500, f"GET {url} {list(query)} = {junk[:20]!r}"

@@ -60,6 +60,21 @@ def test_staff_search_orders_by_customer_community_status_and_number(
         status="pending_payment"
     )
     assert "2 užsakymai" in found(placed_from="2000-01-01", placed_to="2999-12-31")
+    variant_id = paid.lines[0].variant_id
+
+    def place_for(email: str, key: str) -> Order:
+        return services.place_order(
+            [services.LineRequest(variant_id, 1)],
+            {staff_and_orders["krakes"].id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
+            services.Buyer(name="Jonas", email=email, phone="+37061234567", language="lt"),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key=key,
+        )
+
+    underscored, dotted = place_for("jonas_k@example.com", "c"), place_for("jonas.k@example.com", "d")
+    # "_" and "%" are letters typed, not patterns: "jonas_k" is not "jonas", any one letter, then "k".
+    assert underscored.number in found(q="jonas_k") and dotted.number not in found(q="jonas_k")
+    assert "0 užsakymų" in found(q="jonas%example")
     assert (
         client.get("/backoffice/orders", query_string={"placed_from": "junk", "status": "x"}).status_code
         == 200
@@ -99,6 +114,13 @@ def test_staff_cancel_a_line_a_parcel_and_an_unpaid_order_each_refunded_and_logg
         select(OutboxMessage).where(OutboxMessage.dedup_key == f"order-cancelled:{unpaid.id}")
     ).one()
     assert "VVG atšaukė" in mail.text_body
+    assert "Nebėra" in mail.text_body and "Nebėra" in mail.html_body  # the staff's reason, told
+    cancelled = db.session.get_one(Order, unpaid.id)
+    assert [event.note for f in cancelled.fulfilments for event in f.events] == ["Nebėra"]
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "order.cancel", AuditEntry.subject_id == unpaid.number)
+    ).one()
+    assert entry.after["note"] == "Nebėra"
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions.count("fulfilment.cancel") == 2
     assert (
@@ -175,3 +197,70 @@ def test_staff_refund_part_of_a_delivered_parcel_and_a_too_large_amount_is_refus
         data={"csrf_token": token},
     )
     assert other_order.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "field",
+    [{"line": "0"}, {"line": "abc"}, {"line": "-1"}, {"line": ""}, {"fulfilment": "0"}, {"fulfilment": "²"}],
+)
+def test_junk_in_the_cancel_form_s_line_or_parcel_cancels_nothing(
+    client: FlaskClient, staff_and_orders, field: dict[str, str]
+) -> None:
+    paid = staff_and_orders["paid"]
+    token = csrf_token(client, f"/backoffice/orders/{paid.id}")
+    answer = client.post(
+        f"/backoffice/orders/{paid.id}/cancel", data={"csrf_token": token, "reason": "x", **field}
+    )
+    assert answer.status_code == 404  # never the whole order instead
+    db.session.rollback()
+    order = db.session.get_one(Order, paid.id)
+    assert order.status is OrderStatus.PAID and not order.refunds
+    assert {f.status for f in order.fulfilments} == {FulfilmentStatus.NEW}
+
+
+def test_a_parcel_or_line_of_another_order_is_not_found_through_this_one(
+    client: FlaskClient, staff_and_orders
+) -> None:
+    paid, unpaid = staff_and_orders["paid"], staff_and_orders["unpaid"]
+    token = csrf_token(client, f"/backoffice/orders/{unpaid.id}")
+    url = f"/backoffice/orders/{unpaid.id}/cancel"
+    parcel = paid.fulfilments[0]
+    for field in ({"fulfilment": str(parcel.id)}, {"line": str(parcel.lines[0].id)}):
+        assert client.post(url, data={"csrf_token": token, "reason": "x", **field}).status_code == 404
+    db.session.rollback()
+    assert db.session.get_one(Order, paid.id).status is OrderStatus.PAID
+    assert {f.status for f in db.session.get_one(Order, paid.id).fulfilments} == {FulfilmentStatus.NEW}
+    assert not db.session.get_one(Order, paid.id).refunds
+    assert db.session.get_one(Order, unpaid.id).status is OrderStatus.PENDING_PAYMENT
+
+
+def test_cancelling_a_paid_order_cancels_and_refunds_what_has_not_been_sent_and_leaves_the_rest(
+    client: FlaskClient, staff_and_orders
+) -> None:
+    paid = staff_and_orders["paid"]
+    krakes_parcel, pagiriai_parcel = paid.fulfilments  # 4,50 € and 3,00 € of goods, collected in person
+    services.accept_fulfilment(krakes_parcel.id, by=None)
+    services.ship_fulfilment(krakes_parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    token = csrf_token(client, f"/backoffice/orders/{paid.id}")
+    done = client.post(
+        f"/backoffice/orders/{paid.id}/cancel",
+        data={"csrf_token": token, "reason": "Bendruomenė nebegali"},
+        follow_redirects=True,
+    )
+    assert "Atšaukta" in done.get_data(as_text=True)
+    db.session.rollback()
+    order = db.session.get_one(Order, paid.id)
+    assert [f.status for f in order.fulfilments] == [FulfilmentStatus.SHIPPED, FulfilmentStatus.CANCELLED]
+    assert order.status is OrderStatus.PAID  # the sent parcel is still on its way
+    (refund,) = order.refunds
+    assert (refund.fulfilment_id, refund.amount_cents, refund.status, refund.reason) == (
+        pagiriai_parcel.id,
+        300,
+        RefundStatus.OWED,
+        "Bendruomenė nebegali",
+    )
+    assert all(line.cancelled_at is None for line in order.fulfilments[0].lines)
+    assert all(line.cancelled_at is not None for line in order.fulfilments[1].lines)
+    assert db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedup_key == f"refund:{refund.id}")
+    ).one()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue.models import ProductStatus, Variant
-from orders import services
+from orders import attention, refunds, services, workspace_services
 from orders.models import (
     NEXT,
     CancelReason,
@@ -298,3 +298,27 @@ def test_a_change_left_outside_a_transaction_is_refused_rather_than_committed_by
         place([(star, 1)])
     db.session.rollback()
     assert stock(star.id) == 5
+
+
+def test_a_parcel_that_is_not_there_is_not_found_by_every_move_and_refund(two_communities) -> None:
+    star, card = two_communities
+    order = place([(star, 1)], key="mine")
+    other = place([(card, 1)], key="other")
+    services.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+    (parcel,) = order.fulfilments
+    missing = parcel.id + other.fulfilments[0].id + 1
+    for move in (
+        lambda: services.accept_fulfilment(missing, by=None),
+        lambda: refunds.cancel_fulfilment(missing, reason="x", by=None),
+        lambda: refunds.refund_sent_parcel(missing, goods_cents=100, reason="x", by=None),
+        lambda: attention.remind_community(missing, seen_reminded_at=None, by=None),
+        lambda: refunds.cancel_fulfilment(parcel.id, order_id=other.id, reason="x", by=None),  # not its order
+    ):
+        with pytest.raises(services.FulfilmentNotFound):
+            move()
+    with pytest.raises(refunds.LineNotFound):
+        refunds.cancel_line(parcel.lines[0].id, order_id=other.id, reason="x", by=None)
+    assert workspace_services.FulfilmentNotFound is services.FulfilmentNotFound  # one error, one 404
+    db.session.expire_all()
+    assert db.session.get_one(Fulfilment, parcel.id).status is FulfilmentStatus.NEW
+    assert stock(star.id) == 4
