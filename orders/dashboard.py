@@ -19,6 +19,7 @@ from orders import attention, reports
 from orders.services import FulfilmentNotFound
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace import age
+from producers.services import list_all_communities
 from shop import charts
 from shop.auth import current_actor, staff_required
 from shop.db import utcnow
@@ -44,7 +45,8 @@ class SalesFilterForm(Form):  # type: ignore[misc]
 
     def fill_choices(self) -> None:
         self.community.choices = [("", _("All communities"))] + [
-            (str(c.id), c.name) for c in reports.list_report_communities()
+            (str(c.id), c.name)
+            for c in list_all_communities()  # one switched off keeps its past sales
         ]
         self.category.choices = [("", _("All categories"))] + [
             (str(c.id), localized(c, "name")) for c in list_categories()
@@ -131,15 +133,12 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
     waiting = attention.list_attention(now)
     if thresholds_form is None:
         thresholds_form = ThresholdsForm(data=waiting.thresholds.as_dict())
-    form = SalesFilterForm(request.args)
-    form.fill_choices()
-    wanted = form.sales_filter()
+    form, wanted = _asked_filter()
     summary = reports.sales_summary(wanted, current_language())
     months = [
         reports.Group(group.key, format_date(group.key, "LLLL y"), group.totals)
         for group in reports.sales_by_month(wanted)
     ]
-    drawn = _charts(summary, months)
     if form.errors and status == 200:
         status = 400
     return render_template(
@@ -147,8 +146,8 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
         form=form,
         summary=summary,
         months=months,
-        charts=drawn,
-        descriptions=_descriptions(summary, months, drawn),
+        charts=_charts(summary, months),
+        descriptions=_descriptions(summary, months),
         attention=waiting,
         thresholds_form=thresholds_form,
         remind_form=RemindForm(),
@@ -185,9 +184,7 @@ def _charts(summary: reports.SalesSummary, months: list[reports.Group]) -> dict[
     }
 
 
-def _descriptions(
-    summary: reports.SalesSummary, months: list[reports.Group], drawn: dict[str, charts.Chart]
-) -> dict[str, str]:
+def _descriptions(summary: reports.SalesSummary, months: list[reports.Group]) -> dict[str, str]:
     """What each chart shows, in words (its SVG description, read by screen readers)."""
     first, last = months[0].label, months[-1].label
     period = (
@@ -201,13 +198,13 @@ def _descriptions(
     texts = {"months": _("Net sales in each month from %(first)s to %(last)s.", first=first, last=last)}
     texts |= {"communities": period, "categories": period}
     groups = {"months": months, "communities": summary.by_community, "categories": summary.by_category}
-    for key, chart in drawn.items():
-        top = max(groups[key], key=lambda group: group.totals.net_cents, default=None)
-        if chart.largest is None or top is None:
+    for key, shown in groups.items():
+        top = max(shown, key=lambda group: group.totals.net_cents, default=None)
+        if top is None or top.totals.net_cents <= 0:
             texts[key] += " " + _("No sales.")
         else:
             texts[key] += " " + _(
-                "Highest: %(label)s, %(amount)s.", label=top.label, amount=chart.largest.value_text
+                "Highest: %(label)s, %(amount)s.", label=top.label, amount=money(top.totals.net_cents)
             )
     return texts
 
@@ -300,29 +297,34 @@ def _moment(text: str | None) -> datetime | None:
 # ---------------------------------------------------------------------------------------------- reports
 
 
-@dashboard.get("/reports")
-@staff_required
-def sales_report() -> ResponseReturnValue:
+def _asked_filter() -> tuple[SalesFilterForm, reports.SalesFilter]:
+    """The filter form of the query, and the filter it gives (its defaults where a field is wrong)."""
     form = SalesFilterForm(request.args)
     form.fill_choices()
-    wanted = form.sales_filter()
-    status = 400 if form.errors else 200
+    return form, form.sales_filter()
+
+
+def _report_page(form: SalesFilterForm, wanted: reports.SalesFilter) -> ResponseReturnValue:
     return render_template(
         "orders/backoffice/reports.html",
         form=form,
         summary=reports.sales_summary(wanted, current_language()),
         report_args=_filter_args(),
-    ), status
+    ), 400 if form.errors else 200
+
+
+@dashboard.get("/reports")
+@staff_required
+def sales_report() -> ResponseReturnValue:
+    return _report_page(*_asked_filter())
 
 
 @dashboard.get("/reports.csv")
 @staff_required
 def sales_report_csv() -> ResponseReturnValue:
-    form = SalesFilterForm(request.args)
-    form.fill_choices()
-    wanted = form.sales_filter()
-    if form.errors:  # never a file of something else than what was asked for
-        return sales_report()
+    form, wanted = _asked_filter()
+    if form.errors:  # never a file of something else than what was asked for: the page says what is wrong
+        return _report_page(form, wanted)
     text = reports.sales_csv(reports.list_sales_lines(wanted), current_language())
     filename = f"kaimo-muge-sales-{wanted.first_day.isoformat()}-{wanted.last_day.isoformat()}.csv"
     return csv_download(text, filename)

@@ -450,8 +450,3 @@ def sales_csv(sale_lines: Sequence[SaleLine], language: str) -> str:
         "",
     ]
     return excel_csv([header, *rows, total])
-
-
-def list_report_communities() -> Sequence[Community]:
-    """Every community, active or not (a community switched off keeps its past sales), by name."""
-    return db.session.scalars(select(Community).order_by(Community.name)).all()

@@ -48,7 +48,6 @@ class Chart:
     height: int
     bars: list[Bar]
     ticks: list[Tick]
-    largest: Bar | None  #: the bar with the highest value, for the description
     plot_left: float = 0  #: where the plot begins (right of the scale's labels)
     plot_right: float = 0  #: where it ends
 
@@ -100,7 +99,7 @@ def columns(
         Tick(round(baseline - plot_height * k * step / ceiling, 2), scale_text(k * step))
         for k in range(ceiling // step + 1)
     ]
-    return Chart(COLUMNS_WIDTH, COLUMNS_HEIGHT, bars, scale, _largest(bars), _LEFT, COLUMNS_WIDTH - _RIGHT)
+    return Chart(COLUMNS_WIDTH, COLUMNS_HEIGHT, bars, scale, _LEFT, COLUMNS_WIDTH - _RIGHT)
 
 
 def bars(points: Sequence[tuple[str, int]], *, value_text: Callable[[int], str]) -> Chart:
@@ -120,7 +119,7 @@ def bars(points: Sequence[tuple[str, int]], *, value_text: Callable[[int], str])
                 height=_BAR,
             )
         )
-    return Chart(BARS_WIDTH, max(1, len(points)) * _ROW, rows, [], _largest(rows), 0, BARS_WIDTH)
+    return Chart(BARS_WIDTH, max(1, len(points)) * _ROW, rows, [], 0, BARS_WIDTH)
 
 
 def shorten(label: str, characters: int = LABEL_CHARACTERS) -> str:
@@ -129,7 +128,3 @@ def shorten(label: str, characters: int = LABEL_CHARACTERS) -> str:
         return label
     cut = label[: characters - 1].rsplit(" ", 1)[0] if " " in label[: characters - 1] else label
     return cut[: characters - 1].rstrip(" ,.;:") + "…"
-
-
-def _largest(drawn: list[Bar]) -> Bar | None:
-    return max(drawn, key=lambda bar: bar.value) if any(bar.value for bar in drawn) else None

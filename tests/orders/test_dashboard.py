@@ -249,6 +249,13 @@ def test_the_dashboard_draws_its_charts_as_labelled_svg_with_tables(client: Flas
     # Four paid parcels of 4,50 €: Krakės' net sales, in its bar's tooltip and in the table.
     assert "<title>Krakės: €18.00</title>" in page
     assert '<th scope="row">Krakės</th>\n      <td class="num">€18.00</td>' in page
+    # Each chart's description says what is highest, and the month's name with it.
+    communities = re.search(r'<desc id="chart-communities-desc">(.*?)</desc>', page, re.S)
+    assert communities and communities.group(1).strip().endswith("Highest: Krakės, €18.00.")
+    months_text = re.search(r'<desc id="chart-months-desc">(.*?)</desc>', page, re.S)
+    assert months_text and "Highest: " in months_text.group(1)
+    empty = client.get("/backoffice/?lang=en&from_day=2001-01-01&to_day=2001-01-31").get_data(as_text=True)
+    assert "No sales." in empty
 
 
 def test_the_dashboard_is_for_staff_only(client: FlaskClient, late) -> None:
