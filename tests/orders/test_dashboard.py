@@ -179,6 +179,10 @@ def test_chasing_a_late_parcel_mails_its_community_once_per_click(client: FlaskC
     ]
     assert late["unaccepted_late"].number in mails[0].subject
     assert f"/workspace/orders/{parcel.id}" in mails[0].text_body
+    asked = f"Užsakymas {late['unaccepted_late'].number} apmokėtas"  # in Lithuanian: communities work in it
+    assert "vis dar laukia, kol jį priimsite" in mails[0].text_body and asked in mails[0].text_body
+    assert "vis dar laukia, kol jį priimsite" in mails[0].html_body and asked in mails[0].html_body
+    assert "Sveiki, Krakės,\n\nUžsakymas" in mails[0].text_body  # the paragraphs as before, apart
     reminded_at = db.session.get_one(Fulfilment, parcel.id).reminded_at
     assert reminded_at is not None
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "fulfilment.remind")).one()
