@@ -73,6 +73,37 @@ def costs(client: FlaskClient, count_queries: Any, pages: dict[str, str]) -> dic
     return counts
 
 
+def busy_order(communities: list[Community]) -> int:
+    """A paid order with a parcel from each community (two lines each) moved on by staff: a line cancelled,
+    a parcel delivered and partly refunded, one cancelled; its id. Its page shows all of that."""
+    staff = make_user(is_staff=True)
+    variants = [
+        variant
+        for community in communities
+        for variant in make_product(
+            community, variants=[make_variant(stock=50), make_variant(stock=50)]
+        ).variants
+    ]
+    order = services.place_order(
+        [services.LineRequest(variant.id, 2) for variant in variants],
+        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP) for community in communities},
+        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="budget-busy",
+    )
+    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=staff)
+    first, sent, *others = (fulfilment.id for fulfilment in order.fulfilments)
+    refunds.cancel_line(order.fulfilments[0].lines[0].id, reason="Sudužo", by=staff)
+    services.accept_fulfilment(first, by=staff)
+    services.accept_fulfilment(sent, by=staff)
+    services.ship_fulfilment(sent, carrier="Omniva", tracking_number="CE1LT", by=staff)
+    services.mark_delivered(sent, by=staff)
+    refunds.refund_sent_parcel(sent, goods_cents=100, delivery_cents=0, reason="Grąžino", by=staff)
+    for other in others:
+        refunds.cancel_fulfilment(other, reason="Nespėja", by=staff)
+    return order.id
+
+
 def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
     client: FlaskClient, app: object, count_queries: Any
 ) -> None:
@@ -115,10 +146,12 @@ def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
         "report": "/backoffice/reports",
     }
     make_late()
-    with_few = costs(client, count_queries, staff)
-    seed(make_community(slug="more"), 9)
+    with_few = costs(client, count_queries, staff)  # the order: one parcel of one line, two moves
+    more = make_community(slug="more")
+    seed(more, 9)
     for _ in range(5):
         make_user(many)
+    staff["order"] = f"/backoffice/orders/{busy_order([few, many, more])}"  # three parcels, refunds, moves
     make_late()
     assert "Reminded" in client.get("/backoffice/?lang=en").get_data(as_text=True)
     assert costs(client, count_queries, staff) == with_few
