@@ -219,7 +219,8 @@ def _unaccepted(paid_before: datetime) -> Late[LateParcel]:
         .limit(LIST_LIMIT)
     ).all()
     total = _count(select(func.count(Fulfilment.id)).join(Fulfilment.order).where(*where))
-    return Late([LateParcel(f, cast(datetime, f.order.paid_at)) for f in parcels], total)  # paid: asked for
+    # The query takes paid orders only: paid_at is set.
+    return Late([LateParcel(f, cast(datetime, f.order.paid_at)) for f in parcels], total)
 
 
 def _unshipped(accepted_before: datetime) -> Late[LateParcel]:
