@@ -20,7 +20,7 @@ from shop.config import database_url
 from shop.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.walk"]  # the URL-map walks' fixture
+pytest_plugins = ["tests.walk", "tests.clock"]  # the URL-map walks' fixture; --clock-ahead
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -36,7 +36,14 @@ from tests.factories import make_community, make_user
 
 LINK = re.compile(r"http://shop\.test(/slaptazodis/[A-Za-z0-9_\-.]+)")
 NEW_PASSWORD = "žiemos vakaras prie pečiaus"
-START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  #: 11:00 in Vilnius
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Traveller]:
+    """The test runs from START: the rows it makes, the cookies and links it signs are all of that day."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
 
 
 def in_english(client: FlaskClient) -> FlaskClient:
@@ -209,7 +216,7 @@ def test_signing_in_starts_a_new_session_and_keeps_the_language(client: FlaskCli
 # Remember me and the session's lifetime -------------------------------------------------------------
 
 
-def test_the_remember_cookie_is_set_only_when_asked(client: FlaskClient) -> None:
+def test_the_remember_cookie_is_set_only_when_asked(client: FlaskClient, clock: Any) -> None:
     make_user(email="vvg@example.org", is_staff=True)
 
     plain = sign_in(client, "vvg@example.org")
@@ -217,8 +224,7 @@ def test_the_remember_cookie_is_set_only_when_asked(client: FlaskClient) -> None
     assert client.get_cookie("remember_token") is None
 
     other = client.application.test_client()
-    with time_machine.travel(START, tick=False):
-        remembered = sign_in(other, "vvg@example.org", remember="y")
+    remembered = sign_in(other, "vvg@example.org", remember="y")
     [cookie] = [c for c in remembered.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -236,50 +242,49 @@ def test_the_remember_cookie_is_secure_when_the_session_cookie_is(tmp_path: Path
     assert from_environ(str(tmp_path), {"SECRET_KEY": "x"})["REMEMBER_COOKIE_SECURE"] is False
 
 
-def test_a_sign_in_ends_after_login_hours(client: FlaskClient) -> None:
+def test_a_sign_in_ends_after_login_hours(client: FlaskClient, clock: Any) -> None:
     make_user(email="vvg@example.org", is_staff=True)
     in_english(client)
-    with time_machine.travel(START, tick=False) as traveller:
-        login_as(client, "vvg@example.org")
-        traveller.move_to(START + timedelta(hours=11, minutes=59))
-        assert client.get("/backoffice/mail").status_code == 200
+    login_as(client, "vvg@example.org")
+    clock.move_to(START + timedelta(hours=11, minutes=59))
+    assert client.get("/backoffice/mail").status_code == 200
 
-        traveller.move_to(START + timedelta(hours=12, minutes=1))
-        response = client.get("/backoffice/mail")
+    clock.move_to(START + timedelta(hours=12, minutes=1))
+    response = client.get("/backoffice/mail")
 
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/prisijungti")
-        assert signed_in_user_id(client) is None
-        page = client.get(response.headers["Location"]).get_data(as_text=True)
-        assert "For your safety you have been signed out. Please sign in again." in page
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/prisijungti")
+    assert signed_in_user_id(client) is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "For your safety you have been signed out. Please sign in again." in page
 
 
-def test_login_hours_come_from_the_configuration(app: Flask, client: FlaskClient) -> None:
+def test_login_hours_come_from_the_configuration(app: Flask, client: FlaskClient, clock: Any) -> None:
     make_user(email="vvg@example.org", is_staff=True)
     app.config["LOGIN_HOURS"] = 1
     try:
-        with time_machine.travel(START, tick=False) as traveller:
-            login_as(client, "vvg@example.org")
-            traveller.move_to(START + timedelta(minutes=61))
-            assert client.get("/backoffice/mail").status_code == 302
+        login_as(client, "vvg@example.org")
+        clock.move_to(START + timedelta(minutes=61))
+        assert client.get("/backoffice/mail").status_code == 302
     finally:
         app.config["LOGIN_HOURS"] = 12
 
 
-def test_a_remembered_sign_in_outlasts_login_hours_and_a_closed_browser(client: FlaskClient) -> None:
+def test_a_remembered_sign_in_outlasts_login_hours_and_a_closed_browser(
+    client: FlaskClient, clock: Any
+) -> None:
     make_user(email="vvg@example.org", is_staff=True)
-    with time_machine.travel(START, tick=False) as traveller:
-        assert sign_in(client, "vvg@example.org", remember="y").status_code == 302
-        traveller.move_to(START + timedelta(hours=13))
-        assert client.get("/backoffice/mail").status_code == 200
+    assert sign_in(client, "vvg@example.org", remember="y").status_code == 302
+    clock.move_to(START + timedelta(hours=13))
+    assert client.get("/backoffice/mail").status_code == 200
 
-        client.delete_cookie("session")  # the browser was closed: only the remember cookie is left
-        traveller.move_to(START + timedelta(days=3))
-        assert client.get("/backoffice/mail").status_code == 200
-        assert signed_in_user_id(client) is not None
+    client.delete_cookie("session")  # the browser was closed: only the remember cookie is left
+    clock.move_to(START + timedelta(days=3))
+    assert client.get("/backoffice/mail").status_code == 200
+    assert signed_in_user_id(client) is not None
 
-        traveller.move_to(START + timedelta(days=3, hours=13))  # still within the 14 days
-        assert client.get("/backoffice/mail").status_code == 200
+    clock.move_to(START + timedelta(days=3, hours=13))  # still within the 14 days
+    assert client.get("/backoffice/mail").status_code == 200
 
 
 def test_a_session_of_unknown_age_is_ended(client: FlaskClient) -> None:
@@ -469,27 +474,24 @@ def test_a_switched_off_account_gets_no_reset_mail(client: FlaskClient) -> None:
     assert mails_to("gone@example.org") == []
 
 
-def test_a_reset_link_expires_after_password_reset_hours(client: FlaskClient) -> None:
+def test_a_reset_link_expires_after_password_reset_hours(client: FlaskClient, clock: Any) -> None:
     make_user(email="ona@example.org")
     in_english(client)
-    with time_machine.travel(START, tick=False) as traveller:
-        ask_for_reset(client, "ona@example.org")
-        [mail] = mails_to("ona@example.org")
-        assert "works until 12/1/26, 1:00" in mail.text_body  # two hours on, in Lithuanian time (UTC+2)
-        path = link_in(mail)
+    ask_for_reset(client, "ona@example.org")
+    [mail] = mails_to("ona@example.org")
+    assert "works until 12/1/26, 1:00" in mail.text_body  # two hours on, in Lithuanian time (UTC+2)
+    path = link_in(mail)
 
-        traveller.move_to(START + timedelta(hours=1, minutes=59))
-        assert client.get(path).status_code == 200
+    clock.move_to(START + timedelta(hours=1, minutes=59))
+    assert client.get(path).status_code == 200
 
-        traveller.move_to(START + timedelta(hours=2, minutes=1))
-        expired = client.get(path)
-        assert expired.status_code == 410
-        assert "The link has expired" in expired.get_data(as_text=True)
-        token = csrf_token(client, "/slaptazodis")  # and the form cannot be sent through it either
-        late = client.post(
-            path, data={"csrf_token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
-        )
-        assert late.status_code == 410
+    clock.move_to(START + timedelta(hours=2, minutes=1))
+    expired = client.get(path)
+    assert expired.status_code == 410
+    assert "The link has expired" in expired.get_data(as_text=True)
+    token = csrf_token(client, "/slaptazodis")  # and the form cannot be sent through it either
+    late = client.post(path, data={"csrf_token": token, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert late.status_code == 410
     assert sign_in(client, "ona@example.org").status_code == 302  # the old password still works
 
 
@@ -522,17 +524,16 @@ def test_a_link_for_another_password_hash_counts_as_used(client: FlaskClient) ->
     assert client.get(f"/slaptazodis/{token}").status_code == 410
 
 
-def test_a_newer_password_kills_every_older_link(client: FlaskClient) -> None:
+def test_a_newer_password_kills_every_older_link(client: FlaskClient, clock: Any) -> None:
     make_user(email="ona@example.org")
-    with time_machine.travel(START, tick=False) as traveller:
-        ask_for_reset(client, "ona@example.org")
-        traveller.shift(timedelta(minutes=5))
-        ask_for_reset(client, "ona@example.org")
-        first, second = (link_in(mail) for mail in mails_to("ona@example.org"))
+    ask_for_reset(client, "ona@example.org")
+    clock.shift(timedelta(minutes=5))
+    ask_for_reset(client, "ona@example.org")
+    first, second = (link_in(mail) for mail in mails_to("ona@example.org"))
 
-        assert choose_password(client, second, NEW_PASSWORD).status_code == 302
+    assert choose_password(client, second, NEW_PASSWORD).status_code == 302
 
-        assert client.get(first).status_code == 410
+    assert client.get(first).status_code == 410
 
 
 def test_the_forgot_form_needs_its_token(client: FlaskClient) -> None:
@@ -744,16 +745,15 @@ def test_the_invitation_form_needs_its_token(client: FlaskClient) -> None:
     assert mails_to("jonas@example.org") == []
 
 
-def test_an_invitation_link_expires_after_invitation_days(client: FlaskClient) -> None:
+def test_an_invitation_link_expires_after_invitation_days(client: FlaskClient, clock: Any) -> None:
     staff = make_user(is_staff=True)
     krakes = make_community()
-    with time_machine.travel(START, tick=False) as traveller:
-        invite_member("Jonas", "jonas@example.org", krakes.id, by=staff)
-        path = link_in(mails_to("jonas@example.org")[0])
-        traveller.move_to(START + timedelta(days=6, hours=23))
-        assert client.get(path).status_code == 200
-        traveller.move_to(START + timedelta(days=7, minutes=1))
-        assert client.get(path).status_code == 410
+    invite_member("Jonas", "jonas@example.org", krakes.id, by=staff)
+    path = link_in(mails_to("jonas@example.org")[0])
+    clock.move_to(START + timedelta(days=6, hours=23))
+    assert client.get(path).status_code == 200
+    clock.move_to(START + timedelta(days=7, minutes=1))
+    assert client.get(path).status_code == 410
 
 
 # Switching between one's communities -----------------------------------------------------------------
