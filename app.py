@@ -12,19 +12,20 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import catalogue.views
-import catalogue.workspace
+import catalogue.views.backoffice
+import catalogue.views.storefront
+import catalogue.views.workspace
 import orders.cli
 import orders.dashboard
 import orders.payouts_backoffice
 import orders.views
 import orders.workspace
-import producers.backoffice
-import producers.workspace
+import producers.views.backoffice
+import producers.views.storefront
+import producers.views.workspace
 import shop.backoffice
 import shop.checkout
-import shop.views
-from shop import auth, cli, config, errors, extensions, security, templating
+from shop import access, cli, config, errors, extensions, security, templating
 from shop.db import db
 
 
@@ -47,26 +48,26 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     except config.ConfigError as error:
         _refuse_to_start(error)
     for blueprint in (
-        shop.views.storefront,
-        catalogue.views.storefront,
+        catalogue.views.storefront.storefront,
+        producers.views.storefront.storefront,
         shop.checkout.checkout,
         orders.views.storefront,
         orders.views.webhooks,
-        auth.auth,
+        producers.views.workspace.workspace,
+        catalogue.views.workspace.workspace,
+        orders.workspace.workspace,
+        producers.views.backoffice.backoffice,
+        catalogue.views.backoffice.backoffice,
         orders.views.backoffice,
         orders.payouts_backoffice.backoffice,
         orders.dashboard.dashboard,
-        producers.workspace.workspace,
-        catalogue.workspace.workspace,
-        orders.workspace.workspace,
         shop.backoffice.backoffice,
-        producers.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
+    access.init_app(app)
     cli.init_app(app)
     app.cli.add_command(orders.cli.orders_cli)
     return app

@@ -5,15 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, Form, SearchField, SelectChoice, SelectField
-from wtforms.validators import Optional, ValidationError
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Form,
+    FormField,
+    HiddenField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms import FieldList as WTFieldList
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from catalogue import listings
+from catalogue.browsing import CatalogueFilter, Sort
 from catalogue.models import Category
-from catalogue.services import CatalogueFilter, Sort
 from producers.models import Community
-from shop.forms import MoneyField, at_most
+from shop.forms import MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized
+
+MAX_PRICE_CENTS = 1_000_000  # 10 000 €: more is a typo
 
 SORT_LABELS = {
     Sort.RECOMMENDED: _l("Recommended"),
@@ -93,9 +109,119 @@ def _check_choice(field: SelectField, message: Any) -> None:
         raise ValidationError(message)
 
 
-def page_number(raw: str | None) -> int:
-    """`?page=` as a number; junk, zero and negatives mean the first page."""
-    try:
-        return max(1, int(raw or 1))
-    except ValueError:
-        return 1
+class VariantForm(Form):  # type: ignore[misc]
+    """One row of the variants table (CSRF is the outer form's)."""
+
+    variant_id = HiddenField()
+    name_lt = StringField(_l("Variant (Lithuanian)"), validators=[Optional(), at_most(120)])
+    name_en = StringField(_l("Variant (English)"), validators=[Optional(), at_most(120)])
+    price = MoneyField(
+        _l("Price, €"),
+        max_cents=MAX_PRICE_CENTS,
+        validators=[InputRequired(_l("Enter the price, e.g. 4,50."))],
+    )
+    stock = WholeNumberField(
+        _l("In stock"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 100_000, _l("Stock is a whole number from 0."))],
+    )
+    is_made_to_order = BooleanField(_l("Made to order"))
+    lead_days = WholeNumberField(
+        _l("Days to make"), validators=[Optional(), NumberRange(1, 120, _l("Between 1 and 120 days."))]
+    )
+    weight_grams = WholeNumberField(
+        _l("Weight, g"),
+        validators=[
+            InputRequired(_l("Enter the weight in grams.")),
+            NumberRange(1, 30_000, _l("Between 1 g and 30 kg.")),
+        ],
+    )
+    remove = BooleanField(_l("Remove"))
+
+    def validate_price(self, field: MoneyField) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("The price must be more than 0 €."))
+
+    @property
+    def is_blank(self) -> bool:
+        """The spare row left empty: not a variant."""
+        return not self.variant_id.data and not self.price.raw_text and not self.name_lt.data
+
+
+class ListingForm(FlaskForm):  # type: ignore[misc]
+    name_lt = StringField(
+        _l("Name (Lithuanian)"), validators=[DataRequired(_l("Enter the name in Lithuanian.")), at_most(160)]
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), at_most(160)])
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    description_lt = TextAreaField(_l("Description (Lithuanian)"), validators=[Optional(), at_most(5000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), at_most(5000)])
+    safety_notes_lt = TextAreaField(
+        _l("Safety notes (e.g. small parts, not a toy)"), validators=[Optional(), at_most(2000)]
+    )
+    variants = WTFieldList(FormField(VariantForm), min_entries=1, max_entries=20)
+
+    def validate_category_id(self, field: SelectField) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a category."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # The spare empty row is not validated; every other row is.
+        for entry in list(self.variants.entries):
+            if entry.form.is_blank or entry.form.remove.data:
+                entry.form.price.validators = [Optional()]
+                entry.form.weight_grams.validators = [Optional()]
+        valid = bool(super().validate(extra_validators))
+        for entry in self.variants.entries:
+            row = entry.form
+            if (
+                not row.is_blank
+                and row.is_made_to_order.data
+                and not row.lead_days.data
+                and not row.lead_days.errors
+            ):
+                row.lead_days.errors = [_("How many days does it take to make one?")]
+                valid = False
+        if not [row for row in self.rows() if not row.remove]:
+            self.form_errors.append(_("A listing needs at least one price."))
+            valid = False
+        return valid
+
+    def rows(self) -> list[listings.VariantInput]:
+        rows = []
+        for entry in self.variants.entries:
+            row = entry.form
+            if row.is_blank:
+                continue
+            rows.append(
+                listings.VariantInput(
+                    id=whole_number(row.variant_id.data),
+                    name_lt=row.name_lt.data or "",
+                    name_en=row.name_en.data or "",
+                    price_cents=row.price.data or 0,
+                    stock=row.stock.data or 0,
+                    is_made_to_order=bool(row.is_made_to_order.data),
+                    lead_days=row.lead_days.data,
+                    weight_grams=row.weight_grams.data or 0,
+                    remove=bool(row.remove.data),
+                )
+            )
+        return rows
+
+    def to_input(self) -> listings.ListingInput:
+        return listings.ListingInput(
+            category_id=self.category_id.data,
+            name_lt=self.name_lt.data or "",
+            name_en=self.name_en.data or "",
+            description_lt=self.description_lt.data or "",
+            description_en=self.description_en.data or "",
+            safety_notes_lt=self.safety_notes_lt.data or "",
+            variants=self.rows(),
+        )
+
+
+class RejectForm(FlaskForm):  # type: ignore[misc]
+    reason = StringField(
+        _l("What should the community change?"),
+        validators=[DataRequired(_l("Say what should change: the community reads it.")), at_most(2000)],
+    )

@@ -14,14 +14,14 @@ from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from catalogue.services import list_categories
+from catalogue.browsing import list_categories
 from orders import attention, reports
 from orders.services import FulfilmentNotFound
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace import age
-from producers.services import list_all_communities
+from producers.communities import list_all_communities
 from shop import charts
-from shop.auth import current_actor, staff_required
+from shop.access import current_actor, staff_required
 from shop.db import utcnow
 from shop.forms import DayField, WholeNumberField, whole_number
 from shop.i18n import current_language, localized, vilnius_today

@@ -26,7 +26,7 @@ from orders import payouts, stripe_gateway, transfers
 from orders.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts import PAYOUT_METHOD_LABELS, Period
 from producers.iban import is_valid_iban
-from shop.auth import current_actor, staff_required
+from shop.access import current_actor, staff_required
 from shop.db import utcnow
 from shop.forms import DayField, at_most
 from shop.i18n import vilnius_today

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from catalogue.services import Page
 from orders.models import Fulfilment, FulfilmentEvent, Order, OrderStatus, PaymentMethod
 from shop.db import db
 from shop.i18n import vilnius_midnight
 from shop.models import OutboxMessage
+from shop.pagination import Page
 
 PAGE_SIZE = 50
 

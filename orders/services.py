@@ -24,8 +24,8 @@ from orders.models import (
     Payment,
     PaymentMethod,
 )
+from producers.communities import takes_orders_today
 from producers.models import DeliveryMethod, ShippingOption
-from producers.services import takes_orders_today
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User

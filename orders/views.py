@@ -22,7 +22,6 @@ from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
-from catalogue.forms import page_number
 from orders import payments, refunds, reports, search, services, stripe_gateway
 from orders.models import (
     CancelReason,
@@ -34,12 +33,13 @@ from orders.models import (
     PaymentMethod,
     RefundStatus,
 )
-from producers.services import list_all_communities
+from producers.communities import list_all_communities
 from shop import outbox
-from shop.auth import current_actor, staff_required
+from shop.access import current_actor, staff_required
 from shop.db import db
 from shop.extensions import csrf
 from shop.forms import DayField, MoneyField, at_most, whole_number
+from shop.pagination import page_number
 from shop.templating import money
 
 storefront = Blueprint("orders", __name__)
@@ -87,7 +87,7 @@ def track(token: str) -> ResponseReturnValue:
 
 def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
     return render_template(
-        "orders/track.html",
+        "orders/storefront/track.html",
         order=order,
         just_placed=request.args.get("placed") == "1",
         returned_from_stripe=request.args.get("returned") == "1",

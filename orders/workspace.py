@@ -17,19 +17,19 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from catalogue.forms import page_number
 from orders import payouts as payout_services
 from orders import refunds, workspace_services
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
 from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
+from producers.access import current_community, member_required
 from producers.models import Community
-from producers.workspace import current_community, member_required
-from shop.auth import current_actor, safe_next
+from shop.access import current_actor, safe_next
 from shop.db import utcnow
 from shop.forms import at_most
 from shop.i18n import vilnius_today
 from shop.money import decimal_text
+from shop.pagination import page_number
 from shop.spreadsheet import csv_download, excel_csv
 
 workspace = Blueprint("orders_workspace", __name__, url_prefix="/workspace")
@@ -157,7 +157,7 @@ def dashboard() -> ResponseReturnValue:
     community = current_community()
     now = utcnow()
     return render_template(
-        "workspace/orders/dashboard.html",
+        "orders/workspace/dashboard.html",
         today=workspace_services.dashboard(community, now),
         now=now,
     )
@@ -174,7 +174,7 @@ def fulfilment_list() -> ResponseReturnValue:
     page = page_number(request.args.get("page"))
     parcels = workspace_services.list_fulfilments(current_community().id, status, page)
     return render_template(
-        "workspace/orders/list.html",
+        "orders/workspace/list.html",
         parcels=parcels,
         status=status,
         filters=FILTER_LABELS,
@@ -198,7 +198,7 @@ def _detail_page(
 ) -> ResponseReturnValue:
     order = fulfilment.order
     return render_template(
-        "workspace/orders/detail.html",
+        "orders/workspace/detail.html",
         fulfilment=fulfilment,
         order=order,
         refunds=workspace_services.list_refunds(fulfilment),
@@ -220,7 +220,7 @@ def detail(fulfilment_id: int) -> ResponseReturnValue:
 @member_required
 def slip(fulfilment_id: int) -> ResponseReturnValue:
     fulfilment = _own(fulfilment_id)
-    return render_template("workspace/orders/slip.html", fulfilment=fulfilment, order=fulfilment.order)
+    return render_template("orders/workspace/slip.html", fulfilment=fulfilment, order=fulfilment.order)
 
 
 # ---------------------------------------------------------------------------------------------- actions
@@ -367,7 +367,7 @@ def cancel(fulfilment_id: int) -> ResponseReturnValue:
 def payouts() -> ResponseReturnValue:
     community = current_community()
     return render_template(
-        "workspace/orders/payouts.html",
+        "orders/workspace/payouts.html",
         unpaid=workspace_services.unpaid_earnings(community),
         statements=workspace_services.list_payouts(community.id),
         hold_days=payout_services.hold_days(),
@@ -384,7 +384,7 @@ def payout_statement(payout_id: int) -> ResponseReturnValue:
     except payout_services.PayoutNotFound:
         abort(404)
     return payout_services.render_statement(
-        "workspace/orders/payout_statement.html", payout, PAYOUT_STATUS_LABELS
+        "orders/workspace/payout_statement.html", payout, PAYOUT_STATUS_LABELS
     )
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Product, ProductStatus, Variant
-from catalogue.services import Page
 from orders import payouts, refunds, services
 from orders.earnings import Earnings
 from orders.models import (
@@ -38,6 +37,7 @@ from producers.models import Community, DeliveryMethod
 from shop.db import db
 from shop.i18n import VILNIUS, vilnius_midnight
 from shop.models import User
+from shop.pagination import Page
 
 #: The most of a low stock a community is warned about: three left or fewer.
 LOW_STOCK = 3

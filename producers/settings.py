@@ -6,12 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from producers.errors import NoDeliveryLeft
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop.db import db, transaction
-
-
-class NoDeliveryLeft(Exception):
-    """Every way of delivering was switched off: customers could not receive anything."""
 
 
 @dataclass(frozen=True)

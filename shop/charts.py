@@ -1,4 +1,4 @@
-"""Bar charts drawn on the server as inline SVG: geometry here, markup in `templates/shop/charts.html`.
+"""Bar charts drawn on the server as inline SVG: geometry here, markup in `templates/charts.html`.
 
 No JavaScript and no chart library: a chart is a handful of rectangles and labels computed from whole
 numbers (e.g. cents). Each chart is an image with a title and a description for screen readers, and the

@@ -152,7 +152,7 @@ def cart() -> ResponseReturnValue:
     elif cart_view.removed:
         cart.save(session)
         flash(_("Some products are no longer sold and were taken out of your cart."), "info")
-    return render_template("shop/cart.html", cart=cart_view, errors=errors, typed=request.form)
+    return render_template("orders/storefront/cart.html", cart=cart_view, errors=errors, typed=request.form)
 
 
 def _update_cart(cart: Cart, cart_view: CartView) -> dict[str, str]:
@@ -407,7 +407,7 @@ def checkout_page() -> ResponseReturnValue:
                 if order.payment_method is PaymentMethod.CARD:
                     return pay_by_card(order)
                 return redirect(url_for("orders.track", token=order.public_token, placed=1))
-    return render_template("shop/checkout.html", form=form, cart=cart_view)
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view)
 
 
 def _is_local(url: str | None) -> bool:
@@ -427,4 +427,4 @@ def _form_expired(error: CSRFError) -> ResponseReturnValue:
         return render_error(400, _("The form had expired. Go back, reload the page and try again."))
     form = checkout_form_for(cart_view, cart)
     form.form_errors.append(_("The form had expired. Check your details and submit again."))
-    return render_template("shop/checkout.html", form=form, cart=cart_view), 400
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view), 400

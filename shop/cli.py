@@ -14,9 +14,9 @@ from shop.media import MediaStorage
 @click.option("--if-empty", is_flag=True, help="Do nothing if the shop already has communities.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo VVG, six communities, their products with drawn photos and demo accounts."""
-    from shop import demo  # the demo data and the drawing code load only when asked for
+    from shop.demo import seeding  # the demo data and the drawing code load only when asked for
 
-    report = demo.seed_demo(MediaStorage.from_app(), if_empty=if_empty, progress=click.echo)
+    report = seeding.seed_demo(MediaStorage.from_app(), if_empty=if_empty, progress=click.echo)
     click.echo(report.summary())
     click.echo("")
     click.echo("Demo accounts (password: demo-password):")

@@ -43,6 +43,6 @@ def init_app(app: Flask) -> None:
 
 
 def limiter_of(app: Flask) -> Limiter:
-    """The app's own rate limiter (see `init_app`); its limits are declared in `shop.auth`."""
+    """The app's own rate limiter (see `init_app`); its limits are declared in `shop.access`."""
     limiter: Limiter = app.extensions[LIMITER]
     return limiter

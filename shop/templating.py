@@ -41,7 +41,7 @@ def local_time(moment: datetime | None, format: str = "medium") -> str:
 def url_in_language(language: str, *, external: bool = False) -> str:
     """This page's URL in another language (used by the switcher and, absolute, by the hreflang links)."""
     if request.endpoint is None:
-        return url_for("storefront.home", lang=language, _external=external)
+        return url_for("catalogue_storefront.home", lang=language, _external=external)
     arguments: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
     return url_for(request.endpoint, _external=external, **arguments)
 
@@ -68,7 +68,7 @@ def site_url(endpoint: str, **values: Any) -> str:
 
 def media_url(key: str, width: int, extension: str) -> str:
     """The public URL of one rendition of a photo."""
-    return url_for("storefront.media", name=f"{key}-{width}.{extension}")
+    return url_for("catalogue_storefront.media", name=f"{key}-{width}.{extension}")
 
 
 @lru_cache(maxsize=64)

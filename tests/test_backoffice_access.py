@@ -73,7 +73,7 @@ def test_the_walk_covers_the_back_office(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in backoffice_rules(app)}
     assert {
         "orders_backoffice.order_detail",
-        "shop_backoffice.moderation",
+        "catalogue_backoffice.review_queue",
         "shop_backoffice.audit_log",
     } <= endpoints
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from catalogue.browsing import CatalogueFilter, list_products
 from catalogue.search import query_words
-from catalogue.services import CatalogueFilter, list_products
 from shop.text import fold
 from tests.factories import make_product
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
 
-from catalogue import listings
+from catalogue import listings, moderation
 from catalogue.models import Product, ProductImage, ProductStatus, Variant
 from shop.db import db
 from tests.conftest import csrf_token, login_as
@@ -82,7 +82,7 @@ def test_a_member_lists_a_product_with_photos_and_it_waits_for_the_vvg(client: F
     assert len(fresh_product(product.id).images) == 2
     assert client.get("/produktai/" + product.slug).status_code == 404  # not for sale before approval
 
-    listings.approve_listing(product.id, by=None)
+    moderation.approve_listing(product.id, by=None)
     assert client.get("/produktai/" + product.slug).status_code == 200
 
 
@@ -102,7 +102,7 @@ def test_a_trusted_community_publishes_at_once_and_an_untrusted_change_of_price_
     product = fresh_product(product.id)
     assert product.status is ProductStatus.PENDING_REVIEW and product.variants[0].price_cents == 500
 
-    listings.reject_listing(product.id, reason="Nuotrauka per tamsi", by=None)
+    moderation.reject_listing(product.id, reason="Nuotrauka per tamsi", by=None)
     page = client.get(url).get_data(as_text=True)
     assert "Nuotrauka per tamsi" in page  # the VVG's reason is shown on the listing
 

@@ -15,8 +15,9 @@ from catalogue import listings
 from catalogue.models import ProductStatus
 from orders import services
 from orders.models import FulfilmentStatus, Order, PaymentMethod
-from producers import admin
-from producers.backoffice import legal_entity_code_ok
+from producers import communities as admin
+from producers.errors import SlugTaken, UnknownCommunity
+from producers.forms import legal_entity_code_ok
 from producers.models import Community, DeliveryMethod, Membership
 from shop.db import db
 from shop.models import AuditEntry, OutboxMessage, User
@@ -139,7 +140,7 @@ def test_a_slug_is_made_from_the_name_with_lithuanian_letters_plain_and_kept_uni
         "slapaberzes-azuolu-ukis-2",
         "bendruomene",
     )
-    with pytest.raises(admin.SlugTaken) as taken:
+    with pytest.raises(SlugTaken) as taken:
         admin.create_community(community_input(slug="slapaberzes-azuolu-ukis"), by=None)
     assert taken.value.taken_by == "Šlapaberžės ąžuolų ūkis"
 
@@ -299,7 +300,7 @@ def test_the_services_refuse_what_a_form_would_never_send(app: Flask) -> None:
     ):
         with pytest.raises(ValueError):
             admin.update_community(community.id, bad, by=None)
-    with pytest.raises(admin.UnknownCommunity):
+    with pytest.raises(UnknownCommunity):
         admin.update_community(2_000_000, community_input(), by=None)
 
 

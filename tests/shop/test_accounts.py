@@ -24,8 +24,8 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import create_app
+from producers.members import invite_member
 from producers.models import Membership
-from producers.services import invite_member
 from shop import accounts
 from shop.config import from_environ
 from shop.db import db
@@ -183,7 +183,7 @@ def test_a_user_id_beyond_postgresqls_integer_names_no_one_without_asking_the_da
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """PostgreSQL refuses an id over 2**31 - 1 with an error: such a session is no one, asked of no one."""
-    from shop.auth import load_user
+    from shop.access import load_user
     from shop.forms import MAX_ID
 
     asked: list[object] = []

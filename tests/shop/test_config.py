@@ -46,7 +46,7 @@ def test_an_unreachable_database_stops_the_shop_with_one_clear_line(tmp_path: Pa
 def test_a_good_database_url_starts_the_shop(tmp_path: Path) -> None:
     result = start_shop(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'shop.db'}")
     assert result.returncode == 0, result.stderr
-    assert "catalogue.product_list" in result.stdout
+    assert "catalogue_storefront.product_list" in result.stdout
 
 
 def test_postgres_urls_use_psycopg_3_and_fail_fast() -> None:

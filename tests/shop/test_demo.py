@@ -83,11 +83,11 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
 
 
 def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(app: Flask) -> None:
-    from shop import demo
+    from shop.demo import seeding
     from shop.media import MediaStorage
 
     make_community(slug="krakes", name="Krakės (edited)")
-    demo.seed_demo(MediaStorage(app.config["MEDIA_ROOT"]))
+    seeding.seed_demo(MediaStorage(app.config["MEDIA_ROOT"]))
     db.session.expire_all()
     assert (
         db.session.scalars(select(Community.name).where(Community.slug == "krakes")).one()

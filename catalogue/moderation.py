@@ -1,0 +1,71 @@
+"""The VVG's review of listings: what waits for it, approving one, returning one with a reason (mailed to
+the community). Every decision is audit-logged."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from catalogue.errors import ListingNotFound
+from catalogue.models import Product, ProductStatus
+from shop import audit, outbox
+from shop.db import db, transaction
+from shop.models import User
+
+
+def list_waiting_for_review() -> Sequence[Product]:
+    return db.session.scalars(
+        select(Product)
+        .where(Product.status == ProductStatus.PENDING_REVIEW)
+        .options(joinedload(Product.community), selectinload(Product.variants), selectinload(Product.images))
+        .order_by(Product.updated_at)
+    ).all()
+
+
+def approve_listing(product_id: int, *, by: User | None) -> Product:
+    with transaction():
+        product = db.session.get(Product, product_id)
+        if product is None:
+            raise ListingNotFound(product_id)
+        if product.status is ProductStatus.PENDING_REVIEW:
+            product.status, product.review_note = ProductStatus.ACTIVE, ""
+            audit.record(
+                "listing.approve",
+                "product",
+                product.id,
+                by=by,
+                before={"status": ProductStatus.PENDING_REVIEW},
+                after={"status": ProductStatus.ACTIVE},
+            )
+    return product
+
+
+def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
+    """Sent back to the community as a draft, with the VVG's reason shown on it and mailed to it."""
+    message = None
+    with transaction():
+        product = db.session.get(Product, product_id)
+        if product is None:
+            raise ListingNotFound(product_id)
+        if product.status is ProductStatus.PENDING_REVIEW:
+            product.status, product.review_note = ProductStatus.DRAFT, reason.strip()[:2000]
+            audit.record(
+                "listing.send_back",
+                "product",
+                product.id,
+                by=by,
+                before={"status": ProductStatus.PENDING_REVIEW},
+                after={"status": ProductStatus.DRAFT, "reason": product.review_note},
+            )
+            message = outbox.enqueue(
+                dedup_key=f"listing-returned:{product.id}:{secrets.token_hex(4)}",
+                recipient=product.community.email,
+                template="catalogue/listing_returned",
+                language="lt",  # communities work in Lithuanian
+                context={"product": product},
+            )
+    outbox.send_now([message])
+    return product

@@ -1,0 +1,126 @@
+"""The shop as customers see it: home, the catalogue with filters, product and community pages, the
+shop's terms and privacy pages, media files, robots.txt and sitemap.xml."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from catalogue import browsing as catalogue
+from catalogue.forms import CatalogueFilterForm
+from catalogue.images import RENDITION_NAME
+from producers import communities as producers
+from producers.communities import list_active_communities
+from shop.media import MediaStorage
+from shop.pagination import page_number
+
+storefront = Blueprint("catalogue_storefront", __name__)
+
+
+@storefront.get("/katalogas")
+def product_list() -> ResponseReturnValue:
+    categories = catalogue.list_categories()
+    form = CatalogueFilterForm(request.args, categories=categories, communities=list_active_communities())
+    filters = form.filters()
+    page = catalogue.list_products(
+        filters,
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
+    )
+    category = next((c for c in categories if c.slug == filters.category_slug), None)
+    return render_template("catalogue/storefront/list.html", form=form, page=page, category=category)
+
+
+@storefront.get("/produktai/<slug>")
+def product_page(slug: str) -> ResponseReturnValue:
+    product = catalogue.get_product(slug)
+    if product is None:
+        abort(404)
+    return render_template("catalogue/storefront/product.html", product=product)
+
+
+@storefront.get("/bendruomenes")
+def community_list() -> ResponseReturnValue:
+    return render_template("catalogue/storefront/communities.html", communities=producers.list_active_communities())
+
+
+@storefront.get("/bendruomenes/<slug>")
+def community_page(slug: str) -> ResponseReturnValue:
+    community = producers.get_active_community(slug)
+    if community is None:
+        abort(404)
+    page = catalogue.list_products(
+        catalogue.CatalogueFilter(community_slug=community.slug),
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
+    )
+    return render_template("catalogue/storefront/community.html", community=community, page=page)
+
+
+@storefront.get("/")
+def home() -> ResponseReturnValue:
+    return render_template(
+        "catalogue/storefront/home.html",
+        categories=catalogue.list_categories(),
+        category_counts=catalogue.count_products_by_category(),
+        featured=catalogue.list_featured_products(),
+        communities=producers.list_active_communities(),
+    )
+
+
+@storefront.get("/salygos")
+def terms() -> ResponseReturnValue:
+    return render_template("catalogue/storefront/terms.html")
+
+
+@storefront.get("/privatumas")
+def privacy() -> ResponseReturnValue:
+    return render_template("catalogue/storefront/privacy.html")
+
+
+@storefront.get("/media/<name>")
+def media(name: str) -> ResponseReturnValue:
+    """A photo rendition: its name is a content hash, so it may be cached for ever."""
+    if not RENDITION_NAME.match(name):
+        abort(404)
+    mimetype = "image/webp" if name.endswith(".webp") else "image/jpeg"
+    response = send_from_directory(
+        MediaStorage.from_app().rendition_folder(), name, mimetype=mimetype, max_age=ONE_YEAR
+    )
+    response.cache_control.immutable = True
+    response.cache_control.public = True
+    return response
+
+
+@storefront.get("/robots.txt")
+def robots() -> ResponseReturnValue:
+    lines = [
+        "User-agent: *",
+        "Disallow: /workspace/",
+        "Disallow: /backoffice/",
+        f"Sitemap: {url_for('catalogue_storefront.sitemap', _external=True)}",
+    ]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@storefront.get("/sitemap.xml")
+def sitemap() -> ResponseReturnValue:
+    body = render_template(
+        "catalogue/storefront/sitemap.xml",
+        products=catalogue.list_sitemap_entries(),
+        communities=producers.list_active_communities(),
+        categories=catalogue.list_categories(),
+    )
+    return Response(body, mimetype="application/xml")
+
+
+ONE_YEAR = 365 * 24 * 3600

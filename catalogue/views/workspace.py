@@ -1,0 +1,261 @@
+"""The community workspace's listings: products, variants, stock and photos of the current community."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from catalogue import listings
+from catalogue.browsing import list_categories
+from catalogue.errors import ListingNotFound, TooManyPhotos
+from catalogue.forms import ListingForm
+from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
+from catalogue.models import ProductStatus
+from producers.access import current_community, member_required
+from producers.settings import set_shop_photo
+from shop.errors import render_error
+from shop.forms import whole_number
+from shop.i18n import localized
+from shop.media import MediaStorage
+
+workspace = Blueprint("catalogue_workspace", __name__, url_prefix="/workspace")
+
+
+#: What a listing's state is called in the workspace (the listing table and a listing's page).
+LISTING_STATES = {
+    ProductStatus.ACTIVE: _l("For sale"),
+    ProductStatus.PENDING_REVIEW: _l("Waiting for the VVG"),
+    ProductStatus.DRAFT: _l("Draft"),
+    ProductStatus.ARCHIVED: _l("Archived"),
+}
+PHOTO_PROBLEMS = {
+    ImageProblem.NOT_AN_IMAGE: _l("it is not a photo (JPEG, PNG or WebP)"),
+    ImageProblem.UNSUPPORTED_FORMAT: _l("only JPEG, PNG and WebP photos are accepted"),
+    ImageProblem.TOO_LARGE: _l("it is larger than 10 MB"),
+    ImageProblem.TOO_MANY_PIXELS: _l("it has more than 40 megapixels"),
+    ImageProblem.TOO_SMALL: _l("it is smaller than 300 pixels on a side"),
+}
+
+
+@workspace.context_processor
+def _listing_words() -> dict[str, Any]:
+    return {"listing_states": LISTING_STATES, "max_photos": listings.MAX_PHOTOS}
+
+
+def _listing_form(product: Any = None) -> ListingForm:
+    form = ListingForm(obj=product) if product is not None and request.method == "GET" else ListingForm()
+    form.category_id.choices = [(c.id, localized(c, "name")) for c in list_categories()]
+    if request.method == "GET":
+        while len(form.variants.entries):
+            form.variants.pop_entry()
+        for variant in product.variants if product is not None else []:
+            form.variants.append_entry(
+                {
+                    "variant_id": str(variant.id),
+                    "name_lt": variant.name_lt,
+                    "name_en": variant.name_en,
+                    "price": variant.price_cents,
+                    "stock": variant.stock,
+                    "is_made_to_order": variant.is_made_to_order,
+                    "lead_days": variant.lead_days,
+                    "weight_grams": variant.weight_grams,
+                }
+            )
+        form.variants.append_entry({"weight_grams": 20})  # a spare row for one more variant
+    return form
+
+
+@workspace.get("/listings")
+@member_required
+def listing_list() -> ResponseReturnValue:
+    return render_template(
+        "catalogue/workspace/list.html", products=listings.list_listings(current_community())
+    )
+
+
+@workspace.route("/listings/new", methods=["GET", "POST"])
+@member_required
+def listing_new() -> ResponseReturnValue:
+    form = _listing_form()
+    if form.validate_on_submit():
+        product = listings.create_listing(current_community(), form.to_input())
+        flash(_saved_message(product), "success")
+        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
+    status = 400 if request.method == "POST" else 200
+    return render_template("catalogue/workspace/edit.html", form=form, product=None), status
+
+
+@workspace.route("/listings/<int(max=2147483647):product_id>", methods=["GET", "POST"])
+@member_required
+def listing_edit(product_id: int) -> ResponseReturnValue:
+    product = _listing_or_404(product_id)
+    form = _listing_form(product)
+    if form.validate_on_submit():
+        try:
+            product = listings.update_listing(current_community(), product_id, form.to_input())
+        except ListingNotFound:
+            abort(404)
+        flash(_saved_message(product), "success")
+        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("catalogue/workspace/edit.html", form=form, product=product), status
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
+@member_required
+def listing_duplicate(product_id: int) -> ResponseReturnValue:
+    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id))
+    flash(_("A copy is ready as a draft: change what differs, then save it."), "success")
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=copy.id))
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/archive")
+@member_required
+def listing_archive(product_id: int) -> ResponseReturnValue:
+    _do(lambda: listings.archive_listing(current_community(), product_id))
+    flash(_("The listing is archived: it is no longer for sale."), "success")
+    return redirect(url_for("catalogue_workspace.listing_list"))
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/restore")
+@member_required
+def listing_restore(product_id: int) -> ResponseReturnValue:
+    product = _do(lambda: listings.restore_listing(current_community(), product_id))
+    flash(_saved_message(product), "success")
+    return redirect(url_for("catalogue_workspace.listing_list"))
+
+
+@workspace.post("/variants/<int(max=2147483647):variant_id>/stock")
+@member_required
+def variant_stock(variant_id: int) -> ResponseReturnValue:
+    raw = (request.form.get("stock") or "").strip()
+    stock = whole_number(raw, 100_000)
+    if stock is None:
+        flash(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=raw[:20]), "error")
+    else:
+        variant = _do(lambda: listings.set_stock(current_community(), variant_id, stock))
+        if variant.is_made_to_order:
+            flash(_("This variant is made to order: it has no stock to count."), "info")
+        else:
+            flash(_("Stock saved: %(count)s.", count=variant.stock), "success")
+    return redirect(url_for("catalogue_workspace.listing_list") + f"#variant-{variant_id}")
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/photos")
+@member_required
+def photo_upload(product_id: int) -> ResponseReturnValue:
+    back = url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos"
+    uploads = [(f.filename or "?", f.read()) for f in request.files.getlist("photos") if f.filename]
+    if not uploads:
+        _listing_or_404(product_id)  # another community's listing is not found, with photos or without
+        flash(_("Choose one or more photos first."), "error")
+        return redirect(back)
+    try:
+        outcome = listings.add_photos(current_community(), product_id, uploads)
+    except ListingNotFound:
+        abort(404)
+    except TooManyPhotos as too_many:
+        flash(
+            _(
+                "A listing has at most %(max)s photos; there is room for %(count)s more.",
+                max=listings.MAX_PHOTOS,
+                count=too_many.args[0],
+            ),
+            "error",
+        )
+        return redirect(back)
+    if outcome.added:
+        flash(_("%(count)s photo(s) added.", count=outcome.added), "success")
+    for name, problem in outcome.rejected:
+        flash(
+            _("“%(name)s” was not added: %(why)s.", name=name[:80], why=PHOTO_PROBLEMS[problem.problem]),
+            "error",
+        )
+    return redirect(back)
+
+
+@workspace.errorhandler(RequestEntityTooLarge)
+def _upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """An upload over MAX_CONTENT_LENGTH is refused before the form is read: say so where the person was."""
+    if request.endpoint == "catalogue_workspace.photo_upload" and request.view_args:
+        flash(_("Those photos are too large together (at most 60 MB at once, 10 MB each)."), "error")
+        back = url_for("catalogue_workspace.listing_edit", product_id=request.view_args["product_id"])
+        return redirect(back + "#photos")
+    if request.endpoint == "catalogue_workspace.shop_photo":
+        flash(_("That photo is too large (at most 10 MB)."), "error")
+        return redirect(url_for("producers_workspace.settings"))
+    return render_error(413)
+
+
+@workspace.post("/photos/<int(max=2147483647):image_id>")
+@member_required
+def photo_change(image_id: int) -> ResponseReturnValue:
+    """One form per photo: earlier, later, make cover, save description, delete."""
+    community, action = current_community(), request.form.get("action", "")
+    actions = {
+        "earlier": lambda: listings.move_photo(community, image_id, -1),
+        "later": lambda: listings.move_photo(community, image_id, +1),
+        "cover": lambda: listings.make_cover(community, image_id),
+        "describe": lambda: listings.describe_photo(
+            community, image_id, alt_lt=request.form.get("alt_lt", ""), alt_en=request.form.get("alt_en", "")
+        ),
+        "delete": lambda: listings.delete_photo(community, image_id),
+    }
+    if action not in actions:
+        abort(400)
+    _do(actions[action])
+    flash(_("Photos saved."), "success")
+    product_id = whole_number(request.form.get("product_id"))
+    if product_id is None:
+        return redirect(url_for("catalogue_workspace.listing_list"))
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos")
+
+
+def _listing_or_404(product_id: int) -> Any:
+    try:
+        return listings.get_listing(current_community(), product_id)
+    except ListingNotFound:
+        abort(404)
+
+
+def _do(change: Any) -> Any:
+    try:
+        return change()
+    except ListingNotFound:
+        abort(404)
+
+
+def _saved_message(product: Any) -> Any:
+    if product.status is ProductStatus.PENDING_REVIEW:
+        return _(
+            "Saved. The VVG checks new listings and changes of text or price; it goes on sale once approved."
+        )
+    if product.status is ProductStatus.ACTIVE:
+        return _("Saved: it is for sale in the shop.")
+    return _("Saved.")
+
+
+@workspace.post("/settings/photo")
+@member_required
+def shop_photo() -> ResponseReturnValue:
+    """The community's own photo, through the same pipeline as product photos."""
+    back = url_for("producers_workspace.settings")
+    upload = request.files.get("photo")
+    data = upload.read() if upload and upload.filename else b""
+    if not data:
+        flash(_("Choose a photo first."), "error")
+        return redirect(back)
+    try:
+        processed = process_image(data)
+    except ImageRejected as rejected:
+        flash(_("The photo was not added: %(why)s.", why=PHOTO_PROBLEMS[rejected.problem]), "error")
+        return redirect(back)
+    store_image(MediaStorage.from_app(), processed)
+    set_shop_photo(current_community(), processed.key)
+    flash(_("Photo saved."), "success")
+    return redirect(back)

@@ -1,0 +1,36 @@
+"""What can go wrong with communities, their people and their settings; the views word each one."""
+
+from __future__ import annotations
+
+
+class InvitationNotPossible(Exception):
+    """The invitation cannot be made; the subclass says why."""
+
+
+class CommunityNotFound(InvitationNotPossible):
+    """No active community has this id."""
+
+
+class AccountSwitchedOff(InvitationNotPossible):
+    """The address belongs to an account that was switched off: staff must decide about it first."""
+
+
+class UnknownCommunity(LookupError):
+    """No community has this id."""
+
+
+class SlugTaken(ValueError):
+    """Another community's address already uses this slug."""
+
+    def __init__(self, slug: str, taken_by: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.taken_by = taken_by  #: the name of the community that has it
+
+
+class MembershipNotFound(LookupError):
+    """This community has no such membership."""
+
+
+class NoDeliveryLeft(Exception):
+    """Every way of delivering was switched off: customers could not receive anything."""

@@ -1,0 +1,280 @@
+"""The forms of the producers' pages: signing in and passwords, a community's settings, and staff's
+community and member forms. They parse and validate; the services decide."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from producers import communities as admin
+from producers.iban import IbanNotValid, normalise_iban
+from producers.models import CONNECTED_ACCOUNT, DeliveryMethod
+from producers.settings import DeliveryInput, SettingsInput
+from shop import accounts
+from shop.forms import (
+    EMAIL,
+    POSTAL_CODE,
+    DayField,
+    MoneyField,
+    Normalised,
+    PercentField,
+    at_most,
+    normal_email,
+    phone_number,
+)
+from shop.i18n import vilnius_today
+
+
+class LoginForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), at_most(256)]
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ForgotPasswordForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254)]
+    )
+
+
+class NewPasswordForm(FlaskForm):  # type: ignore[misc]
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Enter a new password.")),
+            Length(
+                min=accounts.MIN_PASSWORD_LENGTH,
+                message=_l("Use at least %(min)d characters.", min=accounts.MIN_PASSWORD_LENGTH),
+            ),
+            at_most(accounts.MAX_PASSWORD_LENGTH),
+        ],
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[
+            DataRequired(_l("Enter the password a second time.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+
+    account_email = ""  #: whose password this is (it must not be the password)
+
+    def validate_password(self, field: PasswordField) -> None:
+        if (field.data or "").strip().casefold() == self.account_email.casefold():
+            raise ValidationError(_l("Your password must not be your e-mail address."))
+
+
+class DeliveryOptionForm(Form):  # type: ignore[misc]
+    offered = BooleanField(_l("Offered"))
+    fee = MoneyField(_l("Fee per parcel, €"), max_cents=10_000, validators=[Optional()])
+    pickup_address = StringField(_l("Pickup address"), validators=[Optional(), at_most(250)])
+    pickup_hours_lt = StringField(_l("Opening hours (Lithuanian)"), validators=[Optional(), at_most(250)])
+    pickup_hours_en = StringField(_l("Opening hours (English)"), validators=[Optional(), at_most(250)])
+
+
+class SettingsForm(FlaskForm):  # type: ignore[misc]
+    story_lt = TextAreaField(_l("Your story (Lithuanian)"), validators=[Optional(), at_most(5000)])
+    story_en = TextAreaField(_l("Your story (English)"), validators=[Optional(), at_most(5000)])
+    vacation_until = DayField(_l("On holiday until (the first day you are back)"), validators=[Optional()])
+    vacation_hides_products = BooleanField(_l("Hide our products while we are away"))
+
+    def validate_vacation_until(self, field: DayField) -> None:
+        if field.data is not None and field.data <= vilnius_today():
+            raise ValidationError(_l("Choose a day after today, or leave it empty."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        offered = [m for m in DeliveryMethod if self.delivery(m).offered.data]
+        if not offered:
+            self.form_errors.append(_("Offer at least one way of delivering."))
+            valid = False
+        for method in offered:
+            sub = self.delivery(method)
+            if sub.fee.data is None and not sub.fee.errors:
+                sub.fee.errors = [_("Enter the fee (0 if free).")]
+                valid = False
+        pickup = self.delivery(DeliveryMethod.PICKUP)
+        if pickup.offered.data and not (pickup.pickup_address.data or "").strip():
+            pickup.pickup_address.errors = [_("Where do customers collect their parcels?")]
+            valid = False
+        return valid
+
+    def delivery(self, method: DeliveryMethod) -> Any:
+        return self[f"delivery_{method.value}"].form
+
+    def to_input(self) -> SettingsInput:
+        deliveries = []
+        for method in DeliveryMethod:
+            sub = self.delivery(method)
+            deliveries.append(
+                DeliveryInput(
+                    method=method,
+                    offered=bool(sub.offered.data),
+                    fee_cents=sub.fee.data or 0,
+                    pickup_address=sub.pickup_address.data or "",
+                    pickup_hours_lt=sub.pickup_hours_lt.data or "",
+                    pickup_hours_en=sub.pickup_hours_en.data or "",
+                )
+            )
+        return SettingsInput(
+            story_lt=self.story_lt.data or "",
+            story_en=self.story_en.data or "",
+            vacation_until=self.vacation_until.data,
+            vacation_hides_products=bool(self.vacation_hides_products.data),
+            deliveries=deliveries,
+        )
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+LEGAL_ENTITY_CODE = re.compile(r"^[0-9]{9}$")
+
+
+def legal_entity_code_ok(code: str) -> bool:
+    """A Lithuanian legal entity's code (juridinio asmens kodas): 9 digits, the last a check digit.
+
+    The check digit is the one of personal codes: the weighted sum of the first eight digits (weights
+    1…8, or 3…9, 1 when that leaves 10) modulo 11, where 10 counts as 0.
+    """
+    if not LEGAL_ENTITY_CODE.match(code):
+        return False
+    digits = [int(d) for d in code]
+    for weights in ((1, 2, 3, 4, 5, 6, 7, 8), (3, 4, 5, 6, 7, 8, 9, 1)):
+        remainder = sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
+        if remainder != 10:
+            return remainder == digits[8]
+    return digits[8] == 0
+
+
+class CommunityForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(
+        _l("Name of the community"),
+        validators=[DataRequired(_l("Enter the community's name.")), at_most(160)],
+    )
+    slug = StringField(_l("Address in the shop"), validators=[Optional(), at_most(80)])
+    legal_name = StringField(
+        _l("Legal name"),
+        validators=[DataRequired(_l("Enter the name as in the Register of Legal Entities.")), at_most(200)],
+    )
+    registration_code = StringField(
+        _l("Legal entity code"), validators=[DataRequired(_l("Enter the 9-digit code.")), at_most(20)]
+    )
+    is_vat_payer = BooleanField(_l("VAT payer"))
+    address_line = StringField(
+        _l("Street and house"), validators=[DataRequired(_l("Enter the street and house.")), at_most(200)]
+    )
+    city = StringField(
+        _l("Village or town"), validators=[DataRequired(_l("Enter the village or town.")), at_most(120)]
+    )
+    postal_code = StringField(
+        _l("Postal code"), validators=[DataRequired(_l("Enter the postal code.")), at_most(10), POSTAL_CODE]
+    )
+    district = StringField(
+        _l("Municipality"), validators=[DataRequired(_l("Enter the municipality.")), at_most(120)]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter the community's e-mail address.")), at_most(254), EMAIL],
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[DataRequired(_l("Enter a phone number.")), at_most(40), phone_number(spaced=True)],
+    )
+    commission = PercentField(
+        _l("Commission (percent)"), validators=[InputRequired(_l("Enter the commission, e.g. 10."))]
+    )
+    iban = StringField(_l("IBAN for bank payouts"), validators=[Optional(), at_most(50)])
+    stripe_account_id = StringField(_l("Stripe connected account"), validators=[Optional(), at_most(255)])
+    is_trusted = BooleanField(_l("Trusted: new listings and changes go on sale without the VVG's check"))
+
+    def validate_slug(self, field: StringField) -> None:
+        field.data = field.data.strip().lower()
+        if not SLUG.match(field.data):
+            raise ValidationError(_l("Use small letters a–z, digits and dashes, e.g. slapaberze."))
+
+    def validate_registration_code(self, field: StringField) -> None:
+        field.data = "".join(field.data.split())
+        if not LEGAL_ENTITY_CODE.match(field.data):
+            raise ValidationError(_l("A legal entity's code has 9 digits, e.g. 302173840."))
+        if not legal_entity_code_ok(field.data):
+            raise ValidationError(
+                _l("This code's last digit does not match the others: a digit is mistyped.")
+            )
+
+    def validate_iban(self, field: StringField) -> None:
+        try:
+            normalise_iban(field.data)
+        except IbanNotValid as error:
+            raise ValidationError(_(IbanNotValid.MESSAGE, iban=error.iban, reason=_(error.reason))) from None
+
+    def validate_stripe_account_id(self, field: StringField) -> None:
+        if not CONNECTED_ACCOUNT.match(field.data.strip()):
+            raise ValidationError(
+                _l("Enter the account's id as Stripe shows it, e.g. acct_1A2b3C4d5E6f7G8h.")
+            )
+
+    def to_input(self) -> admin.CommunityInput:
+        return admin.CommunityInput(
+            name=self.name.data,
+            slug=self.slug.data or "",
+            legal_name=self.legal_name.data,
+            registration_code=self.registration_code.data,
+            district=self.district.data,
+            address_line=self.address_line.data,
+            postal_code=self.postal_code.normal,
+            city=self.city.data,
+            email=self.email.normal,
+            phone=self.phone.normal,
+            is_vat_payer=bool(self.is_vat_payer.data),
+            commission_bp=self.commission.data or 0,
+            iban=self.iban.data or "",
+            stripe_account_id=self.stripe_account_id.data or "",
+            is_trusted=bool(self.is_trusted.data),
+        )
+
+
+#: A person's e-mail address as their account keeps it: checked, normalised, in lower case.
+ACCOUNT_EMAIL = Normalised(
+    lambda text: address.lower() if (address := normal_email(text)) else None, EMAIL.message
+)
+
+
+class MemberForm(FlaskForm):  # type: ignore[misc]
+    """Who to invite: a name and an e-mail address (the community is known from the page)."""
+
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), at_most(120)]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter their e-mail address.")), at_most(254), ACCOUNT_EMAIL],
+    )
+
+
+class InviteForm(MemberForm):
+    """Who to invite, and for which community (the back office's general invitation page)."""
+
+    community = SelectField(_l("Community"), validate_choice=False)  # checked below, in our own words
+
+    def validate_community(self, field: SelectField) -> None:
+        if not field.data or field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choose a community."))

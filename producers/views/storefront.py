@@ -1,0 +1,168 @@
+"""The doors for the people who work here: signing in and out, and the pages that set a password.
+
+Sign-in attempts are limited per IP address and per e-mail address (Flask-Limiter, wrapped around these
+views when the blueprint is registered). Forgotten passwords and invitations are mailed links to the same
+set-password page (`shop.accounts`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+
+from producers.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from shop import accounts, outbox
+from shop.access import authenticate, landing_url, safe_next, sign_in, sign_out
+from shop.extensions import limiter_of
+from shop.i18n import current_language
+
+storefront = Blueprint("producers_storefront", __name__)
+
+
+#: Sign-in limits: every POST per IP address, and failed sign-ins per e-mail address (so that trying
+#: many passwords for one person from many machines stops too). Reset mails are limited per address.
+POSTS_PER_IP = "10 per minute"
+
+
+FAILED_SIGN_INS_PER_EMAIL = "20 per hour"
+
+
+RESET_MAILS_PER_EMAIL = "5 per hour"
+
+
+@storefront.route("/prisijungti", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong e-mail or password."))
+        else:
+            sign_in(user, remember=bool(form.remember.data))
+            return redirect(safe_next(request.args.get("next")) or landing_url(user))
+    return render_template("producers/storefront/login.html", form=form)
+
+
+@storefront.post("/atsijungti")
+def logout() -> ResponseReturnValue:
+    sign_out()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("catalogue_storefront.home"))
+
+
+@storefront.route("/slaptazodis", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        mail_ids = accounts.request_password_reset(form.email.data, language=current_language())
+        # The same words whether or not the address has an account; the mail leaves after the answer.
+        flash(
+            _(
+                "If an account uses this address, we have sent it a link to choose a new password. "
+                "Please look in your mailbox (and in the spam folder)."
+            ),
+            "info",
+        )
+        response = redirect(url_for("producers_storefront.login"))
+        if mail_ids:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            response.call_on_close(lambda: _send_in(app, mail_ids))
+        return response
+    return render_template("producers/storefront/forgot_password.html", form=form)
+
+
+@storefront.route("/slaptazodis/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> ResponseReturnValue:
+    """The page of a mailed link (reset or invitation): choose a password, and be signed in."""
+    try:
+        link = accounts.read_link_token(token)
+    except accounts.LinkNotValid as error:
+        return _link_not_valid(error.problem)
+    form = NewPasswordForm()
+    form.account_email = link.user.email
+    if form.validate_on_submit():
+        try:
+            user = accounts.set_password(link, form.password.data)
+        except accounts.LinkNotValid as error:
+            return _link_not_valid(error.problem)
+        except accounts.WeakPassword:
+            form.password.errors.append(_("Choose another password."))
+        else:
+            sign_in(user, remember=False)
+            flash(_("Your password is saved and you are signed in."), "success")
+            return redirect(landing_url(user))
+    response = make_response(
+        render_template(
+            "producers/storefront/set_password.html",
+            form=form,
+            account=link.user,
+            invitation=link.purpose == accounts.INVITATION,
+            min_length=accounts.MIN_PASSWORD_LENGTH,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _link_not_valid(problem: accounts.LinkProblem) -> ResponseReturnValue:
+    status = 404 if problem is accounts.LinkProblem.INVALID else 410
+    return render_template("producers/storefront/password_link_invalid.html", problem=problem.value), status
+
+
+def _send_in(app: Flask, mail_ids: list[int]) -> None:
+    with app.app_context():
+        outbox.send_ids_now(mail_ids)
+
+
+@storefront.errorhandler(RateLimitExceeded)
+def _too_many_attempts(_error: RateLimitExceeded) -> ResponseReturnValue:
+    """The form again, as typed, with a word of why: not the limiter's own page."""
+    message = _("Too many attempts. Please wait a few minutes and try again.")
+    if request.endpoint == "producers_storefront.forgot_password":
+        forgot = ForgotPasswordForm()
+        forgot.form_errors.append(message)
+        return render_template("producers/storefront/forgot_password.html", form=forgot), 429
+    form = LoginForm()
+    form.form_errors.append(message)
+    return render_template("producers/storefront/login.html", form=form), 429
+
+
+def _email_key() -> str:
+    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+@storefront.record_once
+def _limit_attempts(state: BlueprintSetupState) -> None:
+    """Wrap the sign-in and reset views in this app's own limits (a no-op with RATELIMIT_ENABLED off)."""
+    app = cast(Flask, state.app)
+    limiter = limiter_of(app)
+    per_ip = limiter.limit(POSTS_PER_IP, methods=["POST"])
+    failed_per_email = limiter.limit(
+        FAILED_SIGN_INS_PER_EMAIL, key_func=_email_key, methods=["POST"], deduct_when=_failed
+    )
+    mails_per_email = limiter.limit(RESET_MAILS_PER_EMAIL, key_func=_email_key, methods=["POST"])
+    views: dict[str, Any] = app.view_functions  # replaced by their limited wrappers, in this app only
+    views["producers_storefront.login"] = per_ip(failed_per_email(views["producers_storefront.login"]))
+    views["producers_storefront.forgot_password"] = per_ip(
+        mails_per_email(views["producers_storefront.forgot_password"])
+    )

@@ -1,0 +1,524 @@
+"""The demo shop: the VVG, six communities, their products with photos drawn here, and demo accounts.
+
+Idempotent: every row is found by its natural key (slug, SKU, e-mail) and created only if missing;
+nothing that exists is changed, so running it again, or after someone edited the demo, changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from schwifty import IBAN
+from sqlalchemy import and_, func, or_, select
+
+from catalogue.images import process_image, store_image
+from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from orders import refunds
+from orders import services as order_services
+from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
+from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from shop.db import db, transaction, utcnow
+from shop.demo import art as demo_art
+from shop.demo import data as demo_data
+from shop.i18n import VILNIUS, vilnius_midnight
+from shop.media import MediaStorage
+from shop.models import AuditEntry, Operator, OutboxMessage, User
+from shop.passwords import hash_password
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for everyone on purpose; demo seed only
+STAFF_EMAIL = "vvg@example.org"
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+    skipped: bool = False
+
+    def count(self, what: str) -> None:
+        self.created[what] = self.created.get(what, 0) + 1
+
+    def summary(self) -> str:
+        if self.skipped:
+            return "The shop already has data; the demo was not loaded."
+        if not self.created:
+            return "The demo data is already complete; nothing was added."
+        return "Added: " + ", ".join(f"{count} {what}" for what, count in self.created.items()) + "."
+
+
+def seed_demo(
+    storage: MediaStorage, *, if_empty: bool = False, progress: Callable[[str], None] = lambda _m: None
+) -> SeedReport:
+    """Create whatever part of the demo shop is missing, in one transaction."""
+    report = SeedReport()
+    if if_empty and db.session.scalar(select(func.count(Community.id))):
+        report.skipped = True
+    else:
+        with transaction():
+            _seed_operator(report)
+            categories = _seed_categories(report)
+            communities = _seed_communities(report)
+            _seed_shipping(communities, report)
+            _seed_accounts(communities, report)
+            _seed_products(storage, categories, communities, report, progress)
+        _seed_orders(report, progress)
+    report.accounts = _demo_accounts()
+    return report
+
+
+def _seed_operator(report: SeedReport) -> None:
+    if db.session.scalar(select(Operator.id).limit(1)) is None:
+        db.session.add(Operator(**demo_data.VVG))
+        report.count("operator")
+
+
+def _seed_categories(report: SeedReport) -> dict[str, Category]:
+    existing = {c.slug: c for c in db.session.scalars(select(Category))}
+    for position, demo in enumerate(demo_data.CATEGORIES):
+        if demo.slug not in existing:
+            category = Category(
+                slug=demo.slug,
+                name_lt=demo.name_lt,
+                name_en=demo.name_en,
+                description_lt=demo.description_lt,
+                description_en=demo.description_en,
+                position=position,
+            )
+            db.session.add(category)
+            existing[demo.slug] = category
+            report.count("categories")
+    return existing
+
+
+def _seed_communities(report: SeedReport) -> dict[str, Community]:
+    existing = {c.slug: c for c in db.session.scalars(select(Community))}
+    for number, demo in enumerate(demo_data.COMMUNITIES, start=1):
+        if demo.slug not in existing:
+            community = Community(
+                slug=demo.slug,
+                name=demo.name,
+                legal_name=demo.legal_name,
+                registration_code=demo.registration_code,
+                address_line=demo.address_line,
+                postal_code=demo.postal_code,
+                city=demo.city,
+                district=demo.district,
+                email=demo.email,
+                phone=demo.phone,
+                is_vat_payer=demo.is_vat_payer,
+                # invented but valid (Swedbank's bank code, check digits right): payouts can make a bank file
+                iban=str(IBAN.generate("LT", bank_code="73000", account_code=f"{number:011d}").compact),
+                story_lt=demo.story_lt,
+                story_en=demo.story_en,
+            )
+            db.session.add(community)
+            existing[demo.slug] = community
+            report.count("communities")
+    return existing
+
+
+def _seed_shipping(communities: dict[str, Community], report: SeedReport) -> None:
+    existing = {
+        (cid, method)
+        for cid, method in db.session.execute(select(ShippingOption.community_id, ShippingOption.method))
+    }
+    for slug, options in demo_data.SHIPPING.items():
+        community = communities[slug]
+        for position, demo in enumerate(options):
+            method = DeliveryMethod(demo.method)
+            if community.id is not None and (community.id, method) in existing:
+                continue
+            community.shipping_options.append(
+                ShippingOption(
+                    method=method,
+                    fee_cents=demo.fee_cents,
+                    pickup_address=community.address if method is DeliveryMethod.PICKUP else "",
+                    pickup_hours_lt=demo.pickup_hours_lt,
+                    pickup_hours_en=demo.pickup_hours_en,
+                    position=position,
+                )
+            )
+            report.count("delivery options")
+
+
+def _seed_accounts(communities: dict[str, Community], report: SeedReport) -> None:
+    wanted: list[tuple[str, str, Community | None]] = [(STAFF_EMAIL, "VVG", None)]
+    for demo in demo_data.COMMUNITIES:
+        wanted.append((f"{demo.slug}@example.org", communities[demo.slug].name, communities[demo.slug]))
+    existing = set(db.session.scalars(select(User.email)))
+    for email, name, community in wanted:
+        if email in existing:
+            continue
+        user = User(
+            email=email, name=name, password_hash=hash_password(DEMO_PASSWORD), is_staff=community is None
+        )
+        db.session.add(user)
+        if community is not None:
+            db.session.add(Membership(user=user, community=community))
+        report.count("accounts")
+
+
+def _seed_products(
+    storage: MediaStorage,
+    categories: dict[str, Category],
+    communities: dict[str, Community],
+    report: SeedReport,
+    progress: Callable[[str], None],
+) -> None:
+    existing = set(db.session.scalars(select(Product.slug)))
+    palettes = {demo.slug: demo.palette for demo in demo_data.COMMUNITIES}
+    now = utcnow()
+    # Spread the products over the past weeks, in the demo's order, so that "newest" means something.
+    missing = [(age, demo) for age, demo in enumerate(demo_data.PRODUCTS) if demo.slug not in existing]
+    for number, (age, demo) in enumerate(missing, start=1):
+        progress(f"Drawing photos of {demo.name_en or demo.name_lt} ({number}/{len(missing)})")
+        product = Product(
+            community=communities[demo.community_slug],
+            category=categories[demo.category_slug],
+            slug=demo.slug,
+            name_lt=demo.name_lt,
+            name_en=demo.name_en,
+            description_lt=demo.description_lt,
+            description_en=demo.description_en,
+            safety_notes_lt=demo.safety_notes_lt,
+            status=ProductStatus.ACTIVE,
+            is_featured=demo.is_featured,
+            created_at=now - timedelta(hours=7 * age),
+        )
+        for position, variant in enumerate(demo.variants):
+            product.variants.append(
+                Variant(
+                    sku=variant.sku,
+                    name_lt=variant.name_lt,
+                    name_en=variant.name_en,
+                    price_cents=variant.price_cents,
+                    stock=variant.stock,
+                    is_made_to_order=variant.is_made_to_order,
+                    lead_days=variant.lead_days,
+                    weight_grams=variant.weight_grams,
+                    position=position,
+                )
+            )
+        for position in range(demo.image_count):
+            drawing = demo_art.draw_product_image(
+                demo.motif, palettes[demo.community_slug], variant=position, seed=demo.slug
+            )
+            upload = io.BytesIO()
+            drawing.save(upload, "JPEG", quality=92)  # what a community member's phone would send
+            processed = process_image(upload.getvalue())
+            store_image(storage, processed)
+            product.images.append(
+                ProductImage(
+                    position=position,
+                    key=processed.key,
+                    width=processed.width,
+                    height=processed.height,
+                    alt_lt=demo.name_lt,
+                    alt_en=demo.name_en or demo.name_lt,
+                )
+            )
+        db.session.add(product)
+        report.count("products")
+
+
+def _demo_accounts() -> list[tuple[str, str]]:
+    """The demo accounts present in the database, staff first, with whom they act for."""
+    emails = [STAFF_EMAIL] + [f"{demo.slug}@example.org" for demo in demo_data.COMMUNITIES]
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+    accounts = []
+    for email in emails:
+        if email in users:
+            accounts.append((email, "VVG staff" if users[email].is_staff else users[email].name))
+    return accounts
+
+
+@dataclass(frozen=True)
+class _DemoOrder:
+    """A demo order: what is bought (product slug, quantity), by whom, how far it has got, and when.
+
+    `placed` is when it was placed; `paid`, `accepted`, `shipped` and `done` (delivered, or cancelled) are
+    hours after that. `history` orders are past sales: the stock they took has been made again since.
+    """
+
+    key: str
+    buyer: tuple[str, str, str, str]  # name, e-mail, phone, language
+    items: tuple[tuple[str, int], ...]
+    stage: str  # awaiting, paid, accepted, shipped, delivered, cancelled, expired
+    placed: datetime
+    gift: str = ""
+    paid: float = 5
+    accepted: float = 20
+    shipped: float = 44
+    done: float = 96
+    cancel_parcel: str = ""  # "owed" or "sent": one parcel cancelled after the payment, its refund so
+    history: bool = False
+
+
+_BUYERS = (
+    ("Rasa Petraitienė", "rasa@example.com", "+37061234501", "lt"),
+    ("Jonas Kazlauskas", "jonas@example.com", "+37061234502", "lt"),
+    ("Emma Clarke", "emma@example.com", "+447911123456", "en"),
+    ("Ona Jankauskienė", "ona@example.com", "+37061234504", "lt"),
+    ("Tomas Vaitkus", "tomas@example.com", "+37061234505", "lt"),
+    ("Lukas Berger", "lukas@example.com", "+4915123456789", "en"),
+)
+_STAGES = ("paid", "awaiting", "awaiting", "paid", "accepted", "accepted", "shipped", "shipped", "delivered",
+           "delivered", "cancelled", "expired")  # fmt: skip
+#: How long ago each of the twelve recent orders was placed (hours); the delivered two are placed in the
+#: previous calendar month instead (below). Chosen so the back office's attention lists show something at
+#: the default limits: the first order's parcel waits to be accepted for 3 days, the second transfer is
+#: unpaid for 4 days, the sixth order's parcels wait to be sent for 7 days.
+_RECENT_HOURS = (3 * 24 + 5, 4 * 24 + 2, 3, 24, 4 * 24, 8 * 24, 9 * 24, 12 * 24, 0, 0, 6 * 24, 10 * 24)
+#: Past sales, month by month (6 months ago … last month): more towards Christmas.
+_HISTORY_PER_MONTH = (3, 3, 4, 4, 5, 6)
+
+
+def _demo_orders(now: datetime) -> list[_DemoOrder]:
+    """Twelve recent orders in every state, and past months of delivered ones, two or three communities each.
+
+    The first is paid and has a parcel of the first community (Šlapaberžė): one to accept in its workspace.
+    The two delivered recent orders, and last month's past sales, were delivered in the previous calendar
+    month more than 14 days ago, so last month's payouts can be run at once. Two past orders had a parcel
+    cancelled after the payment: one refund was sent, the other is still owed.
+    """
+    products = [p for p in demo_data.PRODUCTS if any(v.stock >= 6 for v in p.variants)]
+    by_community: dict[str, list[demo_data.DemoProduct]] = {}
+    for product in products:
+        by_community.setdefault(product.community_slug, []).append(product)
+    slugs = list(by_community)
+    this_month = now.astimezone(VILNIUS).date().replace(day=1)
+
+    def month_start(months_back: int) -> date:
+        year, month = divmod(this_month.year * 12 + this_month.month - 1 - months_back, 12)
+        return date(year, month + 1, 1)
+
+    def basket(number: int) -> tuple[tuple[str, int], ...]:
+        communities = [slugs[(number + k) % len(slugs)] for k in range(2 + number % 2)]
+        picks = [by_community[slug][number % len(by_community[slug])] for slug in communities]
+        return tuple((pick.slug, 1 + (number + index) % 2) for index, pick in enumerate(picks))
+
+    orders = []
+    for number, stage in enumerate(_STAGES):
+        if stage == "delivered":  # early in the previous month: delivered well over 14 days ago
+            placed = vilnius_midnight(month_start(1) + timedelta(days=1 + 2 * (number - 8))) + timedelta(
+                hours=9
+            )
+        else:
+            placed = now - timedelta(hours=_RECENT_HOURS[number])
+        orders.append(
+            _DemoOrder(
+                f"demo-order-{number + 1:02d}",
+                _BUYERS[number % len(_BUYERS)],
+                basket(number),
+                stage,
+                placed,
+                gift="Su šventėmis, močiute!" if number % 4 == 1 else "",
+                paid=0 if number == 0 else 5,  # the first one was paid on the spot, 3 days ago
+                done=7 * 24 if stage == "expired" else 26 if stage == "cancelled" else 96,
+            )
+        )
+    history = 0
+    for months_back, count in zip(range(len(_HISTORY_PER_MONTH), 0, -1), _HISTORY_PER_MONTH, strict=True):
+        # Last month's sales early in the month (delivered by the 14th: payable now), older ones all month.
+        days = 10 if months_back == 1 else 24
+        for n in range(count):
+            history += 1
+            day = month_start(months_back) + timedelta(days=(n * days) // count)
+            cancel = "sent" if (months_back, n) == (4, 1) else "owed" if (months_back, n) == (1, 2) else ""
+            orders.append(
+                _DemoOrder(
+                    f"demo-order-h{history:02d}",
+                    _BUYERS[(history + 2) % len(_BUYERS)],
+                    basket(history + 5),
+                    "delivered",
+                    vilnius_midnight(day) + timedelta(hours=8 + 3 * (n % 4)),
+                    paid=4 + n % 3 * 10,
+                    accepted=30,
+                    shipped=50,
+                    done=80,
+                    cancel_parcel=cancel,
+                    history=True,
+                )
+            )
+    return orders
+
+
+def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
+    """Place the demo orders through the real services, move each to its state, then date it back."""
+    if db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.idempotency_key.like("demo-order-%"))
+    ):
+        return
+    staff = db.session.scalars(select(User).where(User.email == STAFF_EMAIL)).one()
+    for demo in _demo_orders(utcnow()):
+        progress(f"Placing demo order {demo.key} ({demo.stage})")
+        variants = []
+        for slug, quantity in demo.items:
+            product = db.session.scalars(select(Product).where(Product.slug == slug)).one()
+            variant = max(product.variants, key=lambda v: v.stock)
+            variants.append((variant, quantity))
+        name, email, phone, language = demo.buyer
+        deliveries: dict[int, order_services.DeliveryChoice] = {}
+        for variant, _quantity in variants:
+            community = variant.product.community
+            options = sorted(community.shipping_options, key=lambda o: o.position)
+            option = options[(len(deliveries) + len(variants) + int(demo.key[-2:])) % len(options)]
+            deliveries[community.id] = order_services.DeliveryChoice(
+                option.method,
+                locker="Kėdainių Maxima, J. Basanavičiaus g. 75" if option.method.is_locker else "",
+            )
+        order = order_services.place_order(
+            [
+                order_services.LineRequest(v.id, q, demo.gift if i == 0 else "")
+                for i, (v, q) in enumerate(variants)
+            ],
+            deliveries,
+            order_services.Buyer(
+                name=name,
+                email=email,
+                phone=phone,
+                language=language,
+                address_line="Liepų g. 3-4",
+                city="Kėdainiai",
+                postal_code="LT-57101",
+            ),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key=demo.key,
+        )
+        report.count("orders")
+        if demo.stage == "cancelled":
+            order_services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+        elif demo.stage == "expired":
+            order_services.cancel_unpaid_order(order.id, reason=CancelReason.EXPIRED)
+        elif demo.stage != "awaiting":
+            order_services.mark_paid(
+                order.id,
+                amount_cents=order.total_cents,
+                method=PaymentMethod.BANK_TRANSFER,
+                reference=f"Banko pavedimas {order.number}",
+                by=staff,
+            )
+            if demo.cancel_parcel:
+                _cancel_last_parcel(order.id, sent=demo.cancel_parcel == "sent", by=staff)
+            _advance(order.id, demo.stage)
+        _date_back(order.id, demo)
+        if demo.history:
+            _make_again(order.id)
+
+
+def _cancel_last_parcel(order_id: int, *, sent: bool, by: User) -> None:
+    order = db.session.get_one(Order, order_id)
+    refund = refunds.cancel_fulfilment(
+        order.fulfilments[-1].id, reason="Sugedo pakuotė: pagaminsime iš naujo", by=by
+    )
+    if refund is not None and sent:
+        refunds.mark_bank_refund_sent(refund.id, by=by)
+
+
+def _advance(order_id: int, stage: str) -> None:
+    steps = ("accepted", "shipped", "delivered")
+    if stage not in steps:
+        return
+    order = db.session.get_one(Order, order_id)
+    for fulfilment_id in [f.id for f in order.fulfilments if f.status is not FulfilmentStatus.CANCELLED]:
+        fulfilment = db.session.get_one(Fulfilment, fulfilment_id)
+        member = fulfilment.community.memberships[0].user if fulfilment.community.memberships else None
+        order_services.accept_fulfilment(fulfilment_id, by=member)
+        if stage in {"shipped", "delivered"}:
+            order_services.ship_fulfilment(
+                fulfilment_id, carrier="Omniva", tracking_number=f"CE{fulfilment_id:09d}LT", by=member
+            )
+        if stage == "delivered":
+            order_services.mark_delivered(fulfilment_id, by=member)
+
+
+#: Which moment of a demo order each mail belongs to, by the start of its key.
+_MAIL_MOMENTS = {
+    "order-placed": "placed",
+    "order-paid": "paid",
+    "fulfilment-new": "paid",
+    "fulfilment-accepted": "accepted",
+    "fulfilment-shipped": "shipped",
+    "fulfilment-delivered": "done",
+    "refund": "cancel",
+    "order-cancelled": "done",
+    "order-expired": "done",
+}
+
+
+def _date_back(order_id: int, demo: _DemoOrder) -> None:
+    """Move an order placed just now to the demo's dates: the order, its payment, its parcels' moves,
+    refunds, mails and audit entries, as if each had happened then."""
+    moments = {
+        "placed": demo.placed,
+        "paid": demo.placed + timedelta(hours=demo.paid),
+        "accepted": demo.placed + timedelta(hours=demo.accepted),
+        "shipped": demo.placed + timedelta(hours=demo.shipped),
+        "done": demo.placed + timedelta(hours=demo.done),
+        "cancel": demo.placed + timedelta(hours=demo.paid + 3),  # a parcel cancelled after the payment
+    }
+    by_status = {
+        FulfilmentStatus.NEW: moments["paid"],
+        FulfilmentStatus.ACCEPTED: moments["accepted"],
+        FulfilmentStatus.SHIPPED: moments["shipped"],
+        FulfilmentStatus.DELIVERED: moments["done"],
+    }
+    with transaction():
+        order = db.session.get_one(Order, order_id)
+        if order.expires_at is not None:
+            order.expires_at = demo.placed + (order.expires_at - order.created_at)
+        order.created_at = demo.placed
+        if order.paid_at is not None:
+            order.paid_at = moments["paid"]
+        if order.cancelled_at is not None:
+            order.cancelled_at = moments["done"] if order.paid_at is None else moments["cancel"]
+        for payment in order.payments:
+            payment.created_at = moments["paid"]
+        for fulfilment in order.fulfilments:
+            fulfilment.created_at = demo.placed
+            for event in fulfilment.events:
+                cancelled = moments["cancel"] if order.paid_at is not None else moments["done"]
+                event.created_at = by_status.get(event.to_status, cancelled)
+            for line in fulfilment.lines:
+                if line.cancelled_at is not None:
+                    line.cancelled_at = moments["cancel"]
+        for refund in order.refunds:
+            refund.created_at = moments["cancel"]
+            if refund.completed_at is not None:
+                refund.completed_at = moments["cancel"] + timedelta(days=1)
+        for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.order_id == order_id)):
+            moment = moments[_MAIL_MOMENTS.get(message.dedup_key.split(":")[0], "placed")]
+            message.created_at = message.next_attempt_at = moment
+            if message.sent_at is not None:
+                message.sent_at = moment
+        subjects = or_(
+            and_(AuditEntry.subject_type == "order", AuditEntry.subject_id == order.number),
+            and_(
+                AuditEntry.subject_type == "fulfilment",
+                AuditEntry.subject_id.in_([str(f.id) for f in order.fulfilments]),
+            ),
+            and_(
+                AuditEntry.subject_type == "refund",
+                AuditEntry.subject_id.in_([str(r.id) for r in order.refunds]),
+            ),
+        )
+        for entry in db.session.scalars(select(AuditEntry).where(subjects)):
+            entry.created_at = {
+                "order.confirm_payment": moments["paid"],
+                "refund.mark_sent": moments["cancel"] + timedelta(days=1),
+            }.get(entry.action, moments["cancel"])
+
+
+def _make_again(order_id: int) -> None:
+    """A past sale's stock was made again since: what it sold is back in stock (what was cancelled
+    came back when it was cancelled)."""
+    with transaction():
+        lines = db.session.scalars(
+            select(OrderLine)
+            .join(OrderLine.fulfilment)
+            .where(Fulfilment.order_id == order_id, OrderLine.cancelled_at.is_(None))
+        ).all()
+        order_services.restock(lines)
