@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from producers import communities as admin
+from producers import communities
 from producers.iban import IbanNotValid, normalise_iban
 from producers.models import CONNECTED_ACCOUNT, DeliveryMethod
 from producers.settings import DeliveryInput, SettingsInput
@@ -232,8 +232,8 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
                 _l("Enter the account's id as Stripe shows it, e.g. acct_1A2b3C4d5E6f7G8h.")
             )
 
-    def to_input(self) -> admin.CommunityInput:
-        return admin.CommunityInput(
+    def to_input(self) -> communities.CommunityInput:
+        return communities.CommunityInput(
             name=self.name.data,
             slug=self.slug.data or "",
             legal_name=self.legal_name.data,

@@ -15,10 +15,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from catalogue import browsing as catalogue
+from catalogue import browsing
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
-from producers import communities as producers
+from producers import communities
 from producers.communities import list_active_communities
 from shop.media import MediaStorage
 from shop.pagination import page_number
@@ -28,10 +28,10 @@ storefront = Blueprint("catalogue_storefront", __name__)
 
 @storefront.get("/katalogas")
 def product_list() -> ResponseReturnValue:
-    categories = catalogue.list_categories()
+    categories = browsing.list_categories()
     form = CatalogueFilterForm(request.args, categories=categories, communities=list_active_communities())
     filters = form.filters()
-    page = catalogue.list_products(
+    page = browsing.list_products(
         filters,
         page=page_number(request.args.get("page")),
         per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
@@ -42,7 +42,7 @@ def product_list() -> ResponseReturnValue:
 
 @storefront.get("/produktai/<slug>")
 def product_page(slug: str) -> ResponseReturnValue:
-    product = catalogue.get_product(slug)
+    product = browsing.get_product(slug)
     if product is None:
         abort(404)
     return render_template("catalogue/storefront/product.html", product=product)
@@ -50,16 +50,18 @@ def product_page(slug: str) -> ResponseReturnValue:
 
 @storefront.get("/bendruomenes")
 def community_list() -> ResponseReturnValue:
-    return render_template("catalogue/storefront/communities.html", communities=producers.list_active_communities())
+    return render_template(
+        "catalogue/storefront/communities.html", communities=communities.list_active_communities()
+    )
 
 
 @storefront.get("/bendruomenes/<slug>")
 def community_page(slug: str) -> ResponseReturnValue:
-    community = producers.get_active_community(slug)
+    community = communities.get_active_community(slug)
     if community is None:
         abort(404)
-    page = catalogue.list_products(
-        catalogue.CatalogueFilter(community_slug=community.slug),
+    page = browsing.list_products(
+        browsing.CatalogueFilter(community_slug=community.slug),
         page=page_number(request.args.get("page")),
         per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
     )
@@ -70,10 +72,10 @@ def community_page(slug: str) -> ResponseReturnValue:
 def home() -> ResponseReturnValue:
     return render_template(
         "catalogue/storefront/home.html",
-        categories=catalogue.list_categories(),
-        category_counts=catalogue.count_products_by_category(),
-        featured=catalogue.list_featured_products(),
-        communities=producers.list_active_communities(),
+        categories=browsing.list_categories(),
+        category_counts=browsing.count_products_by_category(),
+        featured=browsing.list_featured_products(),
+        communities=communities.list_active_communities(),
     )
 
 
@@ -116,9 +118,9 @@ def robots() -> ResponseReturnValue:
 def sitemap() -> ResponseReturnValue:
     body = render_template(
         "catalogue/storefront/sitemap.xml",
-        products=catalogue.list_sitemap_entries(),
-        communities=producers.list_active_communities(),
-        categories=catalogue.list_categories(),
+        products=browsing.list_sitemap_entries(),
+        communities=communities.list_active_communities(),
+        categories=browsing.list_categories(),
     )
     return Response(body, mimetype="application/xml")
 

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from producers import communities as admin
+from producers import communities
 from producers.communities import list_active_communities
 from producers.errors import (
     AccountSwitchedOff,
@@ -30,7 +30,7 @@ from shop.access import current_actor, staff_required
 
 backoffice = Blueprint("producers_backoffice", __name__, url_prefix="/backoffice")
 backoffice.add_app_template_filter(grouped_iban, "iban")
-backoffice.add_app_template_filter(admin.mask_iban, "masked_iban")
+backoffice.add_app_template_filter(communities.mask_iban, "masked_iban")
 
 ID = "int(max=2147483647)"
 
@@ -41,7 +41,7 @@ MEMBER_STATES = {
 }
 
 
-def _form_data(data: admin.CommunityInput) -> dict[str, object]:
+def _form_data(data: communities.CommunityInput) -> dict[str, object]:
     """The edit form's values: the commission in percent, the IBAN in groups of four as people read it."""
     return {**asdict(data), "commission": data.commission_bp, "iban": grouped_iban(data.iban)}
 
@@ -78,7 +78,7 @@ def send_invitation(form: MemberForm, community_id: int) -> bool:
 @backoffice.get("/communities")
 @staff_required
 def community_list() -> ResponseReturnValue:
-    return render_template("producers/backoffice/list.html", rows=admin.list_communities())
+    return render_template("producers/backoffice/list.html", rows=communities.list_communities())
 
 
 @backoffice.route("/communities/new", methods=["GET", "POST"])
@@ -87,10 +87,12 @@ def community_new() -> ResponseReturnValue:
     if request.method == "POST":
         form = CommunityForm()
     else:
-        form = CommunityForm(data={"district": admin.DEFAULT_DISTRICT, "commission": DEFAULT_COMMISSION_BP})
+        form = CommunityForm(
+            data={"district": communities.DEFAULT_DISTRICT, "commission": DEFAULT_COMMISSION_BP}
+        )
     if form.validate_on_submit():
         try:
-            community = admin.create_community(form.to_input(), by=current_actor())
+            community = communities.create_community(form.to_input(), by=current_actor())
         except SlugTaken as taken:
             _slug_taken(form, taken)
         else:
@@ -126,10 +128,10 @@ def community_edit(community_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         form = CommunityForm()
     else:
-        form = CommunityForm(data=_form_data(admin.CommunityInput.of(community)))
+        form = CommunityForm(data=_form_data(communities.CommunityInput.of(community)))
     if form.validate_on_submit():
         try:
-            admin.update_community(community.id, form.to_input(), by=current_actor())
+            communities.update_community(community.id, form.to_input(), by=current_actor())
         except SlugTaken as taken:
             _slug_taken(form, taken)
         else:
@@ -164,7 +166,7 @@ def community_reactivate(community_id: int) -> ResponseReturnValue:
 def _switch(community_id: int, *, active: bool) -> ResponseReturnValue:
     community = _community(community_id)
     if request.method == "POST":
-        admin.set_community_active(community.id, active, by=current_actor())
+        communities.set_community_active(community.id, active, by=current_actor())
         if active:
             flash(
                 _("%(name)s is switched on: its listings are for sale again.", name=community.name), "success"
@@ -179,7 +181,7 @@ def _switch(community_id: int, *, active: bool) -> ResponseReturnValue:
         "producers/backoffice/switch.html",
         community=community,
         active=active,
-        on_sale=admin.count_on_sale(community.id),
+        on_sale=communities.count_on_sale(community.id),
     )
 
 
@@ -220,7 +222,7 @@ def member_remove(community_id: int, membership_id: int) -> ResponseReturnValue:
 
 def _community(community_id: int) -> Community:
     try:
-        return admin.get_community(community_id)
+        return communities.get_community(community_id)
     except UnknownCommunity:
         abort(404)
 

@@ -15,7 +15,7 @@ from catalogue import listings
 from catalogue.models import ProductStatus
 from orders import services
 from orders.models import FulfilmentStatus, Order, PaymentMethod
-from producers import communities as admin
+from producers import communities
 from producers.errors import SlugTaken, UnknownCommunity
 from producers.forms import legal_entity_code_ok
 from producers.models import Community, DeliveryMethod, Membership
@@ -64,7 +64,7 @@ def post_form(client: FlaskClient, url: str, **fields: str) -> Any:
     return client.post(url, data={"csrf_token": csrf_token(client, url), **fields})
 
 
-def community_input(**overrides: Any) -> admin.CommunityInput:
+def community_input(**overrides: Any) -> communities.CommunityInput:
     values: dict[str, Any] = {
         "name": "Pelėdnagių bendruomenė",
         "slug": "",
@@ -82,7 +82,7 @@ def community_input(**overrides: Any) -> admin.CommunityInput:
         "stripe_account_id": "",
         "is_trusted": False,
     }
-    return admin.CommunityInput(**{**values, **overrides})
+    return communities.CommunityInput(**{**values, **overrides})
 
 
 def fresh(community_id: int) -> Community:
@@ -131,9 +131,9 @@ def test_staff_create_a_community_with_every_field_checked_and_tidied(
 
 
 def test_a_slug_is_made_from_the_name_with_lithuanian_letters_plain_and_kept_unique(app: Flask) -> None:
-    first = admin.create_community(community_input(name="Šlapaberžės ąžuolų ūkis"), by=None)
-    second = admin.create_community(community_input(name="Šlapaberžės ąžuolų ūkis!"), by=None)
-    third = admin.create_community(community_input(name="„“"), by=None)
+    first = communities.create_community(community_input(name="Šlapaberžės ąžuolų ūkis"), by=None)
+    second = communities.create_community(community_input(name="Šlapaberžės ąžuolų ūkis!"), by=None)
+    third = communities.create_community(community_input(name="„“"), by=None)
 
     assert (first.slug, second.slug, third.slug) == (
         "slapaberzes-azuolu-ukis",
@@ -141,7 +141,7 @@ def test_a_slug_is_made_from_the_name_with_lithuanian_letters_plain_and_kept_uni
         "bendruomene",
     )
     with pytest.raises(SlugTaken) as taken:
-        admin.create_community(community_input(slug="slapaberzes-azuolu-ukis"), by=None)
+        communities.create_community(community_input(slug="slapaberzes-azuolu-ukis"), by=None)
     assert taken.value.taken_by == "Šlapaberžės ąžuolų ūkis"
 
 
@@ -299,9 +299,9 @@ def test_the_services_refuse_what_a_form_would_never_send(app: Flask) -> None:
         community_input(stripe_account_id="acct_x"),
     ):
         with pytest.raises(ValueError):
-            admin.update_community(community.id, bad, by=None)
+            communities.update_community(community.id, bad, by=None)
     with pytest.raises(UnknownCommunity):
-        admin.update_community(2_000_000, community_input(), by=None)
+        communities.update_community(2_000_000, community_input(), by=None)
 
 
 def test_the_list_shows_every_community_with_its_numbers_and_payout_details(
@@ -460,7 +460,7 @@ def test_members_of_a_switched_off_community_finish_their_orders_but_change_noth
         shop_with_an_order["star"],
         shop_with_an_order["order"],
     )
-    admin.set_community_active(krakes.id, False, by=None)
+    communities.set_community_active(krakes.id, False, by=None)
     client.get("/?lang=en")
     login_as(client, "ona@example.org")
 
@@ -515,7 +515,7 @@ def test_payouts_go_on_for_a_switched_off_community(shop_with_an_order: dict[str
         shop_with_an_order["member"],
     )
     fulfilment_id = order.fulfilments[0].id
-    admin.set_community_active(krakes.id, False, by=None)
+    communities.set_community_active(krakes.id, False, by=None)
     accept(krakes.id, fulfilment_id, by=member)
     ship(krakes.id, fulfilment_id, carrier=Carrier.PICKUP, tracking_number="", by=member)
     deliver(krakes.id, fulfilment_id, by=member)
@@ -578,7 +578,7 @@ def test_staff_invite_a_person_from_the_community_page_with_the_shared_invitatio
     assert [m.community_id for m in user.memberships] == [krakes.id]
     assert [e.after["community"] for e in audit_entries("member.invite")] == [krakes.slug]
 
-    admin.set_community_active(krakes.id, False, by=None)
+    communities.set_community_active(krakes.id, False, by=None)
     closed = client.post(url, data={"csrf_token": token, "name": "Jonas", "email": "jonas@example.org"})
     assert closed.status_code == 400
     assert "This community is switched off: switch it on before inviting people." in page_text(closed)
@@ -682,5 +682,5 @@ def test_a_legal_entity_code_has_nine_digits_and_a_check_digit(code: str, valid:
 
 
 def test_mask_iban_keeps_country_check_digits_and_last_four(app: Flask) -> None:
-    assert admin.mask_iban("LT121000011101001000") == "LT12…1000"
-    assert admin.mask_iban("") == ""
+    assert communities.mask_iban("LT121000011101001000") == "LT12…1000"
+    assert communities.mask_iban("") == ""
