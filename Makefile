@@ -61,6 +61,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The browser journeys drive Debian's Chromium; install it when it is missing and we may.
 browser:

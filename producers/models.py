@@ -86,7 +86,7 @@ class Membership(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()  # one way: shop.models knows nothing of communities
     community: Mapped[Community] = relationship(back_populates="memberships")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
@@ -12,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, enum_column_type, utcnow
 from shop.passwords import password_fingerprint
-
-if TYPE_CHECKING:
-    from producers.models import Membership
 
 
 class User(UserMixin, Base):
@@ -31,8 +28,6 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: when the person last signed in with their password (None: never, or before this was kept)
     last_signed_in_at: Mapped[datetime | None]
-
-    memberships: Mapped[list[Membership]] = relationship("Membership", back_populates="user")
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
