@@ -16,14 +16,16 @@ import catalogue.views.backoffice
 import catalogue.views.storefront
 import catalogue.views.workspace
 import orders.cli
-import orders.dashboard
-import orders.payouts_backoffice
-import orders.views
-import orders.workspace
+import orders.labels
+import orders.payouts
+import orders.views.backoffice
+import orders.views.storefront
+import orders.views.workspace
+import producers.communities
+import producers.iban
 import producers.views.backoffice
 import producers.views.storefront
 import producers.views.workspace
-import shop.backoffice
 import shop.checkout
 from shop import access, cli, config, errors, extensions, security, templating
 from shop.db import db
@@ -51,20 +53,23 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         catalogue.views.storefront.storefront,
         producers.views.storefront.storefront,
         shop.checkout.checkout,
-        orders.views.storefront,
-        orders.views.webhooks,
+        orders.views.storefront.storefront,
         producers.views.workspace.workspace,
         catalogue.views.workspace.workspace,
-        orders.workspace.workspace,
+        orders.views.workspace.workspace,
         producers.views.backoffice.backoffice,
         catalogue.views.backoffice.backoffice,
-        orders.views.backoffice,
-        orders.payouts_backoffice.backoffice,
-        orders.dashboard.dashboard,
-        shop.backoffice.backoffice,
+        orders.views.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)
-    templating.init_app(app)
+    templating.init_app(
+        app,
+        helpers={
+            "carrier_label": orders.labels.carrier_label,
+            "period_name": orders.payouts.period_name,
+        },
+        filters={"iban": producers.iban.grouped_iban, "masked_iban": producers.communities.mask_iban},
+    )
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)

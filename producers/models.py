@@ -86,7 +86,8 @@ class Membership(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship()  # one way: shop.models knows nothing of communities
+    #: `User.memberships` is added from this side (a backref), so that shop.models maps without producers.
+    user: Mapped[User] = relationship(backref="memberships")
     community: Mapped[Community] = relationship(back_populates="memberships")
 
 

@@ -127,7 +127,7 @@ def _remembered(_app: Flask, **_extra: Any) -> None:
 
 def landing_url(user: User) -> str:
     """Where a person goes after signing in: staff to the back office, members to their workspace."""
-    return url_for("dashboard.home") if user.is_staff else url_for("orders_workspace.dashboard")
+    return url_for("orders_backoffice.dashboard") if user.is_staff else url_for("orders_workspace.dashboard")
 
 
 def staff_required(view: F) -> F:

@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
 
 from orders import stripe_gateway
+from orders.labels import PAYMENT_LABELS
 from orders.models import PaymentMethod
 from orders.services import (
     MAX_QUANTITY,
@@ -38,7 +39,7 @@ from orders.services import (
     QuantityNotAllowed,
     place_order,
 )
-from orders.views import PAYMENT_LABELS, pay_by_card
+from orders.views.storefront import pay_by_card
 from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
@@ -366,7 +367,9 @@ def checkout_page() -> ResponseReturnValue:
         and isinstance(last, dict)
         and request.form.get("idempotency_key") == last.get("key")
     ):
-        return redirect(url_for("orders.track", token=last.get("token", ""), placed=1))  # sent twice
+        return redirect(
+            url_for("orders_storefront.track", token=last.get("token", ""), placed=1)
+        )  # sent twice
     cart_view = build_cart_view(cart)
     if cart_view.is_empty:
         flash(_("Your cart is empty."), "info")
@@ -406,7 +409,7 @@ def checkout_page() -> ResponseReturnValue:
                 session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
                 if order.payment_method is PaymentMethod.CARD:
                     return pay_by_card(order)
-                return redirect(url_for("orders.track", token=order.public_token, placed=1))
+                return redirect(url_for("orders_storefront.track", token=order.public_token, placed=1))
     return render_template("orders/storefront/checkout.html", form=form, cart=cart_view)
 
 

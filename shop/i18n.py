@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
+
+from shop.db import utcnow
 
 SESSION_KEY = "lang"
 
@@ -62,3 +64,18 @@ def vilnius_today() -> date:
 def vilnius_midnight(day: date) -> datetime:
     """The moment (UTC) a Vilnius day begins: the edge of a day, month or payout period."""
     return datetime(day.year, day.month, day.day, tzinfo=VILNIUS).astimezone(UTC)
+
+
+def age(since: datetime, now: datetime | None = None) -> str:
+    """How long ago, in words of the visitor's language: "2 days ago", "prieš 5 valandas"."""
+    waited = max((now or utcnow()) - since, timedelta(0))
+    return str(format_timedelta(-waited, granularity="minute", add_direction=True))
+
+
+def ago(since: datetime, now: datetime) -> str:
+    """How long ago, in whole days from a day on ("6 days ago", not "1 week ago": limits are in days),
+    in hours or minutes before that ("2 hours ago")."""
+    waited = max(now - since, timedelta(0))
+    if waited < timedelta(days=1):
+        return age(since, now)
+    return str(format_timedelta(-waited, granularity="day", threshold=1000, add_direction=True))

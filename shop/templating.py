@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -14,6 +15,7 @@ from babel.numbers import format_percent
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime
 
+from shop import outbox
 from shop.i18n import current_language, localized, vilnius_today
 from shop.money import format_cents
 from shop.operator import get_operator
@@ -83,7 +85,11 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
-def init_app(app: Flask) -> None:
+def init_app(
+    app: Flask, *, helpers: Mapping[str, Any] | None = None, filters: Mapping[str, Any] | None = None
+) -> None:
+    """Every app-wide template helper: the ground floor's own, and the domain packages' that the
+    application factory passes in (`helpers` as globals, `filters` as filters)."""
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["local_time"] = local_time
@@ -98,6 +104,9 @@ def init_app(app: Flask) -> None:
         static_url=static_url,
         site_url=site_url,
         operator=get_operator,
+        outbox_labels=outbox.STATUS_LABELS,
+        **(helpers or {}),
     )
+    app.jinja_env.filters.update(filters or {})
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

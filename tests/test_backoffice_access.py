@@ -74,7 +74,7 @@ def test_the_walk_covers_the_back_office(app: Flask) -> None:
     assert {
         "orders_backoffice.order_detail",
         "catalogue_backoffice.review_queue",
-        "shop_backoffice.audit_log",
+        "orders_backoffice.audit_log",
     } <= endpoints
 
 

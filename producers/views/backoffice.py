@@ -29,8 +29,6 @@ from producers.models import DEFAULT_COMMISSION_BP, Community
 from shop.access import current_actor, staff_required
 
 backoffice = Blueprint("producers_backoffice", __name__, url_prefix="/backoffice")
-backoffice.add_app_template_filter(grouped_iban, "iban")
-backoffice.add_app_template_filter(communities.mask_iban, "masked_iban")
 
 ID = "int(max=2147483647)"
 

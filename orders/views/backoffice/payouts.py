@@ -8,34 +8,24 @@ A period is a calendar month (`?month=2027-03`, the default being last month in 
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
-from typing import Any
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, StringField
-from wtforms.validators import DataRequired, InputRequired, Optional
 
 from orders import payouts, stripe_gateway, transfers
+from orders.forms import ActionForm, BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
 from orders.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts import PAYOUT_METHOD_LABELS, Period
+from orders.views.backoffice import backoffice
 from producers.iban import is_valid_iban
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
-from shop.forms import DayField, at_most
 from shop.i18n import vilnius_today
 from shop.operator import get_operator
 from shop.spreadsheet import csv_download
-
-backoffice = Blueprint("payouts_backoffice", __name__, url_prefix="/backoffice/payouts")
-#: App-wide: the community workspace's payout pages name periods too.
-backoffice.add_app_template_global(payouts.period_name, "period_name")
 
 #: A statement's status as staff read it.
 PAYOUT_STATUS_LABELS = {
@@ -43,98 +33,9 @@ PAYOUT_STATUS_LABELS = {
     PayoutStatus.APPROVED: _l("Approved"),
     PayoutStatus.PAID: _l("Paid out"),
 }
-#: The days a period may name: a mistyped year must not reach the database or overflow a date.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-#: The longest custom period.
-MAX_PERIOD_DAYS = 366
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 # ---------------------------------------------------------------------------------------------- periods
-
-
-def last_month(today: date) -> Period:
-    """The calendar month before the one `today` is in."""
-    this_month = today.replace(day=1)
-    return Period.month((this_month - timedelta(days=1)).replace(day=1))
-
-
-class PeriodForm(Form):  # type: ignore[misc]  # WTForms ships partial types
-    """Which period to show (GET, bookmarkable): a month, or a first and a last day."""
-
-    month = StringField(_l("Month"), validators=[Optional()], render_kw={"placeholder": "2027-03"})
-    first_day = DayField(_l("First day"), validators=[Optional()])
-    last_day = DayField(_l("Last day"), validators=[Optional()])
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        super().validate(extra_validators)
-        month = (self.month.data or "").strip()
-        if month and self._month() is None:
-            self.month.errors = [*self.month.errors, _("Enter a month like 2027-03.")]
-        for field in (self.first_day, self.last_day):
-            if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-                field.errors = [*field.errors, _("Choose a day from 2000 to 2099.")]
-        first, last = self.first_day.data, self.last_day.data
-        if not self.first_day.errors and not self.last_day.errors:
-            if first is not None and last is None:
-                self.last_day.errors = [_("Enter the last day too.")]
-            elif last is not None and first is None:
-                self.first_day.errors = [_("Enter the first day too.")]
-            elif first is not None and last is not None:
-                if last < first:
-                    self.last_day.errors = [_("The last day cannot be before the first.")]
-                elif (last - first).days >= MAX_PERIOD_DAYS:
-                    self.last_day.errors = [_("Choose at most a year.")]
-        return not self.errors
-
-    def _month(self) -> date | None:
-        match = _MONTH.match((self.month.data or "").strip())
-        if match is None:
-            return None
-        year, month = int(match[1]), int(match[2])
-        if not (FIRST_DAY.year <= year <= LAST_DAY.year and 1 <= month <= 12):
-            return None
-        return date(year, month, 1)
-
-    def period(self) -> Period:
-        """The days asked for, as far as they are valid; last month when nothing (valid) was asked."""
-        first, last = self.first_day.data, self.last_day.data
-        if first is not None and last is not None and not (self.first_day.errors or self.last_day.errors):
-            return Period(first, last + timedelta(days=1))
-        month = None if self.month.errors else self._month()
-        return Period.month(month) if month else last_month(vilnius_today())
-
-
-class PeriodActionForm(PeriodForm, FlaskForm):  # type: ignore[misc]
-    """A POST for a period (CSRF-protected), the period in hidden fields."""
-
-
-class BankFileForm(PeriodActionForm):
-    execution_date = DayField(
-        _l("Pay on (execution date)"), validators=[InputRequired(_l("Enter the day the bank should pay."))]
-    )
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        day = self.execution_date.data
-        if day is not None and not self.execution_date.errors:
-            today = vilnius_today()
-            if day < today:
-                self.execution_date.errors = [_("The bank cannot pay on a day that has passed.")]
-            elif day > today + timedelta(days=90):
-                self.execution_date.errors = [_("Choose a day within the next 90 days.")]
-        return valid and not self.execution_date.errors
-
-
-class MarkPaidForm(FlaskForm):  # type: ignore[misc]
-    reference = StringField(
-        _l("Bank reference"),
-        validators=[DataRequired(_l("Enter the bank's reference of the transfer.")), at_most(120)],
-    )
-
-
-class ActionForm(FlaskForm):  # type: ignore[misc]
-    """A one-button action: only its CSRF token."""
 
 
 def _period_form(formdata: MultiDict[str, str]) -> tuple[PeriodForm, Period]:
@@ -155,7 +56,7 @@ def _shown(period: Period) -> PeriodForm:
 # ---------------------------------------------------------------------------------------------- the period
 
 
-@backoffice.get("/")
+@backoffice.get("/payouts/")
 @staff_required
 def payout_list() -> ResponseReturnValue:
     form, period = _period_form(request.args)
@@ -210,9 +111,9 @@ def _list_page(
     ), status
 
 
-@backoffice.post("/generate")
+@backoffice.post("/payouts/generate")
 @staff_required
-def generate() -> ResponseReturnValue:
+def generate_payouts() -> ResponseReturnValue:
     form = PeriodActionForm()
     if not form.validate():
         flash(_("The period could not be read; nothing was generated."), "error")
@@ -235,7 +136,7 @@ def generate() -> ResponseReturnValue:
         )
     else:
         flash(_("Nothing new was due: the statements stay as they were."), "info")
-    return redirect(url_for("payouts_backoffice.payout_list", **period.args))
+    return redirect(url_for("orders_backoffice.payout_list", **period.args))
 
 
 # ---------------------------------------------------------------------------------------------- one statement
@@ -249,12 +150,12 @@ def _payout_or_404(payout_id: int) -> Payout:
 
 
 def _back_to(payout: Payout) -> ResponseReturnValue:
-    return redirect(url_for("payouts_backoffice.payout_list", **Period.of(payout).args))
+    return redirect(url_for("orders_backoffice.payout_list", **Period.of(payout).args))
 
 
-@backoffice.get("/<int(max=2147483647):payout_id>")
+@backoffice.get("/payouts/<int(max=2147483647):payout_id>")
 @staff_required
-def statement(payout_id: int) -> ResponseReturnValue:
+def payout_statement(payout_id: int) -> ResponseReturnValue:
     try:
         payout = payouts.payout_with_lines(payout_id)
     except payouts.PayoutNotFound:
@@ -262,9 +163,9 @@ def statement(payout_id: int) -> ResponseReturnValue:
     return payouts.render_statement("orders/backoffice/payout_statement.html", payout, PAYOUT_STATUS_LABELS)
 
 
-@backoffice.post("/<int(max=2147483647):payout_id>/approve")
+@backoffice.post("/payouts/<int(max=2147483647):payout_id>/approve")
 @staff_required
-def approve(payout_id: int) -> ResponseReturnValue:
+def approve_payout(payout_id: int) -> ResponseReturnValue:
     payout = _payout_or_404(payout_id)
     try:
         payouts.approve_payout(payout_id, by=current_actor())
@@ -275,9 +176,9 @@ def approve(payout_id: int) -> ResponseReturnValue:
     return _back_to(payout)
 
 
-@backoffice.post("/<int(max=2147483647):payout_id>/paid")
+@backoffice.post("/payouts/<int(max=2147483647):payout_id>/paid")
 @staff_required
-def mark_paid(payout_id: int) -> ResponseReturnValue:
+def mark_payout_paid(payout_id: int) -> ResponseReturnValue:
     payout = _payout_or_404(payout_id)
     form = MarkPaidForm(prefix=f"p{payout_id}")
     if payout.status is PayoutStatus.PAID:
@@ -306,9 +207,9 @@ def mark_paid(payout_id: int) -> ResponseReturnValue:
     return _list_page(period, _shown(period), paid_forms={payout_id: form}, status=400)
 
 
-@backoffice.post("/<int(max=2147483647):payout_id>/stripe")
+@backoffice.post("/payouts/<int(max=2147483647):payout_id>/stripe")
 @staff_required
-def pay_stripe(payout_id: int) -> ResponseReturnValue:
+def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
     payout = _payout_or_404(payout_id)
     name = payout.community.name
     if payout.method is PayoutMethod.STRIPE and not stripe_gateway.is_enabled():
@@ -355,15 +256,15 @@ def pay_stripe(payout_id: int) -> ResponseReturnValue:
 # ---------------------------------------------------------------------------------------------- downloads
 
 
-@backoffice.get("/payouts.csv")
+@backoffice.get("/payouts/payouts.csv")
 @staff_required
-def csv_file() -> ResponseReturnValue:
+def payouts_csv() -> ResponseReturnValue:
     _form, period = _period_form(request.args)
     text = payouts.payouts_csv(payouts.list_payouts(period.start, period.end))
     return csv_download(text, f"kaimo-muge-payouts-{period.slug}.csv")
 
 
-@backoffice.post("/bank-file")
+@backoffice.post("/payouts/bank-file")
 @staff_required
 def bank_file() -> ResponseReturnValue:
     form = BankFileForm()
@@ -405,4 +306,4 @@ def bank_file() -> ResponseReturnValue:
                 )
             },
         )
-    return redirect(url_for("payouts_backoffice.payout_list", **period.args))
+    return redirect(url_for("orders_backoffice.payout_list", **period.args))

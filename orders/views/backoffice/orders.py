@@ -1,14 +1,11 @@
-"""Orders as customers follow them (a private link) and as VVG staff confirm their bank transfers."""
+"""TODO docstring."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from flask import (
-    Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,185 +14,24 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, SelectField, StringField
-from wtforms.validators import DataRequired, Optional
 
-from orders import payments, refunds, reports, search, services, stripe_gateway
+from orders import payments, refunds, reports, search, services
+from orders.forms import ConfirmTransferForm, OrderSearchForm, SentParcelRefundForm, StaffCancelForm
+from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, REFUND_STATUS_LABELS
 from orders.models import (
     CancelReason,
-    CardCheckoutStatus,
     Fulfilment,
-    FulfilmentStatus,
     Order,
     OrderStatus,
     PaymentMethod,
-    RefundStatus,
 )
+from orders.views.backoffice import backoffice
 from producers.communities import list_all_communities
-from shop import outbox
 from shop.access import current_actor, staff_required
 from shop.db import db
-from shop.extensions import csrf
-from shop.forms import DayField, MoneyField, at_most, whole_number
+from shop.forms import whole_number
 from shop.pagination import page_number
 from shop.templating import money
-
-storefront = Blueprint("orders", __name__)
-backoffice = Blueprint("orders_backoffice", __name__, url_prefix="/backoffice")
-webhooks = Blueprint("webhooks", __name__)
-
-ORDER_STATUS_LABELS = {
-    OrderStatus.PENDING_PAYMENT: _l("Waiting for payment"),
-    OrderStatus.PAID: _l("Paid"),
-    OrderStatus.COMPLETED: _l("Completed"),
-    OrderStatus.CANCELLED: _l("Cancelled"),
-}
-#: How the checkout offers each way to pay (the customer's words). Staff pages and the sales CSV name a
-#: method shortly, with `reports.METHOD_LABELS`.
-PAYMENT_LABELS = {
-    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
-    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
-}
-
-REFUND_STATUS_LABELS = {
-    RefundStatus.PENDING: _l("being returned by card"),
-    RefundStatus.SUCCEEDED: _l("returned"),
-    RefundStatus.FAILED: _l("failed: return it another way"),
-    RefundStatus.OWED: _l("owed: send it from the bank"),
-    RefundStatus.SENT: _l("sent from the bank"),
-}
-
-FULFILMENT_STATUS_LABELS = {
-    FulfilmentStatus.AWAITING_PAYMENT: _l("Waiting for payment"),
-    FulfilmentStatus.NEW: _l("Paid; the community is preparing it"),
-    FulfilmentStatus.ACCEPTED: _l("Being packed"),
-    FulfilmentStatus.SHIPPED: _l("On its way"),
-    FulfilmentStatus.DELIVERED: _l("Delivered"),
-    FulfilmentStatus.CANCELLED: _l("Cancelled"),
-}
-
-
-@storefront.get("/uzsakymai/<token>")
-def track(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
-    if order is None:
-        abort(404)
-    return _track_page(order)
-
-
-def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
-    return render_template(
-        "orders/storefront/track.html",
-        order=order,
-        just_placed=request.args.get("placed") == "1",
-        returned_from_stripe=request.args.get("returned") == "1",
-        card_enabled=stripe_gateway.is_enabled(),
-        order_labels=ORDER_STATUS_LABELS,
-        fulfilment_labels=FULFILMENT_STATUS_LABELS,
-        checkout_status=CardCheckoutStatus,
-    ), status
-
-
-def pay_by_card(order: Order) -> ResponseReturnValue:
-    """Send the customer to Stripe's payment page for the order; if Stripe is away, say so on the order."""
-    try:
-        url = payments.start_card_payment(
-            order.id,
-            success_url=url_for("orders.card_return", token=order.public_token, _external=True),
-            cancel_url=url_for("orders.track", token=order.public_token, _external=True),
-        )
-    except payments.PaymentServiceUnavailable:
-        flash(
-            _(
-                "The card payment service did not answer. Your order is saved: try again in a minute, "
-                "or pay by bank transfer."
-            ),
-            "error",
-        )
-        return _track_page(order, 503)
-    except payments.CardPaymentNotPossible:
-        return redirect(url_for("orders.track", token=order.public_token))
-    return redirect(url, 303)
-
-
-@storefront.post("/uzsakymai/<token>/moketi-kortele")
-def pay(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
-    if order is None or not stripe_gateway.is_enabled():
-        abort(404)
-    return pay_by_card(order)
-
-
-@storefront.get("/uzsakymai/<token>/kortele")
-def card_return(token: str) -> ResponseReturnValue:
-    """Where Stripe sends the customer back after paying: ask Stripe at once, then show the order."""
-    order = services.get_order_by_token(token)
-    if order is None:
-        abort(404)
-    if order.is_awaiting_payment and stripe_gateway.is_enabled():
-        payments.refresh_from_stripe(order.id)
-    return redirect(url_for("orders.track", token=token, returned=1))
-
-
-@storefront.post("/uzsakymai/<token>/pavedimu")
-def switch_to_transfer(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
-    if order is None:
-        abort(404)
-    try:
-        order = payments.switch_to_bank_transfer(order.id)
-    except payments.CardPaymentNotPossible:
-        flash(_("This order is not waiting for a card payment any more."), "error")
-    else:
-        if order.status is OrderStatus.PAID:
-            flash(_("Your card payment has just arrived: there is nothing more to pay."), "success")
-        else:
-            flash(_("Please pay by bank transfer: the details are below and in your e-mail."), "success")
-    return redirect(url_for("orders.track", token=token))
-
-
-@webhooks.post("/stripe/webhook")
-@csrf.exempt  # type: ignore[untyped-decorator]  # Stripe signs its requests instead: the only exempt route
-def stripe_webhook() -> ResponseReturnValue:
-    """Stripe's events: signature checked on the raw bytes, each event applied once, answered at once."""
-    try:
-        event = stripe_gateway.verify_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
-    except stripe_gateway.InvalidWebhook as error:
-        current_app.logger.warning("Stripe webhook refused: %s", error)
-        return Response("invalid signature\n", 400, mimetype="text/plain")
-    handled = payments.handle_event(event)
-    # Mail written by the event is tried now, as after every other change: at most one short wait
-    # (outbox.AFTER_COMMIT_TIMEOUT_SECONDS) if the mail server is away, then `flask outbox send` takes it.
-    outbox.send_ids_now(handled.mail_ids)
-    return Response(f"{handled.outcome}\n", 200, mimetype="text/plain")
-
-
-@storefront.post("/uzsakymai/<token>/atsaukti")
-def cancel(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
-    if order is None:
-        abort(404)
-    was_waiting = order.is_awaiting_payment
-    try:
-        if order.payment_method is PaymentMethod.CARD:
-            payments.close_card_payment(order.id)  # no page of it may be paid after this
-    except payments.CardPaymentNotPossible:
-        pass  # a bank's answer is on its way: the order stays as it is
-    else:
-        services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
-    order = services.get_order_by_token(token) or order
-    if was_waiting and order.status is OrderStatus.CANCELLED:  # by us, or by its page expiring just now
-        flash(_("Your order is cancelled. Nothing is owed."), "success")
-    else:
-        flash(_("This order can no longer be cancelled here; please write to us."), "error")
-    return redirect(url_for("orders.track", token=token))
-
-
-class ConfirmTransferForm(FlaskForm):  # type: ignore[misc]
-    amount = MoneyField(_l("Amount received, €"), validators=[DataRequired(_l("Enter the amount received."))])
-    reference = StringField(_l("Bank reference"), validators=[Optional(), at_most(120)])
 
 
 @backoffice.get("/payments")
@@ -272,31 +108,6 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}", formdata=None) for order in orders}
     forms[order_id] = form
     return _awaiting_transfers_page(orders, forms, 400)
-
-
-class OrderSearchForm(Form):  # type: ignore[misc]
-    """The back office's order search (GET: no CSRF, bookmarkable)."""
-
-    q = StringField(_l("Number, customer, e-mail or phone"), validators=[Optional(), at_most(100)])
-    community = SelectField(_l("Community"), validate_choice=False)
-    status = SelectField(_l("Status"), validate_choice=False)
-    method = SelectField(_l("Payment"), validate_choice=False)
-    placed_from = DayField(_l("Placed from"), validators=[Optional()])
-    placed_to = DayField(_l("Placed until"), validators=[Optional()])
-
-
-class StaffCancelForm(FlaskForm):  # type: ignore[misc]
-    reason = StringField(
-        _l("Reason (the customer reads it)"),
-        validators=[DataRequired(_l("Say why: the customer reads it.")), at_most(500)],
-    )
-
-
-class SentParcelRefundForm(StaffCancelForm):
-    """Money back for a parcel that has left (prefix `f<fulfilment id>`): a return, a broken card."""
-
-    goods = MoneyField(_l("For the goods, €"), validators=[Optional()])
-    delivery = MoneyField(_l("For the delivery, €"), validators=[Optional()])
 
 
 @backoffice.get("/orders")

@@ -2,128 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_timedelta
+from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
 
-from catalogue.browsing import list_categories
 from orders import attention, reports
+from orders.forms import RemindForm, SalesFilterForm, ThresholdsForm
+from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.services import FulfilmentNotFound
-from orders.views import FULFILMENT_STATUS_LABELS
-from orders.workspace import age
-from producers.communities import list_all_communities
+from orders.views.backoffice import backoffice
 from shop import charts
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
-from shop.forms import DayField, WholeNumberField, whole_number
-from shop.i18n import current_language, localized, vilnius_today
+from shop.i18n import ago, current_language
 from shop.money import format_whole_euros
 from shop.spreadsheet import csv_download
 from shop.templating import money
 
-dashboard = Blueprint("dashboard", __name__, url_prefix="/backoffice")
-
-
 # ---------------------------------------------------------------------------------------------- forms
-
-
-class SalesFilterForm(Form):  # type: ignore[misc]
-    """Which sales to show (GET: bookmarkable, no CSRF). Empty days mean this year so far."""
-
-    from_day = DayField(_l("First day"), validators=[Optional()])
-    to_day = DayField(_l("Last day"), validators=[Optional()])
-    community = SelectField(_l("Community"), validate_choice=False)
-    category = SelectField(_l("Category"), validate_choice=False)
-
-    def fill_choices(self) -> None:
-        self.community.choices = [("", _("All communities"))] + [
-            (str(c.id), c.name)
-            for c in list_all_communities()  # one switched off keeps its past sales
-        ]
-        self.category.choices = [("", _("All categories"))] + [
-            (str(c.id), localized(c, "name")) for c in list_categories()
-        ]
-
-    def sales_filter(self) -> reports.SalesFilter:
-        """The filter asked for; a wrong field gets its message and its default (the form stays shown)."""
-        self.validate()
-        today = vilnius_today()
-        first = (
-            self.from_day.data if not self.from_day.errors and self.from_day.data else date(today.year, 1, 1)
-        )
-        last = self.to_day.data if not self.to_day.errors and self.to_day.data else today
-        if last < first:
-            self.to_day.errors = [*self.to_day.errors, _("The end of the period is before its start.")]
-            first, last = date(today.year, 1, 1), today
-        for field, day in ((self.from_day, first), (self.to_day, last)):
-            if not field.raw_data or not field.raw_data[0]:
-                field.data = day  # the period shown is the one used
-        return reports.SalesFilter(
-            first_day=first,
-            last_day=last,
-            community_id=self._chosen(self.community, _("Choose a community from the list.")),
-            category_id=self._chosen(self.category, _("Choose a category from the list.")),
-        )
-
-    @staticmethod
-    def _chosen(field: SelectField, message: str) -> int | None:
-        if not field.data:
-            return None
-        number = whole_number(field.data)
-        if number is None or str(number) not in {value for value, _label in field.choices}:
-            field.errors = [*field.errors, message]
-            return None
-        return number
-
-
-DAYS_MESSAGE = _l("Enter whole days from 1 to 60.")
-#: A threshold: whole days from 1 to 60, said in our words.
-DAYS = [InputRequired(DAYS_MESSAGE), NumberRange(attention.FEWEST_DAYS, attention.MOST_DAYS, DAYS_MESSAGE)]
-
-
-class ThresholdsForm(FlaskForm):  # type: ignore[misc]
-    unpaid_transfer_days = WholeNumberField(
-        _l("Bank transfer unpaid for more than (days)"),
-        validators=DAYS,
-    )
-    unaccepted_days = WholeNumberField(
-        _l("Paid parcel not accepted within (days)"),
-        validators=DAYS,
-    )
-    unshipped_days = WholeNumberField(
-        _l("Accepted parcel not sent within (days)"),
-        validators=DAYS,
-    )
-
-    def thresholds(self) -> attention.Thresholds:
-        """The validated days."""
-        return attention.Thresholds(
-            unpaid_transfer_days=self.unpaid_transfer_days.data or 0,
-            unaccepted_days=self.unaccepted_days.data or 0,
-            unshipped_days=self.unshipped_days.data or 0,
-        )
-
-
-class RemindForm(FlaskForm):  # type: ignore[misc]
-    """One button; `seen` is the last reminder the page showed (empty: none), so a double click sends one."""
-
-    seen = HiddenField()
 
 
 # ---------------------------------------------------------------------------------------------- the dashboard
 
 
-@dashboard.get("/")
+@backoffice.get("/")
 @staff_required
-def home() -> ResponseReturnValue:
+def dashboard() -> ResponseReturnValue:
     return _home_page()
 
 
@@ -218,7 +126,7 @@ def _filter_args() -> dict[str, Any]:
     }
 
 
-@dashboard.post("/attention-days")
+@backoffice.post("/attention-days")
 @staff_required
 def save_thresholds() -> ResponseReturnValue:
     form = ThresholdsForm()
@@ -231,17 +139,17 @@ def save_thresholds() -> ResponseReturnValue:
             )
         else:
             flash(_("The attention lists now use these limits."), "success")
-            return redirect(url_for("dashboard.home", _anchor="attention", **_filter_args()))
+            return redirect(url_for("orders_backoffice.dashboard", _anchor="attention", **_filter_args()))
     return _home_page(form, 400)
 
 
-@dashboard.post("/parcels/<int(max=2147483647):fulfilment_id>/remind")
+@backoffice.post("/parcels/<int(max=2147483647):fulfilment_id>/remind")
 @staff_required
 def remind(fulfilment_id: int) -> ResponseReturnValue:
     form = RemindForm()
     if not form.validate():
         flash(_("The page was out of date; please try again."), "error")
-        return redirect(url_for("dashboard.home", _anchor="attention", **_filter_args()))
+        return redirect(url_for("orders_backoffice.dashboard", _anchor="attention", **_filter_args()))
     try:
         fulfilment = attention.remind_community(
             fulfilment_id, seen_reminded_at=_moment(form.seen.data), by=current_actor()
@@ -273,16 +181,7 @@ def remind(fulfilment_id: int) -> ResponseReturnValue:
             ),
             "success",
         )
-    return redirect(url_for("dashboard.home", _anchor="attention", **_filter_args()))
-
-
-def ago(since: datetime, now: datetime) -> str:
-    """How long ago, in whole days from a day on ("6 days ago", not "1 week ago": limits are in days),
-    in hours or minutes before that ("2 hours ago")."""
-    waited = max(now - since, timedelta(0))
-    if waited < timedelta(days=1):
-        return age(since, now)
-    return str(format_timedelta(-waited, granularity="day", threshold=1000, add_direction=True))
+    return redirect(url_for("orders_backoffice.dashboard", _anchor="attention", **_filter_args()))
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -313,13 +212,13 @@ def _report_page(form: SalesFilterForm, wanted: reports.SalesFilter) -> Response
     ), 400 if form.errors else 200
 
 
-@dashboard.get("/reports")
+@backoffice.get("/reports")
 @staff_required
 def sales_report() -> ResponseReturnValue:
     return _report_page(*_asked_filter())
 
 
-@dashboard.get("/reports.csv")
+@backoffice.get("/reports.csv")
 @staff_required
 def sales_report_csv() -> ResponseReturnValue:
     form, wanted = _asked_filter()

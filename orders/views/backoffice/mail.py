@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from orders.views.backoffice import backoffice
 from shop import audit, outbox
 from shop.access import current_actor, staff_required
 from shop.db import db
 from shop.models import OutboxMessage
-
-backoffice = Blueprint("shop_backoffice", __name__, url_prefix="/backoffice")
-
-
-@backoffice.app_context_processor
-def _labels() -> dict[str, object]:
-    """For every staff page (the mail room, an order's mails): a mail's state in words."""
-    return {"outbox_labels": outbox.STATUS_LABELS}
 
 
 @backoffice.get("/mail")
@@ -60,7 +53,7 @@ def mail_retry(message_id: int) -> ResponseReturnValue:
     outbox.retry(message_id, by=current_actor())
     outbox.send_due(only=[message_id])
     flash(_("The message was sent again (or queued, if the mail server is still away)."), "info")
-    return redirect(url_for("shop_backoffice.mail_detail", message_id=message_id))
+    return redirect(url_for("orders_backoffice.mail_detail", message_id=message_id))
 
 
 @backoffice.get("/audit")

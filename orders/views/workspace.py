@@ -6,28 +6,24 @@ the community in the query, so another community's parcel is a 404 for reading a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_timedelta
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired
 
 from orders import payouts as payout_services
 from orders import refunds, workspace_services
+from orders.forms import ActionForm, CancelForm, ShipForm
+from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
-from orders.views import FULFILMENT_STATUS_LABELS
 from orders.workspace_services import Carrier, StatusFilter
 from producers.access import current_community, member_required
 from producers.models import Community
 from shop.access import current_actor, safe_next
 from shop.db import utcnow
-from shop.forms import at_most
-from shop.i18n import vilnius_today
+from shop.i18n import age, vilnius_today
 from shop.money import decimal_text
 from shop.pagination import page_number
 from shop.spreadsheet import csv_download, excel_csv
@@ -52,14 +48,6 @@ FILTER_LABELS = {
     StatusFilter.CANCELLED: _l("Cancelled"),
     StatusFilter.ALL: _l("All"),
 }
-CARRIER_LABELS = {
-    Carrier.OMNIVA: "Omniva",
-    Carrier.LP_EXPRESS: "LP Express",
-    Carrier.DPD: "DPD",
-    Carrier.VENIPAK: "Venipak",
-    Carrier.OWN: _l("Our own delivery"),
-    Carrier.PICKUP: _l("Ready for pickup"),
-}
 #: A payout statement's status as its community reads it.
 PAYOUT_STATUS_LABELS = {
     PayoutStatus.DRAFT: _l("Being prepared by the VVG"),
@@ -75,77 +63,12 @@ ALREADY_DONE = {
 }
 
 
-@workspace.app_template_global()
-def carrier_label(carrier: str) -> str:
-    """How a stored carrier reads to a person in their language (a carrier typed elsewhere, as typed)."""
-    try:
-        return str(CARRIER_LABELS[Carrier(carrier)])
-    except ValueError:
-        return carrier
-
-
-def age(since: datetime, now: datetime | None = None) -> str:
-    """How long ago, in words of the visitor's language: "2 days ago", "prieš 5 valandas"."""
-    waited = max((now or utcnow()) - since, timedelta(0))
-    return str(format_timedelta(-waited, granularity="minute", add_direction=True))
-
-
 @workspace.context_processor
 def _helpers() -> dict[str, object]:
     return {"age": age, "day": lambda day: format_date(day, "short"), "status_labels": STATUS_LABELS}
 
 
 # ---------------------------------------------------------------------------------------------- forms
-
-
-class ActionForm(FlaskForm):  # type: ignore[misc]
-    """A one-button action: only its CSRF token (and where to go back to)."""
-
-    next = StringField()
-
-
-class ShipForm(FlaskForm):  # type: ignore[misc]
-    next = StringField()
-    carrier = SelectField(_l("How it goes"), validate_choice=False)
-    tracking_number = StringField(_l("Tracking number"), validators=[at_most(80)])
-
-    def __init__(self, fulfilment: Fulfilment, *args: object, **kwargs: object) -> None:
-        usual = workspace_services.usual_carrier(fulfilment.delivery_method)
-        if usual is not None:
-            kwargs.setdefault("carrier", usual.value)
-        super().__init__(*args, **kwargs)
-        allowed = workspace_services.carriers_for(fulfilment.delivery_method)
-        self.allowed = allowed
-        choices = [(c.value, str(CARRIER_LABELS[c])) for c in allowed]
-        self.carrier.choices = choices if usual is not None else [("", _("Choose…")), *choices]
-
-    def chosen_carrier(self) -> Carrier | None:
-        try:
-            carrier = Carrier(self.carrier.data or "")
-        except ValueError:
-            return None
-        return carrier if carrier in self.allowed else None
-
-    def validate(self, extra_validators: object = None) -> bool:
-        valid: bool = super().validate(extra_validators)
-        carrier = self.chosen_carrier()
-        if carrier is None:
-            self.carrier.errors = [*self.carrier.errors, _("Choose how the parcel goes.")]
-            return False
-        if carrier.needs_tracking_number and not (self.tracking_number.data or "").strip():
-            self.tracking_number.errors = [
-                *self.tracking_number.errors,
-                _("Type the tracking number from the parcel's label: the customer follows it with that."),
-            ]
-            return False
-        return valid
-
-
-class CancelForm(FlaskForm):  # type: ignore[misc]
-    reason = TextAreaField(
-        _l("Why can you not send it?"),
-        validators=[DataRequired(_l("Write the reason: the customer will read it.")), at_most(500)],
-    )
 
 
 # ---------------------------------------------------------------------------------------------- pages

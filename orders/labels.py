@@ -1,0 +1,65 @@
+"""The words for the orders' states, payment methods and carriers, as customers and staff read them."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from orders.models import (
+    FulfilmentStatus,
+    OrderStatus,
+    PaymentMethod,
+    RefundStatus,
+)
+from orders.workspace_services import Carrier
+
+ORDER_STATUS_LABELS = {
+    OrderStatus.PENDING_PAYMENT: _l("Waiting for payment"),
+    OrderStatus.PAID: _l("Paid"),
+    OrderStatus.COMPLETED: _l("Completed"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+#: How the checkout offers each way to pay (the customer's words). Staff pages and the sales CSV name a
+#: method shortly, with `reports.METHOD_LABELS`.
+PAYMENT_LABELS = {
+    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+}
+
+
+REFUND_STATUS_LABELS = {
+    RefundStatus.PENDING: _l("being returned by card"),
+    RefundStatus.SUCCEEDED: _l("returned"),
+    RefundStatus.FAILED: _l("failed: return it another way"),
+    RefundStatus.OWED: _l("owed: send it from the bank"),
+    RefundStatus.SENT: _l("sent from the bank"),
+}
+
+
+FULFILMENT_STATUS_LABELS = {
+    FulfilmentStatus.AWAITING_PAYMENT: _l("Waiting for payment"),
+    FulfilmentStatus.NEW: _l("Paid; the community is preparing it"),
+    FulfilmentStatus.ACCEPTED: _l("Being packed"),
+    FulfilmentStatus.SHIPPED: _l("On its way"),
+    FulfilmentStatus.DELIVERED: _l("Delivered"),
+    FulfilmentStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+CARRIER_LABELS = {
+    Carrier.OMNIVA: "Omniva",
+    Carrier.LP_EXPRESS: "LP Express",
+    Carrier.DPD: "DPD",
+    Carrier.VENIPAK: "Venipak",
+    Carrier.OWN: _l("Our own delivery"),
+    Carrier.PICKUP: _l("Ready for pickup"),
+}
+
+
+def carrier_label(carrier: str) -> str:
+    """How a stored carrier reads to a person in their language (a carrier typed elsewhere, as typed)."""
+    try:
+        return str(CARRIER_LABELS[Carrier(carrier)])
+    except ValueError:
+        return carrier
