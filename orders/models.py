@@ -15,6 +15,8 @@ from orders.earnings import Earnings
 from producers.models import Community, DeliveryMethod
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
+from shop.states import TransitionNotAllowed as TransitionNotAllowed  # the one refusal, re-exported
+from shop.states import check_move
 
 
 class OrderStatus(enum.StrEnum):
@@ -45,7 +47,7 @@ class FulfilmentStatus(enum.StrEnum):
 
 
 S = FulfilmentStatus
-NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
+FULFILMENT_NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
     S.AWAITING_PAYMENT: frozenset({S.NEW, S.CANCELLED}),
     S.NEW: frozenset({S.ACCEPTED, S.CANCELLED}),
     S.ACCEPTED: frozenset({S.SHIPPED, S.CANCELLED}),
@@ -53,15 +55,6 @@ NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
     S.DELIVERED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-
-
-class TransitionNotAllowed(Exception):
-    """A fulfilment was asked to move to a status its current one does not allow."""
-
-    def __init__(self, current: FulfilmentStatus, wanted: FulfilmentStatus) -> None:
-        super().__init__(f"{current} → {wanted}")
-        self.current = current
-        self.wanted = wanted
 
 
 class Order(Base):
@@ -175,8 +168,7 @@ class Fulfilment(Base):
 
     def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
         """Change status if the current one allows it, and record who did it and when."""
-        if to not in NEXT[self.status]:
-            raise TransitionNotAllowed(self.status, to)
+        check_move(FULFILMENT_NEXT, self.status, to)
         self.events.append(FulfilmentEvent(from_status=self.status, to_status=to, actor=by, note=note))
         self.status = to
 
