@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, update
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from catalogue.models import Variant
 from orders.earnings import Earnings
@@ -24,6 +24,14 @@ class OrderStatus(enum.StrEnum):
     PAID = "paid"
     COMPLETED = "completed"  # every parcel delivered or cancelled
     CANCELLED = "cancelled"  # by the customer, by staff, or expired unpaid; stock returned
+
+
+ORDER_NEXT: Final[Mapping[OrderStatus, frozenset[OrderStatus]]] = {
+    OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED}),  # by settle_order
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
 
 
 class PaymentMethod(enum.StrEnum):
@@ -123,6 +131,25 @@ class Order(Base):
     def refunded_cents(self) -> int:
         """Money returned or owed back to the customer (refunds that failed are not counted)."""
         return sum(refund.amount_cents for refund in self.refunds if refund.status is not RefundStatus.FAILED)
+
+    def move_to(self, to: OrderStatus, *, if_still: OrderStatus) -> bool:
+        """Change status only if the row still is `if_still` and the table lets that move to `to`.
+
+        One `UPDATE … WHERE status = if_still`, the guard that makes races harmless: False when another
+        transaction moved the order first. The loaded row is not changed; the caller refreshes it.
+        """
+        check_move(ORDER_NEXT, if_still, to)
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError("an order moves only when loaded from the database")
+        moved = session.execute(
+            update(Order)
+            .where(Order.id == self.id, Order.status == if_still)
+            .values(status=to)
+            .returning(Order.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        return moved is not None
 
 
 class Fulfilment(Base):
