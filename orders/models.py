@@ -427,6 +427,13 @@ class PayoutStatus(enum.StrEnum):
     PAID = "paid"  # the money has left (bank transfer made, or every Stripe transfer sent)
 
 
+PAYOUT_NEXT: Final[Mapping[PayoutStatus, frozenset[PayoutStatus]]] = {
+    PayoutStatus.DRAFT: frozenset({PayoutStatus.APPROVED}),
+    PayoutStatus.APPROVED: frozenset({PayoutStatus.PAID}),
+    PayoutStatus.PAID: frozenset(),
+}
+
+
 class PayoutMethod(enum.StrEnum):
     BANK = "bank"  # by SEPA credit transfer to the community's IBAN
     STRIPE = "stripe"  # by Stripe transfers to the community's connected account (card orders only)
@@ -487,6 +494,15 @@ class Payout(Base):
     adjustments: Mapped[list[PayoutAdjustment]] = relationship(
         back_populates="payout", order_by="PayoutAdjustment.id"
     )
+
+    def move_to(self, to: PayoutStatus, *, by: User | None) -> None:
+        """Change status if the current one allows it, and record who approved or paid it, and when."""
+        check_move(PAYOUT_NEXT, self.status, to)
+        if to is PayoutStatus.APPROVED:
+            self.approved_at, self.approved_by_id = utcnow(), by.id if by else None
+        elif to is PayoutStatus.PAID:
+            self.paid_at, self.paid_by_id = utcnow(), by.id if by else None
+        self.status = to
 
 
 class PayoutLine(Base):
