@@ -282,6 +282,19 @@ class CardCheckoutStatus(enum.StrEnum):
     MISMATCH = "mismatch"  # Stripe took another amount or currency than the order's: staff decide
 
 
+C = CardCheckoutStatus
+#: Money counts whenever it comes: a page marked failed or expired here may still have been paid at Stripe.
+CARD_CHECKOUT_NEXT: Final[Mapping[CardCheckoutStatus, frozenset[CardCheckoutStatus]]] = {
+    C.CREATING: frozenset({C.OPEN, C.PROCESSING, C.PAID, C.FAILED, C.EXPIRED, C.MISMATCH}),
+    C.OPEN: frozenset({C.PROCESSING, C.PAID, C.FAILED, C.EXPIRED, C.MISMATCH}),
+    C.PROCESSING: frozenset({C.PAID, C.FAILED, C.MISMATCH}),
+    C.PAID: frozenset(),
+    C.FAILED: frozenset({C.PAID, C.MISMATCH}),
+    C.EXPIRED: frozenset({C.PAID, C.MISMATCH}),
+    C.MISMATCH: frozenset(),
+}
+
+
 class CardCheckout(Base):
     """One attempt to pay an order by card: a Stripe Checkout Session, the customer's hosted payment page.
 
@@ -312,6 +325,11 @@ class CardCheckout(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="card_checkouts")
+
+    def move_to(self, to: CardCheckoutStatus) -> None:
+        """Change status if the current one allows it."""
+        check_move(CARD_CHECKOUT_NEXT, self.status, to)
+        self.status = to
 
 
 class RefundStatus(enum.StrEnum):
