@@ -117,10 +117,11 @@ def update_listing(community: Community, product_id: int, data: ListingInput) ->
         _apply_variants(product, community, data.variants)
         db.session.flush()
         changed = _reviewed_content(product) != before
+        published = _published_status(community)
         if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED} or (
-            changed and not community.is_trusted
+            changed and not community.is_trusted and product.status is not published  # waiting stays so
         ):
-            product.status = _published_status(community)
+            product.move_to(published)
         if product.status is not ProductStatus.DRAFT:
             product.review_note = ""
     return product
@@ -175,7 +176,8 @@ def archive_listing(community: Community, product_id: int) -> Product:
     """No longer for sale; kept for past orders and for putting back later."""
     with transaction():
         product = _locked_listing(community, product_id)
-        product.status = ProductStatus.ARCHIVED
+        if product.status is not ProductStatus.ARCHIVED:  # archiving it again changes nothing
+            product.move_to(ProductStatus.ARCHIVED)
     return product
 
 
@@ -184,7 +186,7 @@ def restore_listing(community: Community, product_id: int) -> Product:
     with transaction():
         product = _locked_listing(community, product_id)
         if product.status is ProductStatus.ARCHIVED:
-            product.status = _published_status(community)
+            product.move_to(_published_status(community))
     return product
 
 
@@ -287,7 +289,8 @@ def approve_listing(product_id: int, *, by: User | None) -> Product:
         if product is None:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
-            product.status, product.review_note = ProductStatus.ACTIVE, ""
+            product.move_to(ProductStatus.ACTIVE)
+            product.review_note = ""
             audit.record(
                 "listing.approve",
                 "product",
@@ -307,7 +310,8 @@ def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
         if product is None:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
-            product.status, product.review_note = ProductStatus.DRAFT, reason.strip()[:2000]
+            product.move_to(ProductStatus.DRAFT)
+            product.review_note = reason.strip()[:2000]
             audit.record(
                 "listing.send_back",
                 "product",
