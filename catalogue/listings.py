@@ -108,10 +108,11 @@ def update_listing(community: Community, product_id: int, data: ListingInput) ->
         _apply_variants(product, community, data.variants)
         db.session.flush()
         changed = _reviewed_content(product) != before
+        published = _published_status(community)
         if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED} or (
-            changed and not community.is_trusted
+            changed and not community.is_trusted and product.status is not published  # waiting stays so
         ):
-            product.status = _published_status(community)
+            product.move_to(published)
         if product.status is not ProductStatus.DRAFT:
             product.review_note = ""
     return product
@@ -166,7 +167,8 @@ def archive_listing(community: Community, product_id: int) -> Product:
     """No longer for sale; kept for past orders and for putting back later."""
     with transaction():
         product = _locked_listing(community, product_id)
-        product.status = ProductStatus.ARCHIVED
+        if product.status is not ProductStatus.ARCHIVED:  # archiving it again changes nothing
+            product.move_to(ProductStatus.ARCHIVED)
     return product
 
 
@@ -175,7 +177,7 @@ def restore_listing(community: Community, product_id: int) -> Product:
     with transaction():
         product = _locked_listing(community, product_id)
         if product.status is ProductStatus.ARCHIVED:
-            product.status = _published_status(community)
+            product.move_to(_published_status(community))
     return product
 
 
@@ -258,9 +260,6 @@ def delete_photo(community: Community, image_id: int) -> None:
         doomed = next(image for image in images if image.id == image_id)
         db.session.delete(doomed)
         _renumber([image for image in images if image is not doomed])
-
-
-# --- Moderation (the VVG's side) ----------------------------------------------------------------------
 
 
 # --- Inside ----------------------------------------------------------------------------------------

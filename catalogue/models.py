@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from producers.models import Community
 from shop.db import Base, enum_column_type, utcnow
+from shop.states import check_move
 from shop.text import fold
 
 
@@ -18,6 +21,17 @@ class ProductStatus(enum.StrEnum):
     PENDING_REVIEW = "pending_review"  # waiting for the VVG's moderation
     ACTIVE = "active"  # for sale in the shop
     ARCHIVED = "archived"  # no longer sold; kept for past orders
+
+
+P = ProductStatus
+#: Any listing can be archived; a draft or archived one goes back on sale through the VVG (or at once
+#: for a trusted community); an untrusted community's changed listing goes back to the VVG.
+PRODUCT_NEXT: Final[Mapping[ProductStatus, frozenset[ProductStatus]]] = {
+    P.DRAFT: frozenset({P.PENDING_REVIEW, P.ACTIVE, P.ARCHIVED}),
+    P.PENDING_REVIEW: frozenset({P.ACTIVE, P.DRAFT, P.ARCHIVED}),  # approved; sent back with a reason
+    P.ACTIVE: frozenset({P.PENDING_REVIEW, P.ARCHIVED}),
+    P.ARCHIVED: frozenset({P.PENDING_REVIEW, P.ACTIVE}),
+}
 
 
 class Category(Base):
@@ -68,6 +82,11 @@ class Product(Base):
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
     )
+
+    def move_to(self, to: ProductStatus) -> None:
+        """Change status if the current one allows it."""
+        check_move(PRODUCT_NEXT, self.status, to)
+        self.status = to
 
     @property
     def min_price_cents(self) -> int:

@@ -31,7 +31,8 @@ def approve_listing(product_id: int, *, by: User | None) -> Product:
         if product is None:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
-            product.status, product.review_note = ProductStatus.ACTIVE, ""
+            product.move_to(ProductStatus.ACTIVE)
+            product.review_note = ""
             audit.record(
                 "listing.approve",
                 "product",
@@ -51,7 +52,8 @@ def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
         if product is None:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
-            product.status, product.review_note = ProductStatus.DRAFT, reason.strip()[:2000]
+            product.move_to(ProductStatus.DRAFT)
+            product.review_note = reason.strip()[:2000]
             audit.record(
                 "listing.send_back",
                 "product",

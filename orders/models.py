@@ -7,14 +7,16 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, update
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from catalogue.models import Variant
 from orders.earnings import Earnings
 from producers.models import Community, DeliveryMethod
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
+from shop.states import TransitionNotAllowed as TransitionNotAllowed  # the one refusal, re-exported
+from shop.states import check_move
 
 
 class OrderStatus(enum.StrEnum):
@@ -22,6 +24,14 @@ class OrderStatus(enum.StrEnum):
     PAID = "paid"
     COMPLETED = "completed"  # every parcel delivered or cancelled
     CANCELLED = "cancelled"  # by the customer, by staff, or expired unpaid; stock returned
+
+
+ORDER_NEXT: Final[Mapping[OrderStatus, frozenset[OrderStatus]]] = {
+    OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED}),  # by settle_order
+    OrderStatus.COMPLETED: frozenset(),
+    OrderStatus.CANCELLED: frozenset(),
+}
 
 
 class PaymentMethod(enum.StrEnum):
@@ -45,7 +55,7 @@ class FulfilmentStatus(enum.StrEnum):
 
 
 S = FulfilmentStatus
-NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
+FULFILMENT_NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
     S.AWAITING_PAYMENT: frozenset({S.NEW, S.CANCELLED}),
     S.NEW: frozenset({S.ACCEPTED, S.CANCELLED}),
     S.ACCEPTED: frozenset({S.SHIPPED, S.CANCELLED}),
@@ -53,15 +63,6 @@ NEXT: Final[Mapping[FulfilmentStatus, frozenset[FulfilmentStatus]]] = {
     S.DELIVERED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-
-
-class TransitionNotAllowed(Exception):
-    """A fulfilment was asked to move to a status its current one does not allow."""
-
-    def __init__(self, current: FulfilmentStatus, wanted: FulfilmentStatus) -> None:
-        super().__init__(f"{current} → {wanted}")
-        self.current = current
-        self.wanted = wanted
 
 
 class Order(Base):
@@ -131,6 +132,25 @@ class Order(Base):
         """Money returned or owed back to the customer (refunds that failed are not counted)."""
         return sum(refund.amount_cents for refund in self.refunds if refund.status is not RefundStatus.FAILED)
 
+    def move_to(self, to: OrderStatus, *, if_still: OrderStatus) -> bool:
+        """Change status only if the row still is `if_still` and the table lets that move to `to`.
+
+        One `UPDATE … WHERE status = if_still`, the guard that makes races harmless: False when another
+        transaction moved the order first. The loaded row is not changed; the caller refreshes it.
+        """
+        check_move(ORDER_NEXT, if_still, to)
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError("an order moves only when loaded from the database")
+        moved = session.execute(
+            update(Order)
+            .where(Order.id == self.id, Order.status == if_still)
+            .values(status=to)
+            .returning(Order.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        return moved is not None
+
 
 class Fulfilment(Base):
     """One community's part of an order: its lines, its delivery, its own parcel."""
@@ -175,8 +195,7 @@ class Fulfilment(Base):
 
     def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
         """Change status if the current one allows it, and record who did it and when."""
-        if to not in NEXT[self.status]:
-            raise TransitionNotAllowed(self.status, to)
+        check_move(FULFILMENT_NEXT, self.status, to)
         self.events.append(FulfilmentEvent(from_status=self.status, to_status=to, actor=by, note=note))
         self.status = to
 
@@ -263,6 +282,19 @@ class CardCheckoutStatus(enum.StrEnum):
     MISMATCH = "mismatch"  # Stripe took another amount or currency than the order's: staff decide
 
 
+C = CardCheckoutStatus
+#: Money counts whenever it comes: a page marked failed or expired here may still have been paid at Stripe.
+CARD_CHECKOUT_NEXT: Final[Mapping[CardCheckoutStatus, frozenset[CardCheckoutStatus]]] = {
+    C.CREATING: frozenset({C.OPEN, C.PROCESSING, C.PAID, C.FAILED, C.EXPIRED, C.MISMATCH}),
+    C.OPEN: frozenset({C.PROCESSING, C.PAID, C.FAILED, C.EXPIRED, C.MISMATCH}),
+    C.PROCESSING: frozenset({C.PAID, C.FAILED, C.MISMATCH}),
+    C.PAID: frozenset(),
+    C.FAILED: frozenset({C.PAID, C.MISMATCH}),
+    C.EXPIRED: frozenset({C.PAID, C.MISMATCH}),
+    C.MISMATCH: frozenset(),
+}
+
+
 class CardCheckout(Base):
     """One attempt to pay an order by card: a Stripe Checkout Session, the customer's hosted payment page.
 
@@ -293,6 +325,11 @@ class CardCheckout(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="card_checkouts")
+
+    def move_to(self, to: CardCheckoutStatus) -> None:
+        """Change status if the current one allows it."""
+        check_move(CARD_CHECKOUT_NEXT, self.status, to)
+        self.status = to
 
 
 class RefundStatus(enum.StrEnum):
@@ -408,6 +445,13 @@ class PayoutStatus(enum.StrEnum):
     PAID = "paid"  # the money has left (bank transfer made, or every Stripe transfer sent)
 
 
+PAYOUT_NEXT: Final[Mapping[PayoutStatus, frozenset[PayoutStatus]]] = {
+    PayoutStatus.DRAFT: frozenset({PayoutStatus.APPROVED}),
+    PayoutStatus.APPROVED: frozenset({PayoutStatus.PAID}),
+    PayoutStatus.PAID: frozenset(),
+}
+
+
 class PayoutMethod(enum.StrEnum):
     BANK = "bank"  # by SEPA credit transfer to the community's IBAN
     STRIPE = "stripe"  # by Stripe transfers to the community's connected account (card orders only)
@@ -468,6 +512,15 @@ class Payout(Base):
     adjustments: Mapped[list[PayoutAdjustment]] = relationship(
         back_populates="payout", order_by="PayoutAdjustment.id"
     )
+
+    def move_to(self, to: PayoutStatus, *, by: User | None) -> None:
+        """Change status if the current one allows it, and record who approved or paid it, and when."""
+        check_move(PAYOUT_NEXT, self.status, to)
+        if to is PayoutStatus.APPROVED:
+            self.approved_at, self.approved_by_id = utcnow(), by.id if by else None
+        elif to is PayoutStatus.PAID:
+            self.paid_at, self.paid_by_id = utcnow(), by.id if by else None
+        self.status = to
 
 
 class PayoutLine(Base):

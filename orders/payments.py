@@ -91,7 +91,7 @@ def start_card_payment(order_id: int, *, success_url: str, cancel_url: str) -> s
             checkout = latest
         else:
             if latest is not None and latest.status is CardCheckoutStatus.CREATING:
-                latest.status = CardCheckoutStatus.FAILED  # a try that never came back
+                latest.move_to(CardCheckoutStatus.FAILED)  # a try that never came back
             attempt = latest.attempt + 1 if latest else 1
             checkout = CardCheckout(
                 attempt=attempt,
@@ -122,10 +122,10 @@ def start_card_payment(order_id: int, *, success_url: str, cancel_url: str) -> s
         checkout.expires_at = _timestamp(session["expires_at"]) or utcnow()
         wanted = checkout.status is CardCheckoutStatus.CREATING and _awaits_card(order)
         if wanted:
-            checkout.status = CardCheckoutStatus.OPEN
+            checkout.move_to(CardCheckoutStatus.OPEN)
             order.expires_at = checkout.expires_at + CARD_GRACE
         elif checkout.status is CardCheckoutStatus.CREATING:
-            checkout.status = CardCheckoutStatus.EXPIRED  # switched or cancelled while Stripe was asked
+            checkout.move_to(CardCheckoutStatus.EXPIRED)  # switched or cancelled while Stripe was asked
         status = order.status
     if not wanted:
         _expire_at_stripe(order_id, session["id"])
@@ -275,7 +275,7 @@ def switch_to_bank_transfer(order_id: int) -> Order:
         ]
         for checkout in order.card_checkouts:
             if checkout.status in {CardCheckoutStatus.OPEN, CardCheckoutStatus.CREATING}:
-                checkout.status = CardCheckoutStatus.EXPIRED
+                checkout.move_to(CardCheckoutStatus.EXPIRED)
         order.payment_method = PaymentMethod.BANK_TRANSFER
         order.expires_at = payment_deadline(PaymentMethod.BANK_TRANSFER, utcnow())
         messages.append(mail_customer(order, event="order-placed", template="order_placed"))
@@ -463,7 +463,7 @@ def _on_session_completed(order: Order, session: Mapping[str, Any]) -> Mails:
         return []
     if session.get("payment_status") == "unpaid":  # a delayed method: the bank answers in days
         if checkout.status in {CardCheckoutStatus.OPEN, CardCheckoutStatus.CREATING}:
-            checkout.status = CardCheckoutStatus.PROCESSING
+            checkout.move_to(CardCheckoutStatus.PROCESSING)
             if order.status is OrderStatus.PENDING_PAYMENT:
                 order.expires_at = None  # never cancelled while the money may still come
         return []
@@ -480,12 +480,12 @@ def _on_money_received(order: Order, checkout: CardCheckout, session: Mapping[st
         return []
     amount, currency = session.get("amount_total"), session.get("currency")
     if amount != order.total_cents or currency != CURRENCY:
-        checkout.status = CardCheckoutStatus.MISMATCH
+        checkout.move_to(CardCheckoutStatus.MISMATCH)
         if order.status is OrderStatus.PENDING_PAYMENT:
             order.expires_at = None  # money was taken: staff settle it, the order never expires by itself
         received = amount if isinstance(amount, int) else 0
         return raise_alert(order, AlertKind.AMOUNT_MISMATCH, received, f"{session.get('id')} {currency}")
-    checkout.status = CardCheckoutStatus.PAID
+    checkout.move_to(CardCheckoutStatus.PAID)
     if order.status is OrderStatus.PENDING_PAYMENT:
         return record_payment(
             order,
@@ -523,7 +523,7 @@ def _on_async_payment_failed(order: Order, session: Mapping[str, Any]) -> Mails:
     checkout = _checkout_of(order, session)
     if checkout is None or checkout.status not in {CardCheckoutStatus.PROCESSING, CardCheckoutStatus.OPEN}:
         return []
-    checkout.status = CardCheckoutStatus.FAILED
+    checkout.move_to(CardCheckoutStatus.FAILED)
     checkout.last_error = "async_payment_failed"
     if order.status is not OrderStatus.PENDING_PAYMENT or order.payment_method is not PaymentMethod.CARD:
         return []
@@ -537,7 +537,7 @@ def _on_session_expired(order: Order, session: Mapping[str, Any]) -> Mails:
     checkout = _checkout_of(order, session)
     if checkout is None or checkout.status not in {CardCheckoutStatus.OPEN, CardCheckoutStatus.CREATING}:
         return []  # paid, failed or replaced: an expiry changes nothing
-    checkout.status = CardCheckoutStatus.EXPIRED
+    checkout.move_to(CardCheckoutStatus.EXPIRED)
     waiting = any(other.status is CardCheckoutStatus.PROCESSING for other in order.card_checkouts)
     if _awaits_card(order) and checkout is order.latest_card_checkout and not waiting:
         return cancel_unpaid(order.id, reason=CancelReason.EXPIRED, by=None) or []

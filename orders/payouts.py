@@ -684,9 +684,7 @@ def approve_payout(payout_id: int, by: User | None) -> Payout:
     with transaction():
         payout = _lock(payout_id)
         if payout.status is PayoutStatus.DRAFT:
-            payout.status = PayoutStatus.APPROVED
-            payout.approved_at = utcnow()
-            payout.approved_by_id = by.id if by else None
+            payout.move_to(PayoutStatus.APPROVED, by=by)
             audit.record(
                 "payout.approve",
                 "payout",
@@ -718,9 +716,7 @@ def mark_payout_paid(payout_id: int, *, bank_reference: str, by: User | None) ->
             raise WrongPayoutMethod(payout_id)
         if not reference:
             raise BankReferenceMissing(payout_id)
-        payout.status = PayoutStatus.PAID
-        payout.paid_at = utcnow()
-        payout.paid_by_id = by.id if by else None
+        payout.move_to(PayoutStatus.PAID, by=by)
         payout.bank_reference = reference
         audit.record(
             "payout.mark_paid",
@@ -766,9 +762,7 @@ def pay_by_stripe(payout_id: int, by: User | None) -> Payout:
         with transaction():
             payout = _lock(payout_id)
             if payout.status is PayoutStatus.APPROVED:
-                payout.status = PayoutStatus.PAID
-                payout.paid_at = utcnow()
-                payout.paid_by_id = by.id if by else None
+                payout.move_to(PayoutStatus.PAID, by=by)
                 audit.record(
                     "payout.pay_by_stripe",
                     "payout",

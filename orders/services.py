@@ -388,7 +388,7 @@ def record_payment(
 
     Returns the mails to send after the commit; none when the order was already paid (by a racing call).
     """
-    if not move_order(order.id, OrderStatus.PENDING_PAYMENT, OrderStatus.PAID):
+    if not order.move_to(OrderStatus.PAID, if_still=OrderStatus.PENDING_PAYMENT):
         status = db.session.scalars(select(Order.status).where(Order.id == order.id)).one()
         if status is OrderStatus.PAID:
             return []  # confirmed twice at once: the other one did it
@@ -441,10 +441,10 @@ def cancel_unpaid(
     order_id: int, *, reason: CancelReason, note: str = "", by: User | None
 ) -> list[OutboxMessage | None] | None:
     """Inside a transaction: cancel an unpaid order, stock back; the mails to send, or None if not unpaid."""
-    if not move_order(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
+    order = db.session.get(Order, order_id)
+    if order is None or not order.move_to(OrderStatus.CANCELLED, if_still=OrderStatus.PENDING_PAYMENT):
         return None
     note = note.strip()[:1000]
-    order = db.session.get_one(Order, order_id)
     db.session.refresh(order)
     order.cancelled_at = utcnow()
     order.cancel_reason = reason
@@ -549,11 +549,11 @@ def settle_order(order: Order) -> None:
     db.session.flush()
     statuses = {fulfilment.status for fulfilment in order.fulfilments}
     if statuses == {FulfilmentStatus.CANCELLED}:
-        if move_order(order.id, OrderStatus.PAID, OrderStatus.CANCELLED):
+        if order.move_to(OrderStatus.CANCELLED, if_still=OrderStatus.PAID):
             order.cancelled_at = utcnow()
             order.cancel_reason = CancelReason.STAFF
     elif statuses <= {FulfilmentStatus.DELIVERED, FulfilmentStatus.CANCELLED}:
-        move_order(order.id, OrderStatus.PAID, OrderStatus.COMPLETED)
+        order.move_to(OrderStatus.COMPLETED, if_still=OrderStatus.PAID)
 
 
 def lock_order(order_id: int) -> Order | None:
@@ -575,18 +575,6 @@ def lock_fulfilment(fulfilment_id: int, *, order_id: int | None = None) -> Fulfi
     return db.session.scalars(
         select(Fulfilment).where(Fulfilment.id == fulfilment_id).with_for_update()
     ).one()
-
-
-def move_order(order_id: int, current: OrderStatus, to: OrderStatus) -> bool:
-    """Change an order's status only if it still is `current`: the guard that makes races harmless."""
-    moved = db.session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.status == current)
-        .values(status=to)
-        .returning(Order.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    return moved is not None
 
 
 def mail_customer(

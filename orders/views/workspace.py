@@ -155,7 +155,7 @@ def _back(fulfilment_id: int, form: FlaskForm) -> ResponseReturnValue:
     return redirect(target or url_for("orders_workspace.detail", fulfilment_id=fulfilment_id))
 
 
-def _not_now(refused: TransitionNotAllowed) -> None:
+def _not_now(refused: TransitionNotAllowed[FulfilmentStatus]) -> None:
     """A move the parcel's status does not allow: said in words, never an error page."""
     if refused.current is refused.wanted:
         flash(str(ALREADY_DONE[refused.wanted]), "info")

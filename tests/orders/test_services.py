@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from catalogue.models import ProductStatus, Variant
 from orders import attention, refunds, services, workspace_services
 from orders.models import (
-    NEXT,
+    FULFILMENT_NEXT,
     CancelReason,
     Fulfilment,
     FulfilmentStatus,
@@ -278,7 +278,8 @@ def test_parcels_move_forward_and_the_order_completes_when_all_are_delivered(two
 
 
 @pytest.mark.parametrize(
-    ("start", "end"), [(s, e) for s in FulfilmentStatus for e in FulfilmentStatus if e not in NEXT[s]]
+    ("start", "end"),
+    [(s, e) for s in FulfilmentStatus for e in FulfilmentStatus if e not in FULFILMENT_NEXT[s]],
 )
 def test_a_fulfilment_refuses_a_move_its_status_does_not_allow(
     start: FulfilmentStatus, end: FulfilmentStatus
