@@ -1,4 +1,5 @@
-"""Sales: one definition of what was sold, shared by the back office's dashboard and its sales reports.
+"""Sales: one definition of what was sold, shared by the back office's dashboard and its sales reports, and
+by the community workspace's "sales this month" (`orders.workspace_services.sales_between`).
 
 **A sale** is a line of an order that was paid (`orders.paid_at` is set), counted on the Vilnius
 calendar day of the payment. An order never paid (waiting, expired, cancelled before paying) sold nothing.
@@ -23,9 +24,10 @@ The figures are "as things stand now": a refund made in a later month lowers the
 the commission uses each community's current rate (a payout statement keeps the rate it was made with).
 The category is the one the product had when it was sold (`order_lines.category_id`).
 
-Every figure, on the dashboard's charts and in the report's CSV, is a sum of the same per-line columns of
-one query (`_sales_lines`), grouped in SQL: the totals agree by construction. Days and months are Vilnius
-ones: their edges are computed here as UTC moments, so grouping works the same on SQLite and PostgreSQL.
+Every figure, on the dashboard's charts, in the report's CSV and in a community's workspace, is a sum of the
+same per-line columns of one query (`_sales_lines`), grouped in SQL: the totals agree by construction. Days
+and months are Vilnius ones: their edges are computed here as UTC moments, so grouping works the same on
+SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -268,11 +270,17 @@ def _sums(lines: Subquery) -> list[Any]:
 # ---------------------------------------------------------------------------------------------- summaries
 
 
+def sales_totals(wanted: SalesFilter) -> Totals:
+    """The filter's totals alone, in one query: what the community workspace shows as its month's sales."""
+    lines = _lines_of(wanted)
+    return Totals.of(db.session.execute(select(*_sums(lines)).where(*_in_category(lines, wanted))).one())
+
+
 def sales_summary(wanted: SalesFilter, language: str) -> SalesSummary:
     """Totals, per community and per category (names in `language`), delivery fees, refunds of no parcel."""
     lines = _lines_of(wanted)
     where = _in_category(lines, wanted)
-    totals = Totals.of(db.session.execute(select(*_sums(lines)).where(*where)).one())
+    totals = sales_totals(wanted)
 
     by_community = [
         Group(row.community_id, row.community, Totals.of(row))
