@@ -44,7 +44,6 @@ from sqlalchemy import ColumnElement, Integer, Select, Subquery, case, cast, fun
 from catalogue.models import Category
 from orders import payouts
 from orders.models import Fulfilment, Order, OrderLine, PaymentMethod, Refund
-from orders.services import OrderProblem
 from producers.models import Community
 from shop.db import db
 from shop.i18n import VILNIUS, localized, vilnius_midnight
@@ -59,19 +58,10 @@ METHOD_LABELS = {PaymentMethod.BANK_TRANSFER: _l("Bank transfer"), PaymentMethod
 CHART_MONTHS = 12
 
 
-class PeriodNotValid(OrderProblem):
-    """The period ends before it begins."""
-
-    def __init__(self, first_day: date, last_day: date) -> None:
-        super().__init__(first_day, last_day)
-        self.first_day = first_day
-        self.last_day = last_day
-
-
 @dataclass(frozen=True)
 class SalesFilter:
     """Which sales: paid from `first_day` to `last_day` (both included, Vilnius days), optionally of one
-    community and one category."""
+    community and one category. A period that ends before it begins is `payouts.PeriodNotValid`."""
 
     first_day: date
     last_day: date
@@ -80,7 +70,7 @@ class SalesFilter:
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
-            raise PeriodNotValid(self.first_day, self.last_day)
+            raise payouts.PeriodNotValid(self.first_day, self.last_day)
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
