@@ -27,14 +27,11 @@ from producers.models import (
     Membership,
     ShippingOption,
 )
+from producers.services import CommunityNotFound
 from shop import audit
 from shop.db import db, transaction
 from shop.models import User
 from shop.text import slugify
-
-
-class UnknownCommunity(LookupError):
-    """No community has this id."""
 
 
 class SlugTaken(ValueError):
@@ -159,10 +156,10 @@ def list_communities() -> list[CommunityRow]:
 
 
 def get_community(community_id: int) -> Community:
-    """Any community by id (switched off too), or UnknownCommunity."""
+    """Any community by id (switched off too), or CommunityNotFound."""
     community = db.session.get(Community, community_id)
     if community is None:
-        raise UnknownCommunity(community_id)
+        raise CommunityNotFound(community_id)
     return community
 
 
@@ -310,7 +307,7 @@ def _locked(community_id: int) -> Community:
         select(Community).where(Community.id == community_id).with_for_update()
     ).first()
     if community is None:
-        raise UnknownCommunity(community_id)
+        raise CommunityNotFound(community_id)
     return community
 
 

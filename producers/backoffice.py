@@ -350,5 +350,5 @@ def member_remove(community_id: int, membership_id: int) -> ResponseReturnValue:
 def _community(community_id: int) -> Community:
     try:
         return admin.get_community(community_id)
-    except admin.UnknownCommunity:
+    except CommunityNotFound:
         abort(404)

@@ -59,8 +59,9 @@ class InvitationNotPossible(Exception):
     """The invitation cannot be made; the subclass says why."""
 
 
-class CommunityNotFound(InvitationNotPossible):
-    """No active community has this id."""
+class CommunityNotFound(InvitationNotPossible, LookupError):
+    """No community has this id: the one error for it, for an invitation (`invite_member`: no *active*
+    community) and for staff's pages (`producers.admin`: any community, switched off too)."""
 
 
 class AccountSwitchedOff(InvitationNotPossible):

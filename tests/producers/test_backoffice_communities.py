@@ -18,6 +18,7 @@ from orders.models import FulfilmentStatus, Order, PaymentMethod
 from producers import admin
 from producers.backoffice import legal_entity_code_ok
 from producers.models import Community, DeliveryMethod, Membership
+from producers.services import CommunityNotFound
 from shop.db import db
 from shop.models import AuditEntry, OutboxMessage, User
 from tests.conftest import csrf_token, login_as
@@ -299,7 +300,7 @@ def test_the_services_refuse_what_a_form_would_never_send(app: Flask) -> None:
     ):
         with pytest.raises(ValueError):
             admin.update_community(community.id, bad, by=None)
-    with pytest.raises(admin.UnknownCommunity):
+    with pytest.raises(CommunityNotFound):
         admin.update_community(2_000_000, community_input(), by=None)
 
 
