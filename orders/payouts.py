@@ -172,6 +172,9 @@ class PayoutNotFound(PayoutProblem):
 
 
 class PeriodNotValid(PayoutProblem):
+    """A period that ends before it begins: a payout's (`period_bounds`) or a sales report's
+    (`orders.reports.SalesFilter`), the one error for both."""
+
     message = N_("The payout period must end after it starts.")
 
 

@@ -1,4 +1,5 @@
-"""Sales: one definition of what was sold, shared by the back office's dashboard and its sales reports.
+"""Sales: one definition of what was sold, shared by the back office's dashboard and its sales reports, and
+by the community workspace's "sales this month" (`orders.workspace_services.sales_between`).
 
 **A sale** is a line of an order that was paid (`orders.paid_at` is set), counted on the Vilnius
 calendar day of the payment. An order never paid (waiting, expired, cancelled before paying) sold nothing.
@@ -23,9 +24,10 @@ The figures are "as things stand now": a refund made in a later month lowers the
 the commission uses each community's current rate (a payout statement keeps the rate it was made with).
 The category is the one the product had when it was sold (`order_lines.category_id`).
 
-Every figure, on the dashboard's charts and in the report's CSV, is a sum of the same per-line columns of
-one query (`_sales_lines`), grouped in SQL: the totals agree by construction. Days and months are Vilnius
-ones: their edges are computed here as UTC moments, so grouping works the same on SQLite and PostgreSQL.
+Every figure, on the dashboard's charts, in the report's CSV and in a community's workspace, is a sum of the
+same per-line columns of one query (`_sales_lines`), grouped in SQL: the totals agree by construction. Days
+and months are Vilnius ones: their edges are computed here as UTC moments, so grouping works the same on
+SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ from sqlalchemy import ColumnElement, Integer, Select, Subquery, case, cast, fun
 from catalogue.models import Category
 from orders import payouts
 from orders.models import Fulfilment, Order, OrderLine, PaymentMethod, Refund
-from orders.services import OrderProblem
 from producers.models import Community
 from shop.db import db
 from shop.i18n import VILNIUS, localized, vilnius_midnight
@@ -57,19 +58,10 @@ METHOD_LABELS = {PaymentMethod.BANK_TRANSFER: _l("Bank transfer"), PaymentMethod
 CHART_MONTHS = 12
 
 
-class PeriodNotValid(OrderProblem):
-    """The period ends before it begins."""
-
-    def __init__(self, first_day: date, last_day: date) -> None:
-        super().__init__(first_day, last_day)
-        self.first_day = first_day
-        self.last_day = last_day
-
-
 @dataclass(frozen=True)
 class SalesFilter:
     """Which sales: paid from `first_day` to `last_day` (both included, Vilnius days), optionally of one
-    community and one category."""
+    community and one category. A period that ends before it begins is `payouts.PeriodNotValid`."""
 
     first_day: date
     last_day: date
@@ -78,7 +70,7 @@ class SalesFilter:
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
-            raise PeriodNotValid(self.first_day, self.last_day)
+            raise payouts.PeriodNotValid(self.first_day, self.last_day)
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -268,11 +260,17 @@ def _sums(lines: Subquery) -> list[Any]:
 # ---------------------------------------------------------------------------------------------- summaries
 
 
+def sales_totals(wanted: SalesFilter) -> Totals:
+    """The filter's totals alone, in one query: what the community workspace shows as its month's sales."""
+    lines = _lines_of(wanted)
+    return Totals.of(db.session.execute(select(*_sums(lines)).where(*_in_category(lines, wanted))).one())
+
+
 def sales_summary(wanted: SalesFilter, language: str) -> SalesSummary:
     """Totals, per community and per category (names in `language`), delivery fees, refunds of no parcel."""
     lines = _lines_of(wanted)
     where = _in_category(lines, wanted)
-    totals = Totals.of(db.session.execute(select(*_sums(lines)).where(*where)).one())
+    totals = sales_totals(wanted)
 
     by_community = [
         Group(row.community_id, row.community, Totals.of(row))

@@ -11,13 +11,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Product, ProductStatus, Variant
-from orders import payouts, refunds, services
+from orders import payouts, refunds, reports, services
 from orders.earnings import Earnings
 from orders.models import (
     CommunityTransfer,
@@ -35,7 +35,7 @@ from orders.models import (
 from orders.services import OrderProblem
 from producers.models import Community, DeliveryMethod
 from shop.db import db
-from shop.i18n import VILNIUS, vilnius_midnight
+from shop.i18n import VILNIUS
 from shop.models import User
 from shop.pagination import Page
 
@@ -47,11 +47,6 @@ PAGE_SIZE = 30
 
 #: A community's parcels: every one that was paid (an unpaid one may never be).
 PAID_STATUSES = frozenset(FulfilmentStatus) - {FulfilmentStatus.AWAITING_PAYMENT}
-
-#: Parcels whose goods count as sold: paid and not cancelled.
-SOLD_STATUSES = frozenset(
-    {FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED, FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}
-)
 
 
 class StatusFilter(enum.StrEnum):
@@ -258,16 +253,11 @@ def cancel(community_id: int, fulfilment_id: int, *, reason: str, by: User | Non
 # ---------------------------------------------------------------------------------------------- today
 
 
-def month_start(now: datetime) -> datetime:
-    """The first moment (UTC) of the Lithuanian calendar month `now` falls in."""
-    local = now.astimezone(VILNIUS)
-    return vilnius_midnight(date(local.year, local.month, 1))
-
-
-def next_month_start(now: datetime) -> datetime:
+def month_days(now: datetime) -> tuple[date, date]:
+    """The first and the last day of the Lithuanian calendar month `now` falls in."""
     local = now.astimezone(VILNIUS)
     year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-    return vilnius_midnight(date(year, month, 1))
+    return date(local.year, local.month, 1), date(year, month, 1) - timedelta(days=1)
 
 
 def _waiting(community_id: int, status: FulfilmentStatus) -> list[ParcelRow]:
@@ -298,24 +288,12 @@ def list_low_stock(community_id: int) -> Sequence[Variant]:
     ).all()
 
 
-def sales_between(community_id: int, start: datetime, end: datetime) -> int:
-    """Goods sold in orders placed in [start, end) — paid parcels, not cancelled — less refunded goods."""
-    placed: list[ColumnElement[bool]] = [
-        Fulfilment.community_id == community_id,
-        Fulfilment.status.in_(SOLD_STATUSES),
-        Order.created_at >= start,
-        Order.created_at < end,
-    ]
-    goods = db.session.scalar(
-        select(func.coalesce(func.sum(Fulfilment.goods_cents), 0)).join(Fulfilment.order).where(*placed)
-    )
-    refunded = db.session.scalar(
-        select(func.coalesce(func.sum(Refund.goods_cents), 0))
-        .join(Fulfilment, Refund.fulfilment_id == Fulfilment.id)
-        .join(Fulfilment.order)
-        .where(*placed)
-    )
-    return int(goods or 0) - int(refunded or 0)
+def sales_between(community_id: int, first_day: date, last_day: date) -> int:
+    """The community's net sales paid from `first_day` to `last_day` (Vilnius days, both included), in
+    cents: the sales reports' definition of a sale (`orders.reports`), so the workspace and the VVG's
+    report of the same community and days agree — paid lines, on the day of payment, less refunded goods."""
+    wanted = reports.SalesFilter(first_day, last_day, community_id=community_id)
+    return reports.sales_totals(wanted).net_cents
 
 
 @dataclass(frozen=True)
@@ -323,7 +301,7 @@ class Dashboard:
     to_accept: list[ParcelRow]  #: oldest first
     to_ship: list[ParcelRow]  #: oldest first
     low_stock: Sequence[Variant]
-    month_sales_cents: int  #: this Lithuanian calendar month
+    month_sales_cents: int  #: net sales paid this Lithuanian calendar month (`sales_between`)
     next_payout_cents: int  #: delivered, not yet paid out, less what is to be taken back
 
 
@@ -333,7 +311,7 @@ def dashboard(community: Community, now: datetime) -> Dashboard:
         to_accept=_waiting(community.id, FulfilmentStatus.NEW),
         to_ship=_waiting(community.id, FulfilmentStatus.ACCEPTED),
         low_stock=list_low_stock(community.id),
-        month_sales_cents=sales_between(community.id, month_start(now), next_month_start(now)),
+        month_sales_cents=sales_between(community.id, *month_days(now)),
         next_payout_cents=unpaid_earnings(community).total_cents,
     )
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from producers.errors import SlugTaken, UnknownCommunity
+from producers.errors import CommunityNotFound, SlugTaken
 from producers.iban import is_valid_iban, normalise_iban
 from producers.models import (
     CONNECTED_ACCOUNT,
@@ -163,10 +163,10 @@ def list_communities() -> list[CommunityRow]:
 
 
 def get_community(community_id: int) -> Community:
-    """Any community by id (switched off too), or UnknownCommunity."""
+    """Any community by id (switched off too), or CommunityNotFound."""
     community = db.session.get(Community, community_id)
     if community is None:
-        raise UnknownCommunity(community_id)
+        raise CommunityNotFound(community_id)
     return community
 
 
@@ -262,7 +262,7 @@ def _locked(community_id: int) -> Community:
         select(Community).where(Community.id == community_id).with_for_update()
     ).first()
     if community is None:
-        raise UnknownCommunity(community_id)
+        raise CommunityNotFound(community_id)
     return community
 
 

@@ -7,16 +7,12 @@ class InvitationNotPossible(Exception):
     """The invitation cannot be made; the subclass says why."""
 
 
-class CommunityNotFound(InvitationNotPossible):
-    """No active community has this id."""
+class CommunityNotFound(InvitationNotPossible, LookupError):
+    """No community has this id (an invitation also needs it to be switched on)."""
 
 
 class AccountSwitchedOff(InvitationNotPossible):
     """The address belongs to an account that was switched off: staff must decide about it first."""
-
-
-class UnknownCommunity(LookupError):
-    """No community has this id."""
 
 
 class SlugTaken(ValueError):

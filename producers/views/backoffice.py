@@ -20,7 +20,6 @@ from producers.errors import (
     CommunityNotFound,
     MembershipNotFound,
     SlugTaken,
-    UnknownCommunity,
 )
 from producers.forms import CommunityForm, InviteForm, MemberForm
 from producers.iban import grouped_iban
@@ -221,7 +220,7 @@ def member_remove(community_id: int, membership_id: int) -> ResponseReturnValue:
 def _community(community_id: int) -> Community:
     try:
         return communities.get_community(community_id)
-    except UnknownCommunity:
+    except CommunityNotFound:
         abort(404)
 
 

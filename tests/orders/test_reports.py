@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from catalogue.models import Product
-from orders import refunds, reports, services
+from orders import payouts, refunds, reports, services
 from orders.earnings import fulfilment_earnings
 from orders.models import (
     CancelReason,
@@ -332,7 +332,7 @@ def test_a_refund_made_in_stripe_for_no_parcel_is_shown_apart(shop) -> None:
 
 
 def test_a_period_that_ends_before_it_begins_is_refused() -> None:
-    with pytest.raises(reports.PeriodNotValid):
+    with pytest.raises(payouts.PeriodNotValid):
         SalesFilter(date(2025, 2, 1), date(2025, 1, 31))
 
 

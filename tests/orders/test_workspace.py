@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import ProductStatus, Variant
-from orders import refunds, services
+from orders import refunds, reports, services, workspace_services
 from orders.models import (
     CancelReason,
     CommunityTransfer,
@@ -28,7 +28,8 @@ from orders.models import (
     RefundStatus,
     TransferStatus,
 )
-from producers.models import DeliveryMethod
+from orders.reports import SalesFilter
+from producers.models import Community, DeliveryMethod
 from shop.db import db
 from shop.models import OutboxMessage, User
 from tests.conftest import csrf_token, login_as
@@ -623,8 +624,8 @@ def test_the_dashboard_counts_to_the_cent(
         member = signed_in(client, shop)
         html = text(member.get("/workspace/?lang=en"))
     assert number(html, "to-accept") == "2" and number(html, "to-ship") == "1"
-    # March orders in Vilnius time, paid and not cancelled:
-    # 1005 (placed 00:30 on March 1) + 450 + 900 + (1455 − 450 refunded) + 1350 (delivered, paid out)
+    # Sales paid in March, Vilnius time, less refunds (the cancelled parcel: 2010 − 2010):
+    # 1005 (placed 00:30 on March 1, paid March 10) + 450 + 900 + (1455 − 450 refunded) + 1350 (paid out)
     assert number(html, "month-sales") == "€47.10"
     # delivered, not yet transferred: (1005 − 101 + 299) + (1005 − 101 + 599)
     assert number(html, "next-payout") == "€27.06"
@@ -653,6 +654,84 @@ def test_a_lithuanian_dashboard_formats_money_the_lithuanian_way(
         html = text(member.get("/workspace/"))
     assert number(html, "month-sales") == "47,10\xa0€"
     assert "prieš 2 dienas" in html
+
+
+def test_the_month_s_sales_are_the_sales_report_s_for_the_community(
+    client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    """One definition of a sale (`orders.reports`): a line of a paid order, on the Vilnius day it was paid,
+    less refunds. Orders placed in one month and paid in the next belong to the month of the payment."""
+    star, card, angel, krakes = shop["star"], shop["card"], shop["angel"], shop["krakes"]
+    with at(vilnius(2026, 3, 31, 23, 30)):  # the last evening of March: placed, not yet paid
+        placed_in_march = place([(star, 1)], PICKUP, pay=False)  # 1005
+    with at(vilnius(2026, 4, 2, 10, 0)):
+        services.mark_paid(
+            placed_in_march.id,
+            amount_cents=placed_in_march.total_cents,
+            method=PaymentMethod.BANK_TRANSFER,
+            by=None,
+        )
+    with at(vilnius(2026, 4, 8, 12, 0)):  # two communities' parcels: only Krakės' count for Krakės
+        both = place([(star, 2), (card, 1), (angel, 1)], PICKUP)  # 2010 + 450 (and Pagiriai's 700)
+        card_line = next(line for line in parcel_of(both, krakes).lines if line.variant_id == card.id)
+        refunds.cancel_line(card_line.id, reason="Nebeturime", by=None)  # − 450
+    with at(vilnius(2026, 4, 14, 12, 0)):
+        returned = parcel_of(place([(card, 2)], PICKUP), krakes)  # 900
+        services.accept_fulfilment(returned.id, by=None)
+        services.ship_fulfilment(returned.id, carrier="pickup", tracking_number="", by=None)
+        services.mark_delivered(returned.id, by=None)
+    with at(vilnius(2026, 4, 20, 12, 0)):
+        cancelled = parcel_of(place([(star, 1)], PICKUP), krakes)  # paid, then cancelled: 1005 − 1005
+        refunds.cancel_fulfilment(cancelled.id, reason="Sudužo", by=None)
+    with at(vilnius(2026, 4, 22, 12, 0)):
+        place([(star, 3)], PICKUP, pay=False)  # never paid: sold nothing
+    with at(vilnius(2026, 4, 25, 12, 0)):
+        place([(angel, 4)], PICKUP)  # another community's sale
+    with at(vilnius(2026, 4, 30, 22, 30)):  # the last evening of April: placed, not yet paid
+        placed_in_april = place([(card, 1)], PICKUP, pay=False)  # 450
+    with at(vilnius(2026, 5, 1, 0, 10)):  # May in Vilnius, still April in UTC
+        services.mark_paid(
+            placed_in_april.id,
+            amount_cents=placed_in_april.total_cents,
+            method=PaymentMethod.BANK_TRANSFER,
+            by=None,
+        )
+    with at(vilnius(2026, 5, 5, 12, 0)):  # a return, refunded in May: lowers April, the month of payment
+        refunds.refund_sent_parcel(returned.id, goods_cents=300, reason="Grąžinta", by=None)
+
+    community = fresh(Community, krakes.id)
+    months = {
+        (date(2026, 3, 1), date(2026, 3, 31)): 0,  # the order of the last evening was paid in April
+        # that order, the stars of the two communities' order, the return, the cancelled parcel
+        (date(2026, 4, 1), date(2026, 4, 30)): 1005 + 2010 + (900 - 300) + 0,
+        (date(2026, 5, 1), date(2026, 5, 31)): 450,  # paid ten minutes into May
+    }
+    for (first, last), expected in months.items():
+        report = reports.sales_summary(SalesFilter(first, last, community_id=krakes.id), "en")
+        everyone = reports.sales_summary(SalesFilter(first, last), "en")
+        of_krakes = sum(group.totals.net_cents for group in everyone.by_community if group.key == krakes.id)
+        moments = (
+            vilnius(first.year, first.month, 1, 0, 0),
+            vilnius(last.year, last.month, last.day, 23, 59),
+        )
+        shown = {workspace_services.dashboard(community, moment).month_sales_cents for moment in moments}
+        assert shown == {report.totals.net_cents} == {of_krakes} == {expected}, first
+
+    with at(vilnius(2026, 4, 28, 12, 0)):  # and the page shows it
+        html = text(signed_in(client, shop).get("/workspace/?lang=en"))
+    assert number(html, "month-sales") == "€36.15"
+
+
+def test_the_month_is_the_vilnius_one_to_its_last_day() -> None:
+    assert workspace_services.month_days(vilnius(2026, 12, 31, 23, 59)) == (
+        date(2026, 12, 1),
+        date(2026, 12, 31),
+    )
+    assert workspace_services.month_days(datetime(2026, 12, 31, 22, 30, tzinfo=UTC)) == (
+        date(2027, 1, 1),
+        date(2027, 1, 31),
+    )
+    assert workspace_services.month_days(vilnius(2028, 2, 10, 12, 0)) == (date(2028, 2, 1), date(2028, 2, 29))
 
 
 def test_the_payouts_page_and_its_csv_list_what_is_not_yet_paid_out(

@@ -16,7 +16,7 @@ from catalogue.models import ProductStatus
 from orders import services
 from orders.models import FulfilmentStatus, Order, PaymentMethod
 from producers import communities
-from producers.errors import SlugTaken, UnknownCommunity
+from producers.errors import CommunityNotFound, SlugTaken
 from producers.forms import legal_entity_code_ok
 from producers.models import Community, DeliveryMethod, Membership
 from shop.db import db
@@ -300,7 +300,7 @@ def test_the_services_refuse_what_a_form_would_never_send(app: Flask) -> None:
     ):
         with pytest.raises(ValueError):
             communities.update_community(community.id, bad, by=None)
-    with pytest.raises(UnknownCommunity):
+    with pytest.raises(CommunityNotFound):
         communities.update_community(2_000_000, community_input(), by=None)
 
 
