@@ -52,13 +52,6 @@ ORDER_STATUS_LABELS = {
     OrderStatus.COMPLETED: _l("Completed"),
     OrderStatus.CANCELLED: _l("Cancelled"),
 }
-#: How the checkout offers each way to pay (the customer's words). Staff pages and the sales CSV name a
-#: method shortly, with `reports.METHOD_LABELS`.
-PAYMENT_LABELS = {
-    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
-    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
-}
-
 REFUND_STATUS_LABELS = {
     RefundStatus.PENDING: _l("being returned by card"),
     RefundStatus.SUCCEEDED: _l("returned"),

@@ -6,7 +6,7 @@ time the cart is shown, so the cart never shows (or charges) a stale price.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from catalogue.models import Product, Variant
 from orders.services import (
     MAX_QUANTITY,
+    LineRequest,
     OutOfStock,
     ProductUnavailable,
     QuantityNotAllowed,
@@ -146,6 +147,13 @@ class CartView:
     @property
     def has_stock_problems(self) -> bool:
         return any(line.short_by for line in self.lines)
+
+    def line_requests(self, gift_messages: Mapping[int, str]) -> list[LineRequest]:
+        """The cart's lines as `place_order` takes them, each with the gift message typed for it."""
+        return [
+            LineRequest(line.variant.id, line.quantity, gift_messages.get(line.variant.id, ""))
+            for line in self.lines
+        ]
 
 
 def sellable_variants(variant_ids: Sequence[int]) -> dict[int, Variant]:

@@ -1,0 +1,243 @@
+"""The storefront's order forms: adding to the cart and the checkout.
+
+The checkout asks one question per parcel (how it travels) and one per line (a gift message);
+`checkout_form` builds those fields for the cart at hand, under the names the page has always sent
+(`delivery_<community>`, `locker_<community>`, `gift_<variant>`). The forms only read and check what was
+typed; stock, prices and what each community offers are the services' to decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
+
+from orders.models import PaymentMethod
+from orders.services import MAX_QUANTITY, Buyer, DeliveryChoice
+from producers.models import DeliveryMethod
+from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most
+from shop.i18n import current_language
+
+#: How the storefront names each way a parcel travels (the customer's words; also `delivery_label()`).
+DELIVERY_LABELS = {
+    DeliveryMethod.PICKUP: _l("Pick up at the community"),
+    DeliveryMethod.OMNIVA: _l("Omniva parcel locker"),
+    DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
+    DeliveryMethod.DPD: _l("DPD parcel locker"),
+    DeliveryMethod.COURIER: _l("Courier to your address"),
+}
+
+#: How the checkout offers each way to pay (the customer's words). Staff pages and the sales CSV name a
+#: method shortly, with `reports.METHOD_LABELS`.
+PAYMENT_LABELS = {
+    PaymentMethod.CARD: _l("Card (Visa, Mastercard, Apple Pay, Google Pay) through Stripe"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+}
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One community's parcel as the forms ask about it: the ways it may travel, and the one chosen so far."""
+
+    community_id: int
+    methods: Sequence[DeliveryMethod]  #: offered by the community, in its order
+    chosen: DeliveryMethod | None = None
+
+
+class AddToCartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    variant_id = WholeNumberField(
+        validators=[
+            InputRequired(_l("That product is no longer sold.")),
+            NumberRange(1, MAX_ID, _l("That product is no longer sold.")),
+        ]
+    )
+    quantity = WholeNumberField(
+        _l("Quantity"),
+        default=1,
+        validators=[
+            InputRequired(_l("Enter how many you want.")),
+            NumberRange(1, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY)),
+        ],
+    )
+
+
+class CheckoutKeyForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    """Only the checkout's idempotency key, read before the cart is: enough to know a form sent twice."""
+
+    idempotency_key = HiddenField()
+
+
+class CheckoutForm(CheckoutKeyForm):
+    """The one-page guest checkout; `checkout_form` adds a delivery and a parcel locker per parcel, a gift
+    message per line and the ways to pay."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), at_most(120)])
+    email = StringField(
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254), EMAIL]
+    )
+    phone = StringField(
+        _l("Phone"), validators=[DataRequired(_l("Enter your phone number.")), at_most(30), PHONE]
+    )
+    address_line = StringField(_l("Street, house and flat"), validators=[Optional(), at_most(200)])
+    city = StringField(_l("Town or village"), validators=[Optional(), at_most(120)])
+    postal_code = StringField(_l("Postal code"), validators=[Optional(), at_most(10), POSTAL_CODE])
+    notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), at_most(1000)])
+    accept_terms = BooleanField(
+        _l("I have read the terms of sale, including the 14-day right of withdrawal."),
+        validators=[DataRequired(_l("Please accept the terms of sale."))],
+    )
+    accept_privacy = BooleanField(
+        _l("I agree that my details are used to deliver this order, as the privacy notice says."),
+        validators=[DataRequired(_l("Please accept the privacy notice."))],
+    )
+
+    parcels: Sequence[Parcel] = ()
+    variant_ids: Sequence[int] = ()
+    expected_key = ""  #: the idempotency key of the cart as it is now (see `shop.checkout.checkout_key`)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.idempotency_key.data = self.expected_key
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        if self.needs_address:
+            for field in (self.address_line, self.city, self.postal_code):
+                if not (field.data or "").strip() and not field.errors:
+                    field.errors.append(_l("Needed for the courier."))
+                    valid = False
+        for parcel in self.parcels:
+            method = self.chosen_method(parcel.community_id)
+            locker = self.locker_field(parcel.community_id)
+            if method is not None and method.is_locker and not (locker.data or "").strip():
+                locker.errors.append(_l("Enter the parcel locker (its name or address)."))
+                valid = False
+        if self.idempotency_key.data != self.expected_key:  # a form opened before the cart changed
+            self.form_errors.append(
+                _l("Your cart changed since this page was opened. Check the order and send it again.")
+            )
+            self.idempotency_key.data = self.expected_key
+            valid = False
+        return valid
+
+    def delivery_field(self, community_id: int) -> RadioField:
+        return self[f"delivery_{community_id}"]
+
+    def locker_field(self, community_id: int) -> StringField:
+        return self[f"locker_{community_id}"]
+
+    def gift_field(self, variant_id: int) -> TextAreaField:
+        return self[f"gift_{variant_id}"]
+
+    def chosen_method(self, community_id: int) -> DeliveryMethod | None:
+        """The delivery method sent for a parcel, offered by its community or not."""
+        value = self.delivery_field(community_id).data
+        return DeliveryMethod(value) if value in DeliveryMethod._value2member_map_ else None
+
+    def chosen_methods(self) -> dict[int, DeliveryMethod]:
+        """The delivery chosen for each parcel, by community, where it is one the community offers."""
+        chosen = {}
+        for parcel in self.parcels:
+            method = self.chosen_method(parcel.community_id)
+            if method is not None and method in parcel.methods:
+                chosen[parcel.community_id] = method
+        return chosen
+
+    @property
+    def needs_address(self) -> bool:
+        return any(self.chosen_method(p.community_id) is DeliveryMethod.COURIER for p in self.parcels)
+
+    def buyer(self) -> Buyer:
+        return Buyer(
+            name=self.name.data.strip(),
+            email=self.email.normal,
+            phone=self.phone.normal,
+            language=current_language(),
+            address_line=(self.address_line.data or "").strip() if self.needs_address else "",
+            city=(self.city.data or "").strip() if self.needs_address else "",
+            postal_code=self.postal_code.normal if self.needs_address else "",
+            notes=(self.notes.data or "").strip(),
+        )
+
+    def deliveries(self) -> dict[int, DeliveryChoice]:
+        """Each parcel's delivery as sent, by community, with its parcel locker."""
+        choices = {}
+        for parcel in self.parcels:
+            method = self.chosen_method(parcel.community_id)
+            if method is not None:
+                choices[parcel.community_id] = DeliveryChoice(
+                    method, self.locker_field(parcel.community_id).data or ""
+                )
+        return choices
+
+    def gift_messages(self) -> dict[int, str]:
+        """The gift message typed for each line, by variant ("" for none)."""
+        return {variant_id: self.gift_field(variant_id).data or "" for variant_id in self.variant_ids}
+
+    def chosen_payment_method(self) -> PaymentMethod:
+        return PaymentMethod(self.payment_method.data)
+
+
+def checkout_form(
+    parcels: Sequence[Parcel],
+    line_names: Mapping[int, str],
+    payment_methods: Sequence[PaymentMethod],
+    *,
+    idempotency_key: str,
+) -> CheckoutForm:
+    """The checkout's form for this cart: a delivery choice and parcel locker per parcel, a gift message per
+    line (by variant, named for the customer in `line_names`), the ways to pay, the usual one first.
+
+    `idempotency_key` is the cart's key as it is now: a new form carries it, a sent one must match it.
+    """
+
+    class Form(CheckoutForm):
+        pass
+
+    Form.parcels = tuple(parcels)
+    Form.variant_ids = tuple(line_names)
+    Form.expected_key = idempotency_key
+    for parcel in parcels:
+        values = [method.value for method in parcel.methods]
+        setattr(
+            Form,
+            f"delivery_{parcel.community_id}",
+            RadioField(
+                _l("Delivery"),
+                choices=[SelectChoice(method.value, DELIVERY_LABELS[method]) for method in parcel.methods],
+                default=parcel.chosen.value if parcel.chosen else None,
+                validate_choice=False,  # WTForms' own message is English only
+                validators=[
+                    InputRequired(_l("Choose how this parcel should travel.")),
+                    AnyOf(values, _l("Choose how this parcel should travel.")),
+                ],
+            ),
+        )
+        setattr(
+            Form,
+            f"locker_{parcel.community_id}",
+            StringField(_l("Parcel locker"), validators=[Optional(), at_most(200)]),
+        )
+    for variant_id, name in line_names.items():
+        setattr(
+            Form,
+            f"gift_{variant_id}",
+            TextAreaField(
+                _l("Gift message for “%(name)s”, written by hand into a card (optional)", name=name),
+                validators=[Optional(), at_most(200)],
+            ),
+        )
+    Form.payment_method = RadioField(
+        _l("Payment"),
+        choices=[SelectChoice(method.value, PAYMENT_LABELS[method]) for method in payment_methods],
+        default=payment_methods[0].value,
+        validate_choice=False,  # WTForms' own message is English only
+        validators=[AnyOf([method.value for method in payment_methods], _l("Choose how to pay."))],
+    )
+    return Form()
