@@ -1,9 +1,10 @@
-"""The storefront's order forms: adding to the cart and the checkout.
+"""The storefront's order forms: adding to the cart, the cart page and the checkout.
 
-The checkout asks one question per parcel (how it travels) and one per line (a gift message);
-`checkout_form` builds those fields for the cart at hand, under the names the page has always sent
-(`delivery_<community>`, `locker_<community>`, `gift_<variant>`). The forms only read and check what was
-typed; stock, prices and what each community offers are the services' to decide.
+The cart and the checkout ask one question per parcel (how it travels) and one per line (how many, a gift
+message); `cart_form` and `checkout_form` build those fields for the cart at hand, under the names the
+pages have always sent (`qty_<variant>`, `delivery_<community>`, `locker_<community>`, `gift_<variant>`).
+The forms only read and check what was typed; stock, prices and what each community offers are the
+services' to decide.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, 
 from orders.models import PaymentMethod
 from orders.services import MAX_QUANTITY, Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
-from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most
+from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, whole_number
 from shop.i18n import current_language
 
 #: How the storefront names each way a parcel travels (the customer's words; also `delivery_label()`).
@@ -64,6 +65,84 @@ class AddToCartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial t
             NumberRange(1, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY)),
         ],
     )
+
+
+class CartQuantityField(WholeNumberField):
+    """A line's quantity on the cart page (0 takes the line out): left empty it is a mistake; not sent at
+    all (a "remove" button alone) it keeps the quantity the cart holds, its default."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        if not str(valuelist[0]).strip():
+            raise ValueError(_l("Enter a whole number."))
+        super().process_formdata(valuelist)
+
+
+class CartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    """The cart page; `cart_form` adds a quantity per line (`qty_<variant>`) and a delivery per parcel."""
+
+    remove = StringField()  #: the variant id of the line whose "Remove" button was pressed
+    action = StringField()  #: "checkout" to go on to the checkout, anything else stays on the cart
+
+    parcels: Sequence[Parcel] = ()
+    variant_ids: Sequence[int] = ()
+
+    def quantity_field(self, variant_id: int) -> CartQuantityField:
+        field: CartQuantityField = self[f"qty_{variant_id}"]
+        return field
+
+    @property
+    def removed_variant_id(self) -> int | None:
+        return whole_number(self.remove.data)
+
+    @property
+    def goes_to_checkout(self) -> bool:
+        return bool(self.action.data == "checkout")
+
+    def quantities(self) -> dict[int, int]:
+        """The quantities sent and understood, by variant; a field typed wrong or not sent is left out."""
+        typed = {}
+        for variant_id in self.variant_ids:
+            field = self.quantity_field(variant_id)
+            if field.raw_data and not field.errors and field.data is not None:
+                typed[variant_id] = int(field.data)
+        return typed
+
+    def chosen_methods(self) -> dict[int, DeliveryMethod]:
+        """The delivery chosen for each parcel, by community, where it is one the community offers."""
+        chosen = {}
+        for parcel in self.parcels:
+            wanted = self[f"delivery_{parcel.community_id}"].data
+            method = next((method for method in parcel.methods if method.value == wanted), None)
+            if method is not None:
+                chosen[parcel.community_id] = method
+        return chosen
+
+
+def cart_form(quantities: Mapping[int, int], parcels: Sequence[Parcel]) -> CartForm:
+    """The cart page's form for this cart: a quantity per line (by variant) and a delivery per parcel."""
+
+    class Form(CartForm):
+        pass
+
+    Form.parcels = tuple(parcels)
+    Form.variant_ids = tuple(quantities)
+    for variant_id, quantity in quantities.items():
+        setattr(
+            Form,
+            f"qty_{variant_id}",
+            CartQuantityField(
+                _l("Quantity"),
+                default=quantity,
+                validators=[
+                    NumberRange(0, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY))
+                ],
+            ),
+        )
+    for parcel in parcels:  # a <select> of the parcel's options; anything else sent is not a choice
+        setattr(Form, f"delivery_{parcel.community_id}", StringField(_l("Delivery")))
+    return Form()
 
 
 class CheckoutKeyForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types

@@ -71,6 +71,17 @@ class Cart:
         self.deliveries[community_id] = method
         self.preferred = method
 
+    def change_quantity(self, variant: Variant, quantity: int) -> None:
+        """Hold `quantity` of a variant the cart shows, if that many can be had (0 takes its line out)."""
+        if quantity == 0:
+            self.quantities.pop(variant.id, None)
+            return
+        if not 0 < quantity <= MAX_QUANTITY:
+            raise QuantityNotAllowed(variant.id, quantity)
+        if not variant.is_made_to_order and quantity > variant.stock:
+            raise OutOfStock(variant.id, variant.stock)
+        self.quantities[variant.id] = quantity
+
 
 @dataclass
 class CartLine:

@@ -16,9 +16,11 @@ from orders import stripe_gateway
 from orders.forms import (
     DELIVERY_LABELS,
     AddToCartForm,
+    CartForm,
     CheckoutForm,
     CheckoutKeyForm,
     Parcel,
+    cart_form,
     checkout_form,
 )
 from orders.models import PaymentMethod
@@ -33,7 +35,6 @@ from orders.services import (
     place_order,
 )
 from orders.views import pay_by_card
-from producers.models import DeliveryMethod
 from shop.cart import Cart, CartView, build_cart_view, check_addition
 from shop.errors import render_error
 from shop.i18n import localized
@@ -108,52 +109,42 @@ def add_to_cart() -> ResponseReturnValue:
 def cart() -> ResponseReturnValue:
     cart = Cart.from_session(session)
     cart_view = build_cart_view(cart)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        errors = _update_cart(cart, cart_view)
+    form = cart_form({line.variant.id: line.quantity for line in cart_view.lines}, _parcels(cart_view))
+    if form.is_submitted():
+        form.validate()
+        _update_cart(cart, cart_view, form)
         cart.save(session)
-        if not errors:
-            if request.form.get("action") == "checkout":
+        if not form.errors:
+            if form.goes_to_checkout:
                 return redirect(url_for("checkout.checkout_page"))
             return redirect(url_for("checkout.cart"))
         cart_view = build_cart_view(cart)
     elif cart_view.removed:
         cart.save(session)
         flash(_("Some products are no longer sold and were taken out of your cart."), "info")
-    return render_template("shop/cart.html", cart=cart_view, errors=errors, typed=request.form)
+    return render_template("shop/cart.html", cart=cart_view, form=form)
 
 
-def _update_cart(cart: Cart, cart_view: CartView) -> dict[str, str]:
-    """Apply the cart form: quantities, removals, delivery choices. Returns messages by field name."""
-    errors: dict[str, str] = {}
-    remove = request.form.get("remove", "")
+def _update_cart(cart: Cart, cart_view: CartView, form: CartForm) -> None:
+    """Apply the cart form: the line removed, the quantities understood, the parcels' deliveries.
+
+    Each line stands alone: a quantity typed wrong gets its message and the others are still saved.
+    """
+    quantities = form.quantities()
     for line in cart_view.lines:
         variant_id = line.variant.id
-        if remove == str(variant_id):
+        if variant_id == form.removed_variant_id:
             cart.quantities.pop(variant_id, None)
-            continue
-        raw = request.form.get(f"qty_{variant_id}")
-        if raw is None:
-            continue
-        try:
-            quantity = int(raw.strip())
-        except ValueError:
-            errors[f"qty_{variant_id}"] = _("Enter a whole number.")
-            continue
-        if quantity == 0:
-            cart.quantities.pop(variant_id, None)
-        elif not 0 < quantity <= MAX_QUANTITY:
-            errors[f"qty_{variant_id}"] = _("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY)
-        elif not line.variant.is_made_to_order and quantity > line.variant.stock:
-            errors[f"qty_{variant_id}"] = _("Only %(count)d left.", count=line.variant.stock)
-        else:
-            cart.quantities[variant_id] = quantity
-    for group in cart_view.groups:
-        wanted = request.form.get(f"delivery_{group.community.id}", "")
-        offered = {option.method.value for option in group.options}
-        if wanted in offered:
-            cart.choose_delivery(group.community.id, DeliveryMethod(wanted))
-    return errors
+        elif variant_id in quantities:
+            try:
+                cart.change_quantity(line.variant, quantities[variant_id])
+            except OutOfStock as problem:
+                errors = form.quantity_field(variant_id).errors
+                errors.append(_("Only %(count)d left.", count=problem.available))
+            except OrderProblem as problem:
+                form.quantity_field(variant_id).errors.append(_describe_problem(problem))
+    for community_id, method in form.chosen_methods().items():
+        cart.choose_delivery(community_id, method)
 
 
 def _parcels(cart_view: CartView) -> list[Parcel]:
