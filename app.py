@@ -26,7 +26,6 @@ import producers.iban
 import producers.views.backoffice
 import producers.views.storefront
 import producers.views.workspace
-import shop.checkout
 from shop import access, cli, config, errors, extensions, security, templating
 from shop.db import db
 
@@ -52,7 +51,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (
         catalogue.views.storefront.storefront,
         producers.views.storefront.storefront,
-        shop.checkout.checkout,
         orders.views.storefront.storefront,
         producers.views.workspace.workspace,
         catalogue.views.workspace.workspace,
@@ -65,6 +63,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(
         app,
         helpers={
+            "cart_count": orders.views.storefront.cart_count,
+            "delivery_label": orders.labels.DELIVERY_LABELS.__getitem__,
             "carrier_label": orders.labels.carrier_label,
             "period_name": orders.payouts.period_name,
         },

@@ -11,6 +11,7 @@ from orders.models import (
     RefundStatus,
 )
 from orders.workspace_services import Carrier
+from producers.models import DeliveryMethod
 
 ORDER_STATUS_LABELS = {
     OrderStatus.PENDING_PAYMENT: _l("Waiting for payment"),
@@ -63,3 +64,13 @@ def carrier_label(carrier: str) -> str:
         return str(CARRIER_LABELS[Carrier(carrier)])
     except ValueError:
         return carrier
+
+
+#: How the storefront names each way a parcel travels (the customer's words; also `delivery_label()`).
+DELIVERY_LABELS = {
+    DeliveryMethod.PICKUP: _l("Pick up at the community"),
+    DeliveryMethod.OMNIVA: _l("Omniva parcel locker"),
+    DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
+    DeliveryMethod.DPD: _l("DPD parcel locker"),
+    DeliveryMethod.COURIER: _l("Courier to your address"),
+}

@@ -51,7 +51,7 @@ from shop.money import decimal_text
 from shop.spreadsheet import excel_csv
 
 #: How staff pages and the report's CSV name a payment method (the checkout offers them in longer words:
-#: `orders.views.PAYMENT_LABELS`).
+#: `orders.forms.storefront.PAYMENT_LABELS`).
 METHOD_LABELS = {PaymentMethod.BANK_TRANSFER: _l("Bank transfer"), PaymentMethod.CARD: _l("Card")}
 
 #: How many months the dashboard's chart of months shows.

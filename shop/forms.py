@@ -10,7 +10,8 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Field, IntegerField
+from flask_wtf import FlaskForm
+from wtforms import DateField, Field, IntegerField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import TextInput
 
@@ -221,3 +222,9 @@ class DayField(DateField):  # type: ignore[misc]  # WTForms ships partial types
         if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
             self.data = None
             raise ValueError(_l("Enter a day of the years 2000 to 2099."))
+
+
+class ActionForm(FlaskForm):  # type: ignore[misc]
+    """A one-button action: only its CSRF token (and where to go back to)."""
+
+    next = StringField()

@@ -1,0 +1,1 @@
+"""The catalogue's pages, one module (one blueprint) per audience."""

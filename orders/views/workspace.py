@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from orders import payouts as payout_services
 from orders import refunds, workspace_services
-from orders.forms import ActionForm, CancelForm, ShipForm
+from orders.forms.workspace import CancelForm, ShipForm
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
 from orders.workspace_services import Carrier, StatusFilter
@@ -23,6 +23,7 @@ from producers.access import current_community, member_required
 from producers.models import Community
 from shop.access import current_actor, safe_next
 from shop.db import utcnow
+from shop.forms import ActionForm
 from shop.i18n import age, vilnius_today
 from shop.money import decimal_text
 from shop.pagination import page_number

@@ -1,0 +1,1 @@
+"""The producers' pages, one module (one blueprint) per audience."""

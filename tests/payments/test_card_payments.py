@@ -619,7 +619,7 @@ def test_an_event_with_odd_metadata_is_answered_and_ignored(
 
 
 def test_a_free_basket_is_not_offered_card_payment(card_shop: Flask, goods: dict[str, Any]) -> None:
-    from shop.checkout import payment_methods
+    from orders.views.storefront import payment_methods
 
     with card_shop.test_request_context():
         assert payment_methods(0) == [PaymentMethod.BANK_TRANSFER]

@@ -11,7 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from orders import attention, reports
-from orders.forms import RemindForm, SalesFilterForm, ThresholdsForm
+from orders.forms.backoffice import RemindForm, SalesFilterForm, ThresholdsForm
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.services import FulfilmentNotFound
 from orders.views.backoffice import backoffice

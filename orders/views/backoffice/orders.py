@@ -16,7 +16,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from orders import payments, refunds, reports, search, services
-from orders.forms import ConfirmTransferForm, OrderSearchForm, SentParcelRefundForm, StaffCancelForm
+from orders.forms.backoffice import (
+    ConfirmTransferForm,
+    OrderSearchForm,
+    SentParcelRefundForm,
+    StaffCancelForm,
+)
 from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, REFUND_STATUS_LABELS
 from orders.models import (
     CancelReason,

@@ -16,13 +16,14 @@ from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from orders import payouts, stripe_gateway, transfers
-from orders.forms import ActionForm, BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
+from orders.forms.backoffice import BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
 from orders.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts import PAYOUT_METHOD_LABELS, Period
 from orders.views.backoffice import backoffice
 from producers.iban import is_valid_iban
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
+from shop.forms import ActionForm
 from shop.i18n import vilnius_today
 from shop.operator import get_operator
 from shop.spreadsheet import csv_download

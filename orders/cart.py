@@ -6,7 +6,7 @@ time the cart is shown, so the cart never shows (or charges) a stale price.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from catalogue.models import Product, Variant
 from orders.services import (
     MAX_QUANTITY,
+    LineRequest,
     OutOfStock,
     ProductUnavailable,
     QuantityNotAllowed,
@@ -69,6 +70,17 @@ class Cart:
     def choose_delivery(self, community_id: int, method: DeliveryMethod) -> None:
         self.deliveries[community_id] = method
         self.preferred = method
+
+    def change_quantity(self, variant: Variant, quantity: int) -> None:
+        """Hold `quantity` of a variant the cart shows, if that many can be had (0 takes its line out)."""
+        if quantity == 0:
+            self.quantities.pop(variant.id, None)
+            return
+        if not 0 < quantity <= MAX_QUANTITY:
+            raise QuantityNotAllowed(variant.id, quantity)
+        if not variant.is_made_to_order and quantity > variant.stock:
+            raise OutOfStock(variant.id, variant.stock)
+        self.quantities[variant.id] = quantity
 
 
 @dataclass
@@ -146,6 +158,13 @@ class CartView:
     @property
     def has_stock_problems(self) -> bool:
         return any(line.short_by for line in self.lines)
+
+    def line_requests(self, gift_messages: Mapping[int, str]) -> list[LineRequest]:
+        """The cart's lines as `place_order` takes them, each with the gift message typed for it."""
+        return [
+            LineRequest(line.variant.id, line.quantity, gift_messages.get(line.variant.id, ""))
+            for line in self.lines
+        ]
 
 
 def sellable_variants(variant_ids: Sequence[int]) -> dict[int, Variant]:

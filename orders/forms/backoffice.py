@@ -1,5 +1,5 @@
-"""The forms of the orders' pages (checkout, parcels, the back office's orders, payouts and reports):
-they parse and validate what was typed, and re-show it; the services decide."""
+"""The back office's order forms: searching and cancelling orders, confirming transfers, refunds, the
+dashboard's filters and limits, payout periods and the bank file."""
 
 from __future__ import annotations
 
@@ -10,74 +10,18 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import Form, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from catalogue.browsing import list_categories
 from orders import (
     attention,
     reports,
-    workspace_services,
-)
-from orders.labels import CARRIER_LABELS
-from orders.models import (
-    Fulfilment,
 )
 from orders.payouts import Period
-from orders.workspace_services import Carrier
 from producers.communities import list_all_communities
 from shop.forms import DayField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized, vilnius_today
-
-
-class ActionForm(FlaskForm):  # type: ignore[misc]
-    """A one-button action: only its CSRF token (and where to go back to)."""
-
-    next = StringField()
-
-
-class ShipForm(FlaskForm):  # type: ignore[misc]
-    next = StringField()
-    carrier = SelectField(_l("How it goes"), validate_choice=False)
-    tracking_number = StringField(_l("Tracking number"), validators=[at_most(80)])
-
-    def __init__(self, fulfilment: Fulfilment, *args: object, **kwargs: object) -> None:
-        usual = workspace_services.usual_carrier(fulfilment.delivery_method)
-        if usual is not None:
-            kwargs.setdefault("carrier", usual.value)
-        super().__init__(*args, **kwargs)
-        allowed = workspace_services.carriers_for(fulfilment.delivery_method)
-        self.allowed = allowed
-        choices = [(c.value, str(CARRIER_LABELS[c])) for c in allowed]
-        self.carrier.choices = choices if usual is not None else [("", _("Choose…")), *choices]
-
-    def chosen_carrier(self) -> Carrier | None:
-        try:
-            carrier = Carrier(self.carrier.data or "")
-        except ValueError:
-            return None
-        return carrier if carrier in self.allowed else None
-
-    def validate(self, extra_validators: object = None) -> bool:
-        valid: bool = super().validate(extra_validators)
-        carrier = self.chosen_carrier()
-        if carrier is None:
-            self.carrier.errors = [*self.carrier.errors, _("Choose how the parcel goes.")]
-            return False
-        if carrier.needs_tracking_number and not (self.tracking_number.data or "").strip():
-            self.tracking_number.errors = [
-                *self.tracking_number.errors,
-                _("Type the tracking number from the parcel's label: the customer follows it with that."),
-            ]
-            return False
-        return valid
-
-
-class CancelForm(FlaskForm):  # type: ignore[misc]
-    reason = TextAreaField(
-        _l("Why can you not send it?"),
-        validators=[DataRequired(_l("Write the reason: the customer will read it.")), at_most(500)],
-    )
 
 
 class ConfirmTransferForm(FlaskForm):  # type: ignore[misc]

@@ -1,0 +1,308 @@
+"""The storefront's order forms: adding to the cart, the cart page and the checkout.
+
+The cart and the checkout ask one question per parcel (how it travels) and one per line (how many, a gift
+message); `cart_form` and `checkout_form` build those fields for the cart at hand, under the names the
+pages have always sent (`qty_<variant>`, `delivery_<community>`, `locker_<community>`, `gift_<variant>`).
+The forms only read and check what was typed; stock, prices and what each community offers are the
+services' to decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
+
+from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS
+from orders.models import PaymentMethod
+from orders.services import MAX_QUANTITY, Buyer, DeliveryChoice
+from producers.models import DeliveryMethod
+from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, whole_number
+from shop.i18n import current_language
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One community's parcel as the forms ask about it: the ways it may travel, and the one chosen so far."""
+
+    community_id: int
+    methods: Sequence[DeliveryMethod]  #: offered by the community, in its order
+    chosen: DeliveryMethod | None = None
+
+
+class AddToCartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    variant_id = WholeNumberField(
+        validators=[
+            InputRequired(_l("That product is no longer sold.")),
+            NumberRange(1, MAX_ID, _l("That product is no longer sold.")),
+        ]
+    )
+    quantity = WholeNumberField(
+        _l("Quantity"),
+        default=1,
+        validators=[
+            InputRequired(_l("Enter how many you want.")),
+            NumberRange(1, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY)),
+        ],
+    )
+
+
+class CartQuantityField(WholeNumberField):
+    """A line's quantity on the cart page (0 takes the line out): left empty it is a mistake; not sent at
+    all (a "remove" button alone) it keeps the quantity the cart holds, its default."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        if not str(valuelist[0]).strip():
+            raise ValueError(_l("Enter a whole number."))
+        super().process_formdata(valuelist)
+
+
+class CartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    """The cart page; `cart_form` adds a quantity per line (`qty_<variant>`) and a delivery per parcel."""
+
+    remove = StringField()  #: the variant id of the line whose "Remove" button was pressed
+    action = StringField()  #: "checkout" to go on to the checkout, anything else stays on the cart
+
+    parcels: Sequence[Parcel] = ()
+    variant_ids: Sequence[int] = ()
+
+    def quantity_field(self, variant_id: int) -> CartQuantityField:
+        field: CartQuantityField = self[f"qty_{variant_id}"]
+        return field
+
+    @property
+    def removed_variant_id(self) -> int | None:
+        return whole_number(self.remove.data)
+
+    @property
+    def goes_to_checkout(self) -> bool:
+        return bool(self.action.data == "checkout")
+
+    def quantities(self) -> dict[int, int]:
+        """The quantities sent and understood, by variant; a field typed wrong or not sent is left out."""
+        typed = {}
+        for variant_id in self.variant_ids:
+            field = self.quantity_field(variant_id)
+            if field.raw_data and not field.errors and field.data is not None:
+                typed[variant_id] = int(field.data)
+        return typed
+
+    def chosen_methods(self) -> dict[int, DeliveryMethod]:
+        """The delivery chosen for each parcel, by community, where it is one the community offers."""
+        chosen = {}
+        for parcel in self.parcels:
+            wanted = self[f"delivery_{parcel.community_id}"].data
+            method = next((method for method in parcel.methods if method.value == wanted), None)
+            if method is not None:
+                chosen[parcel.community_id] = method
+        return chosen
+
+
+def cart_form(quantities: Mapping[int, int], parcels: Sequence[Parcel]) -> CartForm:
+    """The cart page's form for this cart: a quantity per line (by variant) and a delivery per parcel."""
+
+    class Form(CartForm):
+        pass
+
+    Form.parcels = tuple(parcels)
+    Form.variant_ids = tuple(quantities)
+    for variant_id, quantity in quantities.items():
+        setattr(
+            Form,
+            f"qty_{variant_id}",
+            CartQuantityField(
+                _l("Quantity"),
+                default=quantity,
+                validators=[
+                    NumberRange(0, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY))
+                ],
+            ),
+        )
+    for parcel in parcels:  # a <select> of the parcel's options; anything else sent is not a choice
+        setattr(Form, f"delivery_{parcel.community_id}", StringField(_l("Delivery")))
+    return Form()
+
+
+class CheckoutKeyForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    """Only the checkout's idempotency key, read before the cart is: enough to know a form sent twice."""
+
+    idempotency_key = HiddenField()
+
+
+class CheckoutForm(CheckoutKeyForm):
+    """The one-page guest checkout; `checkout_form` adds a delivery and a parcel locker per parcel, a gift
+    message per line and the ways to pay."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), at_most(120)])
+    email = StringField(
+        _l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254), EMAIL]
+    )
+    phone = StringField(
+        _l("Phone"), validators=[DataRequired(_l("Enter your phone number.")), at_most(30), PHONE]
+    )
+    address_line = StringField(_l("Street, house and flat"), validators=[Optional(), at_most(200)])
+    city = StringField(_l("Town or village"), validators=[Optional(), at_most(120)])
+    postal_code = StringField(_l("Postal code"), validators=[Optional(), at_most(10), POSTAL_CODE])
+    notes = TextAreaField(_l("Notes for the communities"), validators=[Optional(), at_most(1000)])
+    accept_terms = BooleanField(
+        _l("I have read the terms of sale, including the 14-day right of withdrawal."),
+        validators=[DataRequired(_l("Please accept the terms of sale."))],
+    )
+    accept_privacy = BooleanField(
+        _l("I agree that my details are used to deliver this order, as the privacy notice says."),
+        validators=[DataRequired(_l("Please accept the privacy notice."))],
+    )
+
+    parcels: Sequence[Parcel] = ()
+    variant_ids: Sequence[int] = ()
+    #: The idempotency key of the cart as it is now (see `orders.views.storefront.checkout_key`).
+    expected_key = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.idempotency_key.data = self.expected_key
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        if self.needs_address:
+            for field in (self.address_line, self.city, self.postal_code):
+                if not (field.data or "").strip() and not field.errors:
+                    field.errors.append(_l("Needed for the courier."))
+                    valid = False
+        for parcel in self.parcels:
+            method = self.chosen_method(parcel.community_id)
+            locker = self.locker_field(parcel.community_id)
+            if method is not None and method.is_locker and not (locker.data or "").strip():
+                locker.errors.append(_l("Enter the parcel locker (its name or address)."))
+                valid = False
+        if self.idempotency_key.data != self.expected_key:  # a form opened before the cart changed
+            self.form_errors.append(
+                _l("Your cart changed since this page was opened. Check the order and send it again.")
+            )
+            self.idempotency_key.data = self.expected_key
+            valid = False
+        return valid
+
+    def delivery_field(self, community_id: int) -> RadioField:
+        return self[f"delivery_{community_id}"]
+
+    def locker_field(self, community_id: int) -> StringField:
+        return self[f"locker_{community_id}"]
+
+    def gift_field(self, variant_id: int) -> TextAreaField:
+        return self[f"gift_{variant_id}"]
+
+    def chosen_method(self, community_id: int) -> DeliveryMethod | None:
+        """The delivery method sent for a parcel, offered by its community or not."""
+        value = self.delivery_field(community_id).data
+        return DeliveryMethod(value) if value in DeliveryMethod._value2member_map_ else None
+
+    def chosen_methods(self) -> dict[int, DeliveryMethod]:
+        """The delivery chosen for each parcel, by community, where it is one the community offers."""
+        chosen = {}
+        for parcel in self.parcels:
+            method = self.chosen_method(parcel.community_id)
+            if method is not None and method in parcel.methods:
+                chosen[parcel.community_id] = method
+        return chosen
+
+    @property
+    def needs_address(self) -> bool:
+        return any(self.chosen_method(p.community_id) is DeliveryMethod.COURIER for p in self.parcels)
+
+    def buyer(self) -> Buyer:
+        return Buyer(
+            name=self.name.data.strip(),
+            email=self.email.normal,
+            phone=self.phone.normal,
+            language=current_language(),
+            address_line=(self.address_line.data or "").strip() if self.needs_address else "",
+            city=(self.city.data or "").strip() if self.needs_address else "",
+            postal_code=self.postal_code.normal if self.needs_address else "",
+            notes=(self.notes.data or "").strip(),
+        )
+
+    def deliveries(self) -> dict[int, DeliveryChoice]:
+        """Each parcel's delivery as sent, by community, with its parcel locker."""
+        choices = {}
+        for parcel in self.parcels:
+            method = self.chosen_method(parcel.community_id)
+            if method is not None:
+                choices[parcel.community_id] = DeliveryChoice(
+                    method, self.locker_field(parcel.community_id).data or ""
+                )
+        return choices
+
+    def gift_messages(self) -> dict[int, str]:
+        """The gift message typed for each line, by variant ("" for none)."""
+        return {variant_id: self.gift_field(variant_id).data or "" for variant_id in self.variant_ids}
+
+    def chosen_payment_method(self) -> PaymentMethod:
+        return PaymentMethod(self.payment_method.data)
+
+
+def checkout_form(
+    parcels: Sequence[Parcel],
+    line_names: Mapping[int, str],
+    payment_methods: Sequence[PaymentMethod],
+    *,
+    idempotency_key: str,
+) -> CheckoutForm:
+    """The checkout's form for this cart: a delivery choice and parcel locker per parcel, a gift message per
+    line (by variant, named for the customer in `line_names`), the ways to pay, the usual one first.
+
+    `idempotency_key` is the cart's key as it is now: a new form carries it, a sent one must match it.
+    """
+
+    class Form(CheckoutForm):
+        pass
+
+    Form.parcels = tuple(parcels)
+    Form.variant_ids = tuple(line_names)
+    Form.expected_key = idempotency_key
+    for parcel in parcels:
+        values = [method.value for method in parcel.methods]
+        setattr(
+            Form,
+            f"delivery_{parcel.community_id}",
+            RadioField(
+                _l("Delivery"),
+                choices=[SelectChoice(method.value, DELIVERY_LABELS[method]) for method in parcel.methods],
+                default=parcel.chosen.value if parcel.chosen else None,
+                validate_choice=False,  # WTForms' own message is English only
+                validators=[
+                    InputRequired(_l("Choose how this parcel should travel.")),
+                    AnyOf(values, _l("Choose how this parcel should travel.")),
+                ],
+            ),
+        )
+        setattr(
+            Form,
+            f"locker_{parcel.community_id}",
+            StringField(_l("Parcel locker"), validators=[Optional(), at_most(200)]),
+        )
+    for variant_id, name in line_names.items():
+        setattr(
+            Form,
+            f"gift_{variant_id}",
+            TextAreaField(
+                _l("Gift message for “%(name)s”, written by hand into a card (optional)", name=name),
+                validators=[Optional(), at_most(200)],
+            ),
+        )
+    Form.payment_method = RadioField(
+        _l("Payment"),
+        choices=[SelectChoice(method.value, PAYMENT_LABELS[method]) for method in payment_methods],
+        default=payment_methods[0].value,
+        validate_choice=False,  # WTForms' own message is English only
+        validators=[AnyOf([method.value for method in payment_methods], _l("Choose how to pay."))],
+    )
+    return Form()

@@ -1,0 +1,1 @@
+"""The orders' pages, one module (one blueprint) per audience."""
