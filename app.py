@@ -17,7 +17,7 @@ import catalogue.views.storefront
 import catalogue.views.workspace
 import orders.cli
 import orders.labels
-import orders.payouts
+import orders.payouts.period
 import orders.views.backoffice
 import orders.views.storefront
 import orders.views.workspace
@@ -66,7 +66,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "cart_count": orders.views.storefront.cart_count,
             "delivery_label": orders.labels.DELIVERY_LABELS.__getitem__,
             "carrier_label": orders.labels.carrier_label,
-            "period_name": orders.payouts.period_name,
+            "period_name": orders.payouts.period.period_name,
         },
         filters={"iban": producers.iban.grouped_iban, "masked_iban": producers.communities.mask_iban},
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from orders import payouts, stripe_gateway
+from orders import stripe_gateway
 from orders.models import (
     AlertKind,
     Fulfilment,
@@ -27,6 +27,7 @@ from orders.models import (
     RefundStatus,
 )
 from orders.payments import raise_alert
+from orders.payouts.statements import take_back_refund
 from orders.services import (
     OrderProblem,
     lock_fulfilment,
@@ -190,7 +191,7 @@ def refund_sent_parcel(
             by=by,
             after={"goods_cents": goods_cents, "delivery_cents": delivery_cents, "reason": reason},
         )
-        payouts.take_back_refund(refund)  # already in a statement: counted again, or taken back later
+        take_back_refund(refund)  # already in a statement: counted again, or taken back later
         messages = [_mail_refund(refund)]
     _after_commit(refund, messages)
     return refund

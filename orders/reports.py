@@ -42,8 +42,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Integer, Select, Subquery, case, cast, func, select
 
 from catalogue.models import Category
-from orders import payouts
+from orders.errors import PeriodNotValid
 from orders.models import Fulfilment, Order, OrderLine, PaymentMethod, Refund
+from orders.payouts.statements import refunded_by_fulfilment
 from producers.models import Community
 from shop.db import db
 from shop.i18n import VILNIUS, localized, vilnius_midnight
@@ -70,7 +71,7 @@ class SalesFilter:
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
-            raise payouts.PeriodNotValid(self.first_day, self.last_day)
+            raise PeriodNotValid(self.first_day, self.last_day)
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
@@ -179,7 +180,7 @@ def _sales_lines(start: datetime, end: datetime, community_id: int | None) -> Su
     live_through = func.sum(case((cancelled, 0), else_=goods)).over(
         partition_by=OrderLine.fulfilment_id, order_by=OrderLine.id
     )
-    refunded_of_parcel = payouts.refunded_by_fulfilment()
+    refunded_of_parcel = refunded_by_fulfilment()
     query = (
         select(
             OrderLine.id.label("line_id"),
@@ -312,7 +313,7 @@ def _paid_in(wanted: SalesFilter) -> list[ColumnElement[bool]]:
 
 def _delivery(wanted: SalesFilter) -> Delivery:
     """The delivery fees of the paid parcels of the period (and community), less the fees refunded."""
-    refunded = payouts.refunded_by_fulfilment()
+    refunded = refunded_by_fulfilment()
     query = (
         select(
             func.sum(Fulfilment.delivery_cents).label("fees"),

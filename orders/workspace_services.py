@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Product, ProductStatus, Variant
-from orders import payouts, refunds, reports, services
+from orders import refunds, reports, services
 from orders.earnings import Earnings
 from orders.models import (
     CommunityTransfer,
@@ -31,6 +31,13 @@ from orders.models import (
     PayoutStatus,
     Refund,
     TransferStatus,
+)
+from orders.payouts.statements import (
+    DeliveredParcel,
+    delivered_parcels,
+    hold_days,
+    payable_on,
+    payout_with_lines,
 )
 from orders.services import OrderProblem
 from producers.models import Community, DeliveryMethod
@@ -368,23 +375,23 @@ def unpaid_earnings(community: Community) -> Unpaid:
         .exists(),
     )
     rows = db.session.execute(
-        payouts.delivered_parcels()
+        delivered_parcels()
         .add_columns(PayoutLine, Payout)
         .outerjoin(PayoutLine, PayoutLine.fulfilment_id == Fulfilment.id)
         .outerjoin(Payout, Payout.id == PayoutLine.payout_id)
         .where(Fulfilment.community_id == community.id, ~paid_out)
     ).all()
-    hold = payouts.hold_days()
+    hold = hold_days()
     parcels = []
     for row in rows:
-        parcel, line = payouts.DeliveredParcel.of(row), row.PayoutLine
+        parcel, line = DeliveredParcel.of(row), row.PayoutLine
         parcels.append(
             UnpaidParcel(
                 fulfilment_id=parcel.fulfilment_id,
                 order_number=parcel.order_number,
                 delivered_at=parcel.delivered_at,
                 earnings=line.earnings if line else parcel.earnings(community.commission_bp),
-                payable_on=payouts.payable_on(parcel.delivered_at, hold),
+                payable_on=payable_on(parcel.delivered_at, hold),
                 payout=row.Payout,
             )
         )
@@ -417,4 +424,4 @@ def list_payouts(community_id: int) -> list[Payout]:
 
 def get_payout(community_id: int, payout_id: int) -> Payout:
     """One of the community's own statements with its lines; another community's raises PayoutNotFound."""
-    return payouts.payout_with_lines(payout_id, community_id=community_id)
+    return payout_with_lines(payout_id, community_id=community_id)

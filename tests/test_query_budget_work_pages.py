@@ -12,8 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, update
 
 from catalogue.models import ProductStatus
-from orders import payouts, refunds, services
+from orders import refunds, services
 from orders.models import Fulfilment, FulfilmentEvent, Order, PaymentMethod, Payout, PayoutLine, PayoutStatus
+from orders.payouts.paying import approve_payout, mark_payout_paid
+from orders.payouts.statements import generate_payouts
 from producers.models import Community, DeliveryMethod
 from shop.db import db, utcnow
 from shop.i18n import vilnius_today
@@ -190,12 +192,12 @@ def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parc
 
     def run_and_settle(key: str) -> int:
         """A payout run for today: every statement approved, every other one paid; first's id."""
-        statements = payouts.generate_payouts(today, today + timedelta(days=1), by=None)
+        statements = generate_payouts(today, today + timedelta(days=1), by=None)
         for n, payout in enumerate(statements):
             if payout.status is PayoutStatus.DRAFT:
-                payouts.approve_payout(payout.id, by=None)
+                approve_payout(payout.id, by=None)
                 if n % 2:
-                    payouts.mark_payout_paid(payout.id, bank_reference=f"SEB-{key}-{n}", by=None)
+                    mark_payout_paid(payout.id, bank_reference=f"SEB-{key}-{n}", by=None)
         return next(p.id for p in statements if p.community_id == first.id)
 
     def measure(payout_id: int) -> dict[str, int]:
@@ -227,9 +229,9 @@ def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parc
     # Refunds after a paid statement of another period (with the parcel of the few run, its statement gone):
     # first's statement takes the three back.
     deliver_orders(first, 2, "refunded")
-    for payout in payouts.generate_payouts(today, today + timedelta(days=2), by=None):
-        payouts.approve_payout(payout.id, by=None)
-        payouts.mark_payout_paid(payout.id, bank_reference="SEB-earlier", by=None)
+    for payout in generate_payouts(today, today + timedelta(days=2), by=None):
+        approve_payout(payout.id, by=None)
+        mark_payout_paid(payout.id, bank_reference="SEB-earlier", by=None)
         if payout.community_id == first.id:
             for line in payout.lines:
                 refunds.refund_sent_parcel(line.fulfilment_id, goods_cents=100, reason="", by=None)

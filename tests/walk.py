@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from orders import payouts, services
+from orders import services
 from orders.models import PaymentMethod
+from orders.payouts.statements import generate_payouts
 from producers.models import DeliveryMethod
 from shop.i18n import vilnius_today
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
@@ -54,7 +55,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
     services.ship_fulfilment(parcel_id, carrier="Pickup", tracking_number="", by=None)
     services.mark_delivered(parcel_id, by=None)
     today = vilnius_today()
-    (payout,) = payouts.generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
+    (payout,) = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     return {
         "product_id": product.id,
         "variant_id": product.variants[0].id,

@@ -18,7 +18,7 @@ from orders import (
     attention,
     reports,
 )
-from orders.payouts import Period
+from orders.payouts.period import Period
 from producers.communities import list_all_communities
 from shop.forms import DayField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized, vilnius_today

@@ -13,11 +13,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from orders import payouts as payout_services
 from orders import refunds, workspace_services
+from orders.errors import PayoutNotFound
 from orders.forms.workspace import CancelForm, ShipForm
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
+from orders.payouts.exports import render_statement
+from orders.payouts.statements import hold_days
 from orders.workspace_services import Carrier, StatusFilter
 from producers.access import current_community, member_required
 from producers.models import Community
@@ -294,7 +296,7 @@ def payouts() -> ResponseReturnValue:
         "orders/workspace/payouts.html",
         unpaid=workspace_services.unpaid_earnings(community),
         statements=workspace_services.list_payouts(community.id),
-        hold_days=payout_services.hold_days(),
+        hold_days=hold_days(),
         today=vilnius_today(),
         payout_labels=PAYOUT_STATUS_LABELS,
     )
@@ -305,11 +307,9 @@ def payouts() -> ResponseReturnValue:
 def payout_statement(payout_id: int) -> ResponseReturnValue:
     try:
         payout = workspace_services.get_payout(current_community().id, payout_id)
-    except payout_services.PayoutNotFound:
+    except PayoutNotFound:
         abort(404)
-    return payout_services.render_statement(
-        "orders/workspace/payout_statement.html", payout, PAYOUT_STATUS_LABELS
-    )
+    return render_statement("orders/workspace/payout_statement.html", payout, PAYOUT_STATUS_LABELS)
 
 
 @workspace.get("/payouts.csv")

@@ -23,8 +23,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from catalogue.models import Variant
-from orders import payouts, refunds, services, workspace_services
+from orders import refunds, services, workspace_services
 from orders.earnings import commission as commission_on
+from orders.errors import (
+    BankReferenceMissing,
+    MessageIdNotValid,
+    NothingToPayByBank,
+    OperatorIbanNotValid,
+    PayoutNotApproved,
+    PayoutNotDraft,
+    PayoutNotFound,
+    PeriodNotValid,
+    WrongPayoutMethod,
+)
 from orders.models import (
     AlertKind,
     Fulfilment,
@@ -43,9 +54,14 @@ from orders.models import (
     TransferStatus,
     TransitionNotAllowed,
 )
+from orders.payouts.exports import payouts_csv
+from orders.payouts.paying import approve_payout, mark_payout_paid, pay_by_stripe, refused_transfers
+from orders.payouts.sepa import PAIN_001_001_03, sepa_pain001
+from orders.payouts.statements import generate_payouts, list_payouts, run_payouts
 from producers.iban import normalise_iban
 from producers.models import Community, DeliveryMethod
 from shop.db import db, transaction, utcnow
+from shop.i18n import VILNIUS
 from shop.models import AuditEntry, Operator
 from shop.money import decimal_text
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
@@ -53,7 +69,7 @@ from tests.fake_stripe import FakeStripe
 from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
-NS = {"p": payouts.PAIN_001_001_03}
+NS = {"p": PAIN_001_001_03}
 OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
 BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
 #: 11:00 in Vilnius on 10 March 2027: deliveries "today" fall on 2027-03-10 there.
@@ -158,7 +174,7 @@ def test_a_statement_holds_each_delivered_parcel_with_its_earnings_and_sums_them
     deliver(krakes.id)
     place([(shop["angel"], 1)])  # paid, never delivered: nothing due for Pagiriai
 
-    result = payouts.generate_payouts(*MARCH, by=shop["staff"], hold=0)
+    result = generate_payouts(*MARCH, by=shop["staff"], hold=0)
 
     assert [p.community_id for p in result] == [shop["krakes"].id]
     payout = statement(shop["krakes"])
@@ -183,12 +199,12 @@ def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due
 ) -> None:
     first = place([(shop["star"], 1)])
     deliver(parcel(first, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     payout = statement(shop["krakes"])
     assert payout is not None
     before = (payout.id, [line.id for line in payout.lines], payout.amount_cents, payout.created_at)
 
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     again = statement(shop["krakes"])
     assert again is not None
     assert (again.id, [line.id for line in again.lines], again.amount_cents, again.created_at) == before
@@ -197,7 +213,7 @@ def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due
     clock.shift(timedelta(days=2))
     second = place([(shop["card"], 2)])
     deliver(parcel(second, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     grown = statement(shop["krakes"])
     assert grown is not None and grown.id == payout.id
     assert [line.fulfilment_id for line in grown.lines] == [
@@ -212,20 +228,18 @@ def test_an_approved_or_paid_statement_is_never_touched_and_later_parcels_wait_f
 ) -> None:
     first = place([(shop["star"], 1)])
     deliver(parcel(first, shop["krakes"]).id)
-    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
-    payouts.approve_payout(payout.id, by=shop["staff"])
+    (payout,) = generate_payouts(*MARCH, by=None, hold=0)
+    approve_payout(payout.id, by=shop["staff"])
 
     later = place([(shop["card"], 1)])
     deliver(parcel(later, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     fixed = statement(shop["krakes"])
     assert fixed is not None and len(fixed.lines) == 1 and fixed.status is PayoutStatus.APPROVED
 
     april = (date(2027, 4, 1), date(2027, 5, 1))
-    assert (
-        payouts.generate_payouts(*april, by=None, include_earlier=False, hold=0) == []
-    )  # delivered in March
-    (carried,) = payouts.generate_payouts(*april, by=None, hold=0)  # but never stranded
+    assert generate_payouts(*april, by=None, include_earlier=False, hold=0) == []  # delivered in March
+    (carried,) = generate_payouts(*april, by=None, hold=0)  # but never stranded
     assert [line.fulfilment_id for line in carried.lines] == [parcel(later, shop["krakes"]).id]
 
 
@@ -243,18 +257,18 @@ def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_orde
         db.session.add(  # a dispute already settled holds nothing back
             PaymentAlert(order_id=settled.id, kind=AlertKind.DISPUTE, resolved_at=utcnow())
         )
-    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
+    (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     assert [line.fulfilment_id for line in payout.lines] == [parcel(settled, shop["krakes"]).id]
 
     clock.shift(timedelta(days=30))  # delivered on 9 April: not March's
     late = place([(shop["star"], 1)])
     deliver(parcel(late, shop["krakes"]).id)
-    assert payouts.run_payouts(*MARCH, by=None, hold=0).new_lines == 0
+    assert run_payouts(*MARCH, by=None, hold=0).new_lines == 0
 
     with change():
         for alert in db.session.scalars(select(PaymentAlert)):
             alert.resolved_at = utcnow()
-    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
+    (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     assert [line.fulfilment_id for line in payout.lines] == [
         parcel(settled, shop["krakes"]).id,
         parcel(disputed, shop["krakes"]).id,
@@ -265,17 +279,17 @@ def test_a_period_is_read_in_vilnius_days(shop: dict[str, Any], clock: Any) -> N
     clock.move_to(datetime(2027, 3, 31, 21, 30, tzinfo=UTC))  # 00:30 on 1 April in Vilnius
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
-    assert payouts.generate_payouts(*MARCH, by=None, hold=0) == []
-    assert len(payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 2), by=None, hold=0)) == 1
-    with pytest.raises(payouts.PeriodNotValid):
-        payouts.generate_payouts(date(2027, 4, 1), date(2027, 4, 1), by=None, hold=0)
+    assert generate_payouts(*MARCH, by=None, hold=0) == []
+    assert len(generate_payouts(date(2027, 4, 1), date(2027, 4, 2), by=None, hold=0)) == 1
+    with pytest.raises(PeriodNotValid):
+        generate_payouts(date(2027, 4, 1), date(2027, 4, 1), by=None, hold=0)
 
 
 def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     fulfilment_id = parcel(order, shop["krakes"]).id
     deliver(fulfilment_id)
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     other = Payout(
         community_id=shop["krakes"].id,
         period_start=date(2027, 2, 1),
@@ -305,7 +319,7 @@ def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, 
 def test_a_line_whose_amount_does_not_add_up_is_refused_by_the_database(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     db.session.rollback()
     line = db.session.scalars(select(PayoutLine)).one()
     line.amount_cents += 1
@@ -319,7 +333,7 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
         db.session.get_one(Community, shop["krakes"].id).stripe_account_id = "acct_1KrakesTest"
     order = place([(shop["star"], 1)])  # by bank transfer
     deliver(parcel(order, shop["krakes"]).id)
-    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
+    (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     assert payout.method is PayoutMethod.BANK
 
 
@@ -329,7 +343,7 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
 def test_a_refund_after_a_draft_counts_the_line_again(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 2)])  # 20,10 € of goods, 10 % commission
     deliver(order.fulfilments[0].id)
-    payouts.generate_payouts(*MARCH, by=None, hold=0)
+    generate_payouts(*MARCH, by=None, hold=0)
     refunds.refund_sent_parcel(order.fulfilments[0].id, goods_cents=1005, reason="Grąžino", by=None)
     payout = statement(shop["krakes"])
     assert payout is not None and payout.status is PayoutStatus.DRAFT
@@ -345,9 +359,9 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     krakes = shop["krakes"]
     first = place([(shop["star"], 2)])  # 20,10 €: commission 2,01 €
     deliver(first.fulfilments[0].id)
-    (paid,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
-    payouts.approve_payout(paid.id, by=None)
-    payouts.mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
+    (paid,) = generate_payouts(*MARCH, by=None, hold=0)
+    approve_payout(paid.id, by=None)
+    mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
     assert fresh(Payout, paid.id).amount_cents == 2010 - 201 + 299
 
     # The customer sends back one star after the community was paid: 10,05 € refunded to the customer;
@@ -367,7 +381,7 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     clock.move_to(datetime(2027, 4, 10, 9, 0, tzinfo=UTC))
     small = place([(shop["card"], 1)])
     deliver(small.fulfilments[0].id)
-    payouts.generate_payouts(*april, by=None, hold=0)
+    generate_payouts(*april, by=None, hold=0)
     small_statement = statement(krakes, april)
     assert small_statement is not None
     assert (small_statement.amount_cents, small_statement.adjustments_cents) == (450 - 45 + 299, 0)
@@ -376,14 +390,14 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     # More is delivered in April and the draft is counted again: now the 9,05 € fit and are deducted.
     bigger = place([(shop["star"], 1)])
     deliver(bigger.fulfilments[0].id)
-    payouts.generate_payouts(*april, by=None, hold=0)
+    generate_payouts(*april, by=None, hold=0)
     april_statement = statement(krakes, april)
     assert april_statement is not None
     earned = (450 - 45 + 299) + (1005 - 101 + 299)
     assert (april_statement.adjustments_cents, april_statement.amount_cents) == (-905, earned - 905)
     assert fresh(PayoutAdjustment, adjustment.id).payout_id == april_statement.id
-    payouts.approve_payout(april_statement.id, by=None)
-    bank_file = payouts.sepa_pain001(
+    approve_payout(april_statement.id, by=None)
+    bank_file = sepa_pain001(
         [fresh(Payout, april_statement.id)],
         operator=db.session.scalars(select(Operator)).one(),
         execution_date=date(2027, 5, 3),
@@ -392,7 +406,7 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     assert bank_file.total_cents == earned - 905  # the bank pays what is left after the deduction
 
     # The spreadsheet has a row for what was taken back too, so it adds up to the bank file.
-    text = payouts.payouts_csv(payouts.list_payouts(*april))
+    text = payouts_csv(list_payouts(*april))
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))[1:]
     assert [row[1] for row in rows] == [small.number, bigger.number, first.number]
     assert rows[-1] == [krakes.name, first.number, "", "", "10,05", "-1,00", "", "-9,05"]
@@ -405,34 +419,34 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
 def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]) -> None:
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
-    (payout,) = payouts.generate_payouts(*MARCH, by=shop["staff"], hold=0)
+    (payout,) = generate_payouts(*MARCH, by=shop["staff"], hold=0)
     staff = shop["staff"]
 
-    with pytest.raises(payouts.PayoutNotApproved):
-        payouts.mark_payout_paid(payout.id, bank_reference="SEB-1", by=staff)
-    approved = payouts.approve_payout(payout.id, by=staff)
+    with pytest.raises(PayoutNotApproved):
+        mark_payout_paid(payout.id, bank_reference="SEB-1", by=staff)
+    approved = approve_payout(payout.id, by=staff)
     assert approved.status is PayoutStatus.APPROVED and approved.approved_by_id == staff.id
     first_approval = approved.approved_at
-    assert payouts.approve_payout(payout.id, by=None).approved_at == first_approval  # twice: no-op
+    assert approve_payout(payout.id, by=None).approved_at == first_approval  # twice: no-op
 
-    with pytest.raises(payouts.BankReferenceMissing):
-        payouts.mark_payout_paid(payout.id, bank_reference="   ", by=staff)
-    with pytest.raises(payouts.WrongPayoutMethod):
-        payouts.pay_by_stripe(payout.id, by=staff)
-    paid = payouts.mark_payout_paid(payout.id, bank_reference="  SEB  2027-03-31 ", by=staff)
+    with pytest.raises(BankReferenceMissing):
+        mark_payout_paid(payout.id, bank_reference="   ", by=staff)
+    with pytest.raises(WrongPayoutMethod):
+        pay_by_stripe(payout.id, by=staff)
+    paid = mark_payout_paid(payout.id, bank_reference="  SEB  2027-03-31 ", by=staff)
     assert (paid.status, paid.bank_reference, paid.paid_by_id) == (
         PayoutStatus.PAID,
         "SEB 2027-03-31",
         staff.id,
     )
-    again = payouts.mark_payout_paid(payout.id, bank_reference="other", by=None)
+    again = mark_payout_paid(payout.id, bank_reference="other", by=None)
     assert (again.bank_reference, again.paid_by_id) == ("SEB 2027-03-31", staff.id)  # twice: no-op
 
-    with pytest.raises(payouts.PayoutNotDraft):
-        payouts.approve_payout(payout.id, by=staff)
-    with pytest.raises(payouts.PayoutNotFound):
-        payouts.approve_payout(payout.id + 1000, by=staff)
-    assert str(payouts.PayoutNotDraft(1)) == "This payout has already been paid."
+    with pytest.raises(PayoutNotDraft):
+        approve_payout(payout.id, by=staff)
+    with pytest.raises(PayoutNotFound):
+        approve_payout(payout.id + 1000, by=staff)
+    assert str(PayoutNotDraft(1)) == "This payout has already been paid."
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["payout.generate", "payout.approve", "payout.mark_paid"]  # each once, by staff
 
@@ -442,10 +456,10 @@ def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: 
     deliver(parcel(order, shop["krakes"]).id)
     krakes = fresh(Community, shop["krakes"].id)
     assert len(workspace_services.unpaid_earnings(krakes).parcels) == 1
-    (payout,) = payouts.generate_payouts(*MARCH, by=None, hold=0)
-    payouts.approve_payout(payout.id, by=None)
+    (payout,) = generate_payouts(*MARCH, by=None, hold=0)
+    approve_payout(payout.id, by=None)
     assert len(workspace_services.unpaid_earnings(krakes).parcels) == 1  # approved: still to come
-    payouts.mark_payout_paid(payout.id, bank_reference="SEB-1", by=None)
+    mark_payout_paid(payout.id, bank_reference="SEB-1", by=None)
     assert workspace_services.unpaid_earnings(fresh(Community, krakes.id)).parcels == []
 
 
@@ -456,9 +470,9 @@ def test_the_csv_has_a_row_per_parcel_with_lithuanian_amounts(shop: dict[str, An
     order = place([(shop["star"], 2), (shop["angel"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     deliver(parcel(order, shop["pagiriai"]).id)
-    result = payouts.generate_payouts(*MARCH, by=None, hold=0)
+    result = generate_payouts(*MARCH, by=None, hold=0)
 
-    text = payouts.payouts_csv(result)
+    text = payouts_csv(result)
 
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
@@ -487,9 +501,9 @@ def _approved_march(shop: dict[str, Any]) -> list[Payout]:
     order = place([(shop["star"], 2), (shop["angel"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     deliver(parcel(order, shop["pagiriai"]).id)
-    for payout in payouts.generate_payouts(*MARCH, by=None, hold=0):
-        payouts.approve_payout(payout.id, by=None)
-    return payouts.list_payouts(*MARCH)
+    for payout in generate_payouts(*MARCH, by=None, hold=0):
+        approve_payout(payout.id, by=None)
+    return list_payouts(*MARCH)
 
 
 def test_the_sepa_file_is_valid_pain_001_001_03_and_pays_each_approved_bank_statement(
@@ -501,13 +515,13 @@ def test_the_sepa_file_is_valid_pain_001_001_03_and_pays_each_approved_bank_stat
     statements = _approved_march(shop)
     operator = db.session.scalars(select(Operator)).one()
 
-    sepa = payouts.sepa_pain001(
+    sepa = sepa_pain001(
         statements, operator=operator, execution_date=date(2027, 4, 2), message_id="KM-2027-03"
     )
 
     xmlschema.XMLSchema(str(XSD)).validate(io.BytesIO(sepa.xml))  # raises on any deviation
     root = ET.fromstring(sepa.xml)
-    assert root.tag == f"{{{payouts.PAIN_001_001_03}}}Document"
+    assert root.tag == f"{{{PAIN_001_001_03}}}Document"
     assert sepa.xml.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     krakes = statement(shop["krakes"])
     pagiriai = statement(shop["pagiriai"])
@@ -550,8 +564,8 @@ def test_the_sepa_file_leaves_out_drafts_and_invalid_ibans_and_refuses_an_empty_
     with change():
         db.session.get_one(Community, shop["pagiriai"].id).iban = "LT897044060001234567"
     operator = db.session.scalars(select(Operator)).one()
-    both = payouts.sepa_pain001(
-        payouts.list_payouts(*MARCH), operator=operator, execution_date=date(2027, 4, 2), message_id="M1"
+    both = sepa_pain001(
+        list_payouts(*MARCH), operator=operator, execution_date=date(2027, 4, 2), message_id="M1"
     )
     xmlschema.XMLSchema(str(XSD)).validate(io.BytesIO(both.xml))
     assert len(both.included) == 2 and both.skipped == [] and both.total_cents == 2108 + 894
@@ -559,18 +573,16 @@ def test_the_sepa_file_leaves_out_drafts_and_invalid_ibans_and_refuses_an_empty_
     with change():
         db.session.get_one(Community, shop["krakes"].id).iban = "LT737300010012345679"  # one digit off
         db.session.get_one(Community, shop["pagiriai"].id).iban = ""
-    with pytest.raises(payouts.NothingToPayByBank):
-        payouts.sepa_pain001(
-            payouts.list_payouts(*MARCH), operator=operator, execution_date=date(2027, 4, 2), message_id="M2"
+    with pytest.raises(NothingToPayByBank):
+        sepa_pain001(
+            list_payouts(*MARCH), operator=operator, execution_date=date(2027, 4, 2), message_id="M2"
         )
-    with pytest.raises(payouts.MessageIdNotValid):
-        payouts.sepa_pain001(
-            statements, operator=operator, execution_date=date(2027, 4, 2), message_id="x" * 36
-        )
+    with pytest.raises(MessageIdNotValid):
+        sepa_pain001(statements, operator=operator, execution_date=date(2027, 4, 2), message_id="x" * 36)
     with change():
         db.session.get_one(Operator, operator.id).iban = "LT00"
-    with pytest.raises(payouts.OperatorIbanNotValid):
-        payouts.sepa_pain001(statements, operator=operator, execution_date=date(2027, 4, 2), message_id="M3")
+    with pytest.raises(OperatorIbanNotValid):
+        sepa_pain001(statements, operator=operator, execution_date=date(2027, 4, 2), message_id="M3")
 
 
 def test_an_iban_is_normalised_or_refused_with_a_reason() -> None:
@@ -597,24 +609,24 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
     krakes = parcel(order, goods["krakes"])
     deliver(krakes.id)
     deliver(parcel(order, goods["pagiriai"]).id)
-    today = utcnow().astimezone(payouts.VILNIUS).date()
+    today = utcnow().astimezone(VILNIUS).date()
     period = (today, today + timedelta(days=1))
-    result = {p.community_id: p for p in payouts.generate_payouts(*period, by=None, hold=0)}
+    result = {p.community_id: p for p in generate_payouts(*period, by=None, hold=0)}
     stripe_payout = result[goods["krakes"].id]
     assert stripe_payout.method is PayoutMethod.STRIPE
     assert result[goods["pagiriai"].id].method is PayoutMethod.BANK  # no connected account
 
-    with pytest.raises(payouts.PayoutNotApproved):
-        payouts.pay_by_stripe(stripe_payout.id, by=None)
-    payouts.approve_payout(stripe_payout.id, by=None)
-    with pytest.raises(payouts.WrongPayoutMethod):
-        payouts.mark_payout_paid(stripe_payout.id, bank_reference="x", by=None)
+    with pytest.raises(PayoutNotApproved):
+        pay_by_stripe(stripe_payout.id, by=None)
+    approve_payout(stripe_payout.id, by=None)
+    with pytest.raises(WrongPayoutMethod):
+        mark_payout_paid(stripe_payout.id, bank_reference="x", by=None)
 
     fake_stripe.hang("POST", "/v1/transfers", seconds=2, times=2)
-    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.APPROVED  # Stripe away
-    paid = payouts.pay_by_stripe(stripe_payout.id, by=None)
+    assert pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.APPROVED  # Stripe away
+    paid = pay_by_stripe(stripe_payout.id, by=None)
     assert paid.status is PayoutStatus.PAID
-    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.PAID
+    assert pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.PAID
     (line,) = fresh(Payout, stripe_payout.id).lines
     assert len(fake_stripe.transfers) == 1
     (transfer,) = fake_stripe.transfers.values()
@@ -636,16 +648,16 @@ def test_money_taken_back_from_a_card_paid_community_with_a_stripe_account_is_se
     krakes = goods["krakes"]
     first = parcel(paid_by_card(card_client, fake_stripe, goods), krakes)
     deliver(first.id)
-    today = utcnow().astimezone(payouts.VILNIUS).date()
+    today = utcnow().astimezone(VILNIUS).date()
 
     def run(days: int) -> Payout:
-        found = payouts.generate_payouts(today, today + timedelta(days=days), by=None, hold=0)
+        found = generate_payouts(today, today + timedelta(days=days), by=None, hold=0)
         return next(p for p in found if p.community_id == krakes.id)
 
     paid = run(1)
     assert paid.method is PayoutMethod.STRIPE  # card orders, a connected account
-    payouts.approve_payout(paid.id, by=None)
-    assert payouts.pay_by_stripe(paid.id, by=None).status is PayoutStatus.PAID
+    approve_payout(paid.id, by=None)
+    assert pay_by_stripe(paid.id, by=None).status is PayoutStatus.PAID
     refunds.refund_sent_parcel(first.id, goods_cents=450, reason="Grąžino", by=None)  # after its payout
     (waiting,) = db.session.scalars(select(PayoutAdjustment)).all()
     assert waiting.payout_id is None
@@ -666,21 +678,21 @@ def test_a_stripe_statement_whose_transfer_was_refused_is_paid_when_sent_again(
 
     order = paid_by_card(card_client, fake_stripe, goods)
     deliver(parcel(order, goods["krakes"]).id)
-    today = utcnow().astimezone(payouts.VILNIUS).date()
+    today = utcnow().astimezone(VILNIUS).date()
     stripe_payout = next(
         p
-        for p in payouts.generate_payouts(today, today + timedelta(days=1), by=None, hold=0)
+        for p in generate_payouts(today, today + timedelta(days=1), by=None, hold=0)
         if p.community_id == goods["krakes"].id
     )
-    payouts.approve_payout(stripe_payout.id, by=None)
+    approve_payout(stripe_payout.id, by=None)
 
     fake_stripe.fail("POST", "/v1/transfers", status=400)  # e.g. the account could not take it yet
-    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.APPROVED
-    (refused,) = payouts.refused_transfers(stripe_payout.id)
+    assert pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.APPROVED
+    (refused,) = refused_transfers(stripe_payout.id)
     assert refused.last_error and fake_stripe.transfers == {}
 
-    assert payouts.pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.PAID  # fixed: sent
-    assert payouts.refused_transfers(stripe_payout.id) == []
+    assert pay_by_stripe(stripe_payout.id, by=None).status is PayoutStatus.PAID  # fixed: sent
+    assert refused_transfers(stripe_payout.id) == []
     assert len(fake_stripe.transfers) == 1
     (transfer,) = fake_stripe.transfers.values()
     assert transfer["amount"] == fresh(Payout, stripe_payout.id).amount_cents
@@ -893,12 +905,12 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                 clock.shift(timedelta(days=step[1]))
             elif kind in {"run", "rerun"}:
                 if kind == "run":
-                    start = utcnow().astimezone(payouts.VILNIUS).date() - timedelta(days=step[1])
+                    start = utcnow().astimezone(VILNIUS).date() - timedelta(days=step[1])
                     last_period = (start, start + timedelta(days=step[2]))
                 if last_period is None:
                     continue
                 before = _snapshot()
-                run = payouts.run_payouts(*last_period, by=None, hold=hold)
+                run = run_payouts(*last_period, by=None, hold=hold)
                 made, held_back = run.payouts, held_back or run.held.parcels > 0
                 # a run only ever adds lines to drafts: approved and paid statements stay as they were
                 after = {p[0]: p for p in _snapshot()}
@@ -908,9 +920,9 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                 stage = step[3] if kind == "run" else 2
                 for payout in made:  # every statement of the period: drafts, approved and paid
                     if stage >= 1 and payout.status is not PayoutStatus.PAID:
-                        payouts.approve_payout(payout.id, by=None)
+                        approve_payout(payout.id, by=None)
                     if stage >= 2:
-                        payouts.mark_payout_paid(payout.id, bank_reference="SEB", by=None)
+                        mark_payout_paid(payout.id, bank_reference="SEB", by=None)
                 check_the_money_adds_up()
             elif orders:
                 order = fresh(Order, orders[step[1] % len(orders)])
@@ -946,13 +958,11 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                     pass
         check_the_money_adds_up()
         # the whole history, paid out in one last run, still adds up, and nothing is paid twice
-        for payout in payouts.generate_payouts(
-            base.date(), base.date() + timedelta(days=400), by=None, hold=0
-        ):
+        for payout in generate_payouts(base.date(), base.date() + timedelta(days=400), by=None, hold=0):
             if payout.status is PayoutStatus.DRAFT:
-                payouts.approve_payout(payout.id, by=None)
+                approve_payout(payout.id, by=None)
         for payout in db.session.scalars(select(Payout).where(Payout.status == PayoutStatus.APPROVED)).all():
-            payouts.mark_payout_paid(payout.id, bank_reference="SEB", by=None)
+            mark_payout_paid(payout.id, bank_reference="SEB", by=None)
         paid_lines, refunded = check_the_money_adds_up()
         event(f"paid-out lines: {min(paid_lines, 3)}{'+' if paid_lines >= 3 else ''}")
         event(f"refunds: {refunded > 0}")
@@ -1013,11 +1023,11 @@ def test_returns_after_payouts_are_taken_back_later_and_every_cent_still_adds_up
                     )
                 check_the_money_adds_up()
             month = (date(2027, 1 + number, 1), date(2027, 2 + number, 1))
-            for payout in payouts.generate_payouts(*month, by=None, hold=0):
+            for payout in generate_payouts(*month, by=None, hold=0):
                 if stage >= 1:
-                    payouts.approve_payout(payout.id, by=None)
+                    approve_payout(payout.id, by=None)
                 if stage >= 2:
-                    payouts.mark_payout_paid(payout.id, bank_reference="SEB", by=None)
+                    mark_payout_paid(payout.id, bank_reference="SEB", by=None)
             check_the_money_adds_up()
         event(f"taken back from a later statement: {count(PayoutAdjustment) > 0}")
         _wipe()

@@ -19,11 +19,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import payouts, refunds, workspace_services
+from orders import refunds, workspace_services
 from orders.models import Payout, PayoutMethod, PayoutStatus
+from orders.payouts.paying import approve_payout, mark_payout_paid
+from orders.payouts.sepa import bank_file_message_id, next_business_day
+from orders.payouts.statements import Held, generate_payouts, payable_on, run_payouts
 from producers.models import Community
 from shop.config import ConfigError, check_payouts, from_environ
 from shop.db import db
+from shop.i18n import VILNIUS
 from shop.models import AuditEntry, Operator
 from tests.conftest import csrf_token, login_as
 from tests.factories import make_user
@@ -355,9 +359,9 @@ def test_a_refund_taken_back_shows_on_the_list_the_statement_and_in_the_csv_and_
     first = place([(shop["star"], 2)])  # 20,10 € of goods, 2,01 € commission: paid out on its own
     first_parcel = parcel(first, shop["krakes"]).id
     deliver(first_parcel)
-    (paid,) = payouts.generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
-    payouts.approve_payout(paid.id, by=None)
-    payouts.mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
+    (paid,) = generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
+    approve_payout(paid.id, by=None)
+    mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
     # one star comes back: 10,05 € refunded, the VVG returns 1,00 € of its commission: 9,05 € to take back
     refunds.refund_sent_parcel(first_parcel, goods_cents=1005, reason="Grąžino", by=None)
     clock.shift(timedelta(minutes=30))
@@ -399,7 +403,7 @@ def test_the_pages_are_for_staff_only(
     client: FlaskClient, app: Flask, shop: dict[str, Any], no_hold: None
 ) -> None:
     delivered_march(shop)
-    (payout, _other) = payouts.generate_payouts(*MARCH, by=None)
+    (payout, _other) = generate_payouts(*MARCH, by=None)
     rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/backoffice/payouts/")]
     assert len(rules) >= 7
     token = csrf_token(client, "/prisijungti")
@@ -430,9 +434,9 @@ def test_a_stripe_statement_is_paid_from_the_page_and_stays_approved_while_strip
 
     order = paid_by_card(card_client, fake_stripe, goods)
     deliver(parcel(order, goods["krakes"]).id)
-    today = datetime.now(payouts.VILNIUS).date()
+    today = datetime.now(VILNIUS).date()
     by_community = {
-        p.community_id: p for p in payouts.generate_payouts(today, today + timedelta(days=1), by=None, hold=0)
+        p.community_id: p for p in generate_payouts(today, today + timedelta(days=1), by=None, hold=0)
     }
     stripe_payout = by_community[goods["krakes"].id]
     assert stripe_payout.method is PayoutMethod.STRIPE
@@ -481,15 +485,15 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
     deliver(parcel(yesterday, shop["krakes"]).id)  # on 9 March
     clock.move_to(datetime(2027, 3, 10, 9, 0, tzinfo=UTC))
 
-    run = payouts.run_payouts(*MARCH, by=None)
-    assert run.payouts == [] and run.held == payouts.Held(1, date(2027, 3, 24))
+    run = run_payouts(*MARCH, by=None)
+    assert run.payouts == [] and run.held == Held(1, date(2027, 3, 24))
     (unpaid,) = workspace_services.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert (unpaid.payable_on, unpaid.payout) == (date(2027, 3, 24), None)
 
     clock.move_to(datetime(2027, 3, 23, 21, 59, tzinfo=UTC))  # 23:59 on 23 March in Vilnius
-    assert payouts.generate_payouts(*MARCH, by=None) == []
+    assert generate_payouts(*MARCH, by=None) == []
     clock.move_to(datetime(2027, 3, 23, 22, 0, tzinfo=UTC))  # midnight: 24 March begins
-    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    (payout,) = generate_payouts(*MARCH, by=None)
     assert [line.fulfilment_id for line in payout.lines] == [parcel(yesterday, shop["krakes"]).id]
     (unpaid,) = workspace_services.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert unpaid.payout is not None and unpaid.payout.id == payout.id
@@ -500,10 +504,10 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
     deliver(parcel(late, shop["pagiriai"]).id)
     clock.move_to(datetime(2027, 4, 2, 9, 0, tzinfo=UTC))
     assert statement(shop["pagiriai"]) is None
-    run = payouts.run_payouts(*MARCH, by=None)
-    assert (run.new_lines, run.held) == (0, payouts.Held(1, date(2027, 4, 14)))
+    run = run_payouts(*MARCH, by=None)
+    assert (run.new_lines, run.held) == (0, Held(1, date(2027, 4, 14)))
     clock.move_to(datetime(2027, 4, 14, 9, 0, tzinfo=UTC))
-    run = payouts.run_payouts(*MARCH, by=None)
+    run = run_payouts(*MARCH, by=None)
     assert (run.new_statements, run.new_lines, run.held.parcels) == (1, 1, 0)
     pagiriai = statement(shop["pagiriai"])
     assert pagiriai is not None and [line.fulfilment_id for line in pagiriai.lines] == [
@@ -535,10 +539,10 @@ def test_no_hold_pays_at_once_and_a_negative_hold_stops_the_shop(
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     delivered = datetime(2027, 3, 10, 21, 30, tzinfo=UTC)  # 23:30 in Vilnius
-    assert payouts.payable_on(delivered, 0) == date(2027, 3, 10)
-    assert payouts.payable_on(delivered, 14) == date(2027, 3, 25)
-    assert payouts.payable_on(delivered + timedelta(hours=1), 14) == date(2027, 3, 26)  # 11 March there
-    (payout,) = payouts.generate_payouts(*MARCH, by=None)
+    assert payable_on(delivered, 0) == date(2027, 3, 10)
+    assert payable_on(delivered, 14) == date(2027, 3, 25)
+    assert payable_on(delivered + timedelta(hours=1), 14) == date(2027, 3, 26)  # 11 March there
+    (payout,) = generate_payouts(*MARCH, by=None)
     assert len(payout.lines) == 1
     assert from_environ(str(tmp_path), environ={})["PAYOUT_HOLD_DAYS"] == 14
     assert from_environ(str(tmp_path), environ={"PAYOUT_HOLD_DAYS": "0"})["PAYOUT_HOLD_DAYS"] == 0
@@ -548,14 +552,14 @@ def test_no_hold_pays_at_once_and_a_negative_hold_stops_the_shop(
 
 
 def test_the_next_banking_day_skips_weekends_and_holidays() -> None:
-    assert payouts.next_business_day(date(2027, 3, 10)) == date(2027, 3, 12)  # 11 March
-    assert payouts.next_business_day(date(2027, 3, 26)) == date(2027, 3, 30)  # weekend, Easter Monday
-    assert payouts.next_business_day(date(2026, 4, 2)) == date(2026, 4, 7)  # Good Friday … Easter Monday
-    assert payouts.next_business_day(date(2027, 12, 23)) == date(2027, 12, 27)
-    assert payouts.next_business_day(date(2027, 6, 1)) == date(2027, 6, 2)
+    assert next_business_day(date(2027, 3, 10)) == date(2027, 3, 12)  # 11 March
+    assert next_business_day(date(2027, 3, 26)) == date(2027, 3, 30)  # weekend, Easter Monday
+    assert next_business_day(date(2026, 4, 2)) == date(2026, 4, 7)  # Good Friday … Easter Monday
+    assert next_business_day(date(2027, 12, 23)) == date(2027, 12, 27)
+    assert next_business_day(date(2027, 6, 1)) == date(2027, 6, 2)
     now = datetime(2027, 4, 2, 9, 30, 15, tzinfo=UTC)
-    assert re.fullmatch(r"KM-2027-03-20270402123015-[0-9a-f]{2}", payouts.bank_file_message_id(*MARCH, now))
-    custom = payouts.bank_file_message_id(date(2027, 3, 1), date(2027, 3, 16), now)
+    assert re.fullmatch(r"KM-2027-03-20270402123015-[0-9a-f]{2}", bank_file_message_id(*MARCH, now))
+    custom = bank_file_message_id(date(2027, 3, 1), date(2027, 3, 16), now)
     assert re.fullmatch(r"KM-270301-270315-20270402123015-[0-9a-f]{2}", custom) and len(custom) <= 35
 
 
@@ -577,9 +581,9 @@ def test_a_community_reads_its_own_statements_and_when_each_parcel_becomes_payab
     clock.move_to(datetime(2027, 4, 2, 9, 0, tzinfo=UTC))
     login_as(client, "krakes@example.org")  # signed out after LOGIN_HOURS
     assert "In the next payout" in page(client, "/workspace/payouts", lang="en")
-    krakes_payout, pagiriai_payout = payouts.generate_payouts(*MARCH, by=None)
-    payouts.approve_payout(krakes_payout.id, by=None)
-    payouts.mark_payout_paid(krakes_payout.id, bank_reference="SEB 2027-04-02", by=None)
+    krakes_payout, pagiriai_payout = generate_payouts(*MARCH, by=None)
+    approve_payout(krakes_payout.id, by=None)
+    mark_payout_paid(krakes_payout.id, bank_reference="SEB 2027-04-02", by=None)
     html = page(client, "/workspace/payouts", lang="en")
     row = html[html.index(f'data-payout="{krakes_payout.id}"') :].split("</tr>")[0]
     assert "March 2027" in row and "Paid out" in row and "€21.08" in row and "SEB 2027-04-02" in row
@@ -599,8 +603,8 @@ def test_what_is_not_yet_paid_out_agrees_with_the_statements_and_counts_what_is_
     first = place([(shop["star"], 2)])  # 20,10 €, 10 %: 21,08 € to pay
     first_parcel = parcel(first, shop["krakes"]).id
     deliver(first_parcel)
-    (march,) = payouts.generate_payouts(*MARCH, by=None)
-    payouts.approve_payout(march.id, by=None)
+    (march,) = generate_payouts(*MARCH, by=None)
+    approve_payout(march.id, by=None)
     # A star comes back after approval: 9,05 € to take back later (10,05 € less 1,00 € of commission).
     refunds.refund_sent_parcel(first_parcel, goods_cents=1005, reason="Grąžino", by=None)
     with change():  # a new rate from now on: the approved statement keeps its own figures
@@ -639,7 +643,7 @@ def test_what_is_not_yet_paid_out_agrees_with_the_statements_and_counts_what_is_
     ]
     assert total == next_payout == "€12.03"  # 21,08 − 9,05: what the statements will pay
 
-    payouts.mark_payout_paid(march.id, bank_reference="SEB-1", by=None)
+    mark_payout_paid(march.id, bank_reference="SEB-1", by=None)
     second = place([(shop["card"], 3)])  # 13,50 € at 20 %: 13,50 − 2,70 + 2,99 = 13,79 €
     second_parcel = parcel(second, shop["krakes"]).id
     deliver(second_parcel)
@@ -649,7 +653,7 @@ def test_what_is_not_yet_paid_out_agrees_with_the_statements_and_counts_what_is_
     assert cells(html, f'data-adjustment="{first_parcel}"')[-1] == "In the next payout"
     assert total == next_payout == "€4.74"  # 13,79 − 9,05
 
-    (later,) = payouts.generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
+    (later,) = generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
     assert later.adjustments_cents == -905 and later.amount_cents == 474
     html, total, next_payout = read()
     assert cells(html, f'data-adjustment="{first_parcel}"')[-1] == "In the statement for Mar 10, 2027"

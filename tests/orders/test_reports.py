@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from catalogue.models import Product
-from orders import payouts, refunds, reports, services
+from orders import refunds, reports, services
 from orders.earnings import fulfilment_earnings
+from orders.errors import PeriodNotValid
 from orders.models import (
     CancelReason,
     Fulfilment,
@@ -332,7 +333,7 @@ def test_a_refund_made_in_stripe_for_no_parcel_is_shown_apart(shop) -> None:
 
 
 def test_a_period_that_ends_before_it_begins_is_refused() -> None:
-    with pytest.raises(payouts.PeriodNotValid):
+    with pytest.raises(PeriodNotValid):
         SalesFilter(date(2025, 2, 1), date(2025, 1, 31))
 
 

@@ -15,6 +15,7 @@ from catalogue import listings
 from catalogue.models import ProductStatus
 from orders import services
 from orders.models import FulfilmentStatus, Order, PaymentMethod
+from orders.payouts.statements import generate_payouts
 from producers import communities
 from producers.errors import CommunityNotFound, SlugTaken
 from producers.forms import legal_entity_code_ok
@@ -505,7 +506,6 @@ def test_switching_twice_changes_and_logs_once(client: FlaskClient, staff: User)
 def test_payouts_go_on_for_a_switched_off_community(shop_with_an_order: dict[str, Any]) -> None:
     from datetime import timedelta
 
-    from orders import payouts
     from orders.workspace_services import Carrier, accept, deliver, ship
     from shop.i18n import vilnius_today
 
@@ -521,7 +521,7 @@ def test_payouts_go_on_for_a_switched_off_community(shop_with_an_order: dict[str
     deliver(krakes.id, fulfilment_id, by=member)
 
     today = vilnius_today()
-    statements = payouts.generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
+    statements = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     assert [(p.community_id, p.goods_cents) for p in statements] == [
         (krakes.id, order.fulfilments[0].goods_cents)
     ]

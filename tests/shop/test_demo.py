@@ -10,8 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import Product, ProductImage, ProductStatus
-from orders import attention, payouts, reports
+from orders import attention, reports
 from orders.models import FulfilmentStatus, Order, Refund, RefundStatus
+from orders.payouts.paying import approve_payout
+from orders.payouts.sepa import export_bank_file
+from orders.payouts.statements import generate_payouts
 from producers.models import Community, Membership
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
@@ -72,11 +75,11 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     # Staff can run last month's payouts from the demo, with the default return window, and get a bank file.
     this_month = vilnius_today().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
-    statements = payouts.generate_payouts(last_month, this_month, by=None)
+    statements = generate_payouts(last_month, this_month, by=None)
     assert statements and all(payout.amount_cents > 0 for payout in statements)
     for payout in statements:
-        payouts.approve_payout(payout.id, by=None)
-    bank_file = payouts.export_bank_file(
+        approve_payout(payout.id, by=None)
+    bank_file = export_bank_file(
         last_month, this_month, operator=operator, execution_date=vilnius_today(), by=None
     )
     assert not bank_file.skipped and bank_file.total_cents == sum(p.amount_cents for p in statements)

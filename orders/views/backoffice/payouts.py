@@ -15,10 +15,30 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from orders import payouts, stripe_gateway, transfers
+from orders import stripe_gateway, transfers
+from orders.errors import (
+    BankReferenceMissing,
+    NothingToPayByBank,
+    OperatorIbanNotValid,
+    PayoutNotApproved,
+    PayoutNotFound,
+    PayoutProblem,
+    WrongPayoutMethod,
+)
 from orders.forms.backoffice import BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
 from orders.models import Payout, PayoutMethod, PayoutStatus
-from orders.payouts import PAYOUT_METHOD_LABELS, Period
+from orders.payouts import exports, paying, statements
+from orders.payouts.exports import render_statement
+from orders.payouts.paying import refused_transfers
+from orders.payouts.period import PAYOUT_METHOD_LABELS, Period
+from orders.payouts.sepa import bank_file_plan, export_bank_file, next_business_day
+from orders.payouts.statements import (
+    held_in_return_window,
+    hold_days,
+    line_counts,
+    payout_with_lines,
+    run_payouts,
+)
 from orders.views.backoffice import backoffice
 from producers.iban import is_valid_iban
 from shop.access import current_actor, staff_required
@@ -72,15 +92,15 @@ def _list_page(
     bank_form: BankFileForm | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    statements = payouts.list_payouts(period.start, period.end)
-    counts = payouts.line_counts([payout.id for payout in statements])
-    included, skipped = payouts.bank_file_plan(statements)
+    listed = statements.list_payouts(period.start, period.end)
+    counts = line_counts([payout.id for payout in listed])
+    included, skipped = bank_file_plan(listed)
     operator = get_operator()
     if bank_form is None:
-        bank_form = BankFileForm(formdata=None, execution_date=payouts.next_business_day(vilnius_today()))
+        bank_form = BankFileForm(formdata=None, execution_date=next_business_day(vilnius_today()))
     forms = {
         payout.id: MarkPaidForm(prefix=f"p{payout.id}", formdata=None)
-        for payout in statements
+        for payout in listed
         if payout.status is PayoutStatus.APPROVED and payout.method is PayoutMethod.BANK
     }
     forms.update(paid_forms or {})
@@ -88,22 +108,22 @@ def _list_page(
         "orders/backoffice/payouts.html",
         form=form,
         period=period,
-        statements=statements,
+        statements=listed,
         counts=counts,
         totals={
             "parcels": sum(counts.values()),
             **{
-                name: sum(getattr(payout, f"{name}_cents") for payout in statements)
+                name: sum(getattr(payout, f"{name}_cents") for payout in listed)
                 for name in ("goods", "refunds", "commission", "delivery", "adjustments", "amount")
             },
         },
-        held=payouts.held_in_return_window(period.start, period.end),
-        hold_days=payouts.hold_days(),
+        held=held_in_return_window(period.start, period.end),
+        hold_days=hold_days(),
         bank_included=[payout for payout, _iban in included],
         bank_total=sum(payout.amount_cents for payout, _iban in included),
         bank_skipped=[(s.payout, _(s.reason)) for s in skipped],
         operator_iban_valid=operator is not None and is_valid_iban(operator.iban),
-        iban_valid={payout.id: is_valid_iban(payout.community.iban) for payout in statements},
+        iban_valid={payout.id: is_valid_iban(payout.community.iban) for payout in listed},
         bank_form=bank_form,
         paid_forms=forms,
         action_form=ActionForm(),
@@ -120,7 +140,7 @@ def generate_payouts() -> ResponseReturnValue:
         flash(_("The period could not be read; nothing was generated."), "error")
         return _list_page(form.period(), form, status=400)
     period = form.period()
-    run = payouts.run_payouts(period.start, period.end, by=current_actor())
+    run = run_payouts(period.start, period.end, by=current_actor())
     if run.new_lines:
         flash(
             " ".join(
@@ -145,8 +165,8 @@ def generate_payouts() -> ResponseReturnValue:
 
 def _payout_or_404(payout_id: int) -> Payout:
     try:
-        return payouts.get_payout(payout_id)
-    except payouts.PayoutNotFound:
+        return statements.get_payout(payout_id)
+    except PayoutNotFound:
         abort(404)
 
 
@@ -158,10 +178,10 @@ def _back_to(payout: Payout) -> ResponseReturnValue:
 @staff_required
 def payout_statement(payout_id: int) -> ResponseReturnValue:
     try:
-        payout = payouts.payout_with_lines(payout_id)
-    except payouts.PayoutNotFound:
+        payout = payout_with_lines(payout_id)
+    except PayoutNotFound:
         abort(404)
-    return payouts.render_statement("orders/backoffice/payout_statement.html", payout, PAYOUT_STATUS_LABELS)
+    return render_statement("orders/backoffice/payout_statement.html", payout, PAYOUT_STATUS_LABELS)
 
 
 @backoffice.post("/payouts/<int(max=2147483647):payout_id>/approve")
@@ -169,8 +189,8 @@ def payout_statement(payout_id: int) -> ResponseReturnValue:
 def approve_payout(payout_id: int) -> ResponseReturnValue:
     payout = _payout_or_404(payout_id)
     try:
-        payouts.approve_payout(payout_id, by=current_actor())
-    except payouts.PayoutProblem as problem:
+        paying.approve_payout(payout_id, by=current_actor())
+    except PayoutProblem as problem:
         flash(_(str(problem)), "error")
     else:
         flash(_("The payout to %(community)s is approved.", community=payout.community.name), "success")
@@ -186,17 +206,15 @@ def mark_payout_paid(payout_id: int) -> ResponseReturnValue:
         flash(_("This payout is already marked paid."), "info")
         return _back_to(payout)
     if payout.status is not PayoutStatus.APPROVED or payout.method is not PayoutMethod.BANK:
-        problem = (
-            payouts.PayoutNotApproved if payout.status is PayoutStatus.DRAFT else payouts.WrongPayoutMethod
-        )
+        problem = PayoutNotApproved if payout.status is PayoutStatus.DRAFT else WrongPayoutMethod
         flash(_(problem.message), "error")
         return _back_to(payout)
     if form.validate():
         try:
-            payouts.mark_payout_paid(payout_id, bank_reference=form.reference.data or "", by=current_actor())
-        except payouts.BankReferenceMissing as problem:  # only spaces: the form let it through
+            paying.mark_payout_paid(payout_id, bank_reference=form.reference.data or "", by=current_actor())
+        except BankReferenceMissing as problem:  # only spaces: the form let it through
             form.reference.errors = [_(str(problem))]
-        except payouts.PayoutProblem as problem:
+        except PayoutProblem as problem:
             flash(_(str(problem)), "error")
             return _back_to(payout)
         else:
@@ -217,8 +235,8 @@ def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
         flash(_("Stripe is not set up in this shop (STRIPE_SECRET_KEY): nothing was sent."), "error")
         return _back_to(payout)
     try:
-        paid = payouts.pay_by_stripe(payout_id, by=current_actor())
-    except payouts.PayoutProblem as problem:
+        paid = paying.pay_by_stripe(payout_id, by=current_actor())
+    except PayoutProblem as problem:
         flash(_(str(problem)), "error")
     except transfers.NotPayableByStripe:
         flash(
@@ -232,7 +250,7 @@ def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
     else:
         if paid.status is PayoutStatus.PAID:
             flash(_("The payout to %(community)s was sent through Stripe.", community=name), "success")
-        elif refused := payouts.refused_transfers(payout_id):
+        elif refused := refused_transfers(payout_id):
             flash(
                 _(
                     "Stripe refused a transfer to %(community)s (%(reason)s). The payout stays approved: "
@@ -261,7 +279,7 @@ def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
 @staff_required
 def payouts_csv() -> ResponseReturnValue:
     _form, period = _period_form(request.args)
-    text = payouts.payouts_csv(payouts.list_payouts(period.start, period.end))
+    text = exports.payouts_csv(statements.list_payouts(period.start, period.end))
     return csv_download(text, f"kaimo-muge-payouts-{period.slug}.csv")
 
 
@@ -273,14 +291,14 @@ def bank_file() -> ResponseReturnValue:
     if not form.validate() or form.execution_date.data is None:
         return _list_page(period, _shown(period), bank_form=form, status=400)
     try:
-        sepa = payouts.export_bank_file(
+        sepa = export_bank_file(
             period.start,
             period.end,
             operator=get_operator(),
             execution_date=form.execution_date.data,
             by=current_actor(),
         )
-    except payouts.OperatorIbanNotValid:
+    except OperatorIbanNotValid:
         flash(
             _(
                 "The VVG's own IBAN is missing or not valid, so no bank file can be made: "
@@ -288,7 +306,7 @@ def bank_file() -> ResponseReturnValue:
             ),
             "error",
         )
-    except payouts.NothingToPayByBank:
+    except NothingToPayByBank:
         flash(
             _(
                 "There is nothing to pay by bank in this period: approve a bank payout first "
