@@ -17,10 +17,12 @@ from pathlib import Path
 
 import flask_migrate
 
+from orders.payments.checkout import start_card_payment
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
-from orders import payments, services
+from orders import services
 from orders.models import PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
@@ -60,9 +62,7 @@ def main() -> int:
                     payment_method=PaymentMethod.CARD,
                     idempotency_key=f"bench-{n}",
                 )
-                page = payments.start_card_payment(
-                    order.id, success_url="http://x/ok", cancel_url="http://x/no"
-                )
+                page = start_card_payment(order.id, success_url="http://x/ok", cancel_url="http://x/no")
                 session = fake.pay(page.rsplit("/", 1)[-1])
                 events.append(fake.event("checkout.session.completed", session))
             db.session.remove()

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from orders.models import Refund
-from orders.payments import settle_stale_card_orders
+from orders.payments.checkout import settle_stale_card_orders
 from orders.refunds import NotCancellable, cancel_fulfilment, cancel_line, submit_pending_refunds
 from orders.services import OrderProblem, expire_unpaid_orders
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from orders.services import OrderProblem
+from orders.models import (
+    OrderStatus,
+)
+from orders.services import (
+    OrderProblem,
+)
 from shop.i18n import N_
 
 
@@ -61,3 +66,15 @@ class NothingToPayByBank(PayoutProblem):
 
 class MessageIdNotValid(PayoutProblem):
     message = N_("The bank file's message id must be 1 to 35 characters.")
+
+
+class PaymentServiceUnavailable(OrderProblem):
+    """Stripe did not answer (or failed): the order is kept as it was; the customer may try again."""
+
+
+class CardPaymentNotPossible(OrderProblem):
+    """The order is not waiting for a card payment (paid, cancelled, or to be paid by transfer)."""
+
+    def __init__(self, status: OrderStatus) -> None:
+        super().__init__(status)
+        self.status = status

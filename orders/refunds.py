@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from orders import stripe_gateway
 from orders.models import (
     AlertKind,
     Fulfilment,
@@ -26,7 +25,8 @@ from orders.models import (
     Refund,
     RefundStatus,
 )
-from orders.payments import raise_alert
+from orders.payments import gateway
+from orders.payments.alerts import raise_alert
 from orders.payouts.statements import take_back_refund
 from orders.services import (
     OrderProblem,
@@ -222,10 +222,10 @@ def submit_refund(refund_id: int) -> Refund:
     key = refund.idempotency_key
     db.session.rollback()  # no transaction stays open while Stripe is asked
     try:
-        answer = stripe_gateway.create_refund(params, idempotency_key=key)
-    except stripe_gateway.StripeUnavailable:
+        answer = gateway.create_refund(params, idempotency_key=key)
+    except gateway.StripeUnavailable:
         return db.session.get_one(Refund, refund_id)
-    except stripe_gateway.StripeRefused as error:
+    except gateway.StripeRefused as error:
         with transaction():
             refund = db.session.get_one(Refund, refund_id)
             refund.status = RefundStatus.FAILED

@@ -15,8 +15,8 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from orders import stripe_gateway
 from orders.models import CommunityTransfer, Fulfilment, Payment, PaymentMethod, TransferStatus
+from orders.payments import gateway
 from orders.services import OrderProblem
 from producers.models import CONNECTED_ACCOUNT
 from shop.db import db, transaction, utcnow
@@ -92,13 +92,13 @@ def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTran
     key = record.idempotency_key
     db.session.rollback()
     try:
-        charge = stripe_gateway.retrieve_payment_intent(payment_intent).get("latest_charge")
+        charge = gateway.retrieve_payment_intent(payment_intent).get("latest_charge")
         if isinstance(charge, str):  # funded by this order's charge, available when the charge settles
             params["source_transaction"] = charge
-        answer = stripe_gateway.create_transfer(params, idempotency_key=key)
-    except stripe_gateway.StripeUnavailable:
+        answer = gateway.create_transfer(params, idempotency_key=key)
+    except gateway.StripeUnavailable:
         return db.session.get_one(CommunityTransfer, record_id)
-    except stripe_gateway.StripeRefused as error:
+    except gateway.StripeRefused as error:
         with transaction():
             record = db.session.get_one(CommunityTransfer, record_id)
             record.status, record.last_error = TransferStatus.FAILED, str(error)[:300]

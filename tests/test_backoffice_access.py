@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import payments, refunds, services
+from orders import refunds, services
 from orders.models import AlertKind, Order, PaymentMethod
+from orders.payments.alerts import raise_alert
 from producers.models import DeliveryMethod
 from shop.db import db, transaction
 from shop.models import OutboxMessage
@@ -58,7 +59,7 @@ def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
     refund = refunds.cancel_fulfilment(second.fulfilments[0].id, reason="Išparduota", by=None)
     assert refund is not None
     with transaction():
-        payments.raise_alert(db.session.get_one(Order, order.id), AlertKind.DISPUTE, 100, "dp_1")
+        raise_alert(db.session.get_one(Order, order.id), AlertKind.DISPUTE, 100, "dp_1")
     alert_id = db.session.get_one(Order, order.id).payment_alerts[0].id
     return {
         **two_communities,

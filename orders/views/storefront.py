@@ -23,8 +23,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from orders import payments, services, stripe_gateway
+from orders import services
 from orders.cart import Cart, CartView, build_cart_view, check_addition
+from orders.errors import CardPaymentNotPossible, PaymentServiceUnavailable
 from orders.forms.storefront import (
     AddToCartForm,
     CartForm,
@@ -42,6 +43,14 @@ from orders.models import (
     OrderStatus,
     PaymentMethod,
 )
+from orders.payments import gateway
+from orders.payments.checkout import (
+    close_card_payment,
+    refresh_from_stripe,
+    start_card_payment,
+    switch_to_bank_transfer,
+)
+from orders.payments.webhooks import handle_event
 from orders.services import (
     MAX_QUANTITY,
     DeliveryNotOffered,
@@ -74,7 +83,7 @@ def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
         order=order,
         just_placed=request.args.get("placed") == "1",
         returned_from_stripe=request.args.get("returned") == "1",
-        card_enabled=stripe_gateway.is_enabled(),
+        card_enabled=gateway.is_enabled(),
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
         checkout_status=CardCheckoutStatus,
@@ -84,12 +93,12 @@ def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
 def pay_by_card(order: Order) -> ResponseReturnValue:
     """Send the customer to Stripe's payment page for the order; if Stripe is away, say so on the order."""
     try:
-        url = payments.start_card_payment(
+        url = start_card_payment(
             order.id,
             success_url=url_for("orders_storefront.card_return", token=order.public_token, _external=True),
             cancel_url=url_for("orders_storefront.track", token=order.public_token, _external=True),
         )
-    except payments.PaymentServiceUnavailable:
+    except PaymentServiceUnavailable:
         flash(
             _(
                 "The card payment service did not answer. Your order is saved: try again in a minute, "
@@ -98,7 +107,7 @@ def pay_by_card(order: Order) -> ResponseReturnValue:
             "error",
         )
         return _track_page(order, 503)
-    except payments.CardPaymentNotPossible:
+    except CardPaymentNotPossible:
         return redirect(url_for("orders_storefront.track", token=order.public_token))
     return redirect(url, 303)
 
@@ -106,7 +115,7 @@ def pay_by_card(order: Order) -> ResponseReturnValue:
 @storefront.post("/uzsakymai/<token>/moketi-kortele")
 def pay(token: str) -> ResponseReturnValue:
     order = services.get_order_by_token(token)
-    if order is None or not stripe_gateway.is_enabled():
+    if order is None or not gateway.is_enabled():
         abort(404)
     return pay_by_card(order)
 
@@ -117,8 +126,8 @@ def card_return(token: str) -> ResponseReturnValue:
     order = services.get_order_by_token(token)
     if order is None:
         abort(404)
-    if order.is_awaiting_payment and stripe_gateway.is_enabled():
-        payments.refresh_from_stripe(order.id)
+    if order.is_awaiting_payment and gateway.is_enabled():
+        refresh_from_stripe(order.id)
     return redirect(url_for("orders_storefront.track", token=token, returned=1))
 
 
@@ -128,8 +137,8 @@ def switch_to_transfer(token: str) -> ResponseReturnValue:
     if order is None:
         abort(404)
     try:
-        order = payments.switch_to_bank_transfer(order.id)
-    except payments.CardPaymentNotPossible:
+        order = switch_to_bank_transfer(order.id)
+    except CardPaymentNotPossible:
         flash(_("This order is not waiting for a card payment any more."), "error")
     else:
         if order.status is OrderStatus.PAID:
@@ -144,11 +153,11 @@ def switch_to_transfer(token: str) -> ResponseReturnValue:
 def stripe_webhook() -> ResponseReturnValue:
     """Stripe's events: signature checked on the raw bytes, each event applied once, answered at once."""
     try:
-        event = stripe_gateway.verify_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
-    except stripe_gateway.InvalidWebhook as error:
+        event = gateway.verify_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
+    except gateway.InvalidWebhook as error:
         current_app.logger.warning("Stripe webhook refused: %s", error)
         return Response("invalid signature\n", 400, mimetype="text/plain")
-    handled = payments.handle_event(event)
+    handled = handle_event(event)
     # Mail written by the event is tried now, as after every other change: at most one short wait
     # (outbox.AFTER_COMMIT_TIMEOUT_SECONDS) if the mail server is away, then `flask outbox send` takes it.
     outbox.send_ids_now(handled.mail_ids)
@@ -163,8 +172,8 @@ def cancel(token: str) -> ResponseReturnValue:
     was_waiting = order.is_awaiting_payment
     try:
         if order.payment_method is PaymentMethod.CARD:
-            payments.close_card_payment(order.id)  # no page of it may be paid after this
-    except payments.CardPaymentNotPossible:
+            close_card_payment(order.id)  # no page of it may be paid after this
+    except CardPaymentNotPossible:
         pass  # a bank's answer is on its way: the order stays as it is
     else:
         services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
@@ -299,7 +308,7 @@ def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
 
 def payment_methods(total_cents: int) -> list[PaymentMethod]:
     """The ways to pay this shop offers now, the usual one first: cards only with Stripe configured."""
-    if stripe_gateway.is_enabled() and total_cents > 0:
+    if gateway.is_enabled() and total_cents > 0:
         return [PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER]
     return [PaymentMethod.BANK_TRANSFER]
 

@@ -19,7 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import payments, services
+from orders import services
+from orders.errors import CardPaymentNotPossible
 from orders.models import (
     AlertKind,
     CardCheckout,
@@ -33,6 +34,7 @@ from orders.models import (
     Refund,
     StripeEvent,
 )
+from orders.payments.checkout import settle_stale_card_orders, start_card_payment, switch_to_bank_transfer
 from shop.config import ConfigError, check_stripe
 from shop.db import db, utcnow
 from shop.models import OutboxMessage
@@ -46,9 +48,7 @@ TOTAL = 2 * 450 + 1100 + 1250 + 299  # two small stars, a large one, a card, Omn
 
 def start(order: Order) -> str:
     """The customer presses "pay": the URL of Stripe's page."""
-    return payments.start_card_payment(
-        order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/back"
-    )
+    return start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/back")
 
 
 def session_id_of(url: str) -> str:
@@ -436,7 +436,7 @@ def test_a_lost_webhook_is_made_up_for_by_asking_stripe_before_cancelling(
     )
 
     with time_machine.travel(utcnow() + timedelta(hours=1)):
-        cancelled = payments.settle_stale_card_orders()
+        cancelled = settle_stale_card_orders()
     assert cancelled == 1
     assert fresh(Order, paid.id).status is OrderStatus.PAID
     assert fresh(Order, unpaid.id).status is OrderStatus.CANCELLED
@@ -514,7 +514,7 @@ def test_a_payment_of_the_wrong_amount_is_never_cancelled_by_the_expiry_job_nor_
     pay_and_notify(card_client, fake_stripe, start(order), amount_total=TOTAL - 100)
     card_client.get(f"/uzsakymai/{order.public_token}/kortele")  # the customer comes back
     with time_machine.travel(utcnow() + timedelta(days=3)):
-        assert payments.settle_stale_card_orders() == 0
+        assert settle_stale_card_orders() == 0
     assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT
     assert stock(goods["star"].variants[0]) == 8
     assert count(PaymentAlert) == 1
@@ -582,10 +582,10 @@ def test_no_new_page_while_a_delayed_payment_is_on_its_way(
 ) -> None:
     order = place_card_order(goods)
     pay_and_notify(card_client, fake_stripe, start(order), asynchronous=True)
-    with pytest.raises(payments.CardPaymentNotPossible):
+    with pytest.raises(CardPaymentNotPossible):
         start(order)
-    with pytest.raises(payments.CardPaymentNotPossible):
-        payments.switch_to_bank_transfer(order.id)
+    with pytest.raises(CardPaymentNotPossible):
+        switch_to_bank_transfer(order.id)
     token = csrf_token(card_client, "/produktai/zvaigzde")  # the page itself offers no button now
     card_client.post(f"/uzsakymai/{order.public_token}/atsaukti", data={"csrf_token": token})
     assert fresh(Order, order.id).status is OrderStatus.PENDING_PAYMENT  # the bank's answer decides

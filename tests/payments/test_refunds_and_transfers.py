@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from orders import payments, refunds, services, transfers
+from orders import refunds, services, transfers
 from orders.models import (
     CommunityTransfer,
     FulfilmentStatus,
@@ -20,6 +20,7 @@ from orders.models import (
     RefundStatus,
     TransferStatus,
 )
+from orders.payments.checkout import start_card_payment
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
 from tests.factories import make_user
@@ -30,9 +31,7 @@ from tests.payments.test_card_payments import TOTAL
 
 def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], key: str = "card-1") -> Order:
     order = place_card_order(goods, key=key)
-    url = payments.start_card_payment(
-        order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x"
-    )
+    url = start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x")
     session = fake.pay(urlsplit(url).path.rsplit("/", 1)[-1])
     post_event(client, fake.event("checkout.session.completed", session))
     order = fresh(Order, order.id)

@@ -15,7 +15,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from orders import payments, refunds, reports, search, services
+from orders import refunds, reports, search, services
 from orders.forms.backoffice import (
     ConfirmTransferForm,
     OrderSearchForm,
@@ -30,6 +30,8 @@ from orders.models import (
     OrderStatus,
     PaymentMethod,
 )
+from orders.payments import alerts
+from orders.payments.alerts import list_open_alerts
 from orders.views.backoffice import backoffice
 from producers.communities import list_all_communities
 from shop.access import current_actor, staff_required
@@ -54,7 +56,7 @@ def _awaiting_transfers_page(
         "orders/backoffice/awaiting_transfers.html",
         orders=orders,
         forms=forms,
-        alerts=payments.list_open_alerts(),
+        alerts=list_open_alerts(),
         owed_refunds=refunds.list_owed_bank_refunds(),
     ), status
 
@@ -62,7 +64,7 @@ def _awaiting_transfers_page(
 @backoffice.post("/alerts/<int(max=2147483647):alert_id>/resolve")
 @staff_required
 def resolve_alert(alert_id: int) -> ResponseReturnValue:
-    payments.resolve_alert(alert_id, by=current_actor())
+    alerts.resolve_alert(alert_id, by=current_actor())
     flash(_("Marked as settled."), "success")
     return redirect(url_for("orders_backoffice.awaiting_transfers"))
 

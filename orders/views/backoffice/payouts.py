@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from orders import stripe_gateway, transfers
+from orders import transfers
 from orders.errors import (
     BankReferenceMissing,
     NothingToPayByBank,
@@ -27,6 +27,7 @@ from orders.errors import (
 )
 from orders.forms.backoffice import BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
 from orders.models import Payout, PayoutMethod, PayoutStatus
+from orders.payments import gateway
 from orders.payouts import exports, paying, statements
 from orders.payouts.exports import render_statement
 from orders.payouts.paying import refused_transfers
@@ -231,7 +232,7 @@ def mark_payout_paid(payout_id: int) -> ResponseReturnValue:
 def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
     payout = _payout_or_404(payout_id)
     name = payout.community.name
-    if payout.method is PayoutMethod.STRIPE and not stripe_gateway.is_enabled():
+    if payout.method is PayoutMethod.STRIPE and not gateway.is_enabled():
         flash(_("Stripe is not set up in this shop (STRIPE_SECRET_KEY): nothing was sent."), "error")
         return _back_to(payout)
     try:

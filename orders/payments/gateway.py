@@ -13,6 +13,9 @@ from typing import Any
 import stripe
 from flask import current_app
 
+#: The currency of every amount we send Stripe, as Stripe writes it (lower case).
+CURRENCY = "eur"
+
 #: How old a webhook's signature may be, in seconds (Stripe's own default): older ones may be replays.
 WEBHOOK_TOLERANCE_SECONDS = 300
 
