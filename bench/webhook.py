@@ -22,7 +22,7 @@ from orders.payments.checkout import start_card_payment
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
-from orders import services
+from orders import placing
 from orders.models import PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
@@ -32,7 +32,7 @@ from tests.fake_stripe import FakeStripe, signed
 TARGETS_MS = {"applied": 150, "duplicate": 30}
 ORDERS = 40
 SECRET = "whsec_bench"
-BUYER = services.Buyer(name="Bench", email="bench@example.org", phone="+37061234567", language="lt")
+BUYER = placing.Buyer(name="Bench", email="bench@example.org", phone="+37061234567", language="lt")
 
 
 def main() -> int:
@@ -55,9 +55,9 @@ def main() -> int:
             make_operator()
             products = [make_product(make_community(), variants=[make_variant(stock=1000)]) for _ in range(3)]
             for n in range(ORDERS):
-                order = services.place_order(
-                    [services.LineRequest(product.variants[0].id, 1) for product in products],
-                    {p.community_id: services.DeliveryChoice(DeliveryMethod.PICKUP) for p in products},
+                order = placing.place_order(
+                    [placing.LineRequest(product.variants[0].id, 1) for product in products],
+                    {p.community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP) for p in products},
                     BUYER,
                     payment_method=PaymentMethod.CARD,
                     idempotency_key=f"bench-{n}",

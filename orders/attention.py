@@ -21,6 +21,8 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from catalogue.models import Product, ProductStatus
+from orders.errors import AlreadyReminded, DaysNotValid, NotLate, OperatorMissing
+from orders.fulfilments import lock_fulfilment
 from orders.models import (
     Fulfilment,
     FulfilmentEvent,
@@ -32,7 +34,6 @@ from orders.models import (
     Refund,
     RefundStatus,
 )
-from orders.services import OrderProblem, lock_fulfilment
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import Operator, User
@@ -44,35 +45,6 @@ LIST_LIMIT = 50
 FEWEST_DAYS, MOST_DAYS = 1, 60
 #: Parcels that can be chased: paid and not yet sent.
 CHASEABLE = frozenset({FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED})
-
-
-class OperatorMissing(OrderProblem):
-    """The shop has no operator row yet, so there is nowhere to keep the thresholds."""
-
-
-class DaysNotValid(OrderProblem):
-    """A threshold that is not a whole number of days from 1 to 60."""
-
-    def __init__(self, name: str, days: int) -> None:
-        super().__init__(name, days)
-        self.name = name
-        self.days = days
-
-
-class NotLate(OrderProblem):
-    """The parcel has moved on (sent, delivered or cancelled) or was never paid: there is nothing to chase."""
-
-    def __init__(self, status: FulfilmentStatus) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-class AlreadyReminded(OrderProblem):
-    """Someone reminded the community after this page was shown (a double click, a colleague)."""
-
-    def __init__(self, reminded_at: datetime) -> None:
-        super().__init__(reminded_at)
-        self.reminded_at = reminded_at
 
 
 @dataclass(frozen=True)

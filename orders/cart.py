@@ -13,14 +13,8 @@ from typing import Any
 from sqlalchemy import select
 
 from catalogue.models import Product, Variant
-from orders.services import (
-    MAX_QUANTITY,
-    LineRequest,
-    OutOfStock,
-    ProductUnavailable,
-    QuantityNotAllowed,
-    list_sellable_variants,
-)
+from orders.errors import OutOfStock, ProductUnavailable, QuantityNotAllowed
+from orders.placing import MAX_QUANTITY, LineRequest, list_sellable_variants
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop.db import db
 

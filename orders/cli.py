@@ -7,10 +7,11 @@ from collections.abc import Callable
 import click
 from flask.cli import AppGroup
 
+from orders.errors import NotCancellable, OrderProblem
+from orders.lifecycle import expire_unpaid_orders
 from orders.models import Refund
 from orders.payments.checkout import settle_stale_card_orders
-from orders.refunds import NotCancellable, cancel_fulfilment, cancel_line, submit_pending_refunds
-from orders.services import OrderProblem, expire_unpaid_orders
+from orders.refunds import cancel_fulfilment, cancel_line, submit_pending_refunds
 
 orders_cli = AppGroup("orders", help="Orders: jobs to run from cron.")
 

@@ -3,15 +3,18 @@ the views word it for the person who asked."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from orders.models import (
+    FulfilmentStatus,
     OrderStatus,
 )
-from orders.services import (
-    OrderProblem,
-)
 from shop.i18n import N_
+
+
+class OrderProblem(Exception):
+    """Something the customer or staff must be told in words; views turn each into a message."""
 
 
 class PayoutProblem(OrderProblem):
@@ -78,3 +81,138 @@ class CardPaymentNotPossible(OrderProblem):
     def __init__(self, status: OrderStatus) -> None:
         super().__init__(status)
         self.status = status
+
+
+class EmptyOrder(OrderProblem):
+    pass
+
+
+class QuantityNotAllowed(OrderProblem):
+    def __init__(self, variant_id: int, quantity: int) -> None:
+        super().__init__(variant_id, quantity)
+        self.variant_id = variant_id
+        self.quantity = quantity
+
+
+class ProductUnavailable(OrderProblem):
+    """The variant does not exist any more, or is not for sale."""
+
+    def __init__(self, variant_id: int) -> None:
+        super().__init__(variant_id)
+        self.variant_id = variant_id
+
+
+class OutOfStock(OrderProblem):
+    def __init__(self, variant_id: int, available: int) -> None:
+        super().__init__(variant_id, available)
+        self.variant_id = variant_id
+        self.available = available
+
+
+class DeliveryNotOffered(OrderProblem):
+    """The community does not (any more) deliver the way the customer chose, or details are missing."""
+
+    def __init__(self, community_id: int) -> None:
+        super().__init__(community_id)
+        self.community_id = community_id
+
+
+class OrderNotFound(OrderProblem):
+    def __init__(self, order_id: int) -> None:
+        super().__init__(order_id)
+        self.order_id = order_id
+
+
+class FulfilmentNotFound(OrderProblem):
+    """No parcel has this id (or none of the order it was looked for in)."""
+
+    def __init__(self, fulfilment_id: int) -> None:
+        super().__init__(fulfilment_id)
+        self.fulfilment_id = fulfilment_id
+
+
+class OrderNotAwaitingPayment(OrderProblem):
+    def __init__(self, status: OrderStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class PaymentAmountMismatch(OrderProblem):
+    def __init__(self, expected_cents: int, received_cents: int) -> None:
+        super().__init__(expected_cents, received_cents)
+        self.expected_cents = expected_cents
+        self.received_cents = received_cents
+
+
+class CarrierNotAllowed(OrderProblem):
+    """A pickup parcel is only ever "ready for pickup"; a parcel to send goes with a carrier."""
+
+
+class TrackingNumberMissing(OrderProblem):
+    """A carrier's parcel needs its tracking number: the customer follows it with that."""
+
+
+class NotCancellable(OrderProblem):
+    """The parcel or line cannot be cancelled now (unpaid order, already shipped, already cancelled)."""
+
+    def __init__(self, status: FulfilmentStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class RefundNotFound(OrderProblem):
+    pass
+
+
+class LineNotFound(OrderProblem):
+    pass
+
+
+class NotRefundable(OrderProblem):
+    """A refund of an amount is for a parcel that has left; one that has not is cancelled instead."""
+
+    def __init__(self, status: FulfilmentStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class RefundTooLarge(OrderProblem):
+    """More than is left to refund of the parcel's goods or of its delivery fee (or nothing at all)."""
+
+    def __init__(self, goods_left_cents: int, delivery_left_cents: int) -> None:
+        super().__init__(goods_left_cents, delivery_left_cents)
+        self.goods_left_cents = goods_left_cents
+        self.delivery_left_cents = delivery_left_cents
+
+
+class NotPayableByStripe(OrderProblem):
+    """The community has no connected account, or the order's money is not on Stripe (bank transfer)."""
+
+
+class OperatorMissing(OrderProblem):
+    """The shop has no operator row yet, so there is nowhere to keep the thresholds."""
+
+
+class DaysNotValid(OrderProblem):
+    """A threshold that is not a whole number of days from 1 to 60."""
+
+    def __init__(self, name: str, days: int) -> None:
+        super().__init__(name, days)
+        self.name = name
+        self.days = days
+
+
+class NotLate(OrderProblem):
+    """The parcel has moved on (sent, delivered or cancelled) or was never paid: there is nothing to chase."""
+
+    def __init__(self, status: FulfilmentStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class AlreadyReminded(OrderProblem):
+    """Someone reminded the community after this page was shown (a double click, a colleague)."""
+
+    def __init__(self, reminded_at: datetime) -> None:
+        super().__init__(reminded_at)
+        self.reminded_at = reminded_at

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from orders.fulfilments import Carrier
 from orders.models import (
     FulfilmentStatus,
     OrderStatus,
     PaymentMethod,
     RefundStatus,
 )
-from orders.workspace_services import Carrier
 from producers.models import DeliveryMethod
 
 ORDER_STATUS_LABELS = {

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
+from orders.fulfilments import lock_fulfilment
+from orders.lifecycle import mail_customer, restock, settle_order
 from orders.models import (
     AlertKind,
     Fulfilment,
@@ -28,13 +31,6 @@ from orders.models import (
 from orders.payments import gateway
 from orders.payments.alerts import raise_alert
 from orders.payouts.statements import take_back_refund
-from orders.services import (
-    OrderProblem,
-    lock_fulfilment,
-    mail_customer,
-    restock,
-    settle_order,
-)
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
@@ -43,41 +39,8 @@ from shop.models import OutboxMessage, User
 CANCELLABLE = frozenset({FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED})
 
 
-class NotCancellable(OrderProblem):
-    """The parcel or line cannot be cancelled now (unpaid order, already shipped, already cancelled)."""
-
-    def __init__(self, status: FulfilmentStatus) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-class RefundNotFound(OrderProblem):
-    pass
-
-
-class LineNotFound(OrderProblem):
-    pass
-
-
 #: Parcels that have left: their money comes back by a refund of an amount (a return, a broken card).
 REFUNDABLE_AFTER_SENDING = frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED})
-
-
-class NotRefundable(OrderProblem):
-    """A refund of an amount is for a parcel that has left; one that has not is cancelled instead."""
-
-    def __init__(self, status: FulfilmentStatus) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-class RefundTooLarge(OrderProblem):
-    """More than is left to refund of the parcel's goods or of its delivery fee (or nothing at all)."""
-
-    def __init__(self, goods_left_cents: int, delivery_left_cents: int) -> None:
-        super().__init__(goods_left_cents, delivery_left_cents)
-        self.goods_left_cents = goods_left_cents
-        self.delivery_left_cents = delivery_left_cents
 
 
 def cancel_fulfilment(

@@ -1,5 +1,5 @@
 """Sales: one definition of what was sold, shared by the back office's dashboard and its sales reports, and
-by the community workspace's "sales this month" (`orders.workspace_services.sales_between`).
+by the community workspace's "sales this month" (`orders.overview.sales_between`).
 
 **A sale** is a line of an order that was paid (`orders.paid_at` is set), counted on the Vilnius
 calendar day of the payment. An order never paid (waiting, expired, cancelled before paying) sold nothing.
@@ -62,7 +62,7 @@ CHART_MONTHS = 12
 @dataclass(frozen=True)
 class SalesFilter:
     """Which sales: paid from `first_day` to `last_day` (both included, Vilnius days), optionally of one
-    community and one category. A period that ends before it begins is `payouts.PeriodNotValid`."""
+    community and one category. A period that ends before it begins is `PeriodNotValid`."""
 
     first_day: date
     last_day: date

@@ -15,15 +15,11 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from orders.errors import NotPayableByStripe
 from orders.models import CommunityTransfer, Fulfilment, Payment, PaymentMethod, TransferStatus
 from orders.payments import gateway
-from orders.services import OrderProblem
 from producers.models import CONNECTED_ACCOUNT
 from shop.db import db, transaction, utcnow
-
-
-class NotPayableByStripe(OrderProblem):
-    """The community has no connected account, or the order's money is not on Stripe (bank transfer)."""
 
 
 def transfer_earnings(fulfilment_id: int, *, amount_cents: int) -> CommunityTransfer:

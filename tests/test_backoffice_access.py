@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import refunds, services
+from orders import lifecycle, placing, refunds
 from orders.models import AlertKind, Order, PaymentMethod
 from orders.payments.alerts import raise_alert
 from producers.models import DeliveryMethod
@@ -46,14 +46,14 @@ def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
     """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund."""
     make_user(email="vida@vvg.example.org", is_staff=True)
     order = db.session.get_one(Order, db.session.scalar(select(Order.id)))
-    second = services.place_order(
-        [services.LineRequest(two_communities["variant_id"], 1)],
-        {two_communities["community_id"]: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Ona", email="ona@example.com", phone="+37061234568", language="lt"),
+    second = placing.place_order(
+        [placing.LineRequest(two_communities["variant_id"], 1)],
+        {two_communities["community_id"]: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Ona", email="ona@example.com", phone="+37061234568", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="access-walk-2",
     )
-    services.mark_paid(
+    lifecycle.mark_paid(
         second.id, amount_cents=second.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
     )
     refund = refunds.cancel_fulfilment(second.fulfilments[0].id, reason="Išparduota", by=None)

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, update
 
 from catalogue.models import ProductStatus
-from orders import refunds, services
+from orders import fulfilments, lifecycle, placing, refunds
 from orders.models import Fulfilment, FulfilmentEvent, Order, PaymentMethod, Payout, PayoutLine, PayoutStatus
 from orders.payouts.paying import approve_payout, mark_payout_paid
 from orders.payouts.statements import generate_payouts
@@ -39,17 +39,17 @@ def seed(community: Community, count: int) -> tuple[int, int]:
         product = make_product(
             community, category, variants=[make_variant(stock=50), make_variant()], images=2
         )
-        order = services.place_order(
-            [services.LineRequest(product.variants[0].id, 1)],
-            {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+        order = placing.place_order(
+            [placing.LineRequest(product.variants[0].id, 1)],
+            {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=f"budget-{community.id}-{n}",
         )
-        services.mark_paid(
+        lifecycle.mark_paid(
             order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
         )
-        services.accept_fulfilment(order.fulfilments[0].id, by=None)
+        fulfilments.accept_fulfilment(order.fulfilments[0].id, by=None)
         if n % 2:
             product.status = ProductStatus.PENDING_REVIEW
             db.session.commit()
@@ -86,20 +86,22 @@ def busy_order(communities: list[Community]) -> int:
             community, variants=[make_variant(stock=50), make_variant(stock=50)]
         ).variants
     ]
-    order = services.place_order(
-        [services.LineRequest(variant.id, 2) for variant in variants],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP) for community in communities},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+    order = placing.place_order(
+        [placing.LineRequest(variant.id, 2) for variant in variants],
+        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP) for community in communities},
+        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="budget-busy",
     )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=staff)
+    lifecycle.mark_paid(
+        order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=staff
+    )
     first, sent, *others = (fulfilment.id for fulfilment in order.fulfilments)
     refunds.cancel_line(order.fulfilments[0].lines[0].id, reason="Sudužo", by=staff)
-    services.accept_fulfilment(first, by=staff)
-    services.accept_fulfilment(sent, by=staff)
-    services.ship_fulfilment(sent, carrier="Omniva", tracking_number="CE1LT", by=staff)
-    services.mark_delivered(sent, by=staff)
+    fulfilments.accept_fulfilment(first, by=staff)
+    fulfilments.accept_fulfilment(sent, by=staff)
+    fulfilments.ship_fulfilment(sent, carrier="Omniva", tracking_number="CE1LT", by=staff)
+    fulfilments.mark_delivered(sent, by=staff)
     refunds.refund_sent_parcel(sent, goods_cents=100, delivery_cents=0, reason="Grąžino", by=staff)
     for other in others:
         refunds.cancel_fulfilment(other, reason="Nespėja", by=staff)
@@ -163,20 +165,20 @@ def deliver_orders(community: Community, count: int, key: str) -> None:
     """`count` paid orders of the community, each delivered."""
     variant = make_product(community, variants=[make_variant(stock=50)]).variants[0]
     for n in range(count):
-        order = services.place_order(
-            [services.LineRequest(variant.id, 1)],
-            {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+        order = placing.place_order(
+            [placing.LineRequest(variant.id, 1)],
+            {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=f"payout-budget-{key}-{n}",
         )
-        services.mark_paid(
+        lifecycle.mark_paid(
             order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
         )
         parcel = order.fulfilments[0].id
-        services.accept_fulfilment(parcel, by=None)
-        services.ship_fulfilment(parcel, carrier="", tracking_number="", by=None)
-        services.mark_delivered(parcel, by=None)
+        fulfilments.accept_fulfilment(parcel, by=None)
+        fulfilments.ship_fulfilment(parcel, carrier="", tracking_number="", by=None)
+        fulfilments.mark_delivered(parcel, by=None)
 
 
 def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parcels(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from orders import services
+from orders import fulfilments, lifecycle, placing
 from orders.models import PaymentMethod
 from orders.payouts.statements import generate_payouts
 from producers.models import DeliveryMethod
@@ -32,28 +32,28 @@ def two_communities(app: Flask) -> dict[str, Any]:
     product = make_product(first, name_lt=SECRET_NAME, variants=[make_variant(stock=5)], images=2)
     member = make_user(first, email="slapaberze@example.org")
     make_user(second, email="krakes@example.org")
-    order = services.place_order(
-        [services.LineRequest(product.variants[0].id, 1)],
-        {first.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+    order = placing.place_order(
+        [placing.LineRequest(product.variants[0].id, 1)],
+        {first.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="access-walk",
     )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
-    delivered = services.place_order(  # a second order, delivered and in a payout statement
-        [services.LineRequest(product.variants[0].id, 1)],
-        {first.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
+    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    delivered = placing.place_order(  # a second order, delivered and in a payout statement
+        [placing.LineRequest(product.variants[0].id, 1)],
+        {first.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="access-walk-delivered",
     )
-    services.mark_paid(
+    lifecycle.mark_paid(
         delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
     )
     parcel_id = delivered.fulfilments[0].id
-    services.accept_fulfilment(parcel_id, by=None)
-    services.ship_fulfilment(parcel_id, carrier="Pickup", tracking_number="", by=None)
-    services.mark_delivered(parcel_id, by=None)
+    fulfilments.accept_fulfilment(parcel_id, by=None)
+    fulfilments.ship_fulfilment(parcel_id, carrier="Pickup", tracking_number="", by=None)
+    fulfilments.mark_delivered(parcel_id, by=None)
     today = vilnius_today()
     (payout,) = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     return {

@@ -20,7 +20,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, 
 
 from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS
 from orders.models import PaymentMethod
-from orders.services import MAX_QUANTITY, Buyer, DeliveryChoice
+from orders.placing import MAX_QUANTITY, Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
 from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, whole_number
 from shop.i18n import current_language

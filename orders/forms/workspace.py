@@ -8,14 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from orders import (
-    workspace_services,
-)
+from orders import fulfilments
+from orders.fulfilments import Carrier
 from orders.labels import CARRIER_LABELS
 from orders.models import (
     Fulfilment,
 )
-from orders.workspace_services import Carrier
 from shop.forms import at_most
 
 
@@ -25,11 +23,11 @@ class ShipForm(FlaskForm):  # type: ignore[misc]
     tracking_number = StringField(_l("Tracking number"), validators=[at_most(80)])
 
     def __init__(self, fulfilment: Fulfilment, *args: object, **kwargs: object) -> None:
-        usual = workspace_services.usual_carrier(fulfilment.delivery_method)
+        usual = fulfilments.usual_carrier(fulfilment.delivery_method)
         if usual is not None:
             kwargs.setdefault("carrier", usual.value)
         super().__init__(*args, **kwargs)
-        allowed = workspace_services.carriers_for(fulfilment.delivery_method)
+        allowed = fulfilments.carriers_for(fulfilment.delivery_method)
         self.allowed = allowed
         choices = [(c.value, str(CARRIER_LABELS[c])) for c in allowed]
         self.carrier.choices = choices if usual is not None else [("", _("Choose…")), *choices]

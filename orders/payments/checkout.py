@@ -10,7 +10,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from orders.errors import CardPaymentNotPossible, PaymentServiceUnavailable
+from orders.errors import CardPaymentNotPossible, OrderNotFound, PaymentServiceUnavailable
+from orders.lifecycle import cancel_unpaid, list_unpaid_past_deadline, lock_order, mail_customer
 from orders.models import (
     CancelReason,
     CardCheckout,
@@ -23,15 +24,7 @@ from orders.payments import gateway
 from orders.payments.alerts import Mails
 from orders.payments.gateway import CURRENCY
 from orders.payments.webhooks import _awaits_card, _on_session_completed, _on_session_expired, _timestamp
-from orders.services import (
-    CARD_GRACE,
-    OrderNotFound,
-    cancel_unpaid,
-    list_unpaid_past_deadline,
-    lock_order,
-    mail_customer,
-    payment_deadline,
-)
+from orders.placing import CARD_GRACE, payment_deadline
 from shop import outbox
 from shop.db import db, transaction, utcnow
 

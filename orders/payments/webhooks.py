@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from orders.lifecycle import cancel_unpaid, lock_order, mail_customer, record_payment
 from orders.models import (
     AlertKind,
     CancelReason,
@@ -29,12 +30,6 @@ from orders.models import (
 from orders.payments import gateway
 from orders.payments.alerts import Mails, raise_alert
 from orders.payments.gateway import CURRENCY
-from orders.services import (
-    cancel_unpaid,
-    lock_order,
-    mail_customer,
-    record_payment,
-)
 from shop.db import db, transaction, utcnow
 
 

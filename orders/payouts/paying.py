@@ -101,7 +101,7 @@ def pay_by_stripe(payout_id: int, by: User | None) -> Payout:
     rest, a refused one anew: each transfer is recorded once per parcel with its own idempotency key, so
     nothing is sent twice. A paid statement is returned as it is. A draft raises PayoutNotApproved, a bank
     statement WrongPayoutMethod; a community without a connected account raises
-    `transfers.NotPayableByStripe`.
+    `NotPayableByStripe`.
     """
     payout = db.session.get(Payout, payout_id)
     if payout is None:

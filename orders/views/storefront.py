@@ -23,9 +23,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from orders import services
+from orders import lifecycle
 from orders.cart import Cart, CartView, build_cart_view, check_addition
-from orders.errors import CardPaymentNotPossible, PaymentServiceUnavailable
+from orders.errors import (
+    CardPaymentNotPossible,
+    DeliveryNotOffered,
+    EmptyOrder,
+    OrderProblem,
+    OutOfStock,
+    PaymentServiceUnavailable,
+    ProductUnavailable,
+    QuantityNotAllowed,
+)
 from orders.forms.storefront import (
     AddToCartForm,
     CartForm,
@@ -51,16 +60,7 @@ from orders.payments.checkout import (
     switch_to_bank_transfer,
 )
 from orders.payments.webhooks import handle_event
-from orders.services import (
-    MAX_QUANTITY,
-    DeliveryNotOffered,
-    EmptyOrder,
-    OrderProblem,
-    OutOfStock,
-    ProductUnavailable,
-    QuantityNotAllowed,
-    place_order,
-)
+from orders.placing import MAX_QUANTITY, place_order
 from shop import outbox
 from shop.errors import render_error
 from shop.extensions import csrf
@@ -71,7 +71,7 @@ storefront = Blueprint("orders_storefront", __name__)
 
 @storefront.get("/uzsakymai/<token>")
 def track(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
+    order = lifecycle.get_order_by_token(token)
     if order is None:
         abort(404)
     return _track_page(order)
@@ -114,7 +114,7 @@ def pay_by_card(order: Order) -> ResponseReturnValue:
 
 @storefront.post("/uzsakymai/<token>/moketi-kortele")
 def pay(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
+    order = lifecycle.get_order_by_token(token)
     if order is None or not gateway.is_enabled():
         abort(404)
     return pay_by_card(order)
@@ -123,7 +123,7 @@ def pay(token: str) -> ResponseReturnValue:
 @storefront.get("/uzsakymai/<token>/kortele")
 def card_return(token: str) -> ResponseReturnValue:
     """Where Stripe sends the customer back after paying: ask Stripe at once, then show the order."""
-    order = services.get_order_by_token(token)
+    order = lifecycle.get_order_by_token(token)
     if order is None:
         abort(404)
     if order.is_awaiting_payment and gateway.is_enabled():
@@ -133,7 +133,7 @@ def card_return(token: str) -> ResponseReturnValue:
 
 @storefront.post("/uzsakymai/<token>/pavedimu")
 def switch_to_transfer(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
+    order = lifecycle.get_order_by_token(token)
     if order is None:
         abort(404)
     try:
@@ -166,7 +166,7 @@ def stripe_webhook() -> ResponseReturnValue:
 
 @storefront.post("/uzsakymai/<token>/atsaukti")
 def cancel(token: str) -> ResponseReturnValue:
-    order = services.get_order_by_token(token)
+    order = lifecycle.get_order_by_token(token)
     if order is None:
         abort(404)
     was_waiting = order.is_awaiting_payment
@@ -176,8 +176,8 @@ def cancel(token: str) -> ResponseReturnValue:
     except CardPaymentNotPossible:
         pass  # a bank's answer is on its way: the order stays as it is
     else:
-        services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
-    order = services.get_order_by_token(token) or order
+        lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+    order = lifecycle.get_order_by_token(token) or order
     if was_waiting and order.status is OrderStatus.CANCELLED:  # by us, or by its page expiring just now
         flash(_("Your order is cancelled. Nothing is owed."), "success")
     else:

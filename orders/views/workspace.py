@@ -13,14 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from orders import refunds, workspace_services
-from orders.errors import PayoutNotFound
+from orders import errors, fulfilments, overview, refunds
+from orders.errors import NotCancellable, PayoutNotFound
 from orders.forms.workspace import CancelForm, ShipForm
+from orders.fulfilments import Carrier, StatusFilter
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
 from orders.payouts.exports import render_statement
 from orders.payouts.statements import hold_days
-from orders.workspace_services import Carrier, StatusFilter
 from producers.access import current_community, member_required
 from producers.models import Community
 from shop.access import current_actor, safe_next
@@ -84,7 +84,7 @@ def dashboard() -> ResponseReturnValue:
     now = utcnow()
     return render_template(
         "orders/workspace/dashboard.html",
-        today=workspace_services.dashboard(community, now),
+        today=overview.dashboard(community, now),
         now=now,
     )
 
@@ -98,10 +98,10 @@ def fulfilment_list() -> ResponseReturnValue:
     except ValueError:
         status = StatusFilter.TODO
     page = page_number(request.args.get("page"))
-    parcels = workspace_services.list_fulfilments(current_community().id, status, page)
+    listed = fulfilments.list_fulfilments(current_community().id, status, page)
     return render_template(
         "orders/workspace/list.html",
-        parcels=parcels,
+        parcels=listed,
         status=status,
         filters=FILTER_LABELS,
         now=utcnow(),
@@ -110,8 +110,8 @@ def fulfilment_list() -> ResponseReturnValue:
 
 def _own(fulfilment_id: int) -> Fulfilment:
     try:
-        return workspace_services.get_fulfilment(current_community().id, fulfilment_id)
-    except workspace_services.FulfilmentNotFound:
+        return fulfilments.get_fulfilment(current_community().id, fulfilment_id)
+    except errors.FulfilmentNotFound:
         abort(404)
 
 
@@ -127,7 +127,7 @@ def _detail_page(
         "orders/workspace/detail.html",
         fulfilment=fulfilment,
         order=order,
-        refunds=workspace_services.list_refunds(fulfilment),
+        refunds=fulfilments.list_refunds(fulfilment),
         ship_form=ship_form or ShipForm(fulfilment, formdata=None),
         cancel_form=cancel_form or CancelForm(formdata=None),
         can_cancel=fulfilment.status in refunds.CANCELLABLE and order.status.value == "paid",
@@ -177,8 +177,8 @@ def _not_now(refused: TransitionNotAllowed[FulfilmentStatus]) -> None:
 def accept(fulfilment_id: int) -> ResponseReturnValue:
     form = ActionForm()
     try:
-        fulfilment = workspace_services.accept(current_community().id, fulfilment_id, by=current_actor())
-    except workspace_services.FulfilmentNotFound:
+        fulfilment = fulfilments.accept(current_community().id, fulfilment_id, by=current_actor())
+    except errors.FulfilmentNotFound:
         abort(404)
     except TransitionNotAllowed as refused:
         _not_now(refused)
@@ -205,18 +205,18 @@ def ship(fulfilment_id: int) -> ResponseReturnValue:
     if not form.validate() or carrier is None:
         return _detail_page(fulfilment, ship_form=form, status=400)
     try:
-        shipped = workspace_services.ship(
+        shipped = fulfilments.ship(
             current_community().id,
             fulfilment_id,
             carrier=carrier,
             tracking_number=form.tracking_number.data or "",
             by=current_actor(),
         )
-    except workspace_services.FulfilmentNotFound:
+    except errors.FulfilmentNotFound:
         abort(404)
     except TransitionNotAllowed as refused:
         _not_now(refused)
-    except (workspace_services.CarrierNotAllowed, workspace_services.TrackingNumberMissing):
+    except (errors.CarrierNotAllowed, errors.TrackingNumberMissing):
         return _detail_page(_own(fulfilment_id), ship_form=form, status=400)
     else:
         if carrier is Carrier.PICKUP:
@@ -234,8 +234,8 @@ def ship(fulfilment_id: int) -> ResponseReturnValue:
 def delivered(fulfilment_id: int) -> ResponseReturnValue:
     form = ActionForm()
     try:
-        fulfilment = workspace_services.deliver(current_community().id, fulfilment_id, by=current_actor())
-    except workspace_services.FulfilmentNotFound:
+        fulfilment = fulfilments.deliver(current_community().id, fulfilment_id, by=current_actor())
+    except errors.FulfilmentNotFound:
         abort(404)
     except TransitionNotAllowed as refused:
         _not_now(refused)
@@ -252,12 +252,12 @@ def cancel(fulfilment_id: int) -> ResponseReturnValue:
     if not form.validate():
         return _detail_page(fulfilment, cancel_form=form, status=400)
     try:
-        refund = workspace_services.cancel(
+        refund = fulfilments.cancel(
             current_community().id, fulfilment_id, reason=form.reason.data or "", by=current_actor()
         )
-    except workspace_services.FulfilmentNotFound:
+    except errors.FulfilmentNotFound:
         abort(404)
-    except refunds.NotCancellable as refused:
+    except NotCancellable as refused:
         if refused.status is FulfilmentStatus.CANCELLED:
             flash(str(ALREADY_DONE[FulfilmentStatus.CANCELLED]), "info")
         else:
@@ -294,8 +294,8 @@ def payouts() -> ResponseReturnValue:
     community = current_community()
     return render_template(
         "orders/workspace/payouts.html",
-        unpaid=workspace_services.unpaid_earnings(community),
-        statements=workspace_services.list_payouts(community.id),
+        unpaid=overview.unpaid_earnings(community),
+        statements=overview.list_payouts(community.id),
         hold_days=hold_days(),
         today=vilnius_today(),
         payout_labels=PAYOUT_STATUS_LABELS,
@@ -306,7 +306,7 @@ def payouts() -> ResponseReturnValue:
 @member_required
 def payout_statement(payout_id: int) -> ResponseReturnValue:
     try:
-        payout = workspace_services.get_payout(current_community().id, payout_id)
+        payout = overview.get_payout(current_community().id, payout_id)
     except PayoutNotFound:
         abort(404)
     return render_statement("orders/workspace/payout_statement.html", payout, PAYOUT_STATUS_LABELS)
@@ -319,7 +319,7 @@ def payouts_csv() -> ResponseReturnValue:
     "Refunds", the commission returned on it as a negative "Commission"): the last column sums to the
     page's total."""
     community: Community = current_community()
-    unpaid = workspace_services.unpaid_earnings(community)
+    unpaid = overview.unpaid_earnings(community)
     header = [
         _("Order"),
         _("Delivered on"),

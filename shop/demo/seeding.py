@@ -16,8 +16,7 @@ from sqlalchemy import and_, func, or_, select
 
 from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
-from orders import refunds
-from orders import services as order_services
+from orders import fulfilments, lifecycle, placing, refunds
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
 from shop.db import db, transaction, utcnow
@@ -361,22 +360,19 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
             variant = max(product.variants, key=lambda v: v.stock)
             variants.append((variant, quantity))
         name, email, phone, language = demo.buyer
-        deliveries: dict[int, order_services.DeliveryChoice] = {}
+        deliveries: dict[int, placing.DeliveryChoice] = {}
         for variant, _quantity in variants:
             community = variant.product.community
             options = sorted(community.shipping_options, key=lambda o: o.position)
             option = options[(len(deliveries) + len(variants) + int(demo.key[-2:])) % len(options)]
-            deliveries[community.id] = order_services.DeliveryChoice(
+            deliveries[community.id] = placing.DeliveryChoice(
                 option.method,
                 locker="Kėdainių Maxima, J. Basanavičiaus g. 75" if option.method.is_locker else "",
             )
-        order = order_services.place_order(
-            [
-                order_services.LineRequest(v.id, q, demo.gift if i == 0 else "")
-                for i, (v, q) in enumerate(variants)
-            ],
+        order = placing.place_order(
+            [placing.LineRequest(v.id, q, demo.gift if i == 0 else "") for i, (v, q) in enumerate(variants)],
             deliveries,
-            order_services.Buyer(
+            placing.Buyer(
                 name=name,
                 email=email,
                 phone=phone,
@@ -390,11 +386,11 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
         )
         report.count("orders")
         if demo.stage == "cancelled":
-            order_services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+            lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
         elif demo.stage == "expired":
-            order_services.cancel_unpaid_order(order.id, reason=CancelReason.EXPIRED)
+            lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.EXPIRED)
         elif demo.stage != "awaiting":
-            order_services.mark_paid(
+            lifecycle.mark_paid(
                 order.id,
                 amount_cents=order.total_cents,
                 method=PaymentMethod.BANK_TRANSFER,
@@ -426,13 +422,13 @@ def _advance(order_id: int, stage: str) -> None:
     for fulfilment_id in [f.id for f in order.fulfilments if f.status is not FulfilmentStatus.CANCELLED]:
         fulfilment = db.session.get_one(Fulfilment, fulfilment_id)
         member = fulfilment.community.memberships[0].user if fulfilment.community.memberships else None
-        order_services.accept_fulfilment(fulfilment_id, by=member)
+        fulfilments.accept_fulfilment(fulfilment_id, by=member)
         if stage in {"shipped", "delivered"}:
-            order_services.ship_fulfilment(
+            fulfilments.ship_fulfilment(
                 fulfilment_id, carrier="Omniva", tracking_number=f"CE{fulfilment_id:09d}LT", by=member
             )
         if stage == "delivered":
-            order_services.mark_delivered(fulfilment_id, by=member)
+            fulfilments.mark_delivered(fulfilment_id, by=member)
 
 
 #: Which moment of a demo order each mail belongs to, by the start of its key.
@@ -521,4 +517,4 @@ def _make_again(order_id: int) -> None:
             .join(OrderLine.fulfilment)
             .where(Fulfilment.order_id == order_id, OrderLine.cancelled_at.is_(None))
         ).all()
-        order_services.restock(lines)
+        lifecycle.restock(lines)

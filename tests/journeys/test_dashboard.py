@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from orders import services
+from orders import lifecycle, placing
 from orders.models import Order, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db, utcnow
@@ -43,16 +43,16 @@ def test_staff_read_the_charts_chase_a_late_parcel_and_download_the_sales(
     now = utcnow()
     numbers = []
     for key, variant, days_ago in (("late", star, 3), ("fresh", card, 0), ("both", star, 1)):
-        order = services.place_order(
-            [services.LineRequest(variant.id, 2)],
-            {variant.product.community_id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(
+        order = placing.place_order(
+            [placing.LineRequest(variant.id, 2)],
+            {variant.product.community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(
                 name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"
             ),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=f"journey-dashboard-{key}",
         )
-        services.mark_paid(
+        lifecycle.mark_paid(
             order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
         )
         paid = now - timedelta(days=days_ago, hours=1)

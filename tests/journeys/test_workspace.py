@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from orders import services
+from orders import lifecycle, placing
 from orders.models import PaymentMethod
 from producers.models import DeliveryMethod
 from tests.factories import (
@@ -34,17 +34,15 @@ def test_a_member_lists_a_product_and_sends_a_parcel_the_customer_can_follow(
     make_category(slug="atvirukai", name_lt="Atvirukai")
     make_user(slapaberze, email="slapaberze@example.org", name="Aldona")
     angel = make_product(slapaberze, name_lt="Šiaudinis angelas", variants=[make_variant(stock=4)])
-    omniva = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-    order = services.place_order(
-        [services.LineRequest(angel.variants[0].id, 1, "Su šventėmis, močiute!")],
+    omniva = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+    order = placing.place_order(
+        [placing.LineRequest(angel.variants[0].id, 1, "Su šventėmis, močiute!")],
         {slapaberze.id: omniva},
-        services.Buyer(
-            name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"
-        ),
+        placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="journey-workspace",
     )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
     photo = tmp_path / "atvirukas.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), (150, 30, 50)).save(buffer, "JPEG")

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import services
+from orders import fulfilments, lifecycle, placing
 from orders.models import FulfilmentStatus, Order, OrderStatus, PaymentMethod, RefundStatus
 from producers.models import DeliveryMethod
 from shop.db import db
@@ -28,16 +28,16 @@ def staff_and_orders(client: FlaskClient, app: object) -> dict[str, Any]:
     card = make_product(pagiriai, variants=[make_variant(price_cents=300, stock=9)]).variants[0]
 
     def place(name: str, email: str, key: str, *variants: Any) -> Order:
-        return services.place_order(
-            [services.LineRequest(v.id, 1) for v in variants],
-            {v.product.community_id: services.DeliveryChoice(DeliveryMethod.PICKUP) for v in variants},
-            services.Buyer(name=name, email=email, phone="+37061234567", language="lt"),
+        return placing.place_order(
+            [placing.LineRequest(v.id, 1) for v in variants],
+            {v.product.community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP) for v in variants},
+            placing.Buyer(name=name, email=email, phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=key,
         )
 
     paid = place("Rasa Petraitienė", "rasa@example.com", "a", star, card)
-    services.mark_paid(paid.id, amount_cents=paid.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(paid.id, amount_cents=paid.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
     unpaid = place("Jonas Kazlauskas", "jonas@example.com", "b", card)
     make_user(email="vida@vvg.example.org", is_staff=True)
     login_as(client, "vida@vvg.example.org")
@@ -63,10 +63,10 @@ def test_staff_search_orders_by_customer_community_status_and_number(
     variant_id = paid.lines[0].variant_id
 
     def place_for(email: str, key: str) -> Order:
-        return services.place_order(
-            [services.LineRequest(variant_id, 1)],
-            {staff_and_orders["krakes"].id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(name="Jonas", email=email, phone="+37061234567", language="lt"),
+        return placing.place_order(
+            [placing.LineRequest(variant_id, 1)],
+            {staff_and_orders["krakes"].id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(name="Jonas", email=email, phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=key,
         )
@@ -140,9 +140,9 @@ def test_staff_refund_part_of_a_delivered_parcel_and_a_too_large_amount_is_refus
 ) -> None:
     paid = staff_and_orders["paid"]
     krakes_parcel, pagiriai_parcel = paid.fulfilments  # 4,50 € and 3,00 € of goods
-    services.accept_fulfilment(krakes_parcel.id, by=None)
-    services.ship_fulfilment(krakes_parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
-    services.mark_delivered(krakes_parcel.id, by=None)
+    fulfilments.accept_fulfilment(krakes_parcel.id, by=None)
+    fulfilments.ship_fulfilment(krakes_parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    fulfilments.mark_delivered(krakes_parcel.id, by=None)
     page = f"/backoffice/orders/{paid.id}"
     text = client.get(page).get_data(as_text=True)
     assert "Liko grąžinti: 4,50" in text
@@ -239,8 +239,8 @@ def test_cancelling_a_paid_order_cancels_and_refunds_what_has_not_been_sent_and_
 ) -> None:
     paid = staff_and_orders["paid"]
     krakes_parcel, pagiriai_parcel = paid.fulfilments  # 4,50 € and 3,00 € of goods, collected in person
-    services.accept_fulfilment(krakes_parcel.id, by=None)
-    services.ship_fulfilment(krakes_parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    fulfilments.accept_fulfilment(krakes_parcel.id, by=None)
+    fulfilments.ship_fulfilment(krakes_parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
     token = csrf_token(client, f"/backoffice/orders/{paid.id}")
     done = client.post(
         f"/backoffice/orders/{paid.id}/cancel",

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import Variant
-from orders import services
+from orders import errors, fulfilments, lifecycle, placing
 from orders.models import Order, OrderStatus, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
@@ -32,10 +32,10 @@ def test_fifty_buyers_for_the_last_ten_units_buy_exactly_ten(app: Flask) -> None
         with app.app_context():
             start.wait()
             try:
-                services.place_order(
-                    [services.LineRequest(variant_id, 1)],
-                    {community_id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-                    services.Buyer(
+                placing.place_order(
+                    [placing.LineRequest(variant_id, 1)],
+                    {community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+                    placing.Buyer(
                         name=f"Buyer {number}",
                         email=f"b{number}@example.com",
                         phone="+37061234567",
@@ -44,7 +44,7 @@ def test_fifty_buyers_for_the_last_ten_units_buy_exactly_ten(app: Flask) -> None
                     payment_method=PaymentMethod.BANK_TRANSFER,
                     idempotency_key=f"buyer-{number}",
                 )
-            except services.OutOfStock as error:
+            except errors.OutOfStock as error:
                 assert error.available == 0
                 return "sold out"
             return "bought"
@@ -72,10 +72,10 @@ def test_opposite_baskets_at_once_never_deadlock(app: Flask) -> None:
         with app.app_context():
             start.wait()
             for round_ in range(5):
-                services.place_order(
-                    [services.LineRequest(first, 1), services.LineRequest(second, 1)],
-                    {community_id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-                    services.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
+                placing.place_order(
+                    [placing.LineRequest(first, 1), placing.LineRequest(second, 1)],
+                    {community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+                    placing.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
                     payment_method=PaymentMethod.BANK_TRANSFER,
                     idempotency_key=f"basket-{number}-{round_}",
                 )
@@ -132,20 +132,20 @@ def test_an_order_whose_parcels_are_delivered_at_the_same_moment_is_completed(ap
         a, b = make_community(), make_community()
         first = make_product(a, variants=[make_variant(price_cents=100)]).variants[0]
         second = make_product(b, variants=[make_variant(price_cents=100)]).variants[0]
-        order = services.place_order(
-            [services.LineRequest(first.id, 1), services.LineRequest(second.id, 1)],
+        order = placing.place_order(
+            [placing.LineRequest(first.id, 1), placing.LineRequest(second.id, 1)],
             {
-                a.id: services.DeliveryChoice(DeliveryMethod.PICKUP),
-                b.id: services.DeliveryChoice(DeliveryMethod.PICKUP),
+                a.id: placing.DeliveryChoice(DeliveryMethod.PICKUP),
+                b.id: placing.DeliveryChoice(DeliveryMethod.PICKUP),
             },
-            services.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
+            placing.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=f"both-{number}",
         )
-        services.mark_paid(order.id, amount_cents=200, method=PaymentMethod.BANK_TRANSFER, by=None)
+        lifecycle.mark_paid(order.id, amount_cents=200, method=PaymentMethod.BANK_TRANSFER, by=None)
         for fulfilment in order.fulfilments:
-            services.accept_fulfilment(fulfilment.id, by=None)
-            services.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+            fulfilments.accept_fulfilment(fulfilment.id, by=None)
+            fulfilments.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=None)
         orders.append((order.id, [f.id for f in order.fulfilments]))
     parcels = [fulfilment_id for _order_id, ids in orders for fulfilment_id in ids]
     start = threading.Barrier(len(parcels))
@@ -153,7 +153,7 @@ def test_an_order_whose_parcels_are_delivered_at_the_same_moment_is_completed(ap
     def deliver(fulfilment_id: int) -> None:
         with app.app_context():
             start.wait()
-            services.mark_delivered(fulfilment_id, by=None)
+            fulfilments.mark_delivered(fulfilment_id, by=None)
 
     with ThreadPoolExecutor(max_workers=len(parcels)) as pool:
         list(pool.map(deliver, parcels))

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from catalogue.models import ProductStatus
-from orders import attention, services
+from orders import attention, fulfilments, lifecycle, placing
+from orders.errors import DaysNotValid, OperatorMissing
 from orders.models import Fulfilment, FulfilmentEvent, FulfilmentStatus, Order, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db, utcnow
@@ -38,17 +39,17 @@ def late(client: FlaskClient, app: object) -> dict[str, Any]:
     now = utcnow()
 
     def order(key: str, *, paid_ago: timedelta | None = None, placed_ago: timedelta | None = None) -> Order:
-        placed = services.place_order(
-            [services.LineRequest(star.id, 1)],
-            {krakes.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(
+        placed = placing.place_order(
+            [placing.LineRequest(star.id, 1)],
+            {krakes.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(
                 name=f"Pirkėja {key}", email="rasa@example.com", phone="+37061234567", language="lt"
             ),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key=key,
         )
         if paid_ago is not None:
-            services.mark_paid(
+            lifecycle.mark_paid(
                 placed.id, amount_cents=placed.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
             )
             moment = now - paid_ago
@@ -61,7 +62,7 @@ def late(client: FlaskClient, app: object) -> dict[str, Any]:
         return db.session.get_one(Order, placed.id)
 
     def accept(placed: Order, ago: timedelta) -> None:
-        services.accept_fulfilment(placed.fulfilments[0].id, by=None)
+        fulfilments.accept_fulfilment(placed.fulfilments[0].id, by=None)
         db.session.execute(
             update(FulfilmentEvent)
             .where(
@@ -213,7 +214,7 @@ def test_chasing_a_late_parcel_mails_its_community_once_per_click(client: FlaskC
 
 def test_a_parcel_that_moved_on_is_not_chased(client: FlaskClient, late) -> None:
     parcel = late["unshipped_late"].fulfilments[0]
-    services.ship_fulfilment(parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    fulfilments.ship_fulfilment(parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
     token = csrf_token(client, "/backoffice/?lang=en")  # the message is written in the staffer's language
     client.post(f"/backoffice/parcels/{parcel.id}/remind", data={"csrf_token": token, "seen": ""})
     assert "nothing to remind" in client.get("/backoffice/?lang=en").get_data(as_text=True)
@@ -230,9 +231,9 @@ def test_a_parcel_that_moved_on_is_not_chased(client: FlaskClient, late) -> None
 
 
 def test_the_service_refuses_thresholds_out_of_range_and_without_an_operator(app: object) -> None:
-    with pytest.raises(attention.DaysNotValid):
+    with pytest.raises(DaysNotValid):
         attention.Thresholds(unaccepted_days=0)
-    with pytest.raises(attention.OperatorMissing):
+    with pytest.raises(OperatorMissing):
         attention.set_thresholds(attention.Thresholds(), by=None)
     assert attention.get_thresholds() == attention.Thresholds(3, 2, 5)
 

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from catalogue.models import Variant
-from orders import services
+from orders import errors, lifecycle, placing
 from orders.models import Order, PaymentMethod
 from producers.models import Community, DeliveryMethod
 from shop import outbox
@@ -37,9 +37,9 @@ from tests.factories import make_community, make_operator, make_product, make_us
 
 IBAN = "LT207300010112345678"  # make_operator's account
 CUSTOMER = "rasa@example.com"
-BUYER = services.Buyer(name="Rasa Petraitienė", email=CUSTOMER, phone="+37061234567", language="lt")
-PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)
-OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+BUYER = placing.Buyer(name="Rasa Petraitienė", email=CUSTOMER, phone="+37061234567", language="lt")
+PICKUP = placing.DeliveryChoice(DeliveryMethod.PICKUP)
+OMNIVA = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
 
 
 # --- a real SMTP server ----------------------------------------------------------------------------
@@ -177,12 +177,12 @@ def seed_two_communities() -> tuple[Community, Variant, Community, Variant]:
 def place(
     lines: list[tuple[Variant, int]],
     key: str,
-    deliveries: dict[int, services.DeliveryChoice] | None = None,
-    buyer: services.Buyer = BUYER,
+    deliveries: dict[int, placing.DeliveryChoice] | None = None,
+    buyer: placing.Buyer = BUYER,
 ) -> Order:
     choices = {variant.product.community_id: PICKUP for variant, _ in lines}
-    return services.place_order(
-        [services.LineRequest(variant.id, quantity) for variant, quantity in lines],
+    return placing.place_order(
+        [placing.LineRequest(variant.id, quantity) for variant, quantity in lines],
         {**choices, **(deliveries or {})},
         buyer,
         payment_method=PaymentMethod.BANK_TRANSFER,
@@ -240,7 +240,7 @@ def test_the_customer_and_each_community_get_their_own_mails_when_an_order_is_pl
         assert order.number in body
         assert "Šiaudinė žvaigždė" in body and "Lininis vokas" in body  # the customer sees both parcels
 
-    services.mark_paid(order.id, amount_cents=1250, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=1250, method=PaymentMethod.BANK_TRANSFER, by=None)
 
     assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted(
         [CUSTOMER, CUSTOMER, "krakes@example.org", "pagiriai@example.org"]
@@ -267,7 +267,7 @@ def test_the_customer_and_each_community_get_their_own_mails_when_an_order_is_pl
 def test_an_order_that_cannot_be_placed_leaves_no_mail_behind(mail_app: Flask, inbox: Inbox) -> None:
     _, star, _, envelope = seed_two_communities()
 
-    with pytest.raises(services.OutOfStock):
+    with pytest.raises(errors.OutOfStock):
         place([(star, 1), (envelope, 4)], "too-many")  # only 3 envelopes: the last line fails
 
     assert count(Order) == 0
@@ -303,7 +303,7 @@ def test_confirming_a_payment_twice_mails_the_customer_once(mail_app: Flask, inb
     order = place([(star, 1)], "paid-twice")
 
     for _ in range(2):
-        services.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
+        lifecycle.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
 
     paid_rows = [m for m in stored_messages() if m.dedup_key.startswith("order-paid:")]
     assert len(paid_rows) == 1
@@ -321,7 +321,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(
     make_operator()
     star = make_product(variants=[make_variant(price_cents=325, stock=100)]).variants[0]
     buyers = [
-        services.Buyer(
+        placing.Buyer(
             name=f"Pirkėjas {n}", email=f"buyer{n}@example.com", phone="+37061234567", language="lt"
         )
         for n in range(12)
@@ -399,7 +399,7 @@ def test_a_product_name_with_a_line_break_cannot_add_a_hidden_recipient(
     ).variants[0]
 
     order = place([(star, 1)], "injection")
-    services.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
 
     assert sorted(e.rcpt_tos for e in inbox.envelopes) == [["krakes@example.org"], [CUSTOMER], [CUSTOMER]]
     for envelope, mail in zip(inbox.envelopes, inbox.mails, strict=True):
@@ -455,7 +455,7 @@ def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_still_go_o
     envelope = make_product(pagiriai, variants=[make_variant(price_cents=301)]).variants[0]
     order = place([(star, 1), (envelope, 1)], "malformed")
 
-    services.mark_paid(order.id, amount_cents=626, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=626, method=PaymentMethod.BANK_TRANSFER, by=None)
 
     assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == sorted(
         [CUSTOMER, CUSTOMER, "pagiriai@example.org"]
@@ -479,7 +479,7 @@ def test_a_mail_server_that_never_answers_delays_a_payment_confirmation_by_one_s
             order_id, total = order.id, order.total_cents
         with running(shop_sending_to(test_config, port)):
             started = time.monotonic()
-            services.mark_paid(order_id, amount_cents=total, method=PaymentMethod.BANK_TRANSFER, by=None)
+            lifecycle.mark_paid(order_id, amount_cents=total, method=PaymentMethod.BANK_TRANSFER, by=None)
             waited = time.monotonic() - started
             messages = stored_messages()
             paid = db.session.get_one(Order, order_id).status.value == "paid"

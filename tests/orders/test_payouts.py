@@ -23,17 +23,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from catalogue.models import Variant
-from orders import refunds, services, workspace_services
+from orders import fulfilments, lifecycle, overview, placing, refunds
 from orders.earnings import commission as commission_on
 from orders.errors import (
     BankReferenceMissing,
     MessageIdNotValid,
+    NotCancellable,
     NothingToPayByBank,
+    NotRefundable,
     OperatorIbanNotValid,
     PayoutNotApproved,
     PayoutNotDraft,
     PayoutNotFound,
     PeriodNotValid,
+    RefundTooLarge,
     WrongPayoutMethod,
 )
 from orders.models import (
@@ -70,8 +73,8 @@ from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": PAIN_001_001_03}
-OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
+OMNIVA = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+BUYER = placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
 #: 11:00 in Vilnius on 10 March 2027: deliveries "today" fall on 2027-03-10 there.
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 MARCH = (date(2027, 3, 1), date(2027, 4, 1))
@@ -106,24 +109,24 @@ def shop(app: Flask, clock: Any) -> dict[str, Any]:
 
 def place(lines: list[tuple[Variant, int]], *, pay: bool = True) -> Order:
     """A bank-transfer order of these lines (Omniva, 2,99 € per parcel), paid unless told otherwise."""
-    order = services.place_order(
-        [services.LineRequest(variant.id, quantity) for variant, quantity in lines],
+    order = placing.place_order(
+        [placing.LineRequest(variant.id, quantity) for variant, quantity in lines],
         {variant.product.community_id: OMNIVA for variant, _quantity in lines},
         BUYER,
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key=f"payouts-{next(_keys)}",
     )
     if pay:
-        services.mark_paid(
+        lifecycle.mark_paid(
             order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
         )
     return fresh(Order, order.id)
 
 
 def deliver(fulfilment_id: int) -> None:
-    services.accept_fulfilment(fulfilment_id, by=None)
-    services.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="CE123", by=None)
-    services.mark_delivered(fulfilment_id, by=None)
+    fulfilments.accept_fulfilment(fulfilment_id, by=None)
+    fulfilments.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="CE123", by=None)
+    fulfilments.mark_delivered(fulfilment_id, by=None)
 
 
 def parcel(order: Order, community: Community) -> Fulfilment:
@@ -251,7 +254,7 @@ def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_orde
     settled = place([(shop["card"], 1)])
     deliver(parcel(settled, shop["krakes"]).id)
     shipped = place([(shop["card"], 1)])
-    services.accept_fulfilment(parcel(shipped, shop["krakes"]).id, by=None)  # never delivered: never due
+    fulfilments.accept_fulfilment(parcel(shipped, shop["krakes"]).id, by=None)  # never delivered: never due
     with change():
         db.session.add(PaymentAlert(order_id=disputed.id, kind=AlertKind.DISPUTE, amount_cents=1304))
         db.session.add(  # a dispute already settled holds nothing back
@@ -455,12 +458,12 @@ def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: 
     order = place([(shop["star"], 1)])
     deliver(parcel(order, shop["krakes"]).id)
     krakes = fresh(Community, shop["krakes"].id)
-    assert len(workspace_services.unpaid_earnings(krakes).parcels) == 1
+    assert len(overview.unpaid_earnings(krakes).parcels) == 1
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     approve_payout(payout.id, by=None)
-    assert len(workspace_services.unpaid_earnings(krakes).parcels) == 1  # approved: still to come
+    assert len(overview.unpaid_earnings(krakes).parcels) == 1  # approved: still to come
     mark_payout_paid(payout.id, bank_reference="SEB-1", by=None)
-    assert workspace_services.unpaid_earnings(fresh(Community, krakes.id)).parcels == []
+    assert overview.unpaid_earnings(fresh(Community, krakes.id)).parcels == []
 
 
 # ---------------------------------------------------------------------------------------------- exports
@@ -802,11 +805,11 @@ def _advance(fulfilment_id: int) -> None:
     """One step along: accept, ship or deliver a paid parcel (others stay as they are)."""
     status = fresh(Fulfilment, fulfilment_id).status
     if status is FulfilmentStatus.NEW:
-        services.accept_fulfilment(fulfilment_id, by=None)
+        fulfilments.accept_fulfilment(fulfilment_id, by=None)
     elif status is FulfilmentStatus.ACCEPTED:
-        services.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="1", by=None)
+        fulfilments.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="1", by=None)
     elif status is FulfilmentStatus.SHIPPED:
-        services.mark_delivered(fulfilment_id, by=None)
+        fulfilments.mark_delivered(fulfilment_id, by=None)
 
 
 ORDER = st.tuples(
@@ -889,8 +892,8 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                     .where(Variant.id.in_(wanted))
                 ).all()
                 db.session.rollback()
-                order = services.place_order(
-                    [services.LineRequest(v, q) for v, q in wanted.items()],
+                order = placing.place_order(
+                    [placing.LineRequest(v, q) for v, q in wanted.items()],
                     {community_id: OMNIVA for _v, community_id in owners},
                     BUYER,
                     payment_method=PaymentMethod.BANK_TRANSFER,
@@ -898,7 +901,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                 )
                 orders.append(order.id)
                 if step[2]:
-                    services.mark_paid(
+                    lifecycle.mark_paid(
                         order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
                     )
             elif kind == "day":
@@ -929,7 +932,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                 try:
                     if kind == "pay":
                         if order.status is OrderStatus.PENDING_PAYMENT:
-                            services.mark_paid(
+                            lifecycle.mark_paid(
                                 order.id,
                                 amount_cents=order.total_cents,
                                 method=PaymentMethod.BANK_TRANSFER,
@@ -950,9 +953,9 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                             for _ in range(step[3]):
                                 _advance(fulfilment.id)
                 except (
-                    refunds.NotCancellable,
-                    refunds.NotRefundable,
-                    refunds.RefundTooLarge,
+                    NotCancellable,
+                    NotRefundable,
+                    RefundTooLarge,
                     TransitionNotAllowed,
                 ):
                     pass

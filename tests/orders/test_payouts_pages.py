@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import refunds, workspace_services
+from orders import overview, refunds
 from orders.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.paying import approve_payout, mark_payout_paid
 from orders.payouts.sepa import bank_file_message_id, next_business_day
@@ -487,7 +487,7 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
 
     run = run_payouts(*MARCH, by=None)
     assert run.payouts == [] and run.held == Held(1, date(2027, 3, 24))
-    (unpaid,) = workspace_services.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
+    (unpaid,) = overview.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert (unpaid.payable_on, unpaid.payout) == (date(2027, 3, 24), None)
 
     clock.move_to(datetime(2027, 3, 23, 21, 59, tzinfo=UTC))  # 23:59 on 23 March in Vilnius
@@ -495,7 +495,7 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
     clock.move_to(datetime(2027, 3, 23, 22, 0, tzinfo=UTC))  # midnight: 24 March begins
     (payout,) = generate_payouts(*MARCH, by=None)
     assert [line.fulfilment_id for line in payout.lines] == [parcel(yesterday, shop["krakes"]).id]
-    (unpaid,) = workspace_services.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
+    (unpaid,) = overview.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert unpaid.payout is not None and unpaid.payout.id == payout.id
 
     # measured at the run, not at the period's end: a parcel delivered on 30 March waits into April

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from catalogue.models import Product
-from orders import refunds, reports, services
+from orders import fulfilments, lifecycle, placing, refunds, reports
 from orders.earnings import fulfilment_earnings
 from orders.errors import PeriodNotValid
 from orders.models import (
@@ -84,18 +84,18 @@ def shop(app: object) -> dict[str, Any]:
         for name, _quantity in items:
             community_id = v[name].product.community_id
             locker = community_id in lockers
-            deliveries[community_id] = services.DeliveryChoice(
+            deliveries[community_id] = placing.DeliveryChoice(
                 DeliveryMethod.OMNIVA if locker else DeliveryMethod.PICKUP, locker=LOCKER if locker else ""
             )
-        order = services.place_order(
-            [services.LineRequest(v[name].id, quantity) for name, quantity in items],
+        order = placing.place_order(
+            [placing.LineRequest(v[name].id, quantity) for name, quantity in items],
             deliveries,
-            services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
             payment_method=method,
             idempotency_key=key,
         )
         if paid is not None:
-            services.mark_paid(order.id, amount_cents=order.total_cents, method=method, by=None)
+            lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=method, by=None)
             db.session.execute(
                 update(Order).where(Order.id == order.id).values(paid_at=paid, created_at=paid)
             )
@@ -117,7 +117,7 @@ def shop(app: object) -> dict[str, Any]:
     # Never paid, and expired: no sales.
     sell("unpaid", [("k_card", 1)], None)
     expired = sell("expired", [("p_card", 1)], None)
-    services.cancel_unpaid_order(expired.id, reason=CancelReason.EXPIRED)
+    lifecycle.cancel_unpaid_order(expired.id, reason=CancelReason.EXPIRED)
     # 31 December 23:59 in Vilnius (21:59 UTC), by card: 10,05 + 4,55 in one parcel.
     dec = sell("dec", [("k_card", 1), ("k_orn", 1)], at(2025, 12, 31, 21, 59), method=PaymentMethod.CARD)
     # 22:00 UTC is already 1 January 2026 in Vilnius.
@@ -187,8 +187,8 @@ def test_a_refund_after_sending_is_taken_from_the_parcel_s_live_lines_in_turn(sh
     # March's Krakės parcel: 10,05 live and 13,65 cancelled. Sent, then 6,00 of its goods returned: the
     # live line has 4,05 left, and the commission is 10 % of that, once (0,405 → 0,41), as payouts take it.
     (parcel,) = shop["orders"]["march"].fulfilments
-    services.accept_fulfilment(parcel.id, by=None)
-    services.ship_fulfilment(parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    fulfilments.accept_fulfilment(parcel.id, by=None)
+    fulfilments.ship_fulfilment(parcel.id, carrier="Omniva", tracking_number="CE1LT", by=None)
     refunds.refund_sent_parcel(parcel.id, goods_cents=600, reason="Grąžino", by=None)
     lines = reports.list_sales_lines(SalesFilter(date(2025, 3, 1), date(2025, 3, 31)))
     figures = [(ln.goods_cents, ln.refunded_cents, ln.net_cents, ln.commission_cents) for ln in lines]
@@ -508,20 +508,18 @@ def test_for_any_history_the_figures_are_the_orders_and_every_view_agrees(
             for index, quantity in items:
                 wanted[variants[index].id] = wanted.get(variants[index].id, 0) + quantity
             with time_machine.travel(paid or datetime(2025, 6, 1, tzinfo=UTC), tick=False):
-                order = services.place_order(
-                    [services.LineRequest(v, q) for v, q in wanted.items()],
+                order = placing.place_order(
+                    [placing.LineRequest(v, q) for v, q in wanted.items()],
                     {
-                        by_variant[v][0]: services.DeliveryChoice(DeliveryMethod.OMNIVA, locker=LOCKER)
+                        by_variant[v][0]: placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker=LOCKER)
                         for v in wanted
                     },
-                    services.Buyer(
-                        name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"
-                    ),
+                    placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
                     payment_method=PaymentMethod.BANK_TRANSFER,
                     idempotency_key=f"any-{n}",
                 )
                 if paid is not None:
-                    services.mark_paid(
+                    lifecycle.mark_paid(
                         order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
                     )
                     order = db.session.get_one(Order, order.id)
@@ -534,14 +532,16 @@ def test_for_any_history_the_figures_are_the_orders_and_every_view_agrees(
                         fulfilment = order.fulfilments[which % len(order.fulfilments)]
                         if then == "line-sent" and len(fulfilment.lines) > 1:
                             refunds.cancel_line(fulfilment.lines[-1].id, reason="", by=None)
-                        services.accept_fulfilment(fulfilment.id, by=None)
-                        services.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="", by=None)
+                        fulfilments.accept_fulfilment(fulfilment.id, by=None)
+                        fulfilments.ship_fulfilment(
+                            fulfilment.id, carrier="Omniva", tracking_number="", by=None
+                        )
                         fulfilment = db.session.get_one(Fulfilment, fulfilment.id)
                         goods_left, _delivery_left = refunds.refundable_left(fulfilment)
                         back = max(1, goods_left * (which + 1) // 6)
                         refunds.refund_sent_parcel(fulfilment.id, goods_cents=back, reason="", by=None)
                 elif then == "unpaid-cancel":
-                    services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+                    lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
         db.session.rollback()
 
         filters = [YEAR_2025, SalesFilter(date(2025, 2, 1), date(2025, 3, 31))]

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from catalogue.models import ProductStatus, Variant
-from orders import attention, refunds, services, workspace_services
+from orders import attention, errors, fulfilments, lifecycle, placing, refunds
+from orders.errors import LineNotFound
 from orders.models import (
     FULFILMENT_NEXT,
     CancelReason,
@@ -26,8 +27,8 @@ from shop.db import db, utcnow
 from shop.models import OutboxMessage
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
 
-BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
-PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)
+BUYER = placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
+PICKUP = placing.DeliveryChoice(DeliveryMethod.PICKUP)
 
 
 def stock(variant_id: int) -> int:
@@ -55,10 +56,10 @@ def two_communities(app: object) -> tuple[Variant, Variant]:
     return star, card
 
 
-def place(lines: list[tuple[Variant, int]], key: str = "k1", **deliveries: services.DeliveryChoice) -> Order:
+def place(lines: list[tuple[Variant, int]], key: str = "k1", **deliveries: placing.DeliveryChoice) -> Order:
     choices = {variant.product.community_id: PICKUP for variant, _ in lines}
-    return services.place_order(
-        [services.LineRequest(variant.id, quantity) for variant, quantity in lines],
+    return placing.place_order(
+        [placing.LineRequest(variant.id, quantity) for variant, quantity in lines],
         choices,
         BUYER,
         payment_method=PaymentMethod.BANK_TRANSFER,
@@ -68,9 +69,9 @@ def place(lines: list[tuple[Variant, int]], key: str = "k1", **deliveries: servi
 
 def test_an_order_from_two_communities_becomes_two_parcels_with_totals_to_the_cent(two_communities) -> None:
     star, card = two_communities
-    omniva = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-    order = services.place_order(
-        [services.LineRequest(star.id, 2, "Su Kalėdomis!"), services.LineRequest(card.id, 1)],
+    omniva = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+    order = placing.place_order(
+        [placing.LineRequest(star.id, 2, "Su Kalėdomis!"), placing.LineRequest(card.id, 1)],
         {star.product.community_id: omniva, card.product.community_id: PICKUP},
         BUYER,
         payment_method=PaymentMethod.BANK_TRANSFER,
@@ -113,7 +114,7 @@ def test_the_same_checkout_submitted_twice_makes_one_order_and_reserves_once(two
 
 def test_a_short_line_stops_the_whole_basket_and_writes_nothing(two_communities) -> None:
     star, card = two_communities
-    with pytest.raises(services.OutOfStock) as short:
+    with pytest.raises(errors.OutOfStock) as short:
         place([(star, 2), (card, 4)])
     assert (short.value.variant_id, short.value.available) == (card.id, 3)
     assert (stock(star.id), stock(card.id)) == (5, 3)
@@ -131,7 +132,7 @@ def test_made_to_order_variants_are_sold_without_stock(app: object) -> None:
 @pytest.mark.parametrize("quantity", [0, -1, 1000, 10**9])
 def test_quantities_outside_one_to_999_are_refused(two_communities, quantity: int) -> None:
     star, _card = two_communities
-    with pytest.raises(services.QuantityNotAllowed):
+    with pytest.raises(errors.QuantityNotAllowed):
         place([(star, quantity)])
     assert stock(star.id) == 5
 
@@ -140,11 +141,11 @@ def test_a_product_that_is_not_for_sale_cannot_be_ordered(two_communities) -> No
     star, _card = two_communities
     star.product.status = ProductStatus.ARCHIVED
     db.session.commit()
-    with pytest.raises(services.ProductUnavailable):
+    with pytest.raises(errors.ProductUnavailable):
         place([(star, 1)])
-    with pytest.raises(services.ProductUnavailable):
-        services.place_order(
-            [services.LineRequest(999_999, 1)],
+    with pytest.raises(errors.ProductUnavailable):
+        placing.place_order(
+            [placing.LineRequest(999_999, 1)],
             {},
             BUYER,
             payment_method=PaymentMethod.BANK_TRANSFER,
@@ -155,18 +156,18 @@ def test_a_product_that_is_not_for_sale_cannot_be_ordered(two_communities) -> No
 @pytest.mark.parametrize(
     "choice",
     [
-        services.DeliveryChoice(DeliveryMethod.DPD, locker="Kėdainiai"),  # not offered by the community
-        services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="  "),  # a locker without the locker
-        services.DeliveryChoice(DeliveryMethod.COURIER),  # a courier without an address
+        placing.DeliveryChoice(DeliveryMethod.DPD, locker="Kėdainiai"),  # not offered by the community
+        placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="  "),  # a locker without the locker
+        placing.DeliveryChoice(DeliveryMethod.COURIER),  # a courier without an address
     ],
 )
 def test_a_delivery_the_community_does_not_offer_or_lacking_details_is_refused(
     two_communities, choice
 ) -> None:
     star, _card = two_communities
-    with pytest.raises(services.DeliveryNotOffered):
-        services.place_order(
-            [services.LineRequest(star.id, 1)],
+    with pytest.raises(errors.DeliveryNotOffered):
+        placing.place_order(
+            [placing.LineRequest(star.id, 1)],
             {star.product.community_id: choice},
             BUYER,
             payment_method=PaymentMethod.BANK_TRANSFER,
@@ -179,7 +180,7 @@ def test_confirming_the_transfer_turns_parcels_new_and_tells_each_community(two_
     star, card = two_communities
     staff = make_user(is_staff=True)
     order = place([(star, 1), (card, 1)])
-    services.mark_paid(
+    lifecycle.mark_paid(
         order.id, amount_cents=1700, method=PaymentMethod.BANK_TRANSFER, reference="B-1", by=staff
     )
     db.session.expire_all()
@@ -201,8 +202,8 @@ def test_confirming_the_transfer_turns_parcels_new_and_tells_each_community(two_
 def test_a_transfer_of_the_wrong_amount_pays_nothing(two_communities) -> None:
     star, _card = two_communities
     order = place([(star, 1)])
-    with pytest.raises(services.PaymentAmountMismatch) as mismatch:
-        services.mark_paid(order.id, amount_cents=400, method=PaymentMethod.BANK_TRANSFER, by=None)
+    with pytest.raises(errors.PaymentAmountMismatch) as mismatch:
+        lifecycle.mark_paid(order.id, amount_cents=400, method=PaymentMethod.BANK_TRANSFER, by=None)
     assert mismatch.value.expected_cents == 450
     db.session.expire_all()
     assert db.session.get_one(Order, order.id).status is OrderStatus.PENDING_PAYMENT
@@ -213,7 +214,7 @@ def test_confirming_twice_records_one_payment_and_mails_once(two_communities) ->
     star, _card = two_communities
     order = place([(star, 1)])
     for _ in range(2):
-        services.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+        lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
     assert count(Payment) == 1
     paid_mails = select(func.count()).where(OutboxMessage.dedup_key.like("order-paid:%"))
     assert db.session.scalar(paid_mails) == 1
@@ -222,9 +223,9 @@ def test_confirming_twice_records_one_payment_and_mails_once(two_communities) ->
 def test_a_cancelled_order_cannot_be_paid(two_communities) -> None:
     star, _card = two_communities
     order = place([(star, 1)])
-    assert services.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
-    with pytest.raises(services.OrderNotAwaitingPayment):
-        services.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+    assert lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
+    with pytest.raises(errors.OrderNotAwaitingPayment):
+        lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
 
 
 def test_expiry_returns_stock_exactly_once_however_often_it_runs(two_communities) -> None:
@@ -237,8 +238,8 @@ def test_expiry_returns_stock_exactly_once_however_often_it_runs(two_communities
     db.session.commit()
     assert (stock(star.id), stock(card.id)) == (2, 2)
 
-    assert services.expire_unpaid_orders() == 1
-    assert services.expire_unpaid_orders() == 0
+    assert lifecycle.expire_unpaid_orders() == 1
+    assert lifecycle.expire_unpaid_orders() == 0
     assert (stock(star.id), stock(card.id)) == (4, 3)
     db.session.expire_all()
     expired = db.session.get_one(Order, old.id)
@@ -252,29 +253,29 @@ def test_expiry_returns_stock_exactly_once_however_often_it_runs(two_communities
 def test_a_paid_order_never_expires(two_communities) -> None:
     star, _card = two_communities
     order = place([(star, 1)])
-    services.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
-    assert services.expire_unpaid_orders(now=utcnow() + timedelta(days=30)) == 0
+    lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+    assert lifecycle.expire_unpaid_orders(now=utcnow() + timedelta(days=30)) == 0
     assert stock(star.id) == 4
 
 
 def test_parcels_move_forward_and_the_order_completes_when_all_are_delivered(two_communities) -> None:
     star, card = two_communities
     order = place([(star, 1), (card, 1)])
-    services.mark_paid(order.id, amount_cents=1700, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=1700, method=PaymentMethod.BANK_TRANSFER, by=None)
     first, second = (f.id for f in order.fulfilments)
     for fulfilment_id in (first, second):
-        services.accept_fulfilment(fulfilment_id, by=None)
-        services.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number=" CE123LT ", by=None)
-    services.mark_delivered(first, by=None)
+        fulfilments.accept_fulfilment(fulfilment_id, by=None)
+        fulfilments.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number=" CE123LT ", by=None)
+    fulfilments.mark_delivered(first, by=None)
     db.session.expire_all()
     assert db.session.get_one(Order, order.id).status is OrderStatus.PAID
-    services.mark_delivered(second, by=None)
+    fulfilments.mark_delivered(second, by=None)
     db.session.expire_all()
     order = db.session.get_one(Order, order.id)
     assert order.status is OrderStatus.COMPLETED
     assert {f.tracking_number for f in order.fulfilments} == {"CE123LT"}
     with pytest.raises(TransitionNotAllowed):
-        services.accept_fulfilment(first, by=None)
+        fulfilments.accept_fulfilment(first, by=None)
 
 
 @pytest.mark.parametrize(
@@ -305,21 +306,21 @@ def test_a_parcel_that_is_not_there_is_not_found_by_every_move_and_refund(two_co
     star, card = two_communities
     order = place([(star, 1)], key="mine")
     other = place([(card, 1)], key="other")
-    services.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
     (parcel,) = order.fulfilments
     missing = parcel.id + other.fulfilments[0].id + 1
     for move in (
-        lambda: services.accept_fulfilment(missing, by=None),
+        lambda: fulfilments.accept_fulfilment(missing, by=None),
         lambda: refunds.cancel_fulfilment(missing, reason="x", by=None),
         lambda: refunds.refund_sent_parcel(missing, goods_cents=100, reason="x", by=None),
         lambda: attention.remind_community(missing, seen_reminded_at=None, by=None),
         lambda: refunds.cancel_fulfilment(parcel.id, order_id=other.id, reason="x", by=None),  # not its order
     ):
-        with pytest.raises(services.FulfilmentNotFound):
+        with pytest.raises(errors.FulfilmentNotFound):
             move()
-    with pytest.raises(refunds.LineNotFound):
+    with pytest.raises(LineNotFound):
         refunds.cancel_line(parcel.lines[0].id, order_id=other.id, reason="x", by=None)
-    assert workspace_services.FulfilmentNotFound is services.FulfilmentNotFound  # one error, one 404
+    assert errors.FulfilmentNotFound is errors.FulfilmentNotFound  # one error, one 404
     db.session.expire_all()
     assert db.session.get_one(Fulfilment, parcel.id).status is FulfilmentStatus.NEW
     assert stock(star.id) == 4

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import ProductStatus, Variant
-from orders import refunds, reports, services, workspace_services
+from orders import fulfilments, lifecycle, overview, placing, refunds, reports
 from orders.models import (
     CancelReason,
     CommunityTransfer,
@@ -36,14 +36,14 @@ from tests.conftest import csrf_token, login_as
 from tests.factories import make_community, make_operator, make_product, make_user, make_variant
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
-PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)
-OMNIVA = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-COURIER = services.DeliveryChoice(DeliveryMethod.COURIER)
+PICKUP = placing.DeliveryChoice(DeliveryMethod.PICKUP)
+OMNIVA = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+COURIER = placing.DeliveryChoice(DeliveryMethod.COURIER)
 _keys = iter(range(1, 10_000))
 
 
-def buyer(language: str = "lt") -> services.Buyer:
-    return services.Buyer(
+def buyer(language: str = "lt") -> placing.Buyer:
+    return placing.Buyer(
         name="Rasa Petraitienė",
         email="rasa@example.com",
         phone="+37061234567",
@@ -85,21 +85,21 @@ def shop(app: object) -> dict[str, Any]:
 
 def place(
     lines: list[tuple[Variant, int] | tuple[Variant, int, str]],
-    delivery: services.DeliveryChoice = OMNIVA,
+    delivery: placing.DeliveryChoice = OMNIVA,
     *,
     language: str = "lt",
     pay: bool = True,
 ) -> Order:
     """A bank-transfer order of these lines (every community by `delivery`), paid unless told otherwise."""
-    order = services.place_order(
-        [services.LineRequest(line[0].id, line[1], *line[2:]) for line in lines],
+    order = placing.place_order(
+        [placing.LineRequest(line[0].id, line[1], *line[2:]) for line in lines],
         {line[0].product.community_id: delivery for line in lines},
         buyer(language),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key=f"ws-{next(_keys)}",
     )
     if pay:
-        services.mark_paid(
+        lifecycle.mark_paid(
             order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
         )
     return fresh(Order, order.id)
@@ -165,7 +165,7 @@ def test_the_list_shows_only_the_communitys_own_paid_parcels(
     both = place([(shop["star"], 1), (shop["angel"], 1)])
     unpaid = place([(shop["card"], 1)], pay=False)
     expired = place([(shop["card"], 1)], pay=False)
-    services.cancel_unpaid_order(expired.id, reason=CancelReason.EXPIRED)  # never paid: never theirs
+    lifecycle.cancel_unpaid_order(expired.id, reason=CancelReason.EXPIRED)  # never paid: never theirs
     theirs = place([(shop["angel"], 2)])
     html = text(member.get("/workspace/orders?status=all"))
     assert listed_ids(html) == {parcel_of(both, shop["krakes"]).id}
@@ -185,11 +185,11 @@ def test_the_list_filters_by_status_and_needs_action_by_default(
     for status in ("new", "accepted", "shipped", "delivered", "cancelled"):
         fulfilment = parcel_of(place([(star, 1)]), shop["krakes"])
         if status in {"accepted", "shipped", "delivered"}:
-            services.accept_fulfilment(fulfilment.id, by=by)
+            fulfilments.accept_fulfilment(fulfilment.id, by=by)
         if status in {"shipped", "delivered"}:
-            services.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=by)
+            fulfilments.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=by)
         if status == "delivered":
-            services.mark_delivered(fulfilment.id, by=by)
+            fulfilments.mark_delivered(fulfilment.id, by=by)
         if status == "cancelled":
             refunds.cancel_fulfilment(fulfilment.id, reason="Sudužo", by=by)
         parcels[status] = fulfilment.id
@@ -209,9 +209,8 @@ def test_the_list_filters_by_status_and_needs_action_by_default(
 def test_the_list_is_paginated(
     member: FlaskClient, shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from orders import workspace_services
 
-    monkeypatch.setattr(workspace_services, "PAGE_SIZE", 2)
+    monkeypatch.setattr(fulfilments, "PAGE_SIZE", 2)
     ids = [parcel_of(place([(shop["card"], 1)]), shop["krakes"]).id for _ in range(3)]
     assert listed_ids(text(member.get("/workspace/orders"))) == set(ids[1:])
     assert listed_ids(text(member.get("/workspace/orders?page=2"))) == {ids[0]}
@@ -322,7 +321,7 @@ def test_a_pickup_parcel_is_ready_for_pickup_without_a_tracking_number(
 ) -> None:
     order = place([(shop["card"], 1)], PICKUP, language="en")
     fulfilment = parcel_of(order, shop["krakes"])
-    services.accept_fulfilment(fulfilment.id, by=None)
+    fulfilments.accept_fulfilment(fulfilment.id, by=None)
     html = text(member.get(f"/workspace/orders/{fulfilment.id}"))
     assert 'name="carrier" value="pickup"' in html and 'name="tracking_number"' not in html
     post(member, f"/workspace/orders/{fulfilment.id}/ship", carrier="pickup")
@@ -338,7 +337,7 @@ def test_own_delivery_needs_no_tracking_number_but_a_carrier_does(
     member: FlaskClient, shop: dict[str, Any]
 ) -> None:
     fulfilment = parcel_of(place([(shop["card"], 1)], COURIER), shop["krakes"])
-    services.accept_fulfilment(fulfilment.id, by=None)
+    fulfilments.accept_fulfilment(fulfilment.id, by=None)
     post(member, f"/workspace/orders/{fulfilment.id}/ship", carrier="own-delivery", tracking_number="")
     parcel = fresh(Fulfilment, fulfilment.id)
     assert (parcel.status, parcel.carrier) == (FulfilmentStatus.SHIPPED, "own-delivery")
@@ -348,7 +347,7 @@ def test_shipping_without_a_tracking_number_says_so_and_keeps_what_was_typed(
     member: FlaskClient, shop: dict[str, Any]
 ) -> None:
     fulfilment = parcel_of(place([(shop["card"], 1)], COURIER), shop["krakes"])
-    services.accept_fulfilment(fulfilment.id, by=None)
+    fulfilments.accept_fulfilment(fulfilment.id, by=None)
     token = csrf_token(member, f"/workspace/orders/{fulfilment.id}")
     response = member.post(
         f"/workspace/orders/{fulfilment.id}/ship?lang=en",
@@ -469,8 +468,8 @@ def test_cancelling_needs_a_reason_then_refunds_the_parcel_and_puts_the_stock_ba
 
 def test_a_sent_parcel_cannot_be_cancelled(member: FlaskClient, shop: dict[str, Any]) -> None:
     fulfilment = parcel_of(place([(shop["card"], 1)]), shop["krakes"])
-    services.accept_fulfilment(fulfilment.id, by=None)
-    services.ship_fulfilment(fulfilment.id, carrier="DPD", tracking_number="1", by=None)
+    fulfilments.accept_fulfilment(fulfilment.id, by=None)
+    fulfilments.ship_fulfilment(fulfilment.id, carrier="DPD", tracking_number="1", by=None)
     html = text(post(member, f"/workspace/orders/{fulfilment.id}/cancel?lang=en", reason="Per vėlu"))
     assert "can no longer be cancelled" in html
     assert count(Refund) == 0 and fresh(Fulfilment, fulfilment.id).status is FulfilmentStatus.SHIPPED
@@ -544,32 +543,32 @@ def march(shop: dict[str, Any]) -> dict[str, Any]:
     with at(vilnius(2026, 3, 1, 0, 30)):  # March in Vilnius, still February in UTC
         made["to_accept_old"] = parcel_of(place([(star, 1)], OMNIVA, pay=False), krakes)
     with at(vilnius(2026, 3, 10, 12, 0)):
-        services.mark_paid(
+        lifecycle.mark_paid(
             made["to_accept_old"].order_id, amount_cents=1304, method=PaymentMethod.BANK_TRANSFER, by=None
         )
     with at(vilnius(2026, 3, 11, 12, 0)):
         made["to_accept_new"] = parcel_of(place([(card, 1)], PICKUP), krakes)  # 450
     with at(vilnius(2026, 3, 9, 12, 0)):
         made["to_ship"] = parcel_of(place([(card, 2)], PICKUP), krakes)  # 900
-        services.accept_fulfilment(made["to_ship"].id, by=None)
+        fulfilments.accept_fulfilment(made["to_ship"].id, by=None)
     with at(vilnius(2026, 3, 6, 9, 0)):
         order = place([(star, 1), (card, 1)], COURIER)  # 1455 + 599
         made["refunded"] = fulfilment = parcel_of(order, krakes)
         card_line = next(line for line in fulfilment.lines if line.variant_id == card.id)
         refunds.cancel_line(card_line.id, reason="Nebeturime", by=None)  # − 450
-        services.accept_fulfilment(fulfilment.id, by=None)
-        services.ship_fulfilment(fulfilment.id, carrier="Venipak", tracking_number="V1", by=None)
+        fulfilments.accept_fulfilment(fulfilment.id, by=None)
+        fulfilments.ship_fulfilment(fulfilment.id, carrier="Venipak", tracking_number="V1", by=None)
     with at(vilnius(2026, 3, 8, 15, 0)):
-        services.mark_delivered(made["refunded"].id, by=None)
+        fulfilments.mark_delivered(made["refunded"].id, by=None)
     with at(vilnius(2026, 3, 3, 10, 0)):
-        services.accept_fulfilment(made["february"].id, by=None)
-        services.ship_fulfilment(made["february"].id, carrier="Omniva", tracking_number="O1", by=None)
-        services.mark_delivered(made["february"].id, by=None)
+        fulfilments.accept_fulfilment(made["february"].id, by=None)
+        fulfilments.ship_fulfilment(made["february"].id, carrier="Omniva", tracking_number="O1", by=None)
+        fulfilments.mark_delivered(made["february"].id, by=None)
     with at(vilnius(2026, 3, 2, 10, 0)):
         made["paid_out"] = parcel_of(place([(card, 3)], PICKUP), krakes)  # 1350, already transferred
-        services.accept_fulfilment(made["paid_out"].id, by=None)
-        services.ship_fulfilment(made["paid_out"].id, carrier="pickup", tracking_number="", by=None)
-        services.mark_delivered(made["paid_out"].id, by=None)
+        fulfilments.accept_fulfilment(made["paid_out"].id, by=None)
+        fulfilments.ship_fulfilment(made["paid_out"].id, carrier="pickup", tracking_number="", by=None)
+        fulfilments.mark_delivered(made["paid_out"].id, by=None)
         db.session.add(
             CommunityTransfer(
                 fulfilment_id=made["paid_out"].id,
@@ -665,7 +664,7 @@ def test_the_month_s_sales_are_the_sales_report_s_for_the_community(
     with at(vilnius(2026, 3, 31, 23, 30)):  # the last evening of March: placed, not yet paid
         placed_in_march = place([(star, 1)], PICKUP, pay=False)  # 1005
     with at(vilnius(2026, 4, 2, 10, 0)):
-        services.mark_paid(
+        lifecycle.mark_paid(
             placed_in_march.id,
             amount_cents=placed_in_march.total_cents,
             method=PaymentMethod.BANK_TRANSFER,
@@ -677,9 +676,9 @@ def test_the_month_s_sales_are_the_sales_report_s_for_the_community(
         refunds.cancel_line(card_line.id, reason="Nebeturime", by=None)  # − 450
     with at(vilnius(2026, 4, 14, 12, 0)):
         returned = parcel_of(place([(card, 2)], PICKUP), krakes)  # 900
-        services.accept_fulfilment(returned.id, by=None)
-        services.ship_fulfilment(returned.id, carrier="pickup", tracking_number="", by=None)
-        services.mark_delivered(returned.id, by=None)
+        fulfilments.accept_fulfilment(returned.id, by=None)
+        fulfilments.ship_fulfilment(returned.id, carrier="pickup", tracking_number="", by=None)
+        fulfilments.mark_delivered(returned.id, by=None)
     with at(vilnius(2026, 4, 20, 12, 0)):
         cancelled = parcel_of(place([(star, 1)], PICKUP), krakes)  # paid, then cancelled: 1005 − 1005
         refunds.cancel_fulfilment(cancelled.id, reason="Sudužo", by=None)
@@ -690,7 +689,7 @@ def test_the_month_s_sales_are_the_sales_report_s_for_the_community(
     with at(vilnius(2026, 4, 30, 22, 30)):  # the last evening of April: placed, not yet paid
         placed_in_april = place([(card, 1)], PICKUP, pay=False)  # 450
     with at(vilnius(2026, 5, 1, 0, 10)):  # May in Vilnius, still April in UTC
-        services.mark_paid(
+        lifecycle.mark_paid(
             placed_in_april.id,
             amount_cents=placed_in_april.total_cents,
             method=PaymentMethod.BANK_TRANSFER,
@@ -714,7 +713,7 @@ def test_the_month_s_sales_are_the_sales_report_s_for_the_community(
             vilnius(first.year, first.month, 1, 0, 0),
             vilnius(last.year, last.month, last.day, 23, 59),
         )
-        shown = {workspace_services.dashboard(community, moment).month_sales_cents for moment in moments}
+        shown = {overview.dashboard(community, moment).month_sales_cents for moment in moments}
         assert shown == {report.totals.net_cents} == {of_krakes} == {expected}, first
 
     with at(vilnius(2026, 4, 28, 12, 0)):  # and the page shows it
@@ -723,15 +722,15 @@ def test_the_month_s_sales_are_the_sales_report_s_for_the_community(
 
 
 def test_the_month_is_the_vilnius_one_to_its_last_day() -> None:
-    assert workspace_services.month_days(vilnius(2026, 12, 31, 23, 59)) == (
+    assert overview.month_days(vilnius(2026, 12, 31, 23, 59)) == (
         date(2026, 12, 1),
         date(2026, 12, 31),
     )
-    assert workspace_services.month_days(datetime(2026, 12, 31, 22, 30, tzinfo=UTC)) == (
+    assert overview.month_days(datetime(2026, 12, 31, 22, 30, tzinfo=UTC)) == (
         date(2027, 1, 1),
         date(2027, 1, 31),
     )
-    assert workspace_services.month_days(vilnius(2028, 2, 10, 12, 0)) == (date(2028, 2, 1), date(2028, 2, 29))
+    assert overview.month_days(vilnius(2028, 2, 10, 12, 0)) == (date(2028, 2, 1), date(2028, 2, 29))
 
 
 def test_the_payouts_page_and_its_csv_list_what_is_not_yet_paid_out(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from catalogue.models import Variant
-from orders import services
+from orders import placing
 from orders.models import Order, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
@@ -22,7 +22,7 @@ from tests.factories import make_community, make_operator, make_product, make_va
 from tests.fake_stripe import FakeStripe, signed
 
 WEBHOOK_SECRET = "whsec_kaimo_muge_test"
-BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
+BUYER = placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
 
 
 def stripe_settings(fake: FakeStripe) -> dict[str, Any]:
@@ -80,14 +80,14 @@ def goods(card_shop: Flask) -> dict[str, Any]:
 def place_card_order(goods: dict[str, Any], key: str = "card-1", **overrides: Any) -> Order:
     """2 small + 1 large star from Krakės (courier 0 €, pickup) and 1 card from Pagiriai by Omniva."""
     star, card = goods["star"], goods["card"]
-    omniva = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-    return services.place_order(
+    omniva = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+    return placing.place_order(
         [
-            services.LineRequest(star.variants[0].id, 2),
-            services.LineRequest(star.variants[1].id, 1),
-            services.LineRequest(card.variants[0].id, 1),
+            placing.LineRequest(star.variants[0].id, 2),
+            placing.LineRequest(star.variants[1].id, 1),
+            placing.LineRequest(card.variants[0].id, 1),
         ],
-        {goods["krakes"].id: services.DeliveryChoice(DeliveryMethod.PICKUP), goods["pagiriai"].id: omniva},
+        {goods["krakes"].id: placing.DeliveryChoice(DeliveryMethod.PICKUP), goods["pagiriai"].id: omniva},
         overrides.pop("buyer", BUYER),
         payment_method=overrides.pop("payment_method", PaymentMethod.CARD),
         idempotency_key=key,

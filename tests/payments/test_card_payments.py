@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import services
+from orders import lifecycle
 from orders.errors import CardPaymentNotPossible
 from orders.models import (
     AlertKind,
@@ -441,7 +441,7 @@ def test_a_lost_webhook_is_made_up_for_by_asking_stripe_before_cancelling(
     assert fresh(Order, paid.id).status is OrderStatus.PAID
     assert fresh(Order, unpaid.id).status is OrderStatus.CANCELLED
     assert fresh(Order, away.id).status is OrderStatus.PENDING_PAYMENT  # asked again on the next run
-    assert services.expire_unpaid_orders(utcnow() + timedelta(hours=1)) == 0  # bank transfers only
+    assert lifecycle.expire_unpaid_orders(utcnow() + timedelta(hours=1)) == 0  # bank transfers only
 
 
 def test_the_return_from_stripe_shows_the_payment_even_before_the_webhook(

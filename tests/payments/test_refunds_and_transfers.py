@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from orders import refunds, services, transfers
+from orders import fulfilments, lifecycle, refunds, transfers
+from orders.errors import NotCancellable, NotPayableByStripe, NotRefundable, RefundTooLarge
 from orders.models import (
     CommunityTransfer,
     FulfilmentStatus,
@@ -100,13 +101,13 @@ def test_a_shipped_or_cancelled_parcel_cannot_be_cancelled_again_and_nothing_is_
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
     krakes = parcel(order, goods["krakes"])
-    services.accept_fulfilment(krakes.id, by=None)
-    services.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CC123", by=None)
-    with pytest.raises(refunds.NotCancellable):
+    fulfilments.accept_fulfilment(krakes.id, by=None)
+    fulfilments.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CC123", by=None)
+    with pytest.raises(NotCancellable):
         refunds.cancel_fulfilment(krakes.id, reason="x", by=None)
     pagiriai = parcel(order, goods["pagiriai"])
     refunds.cancel_fulfilment(pagiriai.id, reason="x", by=None)
-    with pytest.raises(refunds.NotCancellable):  # a double click
+    with pytest.raises(NotCancellable):  # a double click
         refunds.cancel_fulfilment(pagiriai.id, reason="x", by=None)
     assert count(Refund) == 1 and len(fake_stripe.calls_to("POST", "/v1/refunds")) == 1
 
@@ -162,7 +163,7 @@ def test_a_bank_transfer_refund_is_owed_until_staff_send_it(
     card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = place_card_order(goods, payment_method=PaymentMethod.BANK_TRANSFER)
-    services.mark_paid(order.id, amount_cents=TOTAL, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=TOTAL, method=PaymentMethod.BANK_TRANSFER, by=None)
     refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="Liga", by=None)
     assert refund is not None and refund.status is RefundStatus.OWED
     assert fake_stripe.calls_to("POST", "/v1/refunds") == []
@@ -196,7 +197,7 @@ def test_a_communitys_earnings_go_to_its_stripe_account_once(
     assert (call.form["amount"], call.form["currency"]) == ("1800", "eur")
     assert count(CommunityTransfer) == 1
 
-    with pytest.raises(transfers.NotPayableByStripe):  # Pagiriai has no connected account: paid by bank
+    with pytest.raises(NotPayableByStripe):  # Pagiriai has no connected account: paid by bank
         transfers.transfer_earnings(parcel(order, goods["pagiriai"]).id, amount_cents=1000)
 
 
@@ -258,8 +259,8 @@ def test_a_sent_parcel_is_refunded_any_amount_up_to_what_is_left_through_stripe(
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
     krakes = parcel(order, goods["krakes"])
-    services.accept_fulfilment(krakes.id, by=None)
-    services.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+    fulfilments.accept_fulfilment(krakes.id, by=None)
+    fulfilments.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CE1LT", by=None)
     stock_before = stock(goods["star"].variants[0])
     goods_total = sum(line.total_cents for line in krakes.lines)
 
@@ -268,9 +269,9 @@ def test_a_sent_parcel_is_refunded_any_amount_up_to_what_is_left_through_stripe(
     assert refunded_at_stripe(fake_stripe, order) == 250
     assert stock(goods["star"].variants[0]) == stock_before  # a return is not stock until the community says
 
-    services.mark_delivered(krakes.id, by=None)
+    fulfilments.mark_delivered(krakes.id, by=None)
     left = goods_total - 250
-    with pytest.raises(refunds.RefundTooLarge) as too_much:
+    with pytest.raises(RefundTooLarge) as too_much:
         refunds.refund_sent_parcel(krakes.id, goods_cents=left + 1, reason="x", by=None)
     refused = too_much.value
     assert (refused.goods_left_cents, refused.delivery_left_cents) == (left, krakes.delivery_cents)
@@ -278,8 +279,8 @@ def test_a_sent_parcel_is_refunded_any_amount_up_to_what_is_left_through_stripe(
         krakes.id, goods_cents=left, delivery_cents=krakes.delivery_cents, reason="Grąžino", by=None
     )
     assert refunded_at_stripe(fake_stripe, order) == 250 + last.amount_cents
-    with pytest.raises(refunds.RefundTooLarge):
+    with pytest.raises(RefundTooLarge):
         refunds.refund_sent_parcel(krakes.id, goods_cents=1, reason="x", by=None)
     pagiriai = parcel(order, goods["pagiriai"])
-    with pytest.raises(refunds.NotRefundable):  # not sent yet: cancelled instead
+    with pytest.raises(NotRefundable):  # not sent yet: cancelled instead
         refunds.refund_sent_parcel(pagiriai.id, goods_cents=100, reason="x", by=None)

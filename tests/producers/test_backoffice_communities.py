@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from catalogue import listings
 from catalogue.models import ProductStatus
-from orders import services
+from orders import errors, lifecycle, placing
+from orders.fulfilments import Carrier, accept, deliver, ship
 from orders.models import FulfilmentStatus, Order, PaymentMethod
 from orders.payouts.statements import generate_payouts
 from producers import communities
@@ -375,14 +376,14 @@ def shop_with_an_order(app: Flask) -> dict[str, Any]:
     )
     other = make_product(slug="kitas-gaminys")
     member = make_user(krakes, email="ona@example.org", name="Ona")
-    order = services.place_order(
-        [services.LineRequest(star.variants[0].id, 1)],
-        {krakes.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+    order = placing.place_order(
+        [placing.LineRequest(star.variants[0].id, 1)],
+        {krakes.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="switch-off",
     )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
     return {"krakes": krakes, "star": star, "other": other, "member": member, "order": order}
 
 
@@ -428,11 +429,11 @@ def test_switching_a_community_off_takes_its_products_out_of_the_shop_and_keeps_
     assert "Winter star" not in cart
     again = page_text(visitor.post("/krepselis/prideti", data=add, follow_redirects=True))
     assert "That product is no longer sold." in again and "is in your cart" not in again
-    with pytest.raises(services.ProductUnavailable):
-        services.place_order(
-            [services.LineRequest(star.variants[0].id, 1)],
-            {krakes.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234567", language="lt"),
+    with pytest.raises(errors.ProductUnavailable):
+        placing.place_order(
+            [placing.LineRequest(star.variants[0].id, 1)],
+            {krakes.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key="after-switch-off",
         )
@@ -506,7 +507,6 @@ def test_switching_twice_changes_and_logs_once(client: FlaskClient, staff: User)
 def test_payouts_go_on_for_a_switched_off_community(shop_with_an_order: dict[str, Any]) -> None:
     from datetime import timedelta
 
-    from orders.workspace_services import Carrier, accept, deliver, ship
     from shop.i18n import vilnius_today
 
     krakes, order, member = (

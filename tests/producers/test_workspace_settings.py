@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 
-from orders import services
+from orders import errors, placing
 from orders.models import PaymentMethod
 from producers.models import Community, DeliveryMethod
 from shop.db import db
@@ -103,11 +103,11 @@ def test_on_holiday_no_new_orders_and_customers_see_when_the_community_is_back(
     assert community(member["community"].id).vacation_until == back
     page = client.get("/produktai/angelas").get_data(as_text=True)
     assert "šiuo metu ilsisi" in page and "Į krepšelį" not in page
-    with pytest.raises(services.ProductUnavailable):
-        services.place_order(
-            [services.LineRequest(member["product"].variants[0].id, 1)],
-            {member["community"].id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-            services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+    with pytest.raises(errors.ProductUnavailable):
+        placing.place_order(
+            [placing.LineRequest(member["product"].variants[0].id, 1)],
+            {member["community"].id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
             payment_method=PaymentMethod.BANK_TRANSFER,
             idempotency_key="holiday",
         )

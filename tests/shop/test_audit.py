@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import ProductStatus
-from orders import services
+from orders import fulfilments, lifecycle, placing
 from orders.models import PaymentMethod, Payout, Refund
 from orders.refunds import cancel_fulfilment
 from producers.models import Community, DeliveryMethod
@@ -43,10 +43,10 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     returned = make_product(community, category, status=ProductStatus.PENDING_REVIEW)
     variant = make_product(community, category, variants=[make_variant(stock=5)]).variants[0]
     staff = make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)
-    order = services.place_order(
-        [services.LineRequest(variant.id, 1)],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+    order = placing.place_order(
+        [placing.LineRequest(variant.id, 1)],
+        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="audit",
     )
@@ -96,19 +96,19 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     db.session.rollback()  # a delivered parcel, paid out through the payouts pages
     db.session.get_one(Community, community.id).iban = "LT737300010012345678"
     db.session.commit()
-    delivered = services.place_order(
-        [services.LineRequest(variant.id, 1)],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
+    delivered = placing.place_order(
+        [placing.LineRequest(variant.id, 1)],
+        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="audit-payout",
     )
-    services.mark_paid(
+    lifecycle.mark_paid(
         delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
     )
-    for move in (services.accept_fulfilment, services.mark_delivered):
-        if move is services.mark_delivered:
-            services.ship_fulfilment(delivered.fulfilments[0].id, carrier="", tracking_number="", by=None)
+    for move in (fulfilments.accept_fulfilment, fulfilments.mark_delivered):
+        if move is fulfilments.mark_delivered:
+            fulfilments.ship_fulfilment(delivered.fulfilments[0].id, carrier="", tracking_number="", by=None)
         move(delivered.fulfilments[0].id, by=None)
     monkeypatch.setitem(app.config, "PAYOUT_HOLD_DAYS", 0)
     today = vilnius_today()
@@ -164,14 +164,14 @@ def test_what_community_members_do_is_not_staff_work_and_not_logged(client: Flas
     community = make_community()
     member = make_user(community)
     variant = make_product(community, variants=[make_variant(stock=5)]).variants[0]
-    order = services.place_order(
-        [services.LineRequest(variant.id, 1)],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
+    order = placing.place_order(
+        [placing.LineRequest(variant.id, 1)],
+        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
+        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
         payment_method=PaymentMethod.BANK_TRANSFER,
         idempotency_key="member-cancel",
     )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
     refund = cancel_fulfilment(order.fulfilments[0].id, reason="Sudužo", by=member)
     assert refund is not None  # the cancel happened
     assert entries() == []

@@ -11,9 +11,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from orders import attention, reports
+from orders.errors import AlreadyReminded, FulfilmentNotFound, NotLate, OperatorMissing
 from orders.forms.backoffice import RemindForm, SalesFilterForm, ThresholdsForm
 from orders.labels import FULFILMENT_STATUS_LABELS
-from orders.services import FulfilmentNotFound
 from orders.views.backoffice import backoffice
 from shop import charts
 from shop.access import current_actor, staff_required
@@ -133,7 +133,7 @@ def save_thresholds() -> ResponseReturnValue:
     if form.validate():
         try:
             attention.set_thresholds(form.thresholds(), by=current_actor())
-        except attention.OperatorMissing:
+        except OperatorMissing:
             form.form_errors.append(
                 _("The shop's operator is not set up yet, so there is nowhere to keep these.")
             )
@@ -156,7 +156,7 @@ def remind(fulfilment_id: int) -> ResponseReturnValue:
         )
     except FulfilmentNotFound:
         abort(404)
-    except attention.NotLate as late:
+    except NotLate as late:
         flash(
             _(
                 "This parcel has moved on (%(status)s): there is nothing to remind.",
@@ -164,7 +164,7 @@ def remind(fulfilment_id: int) -> ResponseReturnValue:
             ),
             "info",
         )
-    except attention.AlreadyReminded as already:
+    except AlreadyReminded as already:
         flash(
             _(
                 "A reminder was already sent %(ago)s, so no other was sent now.",

@@ -15,7 +15,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from orders import refunds, reports, search, services
+from orders import errors, lifecycle, refunds, reports, search
+from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
 from orders.forms.backoffice import (
     ConfirmTransferForm,
     OrderSearchForm,
@@ -44,7 +45,7 @@ from shop.templating import money
 @backoffice.get("/payments")
 @staff_required
 def awaiting_transfers() -> ResponseReturnValue:
-    orders = services.list_orders_awaiting_transfer()
+    orders = lifecycle.list_orders_awaiting_transfer()
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}") for order in orders}
     return _awaiting_transfers_page(orders, forms)
 
@@ -74,7 +75,7 @@ def resolve_alert(alert_id: int) -> ResponseReturnValue:
 def refund_sent(refund_id: int) -> ResponseReturnValue:
     try:
         refunds.mark_bank_refund_sent(refund_id, by=current_actor())
-    except refunds.RefundNotFound:
+    except RefundNotFound:
         abort(404)
     flash(_("Refund marked as sent."), "success")
     return redirect(url_for("orders_backoffice.awaiting_transfers"))
@@ -86,23 +87,23 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
     form = ConfirmTransferForm(prefix=f"o{order_id}")
     if form.validate():
         try:
-            order = services.mark_paid(
+            order = lifecycle.mark_paid(
                 order_id,
                 amount_cents=form.amount.data or 0,
                 method=PaymentMethod.BANK_TRANSFER,
                 reference=form.reference.data or "",
                 by=current_actor(),
             )
-        except services.PaymentAmountMismatch as mismatch:
+        except errors.PaymentAmountMismatch as mismatch:
             form.amount.errors.append(
                 _(
                     "The order's total is %(total)s: the amount received does not match, so it is not paid.",
                     total=money(mismatch.expected_cents),
                 )
             )
-        except services.OrderNotFound:
+        except errors.OrderNotFound:
             abort(404)
-        except services.OrderNotAwaitingPayment:
+        except errors.OrderNotAwaitingPayment:
             flash(_("This order is not waiting for payment any more."), "error")
             return redirect(url_for("orders_backoffice.awaiting_transfers"))
         else:
@@ -111,7 +112,7 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("orders_backoffice.awaiting_transfers"))
-    orders = services.list_orders_awaiting_transfer()
+    orders = lifecycle.list_orders_awaiting_transfer()
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}", formdata=None) for order in orders}
     forms[order_id] = form
     return _awaiting_transfers_page(orders, forms, 400)
@@ -208,11 +209,11 @@ def staff_cancel(order_id: int) -> ResponseReturnValue:
             refunds.cancel_line(line_id, order_id=order_id, reason=reason, by=me)
         elif fulfilment_id is not None:
             refunds.cancel_fulfilment(fulfilment_id, order_id=order_id, reason=reason, by=me)
-        elif not services.cancel_unpaid_order(order_id, reason=CancelReason.STAFF, note=reason, by=me):
+        elif not lifecycle.cancel_unpaid_order(order_id, reason=CancelReason.STAFF, note=reason, by=me):
             refunds.cancel_paid_order(order_id, reason=reason, by=me)
-    except refunds.NotCancellable:
+    except NotCancellable:
         flash(_("That can no longer be cancelled: it has been sent or cancelled already."), "error")
-    except (refunds.LineNotFound, services.FulfilmentNotFound):
+    except (LineNotFound, errors.FulfilmentNotFound):
         abort(404)
     else:
         flash(_("Cancelled; any money paid for it is being refunded and the customer is told."), "success")
@@ -249,10 +250,10 @@ def refund_sent_parcel(order_id: int, fulfilment_id: int) -> ResponseReturnValue
                 reason=form.reason.data,
                 by=current_actor(),
             )
-        except refunds.NotRefundable:
+        except NotRefundable:
             flash(_("Only a parcel that has been sent is refunded this way; cancel the others."), "error")
             return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
-        except refunds.RefundTooLarge as error:
+        except RefundTooLarge as error:
             form.goods.errors.append(
                 _(
                     "Enter an amount up to what is left to refund: %(goods)s for the goods and "

@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from orders import transfers
 from orders.errors import (
     BankReferenceMissing,
     NothingToPayByBank,
+    NotPayableByStripe,
     OperatorIbanNotValid,
     PayoutNotApproved,
     PayoutNotFound,
@@ -239,7 +239,7 @@ def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
         paid = paying.pay_by_stripe(payout_id, by=current_actor())
     except PayoutProblem as problem:
         flash(_(str(problem)), "error")
-    except transfers.NotPayableByStripe:
+    except NotPayableByStripe:
         flash(
             _(
                 "%(community)s has no Stripe account, or an order's card payment is missing: "

@@ -1,0 +1,248 @@
+"""Placing an order: one transaction that re-prices the cart from the catalogue, reserves stock, splits the
+lines into one parcel per community with its delivery fee, and queues the mails."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from catalogue.models import Product, ProductStatus, Variant
+from orders.errors import DeliveryNotOffered, EmptyOrder, OutOfStock, ProductUnavailable, QuantityNotAllowed
+from orders.lifecycle import mail_customer
+from orders.models import (
+    Fulfilment,
+    Order,
+    OrderLine,
+    PaymentMethod,
+)
+from producers.communities import takes_orders_today
+from producers.models import DeliveryMethod, ShippingOption
+from shop import outbox
+from shop.db import db, transaction, utcnow
+
+#: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
+CARD_GRACE = timedelta(minutes=15)
+
+#: The most of one variant a single order may hold; more is a typo or a wholesale enquiry.
+MAX_QUANTITY = 999
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    variant_id: int
+    quantity: int
+    gift_message: str = ""
+
+
+@dataclass(frozen=True)
+class DeliveryChoice:
+    method: DeliveryMethod
+    locker: str = ""  #: the parcel locker, for locker methods
+
+
+@dataclass(frozen=True)
+class Buyer:
+    name: str
+    email: str
+    phone: str  #: E.164
+    language: str
+    address_line: str = ""
+    city: str = ""
+    postal_code: str = ""
+    notes: str = ""
+
+
+def place_order(
+    lines: Sequence[LineRequest],
+    deliveries: Mapping[int, DeliveryChoice],
+    buyer: Buyer,
+    *,
+    payment_method: PaymentMethod,
+    idempotency_key: str,
+) -> Order:
+    """Turn a cart into an order: prices from the catalogue, stock reserved, one fulfilment per community.
+
+    Idempotent: the same `idempotency_key` (one per checkout form) always gives the same single order.
+    """
+    existing = _order_by_idempotency_key(idempotency_key)
+    if existing is not None:
+        return existing
+    if not lines:
+        raise EmptyOrder()
+    try:
+        with transaction():
+            order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key)
+            messages = []
+            if payment_method is PaymentMethod.BANK_TRANSFER:  # a card payer hears from us once paid
+                messages.append(mail_customer(order, event="order-placed", template="order_placed"))
+    except IntegrityError:
+        existing = _order_by_idempotency_key(idempotency_key)  # a double submit committed first
+        if existing is None:
+            raise
+        return existing
+    outbox.send_now(messages)
+    return order
+
+
+def _build_order(
+    lines: Sequence[LineRequest],
+    deliveries: Mapping[int, DeliveryChoice],
+    buyer: Buyer,
+    payment_method: PaymentMethod,
+    idempotency_key: str,
+) -> Order:
+    quantities: dict[int, int] = defaultdict(int)
+    for line in lines:
+        quantities[line.variant_id] += line.quantity
+    for variant_id, quantity in quantities.items():
+        if not 0 < quantity <= MAX_QUANTITY:
+            raise QuantityNotAllowed(variant_id, quantity)
+
+    variants = {variant.id: variant for variant in list_sellable_variants(sorted(quantities))}
+    for variant_id in sorted(quantities):  # one lock order for every basket: no deadlocks between buyers
+        if variant_id not in variants:
+            raise ProductUnavailable(variant_id)
+        _reserve(variants[variant_id], quantities[variant_id])
+
+    options = _shipping_options({variant.product.community_id for variant in variants.values()})
+    now = utcnow()
+    order = Order(
+        number=f"new-{secrets.token_hex(12)}",  # replaced by the real number once the id is known
+        public_token=secrets.token_urlsafe(24),
+        idempotency_key=idempotency_key,
+        payment_method=payment_method,
+        language=buyer.language,
+        customer_name=buyer.name,
+        email=buyer.email,
+        phone=buyer.phone,
+        address_line=buyer.address_line,
+        city=buyer.city,
+        postal_code=buyer.postal_code,
+        notes=buyer.notes,
+        goods_cents=0,
+        delivery_cents=0,
+        total_cents=0,
+        created_at=now,
+        expires_at=payment_deadline(payment_method, now),
+    )
+    fulfilments: dict[int, Fulfilment] = {}
+    for line in lines:
+        variant = variants[line.variant_id]
+        community_id = variant.product.community_id
+        if community_id not in fulfilments:
+            fulfilments[community_id] = _start_fulfilment(order, community_id, deliveries, options, buyer)
+        fulfilment = fulfilments[community_id]
+        fulfilment.lines.append(
+            OrderLine(
+                variant=variant,
+                category_id=variant.product.category_id,
+                sku=variant.sku,
+                product_name_lt=variant.product.name_lt,
+                product_name_en=variant.product.name_en,
+                variant_name_lt=variant.name_lt,
+                variant_name_en=variant.name_en,
+                unit_price_cents=variant.price_cents,
+                quantity=line.quantity,
+                is_made_to_order=variant.is_made_to_order,
+                lead_days=variant.lead_days,
+                gift_message=line.gift_message.strip()[:200],
+            )
+        )
+        fulfilment.goods_cents += variant.price_cents * line.quantity
+    order.goods_cents = sum(f.goods_cents for f in fulfilments.values())
+    order.delivery_cents = sum(f.delivery_cents for f in fulfilments.values())
+    order.total_cents = order.goods_cents + order.delivery_cents
+    db.session.add(order)
+    db.session.flush()
+    order.number = f"KM-{now.year}-{order.id:06d}"
+    return order
+
+
+def payment_deadline(method: PaymentMethod, now: datetime) -> datetime:
+    """When an unpaid order gives its stock back: days for a transfer, the card page's life and a margin."""
+    if method is PaymentMethod.BANK_TRANSFER:
+        return now + timedelta(days=current_app.config["BANK_TRANSFER_DAYS"])
+    return now + timedelta(minutes=current_app.config["CARD_CHECKOUT_MINUTES"]) + CARD_GRACE
+
+
+def _start_fulfilment(
+    order: Order,
+    community_id: int,
+    deliveries: Mapping[int, DeliveryChoice],
+    options: Mapping[tuple[int, DeliveryMethod], ShippingOption],
+    buyer: Buyer,
+) -> Fulfilment:
+    choice = deliveries.get(community_id)
+    option = options.get((community_id, choice.method)) if choice else None
+    if choice is None or option is None:
+        raise DeliveryNotOffered(community_id)
+    if choice.method.is_locker and not choice.locker.strip():
+        raise DeliveryNotOffered(community_id)
+    if choice.method.needs_address and not (buyer.address_line and buyer.city and buyer.postal_code):
+        raise DeliveryNotOffered(community_id)
+    fulfilment = Fulfilment(
+        community_id=community_id,
+        delivery_method=choice.method,
+        delivery_cents=option.fee_cents,
+        goods_cents=0,
+        locker=choice.locker.strip() if choice.method.is_locker else "",
+        pickup_address=option.pickup_address if choice.method is DeliveryMethod.PICKUP else "",
+    )
+    order.fulfilments.append(fulfilment)
+    return fulfilment
+
+
+def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = False) -> Sequence[Variant]:
+    """Variants buyable now (active product, active community not on holiday), with product and community."""
+    options = [contains_eager(Variant.product).contains_eager(Product.community)]
+    if with_photos:
+        options.append(contains_eager(Variant.product).selectinload(Product.images))
+    return db.session.scalars(
+        select(Variant)
+        .join(Variant.product)
+        .join(Product.community)
+        .where(
+            Variant.id.in_(variant_ids),
+            Product.status == ProductStatus.ACTIVE,
+            takes_orders_today(),
+        )
+        .options(*options)
+        .order_by(Variant.id)
+    ).all()
+
+
+def _reserve(variant: Variant, quantity: int) -> None:
+    """Take `quantity` from stock in one conditional UPDATE, so that two buyers can never oversell."""
+    if variant.is_made_to_order:
+        return
+    reserved = db.session.execute(
+        update(Variant)
+        .where(Variant.id == variant.id, Variant.stock >= quantity)
+        .values(stock=Variant.stock - quantity)
+        .returning(Variant.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if reserved is None:
+        available = db.session.scalar(select(Variant.stock).where(Variant.id == variant.id)) or 0
+        raise OutOfStock(variant.id, available)
+
+
+def _shipping_options(community_ids: set[int]) -> dict[tuple[int, DeliveryMethod], ShippingOption]:
+    options = db.session.scalars(
+        select(ShippingOption).where(
+            ShippingOption.community_id.in_(community_ids), ShippingOption.is_active.is_(True)
+        )
+    )
+    return {(option.community_id, option.method): option for option in options}
+
+
+def _order_by_idempotency_key(key: str) -> Order | None:
+    return db.session.scalars(select(Order).where(Order.idempotency_key == key)).first()
