@@ -20,7 +20,7 @@ from producers.models import DeliveryMethod
 from shop.db import db, transaction
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.shop import make_user
 from tests.walk import url_for_rule
 
 

@@ -16,7 +16,9 @@ from orders import payouts, services
 from orders.models import PaymentMethod
 from producers.models import DeliveryMethod
 from shop.i18n import vilnius_today
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 SECRET_NAME = "Slaptas Šlapaberžės gaminys"
 

@@ -19,14 +19,9 @@ from producers.models import DeliveryMethod
 from shop.db import db, utcnow
 from shop.i18n import vilnius_today
 from shop.models import OutboxMessage
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,9 @@ from catalogue.models import Product, Variant
 from orders.models import Order, OrderStatus
 from shop.db import db
 from tests.conftest import CSRF_FIELD, csrf_token, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 
 @pytest.fixture

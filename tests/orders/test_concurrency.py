@@ -16,7 +16,9 @@ from orders.models import Order, OrderStatus, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
 from tests.conftest import csrf_token
-from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator
 
 BUYERS = 50
 KEY_FIELD = re.compile(r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"')

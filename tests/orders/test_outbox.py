@@ -33,7 +33,9 @@ from shop import outbox
 from shop.db import db, transaction
 from shop.models import OutboxMessage, OutboxStatus
 from tests.conftest import FreshContextClient, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 IBAN = "LT207300010112345678"  # make_operator's account
 CUSTOMER = "rasa@example.com"

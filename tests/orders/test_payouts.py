@@ -48,7 +48,9 @@ from producers.models import Community, DeliveryMethod
 from shop.db import db, transaction, utcnow
 from shop.models import AuditEntry, Operator
 from shop.money import decimal_text
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 from tests.fake_stripe import FakeStripe
 from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
 

@@ -26,7 +26,7 @@ from shop.config import ConfigError, check_payouts, from_environ
 from shop.db import db
 from shop.models import AuditEntry, Operator
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.shop import make_user
 from tests.fake_stripe import FakeStripe
 from tests.orders import test_payouts
 from tests.orders.test_payouts import (

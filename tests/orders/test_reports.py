@@ -38,14 +38,9 @@ from producers.models import DeliveryMethod
 from shop.db import db
 from shop.i18n import VILNIUS
 from tests.conftest import login_as
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 YEAR_2025 = SalesFilter(date(2025, 1, 1), date(2025, 12, 31))
 LOCKER = "Kėdainių Maxima, J. Basanavičiaus g. 75"

@@ -24,7 +24,9 @@ from orders.models import (
 from producers.models import DeliveryMethod
 from shop.db import db, utcnow
 from shop.models import OutboxMessage
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
 PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)

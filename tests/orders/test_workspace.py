@@ -32,7 +32,9 @@ from producers.models import DeliveryMethod
 from shop.db import db
 from shop.models import OutboxMessage, User
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
 PICKUP = services.DeliveryChoice(DeliveryMethod.PICKUP)

@@ -18,7 +18,9 @@ from orders.models import Order, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
 from tests.conftest import FreshContextClient
-from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe, signed
 
 WEBHOOK_SECRET = "whsec_kaimo_muge_test"

@@ -37,7 +37,9 @@ from shop.config import ConfigError, check_stripe
 from shop.db import db, utcnow
 from shop.models import OutboxMessage
 from tests.conftest import CSRF_FIELD, csrf_token
-from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe, signed
 from tests.payments.conftest import WEBHOOK_SECRET, count, fresh, place_card_order, post_event, stock
 

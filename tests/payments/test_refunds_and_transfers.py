@@ -22,7 +22,7 @@ from orders.models import (
 )
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.shop import make_user
 from tests.fake_stripe import FakeStripe
 from tests.payments.conftest import count, fresh, place_card_order, post_event, stock
 from tests.payments.test_card_payments import TOTAL

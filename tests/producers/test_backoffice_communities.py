@@ -21,14 +21,9 @@ from producers.models import Community, DeliveryMethod, Membership
 from shop.db import db
 from shop.models import AuditEntry, OutboxMessage, User
 from tests.conftest import csrf_token, login_as
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 VALID = {
     "name": "Pelėdnagių bendruomenė",

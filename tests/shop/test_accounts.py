@@ -32,7 +32,8 @@ from shop.db import db
 from shop.models import OutboxMessage, OutboxStatus, User
 from shop.passwords import verify_password
 from tests.conftest import FreshContextClient, csrf_token, login_as
-from tests.factories import make_community, make_user
+from tests.factories.producers import make_community
+from tests.factories.shop import make_user
 
 LINK = re.compile(r"http://shop\.test(/slaptazodis/[A-Za-z0-9_\-.]+)")
 NEW_PASSWORD = "žiemos vakaras prie pečiaus"
