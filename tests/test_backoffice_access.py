@@ -15,11 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from orders import payments, refunds, services
-from orders.models import AlertKind, Order, PaymentMethod
-from producers.models import DeliveryMethod
+from orders.models import AlertKind, Order, OrderStatus
 from shop.db import db, transaction
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
+from tests.factories.orders import make_buyer, make_order
 from tests.factories.shop import make_user
 from tests.walk import url_for_rule
 
@@ -45,15 +45,10 @@ def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
     """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund."""
     make_user(email="vida@vvg.example.org", is_staff=True)
     order = db.session.get_one(Order, db.session.scalar(select(Order.id)))
-    second = services.place_order(
+    second = make_order(
         [services.LineRequest(two_communities["variant_id"], 1)],
-        {two_communities["community_id"]: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Ona", email="ona@example.com", phone="+37061234568", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="access-walk-2",
-    )
-    services.mark_paid(
-        second.id, amount_cents=second.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+        status=OrderStatus.PAID,
+        buyer=make_buyer(name="Ona", email="ona@example.com"),
     )
     refund = refunds.cancel_fulfilment(second.fulfilments[0].id, reason="Išparduota", by=None)
     assert refund is not None

@@ -11,10 +11,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from orders import services
-from orders.models import PaymentMethod
-from producers.models import DeliveryMethod
+from orders.models import OrderStatus
 from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import OMNIVA, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 
@@ -29,17 +28,9 @@ def test_a_member_lists_a_product_and_sends_a_parcel_the_customer_can_follow(
     make_category(slug="atvirukai", name_lt="Atvirukai")
     make_user(slapaberze, email="slapaberze@example.org", name="Aldona")
     angel = make_product(slapaberze, name_lt="Šiaudinis angelas", variants=[make_variant(stock=4)])
-    omniva = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-    order = services.place_order(
-        [services.LineRequest(angel.variants[0].id, 1, "Su šventėmis, močiute!")],
-        {slapaberze.id: omniva},
-        services.Buyer(
-            name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"
-        ),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="journey-workspace",
+    order = make_order(
+        [(angel.variants[0], 1, "Su šventėmis, močiute!")], status=OrderStatus.PAID, delivery=OMNIVA
     )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
     photo = tmp_path / "atvirukas.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), (150, 30, 50)).save(buffer, "JPEG")

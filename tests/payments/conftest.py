@@ -9,22 +9,18 @@ import pytest
 import stripe
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 
 from app import create_app
-from catalogue.models import Variant
-from orders import services
 from orders.models import Order, PaymentMethod
-from producers.models import DeliveryMethod
 from shop.db import db
 from tests.conftest import FreshContextClient
 from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import OMNIVA, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe, signed
 
 WEBHOOK_SECRET = "whsec_kaimo_muge_test"
-BUYER = services.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
 
 
 def stripe_settings(fake: FakeStripe) -> dict[str, Any]:
@@ -79,20 +75,20 @@ def goods(card_shop: Flask) -> dict[str, Any]:
     return {"krakes": krakes, "pagiriai": pagiriai, "star": star, "card": card}
 
 
-def place_card_order(goods: dict[str, Any], key: str = "card-1", **overrides: Any) -> Order:
-    """2 small + 1 large star from Krakės (courier 0 €, pickup) and 1 card from Pagiriai by Omniva."""
+def place_card_order(
+    goods: dict[str, Any],
+    key: str = "card-1",
+    payment_method: PaymentMethod = PaymentMethod.CARD,
+    **overrides: Any,
+) -> Order:
+    """2 small + 1 large star from Krakės (pickup) and 1 card from Pagiriai by Omniva, to be paid by card."""
     star, card = goods["star"], goods["card"]
-    omniva = services.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-    return services.place_order(
-        [
-            services.LineRequest(star.variants[0].id, 2),
-            services.LineRequest(star.variants[1].id, 1),
-            services.LineRequest(card.variants[0].id, 1),
-        ],
-        {goods["krakes"].id: services.DeliveryChoice(DeliveryMethod.PICKUP), goods["pagiriai"].id: omniva},
-        overrides.pop("buyer", BUYER),
-        payment_method=overrides.pop("payment_method", PaymentMethod.CARD),
-        idempotency_key=key,
+    return make_order(
+        [(star.variants[0], 2), (star.variants[1], 1), (card.variants[0], 1)],
+        deliveries={goods["pagiriai"].id: OMNIVA},
+        payment_method=payment_method,
+        key=key,
+        **overrides,
     )
 
 
@@ -105,20 +101,3 @@ def post_event(
         data=payload,
         headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
     )
-
-
-def fresh(model: type, id_: Any) -> Any:
-    """The row as the database has it now (the requests committed in other sessions)."""
-    db.session.rollback()
-    db.session.expire_all()
-    return db.session.get(model, id_)
-
-
-def count(model: type, *where: Any) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-def stock(variant: Variant) -> int:
-    db.session.rollback()
-    return db.session.scalars(select(Variant.stock).where(Variant.id == variant.id)).one()

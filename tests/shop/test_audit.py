@@ -10,15 +10,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import ProductStatus
-from orders import services
-from orders.models import PaymentMethod, Payout, Refund
+from orders.models import OrderStatus, Payout, Refund
 from orders.refunds import cancel_fulfilment
-from producers.models import Community, DeliveryMethod
+from producers.models import Community
 from shop.db import db
 from shop.i18n import vilnius_today
 from shop.models import AuditEntry, OutboxMessage, OutboxStatus, User
 from tests.conftest import csrf_token, login_as
 from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 
@@ -38,13 +38,7 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     returned = make_product(community, category, status=ProductStatus.PENDING_REVIEW)
     variant = make_product(community, category, variants=[make_variant(stock=5)]).variants[0]
     staff = make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)
-    order = services.place_order(
-        [services.LineRequest(variant.id, 1)],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="audit",
-    )
+    order = make_order([(variant, 1)])
     login_as(client, "vida@vvg.example.org")
     token = csrf_token(client, "/backoffice/")
 
@@ -91,20 +85,13 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     db.session.rollback()  # a delivered parcel, paid out through the payouts pages
     db.session.get_one(Community, community.id).iban = "LT737300010012345678"
     db.session.commit()
-    delivered = services.place_order(
-        [services.LineRequest(variant.id, 1)],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="audit-payout",
+    make_order(
+        [(variant, 1)],
+        status=OrderStatus.COMPLETED,
+        buyer=make_buyer(name="Jonas", email="jonas@example.com"),
+        carrier="",
+        tracking_number="",
     )
-    services.mark_paid(
-        delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-    )
-    for move in (services.accept_fulfilment, services.mark_delivered):
-        if move is services.mark_delivered:
-            services.ship_fulfilment(delivered.fulfilments[0].id, carrier="", tracking_number="", by=None)
-        move(delivered.fulfilments[0].id, by=None)
     monkeypatch.setitem(app.config, "PAYOUT_HOLD_DAYS", 0)
     today = vilnius_today()
     days = {"first_day": today.isoformat(), "last_day": today.isoformat()}
@@ -159,14 +146,7 @@ def test_what_community_members_do_is_not_staff_work_and_not_logged(client: Flas
     community = make_community()
     member = make_user(community)
     variant = make_product(community, variants=[make_variant(stock=5)]).variants[0]
-    order = services.place_order(
-        [services.LineRequest(variant.id, 1)],
-        {community.id: services.DeliveryChoice(DeliveryMethod.PICKUP)},
-        services.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="member-cancel",
-    )
-    services.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    order = make_order([(variant, 1)], status=OrderStatus.PAID)
     refund = cancel_fulfilment(order.fulfilments[0].id, reason="Sudužo", by=member)
     assert refund is not None  # the cancel happened
     assert entries() == []
