@@ -53,7 +53,7 @@ from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 from tests.fake_stripe import FakeStripe
 from tests.helpers import count, fresh, parcel_of, wipe
-from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
+from tests.orders.payments.cards import paid_by_card
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": payouts.PAIN_001_001_03}
@@ -539,12 +539,10 @@ def test_an_iban_is_normalised_or_refused_with_a_reason() -> None:
 
 
 def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     order = paid_by_card(card_client, fake_stripe, goods)
     krakes = parcel_of(order, goods["krakes"])
     move_parcel(krakes.id, FulfilmentStatus.DELIVERED)
@@ -579,12 +577,10 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
 
 
 def test_money_taken_back_from_a_card_paid_community_with_a_stripe_account_is_settled_by_bank(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     krakes = goods["krakes"]
     first = parcel_of(paid_by_card(card_client, fake_stripe, goods), krakes)
     move_parcel(first.id, FulfilmentStatus.DELIVERED)
@@ -610,12 +606,10 @@ def test_money_taken_back_from_a_card_paid_community_with_a_stripe_account_is_se
 
 
 def test_a_stripe_statement_whose_transfer_was_refused_is_paid_when_sent_again(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     order = paid_by_card(card_client, fake_stripe, goods)
     move_parcel(parcel_of(order, goods["krakes"]).id, FulfilmentStatus.DELIVERED)
     today = utcnow().astimezone(payouts.VILNIUS).date()

@@ -31,8 +31,8 @@ from tests.factories.shop import make_user
 from tests.fake_stripe import FakeStripe
 from tests.helpers import fresh, parcel_of
 from tests.orders import test_payouts
+from tests.orders.payments.cards import paid_by_card
 from tests.orders.test_payouts import KRAKES_IBAN, MARCH, NS, XSD, change, statement
-from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
 
 clock, shop = test_payouts.clock, test_payouts.shop  # the fixtures: 10 March 2027, two communities
 LIST = "/backoffice/payouts/"
@@ -417,12 +417,10 @@ def test_the_pages_are_for_staff_only(
 
 
 def test_a_stripe_statement_is_paid_from_the_page_and_stays_approved_while_stripe_is_away(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     order = paid_by_card(card_client, fake_stripe, goods)
     move_parcel(parcel_of(order, goods["krakes"]).id, FulfilmentStatus.DELIVERED)
     today = datetime.now(payouts.VILNIUS).date()

@@ -1,4 +1,5 @@
-"""A shop configured for cards, talking HTTP to the project's Stripe-compatible fake server."""
+"""Fixtures of the orders tests: a shop configured for cards, talking HTTP to the project's Stripe-compatible
+fake server, and goods to pay for (used by tests/orders/payments/ and the payouts tests)."""
 
 from __future__ import annotations
 
@@ -11,26 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from orders.models import Order, PaymentMethod
 from shop.db import db
 from tests.conftest import FreshContextClient
 from tests.factories.catalogue import make_product, make_variant
-from tests.factories.orders import OMNIVA, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator
-from tests.fake_stripe import FakeStripe, signed
-
-WEBHOOK_SECRET = "whsec_kaimo_muge_test"
-
-
-def stripe_settings(fake: FakeStripe) -> dict[str, Any]:
-    return {
-        "STRIPE_SECRET_KEY": "sk_test_kaimo_muge",
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": fake.base,
-        "STRIPE_TIMEOUT_SECONDS": 1.0,
-        "STRIPE_MAX_NETWORK_RETRIES": 1,
-    }
+from tests.fake_stripe import FakeStripe
+from tests.orders.payments.cards import stripe_settings
 
 
 @pytest.fixture
@@ -73,31 +61,3 @@ def goods(card_shop: Flask) -> dict[str, Any]:
         pagiriai, slug="atvirukas", name_lt="Atvirukas", variants=[make_variant(price_cents=1250, stock=3)]
     )
     return {"krakes": krakes, "pagiriai": pagiriai, "star": star, "card": card}
-
-
-def place_card_order(
-    goods: dict[str, Any],
-    key: str = "card-1",
-    payment_method: PaymentMethod = PaymentMethod.CARD,
-    **overrides: Any,
-) -> Order:
-    """2 small + 1 large star from Krakės (pickup) and 1 card from Pagiriai by Omniva, to be paid by card."""
-    star, card = goods["star"], goods["card"]
-    return make_order(
-        [(star.variants[0], 2), (star.variants[1], 1), (card.variants[0], 1)],
-        deliveries={goods["pagiriai"].id: OMNIVA},
-        payment_method=payment_method,
-        key=key,
-        **overrides,
-    )
-
-
-def post_event(
-    client: FlaskClient, event: dict[str, Any], *, secret: str = WEBHOOK_SECRET, age_s: int = 0
-) -> Any:
-    payload, signature = signed(event, secret, age_s=age_s)
-    return client.post(
-        "/stripe/webhook",
-        data=payload,
-        headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
-    )

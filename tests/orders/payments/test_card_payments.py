@@ -42,9 +42,7 @@ from tests.factories.producers import make_community
 from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe, signed
 from tests.helpers import count, fresh, mails_to, stock
-from tests.payments.conftest import WEBHOOK_SECRET, place_card_order, post_event
-
-TOTAL = 2 * 450 + 1100 + 1250 + 299  # two small stars, a large one, a card, Omniva for the card's parcel
+from tests.orders.payments.cards import TOTAL, WEBHOOK_SECRET, place_card_order, post_event
 
 
 def start(order: Order) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from orders import payments, refunds, services, transfers
+from orders import refunds, services, transfers
 from orders.models import (
     CommunityTransfer,
     FulfilmentStatus,
@@ -25,20 +24,7 @@ from tests.conftest import csrf_token, login_as
 from tests.factories.shop import make_user
 from tests.fake_stripe import FakeStripe
 from tests.helpers import count, fresh, parcel_of, stock
-from tests.payments.conftest import place_card_order, post_event
-from tests.payments.test_card_payments import TOTAL
-
-
-def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], key: str = "card-1") -> Order:
-    order = place_card_order(goods, key=key)
-    url = payments.start_card_payment(
-        order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x"
-    )
-    session = fake.pay(urlsplit(url).path.rsplit("/", 1)[-1])
-    post_event(client, fake.event("checkout.session.completed", session))
-    order = fresh(Order, order.id)
-    assert order.status is OrderStatus.PAID
-    return order
+from tests.orders.payments.cards import TOTAL, paid_by_card, place_card_order, post_event
 
 
 def refunded_at_stripe(fake: FakeStripe, order: Order) -> int:
