@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
 from shop.db import db
-from tests.factories import make_category, make_community, make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
 
 TARGETS_MS = {
     "/": 40,

@@ -26,7 +26,9 @@ from orders import placing
 from orders.models import PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
-from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe, signed
 
 TARGETS_MS = {"applied": 150, "duplicate": 30}

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, event, text
 from app import create_app
 from shop.config import database_url
 from shop.db import db
+from tests.helpers import wipe
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.walk", "tests.clock"]  # the URL-map walks' fixture; --clock-ahead
@@ -69,9 +70,7 @@ def empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     with app.app_context():
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        wipe()
         yield
         db.session.remove()
 

@@ -163,7 +163,7 @@ def _back_link(url: str | None) -> str:
     return f'<p><a href="{html.escape(url)}">Back to the shop</a></p>\n' if url else ""
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Like Stripe, a webhook answered with a redirect is not followed: its 3xx status is the result."""
 
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
@@ -171,7 +171,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 # Straight to the URL (no proxy from the environment), no redirects followed.
-_WEBHOOK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+_WEBHOOK_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
 
 
 class _Server(ThreadingHTTPServer):

@@ -14,14 +14,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import lifecycle, placing, refunds
-from orders.models import AlertKind, Order, PaymentMethod
+from orders import placing, refunds
+from orders.models import AlertKind, Order, OrderStatus
 from orders.payments.alerts import raise_alert
-from producers.models import DeliveryMethod
 from shop.db import db, transaction
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.orders import make_buyer, make_order
+from tests.factories.shop import make_user
 from tests.walk import url_for_rule
 
 
@@ -46,15 +46,10 @@ def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
     """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund."""
     make_user(email="vida@vvg.example.org", is_staff=True)
     order = db.session.get_one(Order, db.session.scalar(select(Order.id)))
-    second = placing.place_order(
+    second = make_order(
         [placing.LineRequest(two_communities["variant_id"], 1)],
-        {two_communities["community_id"]: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Ona", email="ona@example.com", phone="+37061234568", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="access-walk-2",
-    )
-    lifecycle.mark_paid(
-        second.id, amount_cents=second.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
+        status=OrderStatus.PAID,
+        buyer=make_buyer(name="Ona", email="ona@example.com"),
     )
     refund = refunds.cancel_fulfilment(second.fulfilments[0].id, reason="Išparduota", by=None)
     assert refund is not None

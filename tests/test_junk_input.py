@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.shop import make_user
 from tests.walk import url_for_rule
 
 FIELDS = [

@@ -12,22 +12,27 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, update
 
 from catalogue.models import ProductStatus
-from orders import fulfilments, lifecycle, placing, refunds
-from orders.models import Fulfilment, FulfilmentEvent, Order, PaymentMethod, Payout, PayoutLine, PayoutStatus
+from orders import fulfilments, refunds
+from orders.models import (
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentStatus,
+    Order,
+    OrderStatus,
+    Payout,
+    PayoutLine,
+    PayoutStatus,
+)
 from orders.payouts.paying import approve_payout, mark_payout_paid
 from orders.payouts.statements import generate_payouts
-from producers.models import Community, DeliveryMethod
+from producers.models import Community
 from shop.db import db, utcnow
 from shop.i18n import vilnius_today
 from tests.conftest import login_as
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 
 def seed(community: Community, count: int) -> tuple[int, int]:
@@ -39,17 +44,7 @@ def seed(community: Community, count: int) -> tuple[int, int]:
         product = make_product(
             community, category, variants=[make_variant(stock=50), make_variant()], images=2
         )
-        order = placing.place_order(
-            [placing.LineRequest(product.variants[0].id, 1)],
-            {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=f"budget-{community.id}-{n}",
-        )
-        lifecycle.mark_paid(
-            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-        )
-        fulfilments.accept_fulfilment(order.fulfilments[0].id, by=None)
+        order = make_order([(product.variants[0], 1)], status=FulfilmentStatus.ACCEPTED)
         if n % 2:
             product.status = ProductStatus.PENDING_REVIEW
             db.session.commit()
@@ -86,16 +81,7 @@ def busy_order(communities: list[Community]) -> int:
             community, variants=[make_variant(stock=50), make_variant(stock=50)]
         ).variants
     ]
-    order = placing.place_order(
-        [placing.LineRequest(variant.id, 2) for variant in variants],
-        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP) for community in communities},
-        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="budget-busy",
-    )
-    lifecycle.mark_paid(
-        order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=staff
-    )
+    order = make_order([(variant, 2) for variant in variants], status=OrderStatus.PAID, by=staff)
     first, sent, *others = (fulfilment.id for fulfilment in order.fulfilments)
     refunds.cancel_line(order.fulfilments[0].lines[0].id, reason="Sudužo", by=staff)
     fulfilments.accept_fulfilment(first, by=staff)
@@ -161,24 +147,11 @@ def test_work_pages_cost_the_same_queries_for_few_and_many_rows(
     assert costs(client, count_queries, staff) == with_few
 
 
-def deliver_orders(community: Community, count: int, key: str) -> None:
+def deliver_orders(community: Community, count: int) -> None:
     """`count` paid orders of the community, each delivered."""
     variant = make_product(community, variants=[make_variant(stock=50)]).variants[0]
-    for n in range(count):
-        order = placing.place_order(
-            [placing.LineRequest(variant.id, 1)],
-            {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=f"payout-budget-{key}-{n}",
-        )
-        lifecycle.mark_paid(
-            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-        )
-        parcel = order.fulfilments[0].id
-        fulfilments.accept_fulfilment(parcel, by=None)
-        fulfilments.ship_fulfilment(parcel, carrier="", tracking_number="", by=None)
-        fulfilments.mark_delivered(parcel, by=None)
+    for _ in range(count):
+        make_order([(variant, 1)], status=FulfilmentStatus.DELIVERED, carrier="", tracking_number="")
 
 
 def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parcels(
@@ -220,8 +193,8 @@ def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parc
         )
         return {**staff, **{f"workspace {name}": n for name, n in own.items()}}
 
-    deliver_orders(first, 1, "a")
-    deliver_orders(second, 1, "b")
+    deliver_orders(first, 1)
+    deliver_orders(second, 1)
     few = measure(run_and_settle("few"))
 
     db.session.rollback()  # a fresh snapshot: the sign-ins since wrote to the database
@@ -230,17 +203,17 @@ def test_payout_pages_cost_the_same_queries_for_few_and_many_statements_and_parc
     db.session.commit()
     # Refunds after a paid statement of another period (with the parcel of the few run, its statement gone):
     # first's statement takes the three back.
-    deliver_orders(first, 2, "refunded")
+    deliver_orders(first, 2)
     for payout in generate_payouts(today, today + timedelta(days=2), by=None):
         approve_payout(payout.id, by=None)
         mark_payout_paid(payout.id, bank_reference="SEB-earlier", by=None)
         if payout.community_id == first.id:
             for line in payout.lines:
                 refunds.refund_sent_parcel(line.fulfilment_id, goods_cents=100, reason="", by=None)
-    deliver_orders(first, 11, "c")  # 12 parcels in first's statement
+    deliver_orders(first, 11)  # 12 parcels in first's statement
     for n in range(5):  # 7 statements
-        deliver_orders(make_community(slug=f"more-{n}", iban="LT737300010012345678"), 2, f"more-{n}")
+        deliver_orders(make_community(slug=f"more-{n}", iban="LT737300010012345678"), 2)
     payout_id = run_and_settle("many")
     assert len(db.session.get_one(Payout, payout_id).adjustments) == 3
-    deliver_orders(first, 3, "d")  # and 3 delivered since, waiting for the next run
+    deliver_orders(first, 3)  # and 3 delivered since, waiting for the next run
     assert measure(payout_id) == few

@@ -19,7 +19,7 @@ from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Payout, Payout
 from producers.models import Community, ShippingOption
 from shop.db import db
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.shop import make_user
 from tests.walk import SECRET_NAME, url_for_rule, workspace_rules
 
 

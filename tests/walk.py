@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from orders import fulfilments, lifecycle, placing
-from orders.models import PaymentMethod
+from orders.models import OrderStatus
 from orders.payouts.statements import generate_payouts
-from producers.models import DeliveryMethod
 from shop.i18n import vilnius_today
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 SECRET_NAME = "Slaptas Šlapaberžės gaminys"
 
@@ -32,28 +33,14 @@ def two_communities(app: Flask) -> dict[str, Any]:
     product = make_product(first, name_lt=SECRET_NAME, variants=[make_variant(stock=5)], images=2)
     member = make_user(first, email="slapaberze@example.org")
     make_user(second, email="krakes@example.org")
-    order = placing.place_order(
-        [placing.LineRequest(product.variants[0].id, 1)],
-        {first.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="access-walk",
+    order = make_order([(product.variants[0], 1)], status=OrderStatus.PAID)
+    make_order(  # a second order, delivered and in a payout statement
+        [(product.variants[0], 1)],
+        status=OrderStatus.COMPLETED,
+        buyer=make_buyer(name="Jonas", email="jonas@example.com"),
+        carrier="Pickup",
+        tracking_number="",
     )
-    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
-    delivered = placing.place_order(  # a second order, delivered and in a payout statement
-        [placing.LineRequest(product.variants[0].id, 1)],
-        {first.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="access-walk-delivered",
-    )
-    lifecycle.mark_paid(
-        delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-    )
-    parcel_id = delivered.fulfilments[0].id
-    fulfilments.accept_fulfilment(parcel_id, by=None)
-    fulfilments.ship_fulfilment(parcel_id, carrier="Pickup", tracking_number="", by=None)
-    fulfilments.mark_delivered(parcel_id, by=None)
     today = vilnius_today()
     (payout,) = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     return {

@@ -5,7 +5,7 @@ import pytest
 from catalogue.browsing import CatalogueFilter, list_products
 from catalogue.search import query_words
 from shop.text import fold
-from tests.factories import make_product
+from tests.factories.catalogue import make_product
 
 
 def slugs(query: str) -> set[str]:

@@ -10,7 +10,8 @@ from catalogue import listings
 from catalogue.models import PRODUCT_NEXT, Product, ProductStatus
 from shop.db import db
 from shop.states import TransitionNotAllowed
-from tests.factories import make_community, make_product
+from tests.factories.catalogue import make_product
+from tests.factories.producers import make_community
 
 S = ProductStatus
 ALLOWED = [(start, end) for start, ends in PRODUCT_NEXT.items() for end in sorted(ends)]

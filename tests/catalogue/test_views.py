@@ -6,7 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from catalogue.models import ProductStatus
-from tests.factories import make_category, make_community, make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
 
 
 def listed(client: FlaskClient, query: str = "") -> list[str]:

@@ -15,7 +15,9 @@ from catalogue import listings, moderation
 from catalogue.models import Product, ProductImage, ProductStatus, Variant
 from shop.db import db
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_category, make_community, make_product, make_user, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_user
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.factories import make_category, make_community, make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
 
 pytestmark = pytest.mark.browser
 

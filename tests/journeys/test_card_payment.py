@@ -19,7 +19,7 @@ from shop.db import db
 from shop.models import OutboxMessage
 from tests.fake_stripe import FakeStripe
 from tests.journeys.test_checkout import KRAKES, seed_fair
-from tests.payments.conftest import WEBHOOK_SECRET, stripe_settings
+from tests.orders.payments.cards import WEBHOOK_SECRET, stripe_settings
 
 pytestmark = pytest.mark.browser
 

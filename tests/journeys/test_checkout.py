@@ -8,14 +8,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -11,22 +11,16 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from orders import lifecycle, placing
-from orders.models import Order, PaymentMethod
-from producers.models import DeliveryMethod
+from orders.models import OrderStatus
 from shop.db import db, utcnow
 from shop.i18n import vilnius_today
 from shop.models import OutboxMessage
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -43,21 +37,10 @@ def test_staff_read_the_charts_chase_a_late_parcel_and_download_the_sales(
     now = utcnow()
     numbers = []
     for key, variant, days_ago in (("late", star, 3), ("fresh", card, 0), ("both", star, 1)):
-        order = placing.place_order(
-            [placing.LineRequest(variant.id, 2)],
-            {variant.product.community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(
-                name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"
-            ),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=f"journey-dashboard-{key}",
-        )
-        lifecycle.mark_paid(
-            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-        )
         paid = now - timedelta(days=days_ago, hours=1)
-        db.session.execute(update(Order).where(Order.id == order.id).values(paid_at=paid, created_at=paid))
-        db.session.commit()
+        order = make_order(
+            [(variant, 2)], status=OrderStatus.PAID, paid_at=paid, key=f"journey-dashboard-{key}"
+        )
         numbers.append(order.number)
     make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)
 

@@ -11,17 +11,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from orders import lifecycle, placing
-from orders.models import PaymentMethod
-from producers.models import DeliveryMethod
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from orders.models import OrderStatus
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import OMNIVA, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +28,9 @@ def test_a_member_lists_a_product_and_sends_a_parcel_the_customer_can_follow(
     make_category(slug="atvirukai", name_lt="Atvirukai")
     make_user(slapaberze, email="slapaberze@example.org", name="Aldona")
     angel = make_product(slapaberze, name_lt="Šiaudinis angelas", variants=[make_variant(stock=4)])
-    omniva = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-    order = placing.place_order(
-        [placing.LineRequest(angel.variants[0].id, 1, "Su šventėmis, močiute!")],
-        {slapaberze.id: omniva},
-        placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="journey-workspace",
+    order = make_order(
+        [(angel.variants[0], 1, "Su šventėmis, močiute!")], status=OrderStatus.PAID, delivery=OMNIVA
     )
-    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
     photo = tmp_path / "atvirukas.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), (150, 30, 50)).save(buffer, "JPEG")

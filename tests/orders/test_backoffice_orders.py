@@ -8,13 +8,15 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import fulfilments, lifecycle, placing
-from orders.models import FulfilmentStatus, Order, OrderStatus, PaymentMethod, RefundStatus
-from producers.models import DeliveryMethod
+from orders import fulfilments, placing
+from orders.models import FulfilmentStatus, Order, OrderStatus, RefundStatus
 from shop.db import db
 from shop.models import AuditEntry, OutboxMessage
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 
 @pytest.fixture
@@ -27,18 +29,8 @@ def staff_and_orders(client: FlaskClient, app: object) -> dict[str, Any]:
     star = make_product(krakes, variants=[make_variant(price_cents=450, stock=9)]).variants[0]
     card = make_product(pagiriai, variants=[make_variant(price_cents=300, stock=9)]).variants[0]
 
-    def place(name: str, email: str, key: str, *variants: Any) -> Order:
-        return placing.place_order(
-            [placing.LineRequest(v.id, 1) for v in variants],
-            {v.product.community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP) for v in variants},
-            placing.Buyer(name=name, email=email, phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=key,
-        )
-
-    paid = place("Rasa Petraitienė", "rasa@example.com", "a", star, card)
-    lifecycle.mark_paid(paid.id, amount_cents=paid.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
-    unpaid = place("Jonas Kazlauskas", "jonas@example.com", "b", card)
+    paid = make_order([(star, 1), (card, 1)], status=OrderStatus.PAID)
+    unpaid = make_order([(card, 1)], buyer=make_buyer(name="Jonas Kazlauskas", email="jonas@example.com"))
     make_user(email="vida@vvg.example.org", is_staff=True)
     login_as(client, "vida@vvg.example.org")
     return {"paid": paid, "unpaid": unpaid, "krakes": krakes, "pagiriai": pagiriai}
@@ -62,16 +54,10 @@ def test_staff_search_orders_by_customer_community_status_and_number(
     assert "2 užsakymai" in found(placed_from="2000-01-01", placed_to="2999-12-31")
     variant_id = paid.lines[0].variant_id
 
-    def place_for(email: str, key: str) -> Order:
-        return placing.place_order(
-            [placing.LineRequest(variant_id, 1)],
-            {staff_and_orders["krakes"].id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(name="Jonas", email=email, phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=key,
-        )
-
-    underscored, dotted = place_for("jonas_k@example.com", "c"), place_for("jonas.k@example.com", "d")
+    underscored, dotted = (
+        make_order([placing.LineRequest(variant_id, 1)], buyer=make_buyer(name="Jonas", email=email))
+        for email in ("jonas_k@example.com", "jonas.k@example.com")
+    )
     # "_" and "%" are letters typed, not patterns: "jonas_k" is not "jonas", any one letter, then "k".
     assert underscored.number in found(q="jonas_k") and dotted.number not in found(q="jonas_k")
     assert "0 užsakymų" in found(q="jonas%example")

@@ -13,8 +13,9 @@ from catalogue.models import Product, Variant
 from orders.models import Order, OrderStatus
 from shop.db import db
 from tests.conftest import CSRF_FIELD, csrf_token, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
-from tests.test_junk_input import JUNK
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 
 @pytest.fixture
@@ -496,42 +497,3 @@ def test_confirming_a_transfer_for_an_order_that_does_not_exist_is_a_404(client:
         "/backoffice/orders/999999/confirm-transfer", data={"csrf_token": token, "o999999-amount": "5"}
     )
     assert response.status_code == 404
-
-
-def storefront_fields(shop: dict[str, Any]) -> list[str]:
-    """Every field the cart and checkout forms read, the ones named after a line or a parcel too."""
-    star, card = shop["star"].variants[1].id, shop["card"].variants[0].id
-    krakes, pagiriai = shop["krakes"].id, shop["pagiriai"].id
-    return [
-        *(f"qty_{star}", f"qty_{card}", f"gift_{star}", f"gift_{card}", "variant_id", "quantity"),
-        *(f"delivery_{krakes}", f"delivery_{pagiriai}", f"locker_{krakes}", f"locker_{pagiriai}"),
-        *("remove", "action", "idempotency_key", "payment_method", "name", "email", "phone"),
-        *("address_line", "city", "postal_code", "notes", "accept_terms", "accept_privacy"),
-    ]
-
-
-@pytest.mark.parametrize("junk", JUNK)
-def test_the_cart_and_checkout_never_answer_junk_with_a_server_error(
-    client: FlaskClient, shop, junk: str
-) -> None:
-    fill_cart(client, shop)
-    data = {**dict.fromkeys(storefront_fields(shop), junk), "csrf_token": csrf_token(client, "/krepselis")}
-    for url in ("/krepselis/prideti", "/krepselis", "/uzsakymas"):
-        response = client.post(url, data=data)
-        assert response.status_code < 500, f"POST {url} with {junk[:20]!r}: {response.status_code}"
-
-
-@pytest.mark.parametrize("junk", ["", "99999999999999999999", "ąčę" * 400, "<script>"])
-def test_one_junk_field_in_a_right_checkout_never_gives_a_server_error(
-    client: FlaskClient, shop, junk: str
-) -> None:
-    db.session.execute(Variant.__table__.update().values(stock=500))  # enough for an order per field
-    db.session.commit()
-    fill_cart(client, shop)
-    right = checkout_data(client, shop)
-    for field in storefront_fields(shop):
-        response = client.post("/uzsakymas", data={**right, field: junk})
-        assert response.status_code < 500, f"POST /uzsakymas {field}={junk[:20]!r}: {response.status_code}"
-        if response.status_code == 302:  # that junk was harmless there: an order, and an empty cart
-            fill_cart(client, shop)
-            right = checkout_data(client, shop)

@@ -11,12 +11,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from catalogue.models import Variant
-from orders import errors, fulfilments, lifecycle, placing
-from orders.models import Order, OrderStatus, PaymentMethod
+from orders import errors, fulfilments, placing
+from orders.models import FulfilmentStatus, Order, OrderStatus, PaymentMethod
 from producers.models import DeliveryMethod
 from shop.db import db
 from tests.conftest import csrf_token
-from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import BUYER, make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator
 
 BUYERS = 50
 KEY_FIELD = re.compile(r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"')
@@ -35,12 +38,7 @@ def test_fifty_buyers_for_the_last_ten_units_buy_exactly_ten(app: Flask) -> None
                 placing.place_order(
                     [placing.LineRequest(variant_id, 1)],
                     {community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-                    placing.Buyer(
-                        name=f"Buyer {number}",
-                        email=f"b{number}@example.com",
-                        phone="+37061234567",
-                        language="lt",
-                    ),
+                    make_buyer(name=f"Buyer {number}", email=f"b{number}@example.com"),
                     payment_method=PaymentMethod.BANK_TRANSFER,
                     idempotency_key=f"buyer-{number}",
                 )
@@ -75,7 +73,7 @@ def test_opposite_baskets_at_once_never_deadlock(app: Flask) -> None:
                 placing.place_order(
                     [placing.LineRequest(first, 1), placing.LineRequest(second, 1)],
                     {community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-                    placing.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
+                    BUYER,
                     payment_method=PaymentMethod.BANK_TRANSFER,
                     idempotency_key=f"basket-{number}-{round_}",
                 )
@@ -128,24 +126,11 @@ def test_a_buyer_who_comes_second_for_the_last_unit_is_told_which_item_sold_out(
 def test_an_order_whose_parcels_are_delivered_at_the_same_moment_is_completed(app: Flask) -> None:
     make_operator()
     orders = []
-    for number in range(10):
+    for _ in range(10):
         a, b = make_community(), make_community()
         first = make_product(a, variants=[make_variant(price_cents=100)]).variants[0]
         second = make_product(b, variants=[make_variant(price_cents=100)]).variants[0]
-        order = placing.place_order(
-            [placing.LineRequest(first.id, 1), placing.LineRequest(second.id, 1)],
-            {
-                a.id: placing.DeliveryChoice(DeliveryMethod.PICKUP),
-                b.id: placing.DeliveryChoice(DeliveryMethod.PICKUP),
-            },
-            placing.Buyer(name="B", email="b@example.com", phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=f"both-{number}",
-        )
-        lifecycle.mark_paid(order.id, amount_cents=200, method=PaymentMethod.BANK_TRANSFER, by=None)
-        for fulfilment in order.fulfilments:
-            fulfilments.accept_fulfilment(fulfilment.id, by=None)
-            fulfilments.ship_fulfilment(fulfilment.id, carrier="Omniva", tracking_number="CE1LT", by=None)
+        order = make_order([(first, 1), (second, 1)], status=FulfilmentStatus.SHIPPED)
         orders.append((order.id, [f.id for f in order.fulfilments]))
     parcels = [fulfilment_id for _order_id, ids in orders for fulfilment_id in ids]
     start = threading.Barrier(len(parcels))

@@ -11,22 +11,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from catalogue.models import ProductStatus
-from orders import attention, fulfilments, lifecycle, placing
+from orders import attention, fulfilments
 from orders.errors import DaysNotValid, OperatorMissing
-from orders.models import Fulfilment, FulfilmentEvent, FulfilmentStatus, Order, PaymentMethod
-from producers.models import DeliveryMethod
+from orders.models import Fulfilment, FulfilmentEvent, FulfilmentStatus, Order, OrderStatus
 from shop.db import db, utcnow
 from shop.i18n import vilnius_today
 from shop.models import AuditEntry, Operator, OutboxMessage, User
 from tests.conftest import csrf_token, login_as
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
+
+PAID = OrderStatus.PAID
 
 
 @pytest.fixture
@@ -37,29 +34,6 @@ def late(client: FlaskClient, app: object) -> dict[str, Any]:
     category = make_category()
     star = make_product(krakes, category, variants=[make_variant(price_cents=450, stock=50)]).variants[0]
     now = utcnow()
-
-    def order(key: str, *, paid_ago: timedelta | None = None, placed_ago: timedelta | None = None) -> Order:
-        placed = placing.place_order(
-            [placing.LineRequest(star.id, 1)],
-            {krakes.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(
-                name=f"Pirkėja {key}", email="rasa@example.com", phone="+37061234567", language="lt"
-            ),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key=key,
-        )
-        if paid_ago is not None:
-            lifecycle.mark_paid(
-                placed.id, amount_cents=placed.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-            )
-            moment = now - paid_ago
-            db.session.execute(
-                update(Order).where(Order.id == placed.id).values(paid_at=moment, created_at=moment)
-            )
-        elif placed_ago is not None:
-            db.session.execute(update(Order).where(Order.id == placed.id).values(created_at=now - placed_ago))
-        db.session.commit()
-        return db.session.get_one(Order, placed.id)
 
     def accept(placed: Order, ago: timedelta) -> None:
         fulfilments.accept_fulfilment(placed.fulfilments[0].id, by=None)
@@ -74,12 +48,12 @@ def late(client: FlaskClient, app: object) -> dict[str, Any]:
         db.session.commit()
 
     orders = {
-        "unpaid_late": order("unpaid-late", placed_ago=timedelta(days=4)),
-        "unpaid_fresh": order("unpaid-fresh", placed_ago=timedelta(days=2)),
-        "unaccepted_late": order("unaccepted-late", paid_ago=timedelta(days=3, hours=1)),
-        "unaccepted_fresh": order("unaccepted-fresh", paid_ago=timedelta(days=1)),
-        "unshipped_late": order("unshipped-late", paid_ago=timedelta(days=9)),
-        "unshipped_fresh": order("unshipped-fresh", paid_ago=timedelta(days=9)),
+        "unpaid_late": make_order([(star, 1)], placed_at=now - timedelta(days=4)),
+        "unpaid_fresh": make_order([(star, 1)], placed_at=now - timedelta(days=2)),
+        "unaccepted_late": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=3, hours=1)),
+        "unaccepted_fresh": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=1)),
+        "unshipped_late": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=9)),
+        "unshipped_fresh": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=9)),
     }
     accept(orders["unshipped_late"], timedelta(days=6))
     accept(orders["unshipped_fresh"], timedelta(days=4))

@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from catalogue.models import Variant
 from orders import fulfilments, lifecycle, overview, placing, refunds
 from orders.earnings import commission as commission_on
 from orders.errors import (
@@ -62,24 +61,25 @@ from orders.payouts.paying import approve_payout, mark_payout_paid, pay_by_strip
 from orders.payouts.sepa import PAIN_001_001_03, sepa_pain001
 from orders.payouts.statements import generate_payouts, list_payouts, run_payouts
 from producers.iban import normalise_iban
-from producers.models import Community, DeliveryMethod
+from producers.models import Community
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS
 from shop.models import AuditEntry, Operator
 from shop.money import decimal_text
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import OMNIVA, make_order, move_parcel
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 from tests.fake_stripe import FakeStripe
-from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
+from tests.helpers import count, fresh, parcel_of, wipe
+from tests.orders.payments.cards import paid_by_card
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": PAIN_001_001_03}
-OMNIVA = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
-BUYER = placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
 #: 11:00 in Vilnius on 10 March 2027: deliveries "today" fall on 2027-03-10 there.
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 MARCH = (date(2027, 3, 1), date(2027, 4, 1))
 KRAKES_IBAN = "LT737300010012345678"
-_keys = iter(range(1, 1_000_000))
 
 
 @pytest.fixture
@@ -107,38 +107,6 @@ def shop(app: Flask, clock: Any) -> dict[str, Any]:
     }
 
 
-def place(lines: list[tuple[Variant, int]], *, pay: bool = True) -> Order:
-    """A bank-transfer order of these lines (Omniva, 2,99 € per parcel), paid unless told otherwise."""
-    order = placing.place_order(
-        [placing.LineRequest(variant.id, quantity) for variant, quantity in lines],
-        {variant.product.community_id: OMNIVA for variant, _quantity in lines},
-        BUYER,
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key=f"payouts-{next(_keys)}",
-    )
-    if pay:
-        lifecycle.mark_paid(
-            order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-        )
-    return fresh(Order, order.id)
-
-
-def deliver(fulfilment_id: int) -> None:
-    fulfilments.accept_fulfilment(fulfilment_id, by=None)
-    fulfilments.ship_fulfilment(fulfilment_id, carrier="Omniva", tracking_number="CE123", by=None)
-    fulfilments.mark_delivered(fulfilment_id, by=None)
-
-
-def parcel(order: Order, community: Community) -> Fulfilment:
-    return next(f for f in order.fulfilments if f.community_id == community.id)
-
-
-def fresh(model: type, id_: Any) -> Any:
-    db.session.rollback()
-    db.session.expire_all()
-    return db.session.get(model, id_)
-
-
 def statement(community: Community, period: tuple[date, date] = MARCH) -> Payout | None:
     db.session.rollback()
     db.session.expire_all()
@@ -159,23 +127,21 @@ def change() -> Iterator[None]:
         yield
 
 
-def count(model: type, *where: Any) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
 # ---------------------------------------------------------------------------------------------- generating
 
 
 def test_a_statement_holds_each_delivered_parcel_with_its_earnings_and_sums_them(
     shop: dict[str, Any],
 ) -> None:
-    order = place([(shop["star"], 2), (shop["card"], 1), (shop["angel"], 1)])
-    krakes = parcel(order, shop["krakes"])
+    order = make_order(
+        [(shop["star"], 2), (shop["card"], 1), (shop["angel"], 1)], status=OrderStatus.PAID, delivery=OMNIVA
+    )
+    krakes = parcel_of(order, shop["krakes"])
     card_line = next(line for line in krakes.lines if line.variant_id == shop["card"].id)
     refunds.cancel_line(card_line.id, reason="Sudrėko", by=None)
-    deliver(krakes.id)
-    place([(shop["angel"], 1)])  # paid, never delivered: nothing due for Pagiriai
+    move_parcel(krakes.id, FulfilmentStatus.DELIVERED)
+    # paid, never delivered: nothing due for Pagiriai
+    make_order([(shop["angel"], 1)], status=OrderStatus.PAID, delivery=OMNIVA)
 
     result = generate_payouts(*MARCH, by=shop["staff"], hold=0)
 
@@ -200,8 +166,7 @@ def test_a_statement_holds_each_delivered_parcel_with_its_earnings_and_sums_them
 def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due(
     shop: dict[str, Any], clock: Any
 ) -> None:
-    first = place([(shop["star"], 1)])
-    deliver(parcel(first, shop["krakes"]).id)
+    first = make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*MARCH, by=None, hold=0)
     payout = statement(shop["krakes"])
     assert payout is not None
@@ -214,14 +179,13 @@ def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due
     assert count(Payout) == 1 and count(PayoutLine) == 1
 
     clock.shift(timedelta(days=2))
-    second = place([(shop["card"], 2)])
-    deliver(parcel(second, shop["krakes"]).id)
+    second = make_order([(shop["card"], 2)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*MARCH, by=None, hold=0)
     grown = statement(shop["krakes"])
     assert grown is not None and grown.id == payout.id
     assert [line.fulfilment_id for line in grown.lines] == [
-        parcel(first, shop["krakes"]).id,
-        parcel(second, shop["krakes"]).id,
+        parcel_of(first, shop["krakes"]).id,
+        parcel_of(second, shop["krakes"]).id,
     ]
     assert grown.amount_cents == sum(line.amount_cents for line in grown.lines)
 
@@ -229,13 +193,11 @@ def test_generating_a_period_again_changes_nothing_and_adds_only_what_became_due
 def test_an_approved_or_paid_statement_is_never_touched_and_later_parcels_wait_for_the_next(
     shop: dict[str, Any], clock: Any
 ) -> None:
-    first = place([(shop["star"], 1)])
-    deliver(parcel(first, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     approve_payout(payout.id, by=shop["staff"])
 
-    later = place([(shop["card"], 1)])
-    deliver(parcel(later, shop["krakes"]).id)
+    later = make_order([(shop["card"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*MARCH, by=None, hold=0)
     fixed = statement(shop["krakes"])
     assert fixed is not None and len(fixed.lines) == 1 and fixed.status is PayoutStatus.APPROVED
@@ -243,29 +205,26 @@ def test_an_approved_or_paid_statement_is_never_touched_and_later_parcels_wait_f
     april = (date(2027, 4, 1), date(2027, 5, 1))
     assert generate_payouts(*april, by=None, include_earlier=False, hold=0) == []  # delivered in March
     (carried,) = generate_payouts(*april, by=None, hold=0)  # but never stranded
-    assert [line.fulfilment_id for line in carried.lines] == [parcel(later, shop["krakes"]).id]
+    assert [line.fulfilment_id for line in carried.lines] == [parcel_of(later, shop["krakes"]).id]
 
 
 def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_order_back(
     shop: dict[str, Any], clock: Any
 ) -> None:
-    disputed = place([(shop["star"], 1)])
-    deliver(parcel(disputed, shop["krakes"]).id)
-    settled = place([(shop["card"], 1)])
-    deliver(parcel(settled, shop["krakes"]).id)
-    shipped = place([(shop["card"], 1)])
-    fulfilments.accept_fulfilment(parcel(shipped, shop["krakes"]).id, by=None)  # never delivered: never due
+    disputed = make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    settled = make_order([(shop["card"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    # accepted, never delivered: never due
+    make_order([(shop["card"], 1)], status=FulfilmentStatus.ACCEPTED, delivery=OMNIVA)
     with change():
         db.session.add(PaymentAlert(order_id=disputed.id, kind=AlertKind.DISPUTE, amount_cents=1304))
         db.session.add(  # a dispute already settled holds nothing back
             PaymentAlert(order_id=settled.id, kind=AlertKind.DISPUTE, resolved_at=utcnow())
         )
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
-    assert [line.fulfilment_id for line in payout.lines] == [parcel(settled, shop["krakes"]).id]
+    assert [line.fulfilment_id for line in payout.lines] == [parcel_of(settled, shop["krakes"]).id]
 
     clock.shift(timedelta(days=30))  # delivered on 9 April: not March's
-    late = place([(shop["star"], 1)])
-    deliver(parcel(late, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     assert run_payouts(*MARCH, by=None, hold=0).new_lines == 0
 
     with change():
@@ -273,15 +232,14 @@ def test_only_parcels_delivered_in_the_period_count_and_a_dispute_holds_its_orde
             alert.resolved_at = utcnow()
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     assert [line.fulfilment_id for line in payout.lines] == [
-        parcel(settled, shop["krakes"]).id,
-        parcel(disputed, shop["krakes"]).id,
+        parcel_of(settled, shop["krakes"]).id,
+        parcel_of(disputed, shop["krakes"]).id,
     ]
 
 
 def test_a_period_is_read_in_vilnius_days(shop: dict[str, Any], clock: Any) -> None:
     clock.move_to(datetime(2027, 3, 31, 21, 30, tzinfo=UTC))  # 00:30 on 1 April in Vilnius
-    order = place([(shop["star"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     assert generate_payouts(*MARCH, by=None, hold=0) == []
     assert len(generate_payouts(date(2027, 4, 1), date(2027, 4, 2), by=None, hold=0)) == 1
     with pytest.raises(PeriodNotValid):
@@ -289,9 +247,8 @@ def test_a_period_is_read_in_vilnius_days(shop: dict[str, Any], clock: Any) -> N
 
 
 def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, Any]) -> None:
-    order = place([(shop["star"], 1)])
-    fulfilment_id = parcel(order, shop["krakes"]).id
-    deliver(fulfilment_id)
+    order = make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    fulfilment_id = parcel_of(order, shop["krakes"]).id
     generate_payouts(*MARCH, by=None, hold=0)
     other = Payout(
         community_id=shop["krakes"].id,
@@ -320,8 +277,7 @@ def test_the_database_refuses_to_put_a_parcel_in_two_statements(shop: dict[str, 
 
 
 def test_a_line_whose_amount_does_not_add_up_is_refused_by_the_database(shop: dict[str, Any]) -> None:
-    order = place([(shop["star"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*MARCH, by=None, hold=0)
     db.session.rollback()
     line = db.session.scalars(select(PayoutLine)).one()
@@ -334,8 +290,8 @@ def test_a_line_whose_amount_does_not_add_up_is_refused_by_the_database(shop: di
 def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(shop: dict[str, Any]) -> None:
     with change():
         db.session.get_one(Community, shop["krakes"].id).stripe_account_id = "acct_1KrakesTest"
-    order = place([(shop["star"], 1)])  # by bank transfer
-    deliver(parcel(order, shop["krakes"]).id)
+    # paid by bank transfer
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     assert payout.method is PayoutMethod.BANK
 
@@ -344,8 +300,8 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
 
 
 def test_a_refund_after_a_draft_counts_the_line_again(shop: dict[str, Any]) -> None:
-    order = place([(shop["star"], 2)])  # 20,10 € of goods, 10 % commission
-    deliver(order.fulfilments[0].id)
+    # 20,10 € of goods, 10 % commission
+    order = make_order([(shop["star"], 2)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*MARCH, by=None, hold=0)
     refunds.refund_sent_parcel(order.fulfilments[0].id, goods_cents=1005, reason="Grąžino", by=None)
     payout = statement(shop["krakes"])
@@ -360,8 +316,8 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     shop: dict[str, Any], clock: Any
 ) -> None:
     krakes = shop["krakes"]
-    first = place([(shop["star"], 2)])  # 20,10 €: commission 2,01 €
-    deliver(first.fulfilments[0].id)
+    # 20,10 €: commission 2,01 €
+    first = make_order([(shop["star"], 2)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     (paid,) = generate_payouts(*MARCH, by=None, hold=0)
     approve_payout(paid.id, by=None)
     mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
@@ -382,8 +338,7 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     # April: a 4,50 € card parcel earns 4,05 + 2,99 = 7,04 €: too little to take 9,05 € back — it waits.
     april = (date(2027, 4, 1), date(2027, 5, 1))
     clock.move_to(datetime(2027, 4, 10, 9, 0, tzinfo=UTC))
-    small = place([(shop["card"], 1)])
-    deliver(small.fulfilments[0].id)
+    small = make_order([(shop["card"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*april, by=None, hold=0)
     small_statement = statement(krakes, april)
     assert small_statement is not None
@@ -391,8 +346,7 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
     assert fresh(PayoutAdjustment, adjustment.id).payout_id is None
 
     # More is delivered in April and the draft is counted again: now the 9,05 € fit and are deducted.
-    bigger = place([(shop["star"], 1)])
-    deliver(bigger.fulfilments[0].id)
+    bigger = make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     generate_payouts(*april, by=None, hold=0)
     april_statement = statement(krakes, april)
     assert april_statement is not None
@@ -420,8 +374,7 @@ def test_a_refund_after_payout_is_taken_back_from_the_next_statement_never_below
 
 
 def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]) -> None:
-    order = place([(shop["star"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     (payout,) = generate_payouts(*MARCH, by=shop["staff"], hold=0)
     staff = shop["staff"]
 
@@ -455,8 +408,7 @@ def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]
 
 
 def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: dict[str, Any]) -> None:
-    order = place([(shop["star"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     krakes = fresh(Community, shop["krakes"].id)
     assert len(overview.unpaid_earnings(krakes).parcels) == 1
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
@@ -470,9 +422,9 @@ def test_the_workspace_stops_counting_a_parcel_once_its_statement_is_paid(shop: 
 
 
 def test_the_csv_has_a_row_per_parcel_with_lithuanian_amounts(shop: dict[str, Any]) -> None:
-    order = place([(shop["star"], 2), (shop["angel"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
-    deliver(parcel(order, shop["pagiriai"]).id)
+    order = make_order([(shop["star"], 2), (shop["angel"], 1)], status=OrderStatus.PAID, delivery=OMNIVA)
+    move_parcel(parcel_of(order, shop["krakes"]).id, FulfilmentStatus.DELIVERED)
+    move_parcel(parcel_of(order, shop["pagiriai"]).id, FulfilmentStatus.DELIVERED)
     result = generate_payouts(*MARCH, by=None, hold=0)
 
     text = payouts_csv(result)
@@ -501,9 +453,9 @@ def test_amounts_are_formatted_to_the_cent() -> None:
 
 
 def _approved_march(shop: dict[str, Any]) -> list[Payout]:
-    order = place([(shop["star"], 2), (shop["angel"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
-    deliver(parcel(order, shop["pagiriai"]).id)
+    order = make_order([(shop["star"], 2), (shop["angel"], 1)], status=OrderStatus.PAID, delivery=OMNIVA)
+    move_parcel(parcel_of(order, shop["krakes"]).id, FulfilmentStatus.DELIVERED)
+    move_parcel(parcel_of(order, shop["pagiriai"]).id, FulfilmentStatus.DELIVERED)
     for payout in generate_payouts(*MARCH, by=None, hold=0):
         approve_payout(payout.id, by=None)
     return list_payouts(*MARCH)
@@ -602,16 +554,14 @@ def test_an_iban_is_normalised_or_refused_with_a_reason() -> None:
 
 
 def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes = parcel(order, goods["krakes"])
-    deliver(krakes.id)
-    deliver(parcel(order, goods["pagiriai"]).id)
+    krakes = parcel_of(order, goods["krakes"])
+    move_parcel(krakes.id, FulfilmentStatus.DELIVERED)
+    move_parcel(parcel_of(order, goods["pagiriai"]).id, FulfilmentStatus.DELIVERED)
     today = utcnow().astimezone(VILNIUS).date()
     period = (today, today + timedelta(days=1))
     result = {p.community_id: p for p in generate_payouts(*period, by=None, hold=0)}
@@ -642,15 +592,13 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
 
 
 def test_money_taken_back_from_a_card_paid_community_with_a_stripe_account_is_settled_by_bank(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     krakes = goods["krakes"]
-    first = parcel(paid_by_card(card_client, fake_stripe, goods), krakes)
-    deliver(first.id)
+    first = parcel_of(paid_by_card(card_client, fake_stripe, goods), krakes)
+    move_parcel(first.id, FulfilmentStatus.DELIVERED)
     today = utcnow().astimezone(VILNIUS).date()
 
     def run(days: int) -> Payout:
@@ -665,22 +613,20 @@ def test_money_taken_back_from_a_card_paid_community_with_a_stripe_account_is_se
     (waiting,) = db.session.scalars(select(PayoutAdjustment)).all()
     assert waiting.payout_id is None
 
-    second = parcel(paid_by_card(card_client, fake_stripe, goods, key="card-2"), krakes)
-    deliver(second.id)
+    second = parcel_of(paid_by_card(card_client, fake_stripe, goods, key="card-2"), krakes)
+    move_parcel(second.id, FulfilmentStatus.DELIVERED)
     taking_back = run(2)  # card orders only, the same account: but a Stripe transfer cannot deduct
     assert taking_back.adjustments_cents == waiting.amount_cents < 0
     assert taking_back.method is PayoutMethod.BANK
 
 
 def test_a_stripe_statement_whose_transfer_was_refused_is_paid_when_sent_again(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     order = paid_by_card(card_client, fake_stripe, goods)
-    deliver(parcel(order, goods["krakes"]).id)
+    move_parcel(parcel_of(order, goods["krakes"]).id, FulfilmentStatus.DELIVERED)
     today = utcnow().astimezone(VILNIUS).date()
     stripe_payout = next(
         p
@@ -702,15 +648,6 @@ def test_a_stripe_statement_whose_transfer_was_refused_is_paid_when_sent_again(
 
 
 # ---------------------------------------------------------------------------------------------- the invariant
-
-
-def _wipe() -> None:
-    """Empty every table, as the `empty_tables` fixture does between tests (here: between examples)."""
-    db.session.rollback()
-    db.session.expunge_all()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
 
 
 def held_cents() -> int:
@@ -864,7 +801,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
 ) -> None:
     base = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with app.app_context(), time_machine.travel(base, tick=False) as clock:  # a fresh `g` and session
-        _wipe()
+        wipe()
         make_operator()
         communities = [make_community(commission_bp=rate) for rate in rates]
         variants = [
@@ -885,25 +822,12 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                 for index, quantity in step[1]:
                     variant_id = variants[index % len(variants)]
                     wanted[variant_id] = wanted.get(variant_id, 0) + quantity
-                owners = db.session.execute(
-                    select(Variant.id, Community.id)
-                    .join(Variant.product)
-                    .join(Community)
-                    .where(Variant.id.in_(wanted))
-                ).all()
-                db.session.rollback()
-                order = placing.place_order(
+                order = make_order(
                     [placing.LineRequest(v, q) for v, q in wanted.items()],
-                    {community_id: OMNIVA for _v, community_id in owners},
-                    BUYER,
-                    payment_method=PaymentMethod.BANK_TRANSFER,
-                    idempotency_key=f"inv-{next(_keys)}",
+                    status=OrderStatus.PAID if step[2] else OrderStatus.PENDING_PAYMENT,
+                    delivery=OMNIVA,
                 )
                 orders.append(order.id)
-                if step[2]:
-                    lifecycle.mark_paid(
-                        order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-                    )
             elif kind == "day":
                 clock.shift(timedelta(days=step[1]))
             elif kind in {"run", "rerun"}:
@@ -971,7 +895,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
         event(f"refunds: {refunded > 0}")
         event(f"refunds taken back from a later statement: {count(PayoutAdjustment) > 0}")
         event(f"a run held parcels back in the return window: {held_back}")
-        _wipe()
+        wipe()
 
 
 @settings(
@@ -1000,7 +924,7 @@ def test_returns_after_payouts_are_taken_back_later_and_every_cent_still_adds_up
     left (with or without the delivery fee): the invariant holds and no statement ever goes below 0."""
     base = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
     with app.app_context(), time_machine.travel(base, tick=False) as clock:
-        _wipe()
+        wipe()
         make_operator()
         community = make_community(commission_bp=rate)
         delivered: list[int] = []
@@ -1010,8 +934,7 @@ def test_returns_after_payouts_are_taken_back_later_and_every_cent_still_adds_up
                 variant = make_product(
                     community, variants=[make_variant(price_cents=price, stock=10)]
                 ).variants[0]
-                order = place([(variant, quantity)])
-                deliver(order.fulfilments[0].id)
+                order = make_order([(variant, quantity)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
                 delivered.append(order.fulfilments[0].id)
             for pick, share, with_delivery in returns:
                 if not delivered:
@@ -1033,4 +956,4 @@ def test_returns_after_payouts_are_taken_back_later_and_every_cent_still_adds_up
                     mark_payout_paid(payout.id, bank_reference="SEB", by=None)
             check_the_money_adds_up()
         event(f"taken back from a later statement: {count(PayoutAdjustment) > 0}")
-        _wipe()
+        wipe()

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from orders import overview, refunds
-from orders.models import Payout, PayoutMethod, PayoutStatus
+from orders.models import FulfilmentStatus, OrderStatus, Payout, PayoutMethod, PayoutStatus
 from orders.payouts.paying import approve_payout, mark_payout_paid
 from orders.payouts.sepa import bank_file_message_id, next_business_day
 from orders.payouts.statements import Held, generate_payouts, payable_on, run_payouts
@@ -30,22 +30,13 @@ from shop.db import db
 from shop.i18n import VILNIUS
 from shop.models import AuditEntry, Operator
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.orders import OMNIVA, make_order, move_parcel
+from tests.factories.shop import make_user
 from tests.fake_stripe import FakeStripe
+from tests.helpers import fresh, parcel_of
 from tests.orders import test_payouts
-from tests.orders.test_payouts import (
-    KRAKES_IBAN,
-    MARCH,
-    NS,
-    XSD,
-    change,
-    deliver,
-    fresh,
-    parcel,
-    place,
-    statement,
-)
-from tests.payments.conftest import card_client, card_shop, fake_stripe, goods  # noqa: F401 (fixtures)
+from tests.orders.payments.cards import paid_by_card
+from tests.orders.test_payouts import KRAKES_IBAN, MARCH, NS, XSD, change, statement
 
 clock, shop = test_payouts.clock, test_payouts.shop  # the fixtures: 10 March 2027, two communities
 LIST = "/backoffice/payouts/"
@@ -69,9 +60,9 @@ def staff(client: FlaskClient, shop: dict[str, Any]) -> str:
 
 def delivered_march(shop: dict[str, Any]) -> Any:
     """Krakės: 2 stars (21,08 € to pay); Pagiriai: 1 angel (8,94 €); both delivered on 10 March."""
-    order = place([(shop["star"], 2), (shop["angel"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
-    deliver(parcel(order, shop["pagiriai"]).id)
+    order = make_order([(shop["star"], 2), (shop["angel"], 1)], status=OrderStatus.PAID, delivery=OMNIVA)
+    move_parcel(parcel_of(order, shop["krakes"]).id, FulfilmentStatus.DELIVERED)
+    move_parcel(parcel_of(order, shop["pagiriai"]).id, FulfilmentStatus.DELIVERED)
     return order
 
 
@@ -333,8 +324,7 @@ def test_the_printable_statement_shows_the_community_its_parcels_and_the_totals(
 ) -> None:
     first = delivered_march(shop)
     clock.shift(timedelta(minutes=30))
-    second = place([(shop["card"], 3)])
-    deliver(parcel(second, shop["krakes"]).id)
+    second = make_order([(shop["card"], 3)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     client.post(LIST + "generate", data={"csrf_token": staff, **MARCH_ARGS})
     krakes = statement(shop["krakes"])
     assert krakes is not None
@@ -343,7 +333,10 @@ def test_the_printable_statement_shows_the_community_its_parcels_and_the_totals(
     assert "Asociacija „Bendruomenė" in html and shop["krakes"].registration_code in html
     assert KRAKES_IBAN in html and "March 2027" in html and "2027-03-01 – 2027-03-31" in html
     lines = re.findall(r'<tr data-line="(\d+)">(.*?)</tr>', html, re.S)
-    assert [int(f) for f, _ in lines] == [parcel(first, shop["krakes"]).id, parcel(second, shop["krakes"]).id]
+    assert [int(f) for f, _ in lines] == [
+        parcel_of(first, shop["krakes"]).id,
+        parcel_of(second, shop["krakes"]).id,
+    ]
     assert first.number in lines[0][1] and "Mar 10, 2027" in lines[0][1] and "€21.08" in lines[0][1]
     assert second.number in lines[1][1] and "€13.50" in lines[1][1] and "€1.35" in lines[1][1]
     totals = html[html.index("data-totals") :].split("</tr>")[0]
@@ -356,17 +349,19 @@ def test_the_printable_statement_shows_the_community_its_parcels_and_the_totals(
 def test_a_refund_taken_back_shows_on_the_list_the_statement_and_in_the_csv_and_they_add_up(
     client: FlaskClient, shop: dict[str, Any], staff: str, no_hold: None, clock: Any
 ) -> None:
-    first = place([(shop["star"], 2)])  # 20,10 € of goods, 2,01 € commission: paid out on its own
-    first_parcel = parcel(first, shop["krakes"]).id
-    deliver(first_parcel)
+    # 20,10 € of goods, 2,01 € commission: paid out on its own
+    first = make_order([(shop["star"], 2)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    first_parcel = parcel_of(first, shop["krakes"]).id
     (paid,) = generate_payouts(date(2027, 3, 10), date(2027, 3, 11), by=None)
     approve_payout(paid.id, by=None)
     mark_payout_paid(paid.id, bank_reference="SEB-1", by=None)
     # one star comes back: 10,05 € refunded, the VVG returns 1,00 € of its commission: 9,05 € to take back
     refunds.refund_sent_parcel(first_parcel, goods_cents=1005, reason="Grąžino", by=None)
     clock.shift(timedelta(minutes=30))
-    second = place([(shop["card"], 1), (shop["star"], 1)])  # 14,55 € of goods, 1,46 € commission
-    deliver(parcel(second, shop["krakes"]).id)
+    # 14,55 € of goods, 1,46 € commission
+    second = make_order(
+        [(shop["card"], 1), (shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA
+    )
     client.post(LIST + "generate", data={"csrf_token": staff, **MARCH_ARGS})
     krakes = statement(shop["krakes"])
     assert krakes is not None and krakes.adjustments_cents == -905
@@ -404,7 +399,7 @@ def test_the_pages_are_for_staff_only(
 ) -> None:
     delivered_march(shop)
     (payout, _other) = generate_payouts(*MARCH, by=None)
-    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/backoffice/payouts/")]
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("payouts_backoffice.")]
     assert len(rules) >= 7
     token = csrf_token(client, "/prisijungti")
     member = make_user(fresh(Community, shop["krakes"].id), email="krakes@example.org")
@@ -426,14 +421,12 @@ def test_the_pages_are_for_staff_only(
 
 
 def test_a_stripe_statement_is_paid_from_the_page_and_stays_approved_while_stripe_is_away(
-    card_client: FlaskClient,  # noqa: F811 (a fixture)
-    goods: dict[str, Any],  # noqa: F811
-    fake_stripe: FakeStripe,  # noqa: F811
+    card_client: FlaskClient,
+    goods: dict[str, Any],
+    fake_stripe: FakeStripe,
 ) -> None:
-    from tests.payments.test_refunds_and_transfers import paid_by_card
-
     order = paid_by_card(card_client, fake_stripe, goods)
-    deliver(parcel(order, goods["krakes"]).id)
+    move_parcel(parcel_of(order, goods["krakes"]).id, FulfilmentStatus.DELIVERED)
     today = datetime.now(VILNIUS).date()
     by_community = {
         p.community_id: p for p in generate_payouts(today, today + timedelta(days=1), by=None, hold=0)
@@ -481,8 +474,8 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
 ) -> None:
     assert app.config["PAYOUT_HOLD_DAYS"] == 14  # the default
     clock.move_to(datetime(2027, 3, 9, 9, 0, tzinfo=UTC))
-    yesterday = place([(shop["star"], 1)])
-    deliver(parcel(yesterday, shop["krakes"]).id)  # on 9 March
+    # delivered on 9 March
+    yesterday = make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     clock.move_to(datetime(2027, 3, 10, 9, 0, tzinfo=UTC))
 
     run = run_payouts(*MARCH, by=None)
@@ -494,14 +487,13 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
     assert generate_payouts(*MARCH, by=None) == []
     clock.move_to(datetime(2027, 3, 23, 22, 0, tzinfo=UTC))  # midnight: 24 March begins
     (payout,) = generate_payouts(*MARCH, by=None)
-    assert [line.fulfilment_id for line in payout.lines] == [parcel(yesterday, shop["krakes"]).id]
+    assert [line.fulfilment_id for line in payout.lines] == [parcel_of(yesterday, shop["krakes"]).id]
     (unpaid,) = overview.unpaid_earnings(fresh(Community, shop["krakes"].id)).parcels
     assert unpaid.payout is not None and unpaid.payout.id == payout.id
 
     # measured at the run, not at the period's end: a parcel delivered on 30 March waits into April
     clock.move_to(datetime(2027, 3, 30, 9, 0, tzinfo=UTC))
-    late = place([(shop["angel"], 1)])
-    deliver(parcel(late, shop["pagiriai"]).id)
+    late = make_order([(shop["angel"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     clock.move_to(datetime(2027, 4, 2, 9, 0, tzinfo=UTC))
     assert statement(shop["pagiriai"]) is None
     run = run_payouts(*MARCH, by=None)
@@ -511,7 +503,7 @@ def test_a_parcel_is_paid_out_only_after_the_return_window_counted_from_the_run(
     assert (run.new_statements, run.new_lines, run.held.parcels) == (1, 1, 0)
     pagiriai = statement(shop["pagiriai"])
     assert pagiriai is not None and [line.fulfilment_id for line in pagiriai.lines] == [
-        parcel(late, shop["pagiriai"]).id
+        parcel_of(late, shop["pagiriai"]).id
     ]
 
 
@@ -536,8 +528,7 @@ def test_staff_are_told_which_parcels_wait_for_the_return_window_and_until_when(
 def test_no_hold_pays_at_once_and_a_negative_hold_stops_the_shop(
     app: Flask, shop: dict[str, Any], no_hold: None, tmp_path: Any
 ) -> None:
-    order = place([(shop["star"], 1)])
-    deliver(parcel(order, shop["krakes"]).id)
+    make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     delivered = datetime(2027, 3, 10, 21, 30, tzinfo=UTC)  # 23:30 in Vilnius
     assert payable_on(delivered, 0) == date(2027, 3, 10)
     assert payable_on(delivered, 14) == date(2027, 3, 25)
@@ -600,9 +591,9 @@ def test_a_community_reads_its_own_statements_and_when_each_parcel_becomes_payab
 def test_what_is_not_yet_paid_out_agrees_with_the_statements_and_counts_what_is_taken_back(
     client: FlaskClient, shop: dict[str, Any], no_hold: None
 ) -> None:
-    first = place([(shop["star"], 2)])  # 20,10 €, 10 %: 21,08 € to pay
-    first_parcel = parcel(first, shop["krakes"]).id
-    deliver(first_parcel)
+    # 20,10 €, 10 %: 21,08 € to pay
+    first = make_order([(shop["star"], 2)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    first_parcel = parcel_of(first, shop["krakes"]).id
     (march,) = generate_payouts(*MARCH, by=None)
     approve_payout(march.id, by=None)
     # A star comes back after approval: 9,05 € to take back later (10,05 € less 1,00 € of commission).
@@ -644,9 +635,9 @@ def test_what_is_not_yet_paid_out_agrees_with_the_statements_and_counts_what_is_
     assert total == next_payout == "€12.03"  # 21,08 − 9,05: what the statements will pay
 
     mark_payout_paid(march.id, bank_reference="SEB-1", by=None)
-    second = place([(shop["card"], 3)])  # 13,50 € at 20 %: 13,50 − 2,70 + 2,99 = 13,79 €
-    second_parcel = parcel(second, shop["krakes"]).id
-    deliver(second_parcel)
+    # 13,50 € at 20 %: 13,50 − 2,70 + 2,99 = 13,79 €
+    second = make_order([(shop["card"], 3)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    second_parcel = parcel_of(second, shop["krakes"]).id
     html, total, next_payout = read()
     assert f'data-fulfilment="{first_parcel}"' not in html  # paid out
     assert cells(html, f'data-fulfilment="{second_parcel}"')[-2:] == ["€13.79", "In the next payout"]

@@ -25,19 +25,11 @@ from orders.models import (
 from producers.models import DeliveryMethod
 from shop.db import db, utcnow
 from shop.models import OutboxMessage
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
-
-BUYER = placing.Buyer(name="Rasa Petraitienė", email="rasa@example.com", phone="+37061234567", language="lt")
-PICKUP = placing.DeliveryChoice(DeliveryMethod.PICKUP)
-
-
-def stock(variant_id: int) -> int:
-    db.session.expire_all()
-    return db.session.scalars(select(Variant.stock).where(Variant.id == variant_id)).one()
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import BUYER, PICKUP, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
+from tests.helpers import count, stock
 
 
 @pytest.fixture
@@ -54,17 +46,6 @@ def two_communities(app: object) -> tuple[Variant, Variant]:
         pagiriai, name_lt="Atvirukas", variants=[make_variant(price_cents=1250, stock=3)]
     ).variants[0]
     return star, card
-
-
-def place(lines: list[tuple[Variant, int]], key: str = "k1", **deliveries: placing.DeliveryChoice) -> Order:
-    choices = {variant.product.community_id: PICKUP for variant, _ in lines}
-    return placing.place_order(
-        [placing.LineRequest(variant.id, quantity) for variant, quantity in lines],
-        choices,
-        BUYER,
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key=key,
-    )
 
 
 def test_an_order_from_two_communities_becomes_two_parcels_with_totals_to_the_cent(two_communities) -> None:
@@ -94,7 +75,7 @@ def test_an_order_from_two_communities_becomes_two_parcels_with_totals_to_the_ce
 
 def test_prices_and_names_are_snapshots_that_later_catalogue_changes_do_not_touch(two_communities) -> None:
     star, _card = two_communities
-    order = place([(star, 1)])
+    order = make_order([(star, 1)])
     star.price_cents = 9999
     star.product.name_lt = "Pervadinta"
     db.session.commit()
@@ -105,8 +86,8 @@ def test_prices_and_names_are_snapshots_that_later_catalogue_changes_do_not_touc
 
 def test_the_same_checkout_submitted_twice_makes_one_order_and_reserves_once(two_communities) -> None:
     star, _card = two_communities
-    first = place([(star, 2)], key="same")
-    second = place([(star, 2)], key="same")
+    first = make_order([(star, 2)], key="same")
+    second = make_order([(star, 2)], key="same")
     assert first.id == second.id
     assert count(Order) == 1
     assert stock(star.id) == 3
@@ -115,7 +96,7 @@ def test_the_same_checkout_submitted_twice_makes_one_order_and_reserves_once(two
 def test_a_short_line_stops_the_whole_basket_and_writes_nothing(two_communities) -> None:
     star, card = two_communities
     with pytest.raises(errors.OutOfStock) as short:
-        place([(star, 2), (card, 4)])
+        make_order([(star, 2), (card, 4)])
     assert (short.value.variant_id, short.value.available) == (card.id, 3)
     assert (stock(star.id), stock(card.id)) == (5, 3)
     assert count(Order) == count(Fulfilment) == count(OutboxMessage) == 0
@@ -124,7 +105,7 @@ def test_a_short_line_stops_the_whole_basket_and_writes_nothing(two_communities)
 def test_made_to_order_variants_are_sold_without_stock(app: object) -> None:
     make_operator()
     variant = make_product(variants=[make_variant(stock=0, is_made_to_order=True, lead_days=5)]).variants[0]
-    order = place([(variant, 3)])
+    order = make_order([(variant, 3)])
     assert order.lines[0].is_made_to_order and order.lines[0].lead_days == 5
     assert stock(variant.id) == 0
 
@@ -133,7 +114,7 @@ def test_made_to_order_variants_are_sold_without_stock(app: object) -> None:
 def test_quantities_outside_one_to_999_are_refused(two_communities, quantity: int) -> None:
     star, _card = two_communities
     with pytest.raises(errors.QuantityNotAllowed):
-        place([(star, quantity)])
+        make_order([(star, quantity)])
     assert stock(star.id) == 5
 
 
@@ -142,7 +123,7 @@ def test_a_product_that_is_not_for_sale_cannot_be_ordered(two_communities) -> No
     star.product.status = ProductStatus.ARCHIVED
     db.session.commit()
     with pytest.raises(errors.ProductUnavailable):
-        place([(star, 1)])
+        make_order([(star, 1)])
     with pytest.raises(errors.ProductUnavailable):
         placing.place_order(
             [placing.LineRequest(999_999, 1)],
@@ -179,7 +160,7 @@ def test_a_delivery_the_community_does_not_offer_or_lacking_details_is_refused(
 def test_confirming_the_transfer_turns_parcels_new_and_tells_each_community(two_communities) -> None:
     star, card = two_communities
     staff = make_user(is_staff=True)
-    order = place([(star, 1), (card, 1)])
+    order = make_order([(star, 1), (card, 1)])
     lifecycle.mark_paid(
         order.id, amount_cents=1700, method=PaymentMethod.BANK_TRANSFER, reference="B-1", by=staff
     )
@@ -201,7 +182,7 @@ def test_confirming_the_transfer_turns_parcels_new_and_tells_each_community(two_
 
 def test_a_transfer_of_the_wrong_amount_pays_nothing(two_communities) -> None:
     star, _card = two_communities
-    order = place([(star, 1)])
+    order = make_order([(star, 1)])
     with pytest.raises(errors.PaymentAmountMismatch) as mismatch:
         lifecycle.mark_paid(order.id, amount_cents=400, method=PaymentMethod.BANK_TRANSFER, by=None)
     assert mismatch.value.expected_cents == 450
@@ -212,7 +193,7 @@ def test_a_transfer_of_the_wrong_amount_pays_nothing(two_communities) -> None:
 
 def test_confirming_twice_records_one_payment_and_mails_once(two_communities) -> None:
     star, _card = two_communities
-    order = place([(star, 1)])
+    order = make_order([(star, 1)])
     for _ in range(2):
         lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
     assert count(Payment) == 1
@@ -222,7 +203,7 @@ def test_confirming_twice_records_one_payment_and_mails_once(two_communities) ->
 
 def test_a_cancelled_order_cannot_be_paid(two_communities) -> None:
     star, _card = two_communities
-    order = place([(star, 1)])
+    order = make_order([(star, 1)])
     assert lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
     with pytest.raises(errors.OrderNotAwaitingPayment):
         lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
@@ -230,8 +211,8 @@ def test_a_cancelled_order_cannot_be_paid(two_communities) -> None:
 
 def test_expiry_returns_stock_exactly_once_however_often_it_runs(two_communities) -> None:
     star, card = two_communities
-    old = place([(star, 2), (card, 1)], key="old")
-    fresh = place([(star, 1)], key="fresh")
+    old = make_order([(star, 2), (card, 1)], key="old")
+    fresh = make_order([(star, 1)], key="fresh")
     db.session.execute(
         Order.__table__.update().where(Order.id == old.id).values(expires_at=utcnow() - timedelta(hours=1))
     )
@@ -252,15 +233,14 @@ def test_expiry_returns_stock_exactly_once_however_often_it_runs(two_communities
 
 def test_a_paid_order_never_expires(two_communities) -> None:
     star, _card = two_communities
-    order = place([(star, 1)])
-    lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+    make_order([(star, 1)], status=OrderStatus.PAID)
     assert lifecycle.expire_unpaid_orders(now=utcnow() + timedelta(days=30)) == 0
     assert stock(star.id) == 4
 
 
 def test_parcels_move_forward_and_the_order_completes_when_all_are_delivered(two_communities) -> None:
     star, card = two_communities
-    order = place([(star, 1), (card, 1)])
+    order = make_order([(star, 1), (card, 1)])
     lifecycle.mark_paid(order.id, amount_cents=1700, method=PaymentMethod.BANK_TRANSFER, by=None)
     first, second = (f.id for f in order.fulfilments)
     for fulfilment_id in (first, second):
@@ -297,16 +277,15 @@ def test_a_change_left_outside_a_transaction_is_refused_rather_than_committed_by
     star, _card = two_communities
     star.price_cents = 1  # changed, never committed
     with pytest.raises(RuntimeError, match="unsaved changes"):
-        place([(star, 1)])
+        make_order([(star, 1)])
     db.session.rollback()
     assert stock(star.id) == 5
 
 
 def test_a_parcel_that_is_not_there_is_not_found_by_every_move_and_refund(two_communities) -> None:
     star, card = two_communities
-    order = place([(star, 1)], key="mine")
-    other = place([(card, 1)], key="other")
-    lifecycle.mark_paid(order.id, amount_cents=450, method=PaymentMethod.BANK_TRANSFER, by=None)
+    order = make_order([(star, 1)], status=OrderStatus.PAID, key="mine")
+    other = make_order([(card, 1)], key="other")
     (parcel,) = order.fulfilments
     missing = parcel.id + other.fulfilments[0].id + 1
     for move in (

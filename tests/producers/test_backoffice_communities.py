@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from catalogue import listings
 from catalogue.models import ProductStatus
-from orders import errors, lifecycle, placing
+from orders import errors
 from orders.fulfilments import Carrier, accept, deliver, ship
-from orders.models import FulfilmentStatus, Order, PaymentMethod
+from orders.models import FulfilmentStatus, Order, OrderStatus
 from orders.payouts.statements import generate_payouts
 from producers import communities
 from producers.errors import CommunityNotFound, SlugTaken
@@ -24,14 +24,11 @@ from producers.models import Community, DeliveryMethod, Membership
 from shop.db import db
 from shop.models import AuditEntry, OutboxMessage, User
 from tests.conftest import csrf_token, login_as
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
+from tests.helpers import fresh
 
 VALID = {
     "name": "Pelėdnagių bendruomenė",
@@ -85,12 +82,6 @@ def community_input(**overrides: Any) -> communities.CommunityInput:
         "is_trusted": False,
     }
     return communities.CommunityInput(**{**values, **overrides})
-
-
-def fresh(community_id: int) -> Community:
-    db.session.rollback()
-    db.session.expire_all()
-    return db.session.get_one(Community, community_id)
 
 
 def audit_entries(action: str) -> list[AuditEntry]:
@@ -157,7 +148,7 @@ def test_a_slug_already_used_by_another_community_is_refused_on_the_form(
 
     assert response.status_code == 400
     assert "Krakės already has this address: choose another." in page_text(response)
-    assert fresh(other.id).slug == "pagiriai" and fresh(krakes.id).slug == "krakes"
+    assert fresh(Community, other.id).slug == "pagiriai" and fresh(Community, krakes.id).slug == "krakes"
 
 
 @pytest.mark.parametrize(
@@ -211,7 +202,7 @@ def test_bad_input_is_explained_next_to_its_field_and_everything_typed_comes_bac
     client: FlaskClient, staff: User, field: str, typed: str, message: str
 ) -> None:
     community = make_community(name="Krakės", commission_bp=1000)
-    before = fresh(community.id).__dict__.copy()
+    before = fresh(Community, community.id).__dict__.copy()
     form = {**VALID, "name": "Krakių bendruomenė", "city": "Krakės", field: typed}
 
     for url in ("/backoffice/communities/new", f"/backoffice/communities/{community.id}/edit"):
@@ -225,7 +216,7 @@ def test_bad_input_is_explained_next_to_its_field_and_everything_typed_comes_bac
             if value.strip() and name != field:
                 assert f'value="{value}"' in page, (url, name)
     assert db.session.scalar(select(func.count()).select_from(Community)) == 1  # nothing created
-    after = fresh(community.id)
+    after = fresh(Community, community.id)
     assert (after.name, after.commission_bp, after.city) == (before["name"], 1000, before["city"])
 
 
@@ -253,7 +244,7 @@ def test_the_commission_is_typed_in_percent_and_kept_exactly_in_basis_points(
         client, f"/backoffice/communities/{community.id}/edit", **{**VALID, "commission": typed}
     )
     assert response.status_code == 302, page_text(response)
-    assert fresh(community.id).commission_bp == basis_points
+    assert fresh(Community, community.id).commission_bp == basis_points
 
 
 def test_the_edit_form_shows_the_stored_values_as_people_write_them(client: FlaskClient, staff: User) -> None:
@@ -280,16 +271,19 @@ def test_payout_details_an_iban_with_spaces_a_connected_account_or_none(
     url = f"/backoffice/communities/{community.id}/edit"
 
     assert post_form(client, url, **{**VALID, "iban": " lt60-1010-0123-4567-8901 "}).status_code == 302
-    assert fresh(community.id).iban == "LT601010012345678901"
+    assert fresh(Community, community.id).iban == "LT601010012345678901"
     assert (
         post_form(
             client, url, **{**VALID, "iban": "", "stripe_account_id": "acct_1A2b3C4d5E6f7G8h"}
         ).status_code
         == 302
     )
-    assert (fresh(community.id).iban, fresh(community.id).stripe_account_id) == ("", "acct_1A2b3C4d5E6f7G8h")
+    assert (fresh(Community, community.id).iban, fresh(Community, community.id).stripe_account_id) == (
+        "",
+        "acct_1A2b3C4d5E6f7G8h",
+    )
     assert post_form(client, url, **{**VALID, "iban": ""}).status_code == 302
-    assert fresh(community.id).stripe_account_id is None
+    assert fresh(Community, community.id).stripe_account_id is None
 
 
 def test_the_services_refuse_what_a_form_would_never_send(app: Flask) -> None:
@@ -353,11 +347,15 @@ def test_the_trusted_flag_decides_whether_listings_wait_for_the_vvg(client: Flas
     )
     url = f"/backoffice/communities/{community.id}/edit"
 
-    assert listings.create_listing(fresh(community.id), data).status is ProductStatus.PENDING_REVIEW
+    assert (
+        listings.create_listing(fresh(Community, community.id), data).status is ProductStatus.PENDING_REVIEW
+    )
     assert post_form(client, url, **VALID, is_trusted="y").status_code == 302
-    assert listings.create_listing(fresh(community.id), data).status is ProductStatus.ACTIVE
+    assert listings.create_listing(fresh(Community, community.id), data).status is ProductStatus.ACTIVE
     assert post_form(client, url, **VALID).status_code == 302  # the box unticked
-    assert listings.create_listing(fresh(community.id), data).status is ProductStatus.PENDING_REVIEW
+    assert (
+        listings.create_listing(fresh(Community, community.id), data).status is ProductStatus.PENDING_REVIEW
+    )
 
 
 # --- Switching off and on -------------------------------------------------------------------------------
@@ -376,14 +374,7 @@ def shop_with_an_order(app: Flask) -> dict[str, Any]:
     )
     other = make_product(slug="kitas-gaminys")
     member = make_user(krakes, email="ona@example.org", name="Ona")
-    order = placing.place_order(
-        [placing.LineRequest(star.variants[0].id, 1)],
-        {krakes.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="switch-off",
-    )
-    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    order = make_order([(star.variants[0], 1)], status=OrderStatus.PAID)
     return {"krakes": krakes, "star": star, "other": other, "member": member, "order": order}
 
 
@@ -417,7 +408,7 @@ def test_switching_a_community_off_takes_its_products_out_of_the_shop_and_keeps_
 
     confirm = page_text(client.get(f"/backoffice/communities/{krakes.id}/deactivate"))
     assert "Switch Krakės off?" in confirm and "Its 1 listing for sale leaves the shop at once" in confirm
-    assert fresh(krakes.id).is_active  # asking changes nothing
+    assert fresh(Community, krakes.id).is_active  # asking changes nothing
     done = post_form(client, f"/backoffice/communities/{krakes.id}/deactivate")
     assert done.status_code == 302
     assert "Krakės is switched off" in page_text(client.get(done.headers["Location"]))
@@ -430,13 +421,7 @@ def test_switching_a_community_off_takes_its_products_out_of_the_shop_and_keeps_
     again = page_text(visitor.post("/krepselis/prideti", data=add, follow_redirects=True))
     assert "That product is no longer sold." in again and "is in your cart" not in again
     with pytest.raises(errors.ProductUnavailable):
-        placing.place_order(
-            [placing.LineRequest(star.variants[0].id, 1)],
-            {krakes.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key="after-switch-off",
-        )
+        make_order([(star.variants[0], 1)], buyer=make_buyer(name="Jonas", email="jonas@example.com"))
 
     db.session.rollback()
     kept = db.session.get_one(Order, order.id)
@@ -490,7 +475,7 @@ def test_members_of_a_switched_off_community_finish_their_orders_but_change_noth
         "/workspace/settings", data={"csrf_token": token, "story_lt": "Nauja", "acting_for": krakes.id}
     )
     assert settings.status_code == 302
-    assert fresh(krakes.id).story_lt != "Nauja"
+    assert fresh(Community, krakes.id).story_lt != "Nauja"
     assert client.get(f"/workspace/listings/{star.id}").status_code == 200  # still readable
 
 
@@ -498,7 +483,7 @@ def test_switching_twice_changes_and_logs_once(client: FlaskClient, staff: User)
     community = make_community()
     for _ in range(2):
         assert post_form(client, f"/backoffice/communities/{community.id}/deactivate").status_code == 302
-    assert not fresh(community.id).is_active
+    assert not fresh(Community, community.id).is_active
     assert len(audit_entries("community.deactivate")) == 1
     page = page_text(client.get(f"/backoffice/communities/{community.id}/deactivate"))
     assert "is switched off." in page and "Switch off</button>" not in page
@@ -660,7 +645,7 @@ def test_the_community_pages_are_for_staff_only(client: FlaskClient, app: Flask)
                 url, method=method, data={"csrf_token": token} if method == "POST" else None
             )
             assert response.status_code == 403, (method, url)
-    assert fresh(krakes.id).is_active
+    assert fresh(Community, krakes.id).is_active
     assert db.session.scalar(select(func.count()).select_from(Membership)) == 1
 
 

@@ -10,13 +10,15 @@ import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 
-from orders import errors, placing
-from orders.models import PaymentMethod
+from orders import errors
 from producers.models import Community, DeliveryMethod
-from shop.db import db
 from shop.i18n import vilnius_today
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
+from tests.helpers import fresh
 
 
 @pytest.fixture
@@ -48,16 +50,10 @@ def settings_form(client: FlaskClient, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def community(community_id: int) -> Community:
-    db.session.rollback()
-    db.session.expire_all()
-    return db.session.get_one(Community, community_id)
-
-
 def test_delivery_options_and_story_are_saved(client: FlaskClient, member) -> None:
     response = client.post("/workspace/settings", data=settings_form(client), follow_redirects=True)
     assert "Parduotuvės nustatymai išsaugoti." in response.get_data(as_text=True)
-    saved = community(member["community"].id)
+    saved = fresh(Community, member["community"].id)
     assert saved.story_lt == "Mes – Šlapaberžės moterys."
     offered = {o.method: o.fee_cents for o in saved.shipping_options if o.is_active}
     assert offered == {DeliveryMethod.PICKUP: 0, DeliveryMethod.OMNIVA: 299}
@@ -83,7 +79,8 @@ def test_bad_settings_are_explained_and_nothing_is_saved(
     client: FlaskClient, member, changes: dict[str, Any], message: str
 ) -> None:
     before = [
-        (o.method, o.fee_cents, o.is_active) for o in community(member["community"].id).shipping_options
+        (o.method, o.fee_cents, o.is_active)
+        for o in fresh(Community, member["community"].id).shipping_options
     ]
     response = client.post("/workspace/settings", data=settings_form(client, **changes))
     assert response.status_code == 400
@@ -91,7 +88,8 @@ def test_bad_settings_are_explained_and_nothing_is_saved(
     assert message in text
     assert "Mes – Šlapaberžės moterys." in text  # what was typed stays
     assert [
-        (o.method, o.fee_cents, o.is_active) for o in community(member["community"].id).shipping_options
+        (o.method, o.fee_cents, o.is_active)
+        for o in fresh(Community, member["community"].id).shipping_options
     ] == before
 
 
@@ -100,17 +98,11 @@ def test_on_holiday_no_new_orders_and_customers_see_when_the_community_is_back(
 ) -> None:
     back = vilnius_today() + timedelta(days=10)
     client.post("/workspace/settings", data=settings_form(client, vacation_until=back.isoformat()))
-    assert community(member["community"].id).vacation_until == back
+    assert fresh(Community, member["community"].id).vacation_until == back
     page = client.get("/produktai/angelas").get_data(as_text=True)
     assert "šiuo metu ilsisi" in page and "Į krepšelį" not in page
     with pytest.raises(errors.ProductUnavailable):
-        placing.place_order(
-            [placing.LineRequest(member["product"].variants[0].id, 1)],
-            {member["community"].id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-            placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-            idempotency_key="holiday",
-        )
+        make_order([(member["product"].variants[0], 1)])
 
     client.post(
         "/workspace/settings",
@@ -133,7 +125,7 @@ def test_the_community_photo_goes_through_the_image_pipeline(client: FlaskClient
         follow_redirects=True,
     )
     assert "Nuotrauka išsaugota." in response.get_data(as_text=True)
-    assert len(community(member["community"].id).photo_key) == 32
+    assert len(fresh(Community, member["community"].id).photo_key) == 32
     pdf = client.post(
         "/workspace/settings/photo",
         data={

@@ -32,7 +32,9 @@ from shop.db import db
 from shop.models import OutboxMessage, OutboxStatus, User
 from shop.passwords import verify_password
 from tests.conftest import FreshContextClient, csrf_token, login_as
-from tests.factories import make_community, make_user
+from tests.factories.producers import make_community
+from tests.factories.shop import make_user
+from tests.helpers import mails_to
 
 LINK = re.compile(r"http://shop\.test(/slaptazodis/[A-Za-z0-9_\-.]+)")
 NEW_PASSWORD = "žiemos vakaras prie pečiaus"
@@ -61,15 +63,6 @@ def signed_in_user_id(client: FlaskClient) -> str | None:
     with client.session_transaction() as session:
         value = session.get("_user_id")
     return value.partition(":")[0] if value else None
-
-
-def mails_to(address: str) -> list[OutboxMessage]:
-    db.session.rollback()  # see what the requests committed
-    return list(
-        db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id)
-        )
-    )
 
 
 def link_in(message: OutboxMessage) -> str:

@@ -10,22 +10,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import ProductStatus
-from orders import fulfilments, lifecycle, placing
-from orders.models import PaymentMethod, Payout, Refund
+from orders.models import OrderStatus, Payout, Refund
 from orders.refunds import cancel_fulfilment
-from producers.models import Community, DeliveryMethod
+from producers.models import Community
 from shop.db import db
 from shop.i18n import vilnius_today
 from shop.models import AuditEntry, OutboxMessage, OutboxStatus, User
 from tests.conftest import csrf_token, login_as
-from tests.factories import (
-    make_category,
-    make_community,
-    make_operator,
-    make_product,
-    make_user,
-    make_variant,
-)
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
 
 
 def entries() -> list[AuditEntry]:
@@ -43,13 +38,7 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     returned = make_product(community, category, status=ProductStatus.PENDING_REVIEW)
     variant = make_product(community, category, variants=[make_variant(stock=5)]).variants[0]
     staff = make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)
-    order = placing.place_order(
-        [placing.LineRequest(variant.id, 1)],
-        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="audit",
-    )
+    order = make_order([(variant, 1)])
     login_as(client, "vida@vvg.example.org")
     token = csrf_token(client, "/backoffice/")
 
@@ -96,20 +85,13 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     db.session.rollback()  # a delivered parcel, paid out through the payouts pages
     db.session.get_one(Community, community.id).iban = "LT737300010012345678"
     db.session.commit()
-    delivered = placing.place_order(
-        [placing.LineRequest(variant.id, 1)],
-        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Jonas", email="jonas@example.com", phone="+37061234568", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="audit-payout",
+    make_order(
+        [(variant, 1)],
+        status=OrderStatus.COMPLETED,
+        buyer=make_buyer(name="Jonas", email="jonas@example.com"),
+        carrier="",
+        tracking_number="",
     )
-    lifecycle.mark_paid(
-        delivered.id, amount_cents=delivered.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None
-    )
-    for move in (fulfilments.accept_fulfilment, fulfilments.mark_delivered):
-        if move is fulfilments.mark_delivered:
-            fulfilments.ship_fulfilment(delivered.fulfilments[0].id, carrier="", tracking_number="", by=None)
-        move(delivered.fulfilments[0].id, by=None)
     monkeypatch.setitem(app.config, "PAYOUT_HOLD_DAYS", 0)
     today = vilnius_today()
     days = {"first_day": today.isoformat(), "last_day": today.isoformat()}
@@ -164,14 +146,7 @@ def test_what_community_members_do_is_not_staff_work_and_not_logged(client: Flas
     community = make_community()
     member = make_user(community)
     variant = make_product(community, variants=[make_variant(stock=5)]).variants[0]
-    order = placing.place_order(
-        [placing.LineRequest(variant.id, 1)],
-        {community.id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-        placing.Buyer(name="Rasa", email="rasa@example.com", phone="+37061234567", language="lt"),
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key="member-cancel",
-    )
-    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    order = make_order([(variant, 1)], status=OrderStatus.PAID)
     refund = cancel_fulfilment(order.fulfilments[0].id, reason="Sudužo", by=member)
     assert refund is not None  # the cancel happened
     assert entries() == []

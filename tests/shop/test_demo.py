@@ -20,7 +20,7 @@ from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
 from shop.models import Operator, User
 from shop.passwords import verify_password
-from tests.factories import make_community
+from tests.factories.producers import make_community
 
 SLUGS = {"slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"}
 

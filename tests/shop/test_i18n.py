@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from shop.templating import local_time, money
-from tests.factories import make_category, make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("shop", "catalogue", "orders", "producers", "templates")

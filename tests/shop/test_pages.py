@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from shop.db import db
-from tests.factories import make_community, make_product
+from tests.factories.catalogue import make_product
+from tests.factories.producers import make_community
 
 
 @pytest.mark.parametrize("path", ["/", "/katalogas", "/nera", "/static/css/shop.css"])

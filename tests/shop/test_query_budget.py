@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 
 from catalogue.models import Product
 from shop.db import db
-from tests.factories import make_category, make_community, make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.producers import make_community
 
 
 def seed(count: int) -> Product:

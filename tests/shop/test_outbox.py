@@ -22,24 +22,25 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import create_app
 from catalogue.models import Variant
-from orders import errors, lifecycle, placing
+from orders import errors, lifecycle
 from orders.models import Order, PaymentMethod
-from producers.models import Community, DeliveryMethod
+from producers.models import Community
 from shop import outbox
 from shop.db import db, transaction
 from shop.models import OutboxMessage, OutboxStatus
 from tests.conftest import FreshContextClient, login_as
-from tests.factories import make_community, make_operator, make_product, make_user, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.orders import BUYER, OMNIVA, make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
+from tests.helpers import count
 
 IBAN = "LT207300010112345678"  # make_operator's account
-CUSTOMER = "rasa@example.com"
-BUYER = placing.Buyer(name="Rasa Petraitienė", email=CUSTOMER, phone="+37061234567", language="lt")
-PICKUP = placing.DeliveryChoice(DeliveryMethod.PICKUP)
-OMNIVA = placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker="Kėdainių Maxima")
+CUSTOMER = BUYER.email
 
 
 # --- a real SMTP server ----------------------------------------------------------------------------
@@ -143,11 +144,6 @@ def stored_messages() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def count(model: type) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
 def plain(mail: EmailMessage) -> str:
     part = mail.get_body(preferencelist=("plain",))
     assert part is not None
@@ -174,22 +170,6 @@ def seed_two_communities() -> tuple[Community, Variant, Community, Variant]:
     return krakes, star, pagiriai, envelope
 
 
-def place(
-    lines: list[tuple[Variant, int]],
-    key: str,
-    deliveries: dict[int, placing.DeliveryChoice] | None = None,
-    buyer: placing.Buyer = BUYER,
-) -> Order:
-    choices = {variant.product.community_id: PICKUP for variant, _ in lines}
-    return placing.place_order(
-        [placing.LineRequest(variant.id, quantity) for variant, quantity in lines],
-        {**choices, **(deliveries or {})},
-        buyer,
-        payment_method=PaymentMethod.BANK_TRANSFER,
-        idempotency_key=key,
-    )
-
-
 # --- the tests ---------------------------------------------------------------------------------------
 
 
@@ -198,7 +178,7 @@ def test_an_order_placed_while_the_mail_server_is_down_is_kept_and_mailed_once_t
 ) -> None:
     _, star, _, _ = seed_two_communities()
 
-    order = place([(star, 1)], "smtp-down")  # nothing listens on smtp_port: connection refused
+    order = make_order([(star, 1)], key="smtp-down")  # nothing listens on smtp_port: connection refused
 
     assert count(Order) == 1
     [message] = stored_messages()
@@ -225,7 +205,7 @@ def test_the_customer_and_each_community_get_their_own_mails_when_an_order_is_pl
 ) -> None:
     krakes, star, pagiriai, envelope = seed_two_communities()
 
-    order = place([(star, 2), (envelope, 1)], "two-parcels", {pagiriai.id: OMNIVA})
+    order = make_order([(star, 2), (envelope, 1)], key="two-parcels", deliveries={pagiriai.id: OMNIVA})
 
     assert order.total_cents == 2 * 325 + 301 + 299
     [received] = inbox.mails
@@ -268,7 +248,7 @@ def test_an_order_that_cannot_be_placed_leaves_no_mail_behind(mail_app: Flask, i
     _, star, _, envelope = seed_two_communities()
 
     with pytest.raises(errors.OutOfStock):
-        place([(star, 1), (envelope, 4)], "too-many")  # only 3 envelopes: the last line fails
+        make_order([(star, 1), (envelope, 4)], key="too-many")  # only 3 envelopes: the last line fails
 
     assert count(Order) == 0
     assert count(OutboxMessage) == 0
@@ -280,7 +260,7 @@ def test_enqueueing_an_event_that_was_already_written_adds_no_second_message(
     mail_app: Flask, inbox: Inbox
 ) -> None:
     _, star, _, _ = seed_two_communities()
-    order = place([(star, 1)], "once")
+    order = make_order([(star, 1)], key="once")
     order_id = order.id
 
     with transaction():
@@ -300,7 +280,7 @@ def test_enqueueing_an_event_that_was_already_written_adds_no_second_message(
 
 def test_confirming_a_payment_twice_mails_the_customer_once(mail_app: Flask, inbox: Inbox) -> None:
     _, star, _, _ = seed_two_communities()
-    order = place([(star, 1)], "paid-twice")
+    order = make_order([(star, 1)], key="paid-twice")
 
     for _ in range(2):
         lifecycle.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
@@ -320,14 +300,9 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(
 ) -> None:
     make_operator()
     star = make_product(variants=[make_variant(price_cents=325, stock=100)]).variants[0]
-    buyers = [
-        placing.Buyer(
-            name=f"Pirkėjas {n}", email=f"buyer{n}@example.com", phone="+37061234567", language="lt"
-        )
-        for n in range(12)
-    ]
+    buyers = [make_buyer(name=f"Pirkėjas {n}", email=f"buyer{n}@example.com") for n in range(12)]
     for n, buyer in enumerate(buyers):
-        place([(star, 1)], f"queued-{n}", buyer=buyer)
+        make_order([(star, 1)], key=f"queued-{n}", buyer=buyer)
     assert [m.status for m in stored_messages()] == [OutboxStatus.PENDING] * 12
     start = threading.Barrier(2)
 
@@ -349,7 +324,7 @@ def test_a_message_that_keeps_failing_waits_longer_each_time_then_waits_for_staf
     mail_app: Flask, smtp_port: int
 ) -> None:
     _, star, _, _ = seed_two_communities()
-    place([(star, 1)], "backoff")  # the first attempt fails at once: nothing listens
+    make_order([(star, 1)], key="backoff")  # the first attempt fails at once: nothing listens
     waits: list[float] = []
 
     for _ in range(outbox.MAX_ATTEMPTS):
@@ -398,7 +373,7 @@ def test_a_product_name_with_a_line_break_cannot_add_a_hidden_recipient(
         variants=[make_variant(price_cents=325)],
     ).variants[0]
 
-    order = place([(star, 1)], "injection")
+    order = make_order([(star, 1)], key="injection")
     lifecycle.mark_paid(order.id, amount_cents=325, method=PaymentMethod.BANK_TRANSFER, by=None)
 
     assert sorted(e.rcpt_tos for e in inbox.envelopes) == [["krakes@example.org"], [CUSTOMER], [CUSTOMER]]
@@ -412,7 +387,7 @@ def test_a_product_name_with_a_line_break_cannot_add_a_hidden_recipient(
 
 def test_staff_read_every_message_in_the_mail_room(client: FlaskClient) -> None:
     _, star, _, _ = seed_two_communities()
-    order = place([(star, 1)], "mail-room")  # no MAIL_SERVER here: written to the mail folder
+    order = make_order([(star, 1)], key="mail-room")  # no MAIL_SERVER here: written to the mail folder
     [message] = stored_messages()
     login_as(client, make_user(is_staff=True).email)
 
@@ -432,7 +407,7 @@ def test_staff_read_every_message_in_the_mail_room(client: FlaskClient) -> None:
 
 def test_the_mail_room_is_closed_to_visitors_and_to_community_members(client: FlaskClient) -> None:
     _, star, _, _ = seed_two_communities()
-    place([(star, 1)], "closed")
+    make_order([(star, 1)], key="closed")
     [message] = stored_messages()
 
     for path in ("/backoffice/mail", f"/backoffice/mail/{message.id}"):
@@ -453,7 +428,7 @@ def test_a_message_that_can_never_be_sent_is_set_aside_and_the_others_still_go_o
     pagiriai = make_community(email="pagiriai@example.org")
     star = make_product(broken, variants=[make_variant(price_cents=325)]).variants[0]
     envelope = make_product(pagiriai, variants=[make_variant(price_cents=301)]).variants[0]
-    order = place([(star, 1), (envelope, 1)], "malformed")
+    order = make_order([(star, 1), (envelope, 1)], key="malformed")
 
     lifecycle.mark_paid(order.id, amount_cents=626, method=PaymentMethod.BANK_TRANSFER, by=None)
 
@@ -475,7 +450,7 @@ def test_a_mail_server_that_never_answers_delays_a_payment_confirmation_by_one_s
         port = black_hole.getsockname()[1]
         with running(shop_sending_to(test_config, port, OUTBOX_SEND_AFTER_COMMIT=False)):
             _, star, _, envelope = seed_two_communities()
-            order = place([(star, 1), (envelope, 1)], "black-hole")
+            order = make_order([(star, 1), (envelope, 1)], key="black-hole")
             order_id, total = order.id, order.total_cents
         with running(shop_sending_to(test_config, port)):
             started = time.monotonic()

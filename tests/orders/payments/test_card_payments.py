@@ -39,11 +39,12 @@ from shop.config import ConfigError, check_stripe
 from shop.db import db, utcnow
 from shop.models import OutboxMessage
 from tests.conftest import CSRF_FIELD, csrf_token
-from tests.factories import make_community, make_operator, make_product, make_variant
+from tests.factories.catalogue import make_product, make_variant
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe, signed
-from tests.payments.conftest import WEBHOOK_SECRET, count, fresh, place_card_order, post_event, stock
-
-TOTAL = 2 * 450 + 1100 + 1250 + 299  # two small stars, a large one, a card, Omniva for the card's parcel
+from tests.helpers import count, fresh, mails_to, stock
+from tests.orders.payments.cards import TOTAL, WEBHOOK_SECRET, place_card_order, post_event
 
 
 def start(order: Order) -> str:
@@ -60,11 +61,6 @@ def pay_and_notify(client: FlaskClient, fake: FakeStripe, url: str, **pay: Any) 
     event = fake.event("checkout.session.completed", session)
     assert post_event(client, event).status_code == 200
     return event
-
-
-def mails_to(address: str) -> list[OutboxMessage]:
-    db.session.rollback()
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == address)))
 
 
 # --- The customer pays ------------------------------------------------------------------------------

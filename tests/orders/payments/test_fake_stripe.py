@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import stripe
 
-from tests.fake_stripe import FakeStripe, parse_params, signed
+from tests.fake_stripe import FakeStripe, NoRedirect, parse_params, signed
 
 KEY = "sk_test_fake"
 WEBHOOK_SECRET = "whsec_fake_test"
@@ -319,12 +319,7 @@ def hooked(receiver: Receiver) -> Iterator[FakeStripe]:
         yield server
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-BROWSER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+BROWSER = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect())
 
 
 def browse(url: str | None, *, post: bool = False) -> tuple[int, dict[str, str], str]:

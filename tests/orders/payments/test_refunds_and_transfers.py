@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -21,27 +20,12 @@ from orders.models import (
     RefundStatus,
     TransferStatus,
 )
-from orders.payments.checkout import start_card_payment
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
-from tests.factories import make_user
+from tests.factories.shop import make_user
 from tests.fake_stripe import FakeStripe
-from tests.payments.conftest import count, fresh, place_card_order, post_event, stock
-from tests.payments.test_card_payments import TOTAL
-
-
-def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], key: str = "card-1") -> Order:
-    order = place_card_order(goods, key=key)
-    url = start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x")
-    session = fake.pay(urlsplit(url).path.rsplit("/", 1)[-1])
-    post_event(client, fake.event("checkout.session.completed", session))
-    order = fresh(Order, order.id)
-    assert order.status is OrderStatus.PAID
-    return order
-
-
-def parcel(order: Order, community: Any) -> Any:
-    return next(f for f in order.fulfilments if f.community_id == community.id)
+from tests.helpers import count, fresh, parcel_of, stock
+from tests.orders.payments.cards import TOTAL, paid_by_card, place_card_order, post_event
 
 
 def refunded_at_stripe(fake: FakeStripe, order: Order) -> int:
@@ -53,7 +37,7 @@ def test_cancelling_lines_and_parcels_refunds_exactly_their_part_to_the_cent(
     card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes, pagiriai = parcel(order, goods["krakes"]), parcel(order, goods["pagiriai"])
+    krakes, pagiriai = parcel_of(order, goods["krakes"]), parcel_of(order, goods["pagiriai"])
     small_stars = next(line for line in krakes.lines if line.unit_price_cents == 450)
 
     line_refund = refunds.cancel_line(small_stars.id, reason="Sudužo", by=None)
@@ -100,12 +84,12 @@ def test_a_shipped_or_cancelled_parcel_cannot_be_cancelled_again_and_nothing_is_
     card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes = parcel(order, goods["krakes"])
+    krakes = parcel_of(order, goods["krakes"])
     fulfilments.accept_fulfilment(krakes.id, by=None)
     fulfilments.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CC123", by=None)
     with pytest.raises(NotCancellable):
         refunds.cancel_fulfilment(krakes.id, reason="x", by=None)
-    pagiriai = parcel(order, goods["pagiriai"])
+    pagiriai = parcel_of(order, goods["pagiriai"])
     refunds.cancel_fulfilment(pagiriai.id, reason="x", by=None)
     with pytest.raises(NotCancellable):  # a double click
         refunds.cancel_fulfilment(pagiriai.id, reason="x", by=None)
@@ -117,7 +101,7 @@ def test_a_refund_stripe_could_not_take_is_sent_later_exactly_once(
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
     fake_stripe.hang("POST", "/v1/refunds", seconds=2, times=2)  # Stripe refunds, but the answer is lost
-    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="Liga", by=None)
+    refund = refunds.cancel_fulfilment(parcel_of(order, goods["pagiriai"]).id, reason="Liga", by=None)
     assert refund is not None and fresh(Refund, refund.id).status is RefundStatus.PENDING
     assert refunds.submit_pending_refunds() == 1
     assert refunds.submit_pending_refunds() == 0
@@ -136,7 +120,7 @@ def test_a_refund_stripe_refuses_is_marked_failed_for_staff(
         status=400,
         error={"type": "invalid_request_error", "message": "Charge disputed"},
     )
-    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="x", by=None)
+    refund = refunds.cancel_fulfilment(parcel_of(order, goods["pagiriai"]).id, reason="x", by=None)
     assert refund is not None
     refund = fresh(Refund, refund.id)
     assert refund.status is RefundStatus.FAILED and "disputed" in refund.last_error
@@ -147,7 +131,7 @@ def test_a_refund_that_fails_later_at_stripe_is_put_in_front_of_staff(
     card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="x", by=None)
+    refund = refunds.cancel_fulfilment(parcel_of(order, goods["pagiriai"]).id, reason="x", by=None)
     assert refund is not None and refund.stripe_refund_id
     stripe_refund = fake_stripe.refunds[refund.stripe_refund_id] | {
         "status": "failed",
@@ -164,7 +148,7 @@ def test_a_bank_transfer_refund_is_owed_until_staff_send_it(
 ) -> None:
     order = place_card_order(goods, payment_method=PaymentMethod.BANK_TRANSFER)
     lifecycle.mark_paid(order.id, amount_cents=TOTAL, method=PaymentMethod.BANK_TRANSFER, by=None)
-    refund = refunds.cancel_fulfilment(parcel(order, goods["pagiriai"]).id, reason="Liga", by=None)
+    refund = refunds.cancel_fulfilment(parcel_of(order, goods["pagiriai"]).id, reason="Liga", by=None)
     assert refund is not None and refund.status is RefundStatus.OWED
     assert fake_stripe.calls_to("POST", "/v1/refunds") == []
 
@@ -183,7 +167,7 @@ def test_a_communitys_earnings_go_to_its_stripe_account_once(
     card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes = parcel(order, goods["krakes"])
+    krakes = parcel_of(order, goods["krakes"])
     first = transfers.transfer_earnings(krakes.id, amount_cents=1800)
     again = transfers.transfer_earnings(krakes.id, amount_cents=1800)
     assert first.id == again.id and again.status is TransferStatus.SENT
@@ -198,14 +182,14 @@ def test_a_communitys_earnings_go_to_its_stripe_account_once(
     assert count(CommunityTransfer) == 1
 
     with pytest.raises(NotPayableByStripe):  # Pagiriai has no connected account: paid by bank
-        transfers.transfer_earnings(parcel(order, goods["pagiriai"]).id, amount_cents=1000)
+        transfers.transfer_earnings(parcel_of(order, goods["pagiriai"]).id, amount_cents=1000)
 
 
 def test_a_transfer_stripe_could_not_take_is_sent_later_with_the_same_key(
     card_shop: Flask, card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes = parcel(order, goods["krakes"])
+    krakes = parcel_of(order, goods["krakes"])
     fake_stripe.hang("POST", "/v1/transfers", seconds=2, times=2)
     assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.PENDING
     assert transfers.transfer_earnings(krakes.id, amount_cents=1800).status is TransferStatus.SENT
@@ -216,7 +200,7 @@ def test_a_transfer_stripe_refused_is_sent_again_under_a_new_key_once_asked_agai
     card_shop: Flask, card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes = parcel(order, goods["krakes"])
+    krakes = parcel_of(order, goods["krakes"])
     fake_stripe.fail(
         "POST",
         "/v1/transfers",
@@ -244,7 +228,7 @@ def test_staff_can_cancel_a_parcel_from_the_command_line_until_the_back_office_h
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
     runner = card_shop.test_cli_runner()
-    pagiriai = parcel(order, goods["pagiriai"])
+    pagiriai = parcel_of(order, goods["pagiriai"])
     result = runner.invoke(args=["orders", "cancel-parcel", str(pagiriai.id), "--reason", "Liga"])
     assert result.exit_code == 0, result.output
     assert "1549 cents is succeeded" in result.output
@@ -258,7 +242,7 @@ def test_a_sent_parcel_is_refunded_any_amount_up_to_what_is_left_through_stripe(
     card_client: FlaskClient, goods: dict[str, Any], fake_stripe: FakeStripe
 ) -> None:
     order = paid_by_card(card_client, fake_stripe, goods)
-    krakes = parcel(order, goods["krakes"])
+    krakes = parcel_of(order, goods["krakes"])
     fulfilments.accept_fulfilment(krakes.id, by=None)
     fulfilments.ship_fulfilment(krakes.id, carrier="Omniva", tracking_number="CE1LT", by=None)
     stock_before = stock(goods["star"].variants[0])
@@ -281,6 +265,6 @@ def test_a_sent_parcel_is_refunded_any_amount_up_to_what_is_left_through_stripe(
     assert refunded_at_stripe(fake_stripe, order) == 250 + last.amount_cents
     with pytest.raises(RefundTooLarge):
         refunds.refund_sent_parcel(krakes.id, goods_cents=1, reason="x", by=None)
-    pagiriai = parcel(order, goods["pagiriai"])
+    pagiriai = parcel_of(order, goods["pagiriai"])
     with pytest.raises(NotRefundable):  # not sent yet: cancelled instead
         refunds.refund_sent_parcel(pagiriai.id, goods_cents=100, reason="x", by=None)

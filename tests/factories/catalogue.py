@@ -1,0 +1,75 @@
+"""Categories, products, their variants and their images."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from producers.models import Community
+from shop.db import db, utcnow
+from tests.factories import unique
+from tests.factories.producers import make_community
+
+_EPOCH = utcnow() - timedelta(days=30)
+
+
+def make_category(**overrides: Any) -> Category:
+    n = unique()
+    values: dict[str, Any] = {
+        "slug": f"category-{n}",
+        "name_lt": f"Kategorija {n}",
+        "name_en": f"Category {n}",
+    }
+    category = Category(**{**values, **overrides})
+    db.session.add(category)
+    db.session.commit()
+    return category
+
+
+def make_variant(**overrides: Any) -> Variant:
+    n = unique()
+    values: dict[str, Any] = {"sku": f"SKU-{n}", "price_cents": 450, "stock": 5, "weight_grams": 20}
+    return Variant(**{**values, **overrides})
+
+
+def make_images(n: int, count: int) -> list[ProductImage]:
+    """`count` square photos for the product numbered `n` (their keys name no real file)."""
+    return [
+        ProductImage(
+            position=i, key=f"{n:016x}{i:016x}", width=1280, height=1280, alt_lt="Nuotrauka", alt_en="Photo"
+        )
+        for i in range(count)
+    ]
+
+
+def make_product(
+    community: Community | None = None,
+    category: Category | None = None,
+    *,
+    variants: list[Variant] | None = None,
+    images: int = 0,
+    commit: bool = True,
+    **overrides: Any,
+) -> Product:
+    n = unique()
+    values: dict[str, Any] = {
+        "slug": f"product-{n}",
+        "name_lt": f"Gaminys {n}",
+        "name_en": f"Product {n}",
+        "description_lt": "Rankų darbo gaminys.",
+        "description_en": "A handmade thing.",
+        "status": ProductStatus.ACTIVE,
+        "created_at": _EPOCH + timedelta(seconds=n),  # made later = newer
+    }
+    product = Product(
+        community=community or make_community(),
+        category=category or make_category(),
+        **{**values, **overrides},
+    )
+    product.variants = variants if variants is not None else [make_variant()]
+    product.images = make_images(n, images)
+    db.session.add(product)
+    if commit:
+        db.session.commit()
+    return product

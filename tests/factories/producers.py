@@ -1,0 +1,53 @@
+"""Communities, their members and their shipping options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from shop.db import db
+from shop.models import User
+from tests.factories import unique
+
+
+def standard_shipping_options() -> list[ShippingOption]:
+    """Pickup at the community for free, Omniva lockers for 2,99 €, a courier for 5,99 €."""
+    return [
+        ShippingOption(
+            method=DeliveryMethod.PICKUP, fee_cents=0, pickup_address="Liepų g. 1, Kaimas", position=0
+        ),
+        ShippingOption(method=DeliveryMethod.OMNIVA, fee_cents=299, position=1),
+        ShippingOption(method=DeliveryMethod.COURIER, fee_cents=599, position=2),
+    ]
+
+
+def make_community(**overrides: Any) -> Community:
+    n = unique()
+    values: dict[str, Any] = {
+        "slug": f"community-{n}",
+        "name": f"Bendruomenė {n}",
+        "legal_name": f"Asociacija „Bendruomenė {n}“",
+        "registration_code": f"30{n:07d}",
+        "district": "Kėdainių r. sav.",
+        "address_line": f"Liepų g. {n}, Kaimas",
+        "postal_code": "LT-58001",
+        "city": "Kaimas",
+        "email": f"info{n}@example.org",
+        "phone": "+370 600 00000",
+        "story_lt": "Mūsų bendruomenė kuria rankų darbo atvirukus.",
+        "story_en": "Our community makes handmade cards.",
+    }
+    community = Community(**{**values, **overrides})
+    community.shipping_options = standard_shipping_options()
+    db.session.add(community)
+    db.session.commit()
+    return community
+
+
+def make_membership(user: User, community: Community, *, commit: bool = True) -> Membership:
+    """`user` becomes a member of `community` (`tests.factories.shop.make_user(community)` does it too)."""
+    membership = Membership(user=user, community=community)
+    db.session.add(membership)
+    if commit:
+        db.session.commit()
+    return membership
