@@ -1,4 +1,5 @@
-"""Orders as customers follow them (a private link) and as VVG staff confirm their bank transfers."""
+"""Orders as customers make and follow them: the cart, the checkout, the private tracking page with card
+payment, and the Stripe webhook (the one route exempt from CSRF: Stripe signs its requests instead)."""
 
 from __future__ import annotations
 

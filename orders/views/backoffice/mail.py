@@ -1,4 +1,4 @@
-"""The back office's mail room (every message the shop wrote, readable, retryable) and its invitations."""
+"""The back office's mail room (every message the shop wrote, readable, retryable) and the audit log."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO docstring."""
+"""The back office's orders: search, an order's page, cancelling and refunding, and the payments page
+(transfers waiting to be confirmed, payment alerts, bank refunds owed)."""
 
 from __future__ import annotations
 
