@@ -4,7 +4,7 @@ taken back), built for Excel by `shop.spreadsheet`."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -25,6 +25,9 @@ from shop.db import db
 from shop.i18n import VILNIUS
 from shop.money import decimal_text
 from shop.spreadsheet import excel_csv
+
+if TYPE_CHECKING:
+    from orders.overview import Unpaid
 
 
 def render_statement(template: str, payout: Payout, status_labels: Mapping[PayoutStatus, Any]) -> str:
@@ -117,3 +120,48 @@ def period_label(payout: Payout) -> str:
     """`2026-11-01–2026-11-30`: the statement's days, the last one included."""
     period = Period.of(payout)
     return f"{period.start.isoformat()}–{period.last.isoformat()}"
+
+
+def unpaid_earnings_csv(unpaid: Unpaid) -> str:
+    """What a community is not paid yet, a row per parcel and per refund to be taken back (the refund under
+    "Refunds", the commission returned on it as a negative "Commission"): the last column sums to the
+    workspace page's total."""
+    header = [
+        _("Order"),
+        _("Delivered on"),
+        _("Goods"),
+        _("Refunds"),
+        _("Commission"),
+        _("Delivery fee"),
+        _("To be paid"),
+    ]
+    rows = [
+        [
+            line.order_number,
+            line.delivered_on.isoformat(),
+            *(
+                decimal_text(cents)
+                for cents in (
+                    line.earnings.goods_cents,
+                    line.earnings.refunded_cents,
+                    line.earnings.commission_cents,
+                    line.earnings.delivery_cents,
+                    line.earnings.payable_cents,
+                )
+            ),
+        ]
+        for line in unpaid.parcels
+    ]
+    rows += [
+        [
+            adjustment.fulfilment.order.number,
+            "",
+            "",
+            decimal_text(adjustment.refunded_cents),
+            decimal_text(-adjustment.commission_returned_cents),
+            "",
+            decimal_text(adjustment.amount_cents),
+        ]
+        for adjustment in unpaid.taken_back
+    ]
+    return excel_csv([header, *rows])

@@ -19,6 +19,7 @@ from orders.forms.workspace import CancelForm, ShipForm
 from orders.fulfilments import Carrier, StatusFilter
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
+from orders.payouts import exports
 from orders.payouts.exports import render_statement
 from orders.payouts.statements import hold_days
 from producers.access import current_community, member_required
@@ -27,9 +28,8 @@ from shop.access import current_actor, safe_next
 from shop.db import utcnow
 from shop.forms import ActionForm
 from shop.i18n import age, vilnius_today
-from shop.money import decimal_text
 from shop.pagination import page_number
-from shop.spreadsheet import csv_download, excel_csv
+from shop.spreadsheet import csv_download
 
 workspace = Blueprint("orders_workspace", __name__, url_prefix="/workspace")
 
@@ -315,48 +315,8 @@ def payout_statement(payout_id: int) -> ResponseReturnValue:
 @workspace.get("/payouts.csv")
 @member_required
 def payouts_csv() -> ResponseReturnValue:
-    """What is not paid out yet, a row per parcel and per refund to be taken back (the refund under
-    "Refunds", the commission returned on it as a negative "Commission"): the last column sums to the
-    page's total."""
+    """What is not paid out yet, as a CSV (`orders.payouts.exports.unpaid_earnings_csv`)."""
     community: Community = current_community()
-    unpaid = overview.unpaid_earnings(community)
-    header = [
-        _("Order"),
-        _("Delivered on"),
-        _("Goods"),
-        _("Refunds"),
-        _("Commission"),
-        _("Delivery fee"),
-        _("To be paid"),
-    ]
-    rows = [
-        [
-            line.order_number,
-            line.delivered_on.isoformat(),
-            *(
-                decimal_text(cents)
-                for cents in (
-                    line.earnings.goods_cents,
-                    line.earnings.refunded_cents,
-                    line.earnings.commission_cents,
-                    line.earnings.delivery_cents,
-                    line.earnings.payable_cents,
-                )
-            ),
-        ]
-        for line in unpaid.parcels
-    ]
-    rows += [
-        [
-            adjustment.fulfilment.order.number,
-            "",
-            "",
-            decimal_text(adjustment.refunded_cents),
-            decimal_text(-adjustment.commission_returned_cents),
-            "",
-            decimal_text(adjustment.amount_cents),
-        ]
-        for adjustment in unpaid.taken_back
-    ]
+    text = exports.unpaid_earnings_csv(overview.unpaid_earnings(community))
     filename = f"kaimo-muge-{community.slug}-{vilnius_today().isoformat()}.csv"
-    return csv_download(excel_csv([header, *rows]), filename)
+    return csv_download(text, filename)
