@@ -25,6 +25,8 @@ from shop.pagination import page_number
 
 storefront = Blueprint("catalogue_storefront", __name__)
 
+ONE_YEAR = 365 * 24 * 3600  #: media renditions are named by content, so browsers may keep them a year
+
 
 @storefront.get("/katalogas")
 def product_list() -> ResponseReturnValue:
@@ -123,6 +125,3 @@ def sitemap() -> ResponseReturnValue:
         categories=browsing.list_categories(),
     )
     return Response(body, mimetype="application/xml")
-
-
-ONE_YEAR = 365 * 24 * 3600

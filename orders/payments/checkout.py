@@ -299,6 +299,3 @@ def settle_stale_card_orders(now: datetime | None = None) -> int:
             db.session.scalar(select(Order.status).where(Order.id == order_id)) is OrderStatus.CANCELLED
         )
     return cancelled
-
-
-# --- Stripe's webhook events ------------------------------------------------------------------------

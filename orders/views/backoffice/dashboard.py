@@ -23,9 +23,6 @@ from shop.money import format_whole_euros
 from shop.spreadsheet import csv_download
 from shop.templating import money
 
-# ---------------------------------------------------------------------------------------------- forms
-
-
 # ---------------------------------------------------------------------------------------------- the dashboard
 
 
