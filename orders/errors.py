@@ -4,13 +4,11 @@ the views word it for the person who asked."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 from orders.models import (
     FulfilmentStatus,
     OrderStatus,
 )
-from shop.i18n import N_
 
 
 class OrderProblem(Exception):
@@ -18,57 +16,44 @@ class OrderProblem(Exception):
 
 
 class PayoutProblem(OrderProblem):
-    """Something staff must be told about a statement; `message` is the English msgid (see `str()`)."""
-
-    message: ClassVar[str] = N_("The payout cannot be changed.")
-
-    def __str__(self) -> str:
-        return self.message
+    """Something staff must be told about a statement (`orders.views.backoffice.payouts` words it)."""
 
 
 class PayoutNotFound(PayoutProblem):
-    message = N_("There is no such payout.")
+    pass
 
 
 class PeriodNotValid(PayoutProblem):
     """A period that ends before it begins: a payout's (`period_bounds`) or a sales report's
     (`orders.reports.SalesFilter`), the one error for both."""
 
-    message = N_("The payout period must end after it starts.")
-
 
 class PayoutNotDraft(PayoutProblem):
     """Approving a statement already paid."""
-
-    message = N_("This payout has already been paid.")
 
 
 class PayoutNotApproved(PayoutProblem):
     """Paying a statement staff have not approved."""
 
-    message = N_("Approve the payout before paying it.")
-
 
 class WrongPayoutMethod(PayoutProblem):
     """Marking a Stripe statement paid by bank, or sending a bank statement through Stripe."""
 
-    message = N_("This payout is not paid this way.")
-
 
 class BankReferenceMissing(PayoutProblem):
-    message = N_("Enter the bank's reference of the transfer.")
+    """Marking a bank statement paid without the bank's reference of the transfer."""
 
 
 class OperatorIbanNotValid(PayoutProblem):
-    message = N_("The shop's own IBAN is missing or not valid.")
+    """The VVG's own IBAN (the bank file's debtor) is missing or not valid."""
 
 
 class NothingToPayByBank(PayoutProblem):
-    message = N_("None of these payouts can be paid by bank transfer now.")
+    """A bank file asked for a period with no approved bank statement; carries the ids left out."""
 
 
 class MessageIdNotValid(PayoutProblem):
-    message = N_("The bank file's message id must be 1 to 35 characters.")
+    """A bank file's message id that is not 1 to 35 characters."""
 
 
 class PaymentServiceUnavailable(OrderProblem):

@@ -402,7 +402,6 @@ def test_a_statement_goes_draft_approved_paid_once_each_way(shop: dict[str, Any]
         approve_payout(payout.id, by=staff)
     with pytest.raises(PayoutNotFound):
         approve_payout(payout.id + 1000, by=staff)
-    assert str(PayoutNotDraft(1)) == "This payout has already been paid."
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["payout.generate", "payout.approve", "payout.mark_paid"]  # each once, by staff
 

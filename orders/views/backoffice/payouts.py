@@ -21,6 +21,7 @@ from orders.errors import (
     NotPayableByStripe,
     OperatorIbanNotValid,
     PayoutNotApproved,
+    PayoutNotDraft,
     PayoutNotFound,
     PayoutProblem,
     WrongPayoutMethod,
@@ -55,6 +56,20 @@ PAYOUT_STATUS_LABELS = {
     PayoutStatus.APPROVED: _l("Approved"),
     PayoutStatus.PAID: _l("Paid out"),
 }
+
+#: A refused change to a statement, in staff's words.
+PAYOUT_PROBLEM_WORDS = {
+    PayoutNotFound: _l("There is no such payout."),
+    PayoutNotDraft: _l("This payout has already been paid."),
+    PayoutNotApproved: _l("Approve the payout before paying it."),
+    WrongPayoutMethod: _l("This payout is not paid this way."),
+    BankReferenceMissing: _l("Enter the bank's reference of the transfer."),
+}
+
+
+def _words(problem: PayoutProblem | type[PayoutProblem]) -> str:
+    kind = problem if isinstance(problem, type) else type(problem)
+    return str(PAYOUT_PROBLEM_WORDS.get(kind, _l("The payout cannot be changed.")))
 
 
 # ---------------------------------------------------------------------------------------------- periods
@@ -192,7 +207,7 @@ def approve_payout(payout_id: int) -> ResponseReturnValue:
     try:
         paying.approve_payout(payout_id, by=current_actor())
     except PayoutProblem as problem:
-        flash(_(str(problem)), "error")
+        flash(_words(problem), "error")
     else:
         flash(_("The payout to %(community)s is approved.", community=payout.community.name), "success")
     return _back_to(payout)
@@ -208,15 +223,15 @@ def mark_payout_paid(payout_id: int) -> ResponseReturnValue:
         return _back_to(payout)
     if payout.status is not PayoutStatus.APPROVED or payout.method is not PayoutMethod.BANK:
         problem = PayoutNotApproved if payout.status is PayoutStatus.DRAFT else WrongPayoutMethod
-        flash(_(problem.message), "error")
+        flash(_words(problem), "error")
         return _back_to(payout)
     if form.validate():
         try:
             paying.mark_payout_paid(payout_id, bank_reference=form.reference.data or "", by=current_actor())
         except BankReferenceMissing as problem:  # only spaces: the form let it through
-            form.reference.errors = [_(str(problem))]
+            form.reference.errors = [_words(problem)]
         except PayoutProblem as problem:
-            flash(_(str(problem)), "error")
+            flash(_words(problem), "error")
             return _back_to(payout)
         else:
             flash(
@@ -238,7 +253,7 @@ def pay_by_stripe(payout_id: int) -> ResponseReturnValue:
     try:
         paid = paying.pay_by_stripe(payout_id, by=current_actor())
     except PayoutProblem as problem:
-        flash(_(str(problem)), "error")
+        flash(_words(problem), "error")
     except NotPayableByStripe:
         flash(
             _(
