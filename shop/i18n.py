@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import dates
 from flask import current_app, request, session
-from flask_babel import format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale, get_timezone
 
 from shop.db import utcnow
 
@@ -32,6 +33,29 @@ def select_timezone() -> str:
 def current_language() -> str:
     """The language of the current request, as a plain code ("lt" or "en")."""
     return str(get_locale() or current_app.config["LANGUAGES"][0])
+
+
+#: The locale a language's dates are written in. English is day first, as in Ireland and Britain
+#: ("11 Dec 2026", "11/12/2026"): never the American month first, which reads "12/11" as 12 November.
+DATE_LOCALES = {"lt": "lt", "en": "en_GB"}
+
+
+def date_locale() -> str:
+    language = current_language()
+    return DATE_LOCALES.get(language, language)
+
+
+def format_date(day: date | datetime, format: str = "medium") -> str:
+    """A day in the visitor's language (a stored UTC moment is first turned into its Vilnius day)."""
+    if isinstance(day, datetime):
+        day = (day if day.tzinfo else day.replace(tzinfo=UTC)).astimezone(get_timezone()).date()
+    return dates.format_date(day, format, locale=date_locale())
+
+
+def format_datetime(moment: datetime, format: str = "medium") -> str:
+    """A stored UTC moment in Lithuanian time, in the visitor's language."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return dates.format_datetime(moment, format, tzinfo=get_timezone(), locale=date_locale())
 
 
 def decimal_separator() -> str:

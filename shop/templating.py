@@ -13,10 +13,9 @@ from urllib.parse import urlsplit
 
 from babel.numbers import format_percent
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime
 
 from shop import outbox
-from shop.i18n import current_language, localized, vilnius_today
+from shop.i18n import current_language, format_date, format_datetime, localized, vilnius_today
 from shop.money import format_cents
 from shop.operator import get_operator
 

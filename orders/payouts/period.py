@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from babel.dates import format_interval, format_skeleton
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from orders.errors import PeriodNotValid
@@ -16,7 +15,7 @@ from orders.models import (
     Payout,
     PayoutMethod,
 )
-from shop.i18n import current_language, vilnius_midnight
+from shop.i18n import current_language, format_date, vilnius_midnight
 
 #: How a statement is paid, as people read it.
 PAYOUT_METHOD_LABELS = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,7 +26,7 @@ from producers.models import Community
 from shop.access import current_actor, safe_next
 from shop.db import utcnow
 from shop.forms import ActionForm
-from shop.i18n import age, vilnius_today
+from shop.i18n import age, format_date, vilnius_today
 from shop.pagination import page_number
 from shop.spreadsheet import csv_download
 

@@ -662,7 +662,7 @@ def test_the_payouts_page_and_its_csv_list_what_is_not_yet_paid_out(
         response = member.get("/workspace/payouts.csv?lang=en")
     assert "No statement yet: the first appears when the VVG runs a payout." in html
     payable = re.findall(r"<td data-payable>\s*(.*?)\s*</td>", html, re.S)
-    assert payable == ["From 3/18/26", "From 3/23/26"]  # 14 days after March 3 and March 8
+    assert payable == ["From 18/03/2026", "From 23/03/2026"]  # 14 days after March 3 and March 8
     assert listed_ids(html) == {march["february"].id, march["refunded"].id}
     delivered_first = [str(march["february"].id), str(march["refunded"].id)]  # March 3, then March 8
     assert re.findall(r'data-fulfilment="(\d+)"', html) == delivered_first

@@ -101,6 +101,7 @@ def test_on_holiday_no_new_orders_and_customers_see_when_the_community_is_back(
     assert fresh(Community, member["community"].id).vacation_until == back
     page = client.get("/produktai/angelas").get_data(as_text=True)
     assert "šiuo metu ilsisi" in page and "Į krepšelį" not in page
+    assert " d. vėl priims užsakymus." in page  # "…nuo 2026 m. gruodžio 20 d. vėl priims…", never "d.."
     with pytest.raises(errors.ProductUnavailable):
         make_order([(member["product"].variants[0], 1)])
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import Flask
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 
 from shop.templating import local_time, money
 from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_order
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("shop", "catalogue", "orders", "producers", "templates")
@@ -106,3 +108,13 @@ def test_error_pages_speak_the_visitors_language(client: FlaskClient) -> None:
     assert response.status_code == 404 and "Puslapis nerastas" in response.get_data(as_text=True)
     response = client.get("/nera-tokio-puslapio?lang=en")
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_english_dates_are_day_first_as_in_ireland_and_britain(app: Flask, client: FlaskClient) -> None:
+    app.config["BANK_TRANSFER_DAYS"] = 7
+    with time_machine.travel(datetime(2026, 12, 4, 10, 0, tzinfo=UTC), tick=False):
+        order = make_order()  # by bank transfer: to be paid within 7 days, by 11 December
+        english = client.get(f"/uzsakymai/{order.public_token}?lang=en").get_data(as_text=True)
+        lithuanian = client.get(f"/uzsakymai/{order.public_token}?lang=lt").get_data(as_text=True)
+    assert "Please pay by 11/12/2026, 12:00" in english  # 11 December, noon in Vilnius; never "12/11/26"
+    assert "Sumokėkite iki 2026-12-11 12:00" in lithuanian

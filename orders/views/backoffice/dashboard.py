@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from orders import attention, reports
@@ -18,7 +17,7 @@ from orders.views.backoffice import backoffice
 from shop import charts
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
-from shop.i18n import ago, current_language
+from shop.i18n import ago, current_language, format_date
 from shop.money import format_whole_euros
 from shop.spreadsheet import csv_download
 from shop.templating import money
@@ -41,7 +40,7 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
     form, wanted = _asked_filter()
     summary = reports.sales_summary(wanted, current_language())
     months = [
-        reports.Group(group.key, format_date(group.key, "LLLL y"), group.totals)
+        reports.Group(group.key, format_date(_month(group), "LLLL y"), group.totals)
         for group in reports.sales_by_month(wanted)
     ]
     if form.errors and status == 200:
@@ -63,6 +62,12 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
     ), status
 
 
+def _month(group: reports.Group) -> date:
+    """The first day of a month's group (`reports.sales_by_month` keys its groups so)."""
+    assert isinstance(group.key, date)
+    return group.key
+
+
 def _charts(summary: reports.SalesSummary, months: list[reports.Group]) -> dict[str, charts.Chart]:
     """The three charts of the dashboard: months (columns), communities and categories (bars)."""
     language = current_language()
@@ -70,9 +75,9 @@ def _charts(summary: reports.SalesSummary, months: list[reports.Group]) -> dict[
         "months": charts.columns(
             [
                 (
-                    format_date(group.key, "LLL"),
+                    format_date(_month(group), "LLL"),
                     group.totals.net_cents,
-                    format_date(group.key, "y") if index == 0 or group.key.month == 1 else "",  # type: ignore[union-attr]
+                    format_date(_month(group), "y") if index == 0 or _month(group).month == 1 else "",
                 )
                 for index, group in enumerate(months)
             ],
