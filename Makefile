@@ -5,6 +5,8 @@ BIN       := $(VENV)/bin
 FLASK     := $(BIN)/flask --app app
 HOST      ?= 127.0.0.1
 PORT      ?= 5000
+# Links in the mails `make run` sends point at the shop it serves, on whichever PORT.
+SITE_URL  ?= http://$(HOST):$(PORT)
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 LOCALES   := lt en
 PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
@@ -14,9 +16,9 @@ MO_FILES  := $(PO_FILES:.po=.mo)
 
 run: install translations
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	SITE_URL=$(SITE_URL) $(FLASK) seed-demo --if-empty
 	@echo "Kaimo mugė: http://$(HOST):$(PORT)/   (English: http://$(HOST):$(PORT)/?lang=en)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	SITE_URL=$(SITE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The suite runs twice on SQLite: today, then with the clock two years ahead (tests/clock.py), so a test
 # that depends on today's date fails now rather than on the day the calendar passes it.

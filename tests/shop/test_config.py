@@ -104,3 +104,21 @@ def test_behind_one_proxy_the_visitors_own_address_is_used(test_config: dict[str
     assert answer.get_data(as_text=True) == "84.15.1.2 https"
     with shop.app_context():
         db.engine.dispose()
+
+
+def served_commands(*assignments: str) -> list[str]:
+    """What `make run` would run (make -n prints it without running it): the seeding and serving lines."""
+    printed = subprocess.run(
+        ["make", "-n", "run", *assignments], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return [line for line in printed if " seed-demo " in line or " run --host " in line]
+
+
+def test_make_run_on_another_port_mails_links_to_that_port() -> None:
+    seeding, serving = served_commands("PORT=5077")
+    assert seeding.startswith("SITE_URL=http://127.0.0.1:5077 ")
+    assert serving.startswith("SITE_URL=http://127.0.0.1:5077 ") and serving.endswith("--port 5077")
+    assert all(
+        line.startswith("SITE_URL=https://shop.example ")
+        for line in served_commands("SITE_URL=https://shop.example")
+    )
