@@ -111,7 +111,7 @@ def test_delivery_chosen_for_one_parcel_is_offered_first_for_the_others(client: 
         data={"csrf_token": token, f"delivery_{shop['krakes'].id}": "omniva", "action": "update"},
     )
     html = client.get("/krepselis").get_data(as_text=True)
-    assert html.count('value="omniva" selected') == 2
+    assert html.count('value="omniva" checked') == 2
 
 
 @pytest.mark.parametrize(
