@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from catalogue import listings
 from catalogue.browsing import list_categories
 from catalogue.errors import ListingNotFound, TooManyPhotos
-from catalogue.forms import ListingForm
+from catalogue.forms import ListingForm, StockForm
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
 from catalogue.models import ProductStatus
 from producers.access import current_community, member_required
@@ -133,16 +133,15 @@ def listing_restore(product_id: int) -> ResponseReturnValue:
 @workspace.post("/variants/<int(max=2147483647):variant_id>/stock")
 @member_required
 def variant_stock(variant_id: int) -> ResponseReturnValue:
-    raw = (request.form.get("stock") or "").strip()
-    stock = whole_number(raw, 100_000)
-    if stock is None:
-        flash(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=raw[:20]), "error")
-    else:
-        variant = _do(lambda: listings.set_stock(current_community(), variant_id, stock))
+    form = StockForm()
+    if form.validate_on_submit():
+        variant = _do(lambda: listings.set_stock(current_community(), variant_id, form.count))
         if variant.is_made_to_order:
             flash(_("This variant is made to order: it has no stock to count."), "info")
         else:
             flash(_("Stock saved: %(count)s.", count=variant.stock), "success")
+    for message in form.stock.errors:  # it says what was typed: the table shows the stock kept
+        flash(message, "error")
     return redirect(url_for("catalogue_workspace.listing_list") + f"#variant-{variant_id}")
 
 
