@@ -1,5 +1,5 @@
 """The catalogue's forms: the storefront's filters (read from the query string, re-shown as typed, junk turned
-into messages), a community's listing with its variants and its quick stock count, and the VVG's
+into messages), a community's listing with its variants, its quick stock count and its photos, and the VVG's
 return of a listing."""
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import FieldList as WTFieldList
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from catalogue import listings
 from catalogue.browsing import CatalogueFilter, Sort
 from catalogue.models import Category
 from producers.models import Community
-from shop.forms import MoneyField, WholeNumberField, at_most, whole_number
+from shop.forms import IdField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized
 
 MAX_PRICE_CENTS = 1_000_000  # 10 000 €: more is a typo
@@ -244,3 +244,17 @@ class StockForm(FlaskForm):  # type: ignore[misc]
     def count(self) -> int:
         """The stock typed (once the form is valid)."""
         return whole_number(self.stock.data, MAX_STOCK) or 0
+
+
+#: The buttons of a photo's form on a listing's page.
+PHOTO_ACTIONS = ("earlier", "later", "cover", "describe", "delete")
+
+
+class PhotoForm(FlaskForm):  # type: ignore[misc]
+    """One photo's form on a listing's page: the button pressed (`action`), what the photo shows (saved with
+    "describe"; the service keeps 250 characters) and the listing to go back to (`product_id`)."""
+
+    action = StringField(validators=[AnyOf(PHOTO_ACTIONS)])
+    alt_lt = StringField(_l("What the photo shows (Lithuanian)"))
+    alt_en = StringField(_l("What the photo shows (English)"))
+    product_id = IdField()
