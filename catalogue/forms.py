@@ -1,4 +1,6 @@
-"""The catalogue's filter form: read from the query string, re-shown as typed, junk turned into messages."""
+"""The catalogue's forms: the storefront's filters (read from the query string, re-shown as typed, junk turned
+into messages), a community's listing with its variants, its quick stock count and its photos, and the VVG's
+return of a listing."""
 
 from __future__ import annotations
 
@@ -20,16 +22,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import FieldList as WTFieldList
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from catalogue import listings
 from catalogue.browsing import CatalogueFilter, Sort
 from catalogue.models import Category
 from producers.models import Community
-from shop.forms import MoneyField, WholeNumberField, at_most, whole_number
+from shop.forms import IdField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized
 
 MAX_PRICE_CENTS = 1_000_000  # 10 000 €: more is a typo
+MAX_STOCK = 100_000  # of one variant: more is a typo
 
 SORT_LABELS = {
     Sort.RECOMMENDED: _l("Recommended"),
@@ -123,7 +126,7 @@ class VariantForm(Form):  # type: ignore[misc]
     stock = WholeNumberField(
         _l("In stock"),
         default=0,
-        validators=[Optional(), NumberRange(0, 100_000, _l("Stock is a whole number from 0."))],
+        validators=[Optional(), NumberRange(0, MAX_STOCK, _l("Stock is a whole number from 0."))],
     )
     is_made_to_order = BooleanField(_l("Made to order"))
     lead_days = WholeNumberField(
@@ -225,3 +228,33 @@ class RejectForm(FlaskForm):  # type: ignore[misc]
         _l("What should the community change?"),
         validators=[DataRequired(_l("Say what should change: the community reads it.")), at_most(2000)],
     )
+
+
+class StockForm(FlaskForm):  # type: ignore[misc]
+    """The listing table's quick stock count of one variant: plain digits from 0, not "²", "-0" or "1e3"."""
+
+    stock = StringField(_l("In stock"))
+
+    def validate_stock(self, field: StringField) -> None:
+        if whole_number(field.data, MAX_STOCK) is None:
+            typed = (field.data or "").strip()[:20]
+            raise ValidationError(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=typed))
+
+    @property
+    def count(self) -> int:
+        """The stock typed (once the form is valid)."""
+        return whole_number(self.stock.data, MAX_STOCK) or 0
+
+
+#: The buttons of a photo's form on a listing's page.
+PHOTO_ACTIONS = ("earlier", "later", "cover", "describe", "delete")
+
+
+class PhotoForm(FlaskForm):  # type: ignore[misc]
+    """One photo's form on a listing's page: the button pressed (`action`), what the photo shows (saved with
+    "describe"; the service keeps 250 characters) and the listing to go back to (`product_id`)."""
+
+    action = StringField(validators=[AnyOf(PHOTO_ACTIONS)])
+    alt_lt = StringField(_l("What the photo shows (Lithuanian)"))
+    alt_en = StringField(_l("What the photo shows (English)"))
+    product_id = IdField()

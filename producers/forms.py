@@ -1,9 +1,10 @@
-"""The forms of the producers' pages: signing in and passwords, a community's settings, and staff's
-community and member forms. They parse and validate; the services decide."""
+"""The forms of the producers' pages: signing in and passwords, a community's settings, switching between
+one's communities, and staff's community and member forms. They parse and validate; the services decide."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,13 +23,15 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from producers import communities
 from producers.iban import IbanNotValid, normalise_iban
-from producers.models import CONNECTED_ACCOUNT, DeliveryMethod
+from producers.models import CONNECTED_ACCOUNT, Community, DeliveryMethod
 from producers.settings import DeliveryInput, SettingsInput
 from shop import accounts
 from shop.forms import (
     EMAIL,
     POSTAL_CODE,
+    ActionForm,
     DayField,
+    IdField,
     MoneyField,
     Normalised,
     PercentField,
@@ -80,6 +83,16 @@ class NewPasswordForm(FlaskForm):  # type: ignore[misc]
     def validate_password(self, field: PasswordField) -> None:
         if (field.data or "").strip().casefold() == self.account_email.casefold():
             raise ValidationError(_l("Your password must not be your e-mail address."))
+
+
+class SwitchCommunityForm(ActionForm):
+    """The workspace's "Working for" choice (`community_id`), back to the page it was made on (`next`)."""
+
+    community_id = IdField()
+
+    def chosen(self, mine: Sequence[Community]) -> Community | None:
+        """The community chosen, if it is one of `mine` (the person's own)."""
+        return next((c for c in mine if c.id == self.community_id.data), None)
 
 
 class DeliveryOptionForm(Form):  # type: ignore[misc]

@@ -11,7 +11,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, IntegerField, StringField
+from wtforms import DateField, Field, HiddenField, IntegerField, StringField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import TextInput
 
@@ -92,6 +92,25 @@ def whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
         return None
     number = int(text)
     return number if number <= maximum else None
+
+
+class IdField(HiddenField):  # type: ignore[misc]  # WTForms ships partial types
+    """A row named by its id (a hidden field, or a select's value): `data` is the id, or None when nothing or
+    no id was sent ("", "0", "abc", "-1", "²", 10²⁰). What a missing or wrong id means is the form's to say;
+    `names_nothing` tells a field sent holding no id from one not sent at all."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = (whole_number(str(valuelist[0])) or None) if valuelist else None
+
+    @property
+    def names_nothing(self) -> bool:
+        """Sent, but holding no id: never to be taken for "not sent"."""
+        return bool(self.raw_data) and self.data is None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
 
 
 class MoneyField(Field):  # type: ignore[misc]  # WTForms ships partial types

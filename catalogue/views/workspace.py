@@ -13,13 +13,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from catalogue import listings
 from catalogue.browsing import list_categories
 from catalogue.errors import ListingNotFound, TooManyPhotos
-from catalogue.forms import ListingForm
+from catalogue.forms import ListingForm, PhotoForm, StockForm
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
 from catalogue.models import ProductStatus
 from producers.access import current_community, member_required
 from producers.settings import set_shop_photo
 from shop.errors import render_error
-from shop.forms import whole_number
 from shop.i18n import localized
 from shop.media import MediaStorage
 
@@ -133,16 +132,15 @@ def listing_restore(product_id: int) -> ResponseReturnValue:
 @workspace.post("/variants/<int(max=2147483647):variant_id>/stock")
 @member_required
 def variant_stock(variant_id: int) -> ResponseReturnValue:
-    raw = (request.form.get("stock") or "").strip()
-    stock = whole_number(raw, 100_000)
-    if stock is None:
-        flash(_("Stock is a whole number from 0 (you typed “%(value)s”).", value=raw[:20]), "error")
-    else:
-        variant = _do(lambda: listings.set_stock(current_community(), variant_id, stock))
+    form = StockForm()
+    if form.validate_on_submit():
+        variant = _do(lambda: listings.set_stock(current_community(), variant_id, form.count))
         if variant.is_made_to_order:
             flash(_("This variant is made to order: it has no stock to count."), "info")
         else:
             flash(_("Stock saved: %(count)s.", count=variant.stock), "success")
+    for message in form.stock.errors:  # it says what was typed: the table shows the stock kept
+        flash(message, "error")
     return redirect(url_for("catalogue_workspace.listing_list") + f"#variant-{variant_id}")
 
 
@@ -196,24 +194,24 @@ def _upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
 @member_required
 def photo_change(image_id: int) -> ResponseReturnValue:
     """One form per photo: earlier, later, make cover, save description, delete."""
-    community, action = current_community(), request.form.get("action", "")
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        abort(400)  # no such button on the page
+    community = current_community()
     actions = {
         "earlier": lambda: listings.move_photo(community, image_id, -1),
         "later": lambda: listings.move_photo(community, image_id, +1),
         "cover": lambda: listings.make_cover(community, image_id),
         "describe": lambda: listings.describe_photo(
-            community, image_id, alt_lt=request.form.get("alt_lt", ""), alt_en=request.form.get("alt_en", "")
+            community, image_id, alt_lt=form.alt_lt.data or "", alt_en=form.alt_en.data or ""
         ),
         "delete": lambda: listings.delete_photo(community, image_id),
     }
-    if action not in actions:
-        abort(400)
-    _do(actions[action])
+    _do(actions[form.action.data])
     flash(_("Photos saved."), "success")
-    product_id = whole_number(request.form.get("product_id"))
-    if product_id is None:
+    if form.product_id.data is None:
         return redirect(url_for("catalogue_workspace.listing_list"))
-    return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id) + "#photos")
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=form.product_id.data) + "#photos")
 
 
 def _listing_or_404(product_id: int) -> Any:

@@ -20,7 +20,7 @@ from orders import (
 )
 from orders.payouts.period import Period
 from producers.communities import list_all_communities
-from shop.forms import DayField, MoneyField, WholeNumberField, at_most, whole_number
+from shop.forms import DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized, vilnius_today
 
 
@@ -40,14 +40,29 @@ class OrderSearchForm(Form):  # type: ignore[misc]
     placed_to = DayField(_l("Placed until"), validators=[Optional()])
 
 
-class StaffCancelForm(FlaskForm):  # type: ignore[misc]
+class StaffReasonForm(FlaskForm):  # type: ignore[misc]
+    """Staff's reason for cancelling or refunding, which the customer reads."""
+
     reason = StringField(
         _l("Reason (the customer reads it)"),
         validators=[DataRequired(_l("Say why: the customer reads it.")), at_most(500)],
     )
 
 
-class SentParcelRefundForm(StaffCancelForm):
+class StaffCancelForm(StaffReasonForm):
+    """Cancel a whole order, or only the line (`line`) or the parcel (`fulfilment`) a hidden field names."""
+
+    line = IdField()
+    fulfilment = IdField()
+
+    @property
+    def names_no_row(self) -> bool:
+        """A line or parcel field sent holding junk ("0", "abc", "-1", ""): it must never fall through to
+        the whole order."""
+        return bool(self.line.names_nothing or self.fulfilment.names_nothing)
+
+
+class SentParcelRefundForm(StaffReasonForm):
     """Money back for a parcel that has left (prefix `f<fulfilment id>`): a return, a broken card."""
 
     goods = MoneyField(_l("For the goods, €"), validators=[Optional()])

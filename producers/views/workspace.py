@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 from wtforms import FormField
 
 from producers.access import CURRENT_COMMUNITY, current_community, member_required
-from producers.forms import DeliveryOptionForm, SettingsForm
+from producers.forms import DeliveryOptionForm, SettingsForm, SwitchCommunityForm
 from producers.models import Community, DeliveryMethod
 from producers.settings import update_settings
 from shop.access import safe_next
-from shop.forms import whole_number
 
 workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
 
@@ -23,13 +22,13 @@ workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
 @member_required
 def switch_community() -> ResponseReturnValue:
     """Act for another of one's communities from now on."""
-    wanted = whole_number(request.form.get("community_id"))
-    community = next((c for c in g.communities if c.id == wanted), None)
+    form = SwitchCommunityForm()
+    community = form.chosen(g.communities) if form.validate_on_submit() else None
     if community is None:
         abort(404)
     session[CURRENT_COMMUNITY] = community.id
     flash(_("You are now working for %(name)s.", name=community.name), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("orders_workspace.dashboard"))
+    return redirect(safe_next(form.next.data) or url_for("orders_workspace.dashboard"))
 
 
 for _method in DeliveryMethod:

@@ -202,9 +202,11 @@ def staff_cancel(order_id: int) -> ResponseReturnValue:
     form = StaffCancelForm()
     if not form.validate():
         return _order_detail_page(order_id, form, 400)
+    if form.names_no_row:
+        abort(404)  # never the whole order instead
     me = current_actor()
     reason = form.reason.data
-    line_id, fulfilment_id = _posted_id("line"), _posted_id("fulfilment")
+    line_id, fulfilment_id = form.line.data, form.fulfilment.data
     try:
         if line_id is not None:
             refunds.cancel_line(line_id, order_id=order_id, reason=reason, by=me)
@@ -219,19 +221,6 @@ def staff_cancel(order_id: int) -> ResponseReturnValue:
     else:
         flash(_("Cancelled; any money paid for it is being refunded and the customer is told."), "success")
     return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
-
-
-def _posted_id(name: str) -> int | None:
-    """The id of a line or parcel the form names, None if it names none; 404 for one that is no id.
-
-    A field that is there but holds junk ("0", "abc", "-1") must never fall through to the whole order.
-    """
-    if name not in request.form:
-        return None
-    number = whole_number(request.form[name])
-    if not number:
-        abort(404)
-    return number
 
 
 @backoffice.post("/orders/<int(max=2147483647):order_id>/parcels/<int(max=2147483647):fulfilment_id>/refund")
