@@ -44,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
         config.check_stripe(app.config)
         config.check_payouts(app.config)
+        config.check_privacy(app.config)
         extensions.init_app(app)
         _check_database(app)
     except config.ConfigError as error:
@@ -75,6 +76,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     access.init_app(app)
     cli.init_app(app)
     app.cli.add_command(orders.cli.orders_cli)
+    app.cli.add_command(orders.cli.privacy_cli)
     return app
 
 

@@ -102,6 +102,8 @@ class Order(Base):
     cancel_reason: Mapped[CancelReason | None] = mapped_column(
         enum_column_type(CancelReason, "cancel_reason")
     )
+    #: when its customer's details were erased (`orders.privacy`): on request, or after the retention period
+    anonymised_at: Mapped[datetime | None]
 
     fulfilments: Mapped[list[Fulfilment]] = relationship(
         back_populates="order", order_by="Fulfilment.id", cascade="all, delete-orphan"

@@ -73,6 +73,13 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
             environ.get("PASSWORD_RESET_HOURS") or 2
         ),  #: a reset link works this long
         "INVITATION_DAYS": int(environ.get("INVITATION_DAYS") or 7),  #: an invitation link works this long
+        # Customers' personal data (orders.privacy): the mailed link to a customer's data works this long;
+        # a closed order's customer details are anonymised this many days after it was placed; its
+        # accounting records (number, amounts, dates, payments, refunds) stay this many years after the
+        # end of the year it was placed in (Lithuanian accounting law: 10).
+        "PRIVACY_LINK_HOURS": int(environ.get("PRIVACY_LINK_HOURS") or 24),
+        "CUSTOMER_DATA_RETENTION_DAYS": int(environ.get("CUSTOMER_DATA_RETENTION_DAYS") or 1095),
+        "ACCOUNTING_RETENTION_YEARS": int(environ.get("ACCOUNTING_RETENTION_YEARS") or 10),
         #: where sign-in attempts are counted: redis://… when several workers or servers run
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -127,6 +134,22 @@ def check_payouts(settings: Mapping[str, Any]) -> None:
     """The return window before a payout is a number of whole days, 0 or more."""
     if int(settings.get("PAYOUT_HOLD_DAYS", 14)) < 0:
         raise ConfigError("PAYOUT_HOLD_DAYS must be 0 or more (days after delivery before a payout).")
+
+
+def check_privacy(settings: Mapping[str, Any]) -> None:
+    """The privacy periods are whole, positive numbers; the customer data go before the accounting records."""
+    hours = int(settings.get("PRIVACY_LINK_HOURS", 24))
+    days = int(settings.get("CUSTOMER_DATA_RETENTION_DAYS", 1095))
+    years = int(settings.get("ACCOUNTING_RETENTION_YEARS", 10))
+    if not 1 <= hours <= 168:
+        raise ConfigError("PRIVACY_LINK_HOURS must be from 1 to 168 (how long a link to one's data works).")
+    if days < 30:
+        raise ConfigError(
+            "CUSTOMER_DATA_RETENTION_DAYS must be 30 or more (days after an order before its customer's "
+            "details are anonymised): the return window and refunds need them first."
+        )
+    if years < 1:
+        raise ConfigError("ACCOUNTING_RETENTION_YEARS must be 1 or more (Lithuanian accounting law: 10).")
 
 
 def _instance_secret_key(instance: Path) -> str:
