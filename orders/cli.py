@@ -1,4 +1,4 @@
-"""`flask orders …`: jobs for cron."""
+"""`flask orders …` and `flask privacy …`: jobs for cron."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from orders.errors import NotCancellable, OrderProblem
 from orders.lifecycle import expire_unpaid_orders
 from orders.models import Refund
 from orders.payments.checkout import settle_stale_card_orders
+from orders.privacy.retention import apply_retention
 from orders.refunds import cancel_fulfilment, cancel_line, submit_pending_refunds
 
 orders_cli = AppGroup("orders", help="Orders: jobs to run from cron.")
@@ -63,3 +64,14 @@ def _report_refund(cancel: Callable[[], Refund | None]) -> None:
         click.echo("Cancelled; nothing to refund.")
     else:
         click.echo(f"Cancelled; refund {refund.id} of {refund.amount_cents} cents is {refund.status.value}.")
+
+
+privacy_cli = AppGroup("privacy", help="Customers' personal data: jobs to run from cron.")
+
+
+@privacy_cli.command("retention")
+def retention_command() -> None:
+    """Finish deferred erasures, anonymise the customers of old closed orders, close stale requests, clear
+    the words of accounting records past their period (idempotent; daily)."""
+    for line in apply_retention().lines():
+        click.echo(line)

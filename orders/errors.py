@@ -9,6 +9,7 @@ from orders.models import (
     FulfilmentStatus,
     OrderStatus,
 )
+from orders.privacy.models import PrivacyRequestStatus
 
 
 class OrderProblem(Exception):
@@ -201,3 +202,34 @@ class AlreadyReminded(OrderProblem):
     def __init__(self, reminded_at: datetime) -> None:
         super().__init__(reminded_at)
         self.reminded_at = reminded_at
+
+
+# ---------------------------------------------------------------------------------------------- privacy
+
+
+class PrivacyProblem(OrderProblem):
+    """Something about a customer's request for their data (`orders.privacy`) that must be said in words."""
+
+
+class PrivacyRequestNotFound(PrivacyProblem):
+    def __init__(self, request_id: int) -> None:
+        super().__init__(request_id)
+        self.request_id = request_id
+
+
+class PrivacyLinkNotValid(PrivacyProblem):
+    """A mailed link to one's data that cannot be used: `problem` is "expired", "used" (the data were erased,
+    or the request closed) or "invalid" (not one of ours)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class AlreadyErased(PrivacyProblem):
+    """Erasure asked again of a request that was already erased, deferred or closed (a double click, an old
+    tab): nothing more is done."""
+
+    def __init__(self, status: PrivacyRequestStatus) -> None:
+        super().__init__(status)
+        self.status = status

@@ -40,6 +40,10 @@ ACTION_LABELS = {
     "payout.bank_file": _l("Bank payment file made"),
     "fulfilment.remind": _l("Community reminded of a late parcel"),
     "operator.attention_days": _l("Attention limits changed"),
+    "privacy.record": _l("Privacy request recorded"),
+    "privacy.mail_link": _l("Link to a customer's data mailed"),
+    "privacy.export": _l("Copy of a customer's data taken"),
+    "privacy.erase": _l("Customer's data erased"),
 }
 
 

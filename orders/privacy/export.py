@@ -1,0 +1,230 @@
+"""A copy of everything held about an e-mail address, as JSON (GDPR articles 15 and 20).
+
+Its orders with their parcels, lines, gift messages, delivery details and history; payments, card
+payment attempts, refunds and payment alerts (Stripe's ids and amounts: card numbers never reach the
+shop); every mail written to the address; the requests made about it. Amounts are integer euro cents,
+times are UTC in ISO 8601.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import func, select
+
+from orders.errors import AlreadyErased
+from orders.models import Fulfilment, Order
+from orders.privacy.asking import IN_PROGRESS, get_request
+from orders.privacy.holdings import accounting_kept_until, holdings_of
+from orders.privacy.models import PrivacyRequest
+from shop import audit
+from shop.db import db, transaction, utcnow
+from shop.models import OutboxMessage, User
+from shop.operator import get_operator
+from shop.templating import site_url
+
+FORMAT = "kaimo-muge/personal-data/1"
+
+
+def export_request(request_id: int, *, by: User | None = None) -> dict[str, Any]:
+    """The copy for a request still in progress, noted on the request (and in the audit log, for staff)."""
+    now = utcnow()
+    with transaction():
+        request = get_request(request_id)
+        if request.status not in IN_PROGRESS:
+            raise AlreadyErased(request.status)
+        request.exported_at = now
+        address = request.email
+        audit.record("privacy.export", "privacy_request", request.id, by=by)
+    return personal_data(address, now)
+
+
+def personal_data(address: str, now: datetime | None = None) -> dict[str, Any]:
+    """Everything held about `address` (see the module), ready for `json.dumps`."""
+    now = now or utcnow()
+    holdings = holdings_of(address, now)
+    mails = db.session.scalars(
+        select(OutboxMessage)
+        .where(func.lower(OutboxMessage.recipient) == holdings.address)
+        .order_by(OutboxMessage.id)
+    ).all()
+    requests = db.session.scalars(
+        select(PrivacyRequest).where(PrivacyRequest.email == holdings.address).order_by(PrivacyRequest.id)
+    ).all()
+    operator = get_operator()
+    return {
+        "format": FORMAT,
+        "exported_at": _plain(now),
+        "email": holdings.address,
+        "controller": {
+            "name": operator.name,
+            "registration_code": operator.registration_code,
+            "address": operator.address,
+            "email": operator.email,
+        }
+        if operator
+        else None,
+        "card_numbers": "never held: cards are paid on Stripe's own page",
+        "orders": [_order(held.order) for held in holdings.orders],
+        "mails": [_mail(mail) for mail in mails],
+        "privacy_requests": [_request(request) for request in requests],
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """The copy as a file people can read too: UTF-8, Lithuanian letters as they are, indented."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def file_name(now: datetime | None = None) -> str:
+    """What the downloaded copy is called: kaimo-muge-duomenys-2026-12-01.json."""
+    return f"kaimo-muge-duomenys-{(now or utcnow()):%Y-%m-%d}.json"
+
+
+def _order(order: Order) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "placed_at": _plain(order.created_at),
+        "status": _plain(order.status),
+        "language": order.language,
+        "tracking_link": site_url("orders_storefront.track", token=order.public_token),
+        "customer": {"name": order.customer_name, "email": order.email, "phone": order.phone},
+        "delivery_address": {
+            "address_line": order.address_line,
+            "city": order.city,
+            "postal_code": order.postal_code,
+        },
+        "notes": order.notes,
+        "payment_method": _plain(order.payment_method),
+        "currency": "EUR",
+        "goods_cents": order.goods_cents,
+        "delivery_cents": order.delivery_cents,
+        "total_cents": order.total_cents,
+        "pay_by": _plain(order.expires_at),
+        "paid_at": _plain(order.paid_at),
+        "cancelled_at": _plain(order.cancelled_at),
+        "cancel_reason": _plain(order.cancel_reason),
+        "accounting_records_kept_until": _plain(accounting_kept_until(order)),
+        "parcels": [_parcel(fulfilment) for fulfilment in order.fulfilments],
+        "payments": [
+            {
+                "method": _plain(payment.method),
+                "amount_cents": payment.amount_cents,
+                "reference": payment.reference,
+                "stripe_payment_intent": payment.stripe_payment_intent,
+                "received_at": _plain(payment.created_at),
+            }
+            for payment in order.payments
+        ],
+        "card_payment_attempts": [
+            {
+                "attempt": checkout.attempt,
+                "status": _plain(checkout.status),
+                "amount_cents": checkout.amount_cents,
+                "stripe_checkout_session": checkout.session_id,
+                "stripe_payment_intent": checkout.payment_intent,
+                "started_at": _plain(checkout.created_at),
+                "expires_at": _plain(checkout.expires_at),
+            }
+            for checkout in order.card_checkouts
+        ],
+        "refunds": [
+            {
+                "method": _plain(refund.method),
+                "status": _plain(refund.status),
+                "goods_cents": refund.goods_cents,
+                "delivery_cents": refund.delivery_cents,
+                "amount_cents": refund.amount_cents,
+                "reason": refund.reason,
+                "stripe_refund": refund.stripe_refund_id,
+                "created_at": _plain(refund.created_at),
+                "completed_at": _plain(refund.completed_at),
+            }
+            for refund in order.refunds
+        ],
+        "payment_alerts": [
+            {
+                "kind": _plain(alert.kind),
+                "amount_cents": alert.amount_cents,
+                "reference": alert.reference,
+                "created_at": _plain(alert.created_at),
+                "resolved_at": _plain(alert.resolved_at),
+            }
+            for alert in order.payment_alerts
+        ],
+    }
+
+
+def _parcel(fulfilment: Fulfilment) -> dict[str, Any]:
+    community = fulfilment.community
+    return {
+        "seller": {
+            "name": community.name,
+            "legal_name": community.legal_name,
+            "registration_code": community.registration_code,
+            "email": community.email,
+        },
+        "status": _plain(fulfilment.status),
+        "delivery_method": _plain(fulfilment.delivery_method),
+        "locker": fulfilment.locker,
+        "pickup_address": fulfilment.pickup_address,
+        "carrier": fulfilment.carrier,
+        "tracking_number": fulfilment.tracking_number,
+        "goods_cents": fulfilment.goods_cents,
+        "delivery_cents": fulfilment.delivery_cents,
+        "cancel_note": fulfilment.cancel_note,
+        "lines": [
+            {
+                "sku": line.sku,
+                "product": {"lt": line.product_name_lt, "en": line.product_name_en},
+                "variant": {"lt": line.variant_name_lt, "en": line.variant_name_en},
+                "unit_price_cents": line.unit_price_cents,
+                "quantity": line.quantity,
+                "made_to_order": line.is_made_to_order,
+                "gift_message": line.gift_message,
+                "cancelled_at": _plain(line.cancelled_at),
+            }
+            for line in fulfilment.lines
+        ],
+        "history": [
+            {
+                "from": _plain(event.from_status),
+                "to": _plain(event.to_status),
+                "at": _plain(event.created_at),
+                "note": event.note,
+            }
+            for event in fulfilment.events
+        ],
+    }
+
+
+def _mail(mail: OutboxMessage) -> dict[str, Any]:
+    return {
+        "to": mail.recipient,
+        "subject": mail.subject,
+        "written_at": _plain(mail.created_at),
+        "sent_at": _plain(mail.sent_at),
+        "status": _plain(mail.status),
+        "text": mail.text_body,
+    }
+
+
+def _request(request: PrivacyRequest) -> dict[str, Any]:
+    return {
+        "asked_at": _plain(request.created_at),
+        "channel": _plain(request.channel),
+        "status": _plain(request.status),
+        "copy_taken_at": _plain(request.exported_at),
+        "erasure_confirmed_at": _plain(request.erasure_confirmed_at),
+    }
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
