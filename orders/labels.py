@@ -1,4 +1,5 @@
-"""The words for the orders' states, payment methods and carriers, as customers and staff read them."""
+"""The words for the orders' states, payment methods and carriers, and for privacy requests, as customers and
+staff read them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from orders.models import (
     PaymentMethod,
     RefundStatus,
 )
+from orders.privacy.holdings import OpenReason
+from orders.privacy.models import PrivacyRequestStatus, RequestChannel
 from producers.models import DeliveryMethod
 
 ORDER_STATUS_LABELS = {
@@ -73,4 +76,29 @@ DELIVERY_LABELS = {
     DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
     DeliveryMethod.DPD: _l("DPD parcel locker"),
     DeliveryMethod.COURIER: _l("Courier to your address"),
+}
+
+
+#: Why an order's customer details cannot be erased yet (the customer's words, and staff's).
+OPEN_REASON_LABELS = {
+    OpenReason.AWAITING_PAYMENT: _l("waiting for payment"),
+    OpenReason.UNDER_WAY: _l("paid; a parcel is being prepared or is on its way"),
+    OpenReason.RETURN_WINDOW: _l("delivered; it can still be returned"),
+    OpenReason.REFUND_UNSETTLED: _l("money is still being returned to you"),
+    OpenReason.PAYMENT_ALERT: _l("its payment is being looked into"),
+}
+
+
+#: How far a privacy request has got (staff's words).
+PRIVACY_STATUS_LABELS = {
+    PrivacyRequestStatus.OPEN: _l("open"),
+    PrivacyRequestStatus.DEFERRED: _l("erasure waiting for open orders"),
+    PrivacyRequestStatus.ERASED: _l("erased"),
+    PrivacyRequestStatus.CLOSED: _l("closed without erasure"),
+}
+
+#: How a privacy request reached the shop.
+PRIVACY_CHANNEL_LABELS = {
+    RequestChannel.WEB: _l("on the shop's page"),
+    RequestChannel.STAFF: _l("recorded by staff"),
 }

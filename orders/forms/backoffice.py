@@ -1,5 +1,5 @@
 """The back office's order forms: searching and cancelling orders, confirming transfers, refunds, the
-dashboard's filters and limits, payout periods and the bank file."""
+dashboard's filters and limits, payout periods and the bank file, privacy requests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SelectField, StringField
+from wtforms import BooleanField, Form, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from catalogue.browsing import list_categories
@@ -20,7 +20,7 @@ from orders import (
 )
 from orders.payouts.period import Period
 from producers.communities import list_all_communities
-from shop.forms import DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
+from shop.forms import EMAIL, DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized, vilnius_today
 
 
@@ -240,4 +240,33 @@ class MarkPaidForm(FlaskForm):  # type: ignore[misc]
     reference = StringField(
         _l("Bank reference"),
         validators=[DataRequired(_l("Enter the bank's reference of the transfer.")), at_most(120)],
+    )
+
+
+class PrivacySearchForm(Form):  # type: ignore[misc]
+    """The privacy requests page's search (GET: bookmarkable, no CSRF)."""
+
+    q = StringField(_l("E-mail address, or part of it"), validators=[Optional(), at_most(254)])
+
+
+class RecordPrivacyRequestForm(FlaskForm):  # type: ignore[misc]
+    """A request made to staff by phone, letter or in person, recorded to be handled by hand."""
+
+    email = StringField(
+        _l("The customer's e-mail address"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address the customer ordered with.")),
+            at_most(254),
+            EMAIL,
+        ],
+    )
+    note = StringField(_l("How it was asked (for the record)"), validators=[Optional(), at_most(500)])
+
+
+class StaffErasureForm(FlaskForm):  # type: ignore[misc]
+    """Staff confirm they erase a customer's data, having checked who asked."""
+
+    confirm = BooleanField(
+        _l("I have checked who asked: erase this customer's details for good."),
+        validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
     )

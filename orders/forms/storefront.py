@@ -1,4 +1,4 @@
-"""The storefront's order forms: adding to the cart, the cart page and the checkout.
+"""The storefront's order forms: adding to the cart, the cart page, the checkout, and asking for one's data.
 
 The cart and the checkout ask one question per parcel (how it travels) and one per line (how many, a gift
 message); `cart_form` and `checkout_form` build those fields for the cart at hand, under the names the
@@ -306,3 +306,21 @@ def checkout_form(
         validators=[AnyOf([method.value for method in payment_methods], _l("Choose how to pay."))],
     )
     return Form()
+
+
+class PrivacyRequestForm(FlaskForm):  # type: ignore[misc]
+    """A customer asks, by the e-mail address they ordered with, for the link to their data."""
+
+    email = StringField(
+        _l("The e-mail address you ordered with"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254), EMAIL],
+    )
+
+
+class ErasureForm(FlaskForm):  # type: ignore[misc]
+    """The confirmation step before a customer's data are erased."""
+
+    confirm = BooleanField(
+        _l("I understand that my orders' details are erased for good and cannot be brought back."),
+        validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
+    )

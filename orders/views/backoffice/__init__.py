@@ -1,5 +1,5 @@
 """The VVG's back office (`/backoffice`): one blueprint, its pages in a module per family — the dashboard
-and sales reports, orders and payments, payouts, the mail room and the audit log."""
+and sales reports, orders and payments, payouts, the mail room and the audit log, privacy requests."""
 
 from __future__ import annotations
 
@@ -8,4 +8,4 @@ from flask import Blueprint
 backoffice = Blueprint("orders_backoffice", __name__, url_prefix="/backoffice")
 
 # The modules add their routes to the blueprint above.
-from orders.views.backoffice import dashboard, mail, orders, payouts  # noqa: E402, F401
+from orders.views.backoffice import dashboard, mail, orders, payouts, privacy  # noqa: E402, F401
