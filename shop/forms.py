@@ -218,6 +218,11 @@ class WholeNumberField(IntegerField):  # type: ignore[misc]  # WTForms ships par
             raise ValueError(_l("Enter a whole number.")) from None
 
 
+def stripped(text: Any) -> Any:
+    """A field filter: what was typed without the spaces around it (a pasted address often has some)."""
+    return text.strip() if isinstance(text, str) else text
+
+
 def at_most(characters: int) -> Length:
     """A length limit that speaks the visitor's language (WTForms' own message is English only)."""
     return Length(max=characters, message=_l("Use at most %(max)d characters.", max=characters))

@@ -20,7 +20,7 @@ from orders import (
 )
 from orders.payouts.period import Period
 from producers.communities import list_all_communities
-from shop.forms import EMAIL, DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
+from shop.forms import EMAIL, DayField, IdField, MoneyField, WholeNumberField, at_most, stripped, whole_number
 from shop.i18n import localized, vilnius_today
 
 
@@ -259,6 +259,7 @@ class RecordPrivacyRequestForm(FlaskForm):  # type: ignore[misc]
             at_most(254),
             EMAIL,
         ],
+        filters=[stripped],
     )
     note = StringField(_l("How it was asked (for the record)"), validators=[Optional(), at_most(500)])
 

@@ -22,7 +22,7 @@ from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS
 from orders.models import PaymentMethod
 from orders.placing import MAX_QUANTITY, Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
-from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, whole_number
+from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, stripped, whole_number
 from shop.i18n import current_language
 
 
@@ -314,6 +314,7 @@ class PrivacyRequestForm(FlaskForm):  # type: ignore[misc]
     email = StringField(
         _l("The e-mail address you ordered with"),
         validators=[DataRequired(_l("Enter your e-mail address.")), at_most(254), EMAIL],
+        filters=[stripped],
     )
 
 

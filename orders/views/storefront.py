@@ -27,6 +27,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
@@ -429,10 +430,12 @@ def privacy_request() -> ResponseReturnValue:
     if form.validate_on_submit():
         mail_ids = asking.request_link(form.email.normal, language=current_language())
         flash(
-            _(
+            ngettext(
                 "If orders were placed with this address, we have sent it a link to your data. Please look "
-                "in your mailbox (and in the spam folder): the link works for %(hours)d hours.",
-                hours=int(current_app.config["PRIVACY_LINK_HOURS"]),
+                "in your mailbox (and in the spam folder): the link works for %(num)d hour.",
+                "If orders were placed with this address, we have sent it a link to your data. Please look "
+                "in your mailbox (and in the spam folder): the link works for %(num)d hours.",
+                int(current_app.config["PRIVACY_LINK_HOURS"]),
             ),
             "info",
         )

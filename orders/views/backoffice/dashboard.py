@@ -13,6 +13,7 @@ from orders import attention, reports
 from orders.errors import AlreadyReminded, FulfilmentNotFound, NotLate, OperatorMissing
 from orders.forms.backoffice import RemindForm, SalesFilterForm, ThresholdsForm
 from orders.labels import FULFILMENT_STATUS_LABELS
+from orders.privacy import asking
 from orders.views.backoffice import backoffice
 from shop import charts
 from shop.access import current_actor, staff_required
@@ -55,6 +56,7 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
         attention=waiting,
         thresholds_form=thresholds_form,
         remind_form=RemindForm(),
+        privacy_in_progress=asking.count_in_progress(),
         report_args=_filter_args(),
         now=now,
         age=ago,
