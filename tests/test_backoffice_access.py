@@ -17,6 +17,7 @@ from sqlalchemy import select
 from orders import placing, refunds
 from orders.models import AlertKind, Order, OrderStatus
 from orders.payments.alerts import raise_alert
+from orders.privacy.asking import record_request
 from shop.db import db, transaction
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
@@ -43,7 +44,8 @@ def snapshot() -> tuple[Any, ...]:
 
 @pytest.fixture
 def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
-    """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund."""
+    """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund, a
+    privacy request."""
     make_user(email="vida@vvg.example.org", is_staff=True)
     order = db.session.get_one(Order, db.session.scalar(select(Order.id)))
     second = make_order(
@@ -62,6 +64,7 @@ def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
         "message_id": db.session.scalar(select(OutboxMessage.id).limit(1)),
         "alert_id": alert_id,
         "refund_id": refund.id,
+        "request_id": record_request("ona@example.com", note="", by=None).id,
     }
 
 

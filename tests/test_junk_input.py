@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from orders.privacy.asking import record_request
 from tests.conftest import csrf_token, login_as
 from tests.factories.shop import make_user
 from tests.walk import url_for_rule
@@ -26,7 +27,7 @@ FIELDS = [
     *("month", "first_day", "last_day", "execution_date"),
     *("slug", "legal_name", "registration_code", "district", "address_line", "postal_code", "city", "phone"),
     *("is_vat_payer", "commission", "iban", "stripe_account_id", "is_trusted"),
-    *("unpaid_transfer_days", "unaccepted_days", "unshipped_days", "seen"),
+    *("unpaid_transfer_days", "unaccepted_days", "unshipped_days", "seen", "note"),
 ]
 JUNK = [
     "",
@@ -76,7 +77,15 @@ def test_back_office_forms_never_answer_junk_with_a_server_error(
     make_user(email="vida@vvg.example.org", is_staff=True)
     login_as(client, "vida@vvg.example.org")
     token = csrf_token(client, "/backoffice/")
-    ids = {**two_communities, "order_id": 1, "alert_id": 1, "refund_id": 1, "message_id": 1}
+    asked = record_request("jonas@example.com", note="", by=None)  # the walk's second order is his
+    ids = {
+        **two_communities,
+        "order_id": 1,
+        "alert_id": 1,
+        "refund_id": 1,
+        "message_id": 1,
+        "request_id": asked.id,
+    }
     for rule in posts(app, "/backoffice"):
         url = url_for_rule(rule, ids)
         data = form(token, junk)

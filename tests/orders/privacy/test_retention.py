@@ -1,0 +1,157 @@
+"""`flask privacy retention`, the daily job: at the edges of its periods, and idempotent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from flask import Flask
+from sqlalchemy import select
+
+from orders.models import AlertKind, FulfilmentStatus, Order, Payment
+from orders.payments.alerts import raise_alert
+from orders.privacy import asking, retention
+from orders.privacy.models import ERASED_EMAIL, PrivacyRequest, PrivacyRequestStatus
+from orders.refunds import mark_bank_refund_sent
+from shop.db import db, transaction
+from shop.models import User
+from tests.factories.orders import make_order
+from tests.helpers import fresh
+from tests.orders.privacy.customers import (
+    JONAS,
+    RASA,
+    RASA_TRACES,
+    START,
+    found,
+    full_order,
+    sales_of_the_year,
+)
+from tests.test_backoffice_access import snapshot
+
+RETENTION = timedelta(days=1095)  #: CUSTOMER_DATA_RETENTION_DAYS' default
+
+
+def test_the_customer_of_an_order_is_anonymised_once_it_is_older_than_the_retention_period(
+    staff: User, clock: time_machine.Traveller
+) -> None:
+    old = full_order(RASA, staff=staff)  # placed at START
+    clock.move_to(START + timedelta(days=1))
+    newer = full_order(JONAS, staff=staff)
+
+    clock.move_to(START + RETENTION)  # exactly as old as the period: kept
+    kept = retention.apply_retention()
+    clock.move_to(START + RETENTION + timedelta(seconds=1))
+    done = retention.apply_retention()
+
+    assert kept.anonymised == []
+    assert done.anonymised == [old.number]
+    assert found(RASA_TRACES) == []
+    assert fresh(Order, newer.id).customer_name == JONAS.name
+
+
+def test_the_job_is_idempotent(staff: User, clock: time_machine.Traveller) -> None:
+    full_order(RASA, staff=staff)
+    totals = sales_of_the_year()
+    clock.move_to(START + RETENTION + timedelta(days=1))
+    first = retention.apply_retention()
+    after_first = snapshot()
+
+    second = retention.apply_retention()
+
+    assert len(first.anonymised) == 1
+    assert (second.anonymised, second.kept_open, second.requests_closed, second.accounting_cleared) == (
+        [],
+        [],
+        0,
+        0,
+    )
+    assert snapshot() == after_first
+    assert sales_of_the_year() == totals
+
+
+def test_an_old_order_still_open_keeps_its_customer_and_is_named(
+    staff: User, clock: time_machine.Traveller
+) -> None:
+    disputed = full_order(RASA, staff=staff)
+    with transaction():
+        raise_alert(db.session.get_one(Order, disputed.id), AlertKind.DISPUTE, 100, "dp_2")
+    clock.move_to(START + RETENTION + timedelta(days=1))
+
+    report = retention.apply_retention()
+
+    assert (report.anonymised, report.kept_open) == ([], [disputed.number])
+    assert f"Kept 1 old order(s) still open: {disputed.number}." in report.lines()
+    assert fresh(Order, disputed.id).customer_name == RASA.name
+
+
+def test_a_request_left_open_for_a_month_is_closed_and_its_address_forgotten(
+    staff: User, clock: time_machine.Traveller
+) -> None:
+    make_order(buyer=RASA)
+    asking.request_link(RASA.email, language="lt")
+    request_id = db.session.scalars(select(PrivacyRequest.id)).one()
+
+    clock.move_to(START + timedelta(days=30))
+    assert retention.apply_retention().requests_closed == 0
+    clock.move_to(START + timedelta(days=30, seconds=1))
+    assert retention.apply_retention().requests_closed == 1
+
+    request = fresh(PrivacyRequest, request_id)
+    assert (request.status, request.email) == (PrivacyRequestStatus.CLOSED, ERASED_EMAIL)
+    assert asking.list_requests(text=RASA.email) == [request]  # still found by the address's hash
+
+
+@pytest.mark.parametrize(
+    ("moment", "cleared"),
+    [
+        (datetime(2036, 12, 31, 21, 59, tzinfo=UTC), False),  # 23:59 on 31 December 2036 in Vilnius
+        (datetime(2036, 12, 31, 22, 0, tzinfo=UTC), True),  # midnight: 2037 has begun in Vilnius
+    ],
+)
+def test_the_words_of_accounting_records_go_after_ten_years_from_the_end_of_the_year(
+    staff: User, clock: time_machine.Traveller, moment: datetime, cleared: bool
+) -> None:
+    order = full_order(RASA, staff=staff)  # placed on 2 March 2026: kept until 31 December 2036
+    totals = sales_of_the_year()
+    clock.move_to(moment)
+
+    report = retention.apply_retention()
+
+    references = db.session.scalars(select(Payment.reference).where(Payment.order_id == order.id)).all()
+    assert references == ([""] if cleared else ["Anonimizuota už " + order.number])
+    assert (report.accounting_cleared > 0) is cleared
+    assert sales_of_the_year() == totals
+
+
+def test_flask_privacy_retention_says_what_it_did(
+    app: Flask, staff: User, clock: time_machine.Traveller
+) -> None:
+    old = full_order(RASA, staff=staff)
+    clock.move_to(START + RETENTION + timedelta(days=1))
+
+    result = app.test_cli_runner().invoke(args=["privacy", "retention"])
+    again = app.test_cli_runner().invoke(args=["privacy", "retention"])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Anonymised the customers of 1 order(s) placed before 2026-03-03 09:00 UTC: {old.number}."
+        in result.output
+    )
+    assert "Closed 0 request(s) left open for 30 days." in result.output
+    assert "Anonymised the customers of 0 order(s)" in again.output
+
+
+def test_the_periods_come_from_the_configuration(
+    app: Flask, staff: User, clock: time_machine.Traveller
+) -> None:
+    make_order(buyer=RASA, status=FulfilmentStatus.CANCELLED, by=staff)
+    order = db.session.scalars(select(Order)).one()
+    for refund in order.refunds:
+        mark_bank_refund_sent(refund.id, by=staff)
+    app.config["CUSTOMER_DATA_RETENTION_DAYS"] = 30
+    try:
+        clock.move_to(START + timedelta(days=30, seconds=1))
+        assert retention.apply_retention().anonymised == [order.number]
+    finally:
+        app.config["CUSTOMER_DATA_RETENTION_DAYS"] = 1095
