@@ -14,7 +14,7 @@ import enum
 import smtplib
 import socket
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -222,6 +222,14 @@ def _deliver(message: OutboxMessage, timeout: float) -> None:
 
 def mail_folder() -> Path:
     return Path(current_app.config.get("MAIL_FOLDER") or Path(current_app.instance_path) / "mail")
+
+
+def forget_written_copies(message_ids: Iterable[int]) -> None:
+    """Delete the .eml copies the developer's mail server (below) kept of these messages, whose text has
+    been erased: nothing of an erased customer lingers on disk. A real SMTP server keeps no copy here."""
+    folder = mail_folder()
+    for message_id in message_ids:
+        (folder / f"{message_id:06d}.eml").unlink(missing_ok=True)
 
 
 def _write_to_folder(message: OutboxMessage, mail_message: Message) -> None:

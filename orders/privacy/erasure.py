@@ -24,7 +24,7 @@ from orders.models import Order
 from orders.privacy.asking import LINK_MAIL_KEY
 from orders.privacy.holdings import HeldOrder, holdings_of
 from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus
-from shop import audit
+from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import AuditEntry, OutboxMessage, OutboxStatus, User
 
@@ -38,6 +38,7 @@ class ErasureResult:
     waiting: list[HeldOrder]  #: orders still open: anonymised when they close
     status: PrivacyRequestStatus  #: the request's, after it
     kept_until: date | None  #: the last day the accounting records of the erased orders are kept
+    mail_ids: list[int]  #: the mails whose text went (their copies on disk go after the commit)
 
 
 def erase(request_id: int, *, by: User | None = None, now: datetime | None = None) -> ErasureResult:
@@ -57,6 +58,7 @@ def erase(request_id: int, *, by: User | None = None, now: datetime | None = Non
             by=by,
             after={"orders_erased": len(result.erased), "orders_waiting": len(result.waiting)},
         )
+    outbox.forget_written_copies(result.mail_ids)
     return result
 
 
@@ -68,11 +70,15 @@ def finish_deferred(request_id: int, *, now: datetime | None = None) -> ErasureR
         request = _lock(request_id)
         if request.status is not PrivacyRequestStatus.DEFERRED:
             return None
-        return _erase_address(request, now)
+        result = _erase_address(request, now)
+    outbox.forget_written_copies(result.mail_ids)
+    return result
 
 
-def anonymise_order(order: Order, now: datetime) -> None:
-    """Inside a transaction: the order keeps nothing that tells who its customer was (see the module)."""
+def anonymise_order(order: Order, now: datetime) -> list[int]:
+    """Inside a transaction: the order keeps nothing that tells who its customer was (see the module).
+
+    Returns the ids of the mails whose text went: after the commit, `outbox.forget_written_copies`."""
     pieces = identifying_pieces(order)
     customer_address = order.email.strip().lower()
     order.customer_name = ERASED_NAME
@@ -99,6 +105,23 @@ def anonymise_order(order: Order, now: datetime) -> None:
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.order_id == order.id)).all()
     _anonymise_mails(mails, customer_address, pieces)
     _scrub_audit_log(order, pieces)
+    return [mail.id for mail in mails]
+
+
+def empty_old_link_mails(before: datetime) -> list[int]:
+    """Inside a transaction: the mails with a link to one's data written before `before` (the links long
+    dead) lose their text and address. Returns their ids."""
+    mails = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.dedup_key.startswith(LINK_MAIL_KEY),
+            OutboxMessage.created_at < before,
+            OutboxMessage.recipient != ERASED_EMAIL,
+        )
+    ).all()
+    for mail in mails:
+        address = mail.recipient.strip().lower()
+        _anonymise_mails([mail], address, [address])
+    return [mail.id for mail in mails]
 
 
 def identifying_pieces(order: Order) -> list[str]:
@@ -121,24 +144,26 @@ def scrub(text: str, pieces: Iterable[str]) -> str:
 def _erase_address(request: PrivacyRequest, now: datetime) -> ErasureResult:
     holdings = holdings_of(request.email, now, lock=True)
     erased = [held.order for held in holdings.closed]
-    for order in erased:
-        anonymise_order(order, now)
+    mail_ids = [mail_id for order in erased for mail_id in anonymise_order(order, now)]
     request.orders_erased += len(erased)
     waiting = holdings.still_open
     if waiting:
         if request.status is PrivacyRequestStatus.OPEN:
             request.move_to(PrivacyRequestStatus.DEFERRED)
     else:
-        _forget_address(request.email, now)
-    kept = max((held.kept_until for held in holdings.closed), default=None)
+        mail_ids += _forget_address(request.email, now)
     return ErasureResult(
-        erased=[order.number for order in erased], waiting=waiting, status=request.status, kept_until=kept
+        erased=[order.number for order in erased],
+        waiting=waiting,
+        status=request.status,
+        kept_until=max((held.kept_until for held in holdings.closed), default=None),
+        mail_ids=mail_ids,
     )
 
 
-def _forget_address(address: str, now: datetime) -> None:
+def _forget_address(address: str, now: datetime) -> list[int]:
     """Nothing is held for the address any more: its link mails lose their text and every request of it
-    its address (the keyed hash stays) and is done."""
+    its address (the keyed hash stays) and is done. Returns the ids of the mails."""
     mails = db.session.scalars(
         select(OutboxMessage).where(
             func.lower(OutboxMessage.recipient) == address, OutboxMessage.dedup_key.startswith(LINK_MAIL_KEY)
@@ -151,6 +176,7 @@ def _forget_address(address: str, now: datetime) -> None:
             request.move_to(PrivacyRequestStatus.ERASED)
             request.erased_at = now
         request.email = ERASED_EMAIL
+    return [mail.id for mail in mails]
 
 
 def _anonymise_mails(mails: Iterable[OutboxMessage], customer_address: str, pieces: list[str]) -> None:

@@ -4,7 +4,8 @@
    done (its address forgotten).
 2. Customer data: the customer of every closed order placed more than CUSTOMER_DATA_RETENTION_DAYS ago is
    anonymised, as an erasure would (an order still open, however old, waits).
-3. Requests: one left open for a month (nobody erased anything) is closed, its address forgotten.
+3. Requests: one left open for a month (nobody erased anything) is closed, its address forgotten; the
+   mails with links to one's data, dead for as long, lose their text and address.
 4. Accounting records: for orders whose ACCOUNTING_RETENTION_YEARS are over (counted from the 1 January
    after the year of the order), the words that were kept with the money — payment references, refund
    reasons, parcel notes and tracking numbers — are cleared; numbers, dates and amounts stay.
@@ -20,9 +21,10 @@ from sqlalchemy import select, update
 
 from orders.models import Fulfilment, FulfilmentEvent, Order, Payment, Refund
 from orders.privacy.asking import OPEN_DAYS
-from orders.privacy.erasure import anonymise_order, finish_deferred
+from orders.privacy.erasure import anonymise_order, empty_old_link_mails, finish_deferred
 from orders.privacy.holdings import accounting_years, held, orders_of_ids
 from orders.privacy.models import ERASED_EMAIL, PrivacyRequest, PrivacyRequestStatus
+from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight
 
@@ -41,6 +43,7 @@ class RetentionReport:
     erasures_waiting: int = 0
     erased_on_request: int = 0  #: orders of deferred requests anonymised now
     requests_closed: int = 0
+    link_mails_emptied: int = 0
     accounting_before: date | None = None  #: orders placed before this day are past the accounting period
     accounting_cleared: int = 0  #: references, reasons, notes and tracking numbers cleared
 
@@ -56,7 +59,8 @@ class RetentionReport:
             + (f": {', '.join(self.kept_open)}." if self.kept_open else "."),
             f"Deferred erasures: {self.erasures_finished} finished, {self.erasures_waiting} still waiting for"
             f" open orders; {self.erased_on_request} order(s) anonymised for them.",
-            f"Closed {self.requests_closed} request(s) left open for {OPEN_DAYS} days.",
+            f"Closed {self.requests_closed} request(s) left open for {OPEN_DAYS} days; emptied"
+            f" {self.link_mails_emptied} mail(s) with a link as old.",
             f"Cleared {self.accounting_cleared} payment reference(s), refund reason(s), parcel note(s) and"
             f" tracking number(s) of orders placed before {self.accounting_before}.",
         ]
@@ -103,6 +107,7 @@ def _anonymise_old_orders(report: RetentionReport, now: datetime) -> None:
     ).all()
     db.session.rollback()
     for start in range(0, len(old), BATCH):
+        mail_ids: list[int] = []
         with transaction():
             orders = db.session.scalars(orders_of_ids(old[start : start + BATCH], lock=True)).unique().all()
             for order in orders:
@@ -111,7 +116,8 @@ def _anonymise_old_orders(report: RetentionReport, now: datetime) -> None:
                     report.kept_open.append(order.number)
                 else:
                     report.anonymised.append(order.number)
-                    anonymise_order(order, now)
+                    mail_ids += anonymise_order(order, now)
+        outbox.forget_written_copies(mail_ids)
 
 
 def _close_stale_requests(report: RetentionReport, now: datetime) -> None:
@@ -128,6 +134,9 @@ def _close_stale_requests(report: RetentionReport, now: datetime) -> None:
             request.move_to(PrivacyRequestStatus.CLOSED)
             request.email = ERASED_EMAIL
         report.requests_closed = len(stale)
+        mail_ids = empty_old_link_mails(now - timedelta(days=OPEN_DAYS))
+    report.link_mails_emptied = len(mail_ids)
+    outbox.forget_written_copies(mail_ids)
 
 
 def _clear_accounting_words(report: RetentionReport, now: datetime) -> None:

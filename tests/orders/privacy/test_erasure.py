@@ -4,11 +4,13 @@ orders still open wait until they close; a request is erased once."""
 from __future__ import annotations
 
 from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from orders import lifecycle, refunds
@@ -42,6 +44,24 @@ def ask(email: str = RASA.email) -> int:
     return db.session.scalars(select(PrivacyRequest.id).order_by(PrivacyRequest.id.desc())).first()
 
 
+def copies_on_disk_naming(traces: tuple[str, ...]) -> list[str]:
+    """The .eml copies of this test's mails (MAIL_FOLDER) that still name any of `traces`."""
+    folder = Path(current_app.config["MAIL_FOLDER"])
+    db.session.rollback()
+    names = [folder / f"{mail_id:06d}.eml" for mail_id in db.session.scalars(select(OutboxMessage.id))]
+    written = [path for path in names if path.exists()]
+    assert written or not names  # mails were written there, and would be looked at
+    texts = {path.name: plain_text(path) for path in written}
+    return [name for name, text in texts.items() if any(t.casefold() in text.casefold() for t in traces)]
+
+
+def plain_text(path: Path) -> str:
+    message = message_from_bytes(path.read_bytes(), policy=policy.default)
+    return "\n".join(
+        str(part.get_content()) for part in message.walk() if part.get_content_maintype() == "text"
+    )
+
+
 def accounts() -> list[tuple[Any, ...]]:
     """What accounting reads: each order's number, status, dates and amounts, and every refund."""
     db.session.rollback()
@@ -70,6 +90,7 @@ def test_erasure_leaves_nothing_of_the_customer_anywhere_in_the_database(
 
     assert result.status is PrivacyRequestStatus.ERASED and len(result.erased) == 2 and not result.waiting
     assert found(RASA_TRACES) == []
+    assert copies_on_disk_naming(RASA_TRACES) == []  # the developer's mail folder (no MAIL_SERVER)
     assert {trace for _where, trace in found(JONAS_TRACES)} == {t.casefold() for t in JONAS_TRACES}
     request = fresh(PrivacyRequest, request_id)
     assert request.email == ERASED_EMAIL and request.email_digest == asking.address_digest(RASA.email)

@@ -249,7 +249,7 @@ def test_an_open_order_is_named_on_the_confirmation_and_its_erasure_waits(
     ask(client, RASA.email)
     path = link_mailed_to(RASA.email.lower())
     page = client.get(f"{path}/istrinti").get_data(as_text=True)
-    assert "1 order is still open" in page and waiting.number in page and "waiting for payment" in page
+    assert "1 order is still open" in page and waiting.number in page and "it can still be paid" in page
 
     response = client.post(f"{path}/istrinti", data={"csrf_token": csrf_token(client, path), "confirm": "y"})
 

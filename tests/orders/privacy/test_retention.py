@@ -12,10 +12,10 @@ from sqlalchemy import select
 from orders.models import AlertKind, FulfilmentStatus, Order, Payment
 from orders.payments.alerts import raise_alert
 from orders.privacy import asking, retention
-from orders.privacy.models import ERASED_EMAIL, PrivacyRequest, PrivacyRequestStatus
+from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus
 from orders.refunds import mark_bank_refund_sent
 from shop.db import db, transaction
-from shop.models import User
+from shop.models import OutboxMessage, User
 from tests.factories.orders import make_order
 from tests.helpers import fresh
 from tests.orders.privacy.customers import (
@@ -88,7 +88,7 @@ def test_an_old_order_still_open_keeps_its_customer_and_is_named(
 def test_a_request_left_open_for_a_month_is_closed_and_its_address_forgotten(
     staff: User, clock: time_machine.Traveller
 ) -> None:
-    make_order(buyer=RASA)
+    order = make_order(buyer=RASA)
     asking.request_link(RASA.email, language="lt")
     request_id = db.session.scalars(select(PrivacyRequest.id)).one()
 
@@ -100,6 +100,11 @@ def test_a_request_left_open_for_a_month_is_closed_and_its_address_forgotten(
     request = fresh(PrivacyRequest, request_id)
     assert (request.status, request.email) == (PrivacyRequestStatus.CLOSED, ERASED_EMAIL)
     assert asking.list_requests(text=RASA.email) == [request]  # still found by the address's hash
+    link_mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedup_key.startswith("privacy-link:"))
+    )
+    assert [(m.recipient, m.text_body) for m in link_mail] == [(ERASED_EMAIL, ERASED_NAME)]
+    assert fresh(Order, order.id).customer_name == RASA.name  # her order is hers until she or time erases it
 
 
 @pytest.mark.parametrize(
@@ -138,7 +143,7 @@ def test_flask_privacy_retention_says_what_it_did(
         f"Anonymised the customers of 1 order(s) placed before 2026-03-03 09:00 UTC: {old.number}."
         in result.output
     )
-    assert "Closed 0 request(s) left open for 30 days." in result.output
+    assert "Closed 0 request(s) left open for 30 days; emptied 0 mail(s) with a link as old." in result.output
     assert "Anonymised the customers of 0 order(s)" in again.output
 
 
