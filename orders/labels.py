@@ -79,12 +79,12 @@ DELIVERY_LABELS = {
 }
 
 
-#: Why an order's customer details cannot be erased yet (the customer's words, and staff's).
+#: Why an order's customer details cannot be erased yet, after its status (the customer's words, and staff's).
 OPEN_REASON_LABELS = {
-    OpenReason.AWAITING_PAYMENT: _l("waiting for payment"),
-    OpenReason.UNDER_WAY: _l("paid; a parcel is being prepared or is on its way"),
-    OpenReason.RETURN_WINDOW: _l("delivered; it can still be returned"),
-    OpenReason.REFUND_UNSETTLED: _l("money is still being returned to you"),
+    OpenReason.AWAITING_PAYMENT: _l("it can still be paid, or cancelled on its page"),
+    OpenReason.UNDER_WAY: _l("a parcel is being prepared or is on its way"),
+    OpenReason.RETURN_WINDOW: _l("it can still be returned"),
+    OpenReason.REFUND_UNSETTLED: _l("money is still being returned"),
     OpenReason.PAYMENT_ALERT: _l("its payment is being looked into"),
 }
 
