@@ -18,6 +18,8 @@ from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
 from orders import fulfilments, lifecycle, placing, refunds
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
+from orders.privacy import asking, erasure
+from orders.privacy.models import PrivacyRequest
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
 from shop.db import db, transaction, utcnow
 from shop.demo import art as demo_art
@@ -64,6 +66,7 @@ def seed_demo(
             _seed_accounts(communities, report)
             _seed_products(storage, categories, communities, report, progress)
         _seed_orders(report, progress)
+        _seed_privacy_requests(report)
     report.accounts = _demo_accounts()
     return report
 
@@ -403,6 +406,25 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
         _date_back(order.id, demo)
         if demo.history:
             _make_again(order.id)
+
+
+def _seed_privacy_requests(report: SeedReport) -> None:
+    """Customers' requests about their data, through the real services: one asked on the shop's page (its
+    link mailed), one staff recorded after a phone call, and an erasure confirmed — its closed orders
+    anonymised, its order still open waiting for the daily job."""
+    if db.session.scalar(select(func.count()).select_from(PrivacyRequest)):
+        return
+    staff = db.session.scalars(select(User).where(User.email == STAFF_EMAIL)).one()
+    asking.request_link("emma@example.com", language="en")
+    asking.record_request(
+        "jonas@example.com", note="Paskambino: nori žinoti, ką apie jį saugome; atsiųsti nuorodą.", by=staff
+    )
+    asking.request_link("ona@example.com", language="lt")
+    erasing = db.session.scalars(select(PrivacyRequest.id).order_by(PrivacyRequest.id.desc())).first()
+    if erasing is not None:
+        erasure.erase(erasing)
+    for _request in db.session.scalars(select(PrivacyRequest.id)):
+        report.count("privacy requests")
 
 
 def _cancel_last_parcel(order_id: int, *, sent: bool, by: User) -> None:
