@@ -14,6 +14,7 @@ from orders.payments.alerts import raise_alert
 from orders.privacy import asking, retention
 from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus
 from orders.refunds import mark_bank_refund_sent
+from shop.config import ConfigError, check_privacy
 from shop.db import db, transaction
 from shop.models import OutboxMessage, User
 from tests.factories.orders import make_order
@@ -160,3 +161,18 @@ def test_the_periods_come_from_the_configuration(
         assert retention.apply_retention().anonymised == [order.number]
     finally:
         app.config["CUSTOMER_DATA_RETENTION_DAYS"] = 1095
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("PRIVACY_LINK_HOURS", 0),
+        ("PRIVACY_LINK_HOURS", 169),
+        ("CUSTOMER_DATA_RETENTION_DAYS", 29),
+        ("ACCOUNTING_RETENTION_YEARS", 0),
+    ],
+)
+def test_a_privacy_period_that_cannot_work_stops_the_shop_at_start_up(setting: str, value: int) -> None:
+    with pytest.raises(ConfigError, match=setting):
+        check_privacy({setting: value})
+    check_privacy({})  # the defaults work
