@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from flask_babel import lazy_gettext as _l
 
 from orders.fulfilments import Carrier
@@ -66,11 +68,43 @@ def carrier_label(carrier: str) -> str:
         return carrier
 
 
-#: How the storefront names each way a parcel travels (the customer's words; also `delivery_label()`).
-DELIVERY_LABELS = {
+class Audience(enum.StrEnum):
+    """Who reads a page or a mail: each names the same delivery in its own words."""
+
+    CUSTOMER = "customer"  #: the storefront (cart, checkout, tracking page) and the customer's mails
+    COMMUNITY = "community"  #: the workspace, the packing slip and the community's mails
+    STAFF = "staff"  #: the back office and its reports
+
+
+#: How the customer reads each way their parcel travels ("to your address").
+_CUSTOMER_DELIVERY = {
     DeliveryMethod.PICKUP: _l("Pick up at the community"),
     DeliveryMethod.OMNIVA: _l("Omniva parcel locker"),
     DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
     DeliveryMethod.DPD: _l("DPD parcel locker"),
     DeliveryMethod.COURIER: _l("Courier to your address"),
 }
+
+#: How the communities and the VVG speak of a customer's parcel ("to the customer's address").
+_SELLERS_DELIVERY = {
+    DeliveryMethod.PICKUP: _l("Pickup at the community"),
+    DeliveryMethod.OMNIVA: _l("Omniva parcel locker"),
+    DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
+    DeliveryMethod.DPD: _l("DPD parcel locker"),
+    DeliveryMethod.COURIER: _l("Courier to the customer's address"),
+}
+
+#: Each audience's words for each way a parcel travels; templates ask through `delivery_label()`.
+DELIVERY_LABELS = {
+    Audience.CUSTOMER: _CUSTOMER_DELIVERY,
+    Audience.COMMUNITY: _SELLERS_DELIVERY,
+    Audience.STAFF: _SELLERS_DELIVERY,
+}
+
+
+def delivery_label(method: DeliveryMethod, audience: Audience | str) -> str:
+    """`{{ delivery_label(fulfilment.delivery_method, "community") }}`: the method in the reader's words.
+
+    The audience is always said, never guessed from the request: a workspace action also mails the customer.
+    """
+    return str(DELIVERY_LABELS[Audience(audience)][method])

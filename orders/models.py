@@ -193,6 +193,15 @@ class Fulfilment(Base):
     def total_cents(self) -> int:
         return self.goods_cents + self.delivery_cents
 
+    @property
+    def destination(self) -> str:
+        """Where the parcel goes, on one line: the courier address the customer typed, the parcel locker
+        they chose or the community's pickup place ("" if none was stored)."""
+        if self.delivery_method.needs_address:
+            order = self.order
+            return f"{order.address_line}, {order.postal_code} {order.city}"
+        return self.locker or self.pickup_address
+
     def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
         """Change status if the current one allows it, and record who did it and when."""
         check_move(FULFILMENT_NEXT, self.status, to)

@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
 
-from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS
+from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS, Audience
 from orders.models import PaymentMethod
 from orders.placing import MAX_QUANTITY, Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
@@ -275,7 +275,10 @@ def checkout_form(
             f"delivery_{parcel.community_id}",
             RadioField(
                 _l("Delivery"),
-                choices=[SelectChoice(method.value, DELIVERY_LABELS[method]) for method in parcel.methods],
+                choices=[
+                    SelectChoice(method.value, DELIVERY_LABELS[Audience.CUSTOMER][method])
+                    for method in parcel.methods
+                ],
                 default=parcel.chosen.value if parcel.chosen else None,
                 validate_choice=False,  # WTForms' own message is English only
                 validators=[

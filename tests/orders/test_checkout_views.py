@@ -16,6 +16,7 @@ from tests.conftest import CSRF_FIELD, csrf_token, login_as
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
+from tests.helpers import mails_to
 
 
 @pytest.fixture
@@ -165,6 +166,32 @@ def test_courier_parcels_need_an_address_with_a_lithuanian_postal_code(
     else:
         assert "Įveskite pašto kodą, pvz., LT-12345 arba 12345." in response.get_data(as_text=True)
         assert orders_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "where"),
+    [
+        ("courier", "Kurjeriu į jūsų adresą: Liepų g. 3-4, LT-57101 Kėdainiai"),
+        ("pickup", "Atsiimti bendruomenėje: Liepų g. 1, Kaimas"),
+    ],
+)
+def test_the_tracking_page_and_the_order_mail_say_where_each_parcel_goes_in_the_customers_words(
+    client: FlaskClient, shop, method: str, where: str
+) -> None:
+    fill_cart(client, shop)
+    assert "Kurjeriu į jūsų adresą" in client.get("/krepselis").get_data(as_text=True)
+    address = {"address_line": "Liepų g. 3-4", "city": "Kėdainiai", "postal_code": "57101"}
+    data = checkout_data(client, shop, **{f"delivery_{shop['krakes'].id}": method, **address})
+    response = client.post("/uzsakymas", data=data)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert where in page
+    assert "Omniva paštomatas: Kėdainių Maxima" in page  # the other parcel, to a locker
+    assert "pirkėjo adres" not in page and "Atsiėmimas" not in page
+    mail = mails_to("rasa@example.com")[0]  # "order received"
+    for body in (mail.text_body, mail.html_body):
+        assert where in body and "Omniva paštomatas: Kėdainių Maxima" in body
+        assert "pirkėjo adres" not in body
 
 
 def test_a_courier_parcel_without_an_address_is_refused_with_a_message(client: FlaskClient, shop) -> None:

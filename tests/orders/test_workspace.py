@@ -200,6 +200,32 @@ def test_a_parcels_page_shows_what_to_pack_where_to_send_it_and_its_history(
     assert f"/workspace/orders/{fulfilment.id}/cancel" in html
 
 
+def test_a_courier_parcel_is_worded_for_the_community_never_as_the_customer_reads_it(
+    member: FlaskClient, shop: dict[str, Any]
+) -> None:
+    order = make_order([(shop["star"], 1)], status=PAID, delivery=COURIER, buyer=AT_HOME)
+    fulfilment = parcel_of(order, shop["krakes"])
+    pages = (
+        "/workspace/",  # the parcel to accept
+        "/workspace/orders",
+        f"/workspace/orders/{fulfilment.id}",
+        f"/workspace/orders/{fulfilment.id}/slip",
+        "/workspace/settings",  # the ways the community offers
+    )
+    for url in pages:
+        html = text(member.get(url))
+        assert "Kurjeriu pirkėjo adresu" in html, url
+        assert "jūsų adres" not in html, url
+    detail = text(member.get(f"/workspace/orders/{fulfilment.id}"))
+    assert "Liepų g. 5" in detail and "LT-44001 Kaunas" in detail
+    db.session.rollback()
+    told = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == shop["krakes"].email)
+    ).one()  # "order paid: pack your parcel"
+    for body in (told.text_body, told.html_body):
+        assert "Kurjeriu pirkėjo adresu" in body and "jūsų adres" not in body
+
+
 def test_the_packing_slip_has_sender_recipient_lines_and_boxes_to_tick(
     member: FlaskClient, shop: dict[str, Any]
 ) -> None:
