@@ -13,7 +13,7 @@ from catalogue.models import Product, Variant
 from orders.models import Order, OrderStatus
 from shop.db import db
 from tests.conftest import CSRF_FIELD, csrf_token, login_as
-from tests.factories.catalogue import make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 from tests.helpers import mails_to
@@ -102,6 +102,44 @@ def test_a_customer_orders_from_two_communities_and_follows_both_parcels(client:
     assert "Kėdainių Maxima" in page and "Močiutei" in page
     assert order.phone == "+37061234567"
     assert client.get("/krepselis").get_data(as_text=True).count("Jūsų krepšelis tuščias.") == 1
+
+
+def gift_label(html: str, variant: Variant) -> str:
+    match = re.search(rf'<label for="gift_{variant.id}">([^<]*)</label>', html)
+    assert match, f"no gift message field for variant {variant.id}"
+    return match.group(1)
+
+
+def test_the_gift_message_is_worded_by_what_the_parcel_holds(client: FlaskClient, shop) -> None:
+    cards, ornaments = make_category(holds_cards=True), make_category()
+    card = make_product(shop["krakes"], cards, name_lt="Atvirukas su sniegena").variants[0]
+    angel = make_product(shop["pagiriai"], ornaments, name_lt="Veltinio angelas").variants[0]
+    mixed = make_community(name="Josvainių bendruomenė")
+    mixed_card = make_product(mixed, cards, name_lt="Quilling atvirukas").variants[0]
+    mixed_star = make_product(mixed, ornaments, name_lt="Šiaudinė žvaigždutė").variants[0]
+    for variant in (card, angel, mixed_card, mixed_star):
+        add(client, variant.product, variant)
+    html = client.get("/uzsakymas").get_data(as_text=True)
+
+    # Only cards in the parcel: written into the card.
+    assert gift_label(html, card) == (
+        "Sveikinimas gaminiui „Atvirukas su sniegena“, ranka įrašomas į atviruką (neprivaloma)"
+    )
+    # No card in the parcel: a note enclosed in it, and no word of a card.
+    assert gift_label(html, angel) == (
+        "Sveikinimas gaminiui „Veltinio angelas“, ranka užrašomas ant lapelio ir įdedamas į siuntinį "
+        "(neprivaloma)"
+    )
+    # A card and an ornament together: the card's into the card, the ornament's on a note of its own.
+    assert gift_label(html, mixed_card) == (
+        "Sveikinimas gaminiui „Quilling atvirukas“, ranka įrašomas į atviruką (neprivaloma)"
+    )
+    assert gift_label(html, mixed_star) == (
+        "Sveikinimas gaminiui „Šiaudinė žvaigždutė“, ranka užrašomas ant atskiro lapelio ir įdedamas į "
+        "siuntinį, ne į atviruką (neprivaloma)"
+    )
+    english = client.get("/uzsakymas?lang=en").get_data(as_text=True)
+    assert gift_label(english, angel).endswith("written by hand on a note enclosed in the parcel (optional)")
 
 
 def test_delivery_chosen_for_one_parcel_is_offered_first_for_the_others(client: FlaskClient, shop) -> None:
