@@ -17,13 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('categories', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('holds_cards', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # ALTER TABLE … ADD/DROP COLUMN, never a batch copy: on SQLite, copying categories would break (or, were
+    # the keys cascading, empty) the products pointing at it.
+    op.add_column('categories', sa.Column('holds_cards', sa.Boolean(), server_default=sa.false(), nullable=False))
     # The shop's one card shelf so far (the demo's, which installs so far were seeded with) holds cards.
     categories = sa.table('categories', sa.column('slug', sa.String), sa.column('holds_cards', sa.Boolean))
     op.execute(categories.update().where(categories.c.slug == 'kaledinai-atvirukai').values(holds_cards=True))
 
 
 def downgrade():
-    with op.batch_alter_table('categories', schema=None) as batch_op:
-        batch_op.drop_column('holds_cards')
+    op.drop_column('categories', 'holds_cards')
