@@ -1,4 +1,4 @@
-"""The words for the orders' states, payment methods and carriers, as customers and staff read them."""
+"""The words for the orders' states, payments, carriers, deliveries and gift messages, per reader."""
 
 from __future__ import annotations
 
