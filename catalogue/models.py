@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from producers.models import Community
@@ -46,6 +46,9 @@ class Category(Base):
     description_lt: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    #: Its products are greeting cards: a gift message is written by hand into the card itself; for any
+    #: other product (an ornament, an envelope) it goes on a note in the parcel.
+    holds_cards: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     products: Mapped[list[Product]] = relationship(back_populates="category")
 
@@ -87,6 +90,11 @@ class Product(Base):
         """Change status if the current one allows it."""
         check_move(PRODUCT_NEXT, self.status, to)
         self.status = to
+
+    @property
+    def is_card(self) -> bool:
+        """Whether it is a greeting card, which a gift message is written into (its category says)."""
+        return self.category.holds_cards
 
     @property
     def min_price_cents(self) -> int:

@@ -119,6 +119,11 @@ class CartGroup:
     def total_cents(self) -> int:
         return self.goods_cents + self.delivery_cents
 
+    @property
+    def has_cards(self) -> bool:
+        """Whether the parcel will hold a greeting card (gift messages for the rest then go on a note)."""
+        return any(line.product.is_card for line in self.lines)
+
 
 @dataclass
 class CartView:

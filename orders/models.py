@@ -10,7 +10,7 @@ from typing import Final
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from catalogue.models import Variant
+from catalogue.models import Category, Variant
 from orders.earnings import Earnings
 from producers.models import Community, DeliveryMethod
 from shop.db import Base, enum_column_type, utcnow
@@ -193,6 +193,20 @@ class Fulfilment(Base):
     def total_cents(self) -> int:
         return self.goods_cents + self.delivery_cents
 
+    @property
+    def destination(self) -> str:
+        """Where the parcel goes, on one line: the courier address the customer typed, the parcel locker
+        they chose or the community's pickup place ("" if none was stored)."""
+        if self.delivery_method.needs_address:
+            order = self.order
+            return f"{order.address_line}, {order.postal_code} {order.city}"
+        return self.locker or self.pickup_address
+
+    @property
+    def has_cards(self) -> bool:
+        """Whether any of its lines is a greeting card (gift messages for the rest then go on a note)."""
+        return any(line.is_card for line in self.lines)
+
     def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
         """Change status if the current one allows it, and record who did it and when."""
         check_move(FULFILMENT_NEXT, self.status, to)
@@ -225,15 +239,22 @@ class OrderLine(Base):
     quantity: Mapped[int]
     is_made_to_order: Mapped[bool] = mapped_column(default=False)  #: no stock was reserved for it
     lead_days: Mapped[int | None]
-    gift_message: Mapped[str] = mapped_column(String(200), default="")  #: written into a card by hand
+    #: written by hand into the card, or on a note in the parcel (see `orders.labels.GiftNote`)
+    gift_message: Mapped[str] = mapped_column(String(200), default="")
     cancelled_at: Mapped[datetime | None]  #: taken out of a paid order; its money refunded
 
     fulfilment: Mapped[Fulfilment] = relationship(back_populates="lines")
     variant: Mapped[Variant | None] = relationship()
+    category: Mapped[Category | None] = relationship()
 
     @property
     def total_cents(self) -> int:
         return self.unit_price_cents * self.quantity
+
+    @property
+    def is_card(self) -> bool:
+        """Whether it was sold as a greeting card (its category holds cards): a gift message goes into it."""
+        return self.category is not None and self.category.holds_cards
 
 
 class FulfilmentEvent(Base):

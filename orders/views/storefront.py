@@ -41,11 +41,12 @@ from orders.forms.storefront import (
     CartForm,
     CheckoutForm,
     CheckoutKeyForm,
+    GiftLine,
     Parcel,
     cart_form,
     checkout_form,
 )
-from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS
+from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, GiftNote
 from orders.models import (
     CancelReason,
     CardCheckoutStatus,
@@ -297,11 +298,23 @@ def _parcels(cart_view: CartView) -> list[Parcel]:
     ]
 
 
+def _gift_lines(cart_view: CartView) -> dict[int, GiftLine]:
+    """Each line's name and where its gift message would go: into a card, or on a note in its parcel."""
+    return {
+        line.variant.id: GiftLine(
+            _line_name(line.variant),
+            GiftNote.of(is_card=line.product.is_card, parcel_has_cards=group.has_cards),
+        )
+        for group in cart_view.groups
+        for line in group.lines
+    }
+
+
 def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
     """The checkout form for this cart: its parcels, its lines, the ways to pay its total, its key."""
     return checkout_form(
         _parcels(cart_view),
-        {line.variant.id: _line_name(line.variant) for line in cart_view.lines},
+        _gift_lines(cart_view),
         payment_methods(cart_view.total_cents),
         idempotency_key=checkout_key(cart),
     )

@@ -38,6 +38,7 @@ class DemoCategory:
     name_en: str
     description_lt: str
     description_en: str
+    holds_cards: bool = False  #: greeting cards: a gift message is written into them, not on a note
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ CATEGORIES: tuple[DemoCategory, ...] = (
             "Handmade Christmas cards: quilled, embroidered, with pressed flowers or hand-drawn. "
             "Each comes with an envelope."
         ),
+        holds_cards=True,
     ),
     DemoCategory(
         slug=ENVELOPES,

@@ -84,6 +84,7 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
                 name_en=demo.name_en,
                 description_lt=demo.description_lt,
                 description_en=demo.description_en,
+                holds_cards=demo.holds_cards,
                 position=position,
             )
             db.session.add(category)

@@ -13,9 +13,10 @@ from catalogue.models import Product, Variant
 from orders.models import Order, OrderStatus
 from shop.db import db
 from tests.conftest import CSRF_FIELD, csrf_token, login_as
-from tests.factories.catalogue import make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_variant
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
+from tests.helpers import mails_to
 
 
 @pytest.fixture
@@ -103,6 +104,44 @@ def test_a_customer_orders_from_two_communities_and_follows_both_parcels(client:
     assert client.get("/krepselis").get_data(as_text=True).count("Jūsų krepšelis tuščias.") == 1
 
 
+def gift_label(html: str, variant: Variant) -> str:
+    match = re.search(rf'<label for="gift_{variant.id}">([^<]*)</label>', html)
+    assert match, f"no gift message field for variant {variant.id}"
+    return match.group(1)
+
+
+def test_the_gift_message_is_worded_by_what_the_parcel_holds(client: FlaskClient, shop) -> None:
+    cards, ornaments = make_category(holds_cards=True), make_category()
+    card = make_product(shop["krakes"], cards, name_lt="Atvirukas su sniegena").variants[0]
+    angel = make_product(shop["pagiriai"], ornaments, name_lt="Veltinio angelas").variants[0]
+    mixed = make_community(name="Josvainių bendruomenė")
+    mixed_card = make_product(mixed, cards, name_lt="Quilling atvirukas").variants[0]
+    mixed_star = make_product(mixed, ornaments, name_lt="Šiaudinė žvaigždutė").variants[0]
+    for variant in (card, angel, mixed_card, mixed_star):
+        add(client, variant.product, variant)
+    html = client.get("/uzsakymas").get_data(as_text=True)
+
+    # Only cards in the parcel: written into the card.
+    assert gift_label(html, card) == (
+        "Sveikinimas gaminiui „Atvirukas su sniegena“, ranka įrašomas į atviruką (neprivaloma)"
+    )
+    # No card in the parcel: a note enclosed in it, and no word of a card.
+    assert gift_label(html, angel) == (
+        "Sveikinimas gaminiui „Veltinio angelas“, ranka užrašomas ant lapelio ir įdedamas į siuntinį "
+        "(neprivaloma)"
+    )
+    # A card and an ornament together: the card's into the card, the ornament's on a note of its own.
+    assert gift_label(html, mixed_card) == (
+        "Sveikinimas gaminiui „Quilling atvirukas“, ranka įrašomas į atviruką (neprivaloma)"
+    )
+    assert gift_label(html, mixed_star) == (
+        "Sveikinimas gaminiui „Šiaudinė žvaigždutė“, ranka užrašomas ant atskiro lapelio ir įdedamas į "
+        "siuntinį, ne į atviruką (neprivaloma)"
+    )
+    english = client.get("/uzsakymas?lang=en").get_data(as_text=True)
+    assert gift_label(english, angel).endswith("written by hand on a note enclosed in the parcel (optional)")
+
+
 def test_delivery_chosen_for_one_parcel_is_offered_first_for_the_others(client: FlaskClient, shop) -> None:
     fill_cart(client, shop)
     token = csrf_token(client, "/krepselis")
@@ -165,6 +204,32 @@ def test_courier_parcels_need_an_address_with_a_lithuanian_postal_code(
     else:
         assert "Įveskite pašto kodą, pvz., LT-12345 arba 12345." in response.get_data(as_text=True)
         assert orders_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "where"),
+    [
+        ("courier", "Kurjeriu į jūsų adresą: Liepų g. 3-4, LT-57101 Kėdainiai"),
+        ("pickup", "Atsiimti bendruomenėje: Liepų g. 1, Kaimas"),
+    ],
+)
+def test_the_tracking_page_and_the_order_mail_say_where_each_parcel_goes_in_the_customers_words(
+    client: FlaskClient, shop, method: str, where: str
+) -> None:
+    fill_cart(client, shop)
+    assert "Kurjeriu į jūsų adresą" in client.get("/krepselis").get_data(as_text=True)
+    address = {"address_line": "Liepų g. 3-4", "city": "Kėdainiai", "postal_code": "57101"}
+    data = checkout_data(client, shop, **{f"delivery_{shop['krakes'].id}": method, **address})
+    response = client.post("/uzsakymas", data=data)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert where in page
+    assert "Omniva paštomatas: Kėdainių Maxima" in page  # the other parcel, to a locker
+    assert "pirkėjo adres" not in page and "Atsiėmimas" not in page
+    mail = mails_to("rasa@example.com")[0]  # "order received"
+    for body in (mail.text_body, mail.html_body):
+        assert where in body and "Omniva paštomatas: Kėdainių Maxima" in body
+        assert "pirkėjo adres" not in body
 
 
 def test_a_courier_parcel_without_an_address_is_refused_with_a_message(client: FlaskClient, shop) -> None:
