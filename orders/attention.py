@@ -29,11 +29,11 @@ from orders.models import (
     FulfilmentStatus,
     Order,
     OrderStatus,
-    PaymentAlert,
     PaymentMethod,
     Refund,
     RefundStatus,
 )
+from orders.payments.models import PaymentAlert
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import Operator, User

@@ -17,7 +17,6 @@ from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNot
 from orders.fulfilments import lock_fulfilment
 from orders.lifecycle import mail_customer, restock, settle_order
 from orders.models import (
-    AlertKind,
     Fulfilment,
     FulfilmentStatus,
     Order,
@@ -30,6 +29,7 @@ from orders.models import (
 )
 from orders.payments import gateway
 from orders.payments.alerts import raise_alert
+from orders.payments.models import AlertKind
 from orders.payouts.statements import take_back_refund
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow

@@ -18,12 +18,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from orders.earnings import Earnings, commission, fulfilment_earnings
 from orders.errors import PayoutNotFound
 from orders.models import (
-    AlertKind,
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
     Order,
-    PaymentAlert,
     PaymentMethod,
     Payout,
     PayoutAdjustment,
@@ -32,6 +30,7 @@ from orders.models import (
     PayoutStatus,
     Refund,
 )
+from orders.payments.models import AlertKind, PaymentAlert
 from orders.payouts.paying import _lock
 from orders.payouts.period import period_bounds
 from producers.models import CONNECTED_ACCOUNT, Community

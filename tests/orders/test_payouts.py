@@ -39,13 +39,11 @@ from orders.errors import (
     WrongPayoutMethod,
 )
 from orders.models import (
-    AlertKind,
     Fulfilment,
     FulfilmentStatus,
     Order,
     OrderStatus,
     Payment,
-    PaymentAlert,
     PaymentMethod,
     Payout,
     PayoutAdjustment,
@@ -56,6 +54,7 @@ from orders.models import (
     TransferStatus,
     TransitionNotAllowed,
 )
+from orders.payments.models import AlertKind, PaymentAlert
 from orders.payouts.exports import payouts_csv
 from orders.payouts.paying import approve_payout, mark_payout_paid, pay_by_stripe, refused_transfers
 from orders.payouts.sepa import PAIN_001_001_03, sepa_pain001

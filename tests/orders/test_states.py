@@ -10,12 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from orders.models import (
-    CARD_CHECKOUT_NEXT,
     FULFILMENT_NEXT,
     ORDER_NEXT,
     PAYOUT_NEXT,
-    CardCheckout,
-    CardCheckoutStatus,
     Fulfilment,
     FulfilmentStatus,
     Order,
@@ -25,6 +22,7 @@ from orders.models import (
     PayoutStatus,
     TransitionNotAllowed,
 )
+from orders.payments.models import CARD_CHECKOUT_NEXT, CardCheckout, CardCheckoutStatus
 from shop import states
 from shop.db import db, transaction, utcnow
 from shop.models import User
