@@ -14,11 +14,9 @@ from catalogue.models import Product, ProductStatus, Variant
 from orders import reports
 from orders.earnings import Earnings
 from orders.fulfilments import ParcelRow, _own_parcels, _row
-from orders.models import (
+from orders.models import Fulfilment, FulfilmentStatus, Order
+from orders.payouts.models import (
     CommunityTransfer,
-    Fulfilment,
-    FulfilmentStatus,
-    Order,
     Payout,
     PayoutAdjustment,
     PayoutLine,

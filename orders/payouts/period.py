@@ -12,10 +12,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from orders.errors import PeriodNotValid
-from orders.models import (
-    Payout,
-    PayoutMethod,
-)
+from orders.payouts.models import Payout, PayoutMethod
 from shop.i18n import current_language, vilnius_midnight
 
 #: How a statement is paid, as people read it.

@@ -17,20 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from orders.earnings import Earnings, commission, fulfilment_earnings
 from orders.errors import PayoutNotFound
-from orders.models import (
-    Fulfilment,
-    FulfilmentEvent,
-    FulfilmentStatus,
-    Order,
-    PaymentMethod,
-    Payout,
-    PayoutAdjustment,
-    PayoutLine,
-    PayoutMethod,
-    PayoutStatus,
-    Refund,
-)
+from orders.models import Fulfilment, FulfilmentEvent, FulfilmentStatus, Order, PaymentMethod, Refund
 from orders.payments.models import AlertKind, PaymentAlert
+from orders.payouts.models import Payout, PayoutAdjustment, PayoutLine, PayoutMethod, PayoutStatus
 from orders.payouts.paying import _lock
 from orders.payouts.period import period_bounds
 from producers.models import CONNECTED_ACCOUNT, Community

@@ -26,10 +26,10 @@ from orders.errors import (
     WrongPayoutMethod,
 )
 from orders.forms.backoffice import BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
-from orders.models import Payout, PayoutMethod, PayoutStatus
 from orders.payments import gateway
 from orders.payouts import exports, paying, statements
 from orders.payouts.exports import render_statement
+from orders.payouts.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.paying import refused_transfers
 from orders.payouts.period import PAYOUT_METHOD_LABELS, Period
 from orders.payouts.sepa import bank_file_plan, export_bank_file, next_business_day
