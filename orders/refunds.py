@@ -30,7 +30,7 @@ from orders.models import (
 from orders.payments import gateway
 from orders.payments.alerts import raise_alert
 from orders.payments.models import AlertKind
-from orders.payouts.statements import take_back_refund
+from orders.payouts.adjustments import take_back_refund
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User

@@ -20,9 +20,9 @@ from orders.fulfilments import Carrier, StatusFilter
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
 from orders.payouts import exports
+from orders.payouts.dues import hold_days
 from orders.payouts.exports import render_statement
 from orders.payouts.models import PayoutStatus
-from orders.payouts.statements import hold_days
 from producers.access import current_community, member_required
 from producers.models import Community
 from shop.access import current_actor, safe_next
