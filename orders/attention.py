@@ -22,7 +22,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from catalogue.models import Product, ProductStatus
 from orders.errors import AlreadyReminded, DaysNotValid, NotLate, OperatorMissing
-from orders.fulfilments import lock_fulfilment
+from orders.lifecycle import lock_fulfilment
 from orders.models import (
     Fulfilment,
     FulfilmentEvent,

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
-from orders.fulfilments import lock_fulfilment
-from orders.lifecycle import mail_customer, restock, settle_order
+from orders.lifecycle import lock_fulfilment, mail_customer, restock, settle_order
 from orders.models import (
     Fulfilment,
     FulfilmentStatus,
