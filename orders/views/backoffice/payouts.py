@@ -35,7 +35,7 @@ from orders.payouts.paying import refused_transfers
 from orders.payouts.period import PAYOUT_METHOD_LABELS, Period
 from orders.payouts.sepa import bank_file_plan, export_bank_file, next_business_day
 from orders.payouts.statements import line_counts, payout_with_lines, run_payouts
-from orders.views.backoffice import backoffice
+from orders.views.backoffice.blueprint import backoffice
 from producers.iban import is_valid_iban
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
