@@ -77,7 +77,8 @@ class Product(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    community: Mapped[Community] = relationship(back_populates="products")
+    #: `Community.products` is added from this side (a backref), so that producers.models maps without us.
+    community: Mapped[Community] = relationship(backref="products")
     category: Mapped[Category] = relationship(back_populates="products")
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"

@@ -11,10 +11,7 @@ from babel.dates import format_interval, format_skeleton
 from flask_babel import lazy_gettext as _l
 
 from orders.errors import PeriodNotValid
-from orders.models import (
-    Payout,
-    PayoutMethod,
-)
+from orders.payouts.models import Payout, PayoutMethod
 from shop.i18n import current_language, format_date, vilnius_midnight
 
 #: How a statement is paid, as people read it.

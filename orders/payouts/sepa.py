@@ -10,12 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from orders.errors import MessageIdNotValid, NothingToPayByBank, OperatorIbanNotValid
-from orders.models import (
-    Payout,
-    PayoutMethod,
-    PayoutStatus,
-)
 from orders.payouts.exports import period_label
+from orders.payouts.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.period import Period
 from orders.payouts.statements import list_payouts
 from producers.iban import normalise_iban

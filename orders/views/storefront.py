@@ -47,13 +47,7 @@ from orders.forms.storefront import (
     checkout_form,
 )
 from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, GiftNote
-from orders.models import (
-    CancelReason,
-    CardCheckoutStatus,
-    Order,
-    OrderStatus,
-    PaymentMethod,
-)
+from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments import gateway
 from orders.payments.checkout import (
     close_card_payment,
@@ -61,6 +55,7 @@ from orders.payments.checkout import (
     start_card_payment,
     switch_to_bank_transfer,
 )
+from orders.payments.models import CardCheckoutStatus
 from orders.payments.webhooks import handle_event
 from orders.placing import MAX_QUANTITY, place_order
 from shop import outbox

@@ -39,24 +39,25 @@ from orders.errors import (
     WrongPayoutMethod,
 )
 from orders.models import (
-    AlertKind,
     Fulfilment,
     FulfilmentStatus,
     Order,
     OrderStatus,
     Payment,
-    PaymentAlert,
     PaymentMethod,
+    Refund,
+    TransitionNotAllowed,
+)
+from orders.payments.models import AlertKind, PaymentAlert
+from orders.payouts.exports import payouts_csv
+from orders.payouts.models import (
     Payout,
     PayoutAdjustment,
     PayoutLine,
     PayoutMethod,
     PayoutStatus,
-    Refund,
     TransferStatus,
-    TransitionNotAllowed,
 )
-from orders.payouts.exports import payouts_csv
 from orders.payouts.paying import approve_payout, mark_payout_paid, pay_by_stripe, refused_transfers
 from orders.payouts.sepa import PAIN_001_001_03, sepa_pain001
 from orders.payouts.statements import generate_payouts, list_payouts, run_payouts
@@ -584,7 +585,7 @@ def test_a_stripe_statement_is_paid_by_one_transfer_per_parcel_once(
     (transfer,) = fake_stripe.transfers.values()
     assert transfer["amount"] == line.amount_cents and transfer["destination"] == "acct_1KrakesTest"
     assert fresh(Fulfilment, krakes.id).status is FulfilmentStatus.DELIVERED
-    from orders.models import CommunityTransfer
+    from orders.payouts.models import CommunityTransfer
 
     (record,) = db.session.scalars(select(CommunityTransfer)).all()
     assert record.status is TransferStatus.SENT and record.amount_cents == line.amount_cents

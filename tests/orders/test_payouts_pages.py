@@ -20,10 +20,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from orders import overview, refunds
-from orders.models import FulfilmentStatus, OrderStatus, Payout, PayoutMethod, PayoutStatus
+from orders.models import FulfilmentStatus, OrderStatus
+from orders.payouts.dues import Held, payable_on
+from orders.payouts.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.paying import approve_payout, mark_payout_paid
 from orders.payouts.sepa import bank_file_message_id, next_business_day
-from orders.payouts.statements import Held, generate_payouts, payable_on, run_payouts
+from orders.payouts.statements import generate_payouts, run_payouts
 from producers.models import Community
 from shop.config import ConfigError, check_payouts, from_environ
 from shop.db import db

@@ -19,7 +19,6 @@ from catalogue.models import ProductStatus
 from orders import fulfilments, lifecycle, refunds
 from orders.models import (
     CancelReason,
-    CommunityTransfer,
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
@@ -27,8 +26,8 @@ from orders.models import (
     PaymentMethod,
     Refund,
     RefundStatus,
-    TransferStatus,
 )
+from orders.payouts.models import CommunityTransfer, TransferStatus
 from shop.db import db
 from shop.models import OutboxMessage, User
 from tests.conftest import csrf_token, login_as

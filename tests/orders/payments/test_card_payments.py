@@ -21,20 +21,9 @@ from sqlalchemy import select
 
 from orders import lifecycle
 from orders.errors import CardPaymentNotPossible
-from orders.models import (
-    AlertKind,
-    CardCheckout,
-    CardCheckoutStatus,
-    FulfilmentStatus,
-    Order,
-    OrderStatus,
-    Payment,
-    PaymentAlert,
-    PaymentMethod,
-    Refund,
-    StripeEvent,
-)
+from orders.models import FulfilmentStatus, Order, OrderStatus, Payment, PaymentMethod, Refund
 from orders.payments.checkout import settle_stale_card_orders, start_card_payment, switch_to_bank_transfer
+from orders.payments.models import AlertKind, CardCheckout, CardCheckoutStatus, PaymentAlert, StripeEvent
 from shop.config import ConfigError, check_stripe
 from shop.db import db, utcnow
 from shop.models import OutboxMessage
