@@ -1,5 +1,6 @@
 """Card payments in the tests: the shop's settings for the fake Stripe, webhook events posted as Stripe posts
-them, and a card order of the `goods` fixture (tests/orders/conftest.py), placed or paid through Stripe."""
+them, a card order of the `goods` fixture (tests/orders/conftest.py), placed or paid through Stripe, and the
+customer's steps: pressing "pay", then paying on Stripe's page."""
 
 from __future__ import annotations
 
@@ -65,3 +66,19 @@ def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], k
     order = fresh(Order, order.id)
     assert order.status is OrderStatus.PAID
     return order
+
+
+def start(order: Order) -> str:
+    """The customer presses "pay": the URL of Stripe's page."""
+    return start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/back")
+
+
+def session_id_of(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def pay_and_notify(client: FlaskClient, fake: FakeStripe, url: str, **pay: Any) -> dict[str, Any]:
+    session = fake.pay(session_id_of(url), **pay)
+    event = fake.event("checkout.session.completed", session)
+    assert post_event(client, event).status_code == 200
+    return event
