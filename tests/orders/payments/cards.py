@@ -61,7 +61,7 @@ def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], k
     """The card order placed, paid on Stripe's page and confirmed by the webhook, as the database has it."""
     order = place_card_order(goods, key=key)
     url = start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x")
-    session = fake.pay(urlsplit(url).path.rsplit("/", 1)[-1])
+    session = fake.pay(session_id_of(url))
     post_event(client, fake.event("checkout.session.completed", session))
     order = fresh(Order, order.id)
     assert order.status is OrderStatus.PAID

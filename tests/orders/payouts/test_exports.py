@@ -107,9 +107,7 @@ def test_amounts_are_formatted_to_the_cent() -> None:
 
 
 def _approved_march(shop: dict[str, Any]) -> list[Payout]:
-    order = make_order([(shop["star"], 2), (shop["angel"], 1)], status=OrderStatus.PAID, delivery=OMNIVA)
-    move_parcel(parcel_of(order, shop["krakes"]).id, FulfilmentStatus.DELIVERED)
-    move_parcel(parcel_of(order, shop["pagiriai"]).id, FulfilmentStatus.DELIVERED)
+    delivered_march(shop)
     for payout in generate_payouts(*MARCH, by=None, hold=0):
         approve_payout(payout.id, by=None)
     return list_payouts(*MARCH)
