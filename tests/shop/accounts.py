@@ -1,5 +1,8 @@
 """What the accounts tests share: the day they travel to, a new password, and signing in, asking for a
 password link and choosing a password through the real forms.
+
+The pages are read in English (`in_english`: `?lang=en`, remembered by the session), so the tests hold
+before and after the Lithuanian catalogue learns the new messages.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
 """The VVG's invitations: staff invite a person to work for a community; the mailed link lets them choose
 a password, and expires after INVITATION_DAYS.
-
-The pages are read in English (`?lang=en`, remembered by the session), so the tests hold before and
-after the Lithuanian catalogue learns the new messages.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
 """Forgotten passwords: a mailed link sets a new one, once, before it expires; a new password ends every
 other sign-in.
-
-The pages are read in English (`?lang=en`, remembered by the session), so the tests hold before and
-after the Lithuanian catalogue learns the new messages.
 """
 
 from __future__ import annotations

@@ -1,8 +1,4 @@
-"""Attempts that are limited: sign-ins from one address and for one account, and password link mails.
-
-The pages are read in English (`?lang=en`, remembered by the session), so the tests hold before and
-after the Lithuanian catalogue learns the new messages.
-"""
+"""Attempts that are limited: sign-ins from one address and for one account, and password link mails."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Signing in and out, and sessions that end: after LOGIN_HOURS, or when remembered, after 14 days.
-
-The pages are read in English (`?lang=en`, remembered by the session), so the tests hold before and
-after the Lithuanian catalogue learns the new messages.
-"""
+"""Signing in and out, and sessions that end: after LOGIN_HOURS, or when remembered, after 14 days."""
 
 from __future__ import annotations
 

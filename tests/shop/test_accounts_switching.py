@@ -1,8 +1,5 @@
 """Switching between one's communities: a member of several works for one at a time, and only for their
 own.
-
-The pages are read in English (`?lang=en`, remembered by the session), so the tests hold before and
-after the Lithuanian catalogue learns the new messages.
 """
 
 from __future__ import annotations

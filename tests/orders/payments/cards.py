@@ -1,6 +1,10 @@
 """Card payments in the tests: the shop's settings for the fake Stripe, webhook events posted as Stripe posts
 them, a card order of the `goods` fixture (tests/orders/conftest.py), placed or paid through Stripe, and the
-customer's steps: pressing "pay", then paying on Stripe's page."""
+customer's steps: pressing "pay", then paying on Stripe's page.
+
+The real `stripe` library talks HTTP to the project's fake Stripe (tests/fake_stripe/); webhooks are signed
+with the secret exactly as Stripe signs them.
+"""
 
 from __future__ import annotations
 

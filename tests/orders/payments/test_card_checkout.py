@@ -1,9 +1,6 @@
 """Paying by card through Stripe Checkout, as the customer sees it: the payment page made with the
 catalogue's amounts, tried again, closed when the order is cancelled or switched to a bank transfer,
 and the settings card payments need.
-
-The real `stripe` library talks HTTP to the project's fake Stripe; webhooks are signed with the secret
-exactly as Stripe signs them.
 """
 
 from __future__ import annotations

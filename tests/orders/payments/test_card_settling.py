@@ -1,8 +1,6 @@
 """The cron job that asks Stripe about card orders left unpaid, and the customer's return from Stripe:
 a payment whose webhook was lost still counts; a page left unpaid cancels its order; a payment of the
 wrong amount is never cancelled.
-
-The real `stripe` library talks HTTP to the project's fake Stripe.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
 """Stripe's webhooks about card payments: only signed, fresh events count; each is applied once, in any
 order and all at once; a payment of the wrong amount or currency is flagged for staff, not paid.
-
-The real `stripe` library talks HTTP to the project's fake Stripe; webhooks are signed with the secret
-exactly as Stripe signs them.
 """
 
 from __future__ import annotations

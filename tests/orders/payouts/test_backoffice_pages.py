@@ -1,7 +1,5 @@
 """The back office's payouts pages: VVG staff choose a period, generate, approve and mark paid its
 statements, and read and print one; only staff may.
-
-Pages are read in English (`?lang=en`, remembered by the session): the wording asserted is the msgids'.
 """
 
 from __future__ import annotations

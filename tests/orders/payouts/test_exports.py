@@ -1,7 +1,5 @@
 """The payouts' files: the CSV of a period's parcels and the SEPA credit transfer file (pain.001.001.03)
 for the bank, from the services and downloaded from the back office.
-
-Pages are read in English (`?lang=en`, remembered by the session): the wording asserted is the msgids'.
 """
 
 from __future__ import annotations

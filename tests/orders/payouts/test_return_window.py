@@ -1,7 +1,5 @@
 """The return window: a delivered parcel is paid out only PAYOUT_HOLD_DAYS after its delivery, counted
 from the run; staff are told what waits, and until when; the bank pays on its next business day.
-
-Pages are read in English (`?lang=en`, remembered by the session): the wording asserted is the msgids'.
 """
 
 from __future__ import annotations

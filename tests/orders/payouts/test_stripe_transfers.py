@@ -1,7 +1,5 @@
 """Statements paid through Stripe: one transfer per parcel to a community's connected account, sent once,
 from the service and from the back office's page, and sent again when Stripe was away or refused.
-
-Pages are read in English (`?lang=en`, remembered by the session): the wording asserted is the msgids'.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
 """A community's own payouts in its workspace: its statements, when each parcel becomes payable, and what
 is not yet paid out, which agrees with the statements.
-
-Pages are read in English (`?lang=en`, remembered by the session): the wording asserted is the msgids'.
 """
 
 from __future__ import annotations
