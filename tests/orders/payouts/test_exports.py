@@ -7,12 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import string
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import xmlschema
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -122,7 +124,11 @@ def test_the_sepa_file_is_valid_pain_001_001_03_and_pays_each_approved_bank_stat
     operator = db.session.scalars(select(Operator)).one()
 
     sepa = sepa_pain001(
-        statements, operator=operator, execution_date=date(2027, 4, 2), message_id="KM-2027-03"
+        statements,
+        operator=operator,
+        execution_date=date(2027, 4, 2),
+        message_id="KM-2027-03",
+        basic_latin=False,  # SEPA_BASIC_LATIN=0: names and text as typed, in UTF-8
     )
 
     xmlschema.XMLSchema(str(XSD)).validate(io.BytesIO(sepa.xml))  # raises on any deviation
@@ -161,6 +167,36 @@ def test_the_sepa_file_is_valid_pain_001_001_03_and_pays_each_approved_bank_stat
     assert text(tx + "p:Cdtr/p:Nm") == " ".join(long_name.split())[:70]
     assert text(tx + "p:CdtrAcct/p:Id/p:IBAN") == KRAKES_IBAN
     assert text(tx + "p:RmtInf/p:Ustrd") == "Kaimo mugė išmoka 2027-03-01–2027-03-31"
+
+
+NAMED_BY = "p:CstmrCdtTrfInitn/p:GrpHdr/p:InitgPty/p:Nm"  #: the VVG, as the party that made the file
+
+
+def test_by_default_the_bank_file_writes_only_the_sepa_basic_latin_characters(shop: dict[str, Any]) -> None:
+    with change():
+        db.session.get_one(Community, shop["krakes"].id).legal_name = "Asociacija „Šlapaberžės ąžuolas“ — J&K"
+    statements = _approved_march(shop)
+    operator = db.session.scalars(select(Operator)).one()
+
+    sepa = sepa_pain001(
+        statements, operator=operator, execution_date=date(2027, 4, 2), message_id="KM-2027-03"
+    )
+
+    xmlschema.XMLSchema(str(XSD)).validate(io.BytesIO(sepa.xml))
+    root = ET.fromstring(sepa.xml)
+    texts = [element.text or "" for element in root.iter() if element.text and element.text.strip()]
+    allowed = set(string.ascii_letters + string.digits + "/-?:().,'+ ")  # EPC217-08, the basic Latin set
+    assert [text for text in texts if not set(text) <= allowed] == []
+    tx = "p:CstmrCdtTrfInitn/p:PmtInf/p:CdtTrfTxInf/"
+    written = {
+        path: root.findtext(path, namespaces=NS)
+        for path in (NAMED_BY, tx + "p:Cdtr/p:Nm", tx + "p:RmtInf/p:Ustrd")
+    }
+    assert written == {
+        NAMED_BY: "Kedainiu rajono vietos veiklos grupe",
+        tx + "p:Cdtr/p:Nm": "Asociacija 'Slapaberzes azuolas' - J+K",
+        tx + "p:RmtInf/p:Ustrd": "Kaimo muge ismoka 2027-03-01-2027-03-31",
+    }
 
 
 def test_the_sepa_file_leaves_out_drafts_and_invalid_ibans_and_refuses_an_empty_file(
@@ -206,7 +242,7 @@ def download(client: FlaskClient, token: str, **fields: str) -> Any:
 
 
 def test_the_bank_file_validates_sums_to_the_approved_bank_statements_and_says_what_it_left_out(
-    client: FlaskClient, shop: dict[str, Any], staff: str, no_hold: None, clock: Any
+    app: Flask, client: FlaskClient, shop: dict[str, Any], staff: str, no_hold: None, clock: Any
 ) -> None:
     delivered_march(shop)
     client.post(LIST + "generate", data={"csrf_token": staff, **MARCH_ARGS})
@@ -238,9 +274,15 @@ def test_the_bank_file_validates_sums_to_the_approved_bank_statements_and_says_w
     assert root.findtext(".//p:PmtInf/p:ReqdExctnDt", namespaces=NS) == "2027-03-15"
     assert root.findtext(".//p:CdtTrfTxInf/p:PmtId/p:EndToEndId", namespaces=NS) == f"KM-PAYOUT-{krakes.id}"
 
+    assert root.findtext(header + "p:InitgPty/p:Nm", namespaces=NS) == "Kedainiu rajono vietos veiklos grupe"
+
     clock.shift(timedelta(seconds=1))
+    app.config["SEPA_BASIC_LATIN"] = False  # the operator's bank takes UTF-8
     second = ET.fromstring(download(client, staff, execution_date="2027-03-15").data)
     assert second.findtext(header + "p:MsgId", namespaces=NS) != message_id  # a new file, a new id
+    assert (
+        second.findtext(header + "p:InitgPty/p:Nm", namespaces=NS) == "Kėdainių rajono vietos veiklos grupė"
+    )
     db.session.rollback()
     logged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "payout.bank_file")).all()
     assert logged[0].after["message_id"] == message_id
