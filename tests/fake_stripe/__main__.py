@@ -23,15 +23,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.webhook_url and not args.webhook_secret:
         parser.error("--webhook-url needs --webhook-secret")
     with FakeStripe(args.webhook_url, args.webhook_secret, port=args.port) as fake:
-        print(fake.base, flush=True)
-        print(
-            f"Run the shop with STRIPE_API_BASE={fake.base} STRIPE_SECRET_KEY=sk_test_<anything>"
-            + (f" STRIPE_WEBHOOK_SECRET={args.webhook_secret}" if args.webhook_secret else "")
-            + ". Ctrl-C stops.",
-            file=sys.stderr,
-            flush=True,
-        )
-        try:
+        try:  # a Ctrl-C as soon as the address is printed still ends it cleanly
+            print(fake.base, flush=True)
+            print(
+                f"Run the shop with STRIPE_API_BASE={fake.base} STRIPE_SECRET_KEY=sk_test_<anything>"
+                + (f" STRIPE_WEBHOOK_SECRET={args.webhook_secret}" if args.webhook_secret else "")
+                + ". Ctrl-C stops.",
+                file=sys.stderr,
+                flush=True,
+            )
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
