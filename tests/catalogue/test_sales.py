@@ -177,6 +177,9 @@ def test_the_longest_sale_is_90_days_counted_from_its_first_day(
     client: FlaskClient, shop: dict[str, Any]
 ) -> None:
     assert set_sale(client, shop, "5,20", "2026-12-10", "2027-03-09").status_code == 302
+    page = client.get(f"/workspace/listings/{shop['star'].id}").get_data(as_text=True)
+    assert "Nuolaida prasidės 2026 m. gruodžio 10 d., iki tol galioja įprasta kaina." in page
+    assert "5,20" not in client.get("/produktai/siaudine-zvaigzde").get_data(as_text=True)
     sale = star_variant(shop).sale
     assert sale is not None and (sale.first_day.isoformat(), sale.last_day.isoformat()) == (
         "2026-12-10",
