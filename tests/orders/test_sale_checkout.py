@@ -5,6 +5,7 @@ checkout page is open is never charged unseen: the page comes back with the pric
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,17 +15,17 @@ import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from catalogue.models import Sale, Variant
+from catalogue.models import Product, Sale, Variant
 from orders import lifecycle, placing
 from orders.errors import PriceChanged
 from orders.models import Order, OrderStatus, PaymentMethod
 from shop.db import db, transaction
+from tests.conftest import CSRF_FIELD, csrf_token
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import BUYER, PICKUP
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 from tests.helpers import count, stock
-from tests.orders.test_checkout_views import add, checkout_data
 
 NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)  #: 20:00 in Vilnius on the sale's last day
 OVER = datetime(2026, 12, 6, 22, 0, tzinfo=UTC)  #: midnight in Vilnius: the sale is over
@@ -56,6 +57,35 @@ def shop(clock: time_machine.Traveller) -> dict[str, Any]:
         variant.set_prices(650, Sale(520, NOW - timedelta(days=5), OVER), by=member)
     clock.move_to(NOW)
     return {"krakes": krakes, "pagiriai": pagiriai, "star": star, "card": card}
+
+
+def add(client: FlaskClient, product: Product, variant: Variant, quantity: int = 1) -> None:
+    """Put `quantity` of `variant` into the cart from its product's page."""
+    token = csrf_token(client, f"/produktai/{product.slug}")
+    client.post(
+        "/krepselis/prideti", data={"csrf_token": token, "variant_id": variant.id, "quantity": quantity}
+    )
+
+
+def checkout_data(client: FlaskClient, shop: dict[str, Any]) -> dict[str, str]:
+    """The checkout form as the page gives it (its key, with the prices shown), filled in by Rasa."""
+    html = client.get("/uzsakymas").get_data(as_text=True)
+    token = CSRF_FIELD.search(html)
+    key = re.search(r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"', html)
+    assert token and key
+    return {
+        "csrf_token": token.group(1),
+        "idempotency_key": key.group(1),
+        "name": "Rasa Petraitienė",
+        "email": "rasa@example.com",
+        "phone": "8 612 34567",
+        f"delivery_{shop['krakes'].id}": "pickup",
+        f"delivery_{shop['pagiriai'].id}": "omniva",
+        f"locker_{shop['pagiriai'].id}": "Kėdainių Maxima",
+        "payment_method": "bank_transfer",
+        "accept_terms": "y",
+        "accept_privacy": "y",
+    }
 
 
 def test_the_cart_and_the_checkout_charge_the_sale_price_and_the_order_keeps_it_after_the_sale(
