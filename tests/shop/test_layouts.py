@@ -90,6 +90,7 @@ def test_a_workspace_page_has_the_work_frame_with_the_community_named_once(
     for label in WORKSPACE_PAGES.values():
         assert f">{label}</a>" in workspace
     assert current_links(workspace) == [name]
+    assert '<a class="work-brand" href="/workspace/">' in html  # the brand leads to the area's first page
     assert "/backoffice/" not in html  # not staff: no way into the back office
     assert "community-switch" not in html  # one community: its name, no switcher
 
@@ -135,6 +136,7 @@ def test_a_back_office_page_has_the_work_frame_with_the_staff_navigation(
     staff = nav(html, "Administravimas")
     assert [label for label in BACKOFFICE_PAGES.values() if f">{label}</a>" not in staff] == []
     assert current_links(staff) == [name]
+    assert '<a class="work-brand" href="/backoffice/">' in html
     assert 'href="/workspace/"' not in html  # a member of no community: no workspace link
 
 
