@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from orders.models import Fulfilment, FulfilmentStatus, Order, OrderStatus, RefundStatus
-from orders.payouts.statements import hold_days, payable_on
+from orders.payouts.dues import hold_days, payable_on
 from shop.db import db
 from shop.i18n import VILNIUS
 

@@ -20,7 +20,7 @@ from orders.labels import (
 from orders.privacy import asking, erasure, export
 from orders.privacy.holdings import holdings_of
 from orders.privacy.models import PrivacyRequest, PrivacyRequestStatus
-from orders.views.backoffice import backoffice
+from orders.views.backoffice.blueprint import backoffice
 from shop import outbox
 from shop.access import current_actor, staff_required
 from shop.db import utcnow

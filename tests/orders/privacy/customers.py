@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import JSON, String, Text, select
 
 from orders import lifecycle, refunds, reports
-from orders.models import AlertKind, Fulfilment, FulfilmentStatus, Order, PaymentMethod
+from orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
 from orders.payments.alerts import raise_alert, resolve_alert
+from orders.payments.models import AlertKind
 from orders.placing import Buyer, DeliveryChoice
 from orders.reports import SalesFilter
 from producers.models import DeliveryMethod

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from orders import lifecycle, refunds
 from orders.errors import AlreadyErased
-from orders.models import AlertKind, FulfilmentStatus, Order, OrderStatus, Refund
+from orders.models import FulfilmentStatus, Order, OrderStatus, Refund
 from orders.payments.alerts import raise_alert
+from orders.payments.models import AlertKind
 from orders.privacy import asking, erasure, retention
 from orders.privacy.holdings import OpenReason, holdings_of
 from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, select
 from sqlalchemy.orm import DeclarativeBase
 
-from orders.models import Fulfilment, FulfilmentEvent, Order, OrderLine, Payment, PaymentAlert, Refund
+from orders.models import Fulfilment, FulfilmentEvent, Order, OrderLine, Payment, Refund
+from orders.payments.models import PaymentAlert
 from orders.privacy import asking, export
 from orders.privacy.models import PrivacyRequest
 from shop.db import db

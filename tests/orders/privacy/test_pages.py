@@ -24,9 +24,9 @@ from shop.db import db
 from shop.models import OutboxMessage, User
 from tests.conftest import FreshContextClient, csrf_token
 from tests.factories.orders import make_order
-from tests.helpers import count, fresh, mails_to
+from tests.helpers import count, fresh, mails_to, running
 from tests.orders.privacy.customers import AFTER_RETURNS, JONAS, RASA, RASA_TRACES, START, found, full_order
-from tests.shop.test_outbox import Inbox, free_port, plain, running, shop_sending_to, smtp_server
+from tests.shop.test_outbox import Inbox, free_port, plain, shop_sending_to, smtp_server
 from tests.test_backoffice_access import snapshot
 
 ASK = "/privatumas/mano-duomenys"

@@ -9,8 +9,9 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-from orders.models import AlertKind, FulfilmentStatus, Order, Payment
+from orders.models import FulfilmentStatus, Order, Payment
 from orders.payments.alerts import raise_alert
+from orders.payments.models import AlertKind
 from orders.privacy import asking, retention
 from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus
 from orders.refunds import mark_bank_refund_sent

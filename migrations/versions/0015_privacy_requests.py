@@ -2,8 +2,8 @@
 
 The column is added and dropped in place (ALTER TABLE), never by a batch copy of the orders table.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0015
+Revises: 0012
 Create Date: 2026-12-04 17:57:30.137458
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0015'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
