@@ -33,6 +33,7 @@ BACKOFFICE_PAGES = {
     "/backoffice/payouts/": "Išmokos",
     "/backoffice/reports": "Pardavimų ataskaita",
     "/backoffice/mail": "Laiškai",
+    "/backoffice/privacy": "Privatumo prašymai",
     "/backoffice/audit": "Veiksmų žurnalas",
 }
 
@@ -168,7 +169,11 @@ BACKOFFICE_LINK = 'href="/backoffice/">Administravimas</a>'
     ("who", "links", "not_there"),
     [
         ("member", [WORKSPACE_LINK], ["/backoffice/"]),
-        ("staff", [BACKOFFICE_LINK], ["/workspace/", "/backoffice/mail", "/backoffice/audit"]),
+        (
+            "staff",
+            [BACKOFFICE_LINK],
+            ["/workspace/", "/backoffice/mail", "/backoffice/privacy", "/backoffice/audit"],
+        ),
         ("both", [WORKSPACE_LINK, BACKOFFICE_LINK], ["/backoffice/payments"]),
     ],
 )
