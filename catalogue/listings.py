@@ -4,20 +4,29 @@ Every function takes the acting community and looks rows up *with* it: another c
 variant or photo is not found (`ListingNotFound`), never read or changed. New listings, and changes of
 text or price, of a community the VVG does not (yet) trust wait for moderation (`pending_review`);
 trusted communities publish at once. A listing the VVG sends back is a draft with the VVG's reason.
+
+Product safety (GPSR) comes first: a listing goes on sale or to the VVG only when
+`Product.missing_for_sale()` is empty (the maker's name, postal and e-mail address, a photo, a product
+type, and the warning its type requires). A listing saved without them is kept as it is (a new one as a
+draft) and the view says what is missing; a listing on sale or waiting is never made incomplete by a save.
+An empty warning takes the product type's template (`catalogue.safety.prefilled_warning`).
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from catalogue.errors import ListingNotFound, TooManyPhotos
+from catalogue.errors import LastPhoto, ListingNotFound, NotReadyForSale, SkuTaken, TooManyPhotos
 from catalogue.images import ImageRejected, process_image, store_image
-from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Variant
+from catalogue.safety import prefilled_warning
 from producers.models import Community
 from shop.db import db, transaction
 from shop.media import MediaStorage
@@ -37,6 +46,7 @@ class VariantInput:
     lead_days: int | None
     weight_grams: int
     remove: bool = False
+    sku: str = ""  #: the product code typed; "" keeps the variant's own, or makes one for a new variant
 
 
 @dataclass(frozen=True)
@@ -46,8 +56,10 @@ class ListingInput:
     name_en: str
     description_lt: str
     description_en: str
-    safety_notes_lt: str
+    safety_notes_lt: str  #: the safety warning; "" takes the product type's template
     variants: Sequence[VariantInput]
+    product_type_id: int | None = None
+    safety_notes_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,9 @@ def list_listings(community: Community) -> Sequence[Product]:
     products = db.session.scalars(
         select(Product)
         .where(Product.community_id == community.id)
-        .options(selectinload(Product.variants), selectinload(Product.images))
+        .options(
+            selectinload(Product.variants), selectinload(Product.images), selectinload(Product.product_type)
+        )
         .order_by(Product.updated_at.desc())
     ).all()
     return sorted(products, key=lambda product: order.get(product.status, 3))
@@ -72,7 +86,9 @@ def get_listing(community: Community, product_id: int) -> Product:
     product = db.session.scalars(
         select(Product)
         .where(Product.id == product_id, Product.community_id == community.id)
-        .options(selectinload(Product.variants), selectinload(Product.images))
+        .options(
+            selectinload(Product.variants), selectinload(Product.images), selectinload(Product.product_type)
+        )
     ).first()
     if product is None:
         raise ListingNotFound(product_id)
@@ -80,13 +96,12 @@ def get_listing(community: Community, product_id: int) -> Product:
 
 
 def create_listing(community: Community, data: ListingInput) -> Product:
-    """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG."""
+    """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG — once
+    product safety has all it needs; until then (a new listing has no photo yet) a draft."""
     with transaction():
         _check_category(data.category_id)
         product = Product(
-            community_id=community.id,
-            slug=_free_slug(data.name_lt),
-            status=_published_status(community),
+            community_id=community.id, slug=_free_slug(data.name_lt), status=ProductStatus.DRAFT
         )
         _apply_texts(product, data)
         db.session.add(product)
@@ -95,26 +110,51 @@ def create_listing(community: Community, data: ListingInput) -> Product:
             replace(row, id=None) for row in data.variants if not row.remove
         ]  # nothing to refer to yet
         _apply_variants(product, community, new_rows)
+        _flush_skus()
+        if not product.missing_for_sale():
+            product.move_to(_published_status(community))
     return product
 
 
 def update_listing(community: Community, product_id: int, data: ListingInput) -> Product:
-    """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first."""
+    """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first.
+
+    A draft or archived listing goes on sale (or to the VVG) when product safety has all it needs, and is
+    saved as it is otherwise. A listing on sale or waiting is refused (`NotReadyForSale`, nothing saved) a
+    change that would send it to the VVG incomplete, or take from it something product safety needs.
+    """
     with transaction():
         product = _locked_listing(community, product_id)
         _check_category(data.category_id)
         before = _reviewed_content(product)
+        missing_before = set(product.missing_for_sale())
         _apply_texts(product, data)
         _apply_variants(product, community, data.variants)
-        db.session.flush()
+        _flush_skus()
+        missing = product.missing_for_sale()
         changed = _reviewed_content(product) != before
         published = _published_status(community)
-        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED} or (
-            changed and not community.is_trusted and product.status is not published  # waiting stays so
-        ):
+        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
+            if not missing:
+                product.move_to(published)
+        elif changed and not community.is_trusted and product.status is not published:  # waiting stays so
+            if missing:
+                raise NotReadyForSale(product.id, missing, published)
             product.move_to(published)
+        elif taken_away := tuple(gap for gap in missing if gap not in missing_before):
+            raise NotReadyForSale(product.id, taken_away, product.status)
         if product.status is not ProductStatus.DRAFT:
             product.review_note = ""
+    return product
+
+
+def publish_listing(community: Community, product_id: int) -> Product:
+    """A draft (or archived listing) goes on sale, or to the VVG for an untrusted community, when product
+    safety has all it needs (`NotReadyForSale` otherwise). One already on sale or waiting stays so."""
+    with transaction():
+        product = _locked_listing(community, product_id)
+        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
+            _publish(product, community)
     return product
 
 
@@ -130,15 +170,20 @@ def duplicate_listing(community: Community, product_id: int) -> Product:
             name_en=original.name_en,
             description_lt=original.description_lt,
             description_en=original.description_en,
+            product_type_id=original.product_type_id,
             safety_notes_lt=original.safety_notes_lt,
+            safety_notes_en=original.safety_notes_en,
             status=ProductStatus.DRAFT,
         )
         db.session.add(copy)
         db.session.flush()
+        taken: set[str] = set()
         for position, variant in enumerate(original.variants):
+            sku = _generated_sku(community, copy.id, taken)
+            taken.add(sku)
             copy.variants.append(
                 Variant(
-                    sku=_new_sku(community, copy.id, position),
+                    sku=sku,
                     name_lt=variant.name_lt,
                     name_en=variant.name_en,
                     price_cents=variant.price_cents,
@@ -173,11 +218,12 @@ def archive_listing(community: Community, product_id: int) -> Product:
 
 
 def restore_listing(community: Community, product_id: int) -> Product:
-    """Back on sale (through the VVG again, for an untrusted community)."""
+    """Back on sale (through the VVG again, for an untrusted community), if product safety has all it
+    needs (`NotReadyForSale` otherwise)."""
     with transaction():
         product = _locked_listing(community, product_id)
         if product.status is ProductStatus.ARCHIVED:
-            product.move_to(_published_status(community))
+            _publish(product, community)
     return product
 
 
@@ -254,10 +300,13 @@ def describe_photo(community: Community, image_id: int, *, alt_lt: str, alt_en: 
 
 
 def delete_photo(community: Community, image_id: int) -> None:
-    """The photo leaves the listing (its files stay: other listings or past pages may show them)."""
+    """The photo leaves the listing (its files stay: other listings or past pages may show them). A listing
+    on sale or waiting for the VVG keeps its last photo (`LastPhoto`)."""
     with transaction():
         images = _photos_around(community, image_id)
         doomed = next(image for image in images if image.id == image_id)
+        if len(images) == 1 and doomed.product.status in {ProductStatus.ACTIVE, ProductStatus.PENDING_REVIEW}:
+            raise LastPhoto(doomed.product_id)
         db.session.delete(doomed)
         _renumber([image for image in images if image is not doomed])
 
@@ -299,6 +348,15 @@ def _published_status(community: Community) -> ProductStatus:
     return ProductStatus.ACTIVE if community.is_trusted else ProductStatus.PENDING_REVIEW
 
 
+def _publish(product: Product, community: Community) -> None:
+    published = _published_status(community)
+    missing = product.missing_for_sale()
+    if missing:
+        raise NotReadyForSale(product.id, missing, published)
+    product.move_to(published)
+    product.review_note = ""
+
+
 def _check_category(category_id: int) -> None:
     if db.session.get(Category, category_id) is None:
         raise ListingNotFound(category_id)
@@ -310,31 +368,100 @@ def _apply_texts(product: Product, data: ListingInput) -> None:
     product.name_en = data.name_en.strip()
     product.description_lt = data.description_lt.strip()
     product.description_en = data.description_en.strip()
-    product.safety_notes_lt = data.safety_notes_lt.strip()
+    before = product.product_type
+    chosen = None
+    if data.product_type_id is not None:
+        chosen = db.session.get(ProductType, data.product_type_id)
+        if chosen is None:
+            raise ListingNotFound(data.product_type_id)
+    product.product_type = chosen
+    product.safety_notes_lt = prefilled_warning(data.safety_notes_lt, chosen, before, "lt")
+    product.safety_notes_en = prefilled_warning(data.safety_notes_en, chosen, before, "en")
 
 
 def _apply_variants(product: Product, community: Community, rows: Sequence[VariantInput]) -> None:
     existing = {variant.id: variant for variant in product.variants}
-    for row in rows:
-        if row.id is not None and row.id not in existing:
-            raise ListingNotFound(row.id)  # a variant of another listing: never touched
-        if row.id is not None and row.remove:
-            product.variants.remove(existing[row.id])
-            continue
-        variant = existing[row.id] if row.id is not None else None
-        if variant is None:
-            if row.remove:
+    with db.session.no_autoflush:  # a new variant has no product code until every row's is known
+        skus = _typed_skus(rows, existing)
+        taken = set(skus.values()) | {variant.sku for variant in product.variants}
+        for index, row in enumerate(rows):
+            if row.id is not None and row.id not in existing:
+                raise ListingNotFound(row.id)  # a variant of another listing: never touched
+            if row.id is not None and row.remove:
+                product.variants.remove(existing[row.id])
                 continue
-            variant = Variant(sku=_new_sku(community, product.id, len(product.variants)), position=99)
-            product.variants.append(variant)
-        variant.name_lt, variant.name_en = row.name_lt.strip(), row.name_en.strip()
-        variant.price_cents = row.price_cents
-        variant.is_made_to_order = row.is_made_to_order
-        variant.lead_days = row.lead_days if row.is_made_to_order else None
-        variant.stock = 0 if row.is_made_to_order else row.stock
-        variant.weight_grams = row.weight_grams
+            variant = existing[row.id] if row.id is not None else None
+            if variant is None:
+                if row.remove:
+                    continue
+                sku = skus.get(index) or _generated_sku(community, product.id, taken)
+                taken.add(sku)
+                variant = Variant(sku=sku, position=99)
+                product.variants.append(variant)
+            elif index in skus:
+                variant.sku = skus[index]
+            _apply_row(variant, row)
     for position, variant in enumerate(sorted(product.variants, key=lambda v: (v.position, v.id or 0))):
         variant.position = position
+
+
+def _apply_row(variant: Variant, row: VariantInput) -> None:
+    variant.name_lt, variant.name_en = row.name_lt.strip(), row.name_en.strip()
+    variant.price_cents = row.price_cents
+    variant.is_made_to_order = row.is_made_to_order
+    variant.lead_days = row.lead_days if row.is_made_to_order else None
+    variant.stock = 0 if row.is_made_to_order else row.stock
+    variant.weight_grams = row.weight_grams
+
+
+def normal_sku(text: str) -> str:
+    """A product code as stored: trimmed, in capitals."""
+    return text.strip().upper()
+
+
+def _typed_skus(rows: Sequence[VariantInput], existing: dict[int, Variant]) -> dict[int, str]:
+    """The product codes typed, by row: each unused by any other variant (`SkuTaken` otherwise)."""
+    skus: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        sku = normal_sku(row.sku)
+        if not sku or row.remove:
+            continue
+        own = existing.get(row.id) if row.id is not None else None
+        if sku in skus.values():
+            raise SkuTaken(sku)
+        if own is None or own.sku != sku:
+            other = select(Variant.id).where(Variant.sku == sku)
+            if own is not None:
+                other = other.where(Variant.id != own.id)
+            if db.session.scalar(other.limit(1)) is not None:
+                raise SkuTaken(sku)
+        skus[index] = sku
+    return skus
+
+
+def _generated_sku(community: Community, product_id: int, taken: set[str]) -> str:
+    """A product code no variant has: the community's first four letters, the listing's number and the
+    variant's (`SLAP-000123-1`)."""
+    prefix = re.sub(r"[^A-Z0-9]", "", community.slug.upper())[:4] or "KM"
+    number = 1
+    while True:
+        sku = f"{prefix}-{product_id:06d}-{number}"
+        if (
+            sku not in taken
+            and db.session.scalar(select(Variant.id).where(Variant.sku == sku).limit(1)) is None
+        ):
+            return sku
+        number += 1
+
+
+def _flush_skus() -> None:
+    """Write now: a product code another listing took at the same moment loses here, not with a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if "sku" not in str(error.orig).lower():
+            raise
+        raise SkuTaken("") from None
 
 
 def _reviewed_content(product: Product) -> tuple[object, ...]:
@@ -344,8 +471,9 @@ def _reviewed_content(product: Product) -> tuple[object, ...]:
         product.name_lt,
         product.name_en,
         product.description_lt,
-        product.description_en,
+        product.product_type_id,
         product.safety_notes_lt,
+        product.safety_notes_en,
         tuple(sorted((v.name_lt, v.name_en, v.price_cents) for v in product.variants)),
     )
 
@@ -356,7 +484,3 @@ def _free_slug(name: str) -> str:
     while db.session.scalar(select(func.count()).select_from(Product).where(Product.slug == slug)):
         slug = f"{base}-{secrets.token_hex(2)}"
     return slug
-
-
-def _new_sku(community: Community, product_id: int, position: int) -> str:
-    return f"{community.slug[:20].upper()}-{product_id}-{position + 1}-{secrets.token_hex(2).upper()}"
