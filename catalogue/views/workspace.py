@@ -12,10 +12,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue import listings
 from catalogue.browsing import list_categories
-from catalogue.errors import ListingNotFound, TooManyPhotos
+from catalogue.errors import LastPhoto, ListingNotFound, NotReadyForSale, SkuTaken, TooManyPhotos
 from catalogue.forms import ListingForm, PhotoForm, StockForm
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
-from catalogue.models import ProductStatus
+from catalogue.labels import MAKER_DETAILS, MISSING_LABELS, lacks_maker_details, missing_words
+from catalogue.models import MissingForSale, Product, ProductStatus
+from catalogue.safety import list_product_types
 from producers.access import current_community, member_required
 from producers.settings import set_shop_photo
 from shop.errors import render_error
@@ -43,12 +45,48 @@ PHOTO_PROBLEMS = {
 
 @workspace.context_processor
 def _listing_words() -> dict[str, Any]:
-    return {"listing_states": LISTING_STATES, "max_photos": listings.MAX_PHOTOS}
+    return {
+        "listing_states": LISTING_STATES,
+        "max_photos": listings.MAX_PHOTOS,
+        "missing_labels": MISSING_LABELS,
+        "maker_pieces": MAKER_DETAILS,
+    }
+
+
+#: The listing form's own fields for the pieces it holds, and what each says when it is missing.
+MISSING_FIELDS = {
+    MissingForSale.PRODUCT_TYPE: ("product_type_id", _l("Choose the product type.")),
+    MissingForSale.WARNING_LT: (
+        "safety_notes_lt",
+        _l("Write the safety warning in Lithuanian: products of this type need one."),
+    ),
+    MissingForSale.WARNING_EN: (
+        "safety_notes_en",
+        _l("Write the safety warning in English: products of this type need one."),
+    ),
+}
+
+
+def not_ready_words(error: NotReadyForSale, now: ProductStatus | None = None) -> str:
+    """Why the listing cannot move (or stay) where it was going, and what it lacks."""
+    missing = missing_words(error.missing)
+    if error.wanted is now is ProductStatus.ACTIVE:
+        text = _("It cannot stay on sale without %(missing)s.", missing=missing)
+    elif error.wanted is now is ProductStatus.PENDING_REVIEW:
+        text = _("A listing waiting for the VVG cannot be left without %(missing)s.", missing=missing)
+    elif error.wanted is ProductStatus.PENDING_REVIEW:
+        text = _("It cannot be sent to the VVG without %(missing)s.", missing=missing)
+    else:
+        text = _("It cannot go on sale without %(missing)s.", missing=missing)
+    if lacks_maker_details(error.missing):
+        text += " " + _("The maker's details are your community's: fill them in under Shop settings.")
+    return str(text)
 
 
 def _listing_form(product: Any = None) -> ListingForm:
     form = ListingForm(obj=product) if product is not None and request.method == "GET" else ListingForm()
     form.category_id.choices = [(c.id, localized(c, "name")) for c in list_categories()]
+    form.set_product_types(list_product_types())
     if request.method == "GET":
         while len(form.variants.entries):
             form.variants.pop_entry()
@@ -56,6 +94,7 @@ def _listing_form(product: Any = None) -> ListingForm:
             form.variants.append_entry(
                 {
                     "variant_id": str(variant.id),
+                    "sku": variant.sku,
                     "name_lt": variant.name_lt,
                     "name_en": variant.name_en,
                     "price": variant.price_cents,
@@ -82,11 +121,17 @@ def listing_list() -> ResponseReturnValue:
 def listing_new() -> ResponseReturnValue:
     form = _listing_form()
     if form.validate_on_submit():
-        product = listings.create_listing(current_community(), form.to_input())
-        flash(_saved_message(product), "success")
-        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
+        try:
+            product = listings.create_listing(current_community(), form.to_input())
+        except ListingNotFound:
+            abort(404)
+        except SkuTaken as taken:
+            _sku_taken(form, taken)
+        else:
+            _flash_saved(product)
+            return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
     status = 400 if request.method == "POST" else 200
-    return render_template("catalogue/workspace/edit.html", form=form, product=None), status
+    return _edit_page(form, None, status)
 
 
 @workspace.route("/listings/<int(max=2147483647):product_id>", methods=["GET", "POST"])
@@ -99,10 +144,68 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
             product = listings.update_listing(current_community(), product_id, form.to_input())
         except ListingNotFound:
             abort(404)
-        flash(_saved_message(product), "success")
-        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
+        except SkuTaken as taken:
+            _sku_taken(form, taken)
+        except NotReadyForSale as not_ready:
+            _not_ready(form, not_ready, product.status)
+        else:
+            _flash_saved(product)
+            return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
+        product = _listing_or_404(product_id)  # as it is stored: the refused change was not saved
     status = 400 if request.method == "POST" else 200
-    return render_template("catalogue/workspace/edit.html", form=form, product=product), status
+    return _edit_page(form, product, status)
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/publish")
+@member_required
+def listing_publish(product_id: int) -> ResponseReturnValue:
+    """A draft goes on sale (or to the VVG) once product safety has everything it needs."""
+    try:
+        product = _do(lambda: listings.publish_listing(current_community(), product_id))
+    except NotReadyForSale as not_ready:
+        flash(not_ready_words(not_ready), "error")
+    else:
+        flash(_saved_message(product), "success")
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id))
+
+
+def _edit_page(form: ListingForm, product: Product | None, status: int) -> ResponseReturnValue:
+    missing = product.missing_for_sale() if product is not None else ()
+    return render_template(
+        "catalogue/workspace/edit.html", form=form, product=product, missing=missing
+    ), status
+
+
+def _flash_saved(product: Product) -> None:
+    """Saved, and where the listing now stands; a listing held back says what product safety lacks."""
+    missing = product.missing_for_sale()
+    if product.status is ProductStatus.DRAFT and missing:
+        wanted = ProductStatus.ACTIVE if current_community().is_trusted else ProductStatus.PENDING_REVIEW
+        words = not_ready_words(NotReadyForSale(product.id, missing, wanted))
+        flash(_("Saved as a draft.") + " " + words, "info")
+    elif product.status is ProductStatus.ARCHIVED and missing:
+        wanted = ProductStatus.ACTIVE if current_community().is_trusted else ProductStatus.PENDING_REVIEW
+        words = not_ready_words(NotReadyForSale(product.id, missing, wanted))
+        flash(_("Saved; it stays archived.") + " " + words, "info")
+    else:
+        flash(_saved_message(product), "success")
+
+
+def _not_ready(form: ListingForm, error: NotReadyForSale, now: ProductStatus) -> None:
+    form.form_errors.append(_("Nothing was saved.") + " " + not_ready_words(error, now))
+    for piece in error.missing:
+        if piece in MISSING_FIELDS:
+            name, message = MISSING_FIELDS[piece]
+            form[name].errors = [*form[name].errors, str(message)]
+
+
+def _sku_taken(form: ListingForm, error: SkuTaken) -> None:
+    for entry in form.variants.entries:
+        if error.sku and listings.normal_sku(entry.form.sku.data or "") == error.sku:
+            entry.form.sku.errors = [_("Another variant already has this product code.")]
+            break
+    else:
+        form.form_errors.append(_("A product code was taken by another variant meanwhile: save again."))
 
 
 @workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
@@ -124,8 +227,12 @@ def listing_archive(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/restore")
 @member_required
 def listing_restore(product_id: int) -> ResponseReturnValue:
-    product = _do(lambda: listings.restore_listing(current_community(), product_id))
-    flash(_saved_message(product), "success")
+    try:
+        product = _do(lambda: listings.restore_listing(current_community(), product_id))
+    except NotReadyForSale as not_ready:
+        flash(_("It stays archived.") + " " + not_ready_words(not_ready), "error")
+    else:
+        flash(_saved_message(product), "success")
     return redirect(url_for("catalogue_workspace.listing_list"))
 
 
@@ -207,8 +314,15 @@ def photo_change(image_id: int) -> ResponseReturnValue:
         ),
         "delete": lambda: listings.delete_photo(community, image_id),
     }
-    _do(actions[form.action.data])
-    flash(_("Photos saved."), "success")
+    try:
+        _do(actions[form.action.data])
+    except LastPhoto:
+        flash(
+            _("A listing on sale or waiting for the VVG keeps at least one photo: add another first."),
+            "error",
+        )
+    else:
+        flash(_("Photos saved."), "success")
     if form.product_id.data is None:
         return redirect(url_for("catalogue_workspace.listing_list"))
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=form.product_id.data) + "#photos")
