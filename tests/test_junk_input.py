@@ -55,6 +55,7 @@ def form(token: str, junk: str) -> dict[str, str]:
     data.update(
         {f"variants-0-{field}": junk for field in ("price", "stock", "weight_grams", "variant_id", "sku")}
     )
+    data.update({f"variants-0-{field}": junk for field in ("sale_price", "sale_from", "sale_until")})
     data.update({f"delivery_pickup-{field}": junk for field in ("offered", "fee", "pickup_address")})
     data["csrf_token"] = token
     return data

@@ -37,7 +37,7 @@ from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import BUYER, OMNIVA, make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
-from tests.helpers import count
+from tests.helpers import count, running
 
 IBAN = "LT207300010112345678"  # make_operator's account
 CUSTOMER = BUYER.email
@@ -99,16 +99,6 @@ def shop_sending_to(test_config: dict[str, Any], port: int, **overrides: Any) ->
             **overrides,
         }
     )
-
-
-@contextmanager
-def running(shop: Flask) -> Iterator[Flask]:
-    """The shop's app context for the test's body; its own engine is closed afterwards."""
-    with shop.app_context():
-        yield shop
-        db.session.remove()
-    with shop.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

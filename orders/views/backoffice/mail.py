@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from orders.views.backoffice import backoffice
+from orders.views.backoffice.blueprint import backoffice
 from shop import audit, outbox
 from shop.access import current_actor, staff_required
 from shop.db import db

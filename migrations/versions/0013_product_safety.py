@@ -4,8 +4,8 @@ in English too; the VVG's starting list of types.
 Listings already in the database get no type: they stay as they are (on sale if they were) and are flagged
 to their community and to staff until a member chooses their type (see catalogue/safety.py).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-08 10:00:00.000000
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
