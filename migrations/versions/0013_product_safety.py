@@ -103,11 +103,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_product_types')),
     sa.UniqueConstraint('name_lt', name=op.f('uq_product_types_name_lt'))
     )
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('product_type_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('safety_notes_en', sa.Text(), server_default='', nullable=False))
-        batch_op.create_index(batch_op.f('ix_products_product_type_id'), ['product_type_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_products_product_type_id_product_types'), 'product_types', ['product_type_id'], ['id'])
+    # ALTER TABLE … ADD COLUMN in place, never a batch copy: on SQLite, dropping the old products table would
+    # take with it (by their cascading keys) every variant and photo pointing at it.
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite cannot add a constraint to a table: the key is written into the new column itself.
+        op.execute(
+            'ALTER TABLE products ADD COLUMN product_type_id INTEGER'
+            ' CONSTRAINT fk_products_product_type_id_product_types REFERENCES product_types (id)'
+        )
+    else:
+        op.add_column('products', sa.Column('product_type_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_products_product_type_id_product_types'), 'products', 'product_types', ['product_type_id'], ['id'])
+    op.add_column('products', sa.Column('safety_notes_en', sa.Text(), server_default='', nullable=False))
+    op.create_index(op.f('ix_products_product_type_id'), 'products', ['product_type_id'], unique=False)
 
     op.bulk_insert(
         product_types,
@@ -126,10 +134,11 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_products_product_type_id_product_types'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_products_product_type_id'))
-        batch_op.drop_column('safety_notes_en')
-        batch_op.drop_column('product_type_id')
+    op.drop_index(op.f('ix_products_product_type_id'), table_name='products')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint(op.f('fk_products_product_type_id_product_types'), 'products', type_='foreignkey')
+    # ALTER TABLE … DROP COLUMN in place (on SQLite the column's key goes with it), never a batch copy.
+    op.drop_column('products', 'safety_notes_en')
+    op.drop_column('products', 'product_type_id')
 
     op.drop_table('product_types')
