@@ -574,8 +574,8 @@ def _flush_skus() -> None:
 
 
 def _reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
-    """What the VVG checks: category, texts and prices, a sale not yet over included (stock, photos and
-    weights are the community's)."""
+    """What the VVG checks: category, texts in both languages, the product type and its warnings, and prices,
+    a sale not yet over included (stock, photos and weights are the community's)."""
 
     def sale(variant: Variant) -> tuple[object, ...]:
         current = variant.sale
@@ -586,6 +586,7 @@ def _reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
         product.name_lt,
         product.name_en,
         product.description_lt,
+        product.description_en,
         product.product_type_id,
         product.safety_notes_lt,
         product.safety_notes_en,

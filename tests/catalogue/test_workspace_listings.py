@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -385,6 +386,41 @@ def test_odd_numbers_and_another_communitys_variant_id_are_refused_without_an_er
         assert db.session.get_one(Variant, own).stock == stock, odd
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert f"Likutis – sveikasis skaičius nuo 0 (įvedėte „{odd.strip()}“)." in page, odd
+
+
+@pytest.mark.parametrize("change", ["description_en", "safety_notes_en", "product_type_id"])
+def test_an_untrusted_change_of_the_english_texts_or_the_type_waits_for_the_vvg_too(
+    member: dict[str, Any], change: str
+) -> None:
+    community = member["community"]
+    product = make_product(community, member["category"], variants=[make_variant()], ready=True)
+    (variant,) = product.variants
+    as_it_is = listings.ListingInput(
+        category_id=product.category_id,
+        name_lt=product.name_lt,
+        name_en=product.name_en,
+        description_lt=product.description_lt,
+        description_en=product.description_en,
+        safety_notes_lt=product.safety_notes_lt,
+        safety_notes_en=product.safety_notes_en,
+        product_type_id=product.product_type_id,
+        variants=[
+            listings.VariantInput(
+                id=variant.id,
+                name_lt=variant.name_lt,
+                name_en=variant.name_en,
+                price_cents=variant.price_cents,
+                stock=variant.stock,
+                is_made_to_order=variant.is_made_to_order,
+                lead_days=variant.lead_days,
+                weight_grams=variant.weight_grams,
+            )
+        ],
+    )
+    assert listings.update_listing(community, product.id, as_it_is).status is ProductStatus.ACTIVE
+    new_value = make_product_type().id if change == "product_type_id" else "Handmade; keep dry."
+    changed = replace(as_it_is, **{change: new_value})
+    assert listings.update_listing(community, product.id, changed).status is ProductStatus.PENDING_REVIEW
 
 
 def test_moving_a_listing_to_another_category_waits_for_the_vvg_too(client: FlaskClient, member) -> None:
