@@ -119,6 +119,7 @@ def get_product(slug: str) -> Product | None:
         .options(
             contains_eager(Product.community),
             joinedload(Product.category),
+            joinedload(Product.product_type),
             selectinload(Product.variants),
             selectinload(Product.images),
         )

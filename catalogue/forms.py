@@ -1,9 +1,10 @@
 """The catalogue's forms: the storefront's filters (read from the query string, re-shown as typed, junk turned
 into messages), a community's listing with its variants, its quick stock count and its photos, and the VVG's
-return of a listing."""
+return of a listing and its product types."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -25,10 +26,10 @@ from wtforms import (
 from wtforms import FieldList as WTFieldList
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from catalogue import listings
+from catalogue import listings, safety
 from catalogue.browsing import CatalogueFilter, Sort
 from catalogue.errors import SaleProblem
-from catalogue.models import Category
+from catalogue.models import Category, ProductType
 from producers.models import Community
 from shop.forms import DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized, vilnius_today
@@ -109,6 +110,10 @@ class CatalogueFilterForm(Form):  # type: ignore[misc]  # WTForms ships partial 
         )
 
 
+#: A product code: letters A–Z, digits and . _ / - (stored in capitals), at most 40 characters.
+SKU = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
+
+
 def _check_choice(field: SelectField, message: Any) -> None:
     if field.data and field.data not in {choice.value for choice in field.choices or []}:
         raise ValidationError(message)
@@ -118,6 +123,7 @@ class VariantForm(Form):  # type: ignore[misc]
     """One row of the variants table (CSRF is the outer form's)."""
 
     variant_id = HiddenField()
+    sku = StringField(_l("Product code (SKU)"), validators=[Optional(), at_most(40)])
     name_lt = StringField(_l("Variant (Lithuanian)"), validators=[Optional(), at_most(120)])
     name_en = StringField(_l("Variant (English)"), validators=[Optional(), at_most(120)])
     price = MoneyField(
@@ -150,6 +156,10 @@ class VariantForm(Form):  # type: ignore[misc]
         if field.data is not None and field.data <= 0:
             raise ValidationError(_l("The price must be more than 0 €."))
 
+    def validate_sku(self, field: StringField) -> None:
+        if field.data and not SKU.match(listings.normal_sku(field.data)):
+            raise ValidationError(_l("Use letters A–Z, digits and dashes, e.g. SLAP-000123-1."))
+
     @property
     def is_blank(self) -> bool:
         """The spare row left empty: not a variant."""
@@ -157,6 +167,7 @@ class VariantForm(Form):  # type: ignore[misc]
             not self.variant_id.data
             and not self.price.raw_text
             and not self.name_lt.data
+            and not (self.sku.data or "").strip()
             and not self.sale_price.raw_text
         )
 
@@ -214,6 +225,18 @@ def sale_problem_words(problem: SaleProblem) -> str:
     return str(words[problem])
 
 
+NO_SUCH_CHOICE = -1  #: a select's value that names no row ("abc", "²"): refused by the form's check
+
+
+def optional_id(value: Any) -> int | None:
+    """A select's value as a row's id: None for the empty choice, NO_SUCH_CHOICE for junk."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    return whole_number(str(value)) or NO_SUCH_CHOICE
+
+
 class ListingForm(FlaskForm):  # type: ignore[misc]
     name_lt = StringField(
         _l("Name (Lithuanian)"), validators=[DataRequired(_l("Enter the name in Lithuanian.")), at_most(160)]
@@ -222,17 +245,36 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
     category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
     description_lt = TextAreaField(_l("Description (Lithuanian)"), validators=[Optional(), at_most(5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), at_most(5000)])
-    safety_notes_lt = TextAreaField(
-        _l("Safety notes (e.g. small parts, not a toy)"), validators=[Optional(), at_most(2000)]
-    )
+    product_type_id = SelectField(_l("Product type"), coerce=optional_id, validate_choice=False)
+    safety_notes_lt = TextAreaField(_l("Safety warning (Lithuanian)"), validators=[Optional(), at_most(2000)])
+    safety_notes_en = TextAreaField(_l("Safety warning (English)"), validators=[Optional(), at_most(2000)])
     variants = WTFieldList(FormField(VariantForm), min_entries=1, max_entries=20)
 
     #: The day each variant's running sale began, by variant id (set by the view from the listing).
     running_sales: Mapping[int, date] = {}
 
+    def set_product_types(self, product_types: Sequence[ProductType]) -> None:
+        """The type choice, each option carrying its templates for the page's script to fill in."""
+        self.product_type_id.choices = [SelectChoice("", _l("— choose the product type —"))] + [
+            SelectChoice(
+                str(product_type.id),
+                localized(product_type, "name"),
+                render_kw={
+                    "data-warning-lt": product_type.warning_lt,
+                    "data-warning-en": product_type.warning_en,
+                    "data-warning-required": "true" if product_type.is_warning_required else "false",
+                },
+            )
+            for product_type in product_types
+        ]
+
     def validate_category_id(self, field: SelectField) -> None:
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a category."))
+
+    def validate_product_type_id(self, field: SelectField) -> None:
+        if field.data is not None and str(field.data) not in {choice.value for choice in field.choices or []}:
+            raise ValidationError(_l("Choose a product type from the list."))
 
     def validate(self, extra_validators: Any = None) -> bool:
         # The spare empty row is not validated; every other row is.
@@ -278,6 +320,7 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
             rows.append(
                 listings.VariantInput(
                     id=whole_number(row.variant_id.data),
+                    sku=row.sku.data or "",
                     name_lt=row.name_lt.data or "",
                     name_en=row.name_en.data or "",
                     price_cents=row.price.data or 0,
@@ -299,7 +342,45 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
             description_lt=self.description_lt.data or "",
             description_en=self.description_en.data or "",
             safety_notes_lt=self.safety_notes_lt.data or "",
+            safety_notes_en=self.safety_notes_en.data or "",
+            product_type_id=self.product_type_id.data,
             variants=self.rows(),
+        )
+
+
+class ProductTypeForm(FlaskForm):  # type: ignore[misc]
+    """A product type as the VVG names it, with the warning its listings start from."""
+
+    name_lt = StringField(
+        _l("Name (Lithuanian)"),
+        validators=[
+            DataRequired(_l("Enter the name in Lithuanian, e.g. Stikliniai papuošalai.")),
+            at_most(120),
+        ],
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), at_most(120)])
+    is_warning_required = BooleanField(_l("Listings of this type need a safety warning"))
+    warning_lt = TextAreaField(_l("Warning template (Lithuanian)"), validators=[Optional(), at_most(2000)])
+    warning_en = TextAreaField(_l("Warning template (English)"), validators=[Optional(), at_most(2000)])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        lt, en = (self.warning_lt.data or "").strip(), (self.warning_en.data or "").strip()
+        if en and not lt:
+            self.warning_lt.errors = [_("Write the Lithuanian words too, or leave both templates empty.")]
+            valid = False
+        if lt and not en:
+            self.warning_en.errors = [_("Write the English words too, or leave both templates empty.")]
+            valid = False
+        return valid
+
+    def to_input(self) -> safety.ProductTypeInput:
+        return safety.ProductTypeInput(
+            name_lt=self.name_lt.data or "",
+            name_en=self.name_en.data or "",
+            is_warning_required=bool(self.is_warning_required.data),
+            warning_lt=self.warning_lt.data or "",
+            warning_en=self.warning_en.data or "",
         )
 
 

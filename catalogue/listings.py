@@ -6,6 +6,12 @@ text or price (a sale too), of a community the VVG does not (yet) trust wait for
 (`pending_review`); trusted communities publish at once. A listing the VVG sends back is a draft with the
 VVG's reason.
 
+Product safety (GPSR) comes first: a listing goes on sale or to the VVG only when
+`Product.missing_for_sale()` is empty (the maker's name, postal and e-mail address, a photo, a product
+type, and the warning its type requires). A listing saved without them is kept as it is (a new one as a
+draft) and the view says what is missing; a listing on sale or waiting is never made incomplete by a save.
+An empty warning takes the product type's template (`catalogue.safety.prefilled_warning`).
+
 A variant's sale is set in Vilnius days: it begins at the start of its first day (or now, when that is
 today or not given) and ends at the end of its last day. A sale already running keeps the moment it began
 while only its price or last day change, so the lowest price of the 30 days before it stays the one the
@@ -15,17 +21,37 @@ customers were shown. Every price change is kept in the price history with who m
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from catalogue.errors import ListingNotFound, SaleNotValid, SaleProblem, TooManyPhotos
+from catalogue.errors import (
+    LastPhoto,
+    ListingNotFound,
+    NotReadyForSale,
+    SaleNotValid,
+    SaleProblem,
+    SkuTaken,
+    TooManyPhotos,
+)
 from catalogue.images import ImageRejected, process_image, store_image
-from catalogue.models import Category, PriceChange, Product, ProductImage, ProductStatus, Sale, Variant
+from catalogue.models import (
+    Category,
+    PriceChange,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductType,
+    Sale,
+    Variant,
+)
+from catalogue.safety import prefilled_warning
 from producers.models import Community
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight
@@ -60,6 +86,7 @@ class VariantInput:
     lead_days: int | None
     weight_grams: int
     remove: bool = False
+    sku: str = ""  #: the product code typed; "" keeps the variant's own, or makes one for a new variant
     sale: SaleInput | None = None
 
 
@@ -70,8 +97,10 @@ class ListingInput:
     name_en: str
     description_lt: str
     description_en: str
-    safety_notes_lt: str
+    safety_notes_lt: str  #: the safety warning; "" takes the product type's template
     variants: Sequence[VariantInput]
+    product_type_id: int | None = None
+    safety_notes_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +115,9 @@ def list_listings(community: Community) -> Sequence[Product]:
     products = db.session.scalars(
         select(Product)
         .where(Product.community_id == community.id)
-        .options(selectinload(Product.variants), selectinload(Product.images))
+        .options(
+            selectinload(Product.variants), selectinload(Product.images), selectinload(Product.product_type)
+        )
         .order_by(Product.updated_at.desc())
     ).all()
     return sorted(products, key=lambda product: order.get(product.status, 3))
@@ -96,7 +127,9 @@ def get_listing(community: Community, product_id: int) -> Product:
     product = db.session.scalars(
         select(Product)
         .where(Product.id == product_id, Product.community_id == community.id)
-        .options(selectinload(Product.variants), selectinload(Product.images))
+        .options(
+            selectinload(Product.variants), selectinload(Product.images), selectinload(Product.product_type)
+        )
     ).first()
     if product is None:
         raise ListingNotFound(product_id)
@@ -104,42 +137,66 @@ def get_listing(community: Community, product_id: int) -> Product:
 
 
 def create_listing(community: Community, data: ListingInput, *, by: User | None = None) -> Product:
-    """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG."""
+    """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG — once
+    product safety has all it needs; until then (a new listing has no photo yet) a draft."""
     with transaction():
         _check_category(data.category_id)
         product = Product(
-            community_id=community.id,
-            slug=_free_slug(data.name_lt),
-            status=_published_status(community),
+            community_id=community.id, slug=_free_slug(data.name_lt), status=ProductStatus.DRAFT
         )
         _apply_texts(product, data)
         db.session.add(product)
         db.session.flush()
         new_rows = [replace(row, id=None) for row in data.variants]  # nothing to refer to yet
         _apply_variants(product, community, new_rows, by=by, now=utcnow())
+        _flush_skus()
+        if not product.missing_for_sale():
+            product.move_to(_published_status(community))
     return product
 
 
 def update_listing(
     community: Community, product_id: int, data: ListingInput, *, by: User | None = None
 ) -> Product:
-    """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first."""
+    """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first.
+
+    A draft or archived listing goes on sale (or to the VVG) when product safety has all it needs, and is
+    saved as it is otherwise. A listing on sale or waiting is refused (`NotReadyForSale`, nothing saved) a
+    change that would send it to the VVG incomplete, or take from it something product safety needs.
+    """
     with transaction():
         now = utcnow()
         product = _locked_listing(community, product_id)
         _check_category(data.category_id)
         before = _reviewed_content(product, now)
+        missing_before = set(product.missing_for_sale())
         _apply_texts(product, data)
         _apply_variants(product, community, data.variants, by=by, now=now)
-        db.session.flush()
+        _flush_skus()
+        missing = product.missing_for_sale()
         changed = _reviewed_content(product, now) != before
         published = _published_status(community)
-        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED} or (
-            changed and not community.is_trusted and product.status is not published  # waiting stays so
-        ):
+        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
+            if not missing:
+                product.move_to(published)
+        elif changed and not community.is_trusted and product.status is not published:  # waiting stays so
+            if missing:
+                raise NotReadyForSale(product.id, missing, published)
             product.move_to(published)
+        elif taken_away := tuple(gap for gap in missing if gap not in missing_before):
+            raise NotReadyForSale(product.id, taken_away, product.status)
         if product.status is not ProductStatus.DRAFT:
             product.review_note = ""
+    return product
+
+
+def publish_listing(community: Community, product_id: int) -> Product:
+    """A draft (or archived listing) goes on sale, or to the VVG for an untrusted community, when product
+    safety has all it needs (`NotReadyForSale` otherwise). One already on sale or waiting stays so."""
+    with transaction():
+        product = _locked_listing(community, product_id)
+        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
+            _publish(product, community)
     return product
 
 
@@ -156,14 +213,19 @@ def duplicate_listing(community: Community, product_id: int, *, by: User | None 
             name_en=original.name_en,
             description_lt=original.description_lt,
             description_en=original.description_en,
+            product_type_id=original.product_type_id,
             safety_notes_lt=original.safety_notes_lt,
+            safety_notes_en=original.safety_notes_en,
             status=ProductStatus.DRAFT,
         )
         db.session.add(copy)
         db.session.flush()
+        taken: set[str] = set()
         for position, variant in enumerate(original.variants):
+            sku = _generated_sku(community, copy.id, taken)
+            taken.add(sku)
             twin = Variant(
-                sku=_new_sku(community, copy.id, position),
+                sku=sku,
                 name_lt=variant.name_lt,
                 name_en=variant.name_en,
                 stock=0,
@@ -198,11 +260,12 @@ def archive_listing(community: Community, product_id: int) -> Product:
 
 
 def restore_listing(community: Community, product_id: int) -> Product:
-    """Back on sale (through the VVG again, for an untrusted community)."""
+    """Back on sale (through the VVG again, for an untrusted community), if product safety has all it
+    needs (`NotReadyForSale` otherwise)."""
     with transaction():
         product = _locked_listing(community, product_id)
         if product.status is ProductStatus.ARCHIVED:
-            product.move_to(_published_status(community))
+            _publish(product, community)
     return product
 
 
@@ -336,10 +399,13 @@ def describe_photo(community: Community, image_id: int, *, alt_lt: str, alt_en: 
 
 
 def delete_photo(community: Community, image_id: int) -> None:
-    """The photo leaves the listing (its files stay: other listings or past pages may show them)."""
+    """The photo leaves the listing (its files stay: other listings or past pages may show them). A listing
+    on sale or waiting for the VVG keeps its last photo (`LastPhoto`)."""
     with transaction():
         images = _photos_around(community, image_id)
         doomed = next(image for image in images if image.id == image_id)
+        if len(images) == 1 and doomed.product.status in {ProductStatus.ACTIVE, ProductStatus.PENDING_REVIEW}:
+            raise LastPhoto(doomed.product_id)
         db.session.delete(doomed)
         _renumber([image for image in images if image is not doomed])
 
@@ -381,6 +447,15 @@ def _published_status(community: Community) -> ProductStatus:
     return ProductStatus.ACTIVE if community.is_trusted else ProductStatus.PENDING_REVIEW
 
 
+def _publish(product: Product, community: Community) -> None:
+    published = _published_status(community)
+    missing = product.missing_for_sale()
+    if missing:
+        raise NotReadyForSale(product.id, missing, published)
+    product.move_to(published)
+    product.review_note = ""
+
+
 def _check_category(category_id: int) -> None:
     if db.session.get(Category, category_id) is None:
         raise ListingNotFound(category_id)
@@ -392,44 +467,115 @@ def _apply_texts(product: Product, data: ListingInput) -> None:
     product.name_en = data.name_en.strip()
     product.description_lt = data.description_lt.strip()
     product.description_en = data.description_en.strip()
-    product.safety_notes_lt = data.safety_notes_lt.strip()
+    before = product.product_type
+    chosen = None
+    if data.product_type_id is not None:
+        chosen = db.session.get(ProductType, data.product_type_id)
+        if chosen is None:
+            raise ListingNotFound(data.product_type_id)
+    product.product_type = chosen
+    product.safety_notes_lt = prefilled_warning(data.safety_notes_lt, chosen, before, "lt")
+    product.safety_notes_en = prefilled_warning(data.safety_notes_en, chosen, before, "en")
 
 
 def _apply_variants(
     product: Product, community: Community, rows: Sequence[VariantInput], *, by: User | None, now: datetime
 ) -> None:
     existing = {variant.id: variant for variant in product.variants}
-    today = now.astimezone(VILNIUS).date()
-    for position, row in enumerate(rows):
-        if row.id is not None and row.id not in existing:
-            raise ListingNotFound(row.id)  # a variant of another listing: never touched
-        if row.id is not None and row.remove:
-            product.variants.remove(existing[row.id])
-            continue
-        variant = existing[row.id] if row.id is not None else None
-        if variant is None:
-            if row.remove:
+    with db.session.no_autoflush:  # a new variant has no product code until every row's is known
+        skus = _typed_skus(rows, existing)
+        taken = set(skus.values()) | {variant.sku for variant in product.variants}
+        for position, row in enumerate(rows):
+            if row.id is not None and row.id not in existing:
+                raise ListingNotFound(row.id)  # a variant of another listing: never touched
+            if row.id is not None and row.remove:
+                product.variants.remove(existing[row.id])
                 continue
-            variant = Variant(sku=_new_sku(community, product.id, len(product.variants)), position=99)
-            product.variants.append(variant)
-        variant.name_lt, variant.name_en = row.name_lt.strip(), row.name_en.strip()
-        if row.sale is not None:
-            since = running_since(variant, now) if variant.id is not None else None
-            problems = check_sale(row.sale, regular_cents=row.price_cents, today=today, since=since)
-            if problems:
-                raise SaleNotValid(position, problems)
-        variant.set_prices(row.price_cents, sale_moments(variant, row.sale, now), by=by)
-        variant.is_made_to_order = row.is_made_to_order
-        variant.lead_days = row.lead_days if row.is_made_to_order else None
-        variant.stock = 0 if row.is_made_to_order else row.stock
-        variant.weight_grams = row.weight_grams
+            variant = existing[row.id] if row.id is not None else None
+            if variant is None:
+                if row.remove:
+                    continue
+                sku = skus.get(position) or _generated_sku(community, product.id, taken)
+                taken.add(sku)
+                variant = Variant(sku=sku, position=99)
+                product.variants.append(variant)
+            elif position in skus:
+                variant.sku = skus[position]
+            _apply_row(variant, row, position, by=by, now=now)
     for position, variant in enumerate(sorted(product.variants, key=lambda v: (v.position, v.id or 0))):
         variant.position = position
 
 
+def _apply_row(variant: Variant, row: VariantInput, position: int, *, by: User | None, now: datetime) -> None:
+    """One variant row: its names, prices (a sale checked by `check_sale`, `SaleNotValid` at `position`),
+    stock and weight."""
+    variant.name_lt, variant.name_en = row.name_lt.strip(), row.name_en.strip()
+    if row.sale is not None:
+        since = running_since(variant, now) if variant.id is not None else None
+        today = now.astimezone(VILNIUS).date()
+        problems = check_sale(row.sale, regular_cents=row.price_cents, today=today, since=since)
+        if problems:
+            raise SaleNotValid(position, problems)
+    variant.set_prices(row.price_cents, sale_moments(variant, row.sale, now), by=by)
+    variant.is_made_to_order = row.is_made_to_order
+    variant.lead_days = row.lead_days if row.is_made_to_order else None
+    variant.stock = 0 if row.is_made_to_order else row.stock
+    variant.weight_grams = row.weight_grams
+
+
+def normal_sku(text: str) -> str:
+    """A product code as stored: trimmed, in capitals."""
+    return text.strip().upper()
+
+
+def _typed_skus(rows: Sequence[VariantInput], existing: dict[int, Variant]) -> dict[int, str]:
+    """The product codes typed, by row: each unused by any other variant (`SkuTaken` otherwise)."""
+    skus: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        sku = normal_sku(row.sku)
+        if not sku or row.remove:
+            continue
+        own = existing.get(row.id) if row.id is not None else None
+        if sku in skus.values():
+            raise SkuTaken(sku)
+        if own is None or own.sku != sku:
+            other = select(Variant.id).where(Variant.sku == sku)
+            if own is not None:
+                other = other.where(Variant.id != own.id)
+            if db.session.scalar(other.limit(1)) is not None:
+                raise SkuTaken(sku)
+        skus[index] = sku
+    return skus
+
+
+def _generated_sku(community: Community, product_id: int, taken: set[str]) -> str:
+    """A product code no variant has: the community's first four letters, the listing's number and the
+    variant's (`SLAP-000123-1`)."""
+    prefix = re.sub(r"[^A-Z0-9]", "", community.slug.upper())[:4] or "KM"
+    number = 1
+    while True:
+        sku = f"{prefix}-{product_id:06d}-{number}"
+        if (
+            sku not in taken
+            and db.session.scalar(select(Variant.id).where(Variant.sku == sku).limit(1)) is None
+        ):
+            return sku
+        number += 1
+
+
+def _flush_skus() -> None:
+    """Write now: a product code another listing took at the same moment loses here, not with a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if "sku" not in str(error.orig).lower():
+            raise
+        raise SkuTaken("") from None
+
+
 def _reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
-    """What the VVG checks: category, texts and prices, a sale not yet over included (stock, photos and
-    weights are the community's)."""
+    """What the VVG checks: category, texts in both languages, the product type and its warnings, and prices,
+    a sale not yet over included (stock, photos and weights are the community's)."""
 
     def sale(variant: Variant) -> tuple[object, ...]:
         current = variant.sale
@@ -441,7 +587,9 @@ def _reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
         product.name_en,
         product.description_lt,
         product.description_en,
+        product.product_type_id,
         product.safety_notes_lt,
+        product.safety_notes_en,
         tuple(sorted((v.name_lt, v.name_en, v.price_cents, sale(v)) for v in product.variants)),
     )
 
@@ -452,7 +600,3 @@ def _free_slug(name: str) -> str:
     while db.session.scalar(select(func.count()).select_from(Product).where(Product.slug == slug)):
         slug = f"{base}-{secrets.token_hex(2)}"
     return slug
-
-
-def _new_sku(community: Community, product_id: int, position: int) -> str:
-    return f"{community.slug[:20].upper()}-{product_id}-{position + 1}-{secrets.token_hex(2).upper()}"

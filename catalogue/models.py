@@ -1,4 +1,4 @@
-"""Categories, products, their variants (what is actually bought) with their prices and sales, the kept
+"""Categories, product types (product safety), products, their variants (what is actually bought) with their
 history of those prices, and photos."""
 
 from __future__ import annotations
@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, false, inspect, select
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from producers.models import Community
@@ -38,6 +49,18 @@ PRODUCT_NEXT: Final[Mapping[ProductStatus, frozenset[ProductStatus]]] = {
 }
 
 
+class MissingForSale(enum.StrEnum):
+    """What product safety (GPSR, Reg. (EU) 2023/988) needs before a listing goes on sale or to the VVG."""
+
+    MAKER_NAME = "maker_name"  # the community's legal name
+    MAKER_ADDRESS = "maker_address"  # its postal address
+    MAKER_EMAIL = "maker_email"  # its e-mail address
+    PHOTO = "photo"  # at least one
+    PRODUCT_TYPE = "product_type"
+    WARNING_LT = "warning_lt"  # for a type that requires a warning
+    WARNING_EN = "warning_en"
+
+
 class Category(Base):
     """A shelf of the shop: Christmas cards, envelopes, ornaments."""
 
@@ -57,6 +80,28 @@ class Category(Base):
     products: Mapped[list[Product]] = relationship(back_populates="category")
 
 
+class ProductType(Base):
+    """A kind of product, named by the VVG for product safety: whether its listings need a safety warning,
+    and the warning (lt, en) a listing of this type starts from. A listing keeps its own copy of the words,
+    so changing a type's template changes only what later listings start from."""
+
+    __tablename__ = "product_types"
+    __table_args__ = (UniqueConstraint("name_lt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_lt: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    is_warning_required: Mapped[bool] = mapped_column(default=False)
+    warning_lt: Mapped[str] = mapped_column(Text, default="")  #: the template a listing's warning starts from
+    warning_en: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    products: Mapped[list[Product]] = relationship(back_populates="product_type")
+
+    def __repr__(self) -> str:
+        return f"<ProductType {self.name_lt}>"
+
+
 class Product(Base):
     """A handmade thing a community sells; it is bought as one of its variants."""
 
@@ -71,7 +116,10 @@ class Product(Base):
     name_en: Mapped[str] = mapped_column(String(160), default="")
     description_lt: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    safety_notes_lt: Mapped[str] = mapped_column(Text, default="")  #: product-safety information (GPSR)
+    #: the product type (GPSR); None only for listings older than the types, which are flagged until set
+    product_type_id: Mapped[int | None] = mapped_column(ForeignKey("product_types.id"), index=True)
+    safety_notes_lt: Mapped[str] = mapped_column(Text, default="")  #: the safety warning (GPSR)
+    safety_notes_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[ProductStatus] = mapped_column(
         enum_column_type(ProductStatus, "product_status"), default=ProductStatus.DRAFT
     )
@@ -84,6 +132,7 @@ class Product(Base):
     #: `Community.products` is added from this side (a backref), so that producers.models maps without us.
     community: Mapped[Community] = relationship(backref="products")
     category: Mapped[Category] = relationship(back_populates="products")
+    product_type: Mapped[ProductType | None] = relationship(back_populates="products")
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.position", cascade="all, delete-orphan"
     )
@@ -126,6 +175,33 @@ class Product(Base):
     def cover(self) -> ProductImage | None:
         """The first photo, shown in lists."""
         return self.images[0] if self.images else None
+
+    def missing_for_sale(self) -> tuple[MissingForSale, ...]:
+        """What product safety still needs before this listing may go on sale or to the VVG (nothing: ready).
+
+        The maker is the community: its legal name, postal address and e-mail. Then a photo, a product type
+        and, for a type that requires one, the safety warning in Lithuanian and English.
+        """
+        community = self.community
+        missing = []
+        if not community.legal_name.strip():
+            missing.append(MissingForSale.MAKER_NAME)
+        if not all(
+            part.strip() for part in (community.address_line, community.postal_code, community.district)
+        ):
+            missing.append(MissingForSale.MAKER_ADDRESS)
+        if not community.email.strip():
+            missing.append(MissingForSale.MAKER_EMAIL)
+        if not self.images:
+            missing.append(MissingForSale.PHOTO)
+        if self.product_type is None:
+            missing.append(MissingForSale.PRODUCT_TYPE)
+        elif self.product_type.is_warning_required:
+            if not self.safety_notes_lt.strip():
+                missing.append(MissingForSale.WARNING_LT)
+            if not self.safety_notes_en.strip():
+                missing.append(MissingForSale.WARNING_EN)
+        return tuple(missing)
 
     def refresh_search_text(self) -> None:
         """Fold the product's own texts into `search_text`."""

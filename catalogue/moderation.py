@@ -1,5 +1,6 @@
 """The VVG's review of listings: what waits for it, approving one, returning one with a reason (mailed to
-the community). Every decision is audit-logged."""
+the community). Every decision is audit-logged. A listing is approved only when product safety has all it
+needs (`Product.missing_for_sale()`); the review queue shows what is missing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from catalogue.errors import ListingNotFound
+from catalogue.errors import ListingNotFound, NotReadyForSale
 from catalogue.models import Product, ProductStatus
 from shop import audit, outbox
 from shop.db import db, transaction
@@ -20,17 +21,25 @@ def list_waiting_for_review() -> Sequence[Product]:
     return db.session.scalars(
         select(Product)
         .where(Product.status == ProductStatus.PENDING_REVIEW)
-        .options(joinedload(Product.community), selectinload(Product.variants), selectinload(Product.images))
+        .options(
+            joinedload(Product.community),
+            selectinload(Product.variants),
+            selectinload(Product.images),
+            selectinload(Product.product_type),
+        )
         .order_by(Product.updated_at)
     ).all()
 
 
 def approve_listing(product_id: int, *, by: User | None) -> Product:
+    """On sale, if product safety has all it needs (`NotReadyForSale` otherwise, nothing changed)."""
     with transaction():
         product = db.session.get(Product, product_id)
         if product is None:
             raise ListingNotFound(product_id)
         if product.status is ProductStatus.PENDING_REVIEW:
+            if missing := product.missing_for_sale():
+                raise NotReadyForSale(product.id, missing, ProductStatus.ACTIVE)
             product.move_to(ProductStatus.ACTIVE)
             product.review_note = ""
             audit.record(
@@ -71,3 +80,8 @@ def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
             )
     outbox.send_now([message])
     return product
+
+
+def listing_name(product_id: int) -> str:
+    """The listing's Lithuanian name, as staff read it in messages ("" if there is none)."""
+    return db.session.scalar(select(Product.name_lt).where(Product.id == product_id)) or ""

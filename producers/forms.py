@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from producers import communities
 from producers.iban import IbanNotValid, normalise_iban
 from producers.models import CONNECTED_ACCOUNT, Community, DeliveryMethod
-from producers.settings import DeliveryInput, SettingsInput
+from producers.settings import DeliveryInput, MakerDetailsInput, SettingsInput
 from shop import accounts
 from shop.forms import (
     EMAIL,
@@ -153,6 +153,36 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
             vacation_until=self.vacation_until.data,
             vacation_hides_products=bool(self.vacation_hides_products.data),
             deliveries=deliveries,
+        )
+
+
+class MakerDetailsForm(FlaskForm):  # type: ignore[misc]
+    """A community's postal address and e-mail as the maker of its products (shown on every product page)."""
+
+    address_line = StringField(
+        _l("Street and house"), validators=[DataRequired(_l("Enter the street and house.")), at_most(200)]
+    )
+    city = StringField(
+        _l("Village or town"), validators=[DataRequired(_l("Enter the village or town.")), at_most(120)]
+    )
+    postal_code = StringField(
+        _l("Postal code"), validators=[DataRequired(_l("Enter the postal code.")), at_most(10), POSTAL_CODE]
+    )
+    district = StringField(
+        _l("Municipality"), validators=[DataRequired(_l("Enter the municipality.")), at_most(120)]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Enter the community's e-mail address.")), at_most(254), EMAIL],
+    )
+
+    def to_input(self) -> MakerDetailsInput:
+        return MakerDetailsInput(
+            address_line=self.address_line.data,
+            city=self.city.data,
+            postal_code=self.postal_code.normal,
+            district=self.district.data,
+            email=self.email.normal,
         )
 
 

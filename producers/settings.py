@@ -1,4 +1,5 @@
-"""A community's own shop settings: its story and photo, how it delivers, and its holidays."""
+"""A community's own shop settings: its story and photo, how it delivers, its holidays, and its details as
+the maker of its products (postal address and e-mail, shown with every product for product safety)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,27 @@ def set_shop_photo(community: Community, key: str) -> None:
     """The photo on the community's page (already through the image pipeline)."""
     with transaction():
         db.session.get_one(Community, community.id).photo_key = key
+
+
+@dataclass(frozen=True)
+class MakerDetailsInput:
+    """Where customers and authorities reach the community as the maker of its products (GPSR). The legal
+    name and code stay the VVG's to set (they come from the Register of Legal Entities)."""
+
+    address_line: str
+    city: str
+    postal_code: str  #: normalised, LT-12345
+    district: str
+    email: str  #: normalised
+
+
+def update_maker_details(community: Community, data: MakerDetailsInput) -> Community:
+    """Save the community's postal address and e-mail, as its members keep them up to date."""
+    with transaction():
+        community = db.session.get_one(Community, community.id)
+        community.address_line = data.address_line.strip()[:200]
+        community.city = data.city.strip()[:120]
+        community.postal_code = data.postal_code.strip()[:10]
+        community.district = data.district.strip()[:120]
+        community.email = data.email.strip().lower()[:254]
+    return community

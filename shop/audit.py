@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "payment_alert.settle": _l("Payment alert settled"),
     "listing.approve": _l("Listing approved"),
     "listing.send_back": _l("Listing sent back"),
+    "product_type.create": _l("Product type added"),
+    "product_type.update": _l("Product type changed"),
     "member.invite": _l("Member invited"),
     "member.remove": _l("Member removed"),
     "community.create": _l("Community created"),

@@ -28,6 +28,7 @@ FIELDS = [
     *("slug", "legal_name", "registration_code", "district", "address_line", "postal_code", "city", "phone"),
     *("is_vat_payer", "commission", "iban", "stripe_account_id", "is_trusted"),
     *("unpaid_transfer_days", "unaccepted_days", "unshipped_days", "seen", "note"),
+    *("product_type_id", "safety_notes_en", "is_warning_required", "warning_lt", "warning_en"),
 ]
 JUNK = [
     "",
@@ -52,7 +53,9 @@ def posts(app: Flask, prefix: str) -> list[Any]:
 
 def form(token: str, junk: str) -> dict[str, str]:
     data = {field: junk for field in FIELDS}
-    data.update({f"variants-0-{field}": junk for field in ("price", "stock", "weight_grams", "variant_id")})
+    data.update(
+        {f"variants-0-{field}": junk for field in ("price", "stock", "weight_grams", "variant_id", "sku")}
+    )
     data.update({f"variants-0-{field}": junk for field in ("sale_price", "sale_from", "sale_until")})
     data.update({f"delivery_pickup-{field}": junk for field in ("offered", "fee", "pickup_address")})
     data["csrf_token"] = token

@@ -15,7 +15,7 @@ from flask import Flask
 from orders.models import OrderStatus
 from orders.payouts.statements import generate_payouts
 from shop.i18n import vilnius_today
-from tests.factories.catalogue import make_product, make_variant
+from tests.factories.catalogue import make_product, make_product_type, make_variant
 from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
@@ -25,12 +25,18 @@ SECRET_NAME = "Slaptas Šlapaberžės gaminys"
 
 @pytest.fixture
 def two_communities(app: Flask) -> dict[str, Any]:
-    """Šlapaberžė with a listing, a photo, a paid order and a delivered one in a payout statement; Krakės,
-    whose member walks the routes."""
+    """Šlapaberžė with a listing (of a product type), a photo, a paid order and a delivered one in a payout
+    statement; Krakės, whose member walks the routes."""
     make_operator()
     first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
     second = make_community(slug="krakes", name="Krakės")
-    product = make_product(first, name_lt=SECRET_NAME, variants=[make_variant(stock=5)], images=2)
+    product = make_product(
+        first,
+        name_lt=SECRET_NAME,
+        variants=[make_variant(stock=5)],
+        images=2,
+        product_type=make_product_type(),
+    )
     member = make_user(first, email="slapaberze@example.org")
     make_user(second, email="krakes@example.org")
     order = make_order([(product.variants[0], 1)], status=OrderStatus.PAID)
@@ -52,6 +58,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "community_id": first.id,
         "payout_id": payout.id,
         "membership_id": member.memberships[0].id,
+        "product_type_id": product.product_type_id,
     }
 
 

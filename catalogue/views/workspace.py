@@ -12,10 +12,19 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue import listings
 from catalogue.browsing import list_categories
-from catalogue.errors import ListingNotFound, SaleNotValid, TooManyPhotos
+from catalogue.errors import (
+    LastPhoto,
+    ListingNotFound,
+    NotReadyForSale,
+    SaleNotValid,
+    SkuTaken,
+    TooManyPhotos,
+)
 from catalogue.forms import SALE_PROBLEM_FIELDS, ListingForm, PhotoForm, StockForm, sale_problem_words
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
-from catalogue.models import PriceKind, ProductStatus
+from catalogue.labels import MAKER_DETAILS, MISSING_LABELS, lacks_maker_details, missing_words
+from catalogue.models import MissingForSale, PriceKind, Product, ProductStatus
+from catalogue.safety import list_product_types
 from producers.access import current_community, member_required
 from producers.settings import set_shop_photo
 from shop.access import current_actor
@@ -58,12 +67,45 @@ def _listing_words() -> dict[str, Any]:
         "max_photos": listings.MAX_PHOTOS,
         "max_sale_days": listings.MAX_SALE_DAYS,
         "price_kinds": PRICE_KINDS,
+        "missing_labels": MISSING_LABELS,
+        "maker_pieces": MAKER_DETAILS,
     }
+
+
+#: The listing form's own fields for the pieces it holds, and what each says when it is missing.
+MISSING_FIELDS = {
+    MissingForSale.PRODUCT_TYPE: ("product_type_id", _l("Choose the product type.")),
+    MissingForSale.WARNING_LT: (
+        "safety_notes_lt",
+        _l("Write the safety warning in Lithuanian: products of this type need one."),
+    ),
+    MissingForSale.WARNING_EN: (
+        "safety_notes_en",
+        _l("Write the safety warning in English: products of this type need one."),
+    ),
+}
+
+
+def not_ready_words(error: NotReadyForSale, now: ProductStatus | None = None) -> str:
+    """Why the listing cannot move (or stay) where it was going, and what it lacks."""
+    missing = missing_words(error.missing)
+    if error.wanted is now is ProductStatus.ACTIVE:
+        text = _("It cannot stay on sale without %(missing)s.", missing=missing)
+    elif error.wanted is now is ProductStatus.PENDING_REVIEW:
+        text = _("A listing waiting for the VVG cannot be left without %(missing)s.", missing=missing)
+    elif error.wanted is ProductStatus.PENDING_REVIEW:
+        text = _("It cannot be sent to the VVG without %(missing)s.", missing=missing)
+    else:
+        text = _("It cannot go on sale without %(missing)s.", missing=missing)
+    if lacks_maker_details(error.missing):
+        text += " " + _("The maker's details are your community's: fill them in under Shop settings.")
+    return str(text)
 
 
 def _listing_form(product: Any = None) -> ListingForm:
     form = ListingForm(obj=product) if product is not None and request.method == "GET" else ListingForm()
     form.category_id.choices = [(c.id, localized(c, "name")) for c in list_categories()]
+    form.set_product_types(list_product_types())
     now = utcnow()
     variants = product.variants if product is not None else []
     form.running_sales = {
@@ -77,6 +119,7 @@ def _listing_form(product: Any = None) -> ListingForm:
             form.variants.append_entry(
                 {
                     "variant_id": str(variant.id),
+                    "sku": variant.sku,
                     "name_lt": variant.name_lt,
                     "name_en": variant.name_en,
                     "price": variant.price_cents,
@@ -93,14 +136,16 @@ def _listing_form(product: Any = None) -> ListingForm:
     return form
 
 
-def _edit_page(form: ListingForm, product: Any, status: int) -> ResponseReturnValue:
-    """The listing's page: its form, and for a saved listing its variants' sales and price history."""
+def _edit_page(form: ListingForm, product: Product | None, status: int) -> ResponseReturnValue:
+    """The listing's page: its form, what product safety still lacks, and for a saved listing its variants'
+    sales and price history."""
     history = listings.list_price_history(current_community(), product.id) if product is not None else []
     variants = {variant.id: variant for variant in product.variants} if product is not None else {}
     return render_template(
         "catalogue/workspace/edit.html",
         form=form,
         product=product,
+        missing=product.missing_for_sale() if product is not None else (),
         variants=variants,
         price_history=history,
         now=utcnow(),
@@ -131,10 +176,14 @@ def listing_new() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             product = listings.create_listing(current_community(), form.to_input(), by=current_actor())
+        except ListingNotFound:
+            abort(404)
+        except SkuTaken as taken:
+            _sku_taken(form, taken)
         except SaleNotValid as problem:
             _say_sale_problems(form, problem)
         else:
-            flash(_saved_message(product), "success")
+            _flash_saved(product)
             return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
     return _edit_page(form, None, 400 if request.method == "POST" else 200)
 
@@ -151,13 +200,63 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
             )
         except ListingNotFound:
             abort(404)
+        except SkuTaken as taken:
+            _sku_taken(form, taken)
+        except NotReadyForSale as not_ready:
+            _not_ready(form, not_ready, product.status)
         except SaleNotValid as problem:
             _say_sale_problems(form, problem)
-            product = _listing_or_404(product_id)
         else:
-            flash(_saved_message(product), "success")
+            _flash_saved(product)
             return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
+        product = _listing_or_404(product_id)  # as it is stored: the refused change was not saved
     return _edit_page(form, product, 400 if request.method == "POST" else 200)
+
+
+@workspace.post("/listings/<int(max=2147483647):product_id>/publish")
+@member_required
+def listing_publish(product_id: int) -> ResponseReturnValue:
+    """A draft goes on sale (or to the VVG) once product safety has everything it needs."""
+    try:
+        product = _do(lambda: listings.publish_listing(current_community(), product_id))
+    except NotReadyForSale as not_ready:
+        flash(not_ready_words(not_ready), "error")
+    else:
+        flash(_saved_message(product), "success")
+    return redirect(url_for("catalogue_workspace.listing_edit", product_id=product_id))
+
+
+def _flash_saved(product: Product) -> None:
+    """Saved, and where the listing now stands; a listing held back says what product safety lacks."""
+    missing = product.missing_for_sale()
+    if product.status is ProductStatus.DRAFT and missing:
+        wanted = ProductStatus.ACTIVE if current_community().is_trusted else ProductStatus.PENDING_REVIEW
+        words = not_ready_words(NotReadyForSale(product.id, missing, wanted))
+        flash(_("Saved as a draft.") + " " + words, "info")
+    elif product.status is ProductStatus.ARCHIVED and missing:
+        wanted = ProductStatus.ACTIVE if current_community().is_trusted else ProductStatus.PENDING_REVIEW
+        words = not_ready_words(NotReadyForSale(product.id, missing, wanted))
+        flash(_("Saved; it stays archived.") + " " + words, "info")
+    else:
+        flash(_saved_message(product), "success")
+
+
+def _not_ready(form: ListingForm, error: NotReadyForSale, now: ProductStatus) -> None:
+    form.form_errors.append(_("Nothing was saved.") + " " + not_ready_words(error, now))
+    for piece in error.missing:
+        if piece in MISSING_FIELDS:
+            name, message = MISSING_FIELDS[piece]
+            form[name].errors = [*form[name].errors, str(message)]
+
+
+def _sku_taken(form: ListingForm, error: SkuTaken) -> None:
+    for entry in form.variants.entries:
+        if error.sku and listings.normal_sku(entry.form.sku.data or "") == error.sku:
+            entry.form.sku.errors = [_("Another variant already has this product code.")]
+            form.gather_row_errors()
+            break
+    else:
+        form.form_errors.append(_("A product code was taken by another variant meanwhile: save again."))
 
 
 @workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
@@ -179,8 +278,12 @@ def listing_archive(product_id: int) -> ResponseReturnValue:
 @workspace.post("/listings/<int(max=2147483647):product_id>/restore")
 @member_required
 def listing_restore(product_id: int) -> ResponseReturnValue:
-    product = _do(lambda: listings.restore_listing(current_community(), product_id))
-    flash(_saved_message(product), "success")
+    try:
+        product = _do(lambda: listings.restore_listing(current_community(), product_id))
+    except NotReadyForSale as not_ready:
+        flash(_("It stays archived.") + " " + not_ready_words(not_ready), "error")
+    else:
+        flash(_saved_message(product), "success")
     return redirect(url_for("catalogue_workspace.listing_list"))
 
 
@@ -262,8 +365,15 @@ def photo_change(image_id: int) -> ResponseReturnValue:
         ),
         "delete": lambda: listings.delete_photo(community, image_id),
     }
-    _do(actions[form.action.data])
-    flash(_("Photos saved."), "success")
+    try:
+        _do(actions[form.action.data])
+    except LastPhoto:
+        flash(
+            _("A listing on sale or waiting for the VVG keeps at least one photo: add another first."),
+            "error",
+        )
+    else:
+        flash(_("Photos saved."), "success")
     if form.product_id.data is None:
         return redirect(url_for("catalogue_workspace.listing_list"))
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=form.product_id.data) + "#photos")

@@ -1,4 +1,5 @@
-"""The community workspace's own pages: switching community, and the shop settings of the current one."""
+"""The community workspace's own pages: switching community, and the shop settings of the current one
+(with its details as the maker of its products)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from flask_babel import gettext as _
 from wtforms import FormField
 
 from producers.access import CURRENT_COMMUNITY, current_community, member_required
-from producers.forms import DeliveryOptionForm, SettingsForm, SwitchCommunityForm
+from producers.forms import DeliveryOptionForm, MakerDetailsForm, SettingsForm, SwitchCommunityForm
 from producers.models import Community, DeliveryMethod
-from producers.settings import update_settings
+from producers.settings import update_maker_details, update_settings
 from shop.access import safe_next
 
 workspace = Blueprint("producers_workspace", __name__, url_prefix="/workspace")
@@ -35,8 +36,8 @@ for _method in DeliveryMethod:
     setattr(SettingsForm, f"delivery_{_method.value}", FormField(DeliveryOptionForm))
 
 
-def _settings_form(community: Community) -> SettingsForm:
-    if request.method == "POST":
+def _settings_form(community: Community, *, posted: bool) -> SettingsForm:
+    if posted:
         return SettingsForm()
     options = {option.method: option for option in community.shipping_options}
     data: dict[str, Any] = {
@@ -54,19 +55,46 @@ def _settings_form(community: Community) -> SettingsForm:
             "pickup_hours_lt": option.pickup_hours_lt if option else "",
             "pickup_hours_en": option.pickup_hours_en if option else "",
         }
-    return SettingsForm(data=data)
+    return SettingsForm(data=data, formdata=None)  # a page shown after another form was posted: as saved
+
+
+def _maker_form(community: Community, *, posted: bool) -> MakerDetailsForm:
+    if posted:
+        return MakerDetailsForm()
+    return MakerDetailsForm(obj=community, formdata=None)
+
+
+def _settings_page(form: SettingsForm, maker_form: MakerDetailsForm, status: int) -> ResponseReturnValue:
+    return render_template(
+        "producers/workspace/settings.html",
+        form=form,
+        maker_form=maker_form,
+        community=current_community(),
+        methods=list(DeliveryMethod),
+    ), status
 
 
 @workspace.route("/settings", methods=["GET", "POST"])
 @member_required
 def settings() -> ResponseReturnValue:
     community = current_community()
-    form = _settings_form(community)
+    posted = request.method == "POST"
+    form = _settings_form(community, posted=posted)
     if form.validate_on_submit():
         update_settings(community, form.to_input())
         flash(_("Shop settings saved."), "success")
         return redirect(url_for("producers_workspace.settings"))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "producers/workspace/settings.html", form=form, community=community, methods=list(DeliveryMethod)
-    ), status
+    return _settings_page(form, _maker_form(community, posted=False), 400 if posted else 200)
+
+
+@workspace.post("/settings/maker")
+@member_required
+def maker_details() -> ResponseReturnValue:
+    """The community's postal address and e-mail as the maker of its products."""
+    community = current_community()
+    maker_form = _maker_form(community, posted=True)
+    if maker_form.validate_on_submit():
+        update_maker_details(community, maker_form.to_input())
+        flash(_("The maker's details are saved: every product page shows them."), "success")
+        return redirect(url_for("producers_workspace.settings") + "#maker")
+    return _settings_page(_settings_form(community, posted=False), maker_form, 400)

@@ -42,6 +42,17 @@ class DemoCategory:
 
 
 @dataclass(frozen=True)
+class DemoProductType:
+    """A kind of product for product safety, with the warning its listings start from."""
+
+    name_lt: str
+    name_en: str
+    is_warning_required: bool
+    warning_lt: str
+    warning_en: str
+
+
+@dataclass(frozen=True)
 class DemoVariant:
     """One buyable variant of a product."""
 
@@ -66,7 +77,9 @@ class DemoProduct:
     name_en: str
     description_lt: str
     description_en: str  #: "" for a few products, to exercise the Lithuanian fallback
-    safety_notes_lt: str
+    product_type: str  #: the name_lt of one of PRODUCT_TYPES
+    safety_notes_lt: str  #: "" takes the type's warning template (as a member's empty warning does)
+    safety_notes_en: str
     is_featured: bool
     motif: str  #: one of shop.demo.art.MOTIFS
     variants: tuple[DemoVariant, ...]
@@ -101,10 +114,79 @@ CARDS = "kaledinai-atvirukai"
 ENVELOPES = "vokai"
 ORNAMENTS = "kaledinai-zaisliukai"
 
-SMALL_PARTS_LT = "Netinka vaikams iki 3 metų: smulkios dalys."
-STRAW_LT = "Degus gaminys: nekabinkite arti žvakių, židinio ar šildytuvų. Netinka vaikams iki 3 metų."
-GLASS_LT = "Stiklinis, dūžtantis: kabinkite vaikams nepasiekiamoje vietoje. Netinka vaikams iki 3 metų."
-WOOD_LT = "Dekoracija, ne žaislas. Netinka vaikams iki 3 metų: smulkios dalys."
+PAPER = "Popieriniai gaminiai (atvirukai, vokai)"
+TEXTILE = "Tekstilės papuošalai be užpildo"
+FILLED = "Tekstilės gaminiai su užpildu"
+STRAW = "Šiaudiniai ir kiti degūs papuošalai"
+WOOD = "Mediniai papuošalai"
+GLASS = "Stikliniai papuošalai"
+SMALL_PARTS = "Gaminiai su smulkiomis dalimis"
+CANDLES = "Žvakės"
+
+#: The VVG's product types, as migration 0013 adds them to every database (the demo adds any missing, e.g.
+#: to the tests' emptied tables).
+PRODUCT_TYPES: tuple[DemoProductType, ...] = (
+    DemoProductType(PAPER, "Paper goods (cards, envelopes)", False, "", ""),
+    DemoProductType(
+        TEXTILE,
+        "Textile decorations without filling",
+        False,
+        "Dekoracija, ne žaislas.",
+        "A decoration, not a toy.",
+    ),
+    DemoProductType(
+        FILLED,
+        "Textiles with fillings",
+        True,
+        "Dekoracija, ne žaislas: netinka vaikams iki 3 metų. Viduje yra užpildo (pvz., džiovintų augalų), "
+        "kurį galima praryti. Laikykite sausai, neskalbkite.",
+        "A decoration, not a toy: not suitable for children under 3 years. Contains a filling (e.g. dried "
+        "plants) that could be swallowed. Keep dry; do not wash.",
+    ),
+    DemoProductType(
+        STRAW,
+        "Straw and other flammable decorations",
+        True,
+        "Degus gaminys: nekabinkite arti žvakių, židinio ar šildytuvų. Dekoracija, ne žaislas; "
+        "netinka vaikams iki 3 metų.",
+        "Flammable: do not hang near candles, fireplaces or heaters. A decoration, not a toy; not suitable "
+        "for children under 3 years.",
+    ),
+    DemoProductType(
+        WOOD,
+        "Wooden decorations",
+        True,
+        "Dekoracija, ne žaislas. Netinka vaikams iki 3 metų: yra smulkių dalių. Saugokite nuo drėgmės ir "
+        "ugnies.",
+        "A decoration, not a toy. Not suitable for children under 3 years: contains small parts. Keep away "
+        "from damp and fire.",
+    ),
+    DemoProductType(
+        GLASS,
+        "Glass ornaments",
+        True,
+        "Stiklinis, dūžtantis gaminys: sudužęs turi aštrių šukių. Kabinkite vaikams nepasiekiamoje vietoje. "
+        "Dekoracija, ne žaislas.",
+        "Made of glass and fragile: sharp when broken. Hang out of children's reach. "
+        "A decoration, not a toy.",
+    ),
+    DemoProductType(
+        SMALL_PARTS,
+        "Items with small parts",
+        True,
+        "Netinka vaikams iki 3 metų. Yra smulkių dalių, kurias galima praryti.",
+        "Not suitable for children under 3 years. Contains small parts.",
+    ),
+    DemoProductType(
+        CANDLES,
+        "Candles",
+        True,
+        "Degančios žvakės nepalikite be priežiūros. Statykite ją ant nedegaus pagrindo, toliau nuo "
+        "užuolaidų, eglišakių ir kitų degių daiktų, vaikams ir gyvūnams nepasiekiamoje vietoje.",
+        "Never leave a burning candle unattended. Stand it on a heat-resistant surface, away from curtains, "
+        "fir branches and anything else that burns, out of the reach of children and pets.",
+    ),
+)
 
 
 VVG: dict[str, str] = {
@@ -325,7 +407,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "The wreath is made of thin paper strips, every coil and leaf rolled and glued by hand. "
             "A folded A6 card (10.5 × 14.8 cm) with a kraft envelope, made by the Šlapaberžė crafts circle."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="card_quilling_wreath",
         variants=(
@@ -348,7 +432,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A bullfinch on a snowy rowan branch, painted in watercolour and printed on heavy watercolour "
             "paper; the snowflakes are added by hand in white ink. A6 card with a white envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_bullfinch",
         variants=(_variant("SLA-ATV-002-1", 390, 18, 20),),
@@ -368,7 +454,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "The eight-pointed star, an old sign from Lithuanian weaving, laid out in gold paper strips on a "
             "deep red card. 12 × 17 cm, with a kraft envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_star",
         variants=(_variant("SLA-ATV-003-1", 420, 9, 24),),
@@ -388,7 +476,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A C6 envelope (11.4 × 16.2 cm) of recycled kraft paper, closed with red wax pressed with a "
             "little fir tree, over a real fir sprig and a linen thread."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_wax_seal",
         variants=(
@@ -411,7 +501,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A sixteen-ray star of split rye straw tied with red cotton thread. The crafters cut the straw "
             "themselves in summer and soak it before weaving, so it does not crack."
         ),
-        safety_notes_lt=STRAW_LT,
+        product_type=STRAW,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="straw_star",
         variants=(
@@ -434,7 +526,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A traditional Lithuanian “sodas” of rye straws threaded on linen, with three small hanging "
             "ornaments and tassels. About 25 cm tall; made to order."
         ),
-        safety_notes_lt=STRAW_LT,
+        product_type=STRAW,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="straw_sodas",
         variants=(_variant("SLA-ZAI-002-1", 1800, 0, 45, lead_days=10),),
@@ -454,7 +548,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A heart of red felted wool, edged with cream running stitches and a wooden button. "
             "About 9 × 8 cm, on a jute loop."
         ),
-        safety_notes_lt=SMALL_PARTS_LT,
+        product_type=SMALL_PARTS,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="felt_heart",
         variants=(_variant("SLA-ZAI-003-1", 550, 20, 18),),
@@ -475,7 +571,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "White snowflakes painted by hand in gouache on dark blue card, above a snowy hill. "
             "A6 card with an envelope; no two are quite the same."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_snowflakes",
         variants=(
@@ -498,7 +596,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A wooden farmhouse with glowing windows, firs and a moon over the snow, drawn after an old "
             "Surviliškis cottage. Printed on designer card, A6, with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="card_village_house",
         variants=(_variant("SUR-ATV-002-1", 420, 11, 21),),
@@ -518,7 +618,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A fir tree cross-stitched on linen and mounted in a double card frame. Each card is stitched "
             "once you order it, so allow about a week."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_cross_stitch",
         variants=(_variant("SUR-ATV-003-1", 590, 0, 30, lead_days=7),),
@@ -538,7 +640,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A cream C6 envelope whose flap is lined with blue paper printed with little fir trees. "
             "The liners are cut and glued by hand at the community house."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_lined",
         variants=(_variant("SUR-VOK-001-1", 350, 22, 10),),
@@ -558,7 +662,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A snowflake crocheted from fine cotton thread and stiffened with sugar syrup. About 11 cm "
             "across; for the tree, a window or a gift wrap."
         ),
+        product_type=TEXTILE,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="crochet_snowflake",
         variants=(
@@ -581,7 +687,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A blown-glass bauble (8 cm) painted by hand in white acrylic with snowflakes and bands of dots. "
             "Each one is packed in a box with wood shavings."
         ),
-        safety_notes_lt=GLASS_LT,
+        product_type=GLASS,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="glass_bauble",
         variants=(
@@ -601,7 +709,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "akrilu. Skersmuo 8–9 cm, pakabinama ant džiuto virvelės."
         ),
         description_en="",
-        safety_notes_lt=WOOD_LT,
+        product_type=WOOD,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="wood_slice",
         variants=(_variant("SUR-ZAI-003-1", 520, 16, 35),),
@@ -622,7 +732,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A wreath of flowers, leaves and fern gathered in summer and pressed between book pages, mounted "
             "on handmade paper. A6; every card is one of a kind."
         ),
+        product_type=PAPER,
         safety_notes_lt="Sudėtyje yra džiovintų augalų.",
+        safety_notes_en="Contains dried plants.",
         is_featured=True,
         motif="card_pressed_flowers",
         variants=(
@@ -645,7 +757,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A fir tree cut from green linen and stitched onto card, with coloured buttons for baubles. "
             "10.5 × 14.8 cm, with a kraft envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_fir_tree",
         variants=(_variant("PAG-ATV-002-1", 480, 14, 28),),
@@ -664,7 +778,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
         description_en=(
             "A star of pale paper strips on burgundy card, ringed with little dots. A6 card with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_star",
         variants=(_variant("PAG-ATV-003-1", 360, 0, 20),),
@@ -684,7 +800,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A kraft envelope tied with natural linen twine, a bow and a small tag stamped with a star. "
             "Fits an A6 card."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_twine",
         variants=(
@@ -707,7 +825,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A kraft C6 envelope closed with a burgundy wax seal bearing a fir tree. The chair of the "
             "community pours and presses every seal herself."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_wax_seal",
         variants=(_variant("PAG-VOK-002-1", 380, 9, 13),),
@@ -727,7 +847,15 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A heart sewn from dyed linen, edged with running stitches and filled with lavender from the "
             "community garden, so it smells of summer all winter. About 10 × 9 cm."
         ),
-        safety_notes_lt="Užpildyta džiovintomis levandomis. " + SMALL_PARTS_LT,
+        product_type=FILLED,
+        safety_notes_lt=(
+            "Užpildyta džiovintomis levandomis. Dekoracija, ne žaislas: netinka vaikams iki 3 metų. "
+            "Laikykite sausai, neskalbkite."
+        ),
+        safety_notes_en=(
+            "Filled with dried lavender. A decoration, not a toy: not suitable for children under 3 years. "
+            "Keep dry."
+        ),
         is_featured=False,
         motif="felt_heart",
         variants=(_variant("PAG-ZAI-001-1", 700, 18, 20),),
@@ -747,7 +875,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A small sun of wheat straw tied with burgundy thread. About 12 cm across; lovely on the tree or "
             "in a window."
         ),
-        safety_notes_lt=STRAW_LT,
+        product_type=STRAW,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="straw_star",
         variants=(_variant("PAG-ZAI-002-1", 480, 20, 10),),
@@ -768,7 +898,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "Snow-covered roofs, glowing windows and chimney smoke: the mood of Christmas Eve. Drawn in the "
             "community art class; an A6 card with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_village_house",
         variants=(
@@ -791,7 +923,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A fir tree of three tiers of green fabric decorated with buttons and a golden star, the edges "
             "stitched in red. 10.5 × 14.8 cm, with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_fir_tree",
         variants=(_variant("GUD-ATV-002-1", 450, 13, 29),),
@@ -808,7 +942,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "matinio kartono, A6 formato atvirukas su kraftiniu voku."
         ),
         description_en="",
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_bullfinch",
         variants=(_variant("GUD-ATV-003-1", 380, 7, 19),),
@@ -828,7 +964,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "An envelope of heavy kraft paper tied with jute twine, a fir sprig tucked under it and a tag "
             "with a star. C6 size."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_twine",
         variants=(_variant("GUD-VOK-001-1", 260, 40, 11),),
@@ -848,7 +986,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "An angel cut from birch plywood, with wood-burned feathers and face and an acrylic-painted hem. "
             "Cut and sanded by the Gudžiūnai woodcarvers, painted by their wives."
         ),
-        safety_notes_lt=WOOD_LT,
+        product_type=WOOD,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="wooden_angel",
         variants=(
@@ -872,7 +1012,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A large traditional “sodas” of rye straws with four hanging small ones and red tassels. "
             "About 40 cm tall; each is threaded to order and takes about two weeks."
         ),
-        safety_notes_lt=STRAW_LT,
+        product_type=STRAW,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="straw_sodas",
         variants=(_variant("GUD-ZAI-002-1", 1800, 0, 90, lead_days=14),),
@@ -892,7 +1034,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A green glass bauble hand-painted with white fir trees and bands of dots. 8 cm across, on a red "
             "ribbon."
         ),
-        safety_notes_lt=GLASS_LT,
+        product_type=GLASS,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="glass_bauble",
         variants=(_variant("GUD-ZAI-003-1", 980, 9, 38),),
@@ -913,7 +1057,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A fir tree with a golden star cross-stitched on linen, between borders of little diamonds taken "
             "from old Josvainiai sashes. 12 × 17 cm, with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_cross_stitch",
         variants=(
@@ -935,7 +1081,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
         description_en=(
             "Snowflakes in white gouache falling over a snowy hill on violet card. A6, with a white envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_snowflakes",
         variants=(_variant("JOS-ATV-002-1", 320, 30, 18),),
@@ -955,7 +1103,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A quilled wreath of green and violet paper strips with a bow. A6 card with an envelope and a "
             "protective sleeve."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_quilling_wreath",
         variants=(_variant("JOS-ATV-003-1", 460, 8, 23),),
@@ -975,7 +1125,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "Envelopes with a violet liner printed with tiny fir-tree patterns. C6 size; the set holds ten "
             "envelopes tied with a linen ribbon."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_lined",
         variants=(
@@ -998,7 +1150,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A violet heart wet-felted from merino wool, with an embroidered snowflake. Soft and light, "
             "about 9 × 8 cm."
         ),
-        safety_notes_lt=SMALL_PARTS_LT,
+        product_type=SMALL_PARTS,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="felt_heart",
         variants=(_variant("JOS-ZAI-001-1", 520, 0, 16),),
@@ -1018,7 +1172,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A set of crocheted cotton snowflakes, each with its own pattern, stiffened with starch and "
             "packed in a linen pouch – a lovely gift."
         ),
+        product_type=TEXTILE,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="crochet_snowflake",
         variants=(
@@ -1041,7 +1197,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A small birch-plywood angel with wood-burned wings and a mustard hem. Made to order; a name can "
             "be burned on the back."
         ),
-        safety_notes_lt=WOOD_LT,
+        product_type=WOOD,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="wooden_angel",
         variants=(_variant("JOS-ZAI-003-1", 850, 0, 25, lead_days=5),),
@@ -1062,7 +1220,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A lush wreath of green paper coils and leaves with terracotta berries and a bow. A6 card with "
             "an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_quilling_wreath",
         variants=(_variant("KRA-ATV-001-1", 500, 10, 22),),
@@ -1082,7 +1242,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "Pressed chamomile, clover and fern arranged in a wreath on handmade paper. Every card is "
             "unique; A6, with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="Sudėtyje yra džiovintų augalų.",
+        safety_notes_en="Contains dried plants.",
         is_featured=False,
         motif="card_pressed_flowers",
         variants=(
@@ -1105,7 +1267,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A pale eight-pointed star on teal card, surrounded by little stars and dots. A simple, elegant "
             "A6 card with an envelope."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="card_star",
         variants=(_variant("KRA-ATV-003-1", 300, 35, 18),),
@@ -1125,7 +1289,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A kraft C6 envelope closed with a wax seal bearing a fir tree, over a fir sprig. Choose the "
             "colour of the seal."
         ),
+        product_type=PAPER,
         safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="envelope_wax_seal",
         variants=(
@@ -1148,7 +1314,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A large (10 cm) blown-glass bauble painted by hand in the Krakės workshop with stars and dots. "
             "Each ornament is signed and packed in a gift box."
         ),
-        safety_notes_lt=GLASS_LT,
+        product_type=GLASS,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=True,
         motif="glass_bauble",
         variants=(_variant("KRA-ZAI-001-1", 1450, 6, 42),),
@@ -1168,7 +1336,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A birch slice with a wood-burned fir tree and star and terracotta baubles painted on. "
             "Finished with beeswax."
         ),
-        safety_notes_lt=WOOD_LT,
+        product_type=WOOD,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="wood_slice",
         variants=(
@@ -1191,7 +1361,9 @@ PRODUCTS: tuple[DemoProduct, ...] = (
             "A little star of rye straw bound with teal thread. About 12 cm across; each is woven by hand at "
             "the Krakės community house."
         ),
-        safety_notes_lt=STRAW_LT,
+        product_type=STRAW,
+        safety_notes_lt="",
+        safety_notes_en="",
         is_featured=False,
         motif="straw_star",
         variants=(_variant("KRA-ZAI-003-1", 560, 11, 11),),

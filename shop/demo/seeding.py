@@ -15,7 +15,7 @@ from schwifty import IBAN
 from sqlalchemy import and_, func, or_, select
 
 from catalogue.images import process_image, store_image
-from catalogue.models import Category, Product, ProductImage, ProductStatus, Sale, Variant
+from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Sale, Variant
 from orders import fulfilments, lifecycle, placing, refunds
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from orders.privacy import asking, erasure
@@ -61,10 +61,11 @@ def seed_demo(
         with transaction():
             _seed_operator(report)
             categories = _seed_categories(report)
+            product_types = _seed_product_types(report)
             communities = _seed_communities(report)
             _seed_shipping(communities, report)
             _seed_accounts(communities, report)
-            _seed_products(storage, categories, communities, report, progress)
+            _seed_products(storage, categories, product_types, communities, report, progress)
         _seed_orders(report, progress)
         _seed_privacy_requests(report)
     report.accounts = _demo_accounts()
@@ -93,6 +94,25 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
             db.session.add(category)
             existing[demo.slug] = category
             report.count("categories")
+    return existing
+
+
+def _seed_product_types(report: SeedReport) -> dict[str, ProductType]:
+    """The VVG's product types (migration 0013 adds them to every database; an emptied one gets them here)."""
+    existing = {t.name_lt: t for t in db.session.scalars(select(ProductType))}
+    for position, demo in enumerate(demo_data.PRODUCT_TYPES, start=1):
+        if demo.name_lt not in existing:
+            product_type = ProductType(
+                name_lt=demo.name_lt,
+                name_en=demo.name_en,
+                is_warning_required=demo.is_warning_required,
+                warning_lt=demo.warning_lt,
+                warning_en=demo.warning_en,
+                position=position,
+            )
+            db.session.add(product_type)
+            existing[demo.name_lt] = product_type
+            report.count("product types")
     return existing
 
 
@@ -167,6 +187,7 @@ def _seed_accounts(communities: dict[str, Community], report: SeedReport) -> Non
 def _seed_products(
     storage: MediaStorage,
     categories: dict[str, Category],
+    product_types: dict[str, ProductType],
     communities: dict[str, Community],
     report: SeedReport,
     progress: Callable[[str], None],
@@ -181,6 +202,7 @@ def _seed_products(
     new_stories = []
     for number, (age, demo) in enumerate(missing, start=1):
         progress(f"Drawing photos of {demo.name_en or demo.name_lt} ({number}/{len(missing)})")
+        product_type = product_types[demo.product_type]
         member = members.get(f"{demo.community_slug}@example.org")
         created_at = now - timedelta(hours=7 * age)
         for variant in demo.variants:  # a product with a price story was on sale since its first price
@@ -195,7 +217,9 @@ def _seed_products(
             name_en=demo.name_en,
             description_lt=demo.description_lt,
             description_en=demo.description_en,
-            safety_notes_lt=demo.safety_notes_lt,
+            product_type=product_type,
+            safety_notes_lt=demo.safety_notes_lt or product_type.warning_lt,
+            safety_notes_en=demo.safety_notes_en or product_type.warning_en,
             status=ProductStatus.ACTIVE,
             is_featured=demo.is_featured,
             created_at=created_at,

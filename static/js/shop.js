@@ -48,6 +48,23 @@ for (const button of document.querySelectorAll("button[data-once]")) {
 // A form that came back with errors: take the keyboard and screen reader straight to the summary.
 document.getElementById("form-errors")?.focus();
 
+// A listing's product type fills in its safety warning as the type changes, unless the member has written
+// their own words: the same rule as the server's when it saves (an empty warning takes the template).
+const productType = document.querySelector("[data-safety-warnings] select");
+if (productType) {
+  const boxes = { Lt: document.getElementById("safety_notes_lt"), En: document.getElementById("safety_notes_en") };
+  const template = (option, language) => ((option && option.dataset[`warning${language}`]) || "").trim();
+  let before = productType.selectedOptions[0];
+  productType.addEventListener("change", () => {
+    const chosen = productType.selectedOptions[0];
+    for (const [language, box] of Object.entries(boxes)) {
+      const text = box.value.replace(/\r\n/g, "\n").trim();
+      if (!text || text === template(before, language)) box.value = template(chosen, language);
+    }
+    before = chosen;
+  });
+}
+
 // The work areas' navigation scrolls sideways on a phone: start with the current page in sight, and bring a
 // link the keyboard reaches wholly into sight (browsers stop at a partly hidden one). The page never moves.
 const currentWorkPage = document.querySelector(".work-nav-list [aria-current='page']");

@@ -40,7 +40,8 @@ def clock(app: object) -> Iterator[time_machine.Traveller]:
 
 @pytest.fixture
 def shop(clock: time_machine.Traveller, client: FlaskClient) -> dict[str, Any]:
-    """A trusted community's straw star at 6,50 € and a card at 5,50 €, priced 40 days ago; Ona signed in."""
+    """A trusted community's straw star at 6,50 € (with all product safety needs) and a card at 5,50 €, priced
+    40 days ago; Ona signed in."""
     community = make_community(slug="slapaberze", name="Šlapaberžės bendruomenė", is_trusted=True)
     category = make_category(slug="zaisliukai", name_lt="Žaisliukai")
     star = make_product(
@@ -50,6 +51,7 @@ def shop(clock: time_machine.Traveller, client: FlaskClient) -> dict[str, Any]:
         name_lt="Šiaudinė žvaigždė",
         is_featured=True,
         variants=[make_variant(price_cents=650, stock=8)],
+        ready=True,
     )
     card = make_product(community, category, slug="atvirukas", variants=[make_variant(price_cents=550)])
     make_user(community, email="ona@example.org", name="Ona")
@@ -67,6 +69,9 @@ def listing_data(client: FlaskClient, shop: dict[str, Any], **changes: str) -> d
         "acting_for": str(shop["community"].id),
         "name_lt": star.name_lt,
         "category_id": str(shop["category"].id),
+        "product_type_id": str(star.product_type_id),
+        "safety_notes_lt": star.safety_notes_lt,
+        "safety_notes_en": star.safety_notes_en,
         "variants-0-variant_id": str(star.variants[0].id),
         "variants-0-price": "6,50",
         "variants-0-stock": "8",

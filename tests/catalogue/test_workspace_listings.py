@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from catalogue import listings, moderation
 from catalogue.models import Product, ProductImage, ProductStatus, Variant
 from shop.db import db
 from tests.conftest import csrf_token, login_as
-from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.catalogue import make_category, make_product, make_product_type, make_variant
 from tests.factories.producers import make_community
 from tests.factories.shop import make_user
 
@@ -59,15 +60,24 @@ def fresh_product(product_id: int) -> Product:
 
 
 def test_a_member_lists_a_product_with_photos_and_it_waits_for_the_vvg(client: FlaskClient, member) -> None:
+    glass = make_product_type(name_lt="Stikliniai papuošalai", warning_lt="Dūžta.", warning_en="Fragile.")
     page = client.get("/workspace/listings/new")
     assert page.status_code == 200 and "Naujas gaminys" in page.get_data(as_text=True)
-    data = listing_form(client, "/workspace/listings/new", category_id=str(member["category"].id))
-    response = client.post("/workspace/listings/new", data=data)
-    assert response.status_code == 302
+    data = listing_form(
+        client,
+        "/workspace/listings/new",
+        category_id=str(member["category"].id),
+        product_type_id=str(glass.id),
+    )
+    response = client.post("/workspace/listings/new", data=data, follow_redirects=True)
+    assert "Išsaugota kaip juodraštis. Jo negalima siųsti VVG peržiūrai be nuotraukos." in response.get_data(
+        as_text=True
+    )  # a new listing has no photo yet: a draft until it has one
     db.session.rollback()
     product = db.session.scalars(select(Product)).one()
     assert product.community_id == member["community"].id
-    assert product.status is ProductStatus.PENDING_REVIEW  # an untrusted community: the VVG checks first
+    assert product.status is ProductStatus.DRAFT
+    assert (product.safety_notes_lt, product.safety_notes_en) == ("Dūžta.", "Fragile.")  # the type's template
     (variant,) = product.variants
     assert (variant.price_cents, variant.stock, variant.weight_grams) == (450, 12, 20)
 
@@ -81,7 +91,12 @@ def test_a_member_lists_a_product_with_photos_and_it_waits_for_the_vvg(client: F
         follow_redirects=True,
     )
     assert "Pridėta nuotraukų: 2" in upload.get_data(as_text=True)
+    assert "Siųsti VVG peržiūrai" in upload.get_data(as_text=True)  # ready: the button to send it
     assert len(fresh_product(product.id).images) == 2
+    token = csrf_token(client, f"/workspace/listings/{product.id}")
+    sent = client.post(f"/workspace/listings/{product.id}/publish", data={"csrf_token": token})
+    assert sent.status_code == 302
+    assert fresh_product(product.id).status is ProductStatus.PENDING_REVIEW  # an untrusted community
     assert client.get("/produktai/" + product.slug).status_code == 404  # not for sale before approval
 
     moderation.approve_listing(product.id, by=None)
@@ -91,13 +106,16 @@ def test_a_member_lists_a_product_with_photos_and_it_waits_for_the_vvg(client: F
 def test_a_trusted_community_publishes_at_once_and_an_untrusted_change_of_price_waits(
     client: FlaskClient, member
 ) -> None:
-    product = make_product(member["community"], member["category"], variants=[make_variant(price_cents=400)])
+    product = make_product(
+        member["community"], member["category"], variants=[make_variant(price_cents=400)], ready=True
+    )
     variant_id = product.variants[0].id
     url = f"/workspace/listings/{product.id}"
     changed = listing_form(
         client,
         url,
         category_id=str(member["category"].id),
+        product_type_id=str(product.product_type_id),
         **{"variants-0-variant_id": str(variant_id), "variants-0-price": "5,00"},
     )
     client.post(url, data=changed)
@@ -111,6 +129,7 @@ def test_a_trusted_community_publishes_at_once_and_an_untrusted_change_of_price_
     member["community"].is_trusted = True
     db.session.commit()
     client.post(url, data=listing_form(client, url, category_id=str(member["category"].id),
+                                       product_type_id=str(product.product_type_id),
                                        **{"variants-0-variant_id": str(variant_id)}))  # fmt: skip
     assert fresh_product(product.id).status is ProductStatus.ACTIVE
 
@@ -173,13 +192,14 @@ def test_made_to_order_needs_its_lead_days(client: FlaskClient, member) -> None:
 
 def test_duplicate_archive_restore_and_quick_stock(client: FlaskClient, member) -> None:
     product = make_product(
-        member["community"], member["category"], variants=[make_variant(stock=4)], images=1
+        member["community"], member["category"], variants=[make_variant(stock=4)], images=1, ready=True
     )
     token = csrf_token(client, "/workspace/listings")
     copy_page = client.post(f"/workspace/listings/{product.id}/duplicate", data={"csrf_token": token})
     copy_id = int(re.search(r"/workspace/listings/(\d+)", copy_page.location).group(1))
     copy = fresh_product(copy_id)
     assert copy.status is ProductStatus.DRAFT and copy.name_lt == product.name_lt
+    assert (copy.product_type_id, copy.safety_notes_en) == (product.product_type_id, product.safety_notes_en)
     assert [v.stock for v in copy.variants] == [0] and len(copy.images) == 1
 
     variant_id = fresh_product(product.id).variants[0].id
@@ -368,11 +388,54 @@ def test_odd_numbers_and_another_communitys_variant_id_are_refused_without_an_er
         assert f"Likutis – sveikasis skaičius nuo 0 (įvedėte „{odd.strip()}“)." in page, odd
 
 
+@pytest.mark.parametrize("change", ["description_en", "safety_notes_en", "product_type_id"])
+def test_an_untrusted_change_of_the_english_texts_or_the_type_waits_for_the_vvg_too(
+    member: dict[str, Any], change: str
+) -> None:
+    community = member["community"]
+    product = make_product(community, member["category"], variants=[make_variant()], ready=True)
+    (variant,) = product.variants
+    as_it_is = listings.ListingInput(
+        category_id=product.category_id,
+        name_lt=product.name_lt,
+        name_en=product.name_en,
+        description_lt=product.description_lt,
+        description_en=product.description_en,
+        safety_notes_lt=product.safety_notes_lt,
+        safety_notes_en=product.safety_notes_en,
+        product_type_id=product.product_type_id,
+        variants=[
+            listings.VariantInput(
+                id=variant.id,
+                name_lt=variant.name_lt,
+                name_en=variant.name_en,
+                price_cents=variant.price_cents,
+                stock=variant.stock,
+                is_made_to_order=variant.is_made_to_order,
+                lead_days=variant.lead_days,
+                weight_grams=variant.weight_grams,
+            )
+        ],
+    )
+    assert listings.update_listing(community, product.id, as_it_is).status is ProductStatus.ACTIVE
+    new_value = make_product_type().id if change == "product_type_id" else "Handmade; keep dry."
+    changed = replace(as_it_is, **{change: new_value})
+    assert listings.update_listing(community, product.id, changed).status is ProductStatus.PENDING_REVIEW
+
+
 def test_moving_a_listing_to_another_category_waits_for_the_vvg_too(client: FlaskClient, member) -> None:
-    product = make_product(member["community"], member["category"], variants=[make_variant(price_cents=400)])
+    product = make_product(
+        member["community"], member["category"], variants=[make_variant(price_cents=400)], ready=True
+    )
     other = make_category(slug="vokai", name_lt="Vokai")
     url = f"/workspace/listings/{product.id}"
-    data = listing_form(client, url, category_id=str(other.id), name_lt=product.name_lt)
+    data = listing_form(
+        client,
+        url,
+        category_id=str(other.id),
+        name_lt=product.name_lt,
+        product_type_id=str(product.product_type_id),
+    )
     data.update(
         description_lt=product.description_lt, name_en=product.name_en, description_en=product.description_en
     )
@@ -403,7 +466,9 @@ def test_the_vvg_approves_or_sends_back_with_a_note_the_community_is_mailed(
 ) -> None:
     from shop.models import OutboxMessage
 
-    waiting = make_product(member["community"], member["category"], status=ProductStatus.PENDING_REVIEW)
+    waiting = make_product(
+        member["community"], member["category"], status=ProductStatus.PENDING_REVIEW, ready=True
+    )
     returned = make_product(member["community"], member["category"], status=ProductStatus.PENDING_REVIEW)
     assert client.get("/backoffice/moderation").status_code == 403  # a member is not staff
     make_user(email="vvg@example.org", is_staff=True)

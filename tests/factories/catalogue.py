@@ -1,11 +1,11 @@
-"""Categories, products, their variants and their images."""
+"""Categories, product types, products, their variants and their images."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Variant
 from producers.models import Community
 from shop.db import db, utcnow
 from tests.factories import unique
@@ -25,6 +25,23 @@ def make_category(**overrides: Any) -> Category:
     db.session.add(category)
     db.session.commit()
     return category
+
+
+def make_product_type(**overrides: Any) -> ProductType:
+    """A product type; by default one that needs a warning, with its templates."""
+    n = unique()
+    values: dict[str, Any] = {
+        "name_lt": f"Tipas {n}",
+        "name_en": f"Type {n}",
+        "is_warning_required": True,
+        "warning_lt": "Netinka vaikams iki 3 metų. Yra smulkių dalių, kurias galima praryti.",
+        "warning_en": "Not suitable for children under 3 years. Contains small parts.",
+        "position": n,
+    }
+    product_type = ProductType(**{**values, **overrides})
+    db.session.add(product_type)
+    db.session.commit()
+    return product_type
 
 
 def make_variant(**overrides: Any) -> Variant:
@@ -50,9 +67,18 @@ def make_product(
     variants: list[Variant] | None = None,
     images: int = 0,
     commit: bool = True,
+    ready: bool = False,
     **overrides: Any,
 ) -> Product:
+    """A product (on sale unless `status` says otherwise). `ready`: with everything product safety needs —
+    a photo, a product type that requires a warning, and its warning in both languages."""
     n = unique()
+    if ready:
+        images = max(images, 1)
+        if "product_type" not in overrides:
+            overrides["product_type"] = make_product_type()
+        overrides.setdefault("safety_notes_lt", overrides["product_type"].warning_lt)
+        overrides.setdefault("safety_notes_en", overrides["product_type"].warning_en)
     values: dict[str, Any] = {
         "slug": f"product-{n}",
         "name_lt": f"Gaminys {n}",

@@ -35,7 +35,7 @@ def test_each_staff_action_is_logged_with_its_before_and_after(
     make_operator()
     community = make_community(slug="krakes", name="Krakės")
     category = make_category()
-    waiting = make_product(community, category, status=ProductStatus.PENDING_REVIEW)
+    waiting = make_product(community, category, status=ProductStatus.PENDING_REVIEW, ready=True)
     returned = make_product(community, category, status=ProductStatus.PENDING_REVIEW)
     variant = make_product(community, category, variants=[make_variant(stock=5)]).variants[0]
     staff = make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)

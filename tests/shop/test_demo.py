@@ -48,6 +48,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     assert len(products) >= 36
     assert all(p.status is ProductStatus.ACTIVE and p.name_lt and p.images and p.variants for p in products)
     assert sum(1 for p in products if p.name_en) >= 36
+    assert [p.slug for p in products if p.missing_for_sale()] == []  # product safety: all there (GPSR)
 
     staff = db.session.scalars(select(User).where(User.email == "vvg@example.org")).one()
     assert staff.is_staff and verify_password(staff.password_hash, "demo-password")
