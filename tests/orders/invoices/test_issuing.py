@@ -270,3 +270,23 @@ def test_the_vvgs_commission_invoices_for_a_month_equal_its_approved_statements_
     assert "Asociacija „Šlapaberžės bendruomenės centras“" in text and "302173840" in text
     assert "Komisinis mokestis" in text and "2026-10-01–2026-10-31" in text.replace("– ", "–")
     assert f"Iš viso mokėti {money(180)}" in text and "PVM netaikomas" in text
+
+
+def test_cron_issues_last_months_commission_invoices_and_explains_a_wrong_month(app: Flask) -> None:
+    with time_machine.travel(datetime(2026, 10, 6, 9, 0, tzinfo=UTC), tick=False):
+        sellers = make_sellers()
+        make_order([(sellers.card, 2)], status=FulfilmentStatus.DELIVERED)
+        (payout,) = generate_payouts(date(2026, 10, 1), date(2026, 11, 1), by=None, hold=0)
+        approve_payout(payout.id, by=None)
+    runner = app.test_cli_runner()
+    with time_machine.travel(datetime(2026, 11, 1, 6, 0, tzinfo=UTC), tick=False):
+        first = runner.invoke(args=["orders", "commission-invoices"])
+        again = runner.invoke(args=["orders", "commission-invoices", "--month", "2026-10"])
+        early = runner.invoke(args=["orders", "commission-invoices", "--month", "2026-11"])
+        wrong = runner.invoke(args=["orders", "commission-invoices", "--month", "spalis"])
+
+    assert first.exit_code == 0 and "Issued 1 commission invoice(s) for 2026-10." in first.output
+    assert again.exit_code == 0 and "Issued 0" in again.output
+    assert early.exit_code == 1 and "not over yet" in early.output
+    assert wrong.exit_code == 2 and "YYYY-MM" in wrong.output
+    assert [invoice.total_cents for invoice in invoices(InvoiceKind.COMMISSION)] == [90]
