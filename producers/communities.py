@@ -203,9 +203,10 @@ def create_community(data: CommunityInput, *, by: User | None) -> Community:
     with transaction():
         values = _clean(data)
         values["slug"] = _check_slug(values["slug"], None) if values["slug"] else free_slug(values["name"])
-        values["invoice_prefix"] = _check_prefix(
-            values["invoice_prefix"] or derived_invoice_prefix(values["slug"]), None
-        )
+        if values["invoice_prefix"]:
+            _check_prefix(values["invoice_prefix"], None)
+        else:
+            values["invoice_prefix"] = free_invoice_prefix(values["slug"])
         community = Community(**values, is_active=True)
         community.shipping_options = [
             ShippingOption(
@@ -317,8 +318,19 @@ def _check_slug(slug: str, community_id: int | None) -> str:
     return slug
 
 
-def _check_prefix(prefix: str, community_id: int | None) -> str:
-    """An invoice prefix no other community, nor the VVG, numbers its invoices with."""
+def free_invoice_prefix(slug: str) -> str:
+    """An invoice prefix for a new community made from its slug (`SLAPABERZE`), with 2, 3… if taken."""
+    base = derived_invoice_prefix(slug)
+    prefix, n = base, 1
+    while _prefix_holder(prefix, None) is not None:
+        n += 1
+        prefix = f"{base[: 20 - len(str(n))]}{n}"
+    return prefix
+
+
+def _prefix_holder(prefix: str, community_id: int | None) -> str | None:
+    """Who numbers invoices with this prefix: another community's or the VVG's name ("" for a series used
+    before), or None when it is free."""
     statement = select(Community.name).where(Community.invoice_prefix == prefix)
     if community_id is not None:
         statement = statement.where(Community.id != community_id)
@@ -328,6 +340,12 @@ def _check_prefix(prefix: str, community_id: int | None) -> str:
         holder = operator.name if operator else None
     if holder is None and numbering.prefix_in_use(prefix):
         holder = ""  # a series once used stays its owner's
+    return holder
+
+
+def _check_prefix(prefix: str, community_id: int | None) -> str:
+    """An invoice prefix no other community, nor the VVG, numbers its invoices with."""
+    holder = _prefix_holder(prefix, community_id)
     if holder is not None:
         raise InvoicePrefixTaken(prefix, holder)
     return prefix

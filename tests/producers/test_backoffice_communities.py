@@ -97,7 +97,14 @@ def audit_entries(action: str) -> list[AuditEntry]:
 def test_staff_create_a_community_with_every_field_checked_and_tidied(
     client: FlaskClient, staff: User
 ) -> None:
-    response = post_form(client, "/backoffice/communities/new", **VALID, is_vat_payer="y", is_trusted="y")
+    response = post_form(
+        client,
+        "/backoffice/communities/new",
+        **VALID,
+        is_vat_payer="y",
+        vat_code="LT100001234567",
+        is_trusted="y",
+    )
 
     assert response.status_code == 302
     community = db.session.scalars(select(Community).where(Community.name == VALID["name"])).one()

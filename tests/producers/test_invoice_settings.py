@@ -33,10 +33,15 @@ def test_a_new_community_gets_the_prefix_staff_type_or_one_made_from_its_address
 
     client.post(url, data=form(client, url, invoice_prefix=" peld "))
     client.post(url, data=form(client, url, name="Kita", slug="kita-bendruomene", invoice_prefix=""))
+    client.post(url, data=form(client, url, name="Kita 2", slug="kitabendruomene", invoice_prefix=""))
 
     db.session.rollback()
     prefixes = {c.slug: c.invoice_prefix for c in db.session.scalars(select(Community))}
-    assert prefixes == {"pelednagiu-bendruomene": "PELD", "kita-bendruomene": "KITABENDRUOMENE"}
+    assert prefixes == {
+        "pelednagiu-bendruomene": "PELD",
+        "kita-bendruomene": "KITABENDRUOMENE",
+        "kitabendruomene": "KITABENDRUOMENE2",  # the same letters: a number keeps them apart
+    }
 
 
 def test_a_prefix_taken_by_another_community_or_the_vvg_is_refused_with_what_was_typed(
