@@ -65,7 +65,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app,
         helpers={
             "cart_count": orders.views.storefront.cart_count,
-            "delivery_label": orders.labels.DELIVERY_LABELS.__getitem__,
+            "delivery_label": orders.labels.delivery_label,
+            "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
             "period_name": orders.payouts.period.period_name,
             "invoice_title": orders.invoices.pdf.title,

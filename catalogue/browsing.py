@@ -8,21 +8,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, Variant
 from catalogue.search import query_words
 from producers.communities import shows_products_today
 from producers.models import Community
-from shop.db import db
+from shop.db import db, utcnow
 from shop.pagination import Page
 
 
 class Sort(enum.StrEnum):
     RECOMMENDED = "recommended"  # featured first, then newest
     NEWEST = "newest"
-    PRICE_ASC = "price_asc"  # by the lowest variant price
+    PRICE_ASC = "price_asc"  # by the lowest variant price in force (a sale's while it runs)
     PRICE_DESC = "price_desc"
 
 
@@ -37,6 +37,15 @@ class CatalogueFilter:
     max_price_cents: int | None = None
     in_stock: bool = False  # only products with a variant ready to ship now
     sort: Sort = Sort.RECOMMENDED
+
+
+def price_in_force(now: datetime) -> ColumnElement[int]:
+    """A variant's price at `now` in SQL, as `Variant.offer(now).price_cents` works it out: the sale price
+    while its sale runs, else the regular price."""
+    on_sale = and_(
+        Variant.sale_price_cents.is_not(None), Variant.sale_starts_at <= now, Variant.sale_ends_at > now
+    )
+    return case((on_sale, Variant.sale_price_cents), else_=Variant.price_cents)
 
 
 def _visible_products() -> Select[Product]:
@@ -67,12 +76,13 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
         statement = statement.where(Community.slug == filters.community_slug)
     for word in query_words(filters.query):
         statement = statement.where(Product.search_text.contains(word, autoescape=True))
+    price = price_in_force(utcnow())
     if filters.min_price_cents is not None or filters.max_price_cents is not None:
         in_range = Variant.product_id == Product.id
         if filters.min_price_cents is not None:
-            in_range &= Variant.price_cents >= filters.min_price_cents
+            in_range &= price >= filters.min_price_cents
         if filters.max_price_cents is not None:
-            in_range &= Variant.price_cents <= filters.max_price_cents
+            in_range &= price <= filters.max_price_cents
         statement = statement.where(exists().where(in_range))
     if filters.in_stock:
         statement = statement.where(exists().where(Variant.product_id == Product.id, Variant.stock > 0))
@@ -81,9 +91,7 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
     pages = max(1, math.ceil(total / per_page))
     number = min(max(page, 1), pages)
 
-    min_price = (
-        select(func.min(Variant.price_cents)).where(Variant.product_id == Product.id).scalar_subquery()
-    )
+    min_price = select(func.min(price)).where(Variant.product_id == Product.id).scalar_subquery()
     order = {
         Sort.RECOMMENDED: (Product.is_featured.desc(), Product.created_at.desc(), Product.id.desc()),
         Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),

@@ -4,7 +4,8 @@ return of a listing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,10 +27,11 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, 
 
 from catalogue import listings
 from catalogue.browsing import CatalogueFilter, Sort
+from catalogue.errors import SaleProblem
 from catalogue.models import Category
 from producers.models import Community
-from shop.forms import IdField, MoneyField, WholeNumberField, at_most, whole_number
-from shop.i18n import localized
+from shop.forms import DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
+from shop.i18n import localized, vilnius_today
 
 MAX_PRICE_CENTS = 1_000_000  # 10 000 €: more is a typo
 MAX_STOCK = 100_000  # of one variant: more is a typo
@@ -140,6 +142,9 @@ class VariantForm(Form):  # type: ignore[misc]
         ],
     )
     remove = BooleanField(_l("Remove"))
+    sale_price = MoneyField(_l("Sale price, €"), max_cents=MAX_PRICE_CENTS, validators=[Optional()])
+    sale_from = DayField(_l("First day of the sale"), validators=[Optional()])
+    sale_until = DayField(_l("Last day of the sale"), validators=[Optional()])
 
     def validate_price(self, field: MoneyField) -> None:
         if field.data is not None and field.data <= 0:
@@ -148,7 +153,65 @@ class VariantForm(Form):  # type: ignore[misc]
     @property
     def is_blank(self) -> bool:
         """The spare row left empty: not a variant."""
-        return not self.variant_id.data and not self.price.raw_text and not self.name_lt.data
+        return (
+            not self.variant_id.data
+            and not self.price.raw_text
+            and not self.name_lt.data
+            and not self.sale_price.raw_text
+        )
+
+    def sale(self) -> listings.SaleInput | None:
+        """The sale typed (once the row is valid); None when its fields are empty."""
+        if self.sale_price.data is None or self.sale_until.data is None:
+            return None
+        return listings.SaleInput(self.sale_price.data, self.sale_from.data, self.sale_until.data)
+
+    def check_sale(self, today: date, since: date | None) -> bool:
+        """The sale's rules (`listings.check_sale`), each said at its field; `since` is the day the
+        variant's sale began, if one is running."""
+        fields = (self.sale_price, self.sale_from, self.sale_until)
+        if any(field.errors for field in fields):
+            return False  # what was typed is not a price or a day: already said
+        if self.sale_price.data is None:
+            if self.sale_from.data is None and self.sale_until.data is None:
+                return True
+            self.sale_price.errors.append(_("Enter the sale price, or leave the sale's days empty."))
+            return False
+        if self.sale_until.data is None:
+            self.sale_until.errors.append(_("Enter the sale's last day."))
+            return False
+        sale = self.sale()
+        if sale is None or self.price.data is None:
+            return not self.price.errors  # the regular price is wrong: its own message says so
+        problems = listings.check_sale(sale, regular_cents=self.price.data, today=today, since=since)
+        for problem in problems:
+            field = SALE_PROBLEM_FIELDS[problem]
+            getattr(self, field).errors.append(sale_problem_words(problem))
+        return not problems
+
+
+#: Which field of a variant row each sale problem is said at.
+SALE_PROBLEM_FIELDS = {
+    SaleProblem.NOT_ABOVE_ZERO: "sale_price",
+    SaleProblem.NOT_BELOW_REGULAR: "sale_price",
+    SaleProblem.STARTS_IN_THE_PAST: "sale_from",
+    SaleProblem.ENDED: "sale_until",
+    SaleProblem.ENDS_BEFORE_IT_STARTS: "sale_until",
+    SaleProblem.TOO_LONG: "sale_until",
+}
+
+
+def sale_problem_words(problem: SaleProblem) -> str:
+    """A sale problem in the community's words."""
+    words = {
+        SaleProblem.NOT_ABOVE_ZERO: _("The sale price must be more than 0 €."),
+        SaleProblem.NOT_BELOW_REGULAR: _("The sale price must be below the regular price."),
+        SaleProblem.STARTS_IN_THE_PAST: _("A sale cannot begin before today."),
+        SaleProblem.ENDED: _("That last day has passed: choose today or a later day."),
+        SaleProblem.ENDS_BEFORE_IT_STARTS: _("The last day is before the first."),
+        SaleProblem.TOO_LONG: _("A sale lasts at most %(days)d days.", days=listings.MAX_SALE_DAYS),
+    }
+    return str(words[problem])
 
 
 class ListingForm(FlaskForm):  # type: ignore[misc]
@@ -163,6 +226,9 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
         _l("Safety notes (e.g. small parts, not a toy)"), validators=[Optional(), at_most(2000)]
     )
     variants = WTFieldList(FormField(VariantForm), min_entries=1, max_entries=20)
+
+    #: The day each variant's running sale began, by variant id (set by the view from the listing).
+    running_sales: Mapping[int, date] = {}
 
     def validate_category_id(self, field: SelectField) -> None:
         if field.data not in {value for value, _label in field.choices}:
@@ -185,10 +251,23 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
             ):
                 row.lead_days.errors = [_("How many days does it take to make one?")]
                 valid = False
+        today = vilnius_today()
+        for entry in self.variants.entries:
+            row = entry.form
+            if not row.is_blank and not row.remove.data:
+                since = self.running_sales.get(whole_number(row.variant_id.data) or 0)
+                valid = row.check_sale(today, since) and valid
+        self.gather_row_errors()
         if not [row for row in self.rows() if not row.remove]:
             self.form_errors.append(_("A listing needs at least one price."))
             valid = False
         return valid
+
+    def gather_row_errors(self) -> None:
+        """Count the errors said at a variant's field after WTForms checked the rows (its list keeps what
+        it found then), so that the page's summary names them too."""
+        errors = [entry.errors for entry in self.variants.entries]
+        self.variants.errors = errors if any(errors) else []
 
     def rows(self) -> list[listings.VariantInput]:
         rows = []
@@ -207,6 +286,7 @@ class ListingForm(FlaskForm):  # type: ignore[misc]
                     lead_days=row.lead_days.data,
                     weight_grams=row.weight_grams.data or 0,
                     remove=bool(row.remove.data),
+                    sale=row.sale(),
                 )
             )
         return rows

@@ -2,28 +2,51 @@
 
 Every function takes the acting community and looks rows up *with* it: another community's product,
 variant or photo is not found (`ListingNotFound`), never read or changed. New listings, and changes of
-text or price, of a community the VVG does not (yet) trust wait for moderation (`pending_review`);
-trusted communities publish at once. A listing the VVG sends back is a draft with the VVG's reason.
+text or price (a sale too), of a community the VVG does not (yet) trust wait for moderation
+(`pending_review`); trusted communities publish at once. A listing the VVG sends back is a draft with the
+VVG's reason.
+
+A variant's sale is set in Vilnius days: it begins at the start of its first day (or now, when that is
+today or not given) and ends at the end of its last day. A sale already running keeps the moment it began
+while only its price or last day change, so the lowest price of the 30 days before it stays the one the
+customers were shown. Every price change is kept in the price history with who made it
+(`Variant.set_prices`); `list_price_history` reads it back.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from catalogue.errors import ListingNotFound, TooManyPhotos
+from catalogue.errors import ListingNotFound, SaleNotValid, SaleProblem, TooManyPhotos
 from catalogue.images import ImageRejected, process_image, store_image
-from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from catalogue.models import Category, PriceChange, Product, ProductImage, ProductStatus, Sale, Variant
 from producers.models import Community
-from shop.db import db, transaction
+from shop.db import db, transaction, utcnow
+from shop.i18n import VILNIUS, vilnius_midnight
 from shop.media import MediaStorage
+from shop.models import User
 from shop.text import slugify
 
 MAX_PHOTOS = 8
+MAX_SALE_DAYS = (
+    90  #: a sale lasts at most this many days (a "sale" for ever would make the regular price a fiction)
+)
+PRICE_HISTORY_ROWS = 100  #: the most recent price changes a listing's page shows
+
+
+@dataclass(frozen=True)
+class SaleInput:
+    """A sale as a community sets it: its price and its first and last Vilnius days (no first day: now)."""
+
+    price_cents: int
+    first_day: date | None
+    last_day: date
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,7 @@ class VariantInput:
     lead_days: int | None
     weight_grams: int
     remove: bool = False
+    sale: SaleInput | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +103,7 @@ def get_listing(community: Community, product_id: int) -> Product:
     return product
 
 
-def create_listing(community: Community, data: ListingInput) -> Product:
+def create_listing(community: Community, data: ListingInput, *, by: User | None = None) -> Product:
     """A new listing: for sale at once for a trusted community, otherwise waiting for the VVG."""
     with transaction():
         _check_category(data.category_id)
@@ -91,23 +115,24 @@ def create_listing(community: Community, data: ListingInput) -> Product:
         _apply_texts(product, data)
         db.session.add(product)
         db.session.flush()
-        new_rows = [
-            replace(row, id=None) for row in data.variants if not row.remove
-        ]  # nothing to refer to yet
-        _apply_variants(product, community, new_rows)
+        new_rows = [replace(row, id=None) for row in data.variants]  # nothing to refer to yet
+        _apply_variants(product, community, new_rows, by=by, now=utcnow())
     return product
 
 
-def update_listing(community: Community, product_id: int, data: ListingInput) -> Product:
+def update_listing(
+    community: Community, product_id: int, data: ListingInput, *, by: User | None = None
+) -> Product:
     """Save changes; new texts or prices of an untrusted community's listing go back to the VVG first."""
     with transaction():
+        now = utcnow()
         product = _locked_listing(community, product_id)
         _check_category(data.category_id)
-        before = _reviewed_content(product)
+        before = _reviewed_content(product, now)
         _apply_texts(product, data)
-        _apply_variants(product, community, data.variants)
+        _apply_variants(product, community, data.variants, by=by, now=now)
         db.session.flush()
-        changed = _reviewed_content(product) != before
+        changed = _reviewed_content(product, now) != before
         published = _published_status(community)
         if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED} or (
             changed and not community.is_trusted and product.status is not published  # waiting stays so
@@ -118,8 +143,9 @@ def update_listing(community: Community, product_id: int, data: ListingInput) ->
     return product
 
 
-def duplicate_listing(community: Community, product_id: int) -> Product:
-    """A copy to start a new batch from: same texts, variants (stock 0) and photos, as a draft."""
+def duplicate_listing(community: Community, product_id: int, *, by: User | None = None) -> Product:
+    """A copy to start a new batch from: same texts, variants (stock 0, regular prices, no sale) and
+    photos, as a draft."""
     with transaction():
         original = _locked_listing(community, product_id)
         copy = Product(
@@ -136,19 +162,18 @@ def duplicate_listing(community: Community, product_id: int) -> Product:
         db.session.add(copy)
         db.session.flush()
         for position, variant in enumerate(original.variants):
-            copy.variants.append(
-                Variant(
-                    sku=_new_sku(community, copy.id, position),
-                    name_lt=variant.name_lt,
-                    name_en=variant.name_en,
-                    price_cents=variant.price_cents,
-                    stock=0,
-                    is_made_to_order=variant.is_made_to_order,
-                    lead_days=variant.lead_days,
-                    weight_grams=variant.weight_grams,
-                    position=position,
-                )
+            twin = Variant(
+                sku=_new_sku(community, copy.id, position),
+                name_lt=variant.name_lt,
+                name_en=variant.name_en,
+                stock=0,
+                is_made_to_order=variant.is_made_to_order,
+                lead_days=variant.lead_days,
+                weight_grams=variant.weight_grams,
+                position=position,
             )
+            twin.set_prices(variant.price_cents, None, by=by)
+            copy.variants.append(twin)
         for image in original.images:
             copy.images.append(
                 ProductImage(
@@ -179,6 +204,63 @@ def restore_listing(community: Community, product_id: int) -> Product:
         if product.status is ProductStatus.ARCHIVED:
             product.move_to(_published_status(community))
     return product
+
+
+def list_price_history(community: Community, product_id: int) -> Sequence[PriceChange]:
+    """The listing's price changes, newest first (at most PRICE_HISTORY_ROWS), with who made each."""
+    get_listing(community, product_id)
+    return db.session.scalars(
+        select(PriceChange)
+        .join(PriceChange.variant)
+        .where(Variant.product_id == product_id)
+        .options(joinedload(PriceChange.changed_by), joinedload(PriceChange.variant))
+        .order_by(PriceChange.recorded_at.desc(), PriceChange.id.desc())
+        .limit(PRICE_HISTORY_ROWS)
+    ).all()
+
+
+def running_since(variant: Variant, now: datetime) -> date | None:
+    """The Vilnius day the variant's sale began, if it is running at `now`."""
+    sale = variant.sale_at(now)
+    return sale.first_day if sale else None
+
+
+def check_sale(
+    sale: SaleInput, *, regular_cents: int, today: date, since: date | None = None
+) -> list[SaleProblem]:
+    """What is wrong with a sale set on `today` (Vilnius) for a variant of `regular_cents`, whose current
+    sale has been running `since` that day (None: none is running)."""
+    problems = []
+    if sale.price_cents <= 0:
+        problems.append(SaleProblem.NOT_ABOVE_ZERO)
+    elif sale.price_cents >= regular_cents:
+        problems.append(SaleProblem.NOT_BELOW_REGULAR)
+    first = sale.first_day or today
+    if first < today and first != since:
+        problems.append(SaleProblem.STARTS_IN_THE_PAST)
+    began = since if since is not None and first <= today else max(first, today)
+    if sale.last_day < today:
+        problems.append(SaleProblem.ENDED)
+    elif sale.last_day < first:
+        problems.append(SaleProblem.ENDS_BEFORE_IT_STARTS)
+    elif (sale.last_day - began).days + 1 > MAX_SALE_DAYS:
+        problems.append(SaleProblem.TOO_LONG)
+    return problems
+
+
+def sale_moments(variant: Variant, wanted: SaleInput | None, now: datetime) -> Sale | None:
+    """The sale as moments: from the start of its first Vilnius day (or now) to the end of its last; a
+    sale running now that goes on (no later first day asked) keeps the moment it began."""
+    if wanted is None:
+        return None
+    today = now.astimezone(VILNIUS).date()
+    ends_at = vilnius_midnight(wanted.last_day + timedelta(days=1))
+    running = variant.sale_at(now)
+    if wanted.first_day is None or wanted.first_day <= today:
+        starts_at = running.starts_at if running is not None else now
+    else:
+        starts_at = vilnius_midnight(wanted.first_day)
+    return Sale(wanted.price_cents, starts_at, ends_at)
 
 
 def set_stock(community: Community, variant_id: int, stock: int) -> Variant:
@@ -313,9 +395,12 @@ def _apply_texts(product: Product, data: ListingInput) -> None:
     product.safety_notes_lt = data.safety_notes_lt.strip()
 
 
-def _apply_variants(product: Product, community: Community, rows: Sequence[VariantInput]) -> None:
+def _apply_variants(
+    product: Product, community: Community, rows: Sequence[VariantInput], *, by: User | None, now: datetime
+) -> None:
     existing = {variant.id: variant for variant in product.variants}
-    for row in rows:
+    today = now.astimezone(VILNIUS).date()
+    for position, row in enumerate(rows):
         if row.id is not None and row.id not in existing:
             raise ListingNotFound(row.id)  # a variant of another listing: never touched
         if row.id is not None and row.remove:
@@ -328,7 +413,12 @@ def _apply_variants(product: Product, community: Community, rows: Sequence[Varia
             variant = Variant(sku=_new_sku(community, product.id, len(product.variants)), position=99)
             product.variants.append(variant)
         variant.name_lt, variant.name_en = row.name_lt.strip(), row.name_en.strip()
-        variant.price_cents = row.price_cents
+        if row.sale is not None:
+            since = running_since(variant, now) if variant.id is not None else None
+            problems = check_sale(row.sale, regular_cents=row.price_cents, today=today, since=since)
+            if problems:
+                raise SaleNotValid(position, problems)
+        variant.set_prices(row.price_cents, sale_moments(variant, row.sale, now), by=by)
         variant.is_made_to_order = row.is_made_to_order
         variant.lead_days = row.lead_days if row.is_made_to_order else None
         variant.stock = 0 if row.is_made_to_order else row.stock
@@ -337,8 +427,14 @@ def _apply_variants(product: Product, community: Community, rows: Sequence[Varia
         variant.position = position
 
 
-def _reviewed_content(product: Product) -> tuple[object, ...]:
-    """What the VVG checks: category, texts and prices (stock, photos and weights are the community's)."""
+def _reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
+    """What the VVG checks: category, texts and prices, a sale not yet over included (stock, photos and
+    weights are the community's)."""
+
+    def sale(variant: Variant) -> tuple[object, ...]:
+        current = variant.sale
+        return astuple(current) if current is not None and now < current.ends_at else ()
+
     return (
         product.category_id,
         product.name_lt,
@@ -346,7 +442,7 @@ def _reviewed_content(product: Product) -> tuple[object, ...]:
         product.description_lt,
         product.description_en,
         product.safety_notes_lt,
-        tuple(sorted((v.name_lt, v.name_en, v.price_cents) for v in product.variants)),
+        tuple(sorted((v.name_lt, v.name_en, v.price_cents, sale(v)) for v in product.variants)),
     )
 
 

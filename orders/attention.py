@@ -22,18 +22,18 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from catalogue.models import Product, ProductStatus
 from orders.errors import AlreadyReminded, DaysNotValid, NotLate, OperatorMissing
-from orders.fulfilments import lock_fulfilment
+from orders.lifecycle import lock_fulfilment
 from orders.models import (
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
     Order,
     OrderStatus,
-    PaymentAlert,
     PaymentMethod,
     Refund,
     RefundStatus,
 )
+from orders.payments.models import PaymentAlert
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import Operator, User

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from catalogue.models import Product, Variant
+from catalogue.models import Offer, Product, Variant
 from orders.errors import OutOfStock, ProductUnavailable, QuantityNotAllowed
 from orders.placing import MAX_QUANTITY, LineRequest, list_sellable_variants
 from producers.models import Community, DeliveryMethod, ShippingOption
-from shop.db import db
+from shop.db import db, utcnow
 
 SESSION_KEY = "cart"
 
@@ -81,6 +81,7 @@ class Cart:
 class CartLine:
     variant: Variant
     quantity: int
+    offer: Offer  #: the price in force when the cart was priced (a sale's, while one runs)
 
     @property
     def product(self) -> Product:
@@ -88,7 +89,7 @@ class CartLine:
 
     @property
     def total_cents(self) -> int:
-        return self.variant.price_cents * self.quantity
+        return self.offer.price_cents * self.quantity
 
     @property
     def short_by(self) -> int:
@@ -118,6 +119,11 @@ class CartGroup:
     @property
     def total_cents(self) -> int:
         return self.goods_cents + self.delivery_cents
+
+    @property
+    def has_cards(self) -> bool:
+        """Whether the parcel will hold a greeting card (gift messages for the rest then go on a note)."""
+        return any(line.product.is_card for line in self.lines)
 
 
 @dataclass
@@ -154,9 +160,15 @@ class CartView:
         return any(line.short_by for line in self.lines)
 
     def line_requests(self, gift_messages: Mapping[int, str]) -> list[LineRequest]:
-        """The cart's lines as `place_order` takes them, each with the gift message typed for it."""
+        """The cart's lines as `place_order` takes them, each with the gift message typed for it and the
+        price the customer was shown."""
         return [
-            LineRequest(line.variant.id, line.quantity, gift_messages.get(line.variant.id, ""))
+            LineRequest(
+                line.variant.id,
+                line.quantity,
+                gift_messages.get(line.variant.id, ""),
+                unit_price_cents=line.offer.price_cents,
+            )
             for line in self.lines
         ]
 
@@ -181,7 +193,8 @@ def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
 
 
 def build_cart_view(cart: Cart) -> CartView:
-    """The cart as the customer sees it: grouped by community, priced from the catalogue."""
+    """The cart as the customer sees it: grouped by community, priced from the catalogue as it is now."""
+    now = utcnow()
     variants = sellable_variants(list(cart.quantities))
     removed = [variant_id for variant_id in cart.quantities if variant_id not in variants]
     for variant_id in removed:
@@ -205,7 +218,7 @@ def build_cart_view(cart: Cart) -> CartView:
             groups[community.id] = CartGroup(
                 community, [], options, _chosen_option(cart, community.id, options)
             )
-        groups[community.id].lines.append(CartLine(variant, quantity))
+        groups[community.id].lines.append(CartLine(variant, quantity, variant.offer(now)))
     return CartView(groups=sorted(groups.values(), key=lambda g: g.community.name), removed=len(removed))
 
 

@@ -72,6 +72,16 @@ class EmptyOrder(OrderProblem):
     pass
 
 
+class PriceChanged(OrderProblem):
+    """A unit price is no longer the one the customer was shown (a sale began or ended, the community
+    changed it): nothing is ordered; `price_cents` is the price in force now."""
+
+    def __init__(self, variant_id: int, price_cents: int) -> None:
+        super().__init__(variant_id, price_cents)
+        self.variant_id = variant_id
+        self.price_cents = price_cents
+
+
 class QuantityNotAllowed(OrderProblem):
     def __init__(self, variant_id: int, quantity: int) -> None:
         super().__init__(variant_id, quantity)

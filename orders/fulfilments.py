@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from orders import fulfilments, refunds
+from orders import refunds
 from orders.errors import CarrierNotAllowed, FulfilmentNotFound, TrackingNumberMissing
-from orders.lifecycle import mail_customer, settle_order
+from orders.lifecycle import lock_fulfilment, mail_customer, settle_order
 from orders.models import (
     Fulfilment,
     FulfilmentEvent,
@@ -66,20 +66,6 @@ def _mail_parcel(fulfilment: Fulfilment, event: str, template: str) -> OutboxMes
     return mail_customer(
         fulfilment.order, event=event, template=template, key=fulfilment.id, fulfilment=fulfilment
     )
-
-
-def lock_fulfilment(fulfilment_id: int, *, order_id: int | None = None) -> Fulfilment:
-    """A fulfilment to change, its order locked first: two parcels of one order change one at a time.
-
-    FulfilmentNotFound if there is no such parcel, or (with `order_id`) it is not one of that order's.
-    """
-    found = db.session.scalar(select(Fulfilment.order_id).where(Fulfilment.id == fulfilment_id))
-    if found is None or order_id not in (None, found):
-        raise FulfilmentNotFound(fulfilment_id)
-    db.session.execute(select(Order.id).where(Order.id == found).with_for_update())
-    return db.session.scalars(
-        select(Fulfilment).where(Fulfilment.id == fulfilment_id).with_for_update()
-    ).one()
 
 
 #: Parcels per page of the orders list.
@@ -237,7 +223,7 @@ def _check_own(community_id: int, fulfilment_id: int) -> None:
 def accept(community_id: int, fulfilment_id: int, *, by: User | None) -> Fulfilment:
     """The community will pack this parcel (TransitionNotAllowed if it is past that)."""
     _check_own(community_id, fulfilment_id)
-    return fulfilments.accept_fulfilment(fulfilment_id, by=by)
+    return accept_fulfilment(fulfilment_id, by=by)
 
 
 def ship(
@@ -253,7 +239,7 @@ def ship(
     tracking_number = " ".join(tracking_number.split())
     if carrier.needs_tracking_number and not tracking_number:
         raise TrackingNumberMissing(carrier)
-    return fulfilments.ship_fulfilment(
+    return ship_fulfilment(
         fulfilment_id,
         carrier=carrier.value,
         tracking_number=tracking_number if carrier.needs_tracking_number else "",
@@ -264,7 +250,7 @@ def ship(
 def deliver(community_id: int, fulfilment_id: int, *, by: User | None) -> Fulfilment:
     """The customer has the parcel."""
     _check_own(community_id, fulfilment_id)
-    return fulfilments.mark_delivered(fulfilment_id, by=by)
+    return mark_delivered(fulfilment_id, by=by)
 
 
 def cancel(community_id: int, fulfilment_id: int, *, reason: str, by: User | None) -> Refund | None:

@@ -1,12 +1,15 @@
-"""The words for the orders' states, payment methods and carriers, as customers and staff read them."""
+"""The words for the orders' states, payments, carriers, deliveries and gift messages, per reader."""
 
 from __future__ import annotations
+
+import enum
 
 from flask_babel import lazy_gettext as _l
 
 from orders.fulfilments import Carrier
 from orders.models import (
     FulfilmentStatus,
+    OrderLine,
     OrderStatus,
     PaymentMethod,
     RefundStatus,
@@ -66,11 +69,87 @@ def carrier_label(carrier: str) -> str:
         return carrier
 
 
-#: How the storefront names each way a parcel travels (the customer's words; also `delivery_label()`).
-DELIVERY_LABELS = {
+class Audience(enum.StrEnum):
+    """Who reads a page or a mail: each names the same delivery in its own words."""
+
+    CUSTOMER = "customer"  #: the storefront (cart, checkout, tracking page) and the customer's mails
+    COMMUNITY = "community"  #: the workspace, the packing slip and the community's mails
+    STAFF = "staff"  #: the back office and its reports
+
+
+#: How the customer reads each way their parcel travels ("to your address").
+_CUSTOMER_DELIVERY = {
     DeliveryMethod.PICKUP: _l("Pick up at the community"),
     DeliveryMethod.OMNIVA: _l("Omniva parcel locker"),
     DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
     DeliveryMethod.DPD: _l("DPD parcel locker"),
     DeliveryMethod.COURIER: _l("Courier to your address"),
 }
+
+#: How the communities and the VVG speak of a customer's parcel ("to the customer's address").
+_SELLERS_DELIVERY = {
+    DeliveryMethod.PICKUP: _l("Pickup at the community"),
+    DeliveryMethod.OMNIVA: _l("Omniva parcel locker"),
+    DeliveryMethod.LP_EXPRESS: _l("LP Express parcel locker"),
+    DeliveryMethod.DPD: _l("DPD parcel locker"),
+    DeliveryMethod.COURIER: _l("Courier to the customer's address"),
+}
+
+#: Each audience's words for each way a parcel travels; templates ask through `delivery_label()`.
+DELIVERY_LABELS = {
+    Audience.CUSTOMER: _CUSTOMER_DELIVERY,
+    Audience.COMMUNITY: _SELLERS_DELIVERY,
+    Audience.STAFF: _SELLERS_DELIVERY,
+}
+
+
+def delivery_label(method: DeliveryMethod, audience: Audience | str) -> str:
+    """`{{ delivery_label(fulfilment.delivery_method, "community") }}`: the method in the reader's words.
+
+    The audience is always said, never guessed from the request: a workspace action also mails the customer.
+    """
+    return str(DELIVERY_LABELS[Audience(audience)][method])
+
+
+class GiftNote(enum.StrEnum):
+    """Where a line's gift message goes, by what the line is and what else its parcel holds."""
+
+    INTO_CARD = "into_card"  #: the line is a greeting card: written by hand into it
+    NOTE = "note"  #: no card in the parcel: written on a note enclosed in it
+    SEPARATE_NOTE = "separate_note"  #: other goods in a parcel with cards: a note of its own, not a card
+
+    @classmethod
+    def of(cls, *, is_card: bool, parcel_has_cards: bool) -> GiftNote:
+        if is_card:
+            return cls.INTO_CARD
+        return cls.SEPARATE_NOTE if parcel_has_cards else cls.NOTE
+
+
+#: The checkout's gift message field, per line (the customer's words; `%(name)s` is the line's name).
+GIFT_FIELD_LABELS = {
+    GiftNote.INTO_CARD: _l("Gift message for “%(name)s”, written by hand into the card (optional)"),
+    GiftNote.NOTE: _l(
+        "Gift message for “%(name)s”, written by hand on a note enclosed in the parcel (optional)"
+    ),
+    GiftNote.SEPARATE_NOTE: _l(
+        "Gift message for “%(name)s”, written by hand on a separate note in the parcel, not into a card "
+        "(optional)"
+    ),
+}
+
+#: What the community does with a line's gift message (workspace, packing slip, the community's mail).
+GIFT_INSTRUCTIONS = {
+    GiftNote.INTO_CARD: _l("Write into the card by hand"),
+    GiftNote.NOTE: _l("Write on a note by hand and put it in the parcel"),
+    GiftNote.SEPARATE_NOTE: _l("Write on a separate note by hand (not into a card) and put it in the parcel"),
+}
+
+
+def gift_note(line: OrderLine) -> GiftNote:
+    """Where an ordered line's gift message goes: as the customer was told at checkout."""
+    return GiftNote.of(is_card=line.is_card, parcel_has_cards=line.fulfilment.has_cards)
+
+
+def gift_instruction(line: OrderLine) -> str:
+    """`{{ gift_instruction(line) }}`: what the community is to do with the line's gift message."""
+    return str(GIFT_INSTRUCTIONS[gift_note(line)])

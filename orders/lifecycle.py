@@ -1,5 +1,9 @@
 """An order's life after it is placed: paid (`mark_paid`, for a bank transfer confirmed by staff and a card
-payment alike), cancelled or expired while unpaid (its stock given back), completed when its parcels are."""
+payment alike), cancelled or expired while unpaid (its stock given back), completed when its parcels are.
+
+A change to an order or to one of its parcels takes its lock here first (`lock_order`, `lock_fulfilment`),
+whoever makes it: payments, parcels, refunds, reminders.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from catalogue.models import Variant
-from orders.errors import OrderNotAwaitingPayment, OrderNotFound, PaymentAmountMismatch
+from orders.errors import FulfilmentNotFound, OrderNotAwaitingPayment, OrderNotFound, PaymentAmountMismatch
 from orders.invoices.issuing import invoice_attachment, issue_parcel_invoice
 from orders.models import (
     CancelReason,
@@ -243,6 +247,20 @@ def lock_order(order_id: int) -> Order | None:
     return db.session.scalars(
         select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
     ).first()
+
+
+def lock_fulfilment(fulfilment_id: int, *, order_id: int | None = None) -> Fulfilment:
+    """A fulfilment to change, its order locked first: two parcels of one order change one at a time.
+
+    FulfilmentNotFound if there is no such parcel, or (with `order_id`) it is not one of that order's.
+    """
+    found = db.session.scalar(select(Fulfilment.order_id).where(Fulfilment.id == fulfilment_id))
+    if found is None or order_id not in (None, found):
+        raise FulfilmentNotFound(fulfilment_id)
+    db.session.execute(select(Order.id).where(Order.id == found).with_for_update())
+    return db.session.scalars(
+        select(Fulfilment).where(Fulfilment.id == fulfilment_id).with_for_update()
+    ).one()
 
 
 def mail_customer(

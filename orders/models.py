@@ -1,17 +1,21 @@
-"""Orders, split into one fulfilment (parcel) per producing community, with their lines and payments."""
+"""Orders, split into one fulfilment (parcel) per producing community, with their lines, payments and refunds.
+
+Card payments' records live in `orders.payments.models` (each `Order` reaches them), the payouts' in
+`orders.payouts.models` (they reach the parcels and refunds here; nothing here reaches them).
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from catalogue.models import Variant
-from orders.earnings import Earnings
+from catalogue.models import Category, Variant
+from orders.payments.models import CardCheckout, PaymentAlert
 from producers.models import Community, DeliveryMethod
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
@@ -107,13 +111,13 @@ class Order(Base):
         back_populates="order", order_by="Fulfilment.id", cascade="all, delete-orphan"
     )
     payments: Mapped[list[Payment]] = relationship(back_populates="order", order_by="Payment.id")
+    #: `CardCheckout.order` and `PaymentAlert.order` are backrefs of these two, so orders.payments.models
+    #: maps without this module
     card_checkouts: Mapped[list[CardCheckout]] = relationship(
-        back_populates="order", order_by="CardCheckout.attempt"
+        backref="order", order_by="CardCheckout.attempt"
     )
     refunds: Mapped[list[Refund]] = relationship(back_populates="order", order_by="Refund.id")
-    payment_alerts: Mapped[list[PaymentAlert]] = relationship(
-        back_populates="order", order_by="PaymentAlert.id"
-    )
+    payment_alerts: Mapped[list[PaymentAlert]] = relationship(backref="order", order_by="PaymentAlert.id")
 
     @property
     def is_awaiting_payment(self) -> bool:
@@ -193,6 +197,20 @@ class Fulfilment(Base):
     def total_cents(self) -> int:
         return self.goods_cents + self.delivery_cents
 
+    @property
+    def destination(self) -> str:
+        """Where the parcel goes, on one line: the courier address the customer typed, the parcel locker
+        they chose or the community's pickup place ("" if none was stored)."""
+        if self.delivery_method.needs_address:
+            order = self.order
+            return f"{order.address_line}, {order.postal_code} {order.city}"
+        return self.locker or self.pickup_address
+
+    @property
+    def has_cards(self) -> bool:
+        """Whether any of its lines is a greeting card (gift messages for the rest then go on a note)."""
+        return any(line.is_card for line in self.lines)
+
     def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
         """Change status if the current one allows it, and record who did it and when."""
         check_move(FULFILMENT_NEXT, self.status, to)
@@ -225,15 +243,22 @@ class OrderLine(Base):
     quantity: Mapped[int]
     is_made_to_order: Mapped[bool] = mapped_column(default=False)  #: no stock was reserved for it
     lead_days: Mapped[int | None]
-    gift_message: Mapped[str] = mapped_column(String(200), default="")  #: written into a card by hand
+    #: written by hand into the card, or on a note in the parcel (see `orders.labels.GiftNote`)
+    gift_message: Mapped[str] = mapped_column(String(200), default="")
     cancelled_at: Mapped[datetime | None]  #: taken out of a paid order; its money refunded
 
     fulfilment: Mapped[Fulfilment] = relationship(back_populates="lines")
     variant: Mapped[Variant | None] = relationship()
+    category: Mapped[Category | None] = relationship()
 
     @property
     def total_cents(self) -> int:
         return self.unit_price_cents * self.quantity
+
+    @property
+    def is_card(self) -> bool:
+        """Whether it was sold as a greeting card (its category holds cards): a gift message goes into it."""
+        return self.category is not None and self.category.holds_cards
 
 
 class FulfilmentEvent(Base):
@@ -270,66 +295,6 @@ class Payment(Base):
 
     order: Mapped[Order] = relationship(back_populates="payments")
     confirmed_by: Mapped[User | None] = relationship()
-
-
-class CardCheckoutStatus(enum.StrEnum):
-    CREATING = "creating"  # Stripe was asked for a payment page and has not answered yet
-    OPEN = "open"  # the customer can pay on Stripe's page until it expires
-    PROCESSING = "processing"  # finished with a delayed method; the bank has not confirmed the money yet
-    PAID = "paid"
-    FAILED = "failed"  # Stripe could not make the page, or a delayed payment failed
-    EXPIRED = "expired"
-    MISMATCH = "mismatch"  # Stripe took another amount or currency than the order's: staff decide
-
-
-C = CardCheckoutStatus
-#: Money counts whenever it comes: a page marked failed or expired here may still have been paid at Stripe.
-CARD_CHECKOUT_NEXT: Final[Mapping[CardCheckoutStatus, frozenset[CardCheckoutStatus]]] = {
-    C.CREATING: frozenset({C.OPEN, C.PROCESSING, C.PAID, C.FAILED, C.EXPIRED, C.MISMATCH}),
-    C.OPEN: frozenset({C.PROCESSING, C.PAID, C.FAILED, C.EXPIRED, C.MISMATCH}),
-    C.PROCESSING: frozenset({C.PAID, C.FAILED, C.MISMATCH}),
-    C.PAID: frozenset(),
-    C.FAILED: frozenset({C.PAID, C.MISMATCH}),
-    C.EXPIRED: frozenset({C.PAID, C.MISMATCH}),
-    C.MISMATCH: frozenset(),
-}
-
-
-class CardCheckout(Base):
-    """One attempt to pay an order by card: a Stripe Checkout Session, the customer's hosted payment page.
-
-    Each attempt keeps the idempotency key it sends Stripe, so a request repeated after a crash returns
-    the same page instead of making a second one.
-    """
-
-    __tablename__ = "card_checkouts"
-    __table_args__ = (
-        UniqueConstraint("order_id", "attempt"),
-        CheckConstraint("amount_cents > 0", name="amount_cents_positive"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    attempt: Mapped[int]
-    #: sent with the request that makes the page; random per attempt, so no other install's ids collide
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    status: Mapped[CardCheckoutStatus] = mapped_column(
-        enum_column_type(CardCheckoutStatus, "card_checkout_status"), default=CardCheckoutStatus.CREATING
-    )
-    amount_cents: Mapped[int]
-    session_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: cs_…
-    url: Mapped[str] = mapped_column(Text, default="")  #: Stripe's payment page
-    payment_intent: Mapped[str] = mapped_column(String(255), default="")  #: pi_…, once the customer paid
-    expires_at: Mapped[datetime | None]
-    last_error: Mapped[str] = mapped_column(String(300), default="")  #: why the last try failed
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    order: Mapped[Order] = relationship(back_populates="card_checkouts")
-
-    def move_to(self, to: CardCheckoutStatus) -> None:
-        """Change status if the current one allows it."""
-        check_move(CARD_CHECKOUT_NEXT, self.status, to)
-        self.status = to
 
 
 class RefundStatus(enum.StrEnum):
@@ -372,233 +337,3 @@ class Refund(Base):
     fulfilment: Mapped[Fulfilment | None] = relationship()
     order_line: Mapped[OrderLine | None] = relationship()
     created_by: Mapped[User | None] = relationship()
-
-
-class AlertKind(enum.StrEnum):
-    AMOUNT_MISMATCH = "amount_mismatch"  # Stripe took another amount or currency than the order's
-    UNEXPECTED_PAYMENT = "unexpected_payment"  # money for an order already paid or cancelled
-    REFUNDED_AT_STRIPE = "refunded_at_stripe"  # a refund made in the Stripe Dashboard, for no parcel of ours
-    REFUND_FAILED = "refund_failed"
-    DISPUTE = "dispute"  # the customer's bank disputes the payment: its payouts wait
-
-
-class PaymentAlert(Base):
-    """Something about an order's money that staff must look at; closed by staff once settled."""
-
-    __tablename__ = "payment_alerts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[AlertKind] = mapped_column(enum_column_type(AlertKind, "alert_kind"))
-    amount_cents: Mapped[int] = mapped_column(default=0)
-    reference: Mapped[str] = mapped_column(String(255), default="")  #: the Stripe object it is about
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    resolved_at: Mapped[datetime | None]
-    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-
-    order: Mapped[Order] = relationship(back_populates="payment_alerts")
-
-
-class StripeEvent(Base):
-    """A Stripe webhook event already handled: its id is stored once, so a replay does nothing."""
-
-    __tablename__ = "stripe_events"
-
-    id: Mapped[str] = mapped_column(String(255), primary_key=True)  #: evt_…
-    type: Mapped[str] = mapped_column(String(100))
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class TransferStatus(enum.StrEnum):
-    PENDING = "pending"  # recorded; Stripe has not confirmed it yet
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class CommunityTransfer(Base):
-    """A community's earnings from one fulfilment sent to its Stripe connected account (at most once)."""
-
-    __tablename__ = "community_transfers"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_cents_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id"), unique=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
-    destination: Mapped[str] = mapped_column(String(255))  #: acct_…, as it was when sent
-    amount_cents: Mapped[int]
-    status: Mapped[TransferStatus] = mapped_column(
-        enum_column_type(TransferStatus, "transfer_status"), default=TransferStatus.PENDING
-    )
-    stripe_transfer_id: Mapped[str | None] = mapped_column(String(255), unique=True)  #: tr_…
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)  #: payout-<fulfilment>-<random>
-    last_error: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-
-    fulfilment: Mapped[Fulfilment] = relationship()
-
-
-class PayoutStatus(enum.StrEnum):
-    DRAFT = "draft"  # generated; staff check it, and a rerun of its period may still add lines
-    APPROVED = "approved"  # staff agreed to pay it: fixed, goes into the bank file or to Stripe
-    PAID = "paid"  # the money has left (bank transfer made, or every Stripe transfer sent)
-
-
-PAYOUT_NEXT: Final[Mapping[PayoutStatus, frozenset[PayoutStatus]]] = {
-    PayoutStatus.DRAFT: frozenset({PayoutStatus.APPROVED}),
-    PayoutStatus.APPROVED: frozenset({PayoutStatus.PAID}),
-    PayoutStatus.PAID: frozenset(),
-}
-
-
-class PayoutMethod(enum.StrEnum):
-    BANK = "bank"  # by SEPA credit transfer to the community's IBAN
-    STRIPE = "stripe"  # by Stripe transfers to the community's connected account (card orders only)
-
-
-class Payout(Base):
-    """A community's statement for one period: the delivered parcels it is paid for, and the totals.
-
-    The period is a range of Lithuanian calendar days, `period_end` exclusive. The totals are the sums
-    of its lines, in euro cents, less what is taken back for earlier statements (`adjustments_cents`):
-    amount = goods − refunds − commission + delivery + adjustments, never below 0.
-    """
-
-    __tablename__ = "payouts"
-    __table_args__ = (
-        UniqueConstraint("community_id", "period_start", "period_end"),
-        CheckConstraint("period_start < period_end", name="period_not_empty"),
-        CheckConstraint(
-            "goods_cents >= 0 AND refunds_cents >= 0 AND commission_cents >= 0 AND delivery_cents >= 0",
-            name="amounts_not_negative",
-        ),
-        CheckConstraint(
-            "amount_cents = goods_cents - refunds_cents - commission_cents + delivery_cents"
-            " + adjustments_cents",
-            name="amount_sum",
-        ),
-        CheckConstraint("adjustments_cents <= 0", name="adjustments_not_positive"),
-        CheckConstraint("amount_cents >= 0", name="amount_not_negative"),  # never a negative transfer
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
-    period_start: Mapped[date]
-    period_end: Mapped[date]  #: exclusive: the first day after the period
-    status: Mapped[PayoutStatus] = mapped_column(
-        enum_column_type(PayoutStatus, "payout_status"), default=PayoutStatus.DRAFT
-    )
-    method: Mapped[PayoutMethod] = mapped_column(enum_column_type(PayoutMethod, "payout_method"))
-    goods_cents: Mapped[int] = mapped_column(default=0)
-    refunds_cents: Mapped[int] = mapped_column(default=0)  #: refunded goods and delivery fees
-    commission_cents: Mapped[int] = mapped_column(default=0)
-    delivery_cents: Mapped[int] = mapped_column(default=0)
-    #: money taken back for parcels paid out earlier and refunded since (`PayoutAdjustment`), ≤ 0
-    adjustments_cents: Mapped[int] = mapped_column(default=0, server_default="0")
-    amount_cents: Mapped[int] = mapped_column(default=0)  #: what the community receives
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    approved_at: Mapped[datetime | None]
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    paid_at: Mapped[datetime | None]
-    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    bank_reference: Mapped[str] = mapped_column(String(120), default="")  #: the bank's reference
-
-    community: Mapped[Community] = relationship()
-    lines: Mapped[list[PayoutLine]] = relationship(
-        back_populates="payout", order_by="PayoutLine.id", cascade="all, delete-orphan"
-    )
-    adjustments: Mapped[list[PayoutAdjustment]] = relationship(
-        back_populates="payout", order_by="PayoutAdjustment.id"
-    )
-
-    def move_to(self, to: PayoutStatus, *, by: User | None) -> None:
-        """Change status if the current one allows it, and record who approved or paid it, and when."""
-        check_move(PAYOUT_NEXT, self.status, to)
-        if to is PayoutStatus.APPROVED:
-            self.approved_at, self.approved_by_id = utcnow(), by.id if by else None
-        elif to is PayoutStatus.PAID:
-            self.paid_at, self.paid_by_id = utcnow(), by.id if by else None
-        self.status = to
-
-
-class PayoutLine(Base):
-    """One delivered parcel in a statement, with its earnings as `orders.earnings` computes them.
-
-    A fulfilment is paid out at most once: `fulfilment_id` is unique across all statements.
-    """
-
-    __tablename__ = "payout_lines"
-    __table_args__ = (
-        CheckConstraint("commission_cents >= 0", name="commission_not_negative"),
-        CheckConstraint(
-            "goods_cents >= 0 AND refunded_goods_cents >= 0 AND delivery_cents >= 0"
-            " AND refunded_delivery_cents >= 0",
-            name="amounts_not_negative",
-        ),
-        CheckConstraint(
-            "amount_cents = goods_cents - refunded_goods_cents - commission_cents"
-            " + delivery_cents - refunded_delivery_cents",
-            name="amount_sum",
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id", ondelete="CASCADE"), index=True)
-    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id"), unique=True)
-    delivered_at: Mapped[datetime]
-    goods_cents: Mapped[int]
-    refunded_goods_cents: Mapped[int]
-    commission_cents: Mapped[int]
-    delivery_cents: Mapped[int]
-    refunded_delivery_cents: Mapped[int]
-    amount_cents: Mapped[int]
-
-    payout: Mapped[Payout] = relationship(back_populates="lines")
-    fulfilment: Mapped[Fulfilment] = relationship()
-
-    @property
-    def earnings(self) -> Earnings:
-        """The parcel's earnings as the statement holds them (`payable_cents` is `amount_cents`)."""
-        return Earnings(
-            goods_cents=self.goods_cents,
-            refunded_goods_cents=self.refunded_goods_cents,
-            delivery_cents=self.delivery_cents,
-            refunded_delivery_cents=self.refunded_delivery_cents,
-            commission_cents=self.commission_cents,
-        )
-
-
-class PayoutAdjustment(Base):
-    """Money taken back from a community: a refund of a parcel whose statement was already approved.
-
-    The community was (or will be) paid for the parcel as it was; the refund takes back what it changes:
-    `refunded_cents` less the commission the VVG gives back on it. It is deducted from the community's
-    next statement with room for it (`payout_id`), so a statement never shows a negative transfer.
-    """
-
-    __tablename__ = "payout_adjustments"
-    __table_args__ = (
-        CheckConstraint(
-            "refunded_cents > 0 AND commission_returned_cents >= 0"
-            " AND commission_returned_cents <= refunded_cents",
-            name="amounts_in_range",
-        ),
-        CheckConstraint("amount_cents = commission_returned_cents - refunded_cents", name="amount_sum"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
-    fulfilment_id: Mapped[int] = mapped_column(ForeignKey("fulfilments.id"), index=True)
-    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), unique=True)  #: taken back once
-    #: the statement it is deducted from; none yet while no statement has room for it
-    payout_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"), index=True)
-    refunded_cents: Mapped[int]
-    commission_returned_cents: Mapped[int]
-    amount_cents: Mapped[int]  #: ≤ 0: what the community's next statement is short by
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    payout: Mapped[Payout | None] = relationship(back_populates="adjustments")
-    fulfilment: Mapped[Fulfilment] = relationship()
-    refund: Mapped[Refund] = relationship()

@@ -14,24 +14,17 @@ from catalogue.models import Product, ProductStatus, Variant
 from orders import reports
 from orders.earnings import Earnings
 from orders.fulfilments import ParcelRow, _own_parcels, _row
-from orders.models import (
+from orders.models import Fulfilment, FulfilmentStatus, Order
+from orders.payouts.dues import DeliveredParcel, delivered_parcels, hold_days, payable_on
+from orders.payouts.models import (
     CommunityTransfer,
-    Fulfilment,
-    FulfilmentStatus,
-    Order,
     Payout,
     PayoutAdjustment,
     PayoutLine,
     PayoutStatus,
     TransferStatus,
 )
-from orders.payouts.statements import (
-    DeliveredParcel,
-    delivered_parcels,
-    hold_days,
-    payable_on,
-    payout_with_lines,
-)
+from orders.payouts.statements import payout_with_lines
 from producers.models import Community
 from shop.db import db
 from shop.i18n import VILNIUS
@@ -143,8 +136,9 @@ class Unpaid:
 def unpaid_earnings(community: Community) -> Unpaid:
     """The community's delivered parcels not yet paid out (no transfer sent or on its way, in no paid
     statement), in the order they were delivered, each with its earnings (a statement's figures once it is
-    in one, `orders.earnings` until then), the day it becomes payable (`payouts.payable_on`) and the unpaid
-    statement it is in, if any; and the money to be taken back that no paid statement has deducted yet."""
+    in one, `orders.earnings` until then), the day it becomes payable (`payouts.dues.payable_on`) and the
+    unpaid statement it is in, if any; and the money to be taken back that no paid statement has deducted
+    yet."""
     paid_out = or_(
         select(CommunityTransfer.id)
         .where(

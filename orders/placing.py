@@ -15,7 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from catalogue.models import Product, ProductStatus, Variant
-from orders.errors import DeliveryNotOffered, EmptyOrder, OutOfStock, ProductUnavailable, QuantityNotAllowed
+from orders.errors import (
+    DeliveryNotOffered,
+    EmptyOrder,
+    OutOfStock,
+    PriceChanged,
+    ProductUnavailable,
+    QuantityNotAllowed,
+)
 from orders.lifecycle import mail_customer
 from orders.models import (
     Fulfilment,
@@ -40,6 +47,9 @@ class LineRequest:
     variant_id: int
     quantity: int
     gift_message: str = ""
+    #: the unit price the customer was shown; the order is refused (`PriceChanged`) if it is not the one in
+    #: force any more (None: whatever is in force)
+    unit_price_cents: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,8 @@ def place_order(
     payment_method: PaymentMethod,
     idempotency_key: str,
 ) -> Order:
-    """Turn a cart into an order: prices from the catalogue, stock reserved, one fulfilment per community.
+    """Turn a cart into an order: prices in force from the catalogue (a sale's while it runs), stock
+    reserved, one fulfilment per community.
 
     Idempotent: the same `idempotency_key` (one per checkout form) always gives the same single order.
     """
@@ -106,14 +117,19 @@ def _build_order(
         if not 0 < quantity <= MAX_QUANTITY:
             raise QuantityNotAllowed(variant_id, quantity)
 
+    now = utcnow()
     variants = {variant.id: variant for variant in list_sellable_variants(sorted(quantities))}
-    for variant_id in sorted(quantities):  # one lock order for every basket: no deadlocks between buyers
+    for variant_id in sorted(quantities):
         if variant_id not in variants:
             raise ProductUnavailable(variant_id)
+    prices = {variant_id: variant.offer(now).price_cents for variant_id, variant in variants.items()}
+    for line in lines:
+        if line.unit_price_cents is not None and line.unit_price_cents != prices[line.variant_id]:
+            raise PriceChanged(line.variant_id, prices[line.variant_id])  # e.g. a sale ended just now
+    for variant_id in sorted(quantities):  # one lock order for every basket: no deadlocks between buyers
         _reserve(variants[variant_id], quantities[variant_id])
 
     options = _shipping_options({variant.product.community_id for variant in variants.values()})
-    now = utcnow()
     order = Order(
         number=f"new-{secrets.token_hex(12)}",  # replaced by the real number once the id is known
         public_token=secrets.token_urlsafe(24),
@@ -149,14 +165,14 @@ def _build_order(
                 product_name_en=variant.product.name_en,
                 variant_name_lt=variant.name_lt,
                 variant_name_en=variant.name_en,
-                unit_price_cents=variant.price_cents,
+                unit_price_cents=prices[variant.id],
                 quantity=line.quantity,
                 is_made_to_order=variant.is_made_to_order,
                 lead_days=variant.lead_days,
                 gift_message=line.gift_message.strip()[:200],
             )
         )
-        fulfilment.goods_cents += variant.price_cents * line.quantity
+        fulfilment.goods_cents += prices[variant.id] * line.quantity
     order.goods_cents = sum(f.goods_cents for f in fulfilments.values())
     order.delivery_cents = sum(f.delivery_cents for f in fulfilments.values())
     order.total_cents = order.goods_cents + order.delivery_cents

@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
-from orders.fulfilments import lock_fulfilment
 from orders.invoices.issuing import credit_note_of, invoice_attachment, issue_credit_note
-from orders.lifecycle import mail_customer, restock, settle_order
+from orders.lifecycle import lock_fulfilment, mail_customer, restock, settle_order
 from orders.models import (
-    AlertKind,
     Fulfilment,
     FulfilmentStatus,
     Order,
@@ -31,7 +29,8 @@ from orders.models import (
 )
 from orders.payments import gateway
 from orders.payments.alerts import raise_alert
-from orders.payouts.statements import take_back_refund
+from orders.payments.models import AlertKind
+from orders.payouts.adjustments import take_back_refund
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User

@@ -11,7 +11,7 @@ For each line, in euro cents:
   refund made after the parcel was sent (a return, a broken card: it cancels no line). Such a refund of the
   parcel's goods is spread over its lines still in it, in the order they were added: each takes what is
   left of the refund, up to its goods. So the lines of a parcel add up to every goods refund recorded for
-  it (`payouts.refunded_by_fulfilment`), as payouts take them off;
+  it (`payouts.dues.refunded_by_fulfilment`), as payouts take them off;
 - *net*: goods − refunded;
 - *commission*: the VVG's share of the net goods at the community's rate (`commission_bp`), rounded half
   up **once per parcel** exactly as payouts round it (`orders.earnings.commission`), and spread over the
@@ -44,7 +44,7 @@ from sqlalchemy import ColumnElement, Integer, Select, Subquery, case, cast, fun
 from catalogue.models import Category
 from orders.errors import PeriodNotValid
 from orders.models import Fulfilment, Order, OrderLine, PaymentMethod, Refund
-from orders.payouts.statements import refunded_by_fulfilment
+from orders.payouts.dues import refunded_by_fulfilment
 from producers.models import Community
 from shop.db import db
 from shop.i18n import VILNIUS, localized, vilnius_midnight

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from orders.errors import NotPayableByStripe
-from orders.models import CommunityTransfer, Fulfilment, Payment, PaymentMethod, TransferStatus
+from orders.models import Fulfilment, Payment, PaymentMethod
 from orders.payments import gateway
+from orders.payouts.models import CommunityTransfer, TransferStatus
 from producers.models import CONNECTED_ACCOUNT
 from shop.db import db, transaction, utcnow
 

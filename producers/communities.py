@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from producers.errors import CommunityNotFound, InvoicePrefixFixed, InvoicePrefixTaken, SlugTaken
@@ -268,9 +268,9 @@ def set_community_active(community_id: int, active: bool, *, by: User | None) ->
 
 
 def _product() -> Any:
-    """The catalogue's Product, reached through `Community.products` (declared here by name): the
+    """The catalogue's Product, reached through `Community.products` (a backref the catalogue adds): the
     producers package sits below the catalogue and never imports it."""
-    return Community.products.property.mapper.class_
+    return inspect(Community).relationships["products"].mapper.class_
 
 
 def _locked(community_id: int) -> Community:

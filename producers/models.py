@@ -5,16 +5,13 @@ from __future__ import annotations
 import enum
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
-
-if TYPE_CHECKING:
-    from catalogue.models import Product
 
 #: The VVG's standard commission: 1000 basis points = 10 %.
 DEFAULT_COMMISSION_BP = 1000
@@ -33,7 +30,11 @@ def _default_invoice_prefix(context: Any) -> str:
 
 
 class Community(Base):
-    """A rural community organisation that makes and sells its own products through the shop."""
+    """A rural community organisation that makes and sells its own products through the shop.
+
+    Its products are `products`, added by the catalogue (a backref of `Product.community`), so that this
+    module maps without the catalogue.
+    """
 
     __tablename__ = "communities"
     __table_args__ = (CheckConstraint("commission_bp BETWEEN 0 AND 10000", name="commission_bp_range"),)
@@ -74,7 +75,6 @@ class Community(Base):
     shipping_options: Mapped[list[ShippingOption]] = relationship(
         back_populates="community", order_by="ShippingOption.position", cascade="all, delete-orphan"
     )
-    products: Mapped[list[Product]] = relationship("Product", back_populates="community")
 
     def is_on_vacation(self, today: date) -> bool:
         """Whether the community takes no orders today (back on `vacation_until`)."""

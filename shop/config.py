@@ -57,6 +57,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "CARD_RETRY_HOURS": int(environ.get("CARD_RETRY_HOURS") or 24),  #: after a failed card payment
         #: days after delivery before a parcel is paid out (the 14-day right of withdrawal); 0: at once
         "PAYOUT_HOLD_DAYS": int(environ.get("PAYOUT_HOLD_DAYS") or 14),
+        #: the bank file's names and texts in the SEPA basic Latin set (Š→S, „“→'); 0 keeps them as typed
+        "SEPA_BASIC_LATIN": environ.get("SEPA_BASIC_LATIN", "1").lower() not in {"0", "false", "no"},
         #: how many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-* are trusted
         "PROXY_COUNT": int(environ.get("PROXY_COUNT") or 0),
         "SESSION_COOKIE_HTTPONLY": True,

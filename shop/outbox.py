@@ -31,11 +31,13 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import load_only
 
 from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.extensions import mail
 from shop.models import OutboxAttachment, OutboxMessage, OutboxStatus, User
+from shop.pagination import Page
 
 STATUS_LABELS = {
     OutboxStatus.PENDING: _l("waiting"),
@@ -48,6 +50,7 @@ MAX_ATTEMPTS = 12  # with the backoff below: about a day of mail-server outage b
 SMTP_TIMEOUT_SECONDS = 20  # for `flask outbox send`
 AFTER_COMMIT_TIMEOUT_SECONDS = 5  # for the try inside a customer's or staff member's request
 STALE_CLAIM = timedelta(minutes=10)
+MAIL_ROOM_PAGE_SIZE = 100  #: messages on one page of the back office's mail room
 _smtp_timeout_lock = threading.Lock()
 
 
@@ -180,6 +183,29 @@ def retry(message_id: int, *, by: User | None = None) -> None:
         ).first()
         if restarted is not None:
             audit.record("mail.send_again", "mail", message_id, by=by, after={"message": restarted.dedup_key})
+
+
+def list_messages(page: int = 1) -> Page[OutboxMessage]:
+    """Every message the shop wrote, newest first, a page at a time (a page out of range gives the nearest
+    real one); the bodies are left in the database."""
+    total = db.session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
+    number = min(max(page, 1), max(1, -(-total // MAIL_ROOM_PAGE_SIZE)))
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .options(
+            load_only(
+                OutboxMessage.created_at,
+                OutboxMessage.recipient,
+                OutboxMessage.subject,
+                OutboxMessage.status,
+                OutboxMessage.attempts,
+            )
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(MAIL_ROOM_PAGE_SIZE)
+        .offset((number - 1) * MAIL_ROOM_PAGE_SIZE)
+    ).all()
+    return Page(items=messages, number=number, size=MAIL_ROOM_PAGE_SIZE, total=total)
 
 
 def count_by_status() -> dict[OutboxStatus, int]:

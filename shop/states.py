@@ -1,8 +1,8 @@
 """State machines: each is a table of the moves its statuses allow; this is the one refusal they share.
 
-A model keeps its table next to its status enum (`ORDER_NEXT`, `FULFILMENT_NEXT`, `PAYOUT_NEXT`,
-`CARD_CHECKOUT_NEXT` in `orders.models`, `PRODUCT_NEXT` in `catalogue.models`) and changes status only
-through its `move_to`, which asks `check_move` first.
+A model keeps its table next to its status enum (`ORDER_NEXT`, `FULFILMENT_NEXT` in `orders.models`,
+`CARD_CHECKOUT_NEXT` in `orders.payments.models`, `PAYOUT_NEXT` in `orders.payouts.models`, `PRODUCT_NEXT`
+in `catalogue.models`) and changes status only through its `move_to`, which asks `check_move` first.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "MAIL_FOLDER": str(tmp_path_factory.mktemp("mail")),
         "SITE_URL": "http://shop.test",
         "SERVER_NAME": None,
-        "RATELIMIT_ENABLED": False,  # tests sign in often; tests/shop/test_accounts.py checks the limits
+        "RATELIMIT_ENABLED": False,  # tests sign in often; limits: tests/shop/test_accounts_rate_limits.py
     }
 
 

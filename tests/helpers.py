@@ -1,9 +1,13 @@
-"""Helpers the test modules share: reading what the requests and services committed, in their own sessions."""
+"""Helpers the test modules share: reading what the requests and services committed, in their own sessions,
+and running a second app of the shop (made with other settings) beside the session's one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from catalogue.models import Variant
@@ -54,3 +58,13 @@ def wipe() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+@contextmanager
+def running(shop: Flask) -> Iterator[Flask]:
+    """The shop's app context for the test's body; its own engine is closed afterwards."""
+    with shop.app_context():
+        yield shop
+        db.session.remove()
+    with shop.app_context():
+        db.engine.dispose()

@@ -15,8 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from orders import placing, refunds
-from orders.models import AlertKind, Order, OrderStatus
+from orders.models import Order, OrderStatus
 from orders.payments.alerts import raise_alert
+from orders.payments.models import AlertKind
 from shop.db import db, transaction
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as

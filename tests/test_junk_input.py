@@ -52,6 +52,7 @@ def posts(app: Flask, prefix: str) -> list[Any]:
 def form(token: str, junk: str) -> dict[str, str]:
     data = {field: junk for field in FIELDS}
     data.update({f"variants-0-{field}": junk for field in ("price", "stock", "weight_grams", "variant_id")})
+    data.update({f"variants-0-{field}": junk for field in ("sale_price", "sale_from", "sale_until")})
     data.update({f"delivery_pickup-{field}": junk for field in ("offered", "fee", "pickup_address")})
     data["csrf_token"] = token
     return data

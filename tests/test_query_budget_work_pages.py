@@ -13,16 +13,8 @@ from sqlalchemy import delete, update
 
 from catalogue.models import ProductStatus
 from orders import fulfilments, refunds
-from orders.models import (
-    Fulfilment,
-    FulfilmentEvent,
-    FulfilmentStatus,
-    Order,
-    OrderStatus,
-    Payout,
-    PayoutLine,
-    PayoutStatus,
-)
+from orders.models import Fulfilment, FulfilmentEvent, FulfilmentStatus, Order, OrderStatus
+from orders.payouts.models import Payout, PayoutLine, PayoutStatus
 from orders.payouts.paying import approve_payout, mark_payout_paid
 from orders.payouts.statements import generate_payouts
 from producers.models import Community

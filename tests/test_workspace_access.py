@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import Product, ProductImage, Variant
-from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Payout, PayoutLine, Refund
+from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Refund
+from orders.payouts.models import Payout, PayoutLine
 from producers.models import Community, ShippingOption
 from shop.db import db
 from tests.conftest import csrf_token, login_as

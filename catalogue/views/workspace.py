@@ -12,12 +12,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue import listings
 from catalogue.browsing import list_categories
-from catalogue.errors import ListingNotFound, TooManyPhotos
-from catalogue.forms import ListingForm, PhotoForm, StockForm
+from catalogue.errors import ListingNotFound, SaleNotValid, TooManyPhotos
+from catalogue.forms import SALE_PROBLEM_FIELDS, ListingForm, PhotoForm, StockForm, sale_problem_words
 from catalogue.images import ImageProblem, ImageRejected, process_image, store_image
-from catalogue.models import ProductStatus
+from catalogue.models import PriceKind, ProductStatus
 from producers.access import current_community, member_required
 from producers.settings import set_shop_photo
+from shop.access import current_actor
+from shop.db import utcnow
 from shop.errors import render_error
 from shop.i18n import localized
 from shop.media import MediaStorage
@@ -41,18 +43,37 @@ PHOTO_PROBLEMS = {
 }
 
 
+#: What each kind of price change is called in a listing's price history.
+PRICE_KINDS = {
+    PriceKind.REGULAR: _l("Regular price"),
+    PriceKind.SALE: _l("Sale"),
+    PriceKind.SALE_STOPPED: _l("Sale taken off"),
+}
+
+
 @workspace.context_processor
 def _listing_words() -> dict[str, Any]:
-    return {"listing_states": LISTING_STATES, "max_photos": listings.MAX_PHOTOS}
+    return {
+        "listing_states": LISTING_STATES,
+        "max_photos": listings.MAX_PHOTOS,
+        "max_sale_days": listings.MAX_SALE_DAYS,
+        "price_kinds": PRICE_KINDS,
+    }
 
 
 def _listing_form(product: Any = None) -> ListingForm:
     form = ListingForm(obj=product) if product is not None and request.method == "GET" else ListingForm()
     form.category_id.choices = [(c.id, localized(c, "name")) for c in list_categories()]
+    now = utcnow()
+    variants = product.variants if product is not None else []
+    form.running_sales = {
+        variant.id: since for variant in variants if (since := listings.running_since(variant, now))
+    }
     if request.method == "GET":
         while len(form.variants.entries):
             form.variants.pop_entry()
-        for variant in product.variants if product is not None else []:
+        for variant in variants:
+            sale = variant.live_sale  # one already over is not shown again
             form.variants.append_entry(
                 {
                     "variant_id": str(variant.id),
@@ -63,10 +84,36 @@ def _listing_form(product: Any = None) -> ListingForm:
                     "is_made_to_order": variant.is_made_to_order,
                     "lead_days": variant.lead_days,
                     "weight_grams": variant.weight_grams,
+                    "sale_price": sale.price_cents if sale else None,
+                    "sale_from": sale.first_day if sale else None,
+                    "sale_until": sale.last_day if sale else None,
                 }
             )
         form.variants.append_entry({"weight_grams": 20})  # a spare row for one more variant
     return form
+
+
+def _edit_page(form: ListingForm, product: Any, status: int) -> ResponseReturnValue:
+    """The listing's page: its form, and for a saved listing its variants' sales and price history."""
+    history = listings.list_price_history(current_community(), product.id) if product is not None else []
+    variants = {variant.id: variant for variant in product.variants} if product is not None else {}
+    return render_template(
+        "catalogue/workspace/edit.html",
+        form=form,
+        product=product,
+        variants=variants,
+        price_history=history,
+        now=utcnow(),
+    ), status
+
+
+def _say_sale_problems(form: ListingForm, problem: SaleNotValid) -> None:
+    """A sale the service refused (a day turned over since the form was checked): said at its row."""
+    rows = [entry.form for entry in form.variants.entries if not entry.form.is_blank]
+    row = rows[problem.position] if problem.position < len(rows) else None
+    for reason in problem.problems if row is not None else []:
+        getattr(row, SALE_PROBLEM_FIELDS[reason]).errors.append(sale_problem_words(reason))
+    form.gather_row_errors()
 
 
 @workspace.get("/listings")
@@ -82,11 +129,14 @@ def listing_list() -> ResponseReturnValue:
 def listing_new() -> ResponseReturnValue:
     form = _listing_form()
     if form.validate_on_submit():
-        product = listings.create_listing(current_community(), form.to_input())
-        flash(_saved_message(product), "success")
-        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
-    status = 400 if request.method == "POST" else 200
-    return render_template("catalogue/workspace/edit.html", form=form, product=None), status
+        try:
+            product = listings.create_listing(current_community(), form.to_input(), by=current_actor())
+        except SaleNotValid as problem:
+            _say_sale_problems(form, problem)
+        else:
+            flash(_saved_message(product), "success")
+            return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id) + "#photos")
+    return _edit_page(form, None, 400 if request.method == "POST" else 200)
 
 
 @workspace.route("/listings/<int(max=2147483647):product_id>", methods=["GET", "POST"])
@@ -96,19 +146,24 @@ def listing_edit(product_id: int) -> ResponseReturnValue:
     form = _listing_form(product)
     if form.validate_on_submit():
         try:
-            product = listings.update_listing(current_community(), product_id, form.to_input())
+            product = listings.update_listing(
+                current_community(), product_id, form.to_input(), by=current_actor()
+            )
         except ListingNotFound:
             abort(404)
-        flash(_saved_message(product), "success")
-        return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("catalogue/workspace/edit.html", form=form, product=product), status
+        except SaleNotValid as problem:
+            _say_sale_problems(form, problem)
+            product = _listing_or_404(product_id)
+        else:
+            flash(_saved_message(product), "success")
+            return redirect(url_for("catalogue_workspace.listing_edit", product_id=product.id))
+    return _edit_page(form, product, 400 if request.method == "POST" else 200)
 
 
 @workspace.post("/listings/<int(max=2147483647):product_id>/duplicate")
 @member_required
 def listing_duplicate(product_id: int) -> ResponseReturnValue:
-    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id))
+    copy = _do(lambda: listings.duplicate_listing(current_community(), product_id, by=current_actor()))
     flash(_("A copy is ready as a draft: change what differs, then save it."), "success")
     return redirect(url_for("catalogue_workspace.listing_edit", product_id=copy.id))
 

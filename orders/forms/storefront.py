@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
 
-from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS
+from orders.labels import DELIVERY_LABELS, GIFT_FIELD_LABELS, PAYMENT_LABELS, Audience, GiftNote
 from orders.models import PaymentMethod
 from orders.placing import MAX_QUANTITY, Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
@@ -33,6 +33,14 @@ class Parcel:
     community_id: int
     methods: Sequence[DeliveryMethod]  #: offered by the community, in its order
     chosen: DeliveryMethod | None = None
+
+
+@dataclass(frozen=True)
+class GiftLine:
+    """A line as the checkout asks for its gift message: its name for the customer, and where it would go."""
+
+    name: str
+    note: GiftNote
 
 
 class AddToCartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
@@ -251,13 +259,13 @@ class CheckoutForm(CheckoutKeyForm):
 
 def checkout_form(
     parcels: Sequence[Parcel],
-    line_names: Mapping[int, str],
+    lines: Mapping[int, GiftLine],
     payment_methods: Sequence[PaymentMethod],
     *,
     idempotency_key: str,
 ) -> CheckoutForm:
     """The checkout's form for this cart: a delivery choice and parcel locker per parcel, a gift message per
-    line (by variant, named for the customer in `line_names`), the ways to pay, the usual one first.
+    line (by variant, worded by what the line is, see `GiftLine`), the ways to pay, the usual one first.
 
     `idempotency_key` is the cart's key as it is now: a new form carries it, a sent one must match it.
     """
@@ -266,7 +274,7 @@ def checkout_form(
         pass
 
     Form.parcels = tuple(parcels)
-    Form.variant_ids = tuple(line_names)
+    Form.variant_ids = tuple(lines)
     Form.expected_key = idempotency_key
     for parcel in parcels:
         values = [method.value for method in parcel.methods]
@@ -275,7 +283,10 @@ def checkout_form(
             f"delivery_{parcel.community_id}",
             RadioField(
                 _l("Delivery"),
-                choices=[SelectChoice(method.value, DELIVERY_LABELS[method]) for method in parcel.methods],
+                choices=[
+                    SelectChoice(method.value, DELIVERY_LABELS[Audience.CUSTOMER][method])
+                    for method in parcel.methods
+                ],
                 default=parcel.chosen.value if parcel.chosen else None,
                 validate_choice=False,  # WTForms' own message is English only
                 validators=[
@@ -289,12 +300,12 @@ def checkout_form(
             f"locker_{parcel.community_id}",
             StringField(_l("Parcel locker"), validators=[Optional(), at_most(200)]),
         )
-    for variant_id, name in line_names.items():
+    for variant_id, line in lines.items():
         setattr(
             Form,
             f"gift_{variant_id}",
             TextAreaField(
-                _l("Gift message for “%(name)s”, written by hand into a card (optional)", name=name),
+                str(GIFT_FIELD_LABELS[line.note]) % {"name": line.name},
                 validators=[Optional(), at_most(200)],
             ),
         )

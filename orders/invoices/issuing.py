@@ -27,7 +27,8 @@ from sqlalchemy.orm import selectinload
 
 from orders.errors import CommissionMonthNotOver
 from orders.invoices.models import Invoice, InvoiceKind, InvoiceLine, vat_inside
-from orders.models import Fulfilment, Order, OrderLine, Payout, PayoutStatus, Refund
+from orders.models import Fulfilment, Order, OrderLine, Refund
+from orders.payouts.models import Payout, PayoutStatus
 from producers.models import Community
 from shop import audit, numbering, outbox
 from shop.db import db, transaction, utcnow
@@ -104,10 +105,12 @@ def _line_name(line: OrderLine) -> str:
 
 
 def _delivery_name(fulfilment: Fulfilment) -> str:
+    """The delivery fee's line in the seller's words ("Courier to the customer's address"): the invoice is
+    the community's document, kept in its books as well as sent to the buyer, so it says no "your"."""
     # Imported here: the labels module reaches the parcels' services, which reach the payment's (and this).
-    from orders.labels import DELIVERY_LABELS
+    from orders.labels import Audience, delivery_label
 
-    return f"{_('Delivery')}: {DELIVERY_LABELS[fulfilment.delivery_method]}"
+    return f"{_('Delivery')}: {delivery_label(fulfilment.delivery_method, Audience.COMMUNITY)}"
 
 
 # ---------------------------------------------------------------------------------------------- parcels

@@ -1,5 +1,6 @@
-"""Card payments through Stripe: `checkout` (the hosted page), `webhooks` (Stripe's events), `alerts`
-(money that does not add up, for staff) and `gateway` (the one door to Stripe's API).
+"""Card payments through Stripe: `models` (each attempt at the hosted page, the alerts, the events
+handled), `checkout` (the hosted page), `webhooks` (Stripe's events), `alerts` (money that does not add
+up, for staff) and `gateway` (the one door to Stripe's API).
 
 One basket is one order and one payment: the customer pays on Stripe's hosted page (strong customer
 authentication and wallets included; no card data ever reaches us). The money stays with the VVG's

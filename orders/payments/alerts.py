@@ -8,11 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from orders.models import (
-    AlertKind,
-    Order,
-    PaymentAlert,
-)
+from orders.models import Order
+from orders.payments.models import AlertKind, PaymentAlert
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import Operator, OutboxMessage, User
@@ -25,7 +22,7 @@ def list_open_alerts() -> Sequence[PaymentAlert]:
     return db.session.scalars(
         select(PaymentAlert)
         .where(PaymentAlert.resolved_at.is_(None))
-        .options(joinedload(PaymentAlert.order))
+        .options(joinedload(PaymentAlert.order))  # type: ignore[attr-defined]  # Order.payment_alerts' backref
         .order_by(PaymentAlert.id)
     ).all()
 

@@ -12,17 +12,11 @@ from sqlalchemy import select, update
 
 from orders.errors import CardPaymentNotPossible, OrderNotFound, PaymentServiceUnavailable
 from orders.lifecycle import cancel_unpaid, list_unpaid_past_deadline, lock_order, mail_customer
-from orders.models import (
-    CancelReason,
-    CardCheckout,
-    CardCheckoutStatus,
-    Order,
-    OrderStatus,
-    PaymentMethod,
-)
+from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments import gateway
 from orders.payments.alerts import Mails
 from orders.payments.gateway import CURRENCY
+from orders.payments.models import CardCheckout, CardCheckoutStatus
 from orders.payments.webhooks import _awaits_card, _on_session_completed, _on_session_expired, _timestamp
 from orders.placing import CARD_GRACE, payment_deadline
 from shop import outbox

@@ -14,22 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from orders.lifecycle import cancel_unpaid, lock_order, mail_customer, record_payment
-from orders.models import (
-    AlertKind,
-    CancelReason,
-    CardCheckout,
-    CardCheckoutStatus,
-    Order,
-    OrderStatus,
-    Payment,
-    PaymentMethod,
-    Refund,
-    RefundStatus,
-    StripeEvent,
-)
+from orders.models import CancelReason, Order, OrderStatus, Payment, PaymentMethod, Refund, RefundStatus
 from orders.payments import gateway
 from orders.payments.alerts import Mails, raise_alert
 from orders.payments.gateway import CURRENCY
+from orders.payments.models import AlertKind, CardCheckout, CardCheckoutStatus, StripeEvent
 from shop.db import db, transaction, utcnow
 
 

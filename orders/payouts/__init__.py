@@ -1,5 +1,19 @@
 """Paying the communities: a statement per community and period, approved by staff, paid by bank or Stripe.
 
+The modules:
+
+- `models`: the statement (`Payout`), its parcels (`PayoutLine`), the money taken back for a refund after
+  it (`PayoutAdjustment`), the Stripe transfer of a parcel's earnings (`CommunityTransfer`);
+- `period`: a period's days and their Vilnius bounds, its name;
+- `dues`: what is due and what is held: the delivered parcels in no statement yet, the return window
+  (`hold_days`, `payable_on`), what a run would leave out today (`held_in_return_window`);
+- `statements`: generating the drafts (`generate_payouts`, `run_payouts`), recounting a draft's totals,
+  and reading statements (`list_payouts`, `get_payout`, `payout_with_lines`, `line_counts`);
+- `adjustments`: a refund after a statement, counted again in its draft or taken back from the next
+  statement (`take_back_refund`);
+- `paying`: approving a draft and paying it, by bank (marked paid) or by Stripe transfers;
+- `exports`: the printable statement and the CSVs; `sepa`: the bank's payment file (pain.001).
+
 The life of a statement (`Payout`):
 
 1. `generate_payouts` makes a **draft** for every community that has money due: its delivered parcels in

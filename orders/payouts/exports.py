@@ -10,14 +10,8 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from orders.models import (
-    Fulfilment,
-    Order,
-    Payout,
-    PayoutAdjustment,
-    PayoutLine,
-    PayoutStatus,
-)
+from orders.models import Fulfilment, Order
+from orders.payouts.models import Payout, PayoutAdjustment, PayoutLine, PayoutStatus
 from orders.payouts.period import PAYOUT_METHOD_LABELS, Period
 from producers.iban import is_valid_iban
 from producers.models import Community

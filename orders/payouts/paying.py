@@ -12,7 +12,7 @@ from orders.errors import (
     PayoutNotFound,
     WrongPayoutMethod,
 )
-from orders.models import (
+from orders.payouts.models import (
     CommunityTransfer,
     Payout,
     PayoutLine,

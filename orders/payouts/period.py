@@ -11,11 +11,8 @@ from babel.dates import format_interval, format_skeleton
 from flask_babel import lazy_gettext as _l
 
 from orders.errors import PeriodNotValid
-from orders.models import (
-    Payout,
-    PayoutMethod,
-)
-from shop.i18n import current_language, format_date, vilnius_midnight
+from orders.payouts.models import Payout, PayoutMethod
+from shop.i18n import date_locale, format_date, vilnius_midnight
 
 #: How a statement is paid, as people read it.
 PAYOUT_METHOD_LABELS = {
@@ -67,14 +64,14 @@ def _month_after(first: date) -> date:
 
 
 def period_name(start: date, end: date) -> str:
-    """ "March 2027" for a calendar month, "Mar 1 – 15, 2027" for other days (`end` is the day after);
+    """ "March 2027" for a calendar month, "1 – 15 Mar 2027" for other days (`end` is the day after);
     a template global (`payouts_backoffice` registers it for the whole app)."""
     period = Period(start, end)
     if period.is_month:
-        return str(format_skeleton("yMMMM", start, locale=current_language()))
+        return str(format_skeleton("yMMMM", start, locale=date_locale()))
     if period.start == period.last:
         return str(format_date(start, "medium"))
-    return str(format_interval(start, period.last, "yMMMd", locale=current_language()))
+    return str(format_interval(start, period.last, "yMMMd", locale=date_locale()))
 
 
 def period_bounds(period_start: date, period_end: date) -> tuple[datetime, datetime]:

@@ -4,18 +4,18 @@ Lithuanian business day."""
 from __future__ import annotations
 
 import secrets
+import string
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from anyascii import anyascii
+from flask import current_app
+
 from orders.errors import MessageIdNotValid, NothingToPayByBank, OperatorIbanNotValid
-from orders.models import (
-    Payout,
-    PayoutMethod,
-    PayoutStatus,
-)
 from orders.payouts.exports import period_label
+from orders.payouts.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.period import Period
 from orders.payouts.statements import list_payouts
 from producers.iban import normalise_iban
@@ -26,6 +26,10 @@ from shop.models import Operator, User
 from shop.money import decimal_text
 
 PAIN_001_001_03 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+
+#: The SEPA basic Latin character set (EPC217-08), the one every SEPA bank must accept in names and
+#: remittance text; some refuse or garble anything else (Lithuanian letters, „“ quotes, dashes).
+BASIC_LATIN = frozenset(string.ascii_letters + string.digits + "/-?:().,'+ ")
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,7 @@ def export_bank_file(
         operator=operator,
         execution_date=execution_date,
         message_id=message_id,
+        basic_latin=current_app.config["SEPA_BASIC_LATIN"],
     )
     with transaction():
         audit.record(
@@ -148,7 +153,12 @@ def export_bank_file(
 
 
 def sepa_pain001(
-    payouts: Sequence[Payout], *, operator: Operator, execution_date: date, message_id: str
+    payouts: Sequence[Payout],
+    *,
+    operator: Operator,
+    execution_date: date,
+    message_id: str,
+    basic_latin: bool = True,
 ) -> SepaFile:
     """The bank file that pays these statements from the VVG's account: ISO 20022 pain.001.001.03 (SEPA).
 
@@ -157,7 +167,9 @@ def sepa_pain001(
     `KM-PAYOUT-<id>` as the end-to-end id (it comes back on the bank statement). Every other statement
     is left out and listed in `skipped` with the reason: not approved (or already paid), paid through
     Stripe, nothing to pay, or the community's IBAN missing or not valid. Upload the file at the bank,
-    then mark each included statement paid (`mark_payout_paid`).
+    then mark each included statement paid (`mark_payout_paid`). With `basic_latin` (the setting
+    SEPA_BASIC_LATIN, on by default) names and remittance text are written in the SEPA basic Latin set
+    (`to_basic_latin`); without it, as typed (UTF-8, which most Lithuanian banks take).
 
     Raises MessageIdNotValid (it must be unique per file, 1–35 characters), OperatorIbanNotValid, and
     NothingToPayByBank when no statement can go into the file (a file needs at least one transfer).
@@ -176,6 +188,10 @@ def sepa_pain001(
     total = decimal_text(sum(payout.amount_cents for payout, _iban in included), ".")
 
     ET.register_namespace("", PAIN_001_001_03)
+
+    def free_text(text: str, limit: int) -> str:
+        """A name (70 characters) or remittance text (140) as SEPA takes it: one line, within its limit."""
+        return " ".join((to_basic_latin(text) if basic_latin else text).split())[:limit]
 
     def el(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
         child = ET.SubElement(parent, f"{{{PAIN_001_001_03}}}{tag}", attributes)
@@ -196,7 +212,7 @@ def sepa_pain001(
     el(header, "CreDtTm", utcnow().astimezone(VILNIUS).replace(microsecond=0, tzinfo=None).isoformat())
     el(header, "NbOfTxs", count)
     el(header, "CtrlSum", total)
-    path(header, "InitgPty/Nm", _name(operator.name))
+    path(header, "InitgPty/Nm", free_text(operator.name, 70))
 
     batch = el(initiation, "PmtInf")
     el(batch, "PmtInfId", message_id)
@@ -206,7 +222,7 @@ def sepa_pain001(
     el(batch, "CtrlSum", total)
     path(batch, "PmtTpInf/SvcLvl/Cd", "SEPA")
     el(batch, "ReqdExctnDt", execution_date.isoformat())
-    path(batch, "Dbtr/Nm", _name(operator.name))
+    path(batch, "Dbtr/Nm", free_text(operator.name, 70))
     path(batch, "DbtrAcct/Id/IBAN", debtor_iban)
     path(batch, "DbtrAgt/FinInstnId/Othr/Id", "NOTPROVIDED")
     el(batch, "ChrgBr", "SLEV")
@@ -214,13 +230,15 @@ def sepa_pain001(
         transfer = el(batch, "CdtTrfTxInf")
         path(transfer, "PmtId/EndToEndId", f"KM-PAYOUT-{payout.id}")
         el(el(transfer, "Amt"), "InstdAmt", decimal_text(payout.amount_cents, "."), Ccy="EUR")
-        path(transfer, "Cdtr/Nm", _name(payout.community.legal_name or payout.community.name))
+        path(transfer, "Cdtr/Nm", free_text(payout.community.legal_name or payout.community.name, 70))
         path(transfer, "CdtrAcct/Id/IBAN", iban)
-        path(transfer, "RmtInf/Ustrd", f"Kaimo mugė išmoka {period_label(payout)}"[:140])
+        path(transfer, "RmtInf/Ustrd", free_text(f"Kaimo mugė išmoka {period_label(payout)}", 140))
     xml = ET.tostring(document, encoding="UTF-8", xml_declaration=True)
     return SepaFile(xml=xml, included=[payout for payout, _iban in included], skipped=skipped)
 
 
-def _name(text: str) -> str:
-    """A party's name as SEPA takes it: one line, at most 70 characters."""
-    return " ".join(text.split())[:70]
+def to_basic_latin(text: str) -> str:
+    """`text` in the SEPA basic Latin set: letters lose their marks (`Š`→`S`, `ė`→`e`), quotes become
+    apostrophes (`„“`→`'`), dashes hyphens, `&` a plus; what has no likeness in it becomes a space."""
+    plain = anyascii(text).replace('"', "'").replace("&", "+")
+    return "".join(character if character in BASIC_LATIN else " " for character in plain)

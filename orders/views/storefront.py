@@ -33,6 +33,7 @@ from orders.errors import (
     OrderProblem,
     OutOfStock,
     PaymentServiceUnavailable,
+    PriceChanged,
     ProductUnavailable,
     QuantityNotAllowed,
 )
@@ -41,20 +42,15 @@ from orders.forms.storefront import (
     CartForm,
     CheckoutForm,
     CheckoutKeyForm,
+    GiftLine,
     Parcel,
     cart_form,
     checkout_form,
 )
 from orders.invoices.issuing import get_invoice, list_order_invoices
 from orders.invoices.pdf import pdf_response
-from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS
-from orders.models import (
-    CancelReason,
-    CardCheckoutStatus,
-    Order,
-    OrderStatus,
-    PaymentMethod,
-)
+from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, GiftNote
+from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments import gateway
 from orders.payments.checkout import (
     close_card_payment,
@@ -62,12 +58,14 @@ from orders.payments.checkout import (
     start_card_payment,
     switch_to_bank_transfer,
 )
+from orders.payments.models import CardCheckoutStatus
 from orders.payments.webhooks import handle_event
 from orders.placing import MAX_QUANTITY, place_order
 from shop import outbox
 from shop.errors import render_error
 from shop.extensions import csrf
-from shop.i18n import localized
+from shop.i18n import current_language, localized
+from shop.money import format_cents
 
 storefront = Blueprint("orders_storefront", __name__)
 
@@ -213,6 +211,11 @@ def _describe_problem(problem: OrderProblem, cart_view: CartView | None = None) 
         if problem.available == 0:
             return str(_("“%(name)s” has just sold out.", name=name))
         return str(_("Only %(count)d left of “%(name)s”.", count=problem.available, name=name))
+    if isinstance(problem, PriceChanged):
+        name = names.get(problem.variant_id) or _("this item")
+        price = format_cents(problem.price_cents, current_language())
+        return str(_("The price of “%(name)s” is now %(price)s. Check the order and send it again.",
+                     name=name, price=price))  # fmt: skip
     if isinstance(problem, ProductUnavailable):
         return str(_("That product is no longer sold."))
     if isinstance(problem, QuantityNotAllowed):
@@ -310,13 +313,25 @@ def _parcels(cart_view: CartView) -> list[Parcel]:
     ]
 
 
+def _gift_lines(cart_view: CartView) -> dict[int, GiftLine]:
+    """Each line's name and where its gift message would go: into a card, or on a note in its parcel."""
+    return {
+        line.variant.id: GiftLine(
+            _line_name(line.variant),
+            GiftNote.of(is_card=line.product.is_card, parcel_has_cards=group.has_cards),
+        )
+        for group in cart_view.groups
+        for line in group.lines
+    }
+
+
 def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
     """The checkout form for this cart: its parcels, its lines, the ways to pay its total, its key."""
     return checkout_form(
         _parcels(cart_view),
-        {line.variant.id: _line_name(line.variant) for line in cart_view.lines},
+        _gift_lines(cart_view),
         payment_methods(cart_view.total_cents),
-        idempotency_key=checkout_key(cart),
+        idempotency_key=checkout_key(cart, cart_view),
     )
 
 
@@ -327,16 +342,22 @@ def payment_methods(total_cents: int) -> list[PaymentMethod]:
     return [PaymentMethod.BANK_TRANSFER]
 
 
-def checkout_key(cart: Cart) -> str:
-    """The idempotency key of this cart's checkout: a secret of the session joined to the cart's lines.
+def checkout_key(cart: Cart, cart_view: CartView) -> str:
+    """The idempotency key of this cart's checkout: a secret of the session joined to the cart's lines and
+    their prices as shown.
 
-    A form sent twice carries the same key (one order); a form from before the cart changed carries
-    another, so it is shown again instead of quietly re-opening an older order.
+    A form sent twice carries the same key (one order); a form from before the cart or a price changed (a
+    sale ended while the customer typed) carries another, so it is shown again instead of quietly
+    re-opening an older order or charging a price the customer did not see.
     """
     nonce = session.get(CHECKOUT_NONCE)
     if not isinstance(nonce, str):
         nonce = session[CHECKOUT_NONCE] = uuid.uuid4().hex
-    lines = ",".join(f"{variant_id}x{quantity}" for variant_id, quantity in sorted(cart.quantities.items()))
+    prices = {line.variant.id: line.offer.price_cents for line in cart_view.lines}
+    lines = ",".join(
+        f"{variant_id}x{quantity}@{prices.get(variant_id, '')}"
+        for variant_id, quantity in sorted(cart.quantities.items())
+    )
     return hashlib.sha256(f"{nonce}:{lines}".encode()).hexdigest()[:32]
 
 

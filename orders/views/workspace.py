@@ -20,10 +20,11 @@ from orders.fulfilments import Carrier, StatusFilter
 from orders.invoices.issuing import get_invoice, list_community_commission_invoices, list_order_invoices
 from orders.invoices.pdf import pdf_response
 from orders.labels import FULFILMENT_STATUS_LABELS
-from orders.models import Fulfilment, FulfilmentStatus, PayoutStatus, TransitionNotAllowed
+from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
 from orders.payouts import exports
+from orders.payouts.dues import hold_days
 from orders.payouts.exports import render_statement
-from orders.payouts.statements import hold_days
+from orders.payouts.models import PayoutStatus
 from producers.access import current_community, member_required
 from producers.models import Community
 from shop.access import current_actor, safe_next

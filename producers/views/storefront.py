@@ -1,4 +1,5 @@
-"""The doors for the people who work here: signing in and out, and the pages that set a password.
+"""The doors for the people who work here: how a community comes to sell here, signing in and out, and the
+pages that set a password.
 
 Sign-in attempts are limited per IP address and per e-mail address (Flask-Limiter, wrapped around these
 views when the blueprint is registered). Forgotten passwords and invitations are mailed links to the same
@@ -44,6 +45,13 @@ FAILED_SIGN_INS_PER_EMAIL = "20 per hour"
 
 
 RESET_MAILS_PER_EMAIL = "5 per hour"
+
+
+@storefront.get("/bendruomenems")
+def for_communities() -> ResponseReturnValue:
+    """How a community of the district comes to sell here (the footer's way in), and the sign-in for those
+    who already do."""
+    return render_template("producers/storefront/for_communities.html")
 
 
 @storefront.route("/prisijungti", methods=["GET", "POST"])

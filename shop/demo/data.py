@@ -40,6 +40,7 @@ class DemoCategory:
     name_en: str
     description_lt: str
     description_en: str
+    holds_cards: bool = False  #: greeting cards: a gift message is written into them, not on a note
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,7 @@ CATEGORIES: tuple[DemoCategory, ...] = (
             "Handmade Christmas cards: quilled, embroidered, with pressed flowers or hand-drawn. "
             "Each comes with an envelope."
         ),
+        holds_cards=True,
     ),
     DemoCategory(
         slug=ENVELOPES,
@@ -1246,3 +1248,23 @@ SHIPPING: dict[str, tuple[DemoShipping, ...]] = {
         DemoShipping("dpd", 349),
     ),
 }
+
+
+@dataclass(frozen=True)
+class DemoPriceStory:
+    """A variant's past prices and a sale running now, so that the demo shows a reduction with the lowest
+    price of the 30 days before it (worked out from the price history like any other)."""
+
+    sku: str
+    prices: tuple[tuple[int, int], ...]  #: (days ago, regular price in cents set then), oldest first
+    sale_price_cents: int
+    sale_began_days_ago: int
+    sale_days_left: int  #: the sale's last day is this many days after today
+
+
+PRICE_STORIES: tuple[DemoPriceStory, ...] = (
+    # 6,50 € for weeks, then 5,20 €: the lowest price before the reduction is the regular one.
+    DemoPriceStory("SLA-ZAI-001-1", ((45, 650),), 520, 4, 10),
+    # 4,80 €, raised to 5,20 € twelve days ago, then 4,40 €: the lowest price before is 4,80 €, not 5,20 €.
+    DemoPriceStory("PAG-ATV-001-1", ((50, 480), (12, 520)), 440, 2, 12),
+)

@@ -15,7 +15,7 @@ from schwifty import IBAN
 from sqlalchemy import and_, delete, func, or_, select
 
 from catalogue.images import process_image, store_image
-from catalogue.models import Category, Product, ProductImage, ProductStatus, Variant
+from catalogue.models import Category, Product, ProductImage, ProductStatus, Sale, Variant
 from orders import fulfilments, lifecycle, placing, refunds
 from orders.invoices.models import Invoice, InvoiceKind
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
@@ -86,6 +86,7 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
                 name_en=demo.name_en,
                 description_lt=demo.description_lt,
                 description_en=demo.description_en,
+                holds_cards=demo.holds_cards,
                 position=position,
             )
             db.session.add(category)
@@ -173,11 +174,20 @@ def _seed_products(
 ) -> None:
     existing = set(db.session.scalars(select(Product.slug)))
     palettes = {demo.slug: demo.palette for demo in demo_data.COMMUNITIES}
+    members = {user.email: user for user in db.session.scalars(select(User).where(User.is_staff.is_(False)))}
+    stories = {story.sku: story for story in demo_data.PRICE_STORIES}
     now = utcnow()
     # Spread the products over the past weeks, in the demo's order, so that "newest" means something.
     missing = [(age, demo) for age, demo in enumerate(demo_data.PRODUCTS) if demo.slug not in existing]
+    new_stories = []
     for number, (age, demo) in enumerate(missing, start=1):
         progress(f"Drawing photos of {demo.name_en or demo.name_lt} ({number}/{len(missing)})")
+        member = members.get(f"{demo.community_slug}@example.org")
+        created_at = now - timedelta(hours=7 * age)
+        for variant in demo.variants:  # a product with a price story was on sale since its first price
+            if variant.sku in stories:
+                new_stories.append((stories[variant.sku], member))
+                created_at = min(created_at, now - timedelta(days=stories[variant.sku].prices[0][0]))
         product = Product(
             community=communities[demo.community_slug],
             category=categories[demo.category_slug],
@@ -189,22 +199,23 @@ def _seed_products(
             safety_notes_lt=demo.safety_notes_lt,
             status=ProductStatus.ACTIVE,
             is_featured=demo.is_featured,
-            created_at=now - timedelta(hours=7 * age),
+            created_at=created_at,
         )
         for position, variant in enumerate(demo.variants):
-            product.variants.append(
-                Variant(
-                    sku=variant.sku,
-                    name_lt=variant.name_lt,
-                    name_en=variant.name_en,
-                    price_cents=variant.price_cents,
-                    stock=variant.stock,
-                    is_made_to_order=variant.is_made_to_order,
-                    lead_days=variant.lead_days,
-                    weight_grams=variant.weight_grams,
-                    position=position,
-                )
+            story = stories.get(variant.sku)
+            seeded = Variant(
+                sku=variant.sku,
+                name_lt=variant.name_lt,
+                name_en=variant.name_en,
+                stock=variant.stock,
+                is_made_to_order=variant.is_made_to_order,
+                lead_days=variant.lead_days,
+                weight_grams=variant.weight_grams,
+                position=position,
             )
+            first_price = story.prices[0][1] if story else variant.price_cents
+            seeded.set_prices(first_price, None, by=member, at=created_at)  # priced by its community
+            product.variants.append(seeded)
         for position in range(demo.image_count):
             drawing = demo_art.draw_product_image(
                 demo.motif, palettes[demo.community_slug], variant=position, seed=demo.slug
@@ -225,6 +236,22 @@ def _seed_products(
             )
         db.session.add(product)
         report.count("products")
+    for story, member in new_stories:
+        _tell_price_story(story, member, now)
+
+
+def _tell_price_story(story: demo_data.DemoPriceStory, member: User | None, now: datetime) -> None:
+    """A new demo variant's later prices and its sale running now, each recorded at its past moment."""
+    db.session.flush()  # the first price is in the history
+    variant = db.session.scalars(select(Variant).where(Variant.sku == story.sku)).one()
+    for days_ago, price_cents in story.prices[1:]:
+        variant.set_prices(price_cents, None, by=member, at=now - timedelta(days=days_ago))
+        db.session.flush()
+    began = now - timedelta(days=story.sale_began_days_ago)
+    last_day = now.astimezone(VILNIUS).date() + timedelta(days=story.sale_days_left)
+    sale = Sale(story.sale_price_cents, began, vilnius_midnight(last_day + timedelta(days=1)))
+    variant.set_prices(variant.price_cents, sale, by=member, at=began)
+    db.session.flush()
 
 
 def _demo_accounts() -> list[tuple[str, str]]:

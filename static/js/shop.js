@@ -47,3 +47,16 @@ for (const button of document.querySelectorAll("button[data-once]")) {
 
 // A form that came back with errors: take the keyboard and screen reader straight to the summary.
 document.getElementById("form-errors")?.focus();
+
+// The work areas' navigation scrolls sideways on a phone: start with the current page in sight, and bring a
+// link the keyboard reaches wholly into sight (browsers stop at a partly hidden one). The page never moves.
+const currentWorkPage = document.querySelector(".work-nav-list [aria-current='page']");
+if (currentWorkPage) {
+  const list = currentWorkPage.closest(".work-nav-list");
+  const link = currentWorkPage.getBoundingClientRect();
+  const bar = list.getBoundingClientRect();
+  if (link.right > bar.right || link.left < bar.left) list.scrollLeft += link.left - bar.left - (bar.width - link.width) / 2;
+}
+document.querySelector(".work-nav-list")?.addEventListener("focusin", (event) => {
+  event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+});

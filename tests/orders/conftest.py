@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from shop.db import db
 from tests.conftest import FreshContextClient
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe
+from tests.helpers import running
 from tests.orders.payments.cards import stripe_settings
 
 
@@ -33,11 +33,8 @@ def card_shop(app: Flask, test_config: dict[str, Any], fake_stripe: FakeStripe) 
     """The shop as an operator runs it with Stripe keys: built by create_app, so the config is checked too."""
     shop = create_app({**test_config, **stripe_settings(fake_stripe)})
     shop.test_client_class = FreshContextClient
-    with shop.app_context():
+    with running(shop):
         yield shop
-        db.session.remove()
-    with shop.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

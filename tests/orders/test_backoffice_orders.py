@@ -14,7 +14,7 @@ from shop.db import db
 from shop.models import AuditEntry, OutboxMessage
 from tests.conftest import csrf_token, login_as
 from tests.factories.catalogue import make_product, make_variant
-from tests.factories.orders import make_buyer, make_order
+from tests.factories.orders import COURIER, make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 
@@ -65,6 +65,17 @@ def test_staff_search_orders_by_customer_community_status_and_number(
         client.get("/backoffice/orders", query_string={"placed_from": "junk", "status": "x"}).status_code
         == 200
     )
+
+
+def test_staff_read_each_parcels_delivery_in_the_shops_words_with_where_it_goes(
+    client: FlaskClient, staff_and_orders
+) -> None:
+    star = staff_and_orders["paid"].lines[0].variant
+    at_home = make_buyer(address_line="Liepų g. 5", city="Kaunas", postal_code="LT-44001")
+    order = make_order([placing.LineRequest(star.id, 1)], delivery=COURIER, buyer=at_home)
+    html = client.get(f"/backoffice/orders/{order.id}").get_data(as_text=True)
+    assert "Kurjeriu pirkėjo adresu: Liepų g. 5, LT-44001 Kaunas" in html
+    assert "jūsų adres" not in html
 
 
 def test_staff_cancel_a_line_a_parcel_and_an_unpaid_order_each_refunded_and_logged(

@@ -10,21 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from orders.models import (
-    CARD_CHECKOUT_NEXT,
     FULFILMENT_NEXT,
     ORDER_NEXT,
-    PAYOUT_NEXT,
-    CardCheckout,
-    CardCheckoutStatus,
     Fulfilment,
     FulfilmentStatus,
     Order,
     OrderStatus,
     PaymentMethod,
-    Payout,
-    PayoutStatus,
     TransitionNotAllowed,
 )
+from orders.payments.models import CARD_CHECKOUT_NEXT, CardCheckout, CardCheckoutStatus
+from orders.payouts.models import PAYOUT_NEXT, Payout, PayoutStatus
 from shop import states
 from shop.db import db, transaction, utcnow
 from shop.models import User

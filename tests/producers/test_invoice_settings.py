@@ -16,7 +16,7 @@ from tests.factories.orders import make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 from tests.helpers import fresh
-from tests.producers.test_backoffice_communities import VALID
+from tests.producers.backoffice import VALID
 
 
 def form(client: FlaskClient, url: str, **changes: str) -> dict[str, str]:

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import ProductStatus
-from orders.models import OrderStatus, Payout, Refund
+from orders.models import OrderStatus, Refund
+from orders.payouts.models import Payout
 from orders.refunds import cancel_fulfilment
 from producers.models import Community
 from shop.db import db

@@ -122,3 +122,8 @@ def test_make_run_on_another_port_mails_links_to_that_port() -> None:
         line.startswith("SITE_URL=https://shop.example ")
         for line in served_commands("SITE_URL=https://shop.example")
     )
+
+
+def test_the_bank_file_is_in_sepa_basic_latin_unless_the_operator_says_otherwise(tmp_path: Path) -> None:
+    assert from_environ(str(tmp_path), {})["SEPA_BASIC_LATIN"] is True
+    assert from_environ(str(tmp_path), {"SEPA_BASIC_LATIN": "0"})["SEPA_BASIC_LATIN"] is False

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from catalogue.models import Product, ProductImage, ProductStatus
+from catalogue.models import PriceChange, PriceKind, Product, ProductImage, ProductStatus, Variant
 from orders import attention, reports
 from orders.models import FulfilmentStatus, Order, Refund, RefundStatus
 from orders.payouts.paying import approve_payout
@@ -62,6 +62,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     response.close()
 
     demo_orders_are_spread_over_months_and_give_staff_work()
+    demo_sales_show_a_reduction_with_their_price_history(client)
 
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
@@ -137,3 +138,27 @@ def demo_orders_are_spread_over_months_and_give_staff_work() -> None:
     assert lists.unpaid_transfers.total >= 1 and lists.unaccepted.total >= 1 and lists.unshipped.total >= 1
     assert lists.owed_refunds == 1
     assert db.session.scalar(select(func.count(Refund.id)).where(Refund.status == RefundStatus.SENT)) == 1
+
+
+def demo_sales_show_a_reduction_with_their_price_history(client: FlaskClient) -> None:
+    """Two demo products are on sale, each priced by its community's member over weeks: one shows the
+    regular price as the lowest before the sale, the other a lower price from before a rise."""
+    on_sale = {
+        variant.sku: variant.offer()
+        for variant in db.session.scalars(select(Variant).where(Variant.sale_price_cents.is_not(None)))
+    }
+    assert {sku: (o.price_cents, o.regular_cents, o.prior_cents) for sku, o in on_sale.items()} == {
+        "SLA-ZAI-001-1": (520, 650, 650),
+        "PAG-ATV-001-1": (440, 520, 480),
+    }
+    changes = db.session.scalars(
+        select(PriceChange).where(PriceChange.sku == "PAG-ATV-001-1").order_by(PriceChange.recorded_at)
+    ).all()
+    assert [(c.kind, c.price_cents, c.changed_by.email) for c in changes] == [
+        (PriceKind.REGULAR, 480, "pagiriai@example.org"),
+        (PriceKind.REGULAR, 520, "pagiriai@example.org"),
+        (PriceKind.SALE, 440, "pagiriai@example.org"),
+    ]
+    assert all(change.changed_by is not None for change in db.session.scalars(select(PriceChange)))
+    home = client.get("/").get_data(as_text=True)
+    assert "Mažiausia kaina per 30 d. iki nuolaidos: 6,50\xa0€" in home

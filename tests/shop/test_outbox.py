@@ -7,6 +7,7 @@ the app is made); it shares the migrated test database with the session's app.
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 import time
@@ -37,7 +38,7 @@ from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import BUYER, OMNIVA, make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
-from tests.helpers import count
+from tests.helpers import count, running
 
 IBAN = "LT207300010112345678"  # make_operator's account
 CUSTOMER = BUYER.email
@@ -99,16 +100,6 @@ def shop_sending_to(test_config: dict[str, Any], port: int, **overrides: Any) ->
             **overrides,
         }
     )
-
-
-@contextmanager
-def running(shop: Flask) -> Iterator[Flask]:
-    """The shop's app context for the test's body; its own engine is closed afterwards."""
-    with shop.app_context():
-        yield shop
-        db.session.remove()
-    with shop.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -403,6 +394,77 @@ def test_staff_read_every_message_in_the_mail_room(client: FlaskClient) -> None:
     page = detail.get_data(as_text=True)
     assert f"Užsakymas {order.number} gautas: mokėjimo duomenys" in page
     assert IBAN in page and CUSTOMER in page
+
+
+def write_mails(count: int) -> None:
+    """`count` messages straight into the outbox, numbered in the order they were written (0001 oldest)."""
+    db.session.add_all(
+        OutboxMessage(
+            dedup_key=f"room-{n}",
+            recipient=f"pirkejas{n}@example.com",
+            subject=f"Laiškas {n:04d}",
+            text_body="…",
+            html_body="<p>…</p>",
+            status=OutboxStatus.SENT,
+        )
+        for n in range(1, count + 1)
+    )
+    db.session.commit()
+
+
+def subjects(html: str) -> list[str]:
+    return re.findall(r">(Laiškas \d{4})</a>", html)
+
+
+def test_the_mail_room_pages_through_every_message_newest_first(client: FlaskClient) -> None:
+    size = outbox.MAIL_ROOM_PAGE_SIZE
+    write_mails(size + 5)
+    login_as(client, make_user(is_staff=True).email)
+
+    first = client.get("/backoffice/mail").get_data(as_text=True)
+    second = client.get("/backoffice/mail?page=2").get_data(as_text=True)
+
+    newest_first = [f"Laiškas {n:04d}" for n in range(size + 5, 0, -1)]
+    assert subjects(first) == newest_first[:size]
+    assert subjects(second) == newest_first[size:] == ["Laiškas 0005", "Laiškas 0004", "Laiškas 0003",
+                                                       "Laiškas 0002", "Laiškas 0001"]  # fmt: skip
+    assert "1 puslapis iš 2" in first and '<a rel="next" href="/backoffice/mail?page=2">' in first
+    assert 'rel="prev"' not in first
+    assert "2 puslapis iš 2" in second and '<a rel="prev" href="/backoffice/mail?page=1">' in second
+    assert 'rel="next"' not in second
+    assert "išsiųstas: 105" in first  # the counts are of every message, not of the page
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("99", 2), ("0", 1), ("-3", 1), ("dvi", 1), ("", 1)])
+def test_a_mail_room_page_out_of_range_shows_the_nearest_real_page(
+    client: FlaskClient, asked: str, shown: int
+) -> None:
+    write_mails(outbox.MAIL_ROOM_PAGE_SIZE + 5)
+    login_as(client, make_user(is_staff=True).email)
+    response = client.get(f"/backoffice/mail?page={asked}")
+    assert response.status_code == 200
+    assert f"{shown} puslapis iš 2" in response.get_data(as_text=True)
+
+
+def test_the_mail_room_keeps_other_query_arguments_when_paging(client: FlaskClient) -> None:
+    write_mails(outbox.MAIL_ROOM_PAGE_SIZE + 1)
+    login_as(client, make_user(is_staff=True).email)
+    html = client.get("/backoffice/mail?lang=en").get_data(as_text=True)
+    assert "Page 1 of 2" in html and 'href="/backoffice/mail?lang=en&amp;page=2"' in html
+
+
+def test_an_empty_mail_room_says_so(client: FlaskClient, app: Flask) -> None:
+    login_as(client, make_user(is_staff=True).email)
+    html = client.get("/backoffice/mail").get_data(as_text=True)
+    assert "Kol kas nieko." in html and "<table" not in html and 'aria-label="Puslapiai"' not in html
+
+
+def test_the_mail_room_reads_no_message_bodies_for_its_list(app: Flask) -> None:
+    write_mails(3)
+    db.session.expunge_all()
+    page = outbox.list_messages()
+    assert [m.subject for m in page.items] == ["Laiškas 0003", "Laiškas 0002", "Laiškas 0001"]
+    assert all("html_body" not in m.__dict__ and "text_body" not in m.__dict__ for m in page.items)
 
 
 def test_the_mail_room_is_closed_to_visitors_and_to_community_members(client: FlaskClient) -> None:

@@ -3,9 +3,8 @@ and sales reports, orders and payments, payouts, the mail room and the audit log
 
 from __future__ import annotations
 
-from flask import Blueprint
+# Each module adds its routes to the blueprint it imports from `blueprint`; the factory registers it.
+from orders.views.backoffice import dashboard, mail, orders, payouts  # noqa: F401
+from orders.views.backoffice.blueprint import backoffice
 
-backoffice = Blueprint("orders_backoffice", __name__, url_prefix="/backoffice")
-
-# The modules add their routes to the blueprint above.
-from orders.views.backoffice import dashboard, mail, orders, payouts  # noqa: E402, F401
+__all__ = ["backoffice"]

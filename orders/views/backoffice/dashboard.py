@@ -13,7 +13,7 @@ from orders import attention, reports
 from orders.errors import AlreadyReminded, FulfilmentNotFound, NotLate, OperatorMissing
 from orders.forms.backoffice import RemindForm, SalesFilterForm, ThresholdsForm
 from orders.labels import FULFILMENT_STATUS_LABELS
-from orders.views.backoffice import backoffice
+from orders.views.backoffice.blueprint import backoffice
 from shop import charts
 from shop.access import current_actor, staff_required
 from shop.db import utcnow

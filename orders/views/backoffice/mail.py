@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from orders.views.backoffice import backoffice
+from orders.views.backoffice.blueprint import backoffice
 from shop import audit, outbox
 from shop.access import current_actor, staff_required
 from shop.db import db
 from shop.models import OutboxMessage
+from shop.pagination import page_number
 
 
 @backoffice.get("/mail")
 @staff_required
 def mail_list() -> ResponseReturnValue:
-    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
+    """Every message the shop wrote, newest first, a page at a time."""
     return render_template(
-        "orders/backoffice/mail_list.html", messages=messages, counts=outbox.count_by_status()
+        "orders/backoffice/mail_list.html",
+        page=outbox.list_messages(page_number(request.args.get("page"))),
+        counts=outbox.count_by_status(),
+        args={k: v for k, v in request.args.items() if k != "page"},
     )
 
 

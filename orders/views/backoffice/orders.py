@@ -35,7 +35,7 @@ from orders.models import (
 )
 from orders.payments import alerts
 from orders.payments.alerts import list_open_alerts
-from orders.views.backoffice import backoffice
+from orders.views.backoffice.blueprint import backoffice
 from producers.communities import list_all_communities
 from shop.access import current_actor, staff_required
 from shop.db import db

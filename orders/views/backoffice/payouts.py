@@ -31,21 +31,16 @@ from orders.forms.backoffice import BankFileForm, MarkPaidForm, PeriodActionForm
 from orders.invoices import issuing
 from orders.invoices.issuing import list_commission_invoices, month_after
 from orders.invoices.pdf import pdf_response
-from orders.models import Payout, PayoutMethod, PayoutStatus
 from orders.payments import gateway
 from orders.payouts import exports, paying, statements
+from orders.payouts.dues import held_in_return_window, hold_days
 from orders.payouts.exports import render_statement
+from orders.payouts.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.paying import refused_transfers
 from orders.payouts.period import PAYOUT_METHOD_LABELS, Period, period_name
 from orders.payouts.sepa import bank_file_plan, export_bank_file, next_business_day
-from orders.payouts.statements import (
-    held_in_return_window,
-    hold_days,
-    line_counts,
-    payout_with_lines,
-    run_payouts,
-)
-from orders.views.backoffice import backoffice
+from orders.payouts.statements import line_counts, payout_with_lines, run_payouts
+from orders.views.backoffice.blueprint import backoffice
 from producers.iban import is_valid_iban
 from shop.access import current_actor, staff_required
 from shop.db import utcnow

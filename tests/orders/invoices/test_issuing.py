@@ -98,7 +98,8 @@ def test_a_paid_parcel_of_a_community_that_is_not_a_vat_payer_gets_an_invoice_wi
     assert "Rasa Petraitienė" in text and "Liepų g. 3-4, LT-57101 Kėdainiai" in text
     assert "Quilling atvirukas „Žiemos žvaigždė“" in text and "SLAP-Q1" in text
     assert f"2 {money(450)} {money(900)}" in text
-    assert f"Pristatymas: Kurjeriu į jūsų adresą 1 {money(599)} {money(599)}" in text
+    # the seller's document: the buyer's address, not "your" (the community keeps it in its books too)
+    assert f"Pristatymas: Kurjeriu pirkėjo adresu 1 {money(599)} {money(599)}" in text
     assert f"Iš viso mokėti {money(1499)}" in text
     assert "PVM netaikomas" in text
     assert "Kėdainių rajono vietos veiklos grupė" in text and "300619429" in text  # the marketplace operator

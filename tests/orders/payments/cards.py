@@ -1,5 +1,10 @@
 """Card payments in the tests: the shop's settings for the fake Stripe, webhook events posted as Stripe posts
-them, and a card order of the `goods` fixture (tests/orders/conftest.py), placed or paid through Stripe."""
+them, a card order of the `goods` fixture (tests/orders/conftest.py), placed or paid through Stripe, and the
+customer's steps: pressing "pay", then paying on Stripe's page.
+
+The real `stripe` library talks HTTP to the project's fake Stripe (tests/fake_stripe/); webhooks are signed
+with the secret exactly as Stripe signs them.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +65,24 @@ def paid_by_card(client: FlaskClient, fake: FakeStripe, goods: dict[str, Any], k
     """The card order placed, paid on Stripe's page and confirmed by the webhook, as the database has it."""
     order = place_card_order(goods, key=key)
     url = start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/x")
-    session = fake.pay(urlsplit(url).path.rsplit("/", 1)[-1])
+    session = fake.pay(session_id_of(url))
     post_event(client, fake.event("checkout.session.completed", session))
     order = fresh(Order, order.id)
     assert order.status is OrderStatus.PAID
     return order
+
+
+def start(order: Order) -> str:
+    """The customer presses "pay": the URL of Stripe's page."""
+    return start_card_payment(order.id, success_url="http://shop.test/ok", cancel_url="http://shop.test/back")
+
+
+def session_id_of(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+def pay_and_notify(client: FlaskClient, fake: FakeStripe, url: str, **pay: Any) -> dict[str, Any]:
+    session = fake.pay(session_id_of(url), **pay)
+    event = fake.event("checkout.session.completed", session)
+    assert post_event(client, event).status_code == 200
+    return event

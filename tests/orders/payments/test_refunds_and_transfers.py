@@ -10,16 +10,8 @@ from flask.testing import FlaskClient
 
 from orders import fulfilments, lifecycle, refunds, transfers
 from orders.errors import NotCancellable, NotPayableByStripe, NotRefundable, RefundTooLarge
-from orders.models import (
-    CommunityTransfer,
-    FulfilmentStatus,
-    Order,
-    OrderStatus,
-    PaymentMethod,
-    Refund,
-    RefundStatus,
-    TransferStatus,
-)
+from orders.models import FulfilmentStatus, Order, OrderStatus, PaymentMethod, Refund, RefundStatus
+from orders.payouts.models import CommunityTransfer, TransferStatus
 from shop.models import OutboxMessage
 from tests.conftest import csrf_token, login_as
 from tests.factories.shop import make_user

@@ -5,8 +5,8 @@ Each existing community gets an invoice prefix made from its slug (in capitals, 
 at most 20), made unique with a number where two would meet; the VVG can set a shorter one until the
 community's first invoice.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0014
+Revises: 0012
 Create Date: 2026-12-04 17:53:24.155229
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0010'
+revision = '0014'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

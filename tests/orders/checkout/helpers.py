@@ -1,0 +1,61 @@
+"""What the cart, checkout and tracking tests share: adding to the cart, the checkout's fields, counting."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from catalogue.models import Product, Variant
+from orders.models import Order
+from shop.db import db
+from tests.conftest import CSRF_FIELD, csrf_token
+
+
+def add(client: FlaskClient, product: Product, variant: Variant, quantity: Any = 1) -> Any:
+    token = csrf_token(client, f"/produktai/{product.slug}")
+    return client.post(
+        "/krepselis/prideti",
+        data={"csrf_token": token, "variant_id": variant.id, "quantity": quantity},
+        headers={"Referer": f"http://localhost/produktai/{product.slug}"},
+        follow_redirects=True,
+    )
+
+
+def checkout_data(client: FlaskClient, shop: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    html = client.get("/uzsakymas").get_data(as_text=True)
+    data = {
+        "csrf_token": CSRF_FIELD.search(html).group(1),
+        "idempotency_key": re.search(
+            r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"', html
+        ).group(1),
+        "name": "Rasa Petraitienė",
+        "email": "rasa@example.com",
+        "phone": "8 612 34567",
+        f"delivery_{shop['krakes'].id}": "pickup",
+        f"delivery_{shop['pagiriai'].id}": "omniva",
+        f"locker_{shop['pagiriai'].id}": "Kėdainių Maxima",
+        "payment_method": "bank_transfer",
+        "accept_terms": "y",
+        "accept_privacy": "y",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def orders_count() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count(Order.id))) or 0
+
+
+def fill_cart(client: FlaskClient, shop: dict[str, Any]) -> None:
+    add(client, shop["star"], shop["star"].variants[1], 2)
+    add(client, shop["card"], shop["card"].variants[0], 3)
+
+
+def gift_label(html: str, variant: Variant) -> str:
+    match = re.search(rf'<label for="gift_{variant.id}">([^<]*)</label>', html)
+    assert match, f"no gift message field for variant {variant.id}"
+    return match.group(1)

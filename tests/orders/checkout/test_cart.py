@@ -1,0 +1,104 @@
+"""The cart as a customer uses it, including everything typed wrong."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_token
+from tests.orders.checkout.helpers import add, fill_cart
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "abc", "1000000000", "", "1.5"])
+def test_adding_a_silly_quantity_is_refused_with_a_message(client: FlaskClient, shop, quantity: str) -> None:
+    html = add(client, shop["card"], shop["card"].variants[0], quantity).get_data(as_text=True)
+    messages = ("Įveskite skaičių nuo 1 iki 999.", "Įveskite, kiek norite.", "Įveskite sveikąjį skaičių.")
+    assert any(message in html for message in messages)
+    assert "Jūsų krepšelis tuščias." in client.get("/krepselis").get_data(as_text=True)
+
+
+def test_adding_more_than_the_stock_says_how_many_are_left(client: FlaskClient, shop) -> None:
+    html = add(client, shop["star"], shop["star"].variants[1], 3).get_data(as_text=True)
+    assert "Liko tik 2" in html
+    add(client, shop["star"], shop["star"].variants[1], 2)
+    html = add(client, shop["star"], shop["star"].variants[1], 1).get_data(as_text=True)
+    assert "Liko tik 2 – visus likusius jau turite krepšelyje." in html
+
+
+@pytest.mark.parametrize("variant_id", ["999999", "abc", "-1"])
+def test_a_tampered_variant_is_refused(client: FlaskClient, shop, variant_id: str) -> None:
+    token = csrf_token(client, "/produktai/zvaigzde")
+    response = client.post(
+        "/krepselis/prideti",
+        data={"csrf_token": token, "variant_id": variant_id, "quantity": 1},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Jūsų krepšelis tuščias." in client.get("/krepselis").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "Įveskite sveikąjį skaičių."),
+        ("-2", "Įveskite skaičių nuo 1 iki 999."),
+        ("1000000000", "Įveskite skaičių nuo 1 iki 999."),
+        ("6", "Liko tik 5."),
+    ],
+)
+def test_changing_a_cart_quantity_to_nonsense_is_explained_and_kept(
+    client: FlaskClient, shop, typed, message
+) -> None:
+    variant = shop["star"].variants[0]
+    add(client, shop["star"], variant, 1)
+    token = csrf_token(client, "/krepselis")
+    response = client.post(
+        "/krepselis", data={"csrf_token": token, f"qty_{variant.id}": typed, "action": "update"}
+    )
+    html = response.get_data(as_text=True)
+    assert message in html and f'value="{typed}"' in html
+    assert 'value="1"' in client.get("/krepselis").get_data(as_text=True)  # the cart itself is unchanged
+
+
+def test_a_quantity_of_zero_or_remove_takes_the_line_out(client: FlaskClient, shop) -> None:
+    fill_cart(client, shop)
+    star, card = shop["star"].variants[1], shop["card"].variants[0]
+    token = csrf_token(client, "/krepselis")
+    client.post("/krepselis", data={"csrf_token": token, f"qty_{star.id}": "0", f"qty_{card.id}": "3"})
+    client.post("/krepselis", data={"csrf_token": token, "remove": str(card.id)})
+    assert "Jūsų krepšelis tuščias." in client.get("/krepselis").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("variant_id", ["99999999999999999999", "2147483648"])
+def test_adding_a_variant_id_too_large_for_the_database_is_refused(
+    client: FlaskClient, shop, variant_id
+) -> None:
+    token = csrf_token(client, "/produktai/zvaigzde")
+    response = client.post(
+        "/krepselis/prideti",
+        data={"csrf_token": token, "variant_id": variant_id, "quantity": 1},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Šis gaminys nebeparduodamas." in response.get_data(as_text=True)
+
+
+def test_enter_in_a_quantity_box_updates_the_cart_rather_than_removing_a_line(
+    client: FlaskClient, shop
+) -> None:
+    """Browsers submit with a form's first button on Enter: it must be "update", never "remove"."""
+    fill_cart(client, shop)
+    html = client.get("/krepselis").get_data(as_text=True)
+    form = html[html.index('class="cart-form"') :]
+    assert form.index('name="action" value="update"') < form.index('name="remove"')
+
+
+def test_delivery_chosen_for_one_parcel_is_offered_first_for_the_others(client: FlaskClient, shop) -> None:
+    fill_cart(client, shop)
+    token = csrf_token(client, "/krepselis")
+    client.post(
+        "/krepselis",
+        data={"csrf_token": token, f"delivery_{shop['krakes'].id}": "omniva", "action": "update"},
+    )
+    html = client.get("/krepselis").get_data(as_text=True)
+    assert html.count('value="omniva" checked') == 2
