@@ -53,8 +53,11 @@ class Community(Base):
     is_vat_payer: Mapped[bool] = mapped_column(default=False)
     #: the VAT payer's code (PVM mokėtojo kodas, LT…), "" for a community that is not a VAT payer
     vat_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    #: its invoices are numbered <prefix>-2026-000001; set by the VVG, fixed once an invoice has it
-    invoice_prefix: Mapped[str] = mapped_column(String(20), unique=True, default=_default_invoice_prefix)
+    #: its invoices are numbered <prefix>-2026-000001; set by the VVG, fixed once an invoice has it (unique by
+    #: an index: migration 0014 adds that in place, where on SQLite a constraint would copy the table)
+    invoice_prefix: Mapped[str] = mapped_column(
+        String(20), unique=True, index=True, default=_default_invoice_prefix
+    )
     commission_bp: Mapped[int] = mapped_column(default=DEFAULT_COMMISSION_BP)  #: basis points, 1000 = 10 %
     is_active: Mapped[bool] = mapped_column(default=True)
     #: a Stripe connected account (acct_…): its earnings go there by transfer; without one, by bank
