@@ -5,14 +5,15 @@ equal to its statements' commission, and nothing issued ever changing afterwards
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-from orders import refunds
+from catalogue.models import Sale, Variant
+from orders import lifecycle, refunds
 from orders.errors import CommissionMonthNotOver
 from orders.invoices.issuing import (
     LineDraft,
@@ -22,7 +23,7 @@ from orders.invoices.issuing import (
 )
 from orders.invoices.models import Invoice, InvoiceKind, vat_inside
 from orders.invoices.pdf import render_invoice_pdf
-from orders.models import FulfilmentStatus, OrderStatus
+from orders.models import FulfilmentStatus, OrderStatus, PaymentMethod
 from orders.payouts.paying import approve_payout
 from orders.payouts.statements import generate_payouts
 from shop.db import db, transaction
@@ -124,6 +125,28 @@ def test_a_vat_payers_parcel_gets_a_vat_invoice_with_vat_on_every_line_the_deliv
     assert "PVM netaikomas" not in text
     assert f"Šiaudinė žvaigždė KR-S1 2 {money(269)} {money(537)} {money(113)} {money(650)}" in text
     assert money(784) in text and money(165) in text and f"Iš viso mokėti {money(949)}" in text
+
+
+def test_a_line_bought_on_sale_is_invoiced_at_the_price_charged_even_when_paid_after_the_sale(
+    app: Flask, clock: time_machine.Traveller
+) -> None:
+    sellers = make_sellers()
+    with transaction():  # the star (3,25 €) at 2,60 € from yesterday until tomorrow
+        star = db.session.get_one(Variant, sellers.star.id)
+        star.set_prices(325, Sale(260, START - timedelta(days=1), START + timedelta(days=1)), by=None)
+    order = make_order([(sellers.star, 2)], status=OrderStatus.PENDING_PAYMENT, delivery=OMNIVA)
+    clock.move_to(START + timedelta(days=3))  # the sale is over when the bank transfer arrives
+
+    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+
+    [invoice] = invoices()
+    goods, _delivery = invoice.lines
+    assert (goods.quantity, goods.unit_price_cents, goods.total_cents) == (2, 260, 520)
+    assert (goods.vat_cents, goods.net_cents) == (vat_inside(520, 2100), 520 - vat_inside(520, 2100))
+    assert invoice.total_cents == order.total_cents == 520 + 299
+    text = pdf_text(render_invoice_pdf(invoice))
+    assert f"Šiaudinė žvaigždė KR-S1 2 {money(215)} {money(430)} {money(90)} {money(520)}" in text
+    assert money(650) not in text and money(269) not in text  # never the regular 2 × 3,25 €
 
 
 def test_each_community_numbers_its_own_invoices_without_gaps_and_starts_again_each_year(
