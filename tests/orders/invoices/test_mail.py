@@ -13,8 +13,8 @@ from orders import refunds
 from orders.models import OrderStatus
 from tests.factories.orders import make_order
 from tests.helpers import running
+from tests.mail_server import free_port, shop_sending_to, smtp_server
 from tests.orders.invoices.helpers import make_sellers, pdf_text
-from tests.shop.test_outbox import free_port, shop_sending_to, smtp_server
 
 START = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
