@@ -12,9 +12,9 @@ LOCALES   := lt en
 PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO_FILES  := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench install install-test translations extract-messages lint browser clean
+.PHONY: run test bench install install-test translations extract-messages lint browser pdf-libraries clean
 
-run: install translations
+run: install translations pdf-libraries
 	$(FLASK) db upgrade
 	SITE_URL=$(SITE_URL) $(FLASK) seed-demo --if-empty
 	@echo "Kaimo mugė: http://$(HOST):$(PORT)/   (English: http://$(HOST):$(PORT)/?lang=en)"
@@ -22,7 +22,7 @@ run: install translations
 
 # The suite runs twice on SQLite: today, then with the clock two years ahead (tests/clock.py), so a test
 # that depends on today's date fails now rather than on the day the calendar passes it.
-test: install-test translations browser lint
+test: install-test translations browser pdf-libraries lint
 	$(BIN)/pytest
 	$(BIN)/pytest --clock-ahead 730
 ifeq ($(CI),true)
@@ -73,6 +73,17 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "Could not install Chromium; the browser tests will be skipped."; \
 	  else echo "No Chromium (and no root to install it); the browser tests will be skipped."; fi; }
+
+# Invoices are drawn by WeasyPrint, which needs Pango (and DejaVu for every Lithuanian letter); install
+# Debian's when they are missing and we may.
+pdf-libraries:
+	@{ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "DejaVu Sans"; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Pango and the DejaVu fonts for the invoices' PDFs…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core >/dev/null) \
+	      || echo "Could not install Pango; invoices cannot be drawn as PDF."; \
+	  else echo "No Pango (and no root to install it): invoices cannot be drawn as PDF."; fi; }
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(MO_FILES)

@@ -16,6 +16,7 @@ import catalogue.views.backoffice
 import catalogue.views.storefront
 import catalogue.views.workspace
 import orders.cli
+import orders.invoices.pdf
 import orders.labels
 import orders.payouts.period
 import orders.views.backoffice
@@ -26,7 +27,7 @@ import producers.iban
 import producers.views.backoffice
 import producers.views.storefront
 import producers.views.workspace
-from shop import access, cli, config, errors, extensions, security, templating
+from shop import access, cli, config, errors, extensions, outbox, security, templating
 from shop.db import db
 
 
@@ -69,9 +70,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
             "period_name": orders.payouts.period.period_name,
+            "invoice_title": orders.invoices.pdf.title,
         },
         filters={"iban": producers.iban.grouped_iban, "masked_iban": producers.communities.mask_iban},
     )
+    outbox.init_app(app, renderers={"invoice": orders.invoices.pdf.invoice_pdf})  # mails' attachments
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)

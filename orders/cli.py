@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import click
 from flask.cli import AppGroup
 
-from orders.errors import NotCancellable, OrderProblem
+from orders.errors import CommissionMonthNotOver, NotCancellable, OrderProblem
+from orders.invoices.issuing import issue_commission_invoices
 from orders.lifecycle import expire_unpaid_orders
 from orders.models import Refund
 from orders.payments.checkout import settle_stale_card_orders
 from orders.privacy.retention import apply_retention
 from orders.refunds import cancel_fulfilment, cancel_line, submit_pending_refunds
+from shop.i18n import vilnius_today
 
 orders_cli = AppGroup("orders", help="Orders: jobs to run from cron.")
 
@@ -32,6 +35,28 @@ def refunds_command() -> None:
     """Send Stripe the card refunds it could not take when they were made (idempotent; every 5 minutes)."""
     count = submit_pending_refunds()
     click.echo(f"Sent {count} pending refund(s) to Stripe.")
+
+
+@orders_cli.command("commission-invoices")
+@click.option("--month", default="", help="YYYY-MM; last month (in Vilnius) by default.")
+def commission_invoices_command(month: str) -> None:
+    """Issue the VVG's commission invoices for a month that is over (idempotent; e.g. monthly on the 1st).
+
+    Each community's approved statements whose period ends in the month, not invoiced yet, become its
+    invoice; drafts wait for a later run.
+    """
+    if month:
+        try:
+            first = datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM, e.g. 2026-11", param_hint="--month") from None
+    else:
+        first = (vilnius_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    try:
+        run = issue_commission_invoices(first, by=None)
+    except CommissionMonthNotOver:
+        raise click.ClickException(f"{first:%Y-%m} is not over yet.") from None
+    click.echo(f"Issued {run.issued} commission invoice(s) for {first:%Y-%m}.")
 
 
 @orders_cli.command("cancel-parcel")

@@ -3,7 +3,7 @@ the views word it for the person who asked."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from orders.models import (
     FulfilmentStatus,
@@ -243,3 +243,22 @@ class AlreadyErased(PrivacyProblem):
     def __init__(self, status: PrivacyRequestStatus) -> None:
         super().__init__(status)
         self.status = status
+
+
+# ---------------------------------------------------------------------------------------------- invoices
+
+
+class InvoiceProblem(OrderProblem):
+    """Something staff must be told about invoices (`orders.views.backoffice.payouts` words it)."""
+
+
+class InvoiceNotFound(InvoiceProblem, LookupError):
+    """No invoice with this id that the asker may see."""
+
+
+class CommissionMonthNotOver(InvoiceProblem):
+    """Commission invoices asked for a month that has not ended yet: its statements may still change."""
+
+    def __init__(self, month: date) -> None:
+        super().__init__(month)
+        self.month = month  #: the month's first day

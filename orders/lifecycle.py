@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from catalogue.models import Variant
 from orders.errors import FulfilmentNotFound, OrderNotAwaitingPayment, OrderNotFound, PaymentAmountMismatch
+from orders.invoices.issuing import invoice_attachment, issue_parcel_invoice
 from orders.models import (
     CancelReason,
     Fulfilment,
@@ -99,7 +100,8 @@ def record_payment(
     stripe_payment_intent: str | None = None,
     by: User | None,
 ) -> list[OutboxMessage | None]:
-    """Inside a transaction: the order is paid, its parcels turn `new`, the customer and communities are told.
+    """Inside a transaction: the order is paid, its parcels turn `new` and are invoiced (each in its
+    community's name), the customer is mailed the invoices and the communities are told.
 
     Returns the mails to send after the commit; none when the order was already paid (by a racing call).
     """
@@ -120,9 +122,18 @@ def record_payment(
             confirmed_by=by,
         )
     )
+    invoices = []
     for fulfilment in order.fulfilments:
         fulfilment.move_to(FulfilmentStatus.NEW, by=by)
-    messages = [mail_customer(order, event="order-paid", template="order_paid")]
+        invoices.append(issue_parcel_invoice(fulfilment))  # each community's, numbered in its series
+    messages = [
+        mail_customer(
+            order,
+            event="order-paid",
+            template="order_paid",
+            attachments=[invoice_attachment(invoice) for invoice in invoices],
+        )
+    ]
     for fulfilment in order.fulfilments:
         messages.append(
             outbox.enqueue(
@@ -253,7 +264,13 @@ def lock_fulfilment(fulfilment_id: int, *, order_id: int | None = None) -> Fulfi
 
 
 def mail_customer(
-    order: Order, *, event: str, template: str, key: object = None, **context: object
+    order: Order,
+    *,
+    event: str,
+    template: str,
+    key: object = None,
+    attachments: Sequence[outbox.Attachment] = (),
+    **context: object,
 ) -> OutboxMessage | None:
     """One mail to the customer for this event of the order (or of `key` within it), never two."""
     return outbox.enqueue(
@@ -263,4 +280,5 @@ def mail_customer(
         language=order.language,
         context={"order": order, **context},
         order_id=order.id,
+        attachments=attachments,
     )

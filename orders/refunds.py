@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
+from orders.invoices.issuing import credit_note_of, invoice_attachment, issue_credit_note
 from orders.lifecycle import lock_fulfilment, mail_customer, restock, settle_order
 from orders.models import (
     Fulfilment,
@@ -153,6 +154,7 @@ def refund_sent_parcel(
             by=by,
             after={"goods_cents": goods_cents, "delivery_cents": delivery_cents, "reason": reason},
         )
+        issue_credit_note(refund)
         take_back_refund(refund)  # already in a statement: counted again, or taken back later
         messages = [_mail_refund(refund)]
     _after_commit(refund, messages)
@@ -285,7 +287,7 @@ def _record_refund(
         by=by,
         after={"lines": [line.id for line in lines], "delivery_cents": delivery_cents, "reason": reason},
     )
-    return _new_refund(
+    refund = _new_refund(
         fulfilment,
         lines[0] if len(lines) == 1 and not delivery_cents else None,
         goods_cents=goods_cents,
@@ -293,6 +295,8 @@ def _record_refund(
         reason=reason,
         by=by,
     )
+    issue_credit_note(refund, lines)  # if the parcel was invoiced: the lines credited as sold
+    return refund
 
 
 def _new_refund(
@@ -326,11 +330,13 @@ def _new_refund(
 
 
 def _mail_refund(refund: Refund) -> OutboxMessage | None:
+    credit_note = credit_note_of(refund.id)
     return mail_customer(
         refund.order,
         event="refund",
         template="refund",
         key=refund.id,
+        attachments=[invoice_attachment(credit_note)] if credit_note else [],
         refund=refund,
         fulfilment=refund.fulfilment,
     )

@@ -13,6 +13,7 @@ orders (see `producers.access.member_required`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from producers.errors import CommunityNotFound, SlugTaken
+from producers.errors import CommunityNotFound, InvoicePrefixFixed, InvoicePrefixTaken, SlugTaken
 from producers.iban import is_valid_iban, normalise_iban
 from producers.models import (
     CONNECTED_ACCOUNT,
@@ -28,11 +29,12 @@ from producers.models import (
     DeliveryMethod,
     Membership,
     ShippingOption,
+    derived_invoice_prefix,
 )
-from shop import audit
+from shop import audit, numbering
 from shop.db import db, transaction
 from shop.i18n import vilnius_today
-from shop.models import User
+from shop.models import Operator, User
 from shop.text import slugify
 
 
@@ -94,6 +96,8 @@ class CommunityInput:
     iban: str  #: "" = none; checked and stored compact
     stripe_account_id: str  #: "" = none; acct_…
     is_trusted: bool
+    vat_code: str = ""  #: the VAT payer's code (LT…); "" = none
+    invoice_prefix: str = ""  #: its invoices' series, e.g. SLAP; "" = made from the slug (new), kept (edit)
 
     @classmethod
     def of(cls, community: Community) -> CommunityInput:
@@ -104,6 +108,9 @@ class CommunityInput:
             values[field.name] = "" if value is None else value  # no Stripe account: ""
         return cls(**values)
 
+
+#: An invoice series' prefix: 2 to 20 capital letters a–z and digits (SLAP, KRAKES2).
+INVOICE_PREFIX = re.compile(r"^[A-Z0-9]{2,20}$")
 
 #: Where the VVG's communities are: a new community's form starts with it.
 DEFAULT_DISTRICT = "Kėdainių r. sav."
@@ -196,6 +203,10 @@ def create_community(data: CommunityInput, *, by: User | None) -> Community:
     with transaction():
         values = _clean(data)
         values["slug"] = _check_slug(values["slug"], None) if values["slug"] else free_slug(values["name"])
+        if values["invoice_prefix"]:
+            _check_prefix(values["invoice_prefix"], None)
+        else:
+            values["invoice_prefix"] = free_invoice_prefix(values["slug"])
         community = Community(**values, is_active=True)
         community.shipping_options = [
             ShippingOption(
@@ -206,7 +217,7 @@ def create_community(data: CommunityInput, *, by: User | None) -> Community:
             )
         ]
         db.session.add(community)
-        _flush_slug(values["slug"])
+        _flush_unique(values["slug"], values["invoice_prefix"])
         audit.record("community.create", "community", community.id, by=by, after=_loggable(values))
     return community
 
@@ -217,11 +228,16 @@ def update_community(community_id: int, data: CommunityInput, *, by: User | None
         community = _locked(community_id)
         values = _clean(data)
         values["slug"] = _check_slug(values["slug"] or community.slug, community.id)
+        values["invoice_prefix"] = values["invoice_prefix"] or community.invoice_prefix
+        if values["invoice_prefix"] != community.invoice_prefix:
+            if numbering.prefix_in_use(community.invoice_prefix):
+                raise InvoicePrefixFixed(community.invoice_prefix)
+            _check_prefix(values["invoice_prefix"], community.id)
         before = {key: getattr(community, key) for key in values if getattr(community, key) != values[key]}
         after = {key: values[key] for key in before}
         for key, value in after.items():
             setattr(community, key, value)
-        _flush_slug(values["slug"])
+        _flush_unique(values["slug"], values["invoice_prefix"])
         if after:
             audit.record(
                 "community.update",
@@ -280,6 +296,10 @@ def _clean(data: CommunityInput) -> dict[str, Any]:
     values["email"] = values["email"].lower()
     values["iban"] = normalise_iban(data.iban) if data.iban.strip() else ""  # IbanNotValid is a ValueError
     values["stripe_account_id"] = stripe_account_id or None
+    values["vat_code"] = "".join(data.vat_code.split()).upper()
+    values["invoice_prefix"] = "".join(data.invoice_prefix.split()).upper()
+    if values["invoice_prefix"] and not INVOICE_PREFIX.match(values["invoice_prefix"]):
+        raise ValueError(f"{values['invoice_prefix']!r} is not an invoice prefix")
     return values
 
 
@@ -298,11 +318,49 @@ def _check_slug(slug: str, community_id: int | None) -> str:
     return slug
 
 
-def _flush_slug(slug: str) -> None:
-    """Write now: a community saved at the same moment with the same slug loses here, not with a 500."""
+def free_invoice_prefix(slug: str) -> str:
+    """An invoice prefix for a new community made from its slug (`SLAPABERZE`), with 2, 3… if taken."""
+    base = derived_invoice_prefix(slug)
+    prefix, n = base, 1
+    while _prefix_holder(prefix, None) is not None:
+        n += 1
+        prefix = f"{base[: 20 - len(str(n))]}{n}"
+    return prefix
+
+
+def _prefix_holder(prefix: str, community_id: int | None) -> str | None:
+    """Who numbers invoices with this prefix: another community's or the VVG's name ("" for a series used
+    before), or None when it is free."""
+    statement = select(Community.name).where(Community.invoice_prefix == prefix)
+    if community_id is not None:
+        statement = statement.where(Community.id != community_id)
+    holder = db.session.scalars(statement).first()
+    if holder is None:
+        operator = db.session.scalars(select(Operator).where(Operator.invoice_prefix == prefix)).first()
+        holder = operator.name if operator else None
+    if holder is None and numbering.prefix_in_use(prefix):
+        holder = ""  # a series once used stays its owner's
+    return holder
+
+
+def _check_prefix(prefix: str, community_id: int | None) -> str:
+    """An invoice prefix no other community, nor the VVG, numbers its invoices with."""
+    holder = _prefix_holder(prefix, community_id)
+    if holder is not None:
+        raise InvoicePrefixTaken(prefix, holder)
+    return prefix
+
+
+def _flush_unique(slug: str, prefix: str) -> None:
+    """Write now: a community saved at the same moment with the same slug or invoice prefix loses here,
+    not with a 500."""
     try:
         db.session.flush()
     except IntegrityError:
+        db.session.rollback()  # the other one committed first: see which of the two it took
+        taken = db.session.scalar(select(Community.id).where(Community.invoice_prefix == prefix))
+        if taken is not None:
+            raise InvoicePrefixTaken(prefix, "") from None
         raise SlugTaken(slug, "") from None
 
 

@@ -30,3 +30,20 @@ class MembershipNotFound(LookupError):
 
 class NoDeliveryLeft(Exception):
     """Every way of delivering was switched off: customers could not receive anything."""
+
+
+class InvoicePrefixTaken(ValueError):
+    """Another community (or the VVG itself) numbers its invoices with this prefix."""
+
+    def __init__(self, prefix: str, taken_by: str) -> None:
+        super().__init__(prefix)
+        self.prefix = prefix
+        self.taken_by = taken_by  #: the name of who has it ("" when it was taken at the same moment)
+
+
+class InvoicePrefixFixed(ValueError):
+    """The community has issued invoices with its prefix: the series cannot be renamed."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__(prefix)
+        self.prefix = prefix

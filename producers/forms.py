@@ -190,6 +190,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 LEGAL_ENTITY_CODE = re.compile(r"^[0-9]{9}$")
+#: A Lithuanian VAT payer's code: LT and 9 digits (a legal entity) or 12 (a person or a branch).
+VAT_CODE = re.compile(r"^LT(?:[0-9]{9}|[0-9]{12})$")
 
 
 def legal_entity_code_ok(code: str) -> bool:
@@ -222,6 +224,8 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
         _l("Legal entity code"), validators=[DataRequired(_l("Enter the 9-digit code.")), at_most(20)]
     )
     is_vat_payer = BooleanField(_l("VAT payer"))
+    vat_code = StringField(_l("VAT payer's code"), validators=[Optional(), at_most(20)])
+    invoice_prefix = StringField(_l("Invoice series"), validators=[Optional(), at_most(20)])
     address_line = StringField(
         _l("Street and house"), validators=[DataRequired(_l("Enter the street and house.")), at_most(200)]
     )
@@ -263,6 +267,25 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
                 _l("This code's last digit does not match the others: a digit is mistyped.")
             )
 
+    def validate_vat_code(self, field: StringField) -> None:
+        field.data = "".join(field.data.split()).upper()
+        if not VAT_CODE.match(field.data):
+            raise ValidationError(
+                _l("A Lithuanian VAT payer's code is LT and 9 or 12 digits, e.g. LT100001234567.")
+            )
+
+    def validate_invoice_prefix(self, field: StringField) -> None:
+        field.data = "".join(field.data.split()).upper()
+        if not communities.INVOICE_PREFIX.match(field.data):
+            raise ValidationError(_l("Use 2 to 20 capital letters A–Z and digits, e.g. SLAP."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        if self.is_vat_payer.data and not (self.vat_code.data or "").strip() and not self.vat_code.errors:
+            self.vat_code.errors = [_("A VAT payer's invoices show its VAT payer's code: enter it.")]
+            valid = False
+        return valid
+
     def validate_iban(self, field: StringField) -> None:
         try:
             normalise_iban(field.data)
@@ -292,6 +315,8 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
             iban=self.iban.data or "",
             stripe_account_id=self.stripe_account_id.data or "",
             is_trusted=bool(self.is_trusted.data),
+            vat_code=self.vat_code.data or "",
+            invoice_prefix=self.invoice_prefix.data or "",
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +17,16 @@ from shop.models import User
 DEFAULT_COMMISSION_BP = 1000
 #: A Stripe connected account's id as Stripe writes it: earnings are transferred only to one like this.
 CONNECTED_ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]{6,64}$")
+
+
+def derived_invoice_prefix(slug: str) -> str:
+    """A community's invoice prefix until the VVG sets a shorter one: its slug's letters and digits in
+    capitals (`slapaberze` → `SLAPABERZE`), unique as slugs are."""
+    return (re.sub(r"[^A-Z0-9]", "", slug.upper()) or "B")[:20]
+
+
+def _default_invoice_prefix(context: Any) -> str:
+    return derived_invoice_prefix(str(context.get_current_parameters().get("slug") or ""))
 
 
 class Community(Base):
@@ -40,6 +51,13 @@ class Community(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40))
     is_vat_payer: Mapped[bool] = mapped_column(default=False)
+    #: the VAT payer's code (PVM mokėtojo kodas, LT…), "" for a community that is not a VAT payer
+    vat_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: its invoices are numbered <prefix>-2026-000001; set by the VVG, fixed once an invoice has it (unique by
+    #: an index: migration 0014 adds that in place, where on SQLite a constraint would copy the table)
+    invoice_prefix: Mapped[str] = mapped_column(
+        String(20), unique=True, index=True, default=_default_invoice_prefix
+    )
     commission_bp: Mapped[int] = mapped_column(default=DEFAULT_COMMISSION_BP)  #: basis points, 1000 = 10 %
     is_active: Mapped[bool] = mapped_column(default=True)
     #: a Stripe connected account (acct_…): its earnings go there by transfer; without one, by bank

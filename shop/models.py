@@ -57,6 +57,10 @@ class Operator(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40))
     iban: Mapped[str] = mapped_column(String(34))  #: where customers pay bank transfers
+    #: the VVG's own invoices (its commission, to the communities) are numbered VVG-2026-000001
+    invoice_prefix: Mapped[str] = mapped_column(String(12), default="VVG", server_default="VVG")
+    #: the VVG's VAT payer's code (PVM mokėtojo kodas), "" while it is not a VAT payer
+    vat_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
     #: the back office's attention lists: a bank transfer unpaid for this many days is listed…
     unpaid_transfer_days: Mapped[int] = mapped_column(default=3, server_default="3")
     #: …a paid parcel not accepted by its community within this many days…
@@ -95,6 +99,40 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        back_populates="message", order_by="OutboxAttachment.id", cascade="all, delete-orphan"
+    )
+
+
+class OutboxAttachment(Base):
+    """A file a message carries, named by what makes it (`kind`, `reference`: e.g. invoice 12), not stored.
+
+    The file is made when the message is sent, from rows that never change (an issued invoice), so the
+    change that queues the message stays quick and holds no lock while a PDF is drawn.
+    """
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  #: which renderer makes it ("invoice")
+    reference: Mapped[str] = mapped_column(String(100))  #: what the renderer is given (an invoice's id)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+
+class NumberSeries(Base):
+    """A gap-free number series (`SLAP-2026`): the last number given, its row locked while one is taken."""
+
+    __tablename__ = "number_series"
+
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)  #: prefix and year: SLAP-2026
+    prefix: Mapped[str] = mapped_column(String(20), index=True)  #: SLAP: a prefix once used stays its own
+    last_number: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

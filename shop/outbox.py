@@ -6,6 +6,11 @@ message with a conditional UPDATE (two senders never send the same one), sends i
 backs off on failure: attempt k waits min(60·2^k s, 6 h); after 12 attempts (about a day) the message is
 `dead`; a message that can never be sent (a bad header) is `dead` at once. Nothing escapes to the caller.
 Without an SMTP server (`make run`) messages are written as .eml files under `instance/mail/`.
+
+A message may carry files (`Attachment`): each is stored as what makes it (a kind and a reference, e.g.
+invoice 12) and made when the message is sent, by the renderer the application registered for its kind
+(`init_app`), from rows that never change. A file that cannot be made is a message that can never be
+sent: it is `dead` at once, shown to staff, who can send it again once the cause is mended.
 """
 
 from __future__ import annotations
@@ -14,22 +19,24 @@ import enum
 import smtplib
 import socket
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import load_only
 
 from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.extensions import mail
-from shop.models import OutboxMessage, OutboxStatus, User
+from shop.models import OutboxAttachment, OutboxMessage, OutboxStatus, User
 from shop.pagination import Page
 
 STATUS_LABELS = {
@@ -47,6 +54,30 @@ MAIL_ROOM_PAGE_SIZE = 100  #: messages on one page of the back office's mail roo
 _smtp_timeout_lock = threading.Lock()
 
 
+#: Makes an attachment's bytes from its reference (e.g. an invoice's PDF from the invoice's id).
+Renderer = Callable[[str], bytes]
+_RENDERERS = "outbox_renderers"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file for a message, made when it is sent: `kind` names the renderer, `reference` what it renders."""
+
+    kind: str
+    reference: str
+    filename: str
+    content_type: str = "application/pdf"
+
+
+class AttachmentKindUnknown(LookupError):
+    """No renderer is registered for an attachment's kind."""
+
+
+def init_app(app: Flask, *, renderers: Mapping[str, Renderer]) -> None:
+    """The renderers of attachments, by kind (the application factory passes the domain packages')."""
+    app.extensions[_RENDERERS] = dict(renderers)
+
+
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the given number of failed attempts."""
     return timedelta(seconds=min(60 * 2**attempts, 6 * 3600))
@@ -60,8 +91,10 @@ def enqueue(
     language: str,
     context: Mapping[str, Any],
     order_id: int | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage | None:
-    """Render `mail/<template>.{txt,html}` in `language` and add it to the current transaction.
+    """Render `mail/<template>.{txt,html}` in `language` and add it to the current transaction, with
+    `attachments` to be made when it is sent.
 
     Returns None when a message with this key was already written (the event was seen before).
     """
@@ -78,6 +111,15 @@ def enqueue(
         text_body=text_body,
         html_body=html_body,
         order_id=order_id,
+        attachments=[
+            OutboxAttachment(
+                kind=attachment.kind,
+                reference=attachment.reference,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+            )
+            for attachment in attachments
+        ],
     )
     db.session.add(message)
     return message
@@ -202,7 +244,10 @@ def _send_one(message_id: int, now: datetime, timeout: float) -> _Outcome:
     try:
         _deliver(message, timeout)
     except Exception as error:
-        permanent = not isinstance(error, OSError | smtplib.SMTPException)  # a bad header will never send
+        db.session.rollback()  # whatever an attachment's renderer read is over
+        # A bad header, or an attachment that cannot be made, will never send; the network or the
+        # database being away is worth another try.
+        permanent = not isinstance(error, OSError | smtplib.SMTPException | DBAPIError)
         current_app.logger.warning("Mail %s to %s not sent: %s", message.dedup_key, message.recipient, error)
         with transaction():
             message = db.session.get_one(OutboxMessage, message_id)
@@ -233,6 +278,8 @@ def _deliver(message: OutboxMessage, timeout: float) -> None:
     )
     # The key names the event, so a copy sent twice after a crash is recognisable as the same message.
     mail_message.msgId = f"<{message.dedup_key.replace(':', '.')}.{message.id}@{domain}>"
+    for attachment in message.attachments:
+        mail_message.attach(attachment.filename, attachment.content_type, render_attachment(attachment))
     if not current_app.config.get("MAIL_SERVER"):
         _write_to_folder(message, mail_message)
         return
@@ -244,6 +291,15 @@ def _deliver(message: OutboxMessage, timeout: float) -> None:
             mail.send(mail_message)
         finally:
             socket.setdefaulttimeout(previous)
+
+
+def render_attachment(attachment: OutboxAttachment) -> bytes:
+    """The bytes of an attachment, made now by the renderer registered for its kind."""
+    renderer = current_app.extensions.get(_RENDERERS, {}).get(attachment.kind)
+    if renderer is None:
+        raise AttachmentKindUnknown(attachment.kind)
+    data: bytes = renderer(attachment.reference)
+    return data
 
 
 def mail_folder() -> Path:

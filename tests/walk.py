@@ -11,9 +11,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from orders.invoices.models import Invoice
 from orders.models import OrderStatus
 from orders.payouts.statements import generate_payouts
+from shop.db import db
 from shop.i18n import vilnius_today
 from tests.factories.catalogue import make_product, make_product_type, make_variant
 from tests.factories.orders import make_buyer, make_order
@@ -25,8 +28,8 @@ SECRET_NAME = "Slaptas Šlapaberžės gaminys"
 
 @pytest.fixture
 def two_communities(app: Flask) -> dict[str, Any]:
-    """Šlapaberžė with a listing (of a product type), a photo, a paid order and a delivered one in a payout
-    statement; Krakės, whose member walks the routes."""
+    """Šlapaberžė with a listing (of a product type), a photo, a paid (so invoiced) order and a delivered one
+    in a payout statement; Krakės, whose member walks the routes."""
     make_operator()
     first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
     second = make_community(slug="krakes", name="Krakės")
@@ -49,6 +52,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
     )
     today = vilnius_today()
     (payout,) = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
+    invoice = db.session.scalars(select(Invoice.id).where(Invoice.fulfilment_id == order.fulfilments[0].id))
     return {
         "product_id": product.id,
         "variant_id": product.variants[0].id,
@@ -59,6 +63,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "payout_id": payout.id,
         "membership_id": member.memberships[0].id,
         "product_type_id": product.product_type_id,
+        "invoice_id": invoice.one(),  # the paid order's parcel's invoice
     }
 
 

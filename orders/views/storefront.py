@@ -58,6 +58,8 @@ from orders.forms.storefront import (
     cart_form,
     checkout_form,
 )
+from orders.invoices.issuing import get_invoice, list_order_invoices
+from orders.invoices.pdf import pdf_response
 from orders.labels import FULFILMENT_STATUS_LABELS, OPEN_REASON_LABELS, ORDER_STATUS_LABELS, GiftNote
 from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments import gateway
@@ -97,6 +99,7 @@ def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "orders/storefront/track.html",
         order=order,
+        invoices=list_order_invoices(order.id),
         just_placed=request.args.get("placed") == "1",
         returned_from_stripe=request.args.get("returned") == "1",
         card_enabled=gateway.is_enabled(),
@@ -126,6 +129,16 @@ def pay_by_card(order: Order) -> ResponseReturnValue:
     except CardPaymentNotPossible:
         return redirect(url_for("orders_storefront.track", token=order.public_token))
     return redirect(url, 303)
+
+
+@storefront.get("/uzsakymai/<token>/saskaitos/<int(max=2147483647):invoice_id>.pdf")
+def invoice_pdf(token: str, invoice_id: int) -> ResponseReturnValue:
+    """A parcel's invoice or credit note, for whoever holds the order's private link (another's: 404)."""
+    order = lifecycle.get_order_by_token(token)
+    invoice = get_invoice(invoice_id, order_id=order.id) if order is not None else None
+    if invoice is None:
+        abort(404)
+    return pdf_response(invoice)
 
 
 @storefront.post("/uzsakymai/<token>/moketi-kortele")

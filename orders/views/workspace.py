@@ -1,4 +1,5 @@
-"""The community workspace's orders side: today's dashboard, the community's parcels, its payouts.
+"""The community workspace's orders side: today's dashboard, the community's parcels, its payouts, its
+invoices.
 
 Every view is for members only and acts for `current_community()`; the services look every parcel up with
 the community in the query, so another community's parcel is a 404 for reading and for every action.
@@ -16,6 +17,8 @@ from orders import errors, fulfilments, overview, refunds
 from orders.errors import NotCancellable, PayoutNotFound
 from orders.forms.workspace import CancelForm, ShipForm
 from orders.fulfilments import Carrier, StatusFilter
+from orders.invoices.issuing import get_invoice, list_community_commission_invoices, list_order_invoices
+from orders.invoices.pdf import pdf_response
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
 from orders.payouts import exports
@@ -124,6 +127,7 @@ def _detail_page(
         "orders/workspace/detail.html",
         fulfilment=fulfilment,
         order=order,
+        invoices=list_order_invoices(order.id).get(fulfilment.id, []),
         refunds=fulfilments.list_refunds(fulfilment),
         ship_form=ship_form or ShipForm(fulfilment, formdata=None),
         cancel_form=cancel_form or CancelForm(formdata=None),
@@ -293,6 +297,7 @@ def payouts() -> ResponseReturnValue:
         "orders/workspace/payouts.html",
         unpaid=overview.unpaid_earnings(community),
         statements=overview.list_payouts(community.id),
+        commission_invoices=list_community_commission_invoices(community.id),
         hold_days=hold_days(),
         today=vilnius_today(),
         payout_labels=PAYOUT_STATUS_LABELS,
@@ -317,3 +322,17 @@ def payouts_csv() -> ResponseReturnValue:
     text = exports.unpaid_earnings_csv(overview.unpaid_earnings(community))
     filename = f"kaimo-muge-{community.slug}-{vilnius_today().isoformat()}.csv"
     return csv_download(text, filename)
+
+
+# ---------------------------------------------------------------------------------------------- invoices
+
+
+@workspace.get("/invoices/<int(max=2147483647):invoice_id>.pdf")
+@member_required
+def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
+    """One of the community's own invoices: one it issued for a parcel, or the VVG's commission invoice to
+    it. Another community's is a 404."""
+    invoice = get_invoice(invoice_id, community_id=current_community().id)
+    if invoice is None:
+        abort(404)
+    return pdf_response(invoice)

@@ -18,6 +18,8 @@ from producers.communities import list_active_communities
 from producers.errors import (
     AccountSwitchedOff,
     CommunityNotFound,
+    InvoicePrefixFixed,
+    InvoicePrefixTaken,
     MembershipNotFound,
     SlugTaken,
 )
@@ -92,6 +94,8 @@ def community_new() -> ResponseReturnValue:
             community = communities.create_community(form.to_input(), by=current_actor())
         except SlugTaken as taken:
             _slug_taken(form, taken)
+        except (InvoicePrefixTaken, InvoicePrefixFixed) as refused:
+            _prefix_refused(form, refused)
         else:
             flash(
                 _("%(name)s is created. Invite the people who will work for it.", name=community.name),
@@ -131,6 +135,8 @@ def community_edit(community_id: int) -> ResponseReturnValue:
             communities.update_community(community.id, form.to_input(), by=current_actor())
         except SlugTaken as taken:
             _slug_taken(form, taken)
+        except (InvoicePrefixTaken, InvoicePrefixFixed) as refused:
+            _prefix_refused(form, refused)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("producers_backoffice.community_page", community_id=community.id))
@@ -144,6 +150,26 @@ def _slug_taken(form: CommunityForm, taken: SlugTaken) -> None:
     else:
         message = _("Another community has just taken this address: choose another.")
     form.slug.errors.append(message)
+
+
+def _prefix_refused(form: CommunityForm, refused: InvoicePrefixTaken | InvoicePrefixFixed) -> None:
+    if isinstance(refused, InvoicePrefixFixed):
+        message = _(
+            "The community has issued invoices in the series %(prefix)s: it stays, so that its numbers "
+            "run on without a gap.",
+            prefix=refused.prefix,
+        )
+    elif refused.taken_by:
+        message = _(
+            "%(name)s numbers its invoices with %(prefix)s: choose another.",
+            name=refused.taken_by,
+            prefix=refused.prefix,
+        )
+    else:
+        message = _(
+            "Invoices have already been numbered with %(prefix)s: choose another.", prefix=refused.prefix
+        )
+    form.invoice_prefix.errors.append(message)
 
 
 @backoffice.route(f"/communities/<{ID}:community_id>/deactivate", methods=["GET", "POST"])

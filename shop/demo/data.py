@@ -27,6 +27,8 @@ class DemoCommunity:
     story_lt: str
     story_en: str
     palette: tuple[str, str, str]  #: main, second and accent colour of its product photos
+    invoice_prefix: str = ""  #: its invoices' series (SLAP-2026-000001)
+    vat_code: str = ""  #: a VAT payer's code (invented)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ COMMUNITIES: tuple[DemoCommunity, ...] = (
             "tea on the big table, and every piece comes with a story."
         ),
         palette=("#a3262a", "#2f5d46", "#d9a441"),
+        invoice_prefix="SLAP",
     ),
     DemoCommunity(
         slug="surviliskis",
@@ -250,6 +253,7 @@ COMMUNITIES: tuple[DemoCommunity, ...] = (
             "party every year."
         ),
         palette=("#1f4e79", "#cfd8e3", "#c98b4a"),
+        invoice_prefix="SURV",
     ),
     DemoCommunity(
         slug="pagiriai",
@@ -274,6 +278,7 @@ COMMUNITIES: tuple[DemoCommunity, ...] = (
             "from local linen and fill them with lavender from the community garden."
         ),
         palette=("#7b2d43", "#8aa37b", "#efe3c8"),
+        invoice_prefix="PAG",
     ),
     DemoCommunity(
         slug="gudziunai",
@@ -298,6 +303,7 @@ COMMUNITIES: tuple[DemoCommunity, ...] = (
             "affair here – the biggest one has hung in the community hall for ten years."
         ),
         palette=("#2e6b3f", "#b5432f", "#e3c27a"),
+        invoice_prefix="GUD",
     ),
     DemoCommunity(
         slug="josvainiai",
@@ -322,6 +328,7 @@ COMMUNITIES: tuple[DemoCommunity, ...] = (
             "woven cloths and sashes of the Josvainiai area."
         ),
         palette=("#5b3a6e", "#d6a23c", "#efe6d6"),
+        invoice_prefix="JOSV",
     ),
     DemoCommunity(
         slug="krakes",
@@ -348,6 +355,8 @@ COMMUNITIES: tuple[DemoCommunity, ...] = (
             "square their stall is always crowded."
         ),
         palette=("#23686e", "#c4643f", "#f3ead9"),
+        invoice_prefix="KRAK",
+        vat_code="LT100003412716",
     ),
 )
 

@@ -12,21 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from schwifty import IBAN
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Sale, Variant
 from orders import fulfilments, lifecycle, placing, refunds
+from orders.invoices.models import Invoice, InvoiceKind
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from orders.privacy import asking, erasure
 from orders.privacy.models import PrivacyRequest
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from shop import numbering
 from shop.db import db, transaction, utcnow
 from shop.demo import art as demo_art
 from shop.demo import data as demo_data
 from shop.i18n import VILNIUS, vilnius_midnight
 from shop.media import MediaStorage
-from shop.models import AuditEntry, Operator, OutboxMessage, User
+from shop.models import AuditEntry, NumberSeries, Operator, OutboxMessage, User
 from shop.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for everyone on purpose; demo seed only
@@ -132,6 +134,8 @@ def _seed_communities(report: SeedReport) -> dict[str, Community]:
                 email=demo.email,
                 phone=demo.phone,
                 is_vat_payer=demo.is_vat_payer,
+                vat_code=demo.vat_code,
+                invoice_prefix=demo.invoice_prefix or demo.slug.upper(),
                 # invented but valid (Swedbank's bank code, check digits right): payouts can make a bank file
                 iban=str(IBAN.generate("LT", bank_code="73000", account_code=f"{number:011d}").compact),
                 story_lt=demo.story_lt,
@@ -457,6 +461,7 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
         _date_back(order.id, demo)
         if demo.history:
             _make_again(order.id)
+    _renumber_invoices()
 
 
 def _seed_privacy_requests(report: SeedReport) -> None:
@@ -554,6 +559,12 @@ def _date_back(order_id: int, demo: _DemoOrder) -> None:
             for line in fulfilment.lines:
                 if line.cancelled_at is not None:
                     line.cancelled_at = moments["cancel"]
+        for invoice in db.session.scalars(select(Invoice).where(Invoice.order_id == order_id)):
+            invoice.issued_at = (
+                moments["cancel"] if invoice.kind is InvoiceKind.CREDIT_NOTE else moments["paid"]
+            )
+            if invoice.paid_at is not None:
+                invoice.paid_at = moments["paid"]
         for refund in order.refunds:
             refund.created_at = moments["cancel"]
             if refund.completed_at is not None:
@@ -579,6 +590,37 @@ def _date_back(order_id: int, demo: _DemoOrder) -> None:
                 "order.confirm_payment": moments["paid"],
                 "refund.mark_sent": moments["cancel"] + timedelta(days=1),
             }.get(entry.action, moments["cancel"])
+
+
+def _renumber_invoices() -> None:
+    """Number the demo orders' invoices again in the order of their dated-back issue, as a shop running all
+    along would have: each community's series without a gap, starting again each year."""
+    with transaction():
+        demo = select(Order.id).where(Order.idempotency_key.like("demo-order-%"))
+        invoices = db.session.scalars(
+            select(Invoice).where(Invoice.order_id.in_(demo)).order_by(Invoice.issued_at, Invoice.id)
+        ).all()
+        for invoice in invoices:  # out of the way first: (series, sequence) and numbers are unique
+            invoice.series = invoice.number = f"demo-{invoice.id}"
+        db.session.flush()
+        taken = {
+            series: int(last)
+            for series, last in db.session.execute(
+                select(Invoice.series, func.max(Invoice.sequence)).group_by(Invoice.series)
+            )
+        }
+        for invoice in invoices:
+            prefix = db.session.get_one(
+                Community, invoice.community_id
+            ).invoice_prefix  # demo: all the seller's
+            series = numbering.series_name(prefix, invoice.issued_at.astimezone(VILNIUS).year)
+            taken[series] = invoice.sequence = taken.get(series, 0) + 1
+            invoice.series, invoice.number = series, f"{series}-{invoice.sequence:06d}"
+        db.session.flush()
+        db.session.execute(delete(NumberSeries))
+        for series, last in taken.items():
+            if not series.startswith("demo-"):
+                db.session.add(NumberSeries(series=series, prefix=series.rsplit("-", 1)[0], last_number=last))
 
 
 def _make_again(order_id: int) -> None:

@@ -23,23 +23,7 @@ from tests.factories.catalogue import make_category, make_product
 from tests.factories.producers import make_community
 from tests.factories.shop import make_user
 from tests.helpers import fresh
-from tests.producers.backoffice import page_text, post_form
-
-VALID = {
-    "name": "Pelėdnagių bendruomenė",
-    "slug": "",
-    "legal_name": "Asociacija „Pelėdnagių bendruomenė“",
-    "registration_code": "302173840",
-    "district": "Kėdainių r. sav.",
-    "address_line": "Mokyklos g. 3",
-    "postal_code": "58001",
-    "city": "Pelėdnagiai",
-    "email": "Info@PeledNagiai.example.org",
-    "phone": "8 612 34567",
-    "commission": "12,5",
-    "iban": "lt12 1000 0111 0100 1000",
-    "stripe_account_id": "",
-}
+from tests.producers.backoffice import VALID, page_text, post_form
 
 
 def community_input(**overrides: Any) -> communities.CommunityInput:
@@ -66,7 +50,14 @@ def community_input(**overrides: Any) -> communities.CommunityInput:
 def test_staff_create_a_community_with_every_field_checked_and_tidied(
     client: FlaskClient, staff: User
 ) -> None:
-    response = post_form(client, "/backoffice/communities/new", **VALID, is_vat_payer="y", is_trusted="y")
+    response = post_form(
+        client,
+        "/backoffice/communities/new",
+        **VALID,
+        is_vat_payer="y",
+        vat_code="LT100001234567",
+        is_trusted="y",
+    )
 
     assert response.status_code == 302
     community = db.session.scalars(select(Community).where(Community.name == VALID["name"])).one()

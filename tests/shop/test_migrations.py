@@ -55,3 +55,60 @@ def test_product_safety_changes_products_in_place_and_keeps_their_variants_and_p
         flask_migrate.upgrade()
         assert rows() == [1, 2, 2, 2]
         assert db.session.scalar(text("SELECT count(*) FROM product_types")) == 8  # the starting list again
+
+
+def test_the_invoices_migration_runs_in_place_on_sqlite_with_communities_that_products_point_at(
+    test_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """0014 adds the communities' columns in place: a batch copy would drop the communities table, which
+    SQLite refuses while products point at it. Each community's prefix is made from its slug, unique and
+    never the VVG's; going back to 0012 keeps every row."""
+    shop = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with running(shop):
+        flask_migrate.upgrade(revision="0012")
+        with db.engine.begin() as connection:
+            for id_, slug in enumerate(["slapaberze", "slapa-berze", "vvg"], start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO communities (id, slug, name, legal_name, registration_code, district,"
+                        " address_line, postal_code, city, email, phone, is_vat_payer, commission_bp,"
+                        " is_active, story_lt, story_en, created_at)"
+                        " VALUES (:id, :slug, :slug, :slug, '302173840', 'Kėdainių r. sav.', 'Parko g. 5',"
+                        " 'LT-58250', 'Šlapaberžė', 'info@example.org', '+370 612 34567', 0, 1000, 1, '', '',"
+                        " '2026-11-01 10:00:00')"
+                    ),
+                    {"id": id_, "slug": slug},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO categories (id, slug, name_lt, name_en, description_lt, description_en,"
+                    " position) VALUES (1, 'atvirukai', 'Atvirukai', 'Cards', '', '', 1)"
+                )
+            )
+            for id_ in (1, 2, 3):
+                connection.execute(
+                    text(
+                        "INSERT INTO products (id, community_id, category_id, slug, name_lt, name_en,"
+                        " description_lt, description_en, safety_notes_lt, status, is_featured, search_text,"
+                        " created_at, updated_at)"
+                        " VALUES (:id, :id, 1, :slug, 'Atvirukas', '', '', '', '', 'active', 0, 'atvirukas',"
+                        " '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+                    ),
+                    {"id": id_, "slug": f"atvirukas-{id_}"},
+                )
+
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            prefixes = connection.execute(
+                text("SELECT slug, invoice_prefix FROM communities ORDER BY id")
+            ).all()
+            orphans = connection.execute(text("PRAGMA foreign_key_check")).all()
+        flask_migrate.downgrade(revision="0012")
+        with db.engine.connect() as connection:
+            kept = connection.execute(
+                text("SELECT count(*) FROM products JOIN communities ON communities.id = community_id")
+            ).scalar()
+
+    assert prefixes == [("slapaberze", "SLAPABERZE"), ("slapa-berze", "SLAPABERZE2"), ("vvg", "VVG2")]
+    assert orphans == []
+    assert kept == 3

@@ -6,26 +6,21 @@ the app is made); it shares the migrated test database with the session's app.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import create_app
 from catalogue.models import Variant
 from orders import errors, lifecycle
 from orders.models import Order, PaymentMethod
@@ -39,67 +34,13 @@ from tests.factories.orders import BUYER, OMNIVA, make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 from tests.helpers import count, running
+from tests.mail_server import Inbox, free_port, shop_sending_to, smtp_server
 
 IBAN = "LT207300010112345678"  # make_operator's account
 CUSTOMER = BUYER.email
 
 
-# --- a real SMTP server ----------------------------------------------------------------------------
-
-
-class Inbox:
-    """What the SMTP server accepted: one aiosmtpd envelope per delivered message."""
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.envelopes: list[Any] = []
-        self.delay = delay  # a slow server keeps two senders busy at the same time
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    @property
-    def mails(self) -> list[EmailMessage]:
-        return [message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]  # type: ignore[misc]
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [
-            message_from_bytes(e.content, policy=policy.default)  # type: ignore[misc]
-            for e in self.envelopes
-            if e.rcpt_tos == [address]
-        ]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (aiosmtpd's Controller cannot take port 0)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def smtp_server(port: int, inbox: Inbox | None = None) -> Iterator[Inbox]:
-    inbox = inbox or Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
-def shop_sending_to(test_config: dict[str, Any], port: int, **overrides: Any) -> Flask:
-    return create_app(
-        {
-            **test_config,
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-            "MAIL_SUPPRESS_SEND": False,
-            **overrides,
-        }
-    )
+# --- a real SMTP server (tests/mail_server.py) ------------------------------------------------------
 
 
 @pytest.fixture

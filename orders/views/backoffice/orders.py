@@ -24,6 +24,7 @@ from orders.forms.backoffice import (
     SentParcelRefundForm,
     StaffCancelForm,
 )
+from orders.invoices.issuing import list_order_invoices
 from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, REFUND_STATUS_LABELS
 from orders.models import (
     CancelReason,
@@ -181,6 +182,7 @@ def _order_detail_page(
     return render_template(
         "orders/backoffice/detail.html",
         order=order,
+        invoices=list_order_invoices(order_id),
         form=form,
         refund_forms=refund_forms,
         refundable_left={f.id: refunds.refundable_left(f) for f in order.fulfilments if f.id in refund_forms},

@@ -1,6 +1,6 @@
 """The back office's payouts: a period's statements, generated, approved and paid; the CSV, the bank file and
-a printable statement per community. Staff only; every change goes through `orders.payouts` (and is
-audit-logged there).
+a printable statement per community; the VVG's monthly commission invoices, and any invoice's PDF. Staff
+only; every change goes through `orders.payouts` or `orders.invoices` (and is audit-logged there).
 
 A period is a calendar month (`?month=2027-03`, the default being last month in Vilnius) or any days
 (`?first_day=2027-03-01&last_day=2027-03-15`, both included); the services take the day after the last.
@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from orders.errors import (
     BankReferenceMissing,
+    CommissionMonthNotOver,
     NothingToPayByBank,
     NotPayableByStripe,
     OperatorIbanNotValid,
@@ -27,13 +28,16 @@ from orders.errors import (
     WrongPayoutMethod,
 )
 from orders.forms.backoffice import BankFileForm, MarkPaidForm, PeriodActionForm, PeriodForm
+from orders.invoices import issuing
+from orders.invoices.issuing import list_commission_invoices, month_after
+from orders.invoices.pdf import pdf_response
 from orders.payments import gateway
 from orders.payouts import exports, paying, statements
 from orders.payouts.dues import held_in_return_window, hold_days
 from orders.payouts.exports import render_statement
 from orders.payouts.models import Payout, PayoutMethod, PayoutStatus
 from orders.payouts.paying import refused_transfers
-from orders.payouts.period import PAYOUT_METHOD_LABELS, Period
+from orders.payouts.period import PAYOUT_METHOD_LABELS, Period, period_name
 from orders.payouts.sepa import bank_file_plan, export_bank_file, next_business_day
 from orders.payouts.statements import line_counts, payout_with_lines, run_payouts
 from orders.views.backoffice.blueprint import backoffice
@@ -115,8 +119,13 @@ def _list_page(
         if payout.status is PayoutStatus.APPROVED and payout.method is PayoutMethod.BANK
     }
     forms.update(paid_forms or {})
+    commission_month = period.last.replace(day=1)
     return render_template(
         "orders/backoffice/payouts.html",
+        commission_month=commission_month,
+        commission_invoices=list_commission_invoices(commission_month),
+        commission_month_over=month_after(commission_month) <= vilnius_today(),
+        commission_month_name=period_name(commission_month, month_after(commission_month)),
         form=form,
         period=period,
         statements=listed,
@@ -169,6 +178,52 @@ def generate_payouts() -> ResponseReturnValue:
     else:
         flash(_("Nothing new was due: the statements stay as they were."), "info")
     return redirect(url_for("orders_backoffice.payout_list", **period.args))
+
+
+@backoffice.post("/payouts/commission-invoices")
+@staff_required
+def issue_commission_invoices() -> ResponseReturnValue:
+    """The VVG's commission invoices for the month the shown period ends in."""
+    form = PeriodActionForm()
+    if not form.validate():
+        flash(_("The period could not be read; no invoice was issued."), "error")
+        return _list_page(form.period(), form, status=400)
+    period = form.period()
+    month = period.last.replace(day=1)
+    try:
+        run = issuing.issue_commission_invoices(month, by=current_actor())
+    except CommissionMonthNotOver:
+        flash(
+            _(
+                "%(month)s is not over yet: its commission invoices can be issued from the first day of "
+                "the next month.",
+                month=period_name(month, month_after(month)),
+            ),
+            "error",
+        )
+    else:
+        if run.issued:
+            flash(
+                ngettext(
+                    "%(num)d commission invoice was issued.",
+                    "%(num)d commission invoices were issued.",
+                    run.issued,
+                ),
+                "success",
+            )
+        else:
+            flash(_("No approved statement of this month is left to invoice: nothing was issued."), "info")
+    return redirect(url_for("orders_backoffice.payout_list", **period.args))
+
+
+@backoffice.get("/invoices/<int(max=2147483647):invoice_id>.pdf")
+@staff_required
+def invoice_pdf(invoice_id: int) -> ResponseReturnValue:
+    """Any invoice, credit note or commission invoice, for staff."""
+    invoice = issuing.get_invoice(invoice_id)
+    if invoice is None:
+        abort(404)
+    return pdf_response(invoice)
 
 
 # ---------------------------------------------------------------------------------------------- one statement

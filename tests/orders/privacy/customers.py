@@ -133,11 +133,21 @@ def texts_in_database() -> Iterator[tuple[str, str]]:
                 yield f"{table.name}.{column.name}", text
 
 
+#: Issued invoices and credit notes name their buyer and are accounting records the law keeps (Lithuanian
+#: accounting law: ACCOUNTING_RETENTION_YEARS); erasure leaves them as issued.
+ACCOUNTING_RECORDS = ("invoices.", "invoice_lines.")
+
+
 def found(traces: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Where any of `traces` (in any case) is still written: (table.column, the trace)."""
+    """Where any of `traces` (in any case) is still written, outside the accounting records the law keeps:
+    (table.column, the trace)."""
     wanted = [trace.casefold() for trace in traces]
     return [
-        (where, trace) for where, text in texts_in_database() for trace in wanted if trace in text.casefold()
+        (where, trace)
+        for where, text in texts_in_database()
+        if not where.startswith(ACCOUNTING_RECORDS)
+        for trace in wanted
+        if trace in text.casefold()
     ]
 
 
