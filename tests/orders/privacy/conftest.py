@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -25,3 +26,10 @@ def clock(app: Flask) -> Iterator[time_machine.Traveller]:
 def staff(clock: time_machine.Traveller) -> User:
     make_operator()
     return make_user(email="vida@vvg.example.org", name="Vida Vadovė", is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def own_mail_folder(app: Flask, tmp_path: Path) -> None:
+    """Each test's .eml copies in a folder of its own: message ids start again in every test, so another
+    test's copy of a mail with the same id (to the same demo customer) must not be read as this one's."""
+    app.config["MAIL_FOLDER"] = str(tmp_path / "mail")
