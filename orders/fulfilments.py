@@ -15,6 +15,7 @@ from orders import refunds
 from orders.errors import CarrierNotAllowed, FulfilmentNotFound, TrackingNumberMissing
 from orders.lifecycle import lock_fulfilment, mail_customer, settle_order
 from orders.models import (
+    Carrier,
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
@@ -94,21 +95,6 @@ class StatusFilter(enum.StrEnum):
         if self is StatusFilter.ALL:
             return PAID_STATUSES
         return frozenset({FulfilmentStatus(self.value)})
-
-
-class Carrier(enum.StrEnum):
-    """How a parcel left: the value is what the fulfilment stores and the customer sees (brands as is)."""
-
-    OMNIVA = "Omniva"
-    LP_EXPRESS = "LP Express"
-    DPD = "DPD"
-    VENIPAK = "Venipak"
-    OWN = "own-delivery"  # the community takes it to the customer itself
-    PICKUP = "pickup"  # the parcel waits at the community's pickup point
-
-    @property
-    def needs_tracking_number(self) -> bool:
-        return self not in {Carrier.OWN, Carrier.PICKUP}
 
 
 def carriers_for(method: DeliveryMethod) -> list[Carrier]:

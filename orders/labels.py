@@ -7,8 +7,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from orders.fulfilments import Carrier
 from orders.models import (
+    Carrier,
     FulfilmentStatus,
     OrderLine,
     OrderStatus,

@@ -49,6 +49,21 @@ class CancelReason(enum.StrEnum):
     STAFF = "staff"
 
 
+class Carrier(enum.StrEnum):
+    """How a parcel left: the value is what the fulfilment stores and the customer sees (brands as is)."""
+
+    OMNIVA = "Omniva"
+    LP_EXPRESS = "LP Express"
+    DPD = "DPD"
+    VENIPAK = "Venipak"
+    OWN = "own-delivery"  # the community takes it to the customer itself
+    PICKUP = "pickup"  # the parcel waits at the community's pickup point
+
+    @property
+    def needs_tracking_number(self) -> bool:
+        return self not in {Carrier.OWN, Carrier.PICKUP}
+
+
 class FulfilmentStatus(enum.StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
     NEW = "new"  # paid; the community has been told

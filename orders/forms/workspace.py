@@ -9,9 +9,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from orders import fulfilments
-from orders.fulfilments import Carrier
 from orders.labels import CARRIER_LABELS
 from orders.models import (
+    Carrier,
     Fulfilment,
 )
 from shop.forms import at_most

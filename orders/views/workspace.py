@@ -16,11 +16,11 @@ from flask_wtf import FlaskForm
 from orders import errors, fulfilments, overview, refunds
 from orders.errors import NotCancellable, PayoutNotFound
 from orders.forms.workspace import CancelForm, ShipForm
-from orders.fulfilments import Carrier, StatusFilter
+from orders.fulfilments import StatusFilter
 from orders.invoices.issuing import get_invoice, list_community_commission_invoices, list_order_invoices
 from orders.invoices.pdf import pdf_response
 from orders.labels import FULFILMENT_STATUS_LABELS
-from orders.models import Fulfilment, FulfilmentStatus, TransitionNotAllowed
+from orders.models import Carrier, Fulfilment, FulfilmentStatus, TransitionNotAllowed
 from orders.payouts import exports
 from orders.payouts.dues import hold_days
 from orders.payouts.exports import render_statement

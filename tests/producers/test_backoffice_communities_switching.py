@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from orders import errors
-from orders.fulfilments import Carrier, accept, deliver, ship
-from orders.models import FulfilmentStatus, Order, OrderStatus
+from orders.fulfilments import accept, deliver, ship
+from orders.models import Carrier, FulfilmentStatus, Order, OrderStatus
 from orders.payouts.statements import generate_payouts
 from producers import communities
 from producers.models import Community
