@@ -69,6 +69,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "delivery_label": orders.labels.delivery_label,
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
+            "exempt_labels": orders.labels.EXEMPT_LABELS,
+            "withdrawal_labels": orders.labels.WITHDRAWAL_STATUS_LABELS,
             "period_name": orders.payouts.period.period_name,
             "invoice_title": orders.invoices.pdf.title,
         },
