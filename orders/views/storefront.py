@@ -112,8 +112,14 @@ def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
         checkout_status=CardCheckoutStatus,
-        offers={fulfilment.id: withdrawing.offer_for(fulfilment) for fulfilment in order.fulfilments},
+        offers=_offers(order),
     ), status
+
+
+def _offers(order: Order) -> dict[int, withdrawing.WithdrawalOffer]:
+    """What each parcel of the order may still be withdrawn from (and if nothing, why)."""
+    withdrawals = withdrawing.withdrawals_by_parcel(order.id)
+    return {f.id: withdrawing.offer_for(f, withdrawals.get(f.id, [])) for f in order.fulfilments}
 
 
 def pay_by_card(order: Order) -> ResponseReturnValue:

@@ -99,13 +99,18 @@ class WithdrawalOffer:
         return next((withdrawal for withdrawn, withdrawal in self.withdrawn if withdrawn.id == line.id), None)
 
 
-def offer_for(fulfilment: Fulfilment, now: datetime | None = None) -> WithdrawalOffer:
-    """What the parcel's page offers: the lines that may be withdrawn now, the exempt ones, the withdrawn."""
+def offer_for(
+    fulfilment: Fulfilment, withdrawals: Sequence[Withdrawal] | None = None, now: datetime | None = None
+) -> WithdrawalOffer:
+    """What the parcel's page offers: the lines that may be withdrawn now, the exempt ones, the withdrawn.
+
+    `withdrawals` are the parcel's, when the page has read them already (`withdrawals_by_parcel`).
+    """
     now = now or utcnow()
+    if withdrawals is None:
+        withdrawals = list_withdrawals(fulfilment.id)
     withdrawn_by_line = {
-        line.order_line_id: withdrawal
-        for withdrawal in _withdrawals_of(fulfilment)
-        for line in withdrawal.lines
+        line.order_line_id: withdrawal for withdrawal in withdrawals for line in withdrawal.lines
     }
     withdrawn = [
         (line, withdrawn_by_line[line.id]) for line in fulfilment.lines if line.id in withdrawn_by_line
@@ -238,6 +243,13 @@ def refund_withdrawal(withdrawal_id: int, *, by: User | None) -> Withdrawal:
     return withdrawal
 
 
+def get_withdrawal(withdrawal_id: int, *, order_id: int) -> Withdrawal | None:
+    """The order's withdrawal with this id, or None (another order's too)."""
+    return db.session.scalars(
+        select(Withdrawal).where(Withdrawal.id == withdrawal_id, Withdrawal.order_id == order_id)
+    ).first()
+
+
 def list_withdrawals(fulfilment_id: int) -> Sequence[Withdrawal]:
     """A parcel's withdrawals, oldest first, with their lines."""
     return db.session.scalars(
@@ -246,6 +258,22 @@ def list_withdrawals(fulfilment_id: int) -> Sequence[Withdrawal]:
         .options(selectinload(Withdrawal.lines).joinedload(WithdrawalLine.order_line))
         .order_by(Withdrawal.id)
     ).all()
+
+
+def withdrawals_by_parcel(order_id: int) -> dict[int, list[Withdrawal]]:
+    """Every withdrawal of the order, by parcel id (a parcel without any is not a key), in one read."""
+    found: dict[int, list[Withdrawal]] = {}
+    for withdrawal in db.session.scalars(
+        select(Withdrawal)
+        .where(Withdrawal.order_id == order_id)
+        .options(
+            selectinload(Withdrawal.lines).joinedload(WithdrawalLine.order_line),
+            selectinload(Withdrawal.refund),
+        )
+        .order_by(Withdrawal.id)
+    ):
+        found.setdefault(withdrawal.fulfilment_id, []).append(withdrawal)
+    return found
 
 
 def list_open_withdrawals() -> Sequence[Withdrawal]:
@@ -269,10 +297,6 @@ def count_open_withdrawals() -> int:
         )
         or 0
     )
-
-
-def _withdrawals_of(fulfilment: Fulfilment) -> list[Withdrawal]:
-    return list(getattr(fulfilment, "withdrawals", []))
 
 
 def _last_withdrawal_of(fulfilment_id: int, line_ids: list[int]) -> Withdrawal | None:
