@@ -74,6 +74,13 @@ def exempt_reason(line: OrderLine) -> ExemptReason | None:
     return None
 
 
+def exempt_lines(order: Order) -> list[tuple[OrderLine, ExemptReason]]:
+    """The order's lines the right of withdrawal does not cover, each with why (the order mails list them)."""
+    return [
+        (line, reason) for line in order.lines if not line.cancelled_at and (reason := exempt_reason(line))
+    ]
+
+
 @dataclass(frozen=True)
 class WithdrawalOffer:
     """What the customer may withdraw from in one parcel now, and if nothing, why not."""
