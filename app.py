@@ -22,6 +22,7 @@ import orders.payouts.period
 import orders.views.backoffice
 import orders.views.storefront
 import orders.views.workspace
+import orders.withdrawals.withdrawing
 import producers.communities
 import producers.iban
 import producers.views.backoffice
@@ -69,10 +70,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "delivery_label": orders.labels.delivery_label,
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
+            "exempt_labels": orders.labels.EXEMPT_LABELS,
+            "withdrawal_labels": orders.labels.WITHDRAWAL_STATUS_LABELS,
             "period_name": orders.payouts.period.period_name,
             "invoice_title": orders.invoices.pdf.title,
         },
-        filters={"iban": producers.iban.grouped_iban, "masked_iban": producers.communities.mask_iban},
+        filters={
+            "iban": producers.iban.grouped_iban,
+            "masked_iban": producers.communities.mask_iban,
+            "exempt_lines": orders.withdrawals.withdrawing.exempt_lines,
+        },
     )
     outbox.init_app(app, renderers={"invoice": orders.invoices.pdf.invoice_pdf})  # mails' attachments
     errors.init_app(app)

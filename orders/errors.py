@@ -262,3 +262,49 @@ class CommissionMonthNotOver(InvoiceProblem):
     def __init__(self, month: date) -> None:
         super().__init__(month)
         self.month = month  #: the month's first day
+
+
+# ------------------------------------------------------------------------------------------- withdrawals
+
+
+class WithdrawalProblem(OrderProblem):
+    """Something about a withdrawal from the contract that must be said in words (the views word it)."""
+
+
+class WithdrawalNotOpen(WithdrawalProblem):
+    """The parcel cannot be withdrawn from: the order is not paid (nothing to withdraw from yet), or the
+    parcel was cancelled. `status` is the parcel's."""
+
+    def __init__(self, status: FulfilmentStatus) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class WithdrawalPeriodOver(WithdrawalProblem):
+    """The 14 days after the parcel's delivery are over: `ended_at` is the moment they ended (UTC)."""
+
+    def __init__(self, ended_at: datetime) -> None:
+        super().__init__(ended_at)
+        self.ended_at = ended_at
+
+
+class LinesExempt(WithdrawalProblem):
+    """Lines the right of withdrawal does not cover (personalised, made to order) were asked for."""
+
+    def __init__(self, line_ids: list[int]) -> None:
+        super().__init__(line_ids)
+        self.line_ids = line_ids
+
+
+class NoLinesChosen(WithdrawalProblem):
+    """A withdrawal asked for no line at all (or only for lines of another parcel)."""
+
+
+class WithdrawalNotFound(WithdrawalProblem):
+    def __init__(self, withdrawal_id: int) -> None:
+        super().__init__(withdrawal_id)
+        self.withdrawal_id = withdrawal_id
+
+
+class WithdrawalAlreadyRefunded(WithdrawalProblem):
+    """Staff asked to mark received or to refund a withdrawal whose money already went back."""

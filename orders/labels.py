@@ -17,6 +17,7 @@ from orders.models import (
 )
 from orders.privacy.holdings import OpenReason
 from orders.privacy.models import PrivacyRequestStatus, RequestChannel
+from orders.withdrawals.models import ExemptReason, WithdrawalStatus
 from producers.models import DeliveryMethod
 
 ORDER_STATUS_LABELS = {
@@ -180,4 +181,17 @@ PRIVACY_STATUS_LABELS = {
 PRIVACY_CHANNEL_LABELS = {
     RequestChannel.WEB: _l("on the shop's page"),
     RequestChannel.STAFF: _l("recorded by staff"),
+}
+
+
+#: Why a line cannot be returned, said before the order (product page, cart, checkout) and after it.
+EXEMPT_LABELS = {
+    ExemptReason.MADE_TO_ORDER: _l("made to order"),
+    ExemptReason.PERSONALISED: _l("personalised"),
+}
+
+WITHDRAWAL_STATUS_LABELS = {
+    WithdrawalStatus.RETURN_EXPECTED: _l("return expected"),
+    WithdrawalStatus.RECEIVED: _l("return received"),
+    WithdrawalStatus.REFUNDED: _l("refunded"),
 }

@@ -39,7 +39,8 @@ def get_order_by_token(token: str) -> Order | None:
         select(Order)
         .where(Order.public_token == token)
         .options(
-            selectinload(Order.fulfilments).selectinload(Fulfilment.lines),
+            selectinload(Order.fulfilments).selectinload(Fulfilment.lines).joinedload(OrderLine.category),
+            selectinload(Order.fulfilments).selectinload(Fulfilment.events),  # when delivered: withdrawals
             selectinload(Order.fulfilments).joinedload(Fulfilment.community),
             selectinload(Order.card_checkouts),
             selectinload(Order.refunds),

@@ -54,7 +54,7 @@ def cancel_fulfilment(
         fulfilment = lock_fulfilment(fulfilment_id, order_id=order_id)
         _check_cancellable(fulfilment)
         refund, messages = _cancel_parcel(fulfilment, reason=reason, by=by)
-    _after_commit(refund, messages)
+    after_commit(refund, messages)
     return refund
 
 
@@ -78,7 +78,7 @@ def cancel_paid_order(order_id: int, *, reason: str, by: User | None) -> list[Re
             results.append(_cancel_parcel(fulfilment, reason=reason, by=by))
     made: list[Refund] = []
     for refund, messages in results:
-        _after_commit(refund, messages)
+        after_commit(refund, messages)
         if refund is not None:
             made.append(refund)
     return made
@@ -107,7 +107,7 @@ def cancel_line(line_id: int, *, order_id: int | None = None, reason: str, by: U
         else:
             refund = _record_refund(fulfilment, [line], delivery_cents=0, reason=reason, by=by)
             messages = [_mail_refund(refund)] if refund else []
-    _after_commit(refund, messages)
+    after_commit(refund, messages)
     return refund
 
 
@@ -141,24 +141,54 @@ def refund_sent_parcel(
             OrderStatus.COMPLETED,
         }:
             raise NotRefundable(fulfilment.status)
-        goods_left, delivery_left = refundable_left(fulfilment)
-        if goods_cents + delivery_cents == 0 or goods_cents > goods_left or delivery_cents > delivery_left:
-            raise RefundTooLarge(goods_left, delivery_left)
-        refund = _new_refund(
-            fulfilment, None, goods_cents=goods_cents, delivery_cents=delivery_cents, reason=reason, by=by
+        refund, messages = refund_sent(
+            fulfilment, goods_cents=goods_cents, delivery_cents=delivery_cents, reason=reason, by=by
         )
-        audit.record(
-            "fulfilment.refund",
-            "fulfilment",
-            fulfilment.id,
-            by=by,
-            after={"goods_cents": goods_cents, "delivery_cents": delivery_cents, "reason": reason},
-        )
-        issue_credit_note(refund)
-        take_back_refund(refund)  # already in a statement: counted again, or taken back later
-        messages = [_mail_refund(refund)]
-    _after_commit(refund, messages)
+    after_commit(refund, messages)
     return refund
+
+
+def refund_sent(
+    fulfilment: Fulfilment, *, goods_cents: int, delivery_cents: int, reason: str, by: User | None
+) -> tuple[Refund, list[OutboxMessage | None]]:
+    """Inside a transaction, the parcel locked: `refund_sent_parcel`'s work; the mails to send after it.
+
+    Also how a withdrawal's refund is made (`orders.withdrawals`), so it follows the same rules.
+    """
+    goods_left, delivery_left = refundable_left(fulfilment)
+    if goods_cents + delivery_cents == 0 or goods_cents > goods_left or delivery_cents > delivery_left:
+        raise RefundTooLarge(goods_left, delivery_left)
+    refund = _new_refund(
+        fulfilment, None, goods_cents=goods_cents, delivery_cents=delivery_cents, reason=reason, by=by
+    )
+    audit.record(
+        "fulfilment.refund",
+        "fulfilment",
+        fulfilment.id,
+        by=by,
+        after={"goods_cents": goods_cents, "delivery_cents": delivery_cents, "reason": reason},
+    )
+    issue_credit_note(refund)
+    take_back_refund(refund)  # already in a statement: counted again, or taken back later
+    return refund, [_mail_refund(refund)]
+
+
+def cancel_lines(
+    fulfilment: Fulfilment, lines: list[OrderLine], *, reason: str, by: User | None
+) -> Refund | None:
+    """Inside a transaction, the parcel locked and not sent: these live lines cancelled, refunded, restocked.
+
+    When they are all its live lines, the parcel is cancelled and its delivery fee refunded too. No mail:
+    the caller tells the customer in its own words (a withdrawal's acknowledgement).
+    """
+    _check_cancellable(fulfilment)
+    live = _live_lines(fulfilment)
+    if any(line not in live for line in lines):
+        raise NotCancellable(fulfilment.status)
+    if set(lines) == set(live):
+        refund, _messages = _cancel_parcel(fulfilment, reason=reason, by=by, mail=False)
+        return refund
+    return _record_refund(fulfilment, lines, delivery_cents=0, reason=reason, by=by)
 
 
 def submit_refund(refund_id: int) -> Refund:
@@ -259,14 +289,14 @@ def _live_lines(fulfilment: Fulfilment) -> list[OrderLine]:
 
 
 def _cancel_parcel(
-    fulfilment: Fulfilment, *, reason: str, by: User | None
+    fulfilment: Fulfilment, *, reason: str, by: User | None, mail: bool = True
 ) -> tuple[Refund | None, list[OutboxMessage | None]]:
     refund = _record_refund(
         fulfilment, _live_lines(fulfilment), delivery_cents=fulfilment.delivery_cents, reason=reason, by=by
     )
     fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=reason)
     settle_order(fulfilment.order)
-    return refund, [_mail_refund(refund)] if refund else []
+    return refund, [_mail_refund(refund)] if refund and mail else []
 
 
 def _record_refund(
@@ -342,7 +372,8 @@ def _mail_refund(refund: Refund) -> OutboxMessage | None:
     )
 
 
-def _after_commit(refund: Refund | None, messages: list[OutboxMessage | None]) -> None:
+def after_commit(refund: Refund | None, messages: list[OutboxMessage | None]) -> None:
+    """After the transaction that made `refund`: a card refund goes to Stripe, the mails are tried."""
     if refund is not None and refund.method is PaymentMethod.CARD:
         submit_refund(refund.id)
     outbox.send_now(messages)

@@ -271,3 +271,9 @@ class StaffErasureForm(FlaskForm):  # type: ignore[misc]
         _l("I have checked who asked: erase this customer's details for good."),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
     )
+
+
+class WithdrawalActionForm(FlaskForm):  # type: ignore[misc]
+    """Staff's move on one withdrawal (`withdrawal`, a hidden id): return received, or refund it."""
+
+    withdrawal = IdField()

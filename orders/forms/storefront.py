@@ -15,7 +15,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
 
 from orders.labels import DELIVERY_LABELS, GIFT_FIELD_LABELS, PAYMENT_LABELS, Audience, GiftNote
@@ -336,3 +345,18 @@ class ErasureForm(FlaskForm):  # type: ignore[misc]
         _l("I understand that my orders' details are erased for good and cannot be brought back."),
         validators=[DataRequired(_l("Tick the box to confirm the erasure."))],
     )
+
+
+class WithdrawalForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
+    """Withdrawing from the contract for a parcel: only which of its lines (the order is in the link)."""
+
+    lines = SelectMultipleField(
+        _l("The items you withdraw from"),
+        coerce=int,
+        validate_choice=False,  # the service says which lines may be withdrawn, and why not
+        validators=[DataRequired(message=_l("Choose at least one item."))],
+    )
+
+    def validate_lines(self, field: SelectMultipleField) -> None:
+        if any(not 0 < line_id <= MAX_ID for line_id in field.data or []):
+            raise ValidationError(_l("Choose the items of this parcel."))

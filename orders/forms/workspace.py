@@ -14,7 +14,7 @@ from orders.models import (
     Carrier,
     Fulfilment,
 )
-from shop.forms import at_most
+from shop.forms import IdField, at_most
 
 
 class ShipForm(FlaskForm):  # type: ignore[misc]
@@ -59,3 +59,9 @@ class CancelForm(FlaskForm):  # type: ignore[misc]
         _l("Why can you not send it?"),
         validators=[DataRequired(_l("Write the reason: the customer will read it.")), at_most(500)],
     )
+
+
+class ReturnReceivedForm(FlaskForm):  # type: ignore[misc]
+    """The withdrawn lines of one withdrawal (`withdrawal`, a hidden id) came back."""
+
+    withdrawal = IdField()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -38,6 +38,8 @@ from orders.errors import (
     CardPaymentNotPossible,
     DeliveryNotOffered,
     EmptyOrder,
+    LinesExempt,
+    NoLinesChosen,
     OrderProblem,
     OutOfStock,
     PaymentServiceUnavailable,
@@ -45,6 +47,8 @@ from orders.errors import (
     PrivacyLinkNotValid,
     ProductUnavailable,
     QuantityNotAllowed,
+    WithdrawalPeriodOver,
+    WithdrawalProblem,
 )
 from orders.forms.storefront import (
     AddToCartForm,
@@ -55,6 +59,7 @@ from orders.forms.storefront import (
     GiftLine,
     Parcel,
     PrivacyRequestForm,
+    WithdrawalForm,
     cart_form,
     checkout_form,
 )
@@ -77,11 +82,12 @@ from orders.privacy import erasure as privacy_erasure
 from orders.privacy import export as privacy_export
 from orders.privacy.holdings import holdings_of
 from orders.privacy.models import PrivacyRequestStatus
+from orders.withdrawals import withdrawing
 from shop import outbox
 from shop.db import utcnow
 from shop.errors import render_error
 from shop.extensions import csrf, limiter_of
-from shop.i18n import current_language, format_date, localized
+from shop.i18n import current_language, format_date, format_datetime, localized
 from shop.money import format_cents
 
 storefront = Blueprint("orders_storefront", __name__)
@@ -106,7 +112,14 @@ def _track_page(order: Order, status: int = 200) -> ResponseReturnValue:
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
         checkout_status=CardCheckoutStatus,
+        offers=_offers(order),
     ), status
+
+
+def _offers(order: Order) -> dict[int, withdrawing.WithdrawalOffer]:
+    """What each parcel of the order may still be withdrawn from (and if nothing, why)."""
+    withdrawals = withdrawing.withdrawals_by_parcel(order.id)
+    return {f.id: withdrawing.offer_for(f, withdrawals.get(f.id, [])) for f in order.fulfilments}
 
 
 def pay_by_card(order: Order) -> ResponseReturnValue:
@@ -175,6 +188,56 @@ def switch_to_transfer(token: str) -> ResponseReturnValue:
         else:
             flash(_("Please pay by bank transfer: the details are below and in your e-mail."), "success")
     return redirect(url_for("orders_storefront.track", token=token))
+
+
+@storefront.route(
+    "/uzsakymai/<token>/siuntos/<int(max=2147483647):fulfilment_id>/atsisakyti", methods=["GET", "POST"]
+)
+def withdraw(token: str, fulfilment_id: int) -> ResponseReturnValue:
+    """Withdrawing from the contract for a parcel: its lines (checked), one confirmation, mailed at once."""
+    order = lifecycle.get_order_by_token(token)
+    fulfilment = next((f for f in order.fulfilments if f.id == fulfilment_id), None) if order else None
+    if order is None or fulfilment is None:
+        abort(404)
+    offer = withdrawing.offer_for(fulfilment)
+    form = WithdrawalForm(data={"lines": [line.id for line in offer.lines]})
+    if form.validate_on_submit():
+        try:
+            result = withdrawing.withdraw(fulfilment.id, form.lines.data, order_id=order.id)
+        except WithdrawalProblem as problem:
+            form.form_errors.append(_withdrawal_problem(problem))
+        else:
+            moment = format_datetime(result.withdrawal.created_at, "short")
+            if result.is_new:
+                flash(
+                    _(
+                        "Your withdrawal from the contract was received on %(time)s. We have sent the "
+                        "acknowledgement to %(email)s.",
+                        time=moment,
+                        email=order.email,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("You already withdrew from these items on %(time)s.", time=moment), "info")
+            return redirect(url_for("orders_storefront.track", token=token, _anchor=f"f-{fulfilment.id}"))
+    return render_template(
+        "orders/storefront/withdraw.html", order=order, fulfilment=fulfilment, offer=offer, form=form
+    ), (422 if form.errors or form.form_errors else 200)
+
+
+def _withdrawal_problem(problem: WithdrawalProblem) -> str:
+    """Why a withdrawal was refused, in the customer's words."""
+    if isinstance(problem, WithdrawalPeriodOver):
+        last_day = format_date(problem.ended_at - timedelta(seconds=1))
+        return str(
+            _("The 14 days to withdraw from the contract for this parcel ended on %(date)s.", date=last_day)
+        )
+    if isinstance(problem, LinesExempt):
+        return str(_("Personalised and made-to-order items cannot be returned: leave them out."))
+    if isinstance(problem, NoLinesChosen):
+        return str(_("Choose the items of this parcel."))
+    return str(_("This parcel can no longer be withdrawn from here; please write to us."))
 
 
 @storefront.post("/stripe/webhook")

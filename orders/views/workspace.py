@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from orders import errors, fulfilments, overview, refunds
-from orders.errors import NotCancellable, PayoutNotFound
-from orders.forms.workspace import CancelForm, ShipForm
+from orders.errors import NotCancellable, PayoutNotFound, WithdrawalNotFound
+from orders.forms.workspace import CancelForm, ReturnReceivedForm, ShipForm
 from orders.fulfilments import StatusFilter
 from orders.invoices.issuing import get_invoice, list_community_commission_invoices, list_order_invoices
 from orders.invoices.pdf import pdf_response
@@ -25,6 +25,7 @@ from orders.payouts import exports
 from orders.payouts.dues import hold_days
 from orders.payouts.exports import render_statement
 from orders.payouts.models import PayoutStatus
+from orders.withdrawals import withdrawing
 from producers.access import current_community, member_required
 from producers.models import Community
 from shop.access import current_actor, safe_next
@@ -129,6 +130,7 @@ def _detail_page(
         order=order,
         invoices=list_order_invoices(order.id).get(fulfilment.id, []),
         refunds=fulfilments.list_refunds(fulfilment),
+        withdrawals=withdrawing.list_withdrawals(fulfilment.id),
         ship_form=ship_form or ShipForm(fulfilment, formdata=None),
         cancel_form=cancel_form or CancelForm(formdata=None),
         can_cancel=fulfilment.status in refunds.CANCELLABLE and order.status.value == "paid",
@@ -243,6 +245,26 @@ def delivered(fulfilment_id: int) -> ResponseReturnValue:
     else:
         flash(_("%(number)s is delivered. Thank you!", number=fulfilment.order.number), "success")
     return _back(fulfilment_id, form)
+
+
+@workspace.post("/orders/<int(max=2147483647):fulfilment_id>/return-received")
+@member_required
+def return_received(fulfilment_id: int) -> ResponseReturnValue:
+    """The lines a customer withdrew from came back: staff may now refund them."""
+    fulfilment = _own(fulfilment_id)
+    form = ReturnReceivedForm()
+    if not form.validate() or form.withdrawal.data is None:
+        abort(404)
+    if form.withdrawal.data not in {w.id for w in withdrawing.list_withdrawals(fulfilment.id)}:
+        abort(404)
+    try:
+        withdrawing.mark_return_received(
+            form.withdrawal.data, community_id=current_community().id, by=current_actor()
+        )
+    except WithdrawalNotFound:
+        abort(404)
+    flash(_("Return received. The VVG refunds the customer."), "success")
+    return redirect(url_for("orders_workspace.detail", fulfilment_id=fulfilment_id, _anchor="withdrawals"))
 
 
 @workspace.post("/orders/<int(max=2147483647):fulfilment_id>/cancel")

@@ -15,6 +15,7 @@ from orders.forms.backoffice import RemindForm, SalesFilterForm, ThresholdsForm
 from orders.labels import FULFILMENT_STATUS_LABELS
 from orders.privacy import asking
 from orders.views.backoffice.blueprint import backoffice
+from orders.withdrawals import withdrawing
 from shop import charts
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
@@ -57,6 +58,7 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
         thresholds_form=thresholds_form,
         remind_form=RemindForm(),
         privacy_in_progress=asking.count_in_progress(),
+        open_withdrawals=withdrawing.count_open_withdrawals(),
         report_args=_filter_args(),
         now=now,
         age=ago,

@@ -23,6 +23,7 @@ from orders.forms.backoffice import (
     OrderSearchForm,
     SentParcelRefundForm,
     StaffCancelForm,
+    WithdrawalActionForm,
 )
 from orders.invoices.issuing import list_order_invoices
 from orders.labels import FULFILMENT_STATUS_LABELS, ORDER_STATUS_LABELS, REFUND_STATUS_LABELS
@@ -36,6 +37,7 @@ from orders.models import (
 from orders.payments import alerts
 from orders.payments.alerts import list_open_alerts
 from orders.views.backoffice.blueprint import backoffice
+from orders.withdrawals import withdrawing
 from producers.communities import list_all_communities
 from shop.access import current_actor, staff_required
 from shop.db import db
@@ -61,6 +63,7 @@ def _awaiting_transfers_page(
         forms=forms,
         alerts=list_open_alerts(),
         owed_refunds=refunds.list_owed_bank_refunds(),
+        open_withdrawals=withdrawing.list_open_withdrawals(),
     ), status
 
 
@@ -192,6 +195,7 @@ def _order_detail_page(
         payment_labels=reports.METHOD_LABELS,
         refund_labels=REFUND_STATUS_LABELS,
         cancellable=refunds.CANCELLABLE,
+        withdrawals=withdrawing.withdrawals_by_parcel(order_id),
     ), status
 
 
@@ -263,3 +267,37 @@ def refund_sent_parcel(order_id: int, fulfilment_id: int) -> ResponseReturnValue
     return _order_detail_page(
         order_id, StaffCancelForm(formdata=None), 400, failed_refund=(fulfilment_id, form)
     )
+
+
+@backoffice.post("/orders/<int(max=2147483647):order_id>/withdrawals/received")
+@staff_required
+def withdrawal_received(order_id: int) -> ResponseReturnValue:
+    """The withdrawn lines came back (said by staff when the community could not)."""
+    withdrawal_id = _order_withdrawal(order_id)
+    withdrawing.mark_return_received(withdrawal_id, by=current_actor())
+    flash(_("Return received."), "success")
+    return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
+
+
+@backoffice.post("/orders/<int(max=2147483647):order_id>/withdrawals/refund")
+@staff_required
+def refund_withdrawal(order_id: int) -> ResponseReturnValue:
+    """Refund what a withdrawal owes (goods, and the delivery fee for a whole parcel), by the refund rules."""
+    withdrawal_id = _order_withdrawal(order_id)
+    try:
+        withdrawal = withdrawing.refund_withdrawal(withdrawal_id, by=current_actor())
+    except errors.WithdrawalAlreadyRefunded:
+        flash(_("This withdrawal is already refunded."), "info")
+    else:
+        amount = withdrawal.refund.amount_cents if withdrawal.refund else 0
+        flash(_("%(amount)s is being refunded; the customer is told.", amount=money(amount)), "success")
+    return redirect(url_for("orders_backoffice.order_detail", order_id=order_id))
+
+
+def _order_withdrawal(order_id: int) -> int:
+    """The id of the order's withdrawal the form names; anything else is not found."""
+    form = WithdrawalActionForm()
+    wanted = form.withdrawal.data if form.validate() else None
+    if wanted is None or withdrawing.get_withdrawal(wanted, order_id=order_id) is None:
+        abort(404)
+    return wanted
