@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from orders.errors import CommissionMonthNotOver
-from orders.invoices.models import Invoice, InvoiceKind, InvoiceLine, vat_inside
+from orders.invoices.models import CUSTOMER_KINDS, Invoice, InvoiceKind, InvoiceLine, vat_inside
 from orders.models import Fulfilment, Order, OrderLine, Refund
 from orders.payouts.models import Payout, PayoutStatus
 from producers.models import Community
@@ -389,6 +389,23 @@ def list_order_invoices(order_id: int) -> dict[int, list[Invoice]]:
     ):
         if invoice.fulfilment_id is not None:
             found[invoice.fulfilment_id].append(invoice)
+    return found
+
+
+def list_customer_invoices(order_ids: Sequence[int]) -> dict[int, list[Invoice]]:
+    """The invoices and credit notes issued to the customer of these orders, with their lines, by order id,
+    oldest first (what the customer's copy of their data lists)."""
+    found: dict[int, list[Invoice]] = defaultdict(list)
+    if not order_ids:
+        return found
+    for invoice in db.session.scalars(
+        select(Invoice)
+        .where(Invoice.order_id.in_(order_ids), Invoice.kind.in_(CUSTOMER_KINDS))
+        .options(selectinload(Invoice.lines), selectinload(Invoice.credited_invoice))
+        .order_by(Invoice.issued_at, Invoice.id)
+    ):
+        if invoice.order_id is not None:
+            found[invoice.order_id].append(invoice)
     return found
 
 
