@@ -157,6 +157,11 @@ def list_on_sale_missing_safety() -> list[tuple[Product, tuple[MissingForSale, .
     return [(product, missing) for product in products if (missing := product.missing_for_sale())]
 
 
+def count_on_sale_missing_safety() -> int:
+    """How many listings `list_on_sale_missing_safety` lists (the back office's dashboard shows it)."""
+    return len(list_on_sale_missing_safety())
+
+
 def _clean(data: ProductTypeInput) -> dict[str, Any]:
     values: dict[str, Any] = {field.name: getattr(data, field.name) for field in fields(data)}
     return {key: clean_text(value) if isinstance(value, str) else value for key, value in values.items()}
