@@ -3,6 +3,7 @@ on its page — a copy, erasure after a confirmation — each step in the audit 
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -67,6 +68,7 @@ def test_staff_record_a_request_made_by_phone_and_erase_it_after_a_confirmation(
     erase = f"{PAGE}/{request.id}/erase"
     page = client.get(erase).get_data(as_text=True)
     assert "1 closed order is anonymised now" in page
+    assert "Invoices and credit notes stay as issued, with the buyer's name and address, until" in html.unescape(page)
     unconfirmed = client.post(erase, data={"csrf_token": csrf_token(client, erase)})
     assert unconfirmed.status_code == 400 and found(RASA_TRACES)
     done = client.post(erase, data={"csrf_token": csrf_token(client, erase), "confirm": "y"})
