@@ -158,7 +158,7 @@ class VariantForm(Form):  # type: ignore[misc]
             raise ValidationError(_l("The price must be more than 0 €."))
 
     def validate_sku(self, field: StringField) -> None:
-        if field.data and not SKU.match(listings.normal_sku(field.data)):
+        if field.data and not SKU.match(safety.normal_sku(field.data)):
             raise ValidationError(_l("Use letters A–Z, digits and dashes, e.g. SLAP-000123-1."))
 
     @property
