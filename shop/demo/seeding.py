@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -109,15 +109,7 @@ def _seed_categories(report: SeedReport) -> dict[str, Category]:
         {c.slug: c for c in db.session.scalars(select(Category))},
         demo_data.CATEGORIES,
         lambda demo: demo.slug,
-        lambda demo, position: Category(
-            slug=demo.slug,
-            name_lt=demo.name_lt,
-            name_en=demo.name_en,
-            description_lt=demo.description_lt,
-            description_en=demo.description_en,
-            holds_cards=demo.holds_cards,
-            position=position,
-        ),
+        lambda demo, position: Category(**asdict(demo), position=position),  # its fields are the columns
         report=report,
         what="categories",
     )
@@ -129,14 +121,7 @@ def _seed_product_types(report: SeedReport) -> dict[str, ProductType]:
         {t.name_lt: t for t in db.session.scalars(select(ProductType))},
         demo_data.PRODUCT_TYPES,
         lambda demo: demo.name_lt,
-        lambda demo, position: ProductType(
-            name_lt=demo.name_lt,
-            name_en=demo.name_en,
-            is_warning_required=demo.is_warning_required,
-            warning_lt=demo.warning_lt,
-            warning_en=demo.warning_en,
-            position=position,
-        ),
+        lambda demo, position: ProductType(**asdict(demo), position=position),
         report=report,
         what="product types",
         start=1,
