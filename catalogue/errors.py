@@ -38,6 +38,18 @@ class SkuTaken(Exception):
         self.sku = sku
 
 
+class CategoryNotFound(Exception):
+    pass
+
+
+class CategorySlugTaken(Exception):
+    """Another category already has this address in the shop."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
 class ProductTypeNotFound(Exception):
     pass
 

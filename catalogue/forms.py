@@ -26,10 +26,11 @@ from wtforms import (
 from wtforms import FieldList as WTFieldList
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from catalogue import listings, safety
+from catalogue import categories, listings, safety
 from catalogue.browsing import CatalogueFilter, Sort
 from catalogue.errors import SaleProblem
 from catalogue.models import Category, ProductType
+from producers.forms import SLUG
 from producers.models import Community
 from shop.forms import DayField, IdField, MoneyField, WholeNumberField, at_most, whole_number
 from shop.i18n import localized, vilnius_today
@@ -157,7 +158,7 @@ class VariantForm(Form):  # type: ignore[misc]
             raise ValidationError(_l("The price must be more than 0 €."))
 
     def validate_sku(self, field: StringField) -> None:
-        if field.data and not SKU.match(listings.normal_sku(field.data)):
+        if field.data and not SKU.match(safety.normal_sku(field.data)):
             raise ValidationError(_l("Use letters A–Z, digits and dashes, e.g. SLAP-000123-1."))
 
     @property
@@ -381,6 +382,44 @@ class ProductTypeForm(FlaskForm):  # type: ignore[misc]
             is_warning_required=bool(self.is_warning_required.data),
             warning_lt=self.warning_lt.data or "",
             warning_en=self.warning_en.data or "",
+        )
+
+
+class CategoryForm(FlaskForm):  # type: ignore[misc]
+    """A category as the VVG names it, its address in the shop, and whether it holds greeting cards."""
+
+    name_lt = StringField(
+        _l("Name (Lithuanian)"),
+        validators=[
+            DataRequired(_l("Enter the name in Lithuanian, e.g. Kalėdiniai atvirukai.")),
+            at_most(120),
+        ],
+    )
+    name_en = StringField(
+        _l("Name (English)"),
+        validators=[DataRequired(_l("Enter the name in English, e.g. Christmas cards.")), at_most(120)],
+    )
+    slug = StringField(
+        _l("Address in the shop"),
+        validators=[DataRequired(_l("Enter the address, e.g. atvirukai.")), at_most(80)],
+    )
+    description_lt = TextAreaField(_l("Description (Lithuanian)"), validators=[Optional(), at_most(2000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), at_most(2000)])
+    holds_cards = BooleanField(_l("Its products are greeting cards: a gift message is written into the card"))
+
+    def validate_slug(self, field: StringField) -> None:
+        field.data = field.data.strip().lower()
+        if not SLUG.match(field.data):
+            raise ValidationError(_l("Use small letters a–z, digits and dashes, e.g. kaledu-atvirukai."))
+
+    def to_input(self) -> categories.CategoryInput:
+        return categories.CategoryInput(
+            name_lt=self.name_lt.data or "",
+            name_en=self.name_en.data or "",
+            slug=self.slug.data or "",
+            description_lt=self.description_lt.data or "",
+            description_en=self.description_en.data or "",
+            holds_cards=bool(self.holds_cards.data),
         )
 
 

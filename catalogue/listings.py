@@ -21,23 +21,19 @@ customers were shown. Every price change is kept in the price history with who m
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.errors import (
     LastPhoto,
     ListingNotFound,
-    NotReadyForSale,
     SaleNotValid,
     SaleProblem,
-    SkuTaken,
     TooManyPhotos,
 )
 from catalogue.images import ImageRejected, process_image, store_image
@@ -51,7 +47,16 @@ from catalogue.models import (
     Sale,
     Variant,
 )
-from catalogue.safety import prefilled_warning
+from catalogue.moderation import reviewed_content
+from catalogue.safety import (
+    flush_skus,
+    generated_sku,
+    prefilled_warning,
+    publish,
+    published_status,
+    settle_after_change,
+    typed_skus,
+)
 from producers.models import Community
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight
@@ -149,9 +154,9 @@ def create_listing(community: Community, data: ListingInput, *, by: User | None 
         db.session.flush()
         new_rows = [replace(row, id=None) for row in data.variants]  # nothing to refer to yet
         _apply_variants(product, community, new_rows, by=by, now=utcnow())
-        _flush_skus()
+        flush_skus()
         if not product.missing_for_sale():
-            product.move_to(_published_status(community))
+            product.move_to(published_status(community))
     return product
 
 
@@ -168,23 +173,13 @@ def update_listing(
         now = utcnow()
         product = _locked_listing(community, product_id)
         _check_category(data.category_id)
-        before = _reviewed_content(product, now)
+        before = reviewed_content(product, now)
         missing_before = set(product.missing_for_sale())
         _apply_texts(product, data)
         _apply_variants(product, community, data.variants, by=by, now=now)
-        _flush_skus()
-        missing = product.missing_for_sale()
-        changed = _reviewed_content(product, now) != before
-        published = _published_status(community)
-        if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
-            if not missing:
-                product.move_to(published)
-        elif changed and not community.is_trusted and product.status is not published:  # waiting stays so
-            if missing:
-                raise NotReadyForSale(product.id, missing, published)
-            product.move_to(published)
-        elif taken_away := tuple(gap for gap in missing if gap not in missing_before):
-            raise NotReadyForSale(product.id, taken_away, product.status)
+        flush_skus()
+        changed = reviewed_content(product, now) != before
+        settle_after_change(product, community, missing_before=missing_before, changed=changed)
         if product.status is not ProductStatus.DRAFT:
             product.review_note = ""
     return product
@@ -196,7 +191,7 @@ def publish_listing(community: Community, product_id: int) -> Product:
     with transaction():
         product = _locked_listing(community, product_id)
         if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
-            _publish(product, community)
+            publish(product, community)
     return product
 
 
@@ -222,7 +217,7 @@ def duplicate_listing(community: Community, product_id: int, *, by: User | None 
         db.session.flush()
         taken: set[str] = set()
         for position, variant in enumerate(original.variants):
-            sku = _generated_sku(community, copy.id, taken)
+            sku = generated_sku(community, copy.id, taken)
             taken.add(sku)
             twin = Variant(
                 sku=sku,
@@ -265,7 +260,7 @@ def restore_listing(community: Community, product_id: int) -> Product:
     with transaction():
         product = _locked_listing(community, product_id)
         if product.status is ProductStatus.ARCHIVED:
-            _publish(product, community)
+            publish(product, community)
     return product
 
 
@@ -443,19 +438,6 @@ def _renumber(images: list[ProductImage]) -> None:
         image.position = position
 
 
-def _published_status(community: Community) -> ProductStatus:
-    return ProductStatus.ACTIVE if community.is_trusted else ProductStatus.PENDING_REVIEW
-
-
-def _publish(product: Product, community: Community) -> None:
-    published = _published_status(community)
-    missing = product.missing_for_sale()
-    if missing:
-        raise NotReadyForSale(product.id, missing, published)
-    product.move_to(published)
-    product.review_note = ""
-
-
 def _check_category(category_id: int) -> None:
     if db.session.get(Category, category_id) is None:
         raise ListingNotFound(category_id)
@@ -483,7 +465,7 @@ def _apply_variants(
 ) -> None:
     existing = {variant.id: variant for variant in product.variants}
     with db.session.no_autoflush:  # a new variant has no product code until every row's is known
-        skus = _typed_skus(rows, existing)
+        skus = typed_skus(rows, existing)
         taken = set(skus.values()) | {variant.sku for variant in product.variants}
         for position, row in enumerate(rows):
             if row.id is not None and row.id not in existing:
@@ -495,7 +477,7 @@ def _apply_variants(
             if variant is None:
                 if row.remove:
                     continue
-                sku = skus.get(position) or _generated_sku(community, product.id, taken)
+                sku = skus.get(position) or generated_sku(community, product.id, taken)
                 taken.add(sku)
                 variant = Variant(sku=sku, position=99)
                 product.variants.append(variant)
@@ -521,77 +503,6 @@ def _apply_row(variant: Variant, row: VariantInput, position: int, *, by: User |
     variant.lead_days = row.lead_days if row.is_made_to_order else None
     variant.stock = 0 if row.is_made_to_order else row.stock
     variant.weight_grams = row.weight_grams
-
-
-def normal_sku(text: str) -> str:
-    """A product code as stored: trimmed, in capitals."""
-    return text.strip().upper()
-
-
-def _typed_skus(rows: Sequence[VariantInput], existing: dict[int, Variant]) -> dict[int, str]:
-    """The product codes typed, by row: each unused by any other variant (`SkuTaken` otherwise)."""
-    skus: dict[int, str] = {}
-    for index, row in enumerate(rows):
-        sku = normal_sku(row.sku)
-        if not sku or row.remove:
-            continue
-        own = existing.get(row.id) if row.id is not None else None
-        if sku in skus.values():
-            raise SkuTaken(sku)
-        if own is None or own.sku != sku:
-            other = select(Variant.id).where(Variant.sku == sku)
-            if own is not None:
-                other = other.where(Variant.id != own.id)
-            if db.session.scalar(other.limit(1)) is not None:
-                raise SkuTaken(sku)
-        skus[index] = sku
-    return skus
-
-
-def _generated_sku(community: Community, product_id: int, taken: set[str]) -> str:
-    """A product code no variant has: the community's first four letters, the listing's number and the
-    variant's (`SLAP-000123-1`)."""
-    prefix = re.sub(r"[^A-Z0-9]", "", community.slug.upper())[:4] or "KM"
-    number = 1
-    while True:
-        sku = f"{prefix}-{product_id:06d}-{number}"
-        if (
-            sku not in taken
-            and db.session.scalar(select(Variant.id).where(Variant.sku == sku).limit(1)) is None
-        ):
-            return sku
-        number += 1
-
-
-def _flush_skus() -> None:
-    """Write now: a product code another listing took at the same moment loses here, not with a 500."""
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        if "sku" not in str(error.orig).lower():
-            raise
-        raise SkuTaken("") from None
-
-
-def _reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
-    """What the VVG checks: category, texts in both languages, the product type and its warnings, and prices,
-    a sale not yet over included (stock, photos and weights are the community's)."""
-
-    def sale(variant: Variant) -> tuple[object, ...]:
-        current = variant.sale
-        return astuple(current) if current is not None and now < current.ends_at else ()
-
-    return (
-        product.category_id,
-        product.name_lt,
-        product.name_en,
-        product.description_lt,
-        product.description_en,
-        product.product_type_id,
-        product.safety_notes_lt,
-        product.safety_notes_en,
-        tuple(sorted((v.name_lt, v.name_en, v.price_cents, sale(v)) for v in product.variants)),
-    )
 
 
 def _free_slug(name: str) -> str:

@@ -1,17 +1,20 @@
 """The VVG's review of listings: what waits for it, approving one, returning one with a reason (mailed to
 the community). Every decision is audit-logged. A listing is approved only when product safety has all it
-needs (`Product.missing_for_sale()`); the review queue shows what is missing."""
+needs (`Product.missing_for_sale()`); the review queue shows what is missing. `reviewed_content` is what the
+VVG checks: a change to it sends an untrusted community's listing back to the queue."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import astuple
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.errors import ListingNotFound, NotReadyForSale
-from catalogue.models import Product, ProductStatus
+from catalogue.models import Product, ProductStatus, Variant
 from shop import audit, outbox
 from shop.db import db, transaction
 from shop.models import User
@@ -85,3 +88,24 @@ def reject_listing(product_id: int, *, reason: str, by: User | None) -> Product:
 def listing_name(product_id: int) -> str:
     """The listing's Lithuanian name, as staff read it in messages ("" if there is none)."""
     return db.session.scalar(select(Product.name_lt).where(Product.id == product_id)) or ""
+
+
+def reviewed_content(product: Product, now: datetime) -> tuple[object, ...]:
+    """What the VVG checks: category, texts in both languages, the product type and its warnings, and prices,
+    a sale not yet over included (stock, photos and weights are the community's)."""
+
+    def sale(variant: Variant) -> tuple[object, ...]:
+        current = variant.sale
+        return astuple(current) if current is not None and now < current.ends_at else ()
+
+    return (
+        product.category_id,
+        product.name_lt,
+        product.name_en,
+        product.description_lt,
+        product.description_en,
+        product.product_type_id,
+        product.safety_notes_lt,
+        product.safety_notes_en,
+        tuple(sorted((v.name_lt, v.name_en, v.price_cents, sale(v)) for v in product.variants)),
+    )

@@ -1,5 +1,7 @@
 """Product safety (GPSR, Reg. (EU) 2023/988): the VVG's product types with their warning templates, the
-warning a listing starts from, and the listings on sale that still lack what product safety needs.
+warning a listing starts from, the listings on sale that still lack what product safety needs, the gate a
+listing passes to go on sale or to the VVG (`publish`, `settle_after_change`), and the product codes
+(SKU) that name each variant across the shop.
 
 A listing keeps its own copy of its warning: a type's template is where a listing's warning starts (an
 empty warning takes it when the listing is saved), so a change of template changes only the listings
@@ -12,16 +14,17 @@ Listings that were on sale before product types existed stay on sale; they are f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from catalogue.errors import ProductTypeNameTaken, ProductTypeNotFound
-from catalogue.models import MissingForSale, Product, ProductStatus, ProductType
+from catalogue.errors import NotReadyForSale, ProductTypeNameTaken, ProductTypeNotFound, SkuTaken
+from catalogue.models import MissingForSale, Product, ProductStatus, ProductType, Variant
 from producers.models import Community
 from shop import audit
 from shop.db import db, transaction
@@ -157,6 +160,11 @@ def list_on_sale_missing_safety() -> list[tuple[Product, tuple[MissingForSale, .
     return [(product, missing) for product in products if (missing := product.missing_for_sale())]
 
 
+def count_on_sale_missing_safety() -> int:
+    """How many listings `list_on_sale_missing_safety` lists (the back office's dashboard shows it)."""
+    return len(list_on_sale_missing_safety())
+
+
 def _clean(data: ProductTypeInput) -> dict[str, Any]:
     values: dict[str, Any] = {field.name: getattr(data, field.name) for field in fields(data)}
     return {key: clean_text(value) if isinstance(value, str) else value for key, value in values.items()}
@@ -175,3 +183,106 @@ def _flush_name(name: str) -> None:
         db.session.flush()
     except IntegrityError:
         raise ProductTypeNameTaken(name) from None
+
+
+# --- The gate: what a listing needs to go on sale or to the VVG ------------------------------------------
+
+
+def published_status(community: Community) -> ProductStatus:
+    """Where a complete listing goes: on sale for a trusted community, to the VVG otherwise."""
+    return ProductStatus.ACTIVE if community.is_trusted else ProductStatus.PENDING_REVIEW
+
+
+def publish(product: Product, community: Community) -> None:
+    """Inside a transaction: the listing goes on sale (or to the VVG) if product safety has all it needs,
+    `NotReadyForSale` otherwise."""
+    published = published_status(community)
+    missing = product.missing_for_sale()
+    if missing:
+        raise NotReadyForSale(product.id, missing, published)
+    product.move_to(published)
+    product.review_note = ""
+
+
+def settle_after_change(
+    product: Product, community: Community, *, missing_before: set[MissingForSale], changed: bool
+) -> None:
+    """Inside the transaction of a saved change: a draft or archived listing goes on sale (or to the VVG)
+    once complete; a change an untrusted community's listing on sale makes to what the VVG checks
+    (`changed`) sends it to the VVG, complete; and a listing on sale or waiting is never left without what
+    it had (`NotReadyForSale` for either, so nothing is saved)."""
+    missing = product.missing_for_sale()
+    published = published_status(community)
+    if product.status in {ProductStatus.DRAFT, ProductStatus.ARCHIVED}:
+        if not missing:
+            product.move_to(published)
+    elif changed and not community.is_trusted and product.status is not published:  # waiting stays so
+        if missing:
+            raise NotReadyForSale(product.id, missing, published)
+        product.move_to(published)
+    elif taken_away := tuple(gap for gap in missing if gap not in missing_before):
+        raise NotReadyForSale(product.id, taken_away, product.status)
+
+
+# --- Product codes (SKU): unique across the shop, typed or made up -----------------------------------------
+
+
+class SkuRow(Protocol):
+    """A variant row as typed: its id (None: new), its product code, whether it is to be removed."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def sku(self) -> str: ...
+    @property
+    def remove(self) -> bool: ...
+
+
+def normal_sku(text: str) -> str:
+    """A product code as stored: trimmed, in capitals."""
+    return text.strip().upper()
+
+
+def typed_skus(rows: Sequence[SkuRow], existing: dict[int, Variant]) -> dict[int, str]:
+    """The product codes typed, by row: each unused by any other variant (`SkuTaken` otherwise)."""
+    skus: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        sku = normal_sku(row.sku)
+        if not sku or row.remove:
+            continue
+        own = existing.get(row.id) if row.id is not None else None
+        if sku in skus.values():
+            raise SkuTaken(sku)
+        if own is None or own.sku != sku:
+            other = select(Variant.id).where(Variant.sku == sku)
+            if own is not None:
+                other = other.where(Variant.id != own.id)
+            if db.session.scalar(other.limit(1)) is not None:
+                raise SkuTaken(sku)
+        skus[index] = sku
+    return skus
+
+
+def generated_sku(community: Community, product_id: int, taken: set[str]) -> str:
+    """A product code no variant has: the community's first four letters, the listing's number and the
+    variant's (`SLAP-000123-1`)."""
+    prefix = re.sub(r"[^A-Z0-9]", "", community.slug.upper())[:4] or "KM"
+    number = 1
+    while True:
+        sku = f"{prefix}-{product_id:06d}-{number}"
+        if (
+            sku not in taken
+            and db.session.scalar(select(Variant.id).where(Variant.sku == sku).limit(1)) is None
+        ):
+            return sku
+        number += 1
+
+
+def flush_skus() -> None:
+    """Write now: a product code another listing took at the same moment loses here, not with a 500."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if "sku" not in str(error.orig).lower():
+            raise
+        raise SkuTaken("") from None

@@ -2,7 +2,8 @@
 
 The dashboard lists, oldest first and each with its age: bank transfers unpaid for more than N days,
 paid parcels not accepted by their community within N days, accepted parcels not sent within N days; and
-counts what waits elsewhere (listings to moderate, payment alerts, bank refunds to send). The three N are
+counts what waits elsewhere (listings to moderate, listings on sale missing product-safety information,
+payment alerts, bank refunds to send). The three N are
 the operator's (`operators.*_days`, 3/2/5 by default), changed by staff and written to the audit log.
 
 A late parcel can be chased: its community gets a reminder mail (in Lithuanian, through the outbox) and
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from catalogue.models import Product, ProductStatus
+from catalogue.safety import count_on_sale_missing_safety
 from orders.errors import AlreadyReminded, DaysNotValid, NotLate, OperatorMissing
 from orders.lifecycle import lock_fulfilment
 from orders.models import (
@@ -99,6 +101,7 @@ class Attention:
     unaccepted: Late[LateParcel]
     unshipped: Late[LateParcel]
     listings_waiting: int
+    listings_flagged: int  #: on sale, but missing product-safety information
     open_alerts: int
     owed_refunds: int
 
@@ -152,6 +155,7 @@ def list_attention(now: datetime | None = None) -> Attention:
         listings_waiting=_count(
             select(func.count(Product.id)).where(Product.status == ProductStatus.PENDING_REVIEW)
         ),
+        listings_flagged=count_on_sale_missing_safety(),
         open_alerts=_count(select(func.count(PaymentAlert.id)).where(PaymentAlert.resolved_at.is_(None))),
         owed_refunds=_count(select(func.count(Refund.id)).where(Refund.status == RefundStatus.OWED)),
     )

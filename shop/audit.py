@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "listing.send_back": _l("Listing sent back"),
     "product_type.create": _l("Product type added"),
     "product_type.update": _l("Product type changed"),
+    "category.create": _l("Category added"),
+    "category.update": _l("Category changed"),
     "member.invite": _l("Member invited"),
     "member.remove": _l("Member removed"),
     "community.create": _l("Community created"),

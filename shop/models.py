@@ -120,6 +120,7 @@ class OutboxAttachment(Base):
     reference: Mapped[str] = mapped_column(String(100))  #: what the renderer is given (an invoice's id)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int | None]  #: bytes, as last made for sending; None until then
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
 

@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import load_only, selectinload
 
 from shop import audit
 from shop.db import db, transaction, utcnow
@@ -187,7 +187,7 @@ def retry(message_id: int, *, by: User | None = None) -> None:
 
 def list_messages(page: int = 1) -> Page[OutboxMessage]:
     """Every message the shop wrote, newest first, a page at a time (a page out of range gives the nearest
-    real one); the bodies are left in the database."""
+    real one), with its attachments; the bodies are left in the database."""
     total = db.session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
     number = min(max(page, 1), max(1, -(-total // MAIL_ROOM_PAGE_SIZE)))
     messages = db.session.scalars(
@@ -201,6 +201,7 @@ def list_messages(page: int = 1) -> Page[OutboxMessage]:
                 OutboxMessage.attempts,
             )
         )
+        .options(selectinload(OutboxMessage.attachments))
         .order_by(OutboxMessage.id.desc())
         .limit(MAIL_ROOM_PAGE_SIZE)
         .offset((number - 1) * MAIL_ROOM_PAGE_SIZE)
@@ -242,7 +243,7 @@ def _send_one(message_id: int, now: datetime, timeout: float) -> _Outcome:
         return _Outcome.TAKEN
     message = db.session.get_one(OutboxMessage, message_id)
     try:
-        _deliver(message, timeout)
+        sizes = _deliver(message, timeout)
     except Exception as error:
         db.session.rollback()  # whatever an attachment's renderer read is over
         # A bad header, or an attachment that cannot be made, will never send; the network or the
@@ -265,10 +266,13 @@ def _send_one(message_id: int, now: datetime, timeout: float) -> _Outcome:
         message.sent_at = utcnow()
         message.attempts += 1
         message.last_error = ""
+        for attachment in message.attachments:
+            attachment.size_bytes = sizes.get(attachment.id, attachment.size_bytes)
     return _Outcome.SENT
 
 
-def _deliver(message: OutboxMessage, timeout: float) -> None:
+def _deliver(message: OutboxMessage, timeout: float) -> dict[int, int]:
+    """Send the message; returns the size of each attachment it carried, by id."""
     domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN", "kaimo-muge.example.org")
     mail_message = Message(
         subject=message.subject,
@@ -278,11 +282,14 @@ def _deliver(message: OutboxMessage, timeout: float) -> None:
     )
     # The key names the event, so a copy sent twice after a crash is recognisable as the same message.
     mail_message.msgId = f"<{message.dedup_key.replace(':', '.')}.{message.id}@{domain}>"
+    sizes = {}
     for attachment in message.attachments:
-        mail_message.attach(attachment.filename, attachment.content_type, render_attachment(attachment))
+        data = render_attachment(attachment)
+        sizes[attachment.id] = len(data)
+        mail_message.attach(attachment.filename, attachment.content_type, data)
     if not current_app.config.get("MAIL_SERVER"):
         _write_to_folder(message, mail_message)
-        return
+        return sizes
     # Flask-Mail opens SMTP without a timeout of its own: lend it the process default, one sender at a time.
     with _smtp_timeout_lock:
         previous = socket.getdefaulttimeout()
@@ -291,6 +298,16 @@ def _deliver(message: OutboxMessage, timeout: float) -> None:
             mail.send(mail_message)
         finally:
             socket.setdefaulttimeout(previous)
+    return sizes
+
+
+def get_attachment(message_id: int, attachment_id: int) -> OutboxAttachment | None:
+    """One attachment of one message (None when the message has no such attachment)."""
+    return db.session.scalars(
+        select(OutboxAttachment).where(
+            OutboxAttachment.id == attachment_id, OutboxAttachment.message_id == message_id
+        )
+    ).first()
 
 
 def render_attachment(attachment: OutboxAttachment) -> bytes:

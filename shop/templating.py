@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 from flask import Flask, current_app, request, url_for
 
 from shop import outbox
@@ -32,6 +33,17 @@ def percent(basis_points: int | None) -> str:
     return format_percent(
         Decimal(basis_points) / 10_000, locale=current_language(), decimal_quantization=False
     )
+
+
+def file_size(size: int | None) -> str:
+    """`{{ 48213|file_size }}` → "47,1 kB" (lt) or "47.1 kB" (en); "" for a size not known."""
+    if size is None:
+        return ""
+    language = current_language()
+    for unit, scale in (("digital-megabyte", 1024**2), ("digital-kilobyte", 1024)):
+        if size >= scale:
+            return format_unit(size / scale, unit, length="short", format="#,##0.#", locale=language)
+    return f"{format_decimal(size, locale=language)} B"  # CLDR's English short form is "812 byte"
 
 
 def local_time(moment: datetime | None, format: str = "medium") -> str:
@@ -91,6 +103,7 @@ def init_app(
     application factory passes in (`helpers` as globals, `filters` as filters)."""
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.globals.update(

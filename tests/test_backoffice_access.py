@@ -20,7 +20,7 @@ from orders.payments.alerts import raise_alert
 from orders.payments.models import AlertKind
 from orders.privacy.asking import record_request
 from shop.db import db, transaction
-from shop.models import OutboxMessage
+from shop.models import OutboxAttachment
 from tests.conftest import csrf_token, login_as
 from tests.factories.orders import make_buyer, make_order
 from tests.factories.shop import make_user
@@ -45,8 +45,8 @@ def snapshot() -> tuple[Any, ...]:
 
 @pytest.fixture
 def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
-    """Real rows for every id a back-office URL names: an order, a mail, a payment alert, an owed refund, a
-    privacy request."""
+    """Real rows for every id a back-office URL names: an order, a mail and its attachment, a payment alert,
+    an owed refund, a privacy request."""
     make_user(email="vida@vvg.example.org", is_staff=True)
     order = db.session.get_one(Order, db.session.scalar(select(Order.id)))
     second = make_order(
@@ -59,10 +59,12 @@ def ids(two_communities: dict[str, Any]) -> dict[str, Any]:
     with transaction():
         raise_alert(db.session.get_one(Order, order.id), AlertKind.DISPUTE, 100, "dp_1")
     alert_id = db.session.get_one(Order, order.id).payment_alerts[0].id
+    attachment = db.session.scalars(select(OutboxAttachment).order_by(OutboxAttachment.id).limit(1)).one()
     return {
         **two_communities,
         "order_id": order.id,
-        "message_id": db.session.scalar(select(OutboxMessage.id).limit(1)),
+        "message_id": attachment.message_id,  # a mail carrying an invoice
+        "attachment_id": attachment.id,
         "alert_id": alert_id,
         "refund_id": refund.id,
         "request_id": record_request("ona@example.com", note="", by=None).id,

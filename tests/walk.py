@@ -63,6 +63,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "payout_id": payout.id,
         "membership_id": member.memberships[0].id,
         "product_type_id": product.product_type_id,
+        "category_id": product.category_id,
         "invoice_id": invoice.one(),  # the paid order's parcel's invoice
     }
 

@@ -1,5 +1,6 @@
 """The VVG's side of the catalogue: listings waiting for review, approved or returned with a reason; the
-listings on sale that lack product-safety information; and the product types with their warnings."""
+listings on sale that lack product-safety information; the product types with their warnings; and the
+categories (which of them hold greeting cards)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from catalogue import moderation, safety
-from catalogue.errors import ListingNotFound, NotReadyForSale, ProductTypeNameTaken, ProductTypeNotFound
-from catalogue.forms import ProductTypeForm, RejectForm
+from catalogue import categories, moderation, safety
+from catalogue.errors import (
+    CategoryNotFound,
+    CategorySlugTaken,
+    ListingNotFound,
+    NotReadyForSale,
+    ProductTypeNameTaken,
+    ProductTypeNotFound,
+)
+from catalogue.forms import CategoryForm, ProductTypeForm, RejectForm
 from catalogue.labels import MISSING_LABELS, missing_words
 from shop.access import current_actor, staff_required
 
@@ -127,3 +135,51 @@ def product_type_edit(product_type_id: int) -> ResponseReturnValue:
     return render_template(
         "catalogue/backoffice/product_type.html", form=form, product_type=product_type
     ), status
+
+
+# --- Categories ---------------------------------------------------------------------------------------
+
+
+@backoffice.get("/categories")
+@staff_required
+def category_list() -> ResponseReturnValue:
+    """The shop's categories, with whether each holds greeting cards and how many listings it has."""
+    return render_template("catalogue/backoffice/categories.html", rows=categories.list_category_rows())
+
+
+@backoffice.route("/categories/new", methods=["GET", "POST"])
+@staff_required
+def category_new() -> ResponseReturnValue:
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = categories.create_category(form.to_input(), by=current_actor())
+        except CategorySlugTaken:
+            form.slug.errors.append(_("Another category already has this address."))
+        else:
+            flash(_("The category “%(name)s” is added.", name=category.name_lt), "success")
+            return redirect(url_for("catalogue_backoffice.category_list"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("catalogue/backoffice/category.html", form=form, category=None), status
+
+
+@backoffice.route(f"/categories/<{ID}:category_id>", methods=["GET", "POST"])
+@staff_required
+def category_edit(category_id: int) -> ResponseReturnValue:
+    try:
+        category = categories.get_category(category_id)
+    except CategoryNotFound:
+        abort(404)
+    form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = categories.update_category(category_id, form.to_input(), by=current_actor())
+        except CategoryNotFound:
+            abort(404)
+        except CategorySlugTaken:
+            form.slug.errors.append(_("Another category already has this address."))
+        else:
+            flash(_("The category “%(name)s” is saved.", name=category.name_lt), "success")
+            return redirect(url_for("catalogue_backoffice.category_list"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("catalogue/backoffice/category.html", form=form, category=category), status

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from catalogue import listings
+from catalogue import listings, safety
 from catalogue.browsing import list_categories
 from catalogue.errors import (
     LastPhoto,
@@ -251,7 +251,7 @@ def _not_ready(form: ListingForm, error: NotReadyForSale, now: ProductStatus) ->
 
 def _sku_taken(form: ListingForm, error: SkuTaken) -> None:
     for entry in form.variants.entries:
-        if error.sku and listings.normal_sku(entry.form.sku.data or "") == error.sku:
+        if error.sku and safety.normal_sku(entry.form.sku.data or "") == error.sku:
             entry.form.sku.errors = [_("Another variant already has this product code.")]
             form.gather_row_errors()
             break

@@ -15,7 +15,7 @@ payments at once. What an invoice says is copied onto it when issued and never c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from orders.errors import CommissionMonthNotOver
-from orders.invoices.models import Invoice, InvoiceKind, InvoiceLine, vat_inside
+from orders.invoices.models import CUSTOMER_KINDS, Invoice, InvoiceKind, InvoiceLine, vat_inside
 from orders.models import Fulfilment, Order, OrderLine, Refund
 from orders.payouts.models import Payout, PayoutStatus
 from producers.models import Community
@@ -113,6 +113,19 @@ def _delivery_name(fulfilment: Fulfilment) -> str:
     return f"{_('Delivery')}: {delivery_label(fulfilment.delivery_method, Audience.COMMUNITY)}"
 
 
+def _goods(lines: Iterable[OrderLine], *, sign: int = 1) -> list[LineDraft]:
+    """Order lines as an invoice's lines, each as sold (`sign` -1: credited back)."""
+    return [
+        LineDraft(_line_name(line), sign * line.quantity, line.unit_price_cents, sku=line.sku)
+        for line in lines
+    ]
+
+
+def _delivery(fulfilment: Fulfilment, cents: int, *, sign: int = 1) -> list[LineDraft]:
+    """The parcel's delivery fee as a line (`sign` -1: refunded), if there is one."""
+    return [LineDraft(_delivery_name(fulfilment), sign, cents)] if cents else []
+
+
 # ---------------------------------------------------------------------------------------------- parcels
 
 
@@ -142,13 +155,8 @@ def issue_parcel_invoice(fulfilment: Fulfilment) -> Invoice:
     operator = _operator()
     vat_bp = STANDARD_VAT_BP if community.is_vat_payer else None
     with force_locale("lt"):  # an invoice is written in Lithuanian (English is added for English buyers)
-        drafts = [
-            LineDraft(_line_name(line), line.quantity, line.unit_price_cents, sku=line.sku)
-            for line in fulfilment.lines
-            if line.cancelled_at is None
-        ]
-        if fulfilment.delivery_cents:
-            drafts.append(LineDraft(_delivery_name(fulfilment), 1, fulfilment.delivery_cents))
+        drafts = _goods(line for line in fulfilment.lines if line.cancelled_at is None)
+        drafts += _delivery(fulfilment, fulfilment.delivery_cents)
     invoice = Invoice(
         kind=InvoiceKind.INVOICE,
         issued_at=utcnow(),
@@ -196,20 +204,13 @@ def issue_credit_note(refund: Refund, lines: Sequence[OrderLine] | None = None) 
         return existing
     fulfilment: Fulfilment = db.session.get_one(Fulfilment, refund.fulfilment_id)
     with force_locale("lt"):
-        if lines:
-            drafts = [
-                LineDraft(_line_name(line), -line.quantity, line.unit_price_cents, sku=line.sku)
-                for line in lines
-            ]
-            goods_left = refund.goods_cents - sum(line.total_cents for line in lines)
-        else:
-            drafts, goods_left = [], refund.goods_cents
+        drafts = _goods(lines or (), sign=-1)
+        goods_left = refund.goods_cents - sum(line.total_cents for line in lines or ())
         if goods_left:
             reason = " ".join(refund.reason.split())
             words = _("Refund for the goods")
             drafts.append(LineDraft(f"{words}: {reason}" if reason else words, -1, goods_left))
-        if refund.delivery_cents:
-            drafts.append(LineDraft(_delivery_name(fulfilment), -1, refund.delivery_cents))
+        drafts += _delivery(fulfilment, refund.delivery_cents, sign=-1)
     invoice = Invoice(
         kind=InvoiceKind.CREDIT_NOTE,
         issued_at=utcnow(),
@@ -389,6 +390,23 @@ def list_order_invoices(order_id: int) -> dict[int, list[Invoice]]:
     ):
         if invoice.fulfilment_id is not None:
             found[invoice.fulfilment_id].append(invoice)
+    return found
+
+
+def list_customer_invoices(order_ids: Sequence[int]) -> dict[int, list[Invoice]]:
+    """The invoices and credit notes issued to the customer of these orders, with their lines, by order id,
+    oldest first (what the customer's copy of their data lists)."""
+    found: dict[int, list[Invoice]] = defaultdict(list)
+    if not order_ids:
+        return found
+    for invoice in db.session.scalars(
+        select(Invoice)
+        .where(Invoice.order_id.in_(order_ids), Invoice.kind.in_(CUSTOMER_KINDS))
+        .options(selectinload(Invoice.lines), selectinload(Invoice.credited_invoice))
+        .order_by(Invoice.issued_at, Invoice.id)
+    ):
+        if invoice.order_id is not None:
+            found[invoice.order_id].append(invoice)
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Final
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,6 +32,11 @@ class InvoiceKind(enum.StrEnum):
     INVOICE = "invoice"  # a community's invoice to the customer for a paid parcel
     CREDIT_NOTE = "credit_note"  # a community's credit note for a refund of an invoiced parcel
     COMMISSION = "commission"  # the VVG's invoice to a community for a month's commission
+
+
+#: The documents a community issues to its customer, naming them (a commission invoice is the VVG's to a
+#: community).
+CUSTOMER_KINDS: Final = (InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE)
 
 
 class Invoice(Base):

@@ -2,8 +2,9 @@
 
 Its orders with their parcels, lines, gift messages, delivery details and history; payments, card
 payment attempts, refunds and payment alerts (Stripe's ids and amounts: card numbers never reach the
-shop); every mail written to the address; the requests made about it. Amounts are integer euro cents,
-times are UTC in ISO 8601.
+shop); the invoices and credit notes issued to the customer, and until when they are kept; every mail
+written to the address; the requests made about it. Amounts are integer euro cents, times are UTC in
+ISO 8601.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from orders.errors import AlreadyErased
+from orders.invoices.issuing import list_customer_invoices
+from orders.invoices.models import Invoice
 from orders.models import Fulfilment, Order
 from orders.privacy.asking import IN_PROGRESS, get_request
 from orders.privacy.holdings import accounting_kept_until, holdings_of
@@ -27,6 +30,13 @@ from shop.operator import get_operator
 from shop.templating import site_url
 
 FORMAT = "kaimo-muge/personal-data/1"
+#: Why erasure leaves the invoices as they are, and what happens to them later.
+ACCOUNTING_RECORDS = (
+    "Invoices and credit notes are accounting records the law makes the seller keep (Lithuanian accounting"
+    " law): erasure leaves them as issued, with the buyer's name and address, until the date given with"
+    " each (accounting_records_kept_until, kept_until); then the buyer's name and address are cleared from"
+    " them, and their numbers, dates and amounts stay."
+)
 
 
 def export_request(request_id: int, *, by: User | None = None) -> dict[str, Any]:
@@ -54,6 +64,7 @@ def personal_data(address: str, now: datetime | None = None) -> dict[str, Any]:
     requests = db.session.scalars(
         select(PrivacyRequest).where(PrivacyRequest.email == holdings.address).order_by(PrivacyRequest.id)
     ).all()
+    invoices = list_customer_invoices([held.order.id for held in holdings.orders])
     operator = get_operator()
     return {
         "format": FORMAT,
@@ -68,7 +79,8 @@ def personal_data(address: str, now: datetime | None = None) -> dict[str, Any]:
         if operator
         else None,
         "card_numbers": "never held: cards are paid on Stripe's own page",
-        "orders": [_order(held.order) for held in holdings.orders],
+        "accounting_records": ACCOUNTING_RECORDS,
+        "orders": [_order(held.order, invoices.get(held.order.id, [])) for held in holdings.orders],
         "mails": [_mail(mail) for mail in mails],
         "privacy_requests": [_request(request) for request in requests],
     }
@@ -84,7 +96,8 @@ def file_name(now: datetime | None = None) -> str:
     return f"kaimo-muge-duomenys-{(now or utcnow()):%Y-%m-%d}.json"
 
 
-def _order(order: Order) -> dict[str, Any]:
+def _order(order: Order, invoices: list[Invoice]) -> dict[str, Any]:
+    kept_until = _plain(accounting_kept_until(order))
     return {
         "number": order.number,
         "placed_at": _plain(order.created_at),
@@ -107,8 +120,9 @@ def _order(order: Order) -> dict[str, Any]:
         "paid_at": _plain(order.paid_at),
         "cancelled_at": _plain(order.cancelled_at),
         "cancel_reason": _plain(order.cancel_reason),
-        "accounting_records_kept_until": _plain(accounting_kept_until(order)),
+        "accounting_records_kept_until": kept_until,
         "parcels": [_parcel(fulfilment) for fulfilment in order.fulfilments],
+        "invoices": [_invoice(invoice, kept_until) for invoice in invoices],
         "payments": [
             {
                 "method": _plain(payment.method),
@@ -198,6 +212,55 @@ def _parcel(fulfilment: Fulfilment) -> dict[str, Any]:
             }
             for event in fulfilment.events
         ],
+    }
+
+
+def _invoice(invoice: Invoice, kept_until: str) -> dict[str, Any]:
+    return {
+        "kind": _plain(invoice.kind),
+        "number": invoice.number,
+        "issued_at": _plain(invoice.issued_at),
+        "corrects_invoice": invoice.credited_invoice.number if invoice.credited_invoice else None,
+        "vat_invoice": invoice.is_vat_invoice,
+        "language": invoice.language,
+        "seller": {
+            "name": invoice.seller_name,
+            "registration_code": invoice.seller_code,
+            "vat_code": invoice.seller_vat_code,
+            "address": invoice.seller_address,
+        },
+        "buyer": {
+            "name": invoice.buyer_name,
+            "registration_code": invoice.buyer_code,
+            "vat_code": invoice.buyer_vat_code,
+            "address": invoice.buyer_address,
+        },
+        "marketplace": {
+            "name": invoice.operator_name,
+            "registration_code": invoice.operator_code,
+            "address": invoice.operator_address,
+        },
+        "order_number": invoice.order_number,
+        "payment_method": invoice.payment_method,
+        "paid_at": _plain(invoice.paid_at),
+        "currency": "EUR",
+        "net_cents": invoice.net_cents,
+        "vat_cents": invoice.vat_cents,
+        "total_cents": invoice.total_cents,
+        "lines": [
+            {
+                "description": line.description,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "vat_rate_bp": line.vat_rate_bp,
+                "net_cents": line.net_cents,
+                "vat_cents": line.vat_cents,
+                "total_cents": line.total_cents,
+            }
+            for line in invoice.lines
+        ],
+        "kept_until": kept_until,
     }
 
 

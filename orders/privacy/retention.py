@@ -8,7 +8,9 @@
    mails with links to one's data, dead for as long, lose their text and address.
 4. Accounting records: for orders whose ACCOUNTING_RETENTION_YEARS are over (counted from the 1 January
    after the year of the order), the words that were kept with the money — payment references, refund
-   reasons, parcel notes and tracking numbers — are cleared; numbers, dates and amounts stay.
+   reasons, parcel notes and tracking numbers — are cleared, and so is the buyer on the invoices and credit
+   notes issued for them (name, address, codes: invoices hold no e-mail or phone) and a credit note's
+   reason for a refund; numbers, dates and amounts stay.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import Select, select, update
 
+from orders.invoices.models import CUSTOMER_KINDS, Invoice, InvoiceKind, InvoiceLine
 from orders.models import Fulfilment, FulfilmentEvent, Order, Payment, Refund
 from orders.privacy.asking import OPEN_DAYS
 from orders.privacy.erasure import anonymise_order, empty_old_link_mails, finish_deferred
 from orders.privacy.holdings import accounting_years, held, orders_of_ids
-from orders.privacy.models import ERASED_EMAIL, PrivacyRequest, PrivacyRequestStatus
+from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus
 from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight
@@ -46,6 +51,7 @@ class RetentionReport:
     link_mails_emptied: int = 0
     accounting_before: date | None = None  #: orders placed before this day are past the accounting period
     accounting_cleared: int = 0  #: references, reasons, notes and tracking numbers cleared
+    invoices_cleared: int = 0  #: invoices and credit notes that lost their buyer's name and address
 
     def lines(self) -> list[str]:
         """The report, one line per step, for the job's log."""
@@ -63,6 +69,7 @@ class RetentionReport:
             f" {self.link_mails_emptied} mail(s) with a link as old.",
             f"Cleared {self.accounting_cleared} payment reference(s), refund reason(s), parcel note(s) and"
             f" tracking number(s) of orders placed before {self.accounting_before}.",
+            f"Cleared the buyer from {self.invoices_cleared} invoice(s) and credit note(s) of those orders.",
         ]
 
 
@@ -163,4 +170,40 @@ def _clear_accounting_words(report: RetentionReport, now: datetime) -> None:
         ):
             result = db.session.execute(statement.execution_options(synchronize_session=False))
             cleared += int(getattr(result, "rowcount", 0) or 0)
+        report.invoices_cleared = _clear_invoice_buyers(expired)
     report.accounting_cleared = cleared
+
+
+def _clear_invoice_buyers(orders: Select[int]) -> int:
+    """Inside a transaction: the invoices and credit notes of these orders no longer name their buyer, and
+    a credit note's line no longer gives the refund's reason (which may name them). Returns how many
+    invoices changed."""
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(
+            Invoice.order_id.in_(orders),
+            Invoice.kind.in_(CUSTOMER_KINDS),
+            (Invoice.buyer_name != ERASED_NAME)
+            | (Invoice.buyer_address != "")
+            | (Invoice.buyer_code != "")
+            | (Invoice.buyer_vat_code != ""),
+        )
+        .with_for_update()
+    ).all()
+    for invoice in invoices:
+        invoice.buyer_name = ERASED_NAME
+        invoice.buyer_address = invoice.buyer_code = invoice.buyer_vat_code = ""
+    with force_locale("lt"):  # as the credit note wrote it (orders.invoices.issuing.issue_credit_note)
+        words = _("Refund for the goods")
+    lines = db.session.scalars(
+        select(InvoiceLine)
+        .join(Invoice)
+        .where(
+            Invoice.order_id.in_(orders),
+            Invoice.kind == InvoiceKind.CREDIT_NOTE,
+            InvoiceLine.description.startswith(f"{words}: ", autoescape=True),
+        )
+    ).all()
+    for line in lines:
+        line.description = words
+    return len(invoices)

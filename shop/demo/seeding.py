@@ -7,9 +7,10 @@ nothing that exists is changed, so running it again, or after someone edited the
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from schwifty import IBAN
 from sqlalchemy import and_, delete, func, or_, select
@@ -33,6 +34,8 @@ from shop.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for everyone on purpose; demo seed only
 STAFF_EMAIL = "vvg@example.org"
+Demo = TypeVar("Demo")
+Row = TypeVar("Row", Category, ProductType, Community)
 
 
 @dataclass
@@ -80,71 +83,79 @@ def _seed_operator(report: SeedReport) -> None:
         report.count("operator")
 
 
-def _seed_categories(report: SeedReport) -> dict[str, Category]:
-    existing = {c.slug: c for c in db.session.scalars(select(Category))}
-    for position, demo in enumerate(demo_data.CATEGORIES):
-        if demo.slug not in existing:
-            category = Category(
-                slug=demo.slug,
-                name_lt=demo.name_lt,
-                name_en=demo.name_en,
-                description_lt=demo.description_lt,
-                description_en=demo.description_en,
-                holds_cards=demo.holds_cards,
-                position=position,
-            )
-            db.session.add(category)
-            existing[demo.slug] = category
-            report.count("categories")
+def _add_missing(
+    existing: dict[str, Row],
+    demos: Iterable[Demo],
+    key: Callable[[Demo], str],
+    make: Callable[[Demo, int], Row],
+    *,
+    report: SeedReport,
+    what: str,
+    start: int = 0,
+) -> dict[str, Row]:
+    """Add a row, made by `make(demo, its number from start)`, for every demo whose key is not among the
+    `existing` rows yet (counted in the report as `what`); returns every row by key."""
+    for number, demo in enumerate(demos, start=start):
+        if key(demo) not in existing:
+            row = make(demo, number)
+            db.session.add(row)
+            existing[key(demo)] = row
+            report.count(what)
     return existing
+
+
+def _seed_categories(report: SeedReport) -> dict[str, Category]:
+    return _add_missing(
+        {c.slug: c for c in db.session.scalars(select(Category))},
+        demo_data.CATEGORIES,
+        lambda demo: demo.slug,
+        lambda demo, position: Category(**asdict(demo), position=position),  # its fields are the columns
+        report=report,
+        what="categories",
+    )
 
 
 def _seed_product_types(report: SeedReport) -> dict[str, ProductType]:
     """The VVG's product types (migration 0013 adds them to every database; an emptied one gets them here)."""
-    existing = {t.name_lt: t for t in db.session.scalars(select(ProductType))}
-    for position, demo in enumerate(demo_data.PRODUCT_TYPES, start=1):
-        if demo.name_lt not in existing:
-            product_type = ProductType(
-                name_lt=demo.name_lt,
-                name_en=demo.name_en,
-                is_warning_required=demo.is_warning_required,
-                warning_lt=demo.warning_lt,
-                warning_en=demo.warning_en,
-                position=position,
-            )
-            db.session.add(product_type)
-            existing[demo.name_lt] = product_type
-            report.count("product types")
-    return existing
+    return _add_missing(
+        {t.name_lt: t for t in db.session.scalars(select(ProductType))},
+        demo_data.PRODUCT_TYPES,
+        lambda demo: demo.name_lt,
+        lambda demo, position: ProductType(**asdict(demo), position=position),
+        report=report,
+        what="product types",
+        start=1,
+    )
 
 
 def _seed_communities(report: SeedReport) -> dict[str, Community]:
-    existing = {c.slug: c for c in db.session.scalars(select(Community))}
-    for number, demo in enumerate(demo_data.COMMUNITIES, start=1):
-        if demo.slug not in existing:
-            community = Community(
-                slug=demo.slug,
-                name=demo.name,
-                legal_name=demo.legal_name,
-                registration_code=demo.registration_code,
-                address_line=demo.address_line,
-                postal_code=demo.postal_code,
-                city=demo.city,
-                district=demo.district,
-                email=demo.email,
-                phone=demo.phone,
-                is_vat_payer=demo.is_vat_payer,
-                vat_code=demo.vat_code,
-                invoice_prefix=demo.invoice_prefix or demo.slug.upper(),
-                # invented but valid (Swedbank's bank code, check digits right): payouts can make a bank file
-                iban=str(IBAN.generate("LT", bank_code="73000", account_code=f"{number:011d}").compact),
-                story_lt=demo.story_lt,
-                story_en=demo.story_en,
-            )
-            db.session.add(community)
-            existing[demo.slug] = community
-            report.count("communities")
-    return existing
+    return _add_missing(
+        {c.slug: c for c in db.session.scalars(select(Community))},
+        demo_data.COMMUNITIES,
+        lambda demo: demo.slug,
+        lambda demo, number: Community(
+            slug=demo.slug,
+            name=demo.name,
+            legal_name=demo.legal_name,
+            registration_code=demo.registration_code,
+            address_line=demo.address_line,
+            postal_code=demo.postal_code,
+            city=demo.city,
+            district=demo.district,
+            email=demo.email,
+            phone=demo.phone,
+            is_vat_payer=demo.is_vat_payer,
+            vat_code=demo.vat_code,
+            invoice_prefix=demo.invoice_prefix or demo.slug.upper(),
+            # invented but valid (Swedbank's bank code, check digits right): payouts can make a bank file
+            iban=str(IBAN.generate("LT", bank_code="73000", account_code=f"{number:011d}").compact),
+            story_lt=demo.story_lt,
+            story_en=demo.story_en,
+        ),
+        report=report,
+        what="communities",
+        start=1,
+    )
 
 
 def _seed_shipping(communities: dict[str, Community], report: SeedReport) -> None:

@@ -253,3 +253,28 @@ def test_the_dashboard_is_for_staff_only(client: FlaskClient, late) -> None:
     db.session.rollback()
     assert db.session.get_one(Fulfilment, parcel.id).reminded_at is None
     assert db.session.get_one(User, member.id).is_staff is False
+
+
+def test_the_dashboard_counts_the_listings_on_sale_missing_safety_information_and_links_to_them(
+    client: FlaskClient,
+) -> None:
+    community = make_community()
+    make_product(community, name_lt="Senas angelas", images=1)  # from before the rules: no product type
+    make_product(
+        community, name_lt="Be vertimo", ready=True, safety_notes_en=""
+    )  # its warning not in English
+    make_product(community, name_lt="Pilnas", ready=True)  # complete: not counted
+    make_product(community, name_lt="Laukia", status=ProductStatus.PENDING_REVIEW)  # not on sale
+    make_product(make_community(is_active=False), name_lt="Išjungtos")  # its community is switched off
+    make_user(email="vida@vvg.example.org", name="Vida", is_staff=True)
+    login_as(client, "vida@vvg.example.org")
+
+    page = client.get("/backoffice/?lang=en").get_data(as_text=True)
+    link = re.search(r'data-count="flagged"><a href="([^"]+)">(\d+)</a>', page)
+    listed = client.get(link.group(1).split("#")[0] if link else "/").get_data(as_text=True)
+
+    assert "Listings on sale missing safety information" in page
+    assert link is not None and link.groups() == ("/backoffice/moderation#flagged", "2")
+    flagged = listed[listed.index('id="flagged"') :]
+    assert "Senas angelas" in flagged and "Be vertimo" in flagged
+    assert "Pilnas" not in flagged and "Išjungtos" not in flagged

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -47,6 +49,27 @@ def mail_html(message_id: int) -> ResponseReturnValue:
         "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     )
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@backoffice.get("/mail/<int(max=2147483647):message_id>/attachments/<int(max=2147483647):attachment_id>")
+@staff_required
+def mail_attachment(message_id: int, attachment_id: int) -> ResponseReturnValue:
+    """One file the message carries, made again as it was sent (from rows that never change)."""
+    attachment = outbox.get_attachment(message_id, attachment_id)
+    if attachment is None:
+        abort(404)
+    try:
+        data = outbox.render_attachment(attachment)
+    except LookupError:  # its kind is not known here, or what it was made from is gone
+        abort(404)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

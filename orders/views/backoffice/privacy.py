@@ -11,6 +11,7 @@ from flask_babel import ngettext
 
 from orders.errors import AlreadyErased, PrivacyRequestNotFound
 from orders.forms.backoffice import PrivacySearchForm, RecordPrivacyRequestForm, StaffErasureForm
+from orders.invoices.issuing import list_customer_invoices
 from orders.labels import (
     OPEN_REASON_LABELS,
     ORDER_STATUS_LABELS,
@@ -18,7 +19,7 @@ from orders.labels import (
     PRIVACY_STATUS_LABELS,
 )
 from orders.privacy import asking, erasure, export
-from orders.privacy.holdings import holdings_of
+from orders.privacy.holdings import accounting_years, holdings_of
 from orders.privacy.models import PrivacyRequest, PrivacyRequestStatus
 from orders.views.backoffice.blueprint import backoffice
 from shop import outbox
@@ -63,10 +64,12 @@ def _list_page(form: RecordPrivacyRequestForm, status: int = 200) -> ResponseRet
 @staff_required
 def privacy_request_detail(request_id: int) -> ResponseReturnValue:
     asked = _get(request_id)
+    holdings = holdings_of(asked.email, utcnow()) if not asked.address_forgotten else None
     return render_template(
         "orders/backoffice/privacy_detail.html",
         asked=asked,
-        holdings=holdings_of(asked.email, utcnow()) if not asked.address_forgotten else None,
+        holdings=holdings,
+        invoices=list_customer_invoices([held.order.id for held in holdings.orders]) if holdings else {},
         **_words(),
     )
 
@@ -149,6 +152,7 @@ def _words() -> dict[str, object]:
         "open_reasons": OPEN_REASON_LABELS,
         "closes_on": asking.closes_on,
         "state_styles": STATE_STYLES,
+        "accounting_years": accounting_years,
     }
 
 

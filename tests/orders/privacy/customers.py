@@ -134,18 +134,20 @@ def texts_in_database() -> Iterator[tuple[str, str]]:
 
 
 #: Issued invoices and credit notes name their buyer and are accounting records the law keeps (Lithuanian
-#: accounting law: ACCOUNTING_RETENTION_YEARS); erasure leaves them as issued.
+#: accounting law: ACCOUNTING_RETENTION_YEARS); erasure leaves them as issued, and only the retention job
+#: clears their buyer once those years are over.
 ACCOUNTING_RECORDS = ("invoices.", "invoice_lines.")
 
 
-def found(traces: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Where any of `traces` (in any case) is still written, outside the accounting records the law keeps:
-    (table.column, the trace)."""
+def found(traces: tuple[str, ...], *, accounting_kept: bool = True) -> list[tuple[str, str]]:
+    """Where any of `traces` (in any case) is still written: (table.column, the trace). While
+    `accounting_kept`, outside the accounting records the law keeps; once their years are over, anywhere."""
     wanted = [trace.casefold() for trace in traces]
+    skipped = ACCOUNTING_RECORDS if accounting_kept else ()
     return [
         (where, trace)
         for where, text in texts_in_database()
-        if not where.startswith(ACCOUNTING_RECORDS)
+        if not where.startswith(skipped)
         for trace in wanted
         if trace in text.casefold()
     ]

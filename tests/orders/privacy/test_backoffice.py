@@ -3,6 +3,7 @@ on its page — a copy, erasure after a confirmation — each step in the audit 
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from orders.invoices.models import Invoice
 from orders.privacy import asking, erasure
 from orders.privacy.models import ERASED_EMAIL, PrivacyRequest, PrivacyRequestStatus, RequestChannel
 from shop.db import db
@@ -66,6 +68,8 @@ def test_staff_record_a_request_made_by_phone_and_erase_it_after_a_confirmation(
     erase = f"{PAGE}/{request.id}/erase"
     page = client.get(erase).get_data(as_text=True)
     assert "1 closed order is anonymised now" in page
+    kept = "Invoices and credit notes stay as issued, with the buyer's name and address, until"
+    assert kept in html.unescape(page)
     unconfirmed = client.post(erase, data={"csrf_token": csrf_token(client, erase)})
     assert unconfirmed.status_code == 400 and found(RASA_TRACES)
     done = client.post(erase, data={"csrf_token": csrf_token(client, erase), "confirm": "y"})
@@ -101,6 +105,30 @@ def test_staff_take_a_copy_to_hand_over_and_mail_the_link(
     )
     assert list(actions) == ["privacy.record", "privacy.export", "privacy.mail_link"]
     assert "rasa.petraitiene" not in audit_text().casefold()  # the audit log is kept for ever
+
+
+def test_the_request_names_the_invoices_kept_and_until_when_before_and_after_erasure(
+    client: FlaskClient, staff: User, clock: time_machine.Traveller
+) -> None:
+    order = full_order(RASA, staff=staff)
+    numbers = db.session.scalars(select(Invoice.number).where(Invoice.order_id == order.id)).all()
+    request = asking.record_request(RASA.email, note="", by=staff)
+    clock.move_to(AFTER_RETURNS)
+    as_staff(client)
+
+    before = client.get(f"{PAGE}/{request.id}").get_data(as_text=True)
+    erasure.erase(request.id, by=staff)
+    after = client.get(f"{PAGE}/{request.id}").get_data(as_text=True)
+
+    assert len(numbers) == 3  # two parcels' invoices and the cancelled one's credit note
+    assert all(number in before for number in numbers)
+    assert "kept as issued until 31 December 2036" in before
+    assert "10 years after the order" in before
+    assert not any(number in after for number in numbers)  # the address is forgotten: nothing is looked up
+    assert (
+        db.session.scalars(select(Invoice.buyer_name).where(Invoice.order_id == order.id)).all()
+        == [RASA.name] * 3
+    )  # the invoices themselves stay as issued
 
 
 def test_the_list_shows_every_request_and_finds_an_erased_address_by_its_hash(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, select
 from sqlalchemy.orm import DeclarativeBase
 
+from orders.invoices.models import Invoice, InvoiceLine
 from orders.models import Fulfilment, FulfilmentEvent, Order, OrderLine, Payment, Refund
 from orders.payments.models import PaymentAlert
 from orders.privacy import asking, export
@@ -89,6 +90,10 @@ def test_the_copy_holds_every_piece_of_the_customers_data(staff: User) -> None:
         *stored_values(Refund, Refund.order_id.in_(orders)),
         *stored_values(PaymentAlert, PaymentAlert.order_id.in_(orders)),
         *stored_values(OutboxMessage, OutboxMessage.recipient.ilike(RASA.email)),
+        *stored_values(Invoice, Invoice.order_id.in_(orders)),
+        *stored_values(
+            InvoiceLine, InvoiceLine.invoice_id.in_(select(Invoice.id).where(Invoice.order_id.in_(orders)))
+        ),
     ]
     missing = [(where, value) for where, value in hers if value not in text]
     assert not missing, missing
@@ -100,6 +105,14 @@ def test_the_copy_holds_every_piece_of_the_customers_data(staff: User) -> None:
     assert {m["subject"] for m in copy["mails"]} >= {"Jūsų duomenys Kaimo mugėje"}  # the link she asked for
     assert copy["privacy_requests"][0]["channel"] == "web"
     assert copy["card_numbers"].startswith("never held")
+    invoices = copy["orders"][0]["invoices"]
+    assert [i["kind"] for i in invoices] == ["invoice", "invoice", "credit_note"]
+    assert invoices[2]["corrects_invoice"] == invoices[1]["number"]
+    assert invoices[0]["buyer"]["name"] == "Rasa Petraitienė"
+    assert invoices[0]["lines"][0]["quantity"] == 2 and invoices[0]["total_cents"] > 0
+    assert {i["kept_until"] for i in invoices} == {"2036-12-31"}
+    assert "erasure leaves them as issued" in copy["accounting_records"]
+    assert copy["orders"][1]["invoices"] == []  # not paid: nothing invoiced
 
 
 def test_the_copy_holds_nobody_elses_orders_or_mails(staff: User) -> None:

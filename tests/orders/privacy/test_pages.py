@@ -218,6 +218,10 @@ def test_the_link_erases_once_after_a_confirmation(
     confirm = client.get(f"{path}/istrinti")
     assert confirm.status_code == 200
     assert "1 order is erased now" in confirm.get_data(as_text=True)
+    assert (
+        "The invoices and credit notes issued to you stay as issued, with your name and address, until"
+        " 31 December 2036." in confirm.get_data(as_text=True)
+    )
     token = csrf_token(client, f"{path}/istrinti")
 
     unconfirmed = client.post(f"{path}/istrinti", data={"csrf_token": token})

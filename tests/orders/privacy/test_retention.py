@@ -9,12 +9,13 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-from orders.models import FulfilmentStatus, Order, Payment
+from orders.invoices.models import Invoice
+from orders.models import Fulfilment, FulfilmentStatus, Order, Payment
 from orders.payments.alerts import raise_alert
 from orders.payments.models import AlertKind
 from orders.privacy import asking, retention
 from orders.privacy.models import ERASED_EMAIL, ERASED_NAME, PrivacyRequest, PrivacyRequestStatus
-from orders.refunds import mark_bank_refund_sent
+from orders.refunds import mark_bank_refund_sent, refund_sent_parcel
 from shop.config import ConfigError, check_privacy
 from shop.db import db, transaction
 from shop.models import OutboxMessage, User
@@ -129,6 +130,69 @@ def test_the_words_of_accounting_records_go_after_ten_years_from_the_end_of_the_
     assert references == ([""] if cleared else ["Anonimizuota už " + order.number])
     assert (report.accounting_cleared > 0) is cleared
     assert sales_of_the_year() == totals
+
+
+def invoices_of(order_id: int) -> list[tuple[str, str, str, int, list[str]]]:
+    """The order's invoices and credit notes as accounting reads them: number, buyer, address, total and
+    the lines' descriptions."""
+    db.session.rollback()
+    invoices = db.session.scalars(select(Invoice).where(Invoice.order_id == order_id).order_by(Invoice.id))
+    return [
+        (i.number, i.buyer_name, i.buyer_address, i.total_cents, [line.description for line in i.lines])
+        for i in invoices
+    ]
+
+
+@pytest.mark.parametrize(
+    ("moment", "cleared"),
+    [
+        (datetime(2036, 12, 31, 21, 59, tzinfo=UTC), False),  # the last minute of 2036 in Vilnius
+        (datetime(2036, 12, 31, 22, 0, tzinfo=UTC), True),  # 2037 has begun in Vilnius
+    ],
+)
+def test_invoices_keep_their_buyer_for_the_accounting_years_and_lose_it_after(
+    staff: User, clock: time_machine.Traveller, moment: datetime, cleared: bool
+) -> None:
+    order = full_order(RASA, staff=staff)  # placed on 2 March 2026: kept until 31 December 2036
+    courier = db.session.scalars(
+        select(Fulfilment.id).where(Fulfilment.order_id == order.id).order_by(Fulfilment.id)
+    ).first()
+    assert courier is not None
+    returned = refund_sent_parcel(
+        courier,
+        goods_cents=350,
+        reason=f"{RASA.name} grąžino sulūžusį atviruką (tel. {RASA.phone})",
+        by=staff,
+    )
+    mark_bank_refund_sent(returned.id, by=staff)
+    issued = invoices_of(order.id)
+    totals = sales_of_the_year()
+    clock.move_to(moment)
+
+    report = retention.apply_retention()
+    again = retention.apply_retention()
+
+    kept = invoices_of(order.id)
+    assert found(RASA_TRACES) == []  # the customer's three years are long over
+    assert [(number, total) for number, _b, _a, total, _l in kept] == [
+        (number, total) for number, _b, _a, total, _l in issued
+    ]
+    assert sales_of_the_year() == totals
+    if cleared:
+        assert found(RASA_TRACES, accounting_kept=False) == []
+        assert {(buyer, address) for _n, buyer, address, _t, _l in kept} == {(ERASED_NAME, "")}
+        assert kept[-1][4] == ["Grąžinta už prekes"]  # the return's credit note, without its reason
+        assert (report.invoices_cleared, again.invoices_cleared) == (len(issued), 0)
+        assert f"Cleared the buyer from {len(issued)} invoice(s) and credit note(s)" in " ".join(
+            report.lines()
+        )
+    else:
+        assert kept == issued  # the accounting records, as issued
+        assert {where.split(".")[0] for where, _trace in found(RASA_TRACES, accounting_kept=False)} == {
+            "invoices",
+            "invoice_lines",
+        }
+        assert report.invoices_cleared == 0
 
 
 def test_flask_privacy_retention_says_what_it_did(
