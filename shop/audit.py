@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "privacy.export": _l("Copy of a customer's data taken"),
     "privacy.erase": _l("Customer's data erased"),
     "legal.publish": _l("Legal page published"),
+    "operator.update": _l("The VVG's details changed"),
 }
 
 
