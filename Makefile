@@ -56,7 +56,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 
 # For developers adding text: refresh the catalogues from the code, then translate the new entries.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width=110 -o translations/messages.pot app.py shop catalogue orders producers templates
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width=110 -o translations/messages.pot app.py shop catalogue orders producers legal templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width=110
 
 lint: install-test

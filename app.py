@@ -15,6 +15,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import catalogue.views.backoffice
 import catalogue.views.storefront
 import catalogue.views.workspace
+import legal.markup
+import legal.views.backoffice
+import legal.views.storefront
 import orders.cli
 import orders.invoices.pdf
 import orders.labels
@@ -55,12 +58,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         catalogue.views.storefront.storefront,
         producers.views.storefront.storefront,
         orders.views.storefront.storefront,
+        legal.views.storefront.storefront,
         producers.views.workspace.workspace,
         catalogue.views.workspace.workspace,
         orders.views.workspace.workspace,
         producers.views.backoffice.backoffice,
         catalogue.views.backoffice.backoffice,
         orders.views.backoffice.backoffice,
+        legal.views.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)
     templating.init_app(
@@ -79,6 +84,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "iban": producers.iban.grouped_iban,
             "masked_iban": producers.communities.mask_iban,
             "exempt_lines": orders.withdrawals.withdrawing.exempt_lines,
+            "legal_html": legal.markup.as_markup,
         },
     )
     outbox.init_app(app, renderers={"invoice": orders.invoices.pdf.invoice_pdf})  # mails' attachments

@@ -83,6 +83,16 @@ class PriceChanged(OrderProblem):
         self.price_cents = price_cents
 
 
+class TermsChanged(OrderProblem):
+    """The terms of sale the customer was shown are no longer the version in force (staff published a new
+    one while the checkout was open): nothing is ordered; the customer reads and accepts the new one."""
+
+    def __init__(self, version_id: int, number: int) -> None:
+        super().__init__(version_id, number)
+        self.version_id = version_id
+        self.number = number
+
+
 class QuantityNotAllowed(OrderProblem):
     def __init__(self, variant_id: int, quantity: int) -> None:
         super().__init__(variant_id, quantity)

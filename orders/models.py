@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from catalogue.models import Category, Variant
+from legal.models import LegalPageVersion
 from orders.payments.models import CardCheckout, PaymentAlert
 from producers.models import Community, DeliveryMethod
 from shop.db import Base, enum_column_type, utcnow
@@ -123,7 +124,10 @@ class Order(Base):
     )
     #: when its customer's details were erased (`orders.privacy`): on request, or after the retention period
     anonymised_at: Mapped[datetime | None]
+    #: the version of the terms of sale the customer was shown and accepted (None: placed before versions)
+    terms_version_id: Mapped[int | None] = mapped_column(ForeignKey("legal_page_versions.id"), index=True)
 
+    terms_version: Mapped[LegalPageVersion | None] = relationship()
     fulfilments: Mapped[list[Fulfilment]] = relationship(
         back_populates="order", order_by="Fulfilment.id", cascade="all, delete-orphan"
     )

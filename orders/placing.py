@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from catalogue.models import Product, ProductStatus, Variant
+from legal.models import LegalPageKind, LegalPageVersion
+from legal.pages import current_version
 from orders.errors import (
     DeliveryNotOffered,
     EmptyOrder,
@@ -22,6 +24,7 @@ from orders.errors import (
     PriceChanged,
     ProductUnavailable,
     QuantityNotAllowed,
+    TermsChanged,
 )
 from orders.lifecycle import mail_customer
 from orders.models import (
@@ -77,11 +80,15 @@ def place_order(
     *,
     payment_method: PaymentMethod,
     idempotency_key: str,
+    terms_version_id: int | None = None,
 ) -> Order:
     """Turn a cart into an order: prices in force from the catalogue (a sale's while it runs), stock
     reserved, one fulfilment per community.
 
     Idempotent: the same `idempotency_key` (one per checkout form) always gives the same single order.
+    `terms_version_id` is the version of the terms of sale the checkout showed and the customer accepted:
+    the order records it, and refuses (`TermsChanged`) one that is no longer in force. Without it (the
+    demo, scripts) the order records none.
     """
     existing = _order_by_idempotency_key(idempotency_key)
     if existing is not None:
@@ -91,6 +98,8 @@ def place_order(
     try:
         with transaction():
             order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key)
+            if terms_version_id is not None:
+                order.terms_version = _terms_in_force(terms_version_id)
             messages = []
             if payment_method is PaymentMethod.BANK_TRANSFER:  # a card payer hears from us once paid
                 messages.append(mail_customer(order, event="order-placed", template="order_placed"))
@@ -101,6 +110,16 @@ def place_order(
         return existing
     outbox.send_now(messages)
     return order
+
+
+def _terms_in_force(shown_id: int) -> LegalPageVersion | None:
+    """The version of the terms the customer was shown, if it is still the one in force."""
+    terms = current_version(LegalPageKind.TERMS)
+    if terms is None:  # the shop has no terms yet (a test shop): nothing to record
+        return None
+    if terms.id != shown_id:
+        raise TermsChanged(terms.id, terms.number)
+    return terms
 
 
 def _build_order(

@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from producers import communities
 from producers.iban import IbanNotValid, normalise_iban
 from producers.models import CONNECTED_ACCOUNT, Community, DeliveryMethod
+from producers.operator import OperatorDetails
 from producers.settings import DeliveryInput, MakerDetailsInput, SettingsInput
 from shop import accounts
 from shop.forms import (
@@ -38,6 +39,7 @@ from shop.forms import (
     at_most,
     normal_email,
     phone_number,
+    stripped,
 )
 from shop.i18n import vilnius_today
 
@@ -346,3 +348,59 @@ class InviteForm(MemberForm):
     def validate_community(self, field: SelectField) -> None:
         if not field.data or field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a community."))
+
+
+#: The VVG's own invoice series: capital letters and digits, as its invoices' numbers begin (VVG-2026-…).
+OPERATOR_PREFIX = re.compile(r"^[A-Z0-9]{2,12}$")
+
+
+class OperatorForm(FlaskForm):  # type: ignore[misc]
+    """The VVG's details as the shop's operator (the back office's settings)."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the name as in the Register of Legal Entities.")), at_most(200)],
+    )
+    registration_code = StringField(
+        _l("Legal entity code"), validators=[DataRequired(_l("Enter the 9-digit code.")), at_most(20)]
+    )
+    address = StringField(_l("Address"), validators=[DataRequired(_l("Enter the address.")), at_most(250)])
+    email = EmailField(
+        _l("E-mail"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Enter the e-mail address.")), at_most(254), EMAIL],
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[DataRequired(_l("Enter a phone number.")), at_most(40), phone_number(spaced=True)],
+    )
+    iban = StringField(
+        _l("IBAN for customers' bank transfers"),
+        validators=[DataRequired(_l("Enter the IBAN.")), at_most(50)],
+    )
+    invoice_prefix = StringField(
+        _l("Invoice series"), validators=[DataRequired(_l("Enter the invoice series.")), at_most(20)]
+    )
+    vat_code = StringField(_l("VAT payer's code"), validators=[Optional(), at_most(20)])
+
+    validate_registration_code = CommunityForm.validate_registration_code
+    validate_vat_code = CommunityForm.validate_vat_code
+    validate_iban = CommunityForm.validate_iban
+
+    def validate_invoice_prefix(self, field: StringField) -> None:
+        field.data = "".join(field.data.split()).upper()
+        if not OPERATOR_PREFIX.match(field.data):
+            raise ValidationError(_l("Use 2 to 12 capital letters A–Z and digits, e.g. VVG."))
+
+    def details(self) -> OperatorDetails:
+        """The validated details, the IBAN in its compact form."""
+        return OperatorDetails(
+            name=self.name.data.strip(),
+            registration_code=self.registration_code.data,
+            address=self.address.data.strip(),
+            email=self.email.normal,
+            phone=self.phone.normal,
+            iban=normalise_iban(self.iban.data),
+            invoice_prefix=self.invoice_prefix.data,
+            vat_code=self.vat_code.data or "",
+        )

@@ -48,6 +48,8 @@ ACTION_LABELS = {
     "privacy.mail_link": _l("Link to a customer's data mailed"),
     "privacy.export": _l("Copy of a customer's data taken"),
     "privacy.erase": _l("Customer's data erased"),
+    "legal.publish": _l("Legal page published"),
+    "operator.update": _l("The VVG's details changed"),
 }
 
 

@@ -76,6 +76,7 @@ def workspace_rules(app: Flask) -> list[Any]:
 
 
 def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
+    ids = {**ids, **(rule.defaults or {})}  # a rule's own defaults (one rule per legal page) fill themselves
     missing = set(rule.arguments) - set(ids)
     assert not missing, f"{rule.rule}: teach this test an id for {sorted(missing)}"
     built = rule.build({argument: ids[argument] for argument in rule.arguments}, append_unknown=False)

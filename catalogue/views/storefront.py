@@ -1,5 +1,5 @@
-"""The shop as customers see it: home, the catalogue with filters, product and community pages, the
-shop's terms and privacy pages, media files, robots.txt and sitemap.xml."""
+"""The shop as customers see it: home, the catalogue with filters, product and community pages, media
+files, robots.txt and sitemap.xml (the legal pages are `legal.views.storefront`'s)."""
 
 from __future__ import annotations
 
@@ -79,16 +79,6 @@ def home() -> ResponseReturnValue:
         featured=browsing.list_featured_products(),
         communities=communities.list_active_communities(),
     )
-
-
-@storefront.get("/salygos")
-def terms() -> ResponseReturnValue:
-    return render_template("catalogue/storefront/terms.html")
-
-
-@storefront.get("/privatumas")
-def privacy() -> ResponseReturnValue:
-    return render_template("catalogue/storefront/privacy.html")
 
 
 @storefront.get("/media/<name>")

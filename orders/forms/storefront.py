@@ -87,8 +87,13 @@ class CartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
     remove = StringField()  #: the variant id of the line whose "Remove" button was pressed
     action = StringField()  #: "checkout" to go on to the checkout, anything else stays on the cart
 
+    #: the version of the terms of sale the page shows (its id): the order records the one accepted
+    terms_version = HiddenField()
+
     parcels: Sequence[Parcel] = ()
     variant_ids: Sequence[int] = ()
+    #: The id of the terms of sale in force as the page is built (None: the shop has none yet).
+    terms_in_force: int | None = None
 
     def quantity_field(self, variant_id: int) -> CartQuantityField:
         field: CartQuantityField = self[f"qty_{variant_id}"]
@@ -177,8 +182,13 @@ class CheckoutForm(CheckoutKeyForm):
         validators=[DataRequired(_l("Please accept the privacy notice."))],
     )
 
+    #: the version of the terms of sale the page shows (its id): the order records the one accepted
+    terms_version = HiddenField()
+
     parcels: Sequence[Parcel] = ()
     variant_ids: Sequence[int] = ()
+    #: The id of the terms of sale in force as the page is built (None: the shop has none yet).
+    terms_in_force: int | None = None
     #: The idempotency key of the cart as it is now (see `orders.views.storefront.checkout_key`).
     expected_key = ""
 
@@ -186,6 +196,7 @@ class CheckoutForm(CheckoutKeyForm):
         super().__init__(*args, **kwargs)
         if not self.is_submitted():
             self.idempotency_key.data = self.expected_key
+            self.terms_version.data = str(self.terms_in_force or "")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = bool(super().validate(extra_validators))
@@ -206,7 +217,27 @@ class CheckoutForm(CheckoutKeyForm):
             )
             self.idempotency_key.data = self.expected_key
             valid = False
+        if self.terms_in_force is not None and self.terms_version_shown() != self.terms_in_force:
+            self.terms_changed()
+            valid = False
         return valid
+
+    def terms_version_shown(self) -> int | None:
+        """The id of the terms' version the customer was shown and accepted (None: none shown)."""
+        return whole_number(self.terms_version.data)
+
+    def terms_changed(self, version_id: int | None = None) -> None:
+        """New terms came into force while the page was open: show them, to be read and accepted again."""
+        self.terms_in_force = version_id or self.terms_in_force
+        self.terms_version.data = str(self.terms_in_force or "")
+        self.accept_terms.data = False
+        self.accept_terms.errors = [
+            *(self.accept_terms.errors or []),
+            _l(
+                "The terms of sale changed while this page was open. "
+                "Please read the new version and accept it."
+            ),
+        ]
 
     def delivery_field(self, community_id: int) -> RadioField:
         return self[f"delivery_{community_id}"]
@@ -272,11 +303,13 @@ def checkout_form(
     payment_methods: Sequence[PaymentMethod],
     *,
     idempotency_key: str,
+    terms_version_id: int | None = None,
 ) -> CheckoutForm:
     """The checkout's form for this cart: a delivery choice and parcel locker per parcel, a gift message per
     line (by variant, worded by what the line is, see `GiftLine`), the ways to pay, the usual one first.
 
-    `idempotency_key` is the cart's key as it is now: a new form carries it, a sent one must match it.
+    `idempotency_key` is the cart's key as it is now: a new form carries it, a sent one must match it;
+    `terms_version_id` is the terms of sale in force, likewise.
     """
 
     class Form(CheckoutForm):
@@ -285,6 +318,7 @@ def checkout_form(
     Form.parcels = tuple(parcels)
     Form.variant_ids = tuple(lines)
     Form.expected_key = idempotency_key
+    Form.terms_in_force = terms_version_id
     for parcel in parcels:
         values = [method.value for method in parcel.methods]
         setattr(

@@ -31,6 +31,8 @@ from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
+from legal import pages as legal_pages
+from legal.models import LegalPageKind, LegalPageVersion
 from orders import lifecycle
 from orders.cart import Cart, CartView, build_cart_view, check_addition
 from orders.errors import (
@@ -49,6 +51,7 @@ from orders.errors import (
     QuantityNotAllowed,
     WithdrawalPeriodOver,
     WithdrawalProblem,
+    TermsChanged,
 )
 from orders.forms.storefront import (
     AddToCartForm,
@@ -405,13 +408,15 @@ def _gift_lines(cart_view: CartView) -> dict[int, GiftLine]:
     }
 
 
-def checkout_form_for(cart_view: CartView, cart: Cart) -> CheckoutForm:
-    """The checkout form for this cart: its parcels, its lines, the ways to pay its total, its key."""
+def checkout_form_for(cart_view: CartView, cart: Cart, terms: LegalPageVersion | None) -> CheckoutForm:
+    """The checkout form for this cart: its parcels, its lines, the ways to pay its total, its key, the
+    terms of sale in force."""
     return checkout_form(
         _parcels(cart_view),
         _gift_lines(cart_view),
         payment_methods(cart_view.total_cents),
         idempotency_key=checkout_key(cart, cart_view),
+        terms_version_id=terms.id if terms else None,
     )
 
 
@@ -451,7 +456,8 @@ def checkout_page() -> ResponseReturnValue:
     if cart_view.is_empty:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders_storefront.cart"))
-    form = checkout_form_for(cart_view, cart)
+    terms = legal_pages.current_version(LegalPageKind.TERMS)
+    form = checkout_form_for(cart_view, cart, terms)
     if form.is_submitted():
         valid = form.validate()
         for community_id, method in form.chosen_methods().items():  # kept even when something is wrong
@@ -466,7 +472,11 @@ def checkout_page() -> ResponseReturnValue:
                     form.buyer(),
                     payment_method=form.chosen_payment_method(),
                     idempotency_key=form.idempotency_key.data,
+                    terms_version_id=form.terms_version_shown(),
                 )
+            except TermsChanged as changed:  # published while the form was on its way
+                form.terms_changed(changed.version_id)
+                terms = legal_pages.current_version(LegalPageKind.TERMS)
             except OrderProblem as problem:
                 form.form_errors.append(_describe_problem(problem, cart_view))
                 cart_view = build_cart_view(cart)  # show the stock as it is now
@@ -477,7 +487,7 @@ def checkout_page() -> ResponseReturnValue:
                 if order.payment_method is PaymentMethod.CARD:
                     return pay_by_card(order)
                 return redirect(url_for("orders_storefront.track", token=order.public_token, placed=1))
-    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view)
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms)
 
 
 def _order_placed_by(sent: CheckoutKeyForm) -> str | None:
@@ -503,9 +513,10 @@ def _form_expired(error: CSRFError) -> ResponseReturnValue:
     cart_view = build_cart_view(cart)
     if request.endpoint != "orders_storefront.checkout_page" or cart_view.is_empty:
         return render_error(400, _("The form had expired. Go back, reload the page and try again."))
-    form = checkout_form_for(cart_view, cart)
+    terms = legal_pages.current_version(LegalPageKind.TERMS)
+    form = checkout_form_for(cart_view, cart, terms)
     form.form_errors.append(_("The form had expired. Check your details and submit again."))
-    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view), 400
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms), 400
 
 
 def cart_count() -> int:

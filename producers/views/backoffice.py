@@ -23,11 +23,13 @@ from producers.errors import (
     MembershipNotFound,
     SlugTaken,
 )
-from producers.forms import CommunityForm, InviteForm, MemberForm
+from producers.forms import CommunityForm, InviteForm, MemberForm, OperatorForm
 from producers.iban import grouped_iban
 from producers.members import get_member, invite_member, list_members, remove_member
 from producers.models import DEFAULT_COMMISSION_BP, Community
+from producers.operator import OperatorDetails, update_operator
 from shop.access import current_actor, staff_required
+from shop.operator import get_operator
 
 backoffice = Blueprint("producers_backoffice", __name__, url_prefix="/backoffice")
 
@@ -262,3 +264,29 @@ def invite() -> ResponseReturnValue:
         return redirect(url_for("producers_backoffice.invite"))
     status = 400 if request.method == "POST" else 200
     return render_template("producers/backoffice/invite.html", form=form), status
+
+
+@backoffice.route("/settings", methods=["GET", "POST"])
+@staff_required
+def operator_settings() -> ResponseReturnValue:
+    """The VVG's own details: shown under every page and legal text, in mails and on its invoices."""
+    operator = get_operator()
+    if request.method == "POST":
+        form = OperatorForm()
+    elif operator is not None:
+        form = OperatorForm(data=asdict(OperatorDetails.of(operator)))
+    else:
+        form = OperatorForm()
+    if form.validate_on_submit():
+        try:
+            update_operator(form.details(), by=current_actor())
+        except InvoicePrefixTaken as taken:
+            form.invoice_prefix.errors.append(
+                _("%(name)s numbers its invoices with %(prefix)s: choose another.", name=taken.taken_by,
+                  prefix=taken.prefix)
+            )  # fmt: skip
+        else:
+            flash(_("The VVG's details are saved."), "success")
+            return redirect(url_for("producers_backoffice.operator_settings"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("producers/backoffice/operator.html", form=form, operator=operator), status

@@ -11,6 +11,7 @@ from flask import Flask, url_for
 
 from orders.models import FulfilmentStatus, OrderStatus
 from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.legal import make_legal_pages
 from tests.factories.orders import COURIER, OMNIVA, make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
@@ -69,8 +70,10 @@ FIND_MISFITS = """() => {
 
 @pytest.fixture
 def fair(app: Flask) -> dict[str, Any]:
-    """Two communities with long Lithuanian names, cards and ornaments, parcels in several states."""
+    """Two communities with long Lithuanian names, cards and ornaments, parcels in several states; the
+    legal pages as a new shop has them."""
     make_operator()
+    make_legal_pages()
     slapaberze = make_community(slug="slapaberze", name="Šlapaberžės bendruomenės centras")
     surviliskis = make_community(slug="surviliskis", name="Surviliškio kaimo bendruomenė „Sodžius“")
     cards = make_category(slug="atvirukai", name_lt="Kalėdiniai atvirukai", name_en="Christmas cards")
@@ -178,7 +181,8 @@ def test_the_storefront_fits_a_phone(app: Flask, live_server: str, phone: Any, f
         ("orders_storefront.checkout_page", {}),
         ("orders_storefront.track", {"token": fair["paid"].public_token}),
         ("orders_storefront.track", {"token": fair["unpaid"].public_token}),
-        ("catalogue_storefront.terms", {}),
+        ("legal_storefront.page", {"kind": "terms"}),
+        ("legal_storefront.page", {"kind": "withdrawal_form"}),
         ("producers_storefront.login", {}),
     )
     assert misfits_on(phone, live_server, pages) == {}
@@ -214,5 +218,7 @@ def test_the_back_office_fits_a_phone(app: Flask, live_server: str, phone: Any, 
         ("orders_backoffice.sales_report", {}),
         ("orders_backoffice.mail_list", {}),
         ("orders_backoffice.audit_log", {}),
+        ("legal_backoffice.page_list", {}),
+        ("legal_backoffice.edit_page", {"kind": "terms"}),
     )
     assert misfits_on(phone, live_server, pages) == {}

@@ -76,11 +76,3 @@ def test_an_unexpected_error_shows_a_localized_page_without_details(test_config:
     assert response.status_code == 500
     assert "Something went wrong on our side" in html
     assert "secret detail" not in html and "Traceback" not in html
-
-
-def test_the_terms_name_the_consumer_authority_not_the_closed_eu_odr_platform(client: FlaskClient) -> None:
-    for language in ("lt", "en"):
-        terms = client.get(f"/salygos?lang={language}").get_data(as_text=True)
-        assert "www.vvtat.lt" in terms
-        assert "ginčų sprendimo platform" not in terms and "dispute resolution platform" not in terms
-        assert "ec.europa.eu/consumers/odr" not in terms

@@ -24,6 +24,9 @@ def add(client: FlaskClient, product: Product, variant: Variant, quantity: Any =
     )
 
 
+TERMS_FIELD = re.compile(r'name="terms_version" type="hidden" value="([0-9]*)"')
+
+
 def checkout_data(client: FlaskClient, shop: dict[str, Any], **changes: Any) -> dict[str, Any]:
     html = client.get("/uzsakymas").get_data(as_text=True)
     data = {
@@ -41,6 +44,9 @@ def checkout_data(client: FlaskClient, shop: dict[str, Any], **changes: Any) -> 
         "accept_terms": "y",
         "accept_privacy": "y",
     }
+    shown = TERMS_FIELD.search(html)  # the version of the terms the page shows, when the shop has terms
+    if shown:
+        data["terms_version"] = shown.group(1)
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 

@@ -23,6 +23,7 @@ from orders.privacy.models import PrivacyRequest, PrivacyRequestStatus
 from shop.db import db
 from shop.models import OutboxMessage, User
 from tests.conftest import FreshContextClient, csrf_token
+from tests.factories.legal import make_legal_pages
 from tests.factories.orders import make_order
 from tests.helpers import count, fresh, mails_to, running
 from tests.orders.privacy.customers import AFTER_RETURNS, JONAS, RASA, RASA_TRACES, START, found, full_order
@@ -72,6 +73,7 @@ def test_a_customer_is_mailed_the_link_in_her_language_and_sees_her_orders(
 ) -> None:
     port, inbox = smtp
     number = make_order(buyer=JONAS).number  # Jonas ordered in English; read here, in the test's own app
+    make_legal_pages()
     with running(shop_sending_to(test_config, port)) as shop:
         shop.test_client_class = FreshContextClient
         client = in_english(shop.test_client())
@@ -265,6 +267,7 @@ def test_an_open_order_is_named_on_the_confirmation_and_its_erasure_waits(
 
 
 def test_the_privacy_notice_leads_to_the_page(client: FlaskClient) -> None:
+    make_legal_pages()
     html = in_english(client).get("/privatumas").get_data(as_text=True)
     assert 'href="/privatumas/mano-duomenys"' in html
     assert "1095 days after it was placed" in html and "10 years after the end of its year" in html

@@ -1,0 +1,1 @@
+"""The legal pages' views: `storefront` (customers read them) and `backoffice` (staff publish them)."""
