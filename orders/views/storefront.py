@@ -49,9 +49,9 @@ from orders.errors import (
     PrivacyLinkNotValid,
     ProductUnavailable,
     QuantityNotAllowed,
+    TermsChanged,
     WithdrawalPeriodOver,
     WithdrawalProblem,
-    TermsChanged,
 )
 from orders.forms.storefront import (
     AddToCartForm,
