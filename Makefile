@@ -21,12 +21,16 @@ run: install translations pdf-libraries
 	SITE_URL=$(SITE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The suite runs twice on SQLite: today, then with the clock two years ahead (tests/clock.py), so a test
-# that depends on today's date fails now rather than on the day the calendar passes it.
+# that depends on today's date fails now rather than on the day the calendar passes it. Each run spreads
+# its tests over the machine's cores (pytest-xdist; every worker has its own database, mail folder and
+# media): TEST_WORKERS=0 runs them in one process, as `pytest tests/…` does for a single file or test.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 test: install-test translations browser pdf-libraries lint
-	$(BIN)/pytest
-	$(BIN)/pytest --clock-ahead 730
+	$(PYTEST)
+	$(PYTEST) --clock-ahead 730
 ifeq ($(CI),true)
-	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST)
 endif
 
 # Timing targets (not tests): the storefront pages with 500 products, the Stripe webhook.

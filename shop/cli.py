@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from shop import outbox
@@ -16,7 +16,12 @@ def seed_demo_command(if_empty: bool) -> None:
     """Load the demo VVG, six communities, their products with drawn photos and demo accounts."""
     from shop.demo import seeding  # the demo data and the drawing code load only when asked for
 
-    report = seeding.seed_demo(MediaStorage.from_app(), if_empty=if_empty, progress=click.echo)
+    report = seeding.seed_demo(
+        MediaStorage.from_app(),
+        if_empty=if_empty,
+        progress=click.echo,
+        photo_size=current_app.config["DEMO_PHOTO_SIZE"],
+    )
     click.echo(report.summary())
     click.echo("")
     click.echo("Demo accounts (password: demo-password):")

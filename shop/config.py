@@ -34,6 +34,7 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "LANGUAGES": LANGUAGES,
         "CATALOGUE_PAGE_SIZE": int(environ.get("CATALOGUE_PAGE_SIZE") or 24),
+        "DEMO_PHOTO_SIZE": 1280,  #: pixels: `flask seed-demo` draws its photos this big (the tests: smaller)
         # Several phone photos in one upload; each is checked (≤ 10 MB) by the image pipeline, and form
         # fields without files stay bounded by Werkzeug's MAX_FORM_MEMORY_SIZE (500 kB).
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,

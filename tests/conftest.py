@@ -13,7 +13,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app
 from shop.config import database_url
@@ -26,16 +26,37 @@ pytest_plugins = ["tests.walk", "tests.clock"]  # the URL-map walks' fixture; --
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("DATABASE_URL")
-    if not url:
+    if not url:  # a file per session, so per pytest-xdist worker too (tmp_path_factory is the worker's)
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     url = database_url(url)
     if url.startswith("postgresql"):
+        url = _worker_database(url)
         engine = create_engine(url)
         with engine.begin() as connection:  # a clean schema: the migrations must build everything
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
     return url
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist (`pytest -n 2`) each worker drops and migrates a database of its own, named after
+    DATABASE_URL's with the worker's id: test_gw0, test_gw1… (created when missing). Alone: DATABASE_URL's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    engine = create_engine(shared, isolation_level="AUTOCOMMIT")  # CREATE DATABASE runs outside a transaction
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            quoted = connection.dialect.identifier_preparer.quote(own.database)
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +70,7 @@ def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "SITE_URL": "http://shop.test",
         "SERVER_NAME": None,
         "RATELIMIT_ENABLED": False,  # tests sign in often; limits: tests/shop/test_accounts_rate_limits.py
+        "DEMO_PHOTO_SIZE": 400,  # `flask seed-demo`'s photos: every motif drawn, at an eighth of the pixels
     }
 
 

@@ -24,6 +24,7 @@ Colours = tuple[RGB, RGB, RGB]  # a community's palette: main, second, accent
 
 SUPERSAMPLE = 2
 UNITS = 1000  #: width of the frame in drawing units
+PHOTO_SIZE = 1280  #: pixels, square: the largest rendition the shop publishes (catalogue.images)
 
 WHITE: RGB = (255, 255, 255)
 BLACK: RGB = (0, 0, 0)
@@ -1452,7 +1453,7 @@ def _place_props(pen: Pen, kind: str, variant: int, rng: random.Random) -> None:
 
 
 def draw_product_image(
-    motif: str, palette: tuple[str, str, str], *, variant: int = 0, seed: str = "", size: int = 1280
+    motif: str, palette: tuple[str, str, str], *, variant: int = 0, seed: str = "", size: int = PHOTO_SIZE
 ) -> Image.Image:
     """Draw a square product photo of a handmade item in the given motif and colours."""
     try:

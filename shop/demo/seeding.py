@@ -56,9 +56,14 @@ class SeedReport:
 
 
 def seed_demo(
-    storage: MediaStorage, *, if_empty: bool = False, progress: Callable[[str], None] = lambda _m: None
+    storage: MediaStorage,
+    *,
+    if_empty: bool = False,
+    progress: Callable[[str], None] = lambda _m: None,
+    photo_size: int = demo_art.PHOTO_SIZE,
 ) -> SeedReport:
-    """Create whatever part of the demo shop is missing, in one transaction."""
+    """Create whatever part of the demo shop is missing, in one transaction; the products' photos are drawn
+    `photo_size` pixels square (the tests draw them smaller: the same pictures, a fraction of the work)."""
     report = SeedReport()
     if if_empty and db.session.scalar(select(func.count(Community.id))):
         report.skipped = True
@@ -70,7 +75,7 @@ def seed_demo(
             communities = _seed_communities(report)
             _seed_shipping(communities, report)
             _seed_accounts(communities, report)
-            _seed_products(storage, categories, product_types, communities, report, progress)
+            _seed_products(storage, categories, product_types, communities, report, progress, photo_size)
         _seed_orders(report, progress)
         _seed_privacy_requests(report)
     report.accounts = _demo_accounts()
@@ -206,6 +211,7 @@ def _seed_products(
     communities: dict[str, Community],
     report: SeedReport,
     progress: Callable[[str], None],
+    photo_size: int,
 ) -> None:
     existing = set(db.session.scalars(select(Product.slug)))
     palettes = {demo.slug: demo.palette for demo in demo_data.COMMUNITIES}
@@ -256,7 +262,7 @@ def _seed_products(
             product.variants.append(seeded)
         for position in range(demo.image_count):
             drawing = demo_art.draw_product_image(
-                demo.motif, palettes[demo.community_slug], variant=position, seed=demo.slug
+                demo.motif, palettes[demo.community_slug], variant=position, seed=demo.slug, size=photo_size
             )
             upload = io.BytesIO()
             drawing.save(upload, "JPEG", quality=92)  # what a community member's phone would send

@@ -32,6 +32,13 @@ class _Rule:
     status: int = 0
     error: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    until: threading.Event | None = None  #: a hang ends when this is set, if that comes before `seconds`
+
+    def wait_out(self) -> None:
+        if self.until is None:
+            time.sleep(self.seconds)
+        else:
+            self.until.wait(self.seconds)
 
 
 class _Server(ThreadingHTTPServer):
@@ -65,10 +72,11 @@ class _Handler(BaseHTTPRequestHandler):
         form = dict(urllib.parse.parse_qsl(raw, keep_blank_values=True))
         call = Call(method, url.path, dict(self.headers), form)
         if url.path == "/pay" or url.path.startswith("/pay/"):  # the customer's browser: no API key
-            (status, body, headers), delay = self.server.fake._page(call), 0.0
+            (status, body, headers), hang = self.server.fake._page(call), None
         else:
-            status, body, headers, delay = self.server.fake._answer(call)
-        time.sleep(delay)  # after the work is done: the request reached "Stripe", the answer comes late
+            status, body, headers, hang = self.server.fake._answer(call)
+        if hang is not None:  # after the work is done: the request reached "Stripe", the answer comes late
+            hang.wait_out()
         data = body.encode()
         self.send_response(status)
         for name, value in {"Content-Type": "application/json", **headers}.items():
@@ -128,10 +136,19 @@ class FakeStripe(PaymentPage, Refunds, Transfers):
         with self._lock:
             self._failures.append(_Rule(method.upper(), path_prefix, times, status=status, error=error))
 
-    def hang(self, method: str, path_prefix: str, *, seconds: float, times: int = 1) -> None:
-        """The next `times` matching requests are processed, then answered `seconds` late."""
+    def hang(
+        self,
+        method: str,
+        path_prefix: str,
+        *,
+        seconds: float,
+        times: int = 1,
+        until: threading.Event | None = None,
+    ) -> None:
+        """The next `times` matching requests are processed, then answered `seconds` late (or as soon as
+        `until` is set, if that comes first: a test that needs a request held waits on its event)."""
         with self._lock:
-            self._hangs.append(_Rule(method.upper(), path_prefix, times, seconds=seconds))
+            self._hangs.append(_Rule(method.upper(), path_prefix, times, seconds=seconds, until=until))
 
     @staticmethod
     def _take(rules: list[_Rule], call: Call) -> _Rule | None:
@@ -143,26 +160,25 @@ class FakeStripe(PaymentPage, Refunds, Transfers):
                 return rule
         return None
 
-    def _answer(self, call: Call) -> tuple[int, str, dict[str, str], float]:
-        """Status, JSON body, extra headers and delay for one request."""
+    def _answer(self, call: Call) -> tuple[int, str, dict[str, str], _Rule | None]:
+        """Status, JSON body, extra headers and the hang (if any) for one request."""
         headers = {k.lower(): v for k, v in call.headers.items()}
         with self._lock:
             self.calls.append(call)
             hang = self._take(self._hangs, call)
-            delay = hang.seconds if hang else 0.0
             if not headers.get("authorization", "").startswith("Bearer sk_test_"):
                 err = StripeError(
                     401, {"type": "authentication_error", "message": "Invalid API Key provided."}
                 )
-                return 401, err.body, {}, delay
+                return 401, err.body, {}, hang
             key = headers.get("idempotency-key") if call.method == "POST" else None
             fingerprint = (call.method, call.path, call.form)
             if key is not None and key in self._saved:
                 saved_fingerprint, status, body = self._saved[key]
                 if saved_fingerprint == fingerprint:
-                    return status, body, {"Idempotent-Replayed": "true"}, delay
+                    return status, body, {"Idempotent-Replayed": "true"}, hang
                 err = StripeError(400, {"type": "idempotency_error", "message": KEY_REUSED})
-                return 400, err.body, {}, delay
+                return 400, err.body, {}, hang
             failure = self._take(self._failures, call)
             if failure is not None:
                 status, body, save = failure.status, StripeError(failure.status, failure.error).body, True
@@ -174,7 +190,7 @@ class FakeStripe(PaymentPage, Refunds, Transfers):
                 save = status not in (400, 401, 404)  # Stripe keeps no result when validation failed
             if key is not None and save:
                 self._saved[key] = (fingerprint, status, body)
-            return status, body, {}, delay
+            return status, body, {}, hang
 
     def _route(self, call: Call) -> dict[str, Any]:
         params = parse_params(call.form)

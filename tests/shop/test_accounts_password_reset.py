@@ -147,6 +147,9 @@ def test_a_reset_link_expires_after_password_reset_hours(client: FlaskClient, cl
         URLSafeTimedSerializer("test-secret-key", salt="password-reset").dumps(["not", "a", "link"]),
         URLSafeTimedSerializer("test-secret-key", salt="password-reset").dumps({"user": "1", "password": 5}),
     ],
+    # Named, not shown: a signed token holds the moment it was made, and pytest-xdist's workers must
+    # collect the same test ids.
+    ids=["not-a-token", "another-secret", "another-salt", "not-a-mapping", "wrong-types"],
 )
 def test_a_forged_link_is_a_clear_page_not_an_error(client: FlaskClient, token: str) -> None:
     make_user(email="ona@example.org")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -87,12 +88,17 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     assert not bank_file.skipped and bank_file.total_cents == sum(p.amount_cents for p in statements)
 
 
-def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(app: Flask) -> None:
+def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from shop.demo import seeding
     from shop.media import MediaStorage
 
+    monkeypatch.setitem(
+        app.config, "OUTBOX_SEND_AFTER_COMMIT", False
+    )  # the data; the test above sends the mails
     make_community(slug="krakes", name="Krakės (edited)")
-    seeding.seed_demo(MediaStorage(app.config["MEDIA_ROOT"]))
+    seeding.seed_demo(MediaStorage(app.config["MEDIA_ROOT"]), photo_size=app.config["DEMO_PHOTO_SIZE"])
     db.session.expire_all()
     assert (
         db.session.scalars(select(Community.name).where(Community.slug == "krakes")).one()

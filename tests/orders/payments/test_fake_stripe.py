@@ -237,7 +237,8 @@ def test_auth_unknown_routes_and_missing_objects(fake: FakeStripe, client: strip
 
 def test_concurrent_requests(fake: FakeStripe, client: stripe.StripeClient) -> None:
     first = client.v1.checkout.sessions.create(session_params())
-    fake.hang("GET", "/v1/checkout/sessions/", seconds=0.5)
+    released = threading.Event()  # held until the others are answered, however slow the machine
+    fake.hang("GET", "/v1/checkout/sessions/", seconds=30, until=released)
     slow = threading.Thread(target=client.v1.checkout.sessions.retrieve, args=(first.id,))
     slow.start()
     while not fake.calls_to("GET", "/v1/checkout/sessions/"):
@@ -254,6 +255,7 @@ def test_concurrent_requests(fake: FakeStripe, client: stripe.StripeClient) -> N
     for worker in workers:
         worker.join()
     assert slow.is_alive()  # the hanging request did not hold up the others
+    released.set()
     slow.join()
     assert len(set(ids)) == 8 and len(fake.sessions) == 9
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 from flask import Flask
 from hypothesis import HealthCheck, event, given, settings
@@ -186,7 +187,9 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
     first: list[tuple[Any, ...]],
     steps: list[tuple[Any, ...]],
     hold: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setitem(app.config, "OUTBOX_SEND_AFTER_COMMIT", False)  # the money, not the mails (queued)
     base = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     with app.app_context(), time_machine.travel(base, tick=False) as clock:  # a fresh `g` and session
         wipe()
@@ -306,10 +309,11 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
     ),
 )
 def test_returns_after_payouts_are_taken_back_later_and_every_cent_still_adds_up(
-    app: Flask, rate: int, months: list[tuple[Any, ...]]
+    app: Flask, rate: int, months: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Month after month: parcels delivered and paid out, then returns of any of them, any share of what is
     left (with or without the delivery fee): the invariant holds and no statement ever goes below 0."""
+    monkeypatch.setitem(app.config, "OUTBOX_SEND_AFTER_COMMIT", False)  # the money, not the mails (queued)
     base = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
     with app.app_context(), time_machine.travel(base, tick=False) as clock:
         wipe()
