@@ -1,4 +1,4 @@
-"""The legal pages: version 1 of each, with the texts the migration (0017) gives a new shop."""
+"""The legal pages: version 1 of each, with the texts the migration `*_legal_pages.py` gives a new shop."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from legal import pages
 from legal.models import LegalPageKind, LegalPageVersion
 from shop.models import User
 
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0017_legal_pages.py"
+(MIGRATION,) = (Path(__file__).resolve().parents[2] / "migrations" / "versions").glob("*_legal_pages.py")
 
 
 @cache
