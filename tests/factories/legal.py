@@ -11,7 +11,7 @@ from legal import pages
 from legal.models import LegalPageKind, LegalPageVersion
 from shop.models import User
 
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0017_legal_pages.py"
+MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0018_legal_pages.py"
 
 
 @cache
