@@ -71,7 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(
         app,
         helpers={
-            "cart_count": orders.views.storefront.cart_count,
+            "cart_count": orders.views.storefront.cart.cart_count,
             "delivery_label": orders.labels.delivery_label,
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
