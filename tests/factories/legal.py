@@ -1,4 +1,4 @@
-"""The legal pages: version 1 of each, with the texts the migration (0017) gives a new shop."""
+"""The legal pages: version 1 of each, with the texts the migration (0018) gives a new shop."""
 
 from __future__ import annotations
 
