@@ -101,7 +101,7 @@ class StatusFilter(enum.StrEnum):
 
     def where(self) -> list[ColumnElement[bool]]:
         """The view's condition on a parcel."""
-        wanted = [Fulfilment.status.in_(self.statuses)]
+        wanted: list[ColumnElement[bool]] = [Fulfilment.status.in_(self.statuses)]
         if self is StatusFilter.RETURNS:
             wanted.append(Fulfilment.id.in_(_returns_expected()))
         return wanted
@@ -145,7 +145,7 @@ def _row(fulfilment: Fulfilment, returning: frozenset[int] = frozenset()) -> Par
     )
 
 
-def _returns_expected() -> Select[tuple[int]]:
+def _returns_expected() -> Select[int]:
     """The ids of parcels with a withdrawal whose lines are still to come back."""
     return select(Withdrawal.fulfilment_id).where(Withdrawal.status == WithdrawalStatus.RETURN_EXPECTED)
 
