@@ -15,7 +15,6 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from orders.errors import AlreadyErased
 from orders.invoices.issuing import list_customer_invoices
@@ -24,7 +23,8 @@ from orders.models import Fulfilment, Order
 from orders.privacy.asking import IN_PROGRESS, get_request
 from orders.privacy.holdings import accounting_kept_until, holdings_of
 from orders.privacy.models import PrivacyRequest
-from orders.withdrawals.models import Withdrawal, WithdrawalLine
+from orders.withdrawals.models import Withdrawal
+from orders.withdrawals.withdrawing import withdrawals_by_parcel
 from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
@@ -67,7 +67,7 @@ def personal_data(address: str, now: datetime | None = None) -> dict[str, Any]:
         select(PrivacyRequest).where(PrivacyRequest.email == holdings.address).order_by(PrivacyRequest.id)
     ).all()
     invoices = list_customer_invoices([held.order.id for held in holdings.orders])
-    withdrawals = _withdrawals_by_parcel([held.order.id for held in holdings.orders])
+    withdrawals = withdrawals_by_parcel(*(held.order.id for held in holdings.orders))
     operator = get_operator()
     return {
         "format": FORMAT,
@@ -99,24 +99,6 @@ def to_json(data: dict[str, Any]) -> str:
 def file_name(now: datetime | None = None) -> str:
     """What the downloaded copy is called: kaimo-muge-duomenys-2026-12-01.json."""
     return f"kaimo-muge-duomenys-{(now or utcnow()):%Y-%m-%d}.json"
-
-
-def _withdrawals_by_parcel(order_ids: list[int]) -> dict[int, list[Withdrawal]]:
-    """The orders' withdrawals by parcel id, oldest first, in one read."""
-    found: dict[int, list[Withdrawal]] = {}
-    if not order_ids:
-        return found
-    for withdrawal in db.session.scalars(
-        select(Withdrawal)
-        .where(Withdrawal.order_id.in_(order_ids))
-        .options(
-            selectinload(Withdrawal.lines).joinedload(WithdrawalLine.order_line),
-            joinedload(Withdrawal.refund),
-        )
-        .order_by(Withdrawal.id)
-    ):
-        found.setdefault(withdrawal.fulfilment_id, []).append(withdrawal)
-    return found
 
 
 def _order(order: Order, invoices: list[Invoice], withdrawals: dict[int, list[Withdrawal]]) -> dict[str, Any]:
