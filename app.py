@@ -16,6 +16,8 @@ import catalogue.views.backoffice
 import catalogue.views.storefront
 import catalogue.views.workspace
 import legal.markup
+import legal.models
+import legal.pages
 import legal.views.backoffice
 import legal.views.storefront
 import orders.cli
@@ -71,7 +73,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(
         app,
         helpers={
-            "cart_count": orders.views.storefront.cart_count,
+            "cart_count": orders.views.storefront.cart.cart_count,
             "delivery_label": orders.labels.delivery_label,
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
@@ -79,6 +81,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "withdrawal_labels": orders.labels.WITHDRAWAL_STATUS_LABELS,
             "period_name": orders.payouts.period.period_name,
             "invoice_title": orders.invoices.pdf.title,
+            "legal_version": legal.pages.current_version,
+            "legal_kinds": legal.models.LegalPageKind,
         },
         filters={
             "iban": producers.iban.grouped_iban,

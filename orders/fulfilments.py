@@ -22,6 +22,7 @@ from orders.models import (
     Order,
     Refund,
 )
+from orders.withdrawals.models import Withdrawal, WithdrawalStatus
 from producers.models import DeliveryMethod
 from shop import outbox
 from shop.db import db, transaction
@@ -78,13 +79,15 @@ PAID_STATUSES = frozenset(FulfilmentStatus) - {FulfilmentStatus.AWAITING_PAYMENT
 
 
 class StatusFilter(enum.StrEnum):
-    """The orders list's views: what needs doing (the default), one status, or everything paid."""
+    """The orders list's views: what needs doing (the default), one status, the parcels with a return to
+    expect (a customer withdrew after they left), or everything paid."""
 
     TODO = "todo"
     NEW = "new"
     ACCEPTED = "accepted"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
+    RETURNS = "returns"
     CANCELLED = "cancelled"
     ALL = "all"
 
@@ -92,9 +95,16 @@ class StatusFilter(enum.StrEnum):
     def statuses(self) -> frozenset[FulfilmentStatus]:
         if self is StatusFilter.TODO:
             return frozenset({FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED})
-        if self is StatusFilter.ALL:
+        if self in (StatusFilter.ALL, StatusFilter.RETURNS):
             return PAID_STATUSES
         return frozenset({FulfilmentStatus(self.value)})
+
+    def where(self) -> list[ColumnElement[bool]]:
+        """The view's condition on a parcel."""
+        wanted: list[ColumnElement[bool]] = [Fulfilment.status.in_(self.statuses)]
+        if self is StatusFilter.RETURNS:
+            wanted.append(Fulfilment.id.in_(_returns_expected()))
+        return wanted
 
 
 def carriers_for(method: DeliveryMethod) -> list[Carrier]:
@@ -121,12 +131,36 @@ class ParcelRow:
     fulfilment: Fulfilment
     item_count: int  #: pieces still to send (all of them, for a cancelled parcel)
     waiting_since: datetime  #: when the community was told (paid), for its age
+    return_expected: bool = False  #: a customer withdrew from some of it after it left: it comes back
 
 
-def _row(fulfilment: Fulfilment) -> ParcelRow:
+def _row(fulfilment: Fulfilment, returning: frozenset[int] = frozenset()) -> ParcelRow:
     live = [line for line in fulfilment.lines if line.cancelled_at is None] or fulfilment.lines
     order = fulfilment.order
-    return ParcelRow(fulfilment, sum(line.quantity for line in live), order.paid_at or order.created_at)
+    return ParcelRow(
+        fulfilment,
+        sum(line.quantity for line in live),
+        order.paid_at or order.created_at,
+        return_expected=fulfilment.id in returning,
+    )
+
+
+def _returns_expected() -> Select[int]:
+    """The ids of parcels with a withdrawal whose lines are still to come back."""
+    return select(Withdrawal.fulfilment_id).where(Withdrawal.status == WithdrawalStatus.RETURN_EXPECTED)
+
+
+def count_returns_expected(community_id: int) -> int:
+    """How many of the community's parcels it should expect back (in part or whole) from customers."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Fulfilment)
+            .join(Fulfilment.order)
+            .where(*_is_own_and_paid(community_id), Fulfilment.id.in_(_returns_expected()))
+        )
+        or 0
+    )
 
 
 def _is_own_and_paid(community_id: int) -> list[ColumnElement[bool]]:
@@ -145,13 +179,13 @@ def _own_parcels(community_id: int) -> Select[Fulfilment]:
 def list_fulfilments(community_id: int, status: StatusFilter, page: int = 1) -> Page[ParcelRow]:
     """The community's paid parcels in this view, newest first, one page of them (a page out of range
     gives the nearest real one)."""
-    where = Fulfilment.status.in_(status.statuses)
+    where = status.where()
     total = (
         db.session.scalar(
             select(func.count())
             .select_from(Fulfilment)
             .join(Fulfilment.order)
-            .where(*_is_own_and_paid(community_id), where)
+            .where(*_is_own_and_paid(community_id), *where)
         )
         or 0
     )
@@ -159,13 +193,17 @@ def list_fulfilments(community_id: int, status: StatusFilter, page: int = 1) -> 
     number = min(max(page, 1), pages)
     parcels = db.session.scalars(
         _own_parcels(community_id)
-        .where(where)
+        .where(*where)
         .options(joinedload(Fulfilment.order), selectinload(Fulfilment.lines))
         .order_by(Order.created_at.desc(), Fulfilment.id.desc())
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
     ).all()
-    return Page(items=[_row(f) for f in parcels], number=number, size=PAGE_SIZE, total=total)
+    ids = [f.id for f in parcels]
+    returning = frozenset(
+        db.session.scalars(_returns_expected().where(Withdrawal.fulfilment_id.in_(ids))).all() if ids else []
+    )
+    return Page(items=[_row(f, returning) for f in parcels], number=number, size=PAGE_SIZE, total=total)
 
 
 def get_fulfilment(community_id: int, fulfilment_id: int) -> Fulfilment:

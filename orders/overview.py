@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from catalogue.models import Product, ProductStatus, Variant
 from orders import reports
 from orders.earnings import Earnings
-from orders.fulfilments import ParcelRow, _own_parcels, _row
+from orders.fulfilments import ParcelRow, _own_parcels, _row, count_returns_expected
 from orders.models import Fulfilment, FulfilmentStatus, Order
 from orders.payouts.dues import DeliveredParcel, delivered_parcels, hold_days, payable_on
 from orders.payouts.models import (
@@ -86,6 +86,7 @@ class Dashboard:
     low_stock: Sequence[Variant]
     month_sales_cents: int  #: net sales paid this Lithuanian calendar month (`sales_between`)
     next_payout_cents: int  #: delivered, not yet paid out, less what is to be taken back
+    returns_expected: int = 0  #: parcels customers withdrew from after they left, still to come back
 
 
 def dashboard(community: Community, now: datetime) -> Dashboard:
@@ -96,6 +97,7 @@ def dashboard(community: Community, now: datetime) -> Dashboard:
         low_stock=list_low_stock(community.id),
         month_sales_cents=sales_between(community.id, *month_days(now)),
         next_payout_cents=unpaid_earnings(community).total_cents,
+        returns_expected=count_returns_expected(community.id),
     )
 
 

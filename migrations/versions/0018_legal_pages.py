@@ -32,8 +32,8 @@ TERMS_LT = """<p>Kaimo mugė – internetinė prekyvietė, kurioje Kėdainių ra
 <h2>Pristatymas</h2>
 <p>Kiekviena bendruomenė pati supakuoja ir išsiunčia savo siuntinį, todėl užsakymas iš kelių bendruomenių atkeliauja keliais siuntiniais. Kiekvieną jų galite sekti per asmeninę nuorodą užsakymo laiške. Daugiau – <a href="/pristatymas-ir-grazinimas">Pristatymas ir grąžinimas</a>.</p>
 <h2>Teisė atsisakyti sutarties: 14 dienų</h2>
-<p>Per 14 dienų nuo siuntinio gavimo galite atsisakyti pirkimo nenurodydami priežasties – parašykite pardavėjui arba parduotuvei, pavyzdžiui, užpildę <a href="/sutarties-atsisakymo-forma">sutarties atsisakymo formą</a>. Prekes grąžinkite per 14 dienų nuo atsisakymo; kaina ir įprasto pristatymo kaina grąžinamos per 14 dienų nuo atsisakymo, o prekių grąžinimo išlaidas apmokate jūs.</p>
-<p>Teisė atsisakyti sutarties netaikoma gaminiams, pagamintiems pagal jūsų nurodymus arba aiškiai personalizuotiems, pavyzdžiui, atvirukui su jūsų įrašytu tekstu.</p>
+<p>Galite atsisakyti pirkimo nenurodydami priežasties iki 14-osios dienos po siuntinio pristatymo pabaigos (dienos skaičiuojamos Lietuvos laiku, pristatymo diena neįskaičiuojama). Paprasčiausia – užsakymo puslapyje prie siuntinio paspausti „Atsisakyti sutarties“; taip pat galite parašyti pardavėjai arba VVG, pavyzdžiui, užpildę <a href="/sutarties-atsisakymo-forma">sutarties atsisakymo formą</a>. Jei siuntinys dar neišsiųstas, tos prekės nebus siunčiamos, o jų kaina grąžinama iš karto. Išsiųstas prekes grąžinkite jas atsiuntusiai bendruomenei per 14 dienų nuo atsisakymo; prekių grąžinimo išlaidas apmokate jūs. Prekių kainą grąžiname per 14 dienų nuo atsisakymo, o pristatymo kainą – kai atsisakote viso siuntinio.</p>
+<p>Teisė atsisakyti sutarties netaikoma gaminiams, gaminamiems užsakius, ir personalizuotiems atvirukams – tiems, į kuriuos įrašoma jūsų dovanos žinutė.</p>
 <h2>Kokybė</h2>
 <p>Jei gaminys turi trūkumų ar neatitinka aprašymo, pardavėja jį pataisys, pakeis arba grąžins pinigus, kaip numato Lietuvos Respublikos civilinis kodeksas. Apie trūkumus praneškite kuo greičiau.</p>
 <h2>Skundai ir ginčai</h2>
@@ -47,8 +47,8 @@ TERMS_EN = """<p>Kaimo mugė is an online marketplace where rural communities of
 <h2>Delivery</h2>
 <p>Each community packs and sends its own parcel, so an order from several communities arrives in several parcels. You can follow each of them by the private link in your order mail. More in <a href="/pristatymas-ir-grazinimas">Delivery and returns</a>.</p>
 <h2>Right of withdrawal: 14 days</h2>
-<p>You may withdraw from the purchase within 14 days of receiving a parcel, without giving a reason, by writing to the seller or to the shop, for example with the <a href="/sutarties-atsisakymo-forma">withdrawal form</a>. Send the items back within 14 days after that; the price and the standard delivery cost are refunded within 14 days of the withdrawal, and the cost of returning the items is yours.</p>
-<p>The right of withdrawal does not apply to items made to your specification or clearly personalised, for example a card with your own text written in it.</p>
+<p>You may withdraw from the purchase, without giving a reason, until the end of the 14th day after a parcel's delivery (days in Lithuanian time, the day of delivery not counted). The simplest way is the button “Withdraw from contract” by the parcel on your order's page; you may also write to the seller or to the VVG, for example with the <a href="/sutarties-atsisakymo-forma">withdrawal form</a>. If the parcel has not been sent yet, those items are not sent and their price is refunded at once. Send items already sent back to the community that sent them within 14 days of withdrawing; the cost of returning them is yours. We refund the items' price within 14 days of the withdrawal, and the delivery fee when you withdraw from the whole parcel.</p>
+<p>The right of withdrawal does not apply to items made to order, nor to personalised greeting cards: those with your gift message written into them.</p>
 <h2>Quality</h2>
 <p>If a product is faulty or not as described, the seller repairs or replaces it or refunds you, as the Civil Code of the Republic of Lithuania provides. Tell us about a fault as soon as you can.</p>
 <h2>Complaints and disputes</h2>
@@ -73,12 +73,13 @@ DELIVERY_LT = """<p>Kiekviena bendruomenė pati supakuoja ir išsiunčia savo ga
 </ul>
 <p>Kokius būdus siūlo bendruomenė ir kiek jie kainuoja, matysite užsakydami, prie kiekvieno siuntinio. Bendruomenė siuntinį išsiunčia gavusi mokėjimą; gaminiams, gaminamiems pagal užsakymą, nurodytas jų pagaminimo laikas. Išsiųsto siuntinio sekimo numerį rasite užsakymo puslapyje.</p>
 <h2>Sutarties atsisakymas ir grąžinimas</h2>
-<p>Per 14 dienų nuo siuntinio gavimo galite atsisakyti pirkimo nenurodydami priežasties. Apie tai praneškite pardavėjai bendruomenei arba VVG bet kokiu aiškiu pareiškimu, pavyzdžiui, <a href="/sutarties-atsisakymo-forma">sutarties atsisakymo forma</a>.</p>
+<p>Galite atsisakyti pirkimo nenurodydami priežasties iki 14-osios dienos po siuntinio pristatymo pabaigos (dienos skaičiuojamos Lietuvos laiku, pristatymo diena neįskaičiuojama). Paprasčiausia – užsakymo puslapyje prie siuntinio paspausti „Atsisakyti sutarties“: pasirenkate prekes, patvirtinate, ir patvirtinimą su atsisakymo data ir laiku iš karto gaunate el. paštu. Taip pat galite pranešti pardavėjai bendruomenei arba VVG bet kokiu aiškiu pareiškimu, pavyzdžiui, <a href="/sutarties-atsisakymo-forma">sutarties atsisakymo forma</a>.</p>
 <ul>
-<li>Prekes grąžinkite per 14 dienų nuo pranešimo apie atsisakymą.</li>
-<li>Prekių grąžinimo išlaidas apmokate jūs.</li>
-<li>Prekių kainą ir įprasto pristatymo kainą grąžiname per 14 dienų nuo pranešimo gavimo, tuo pačiu būdu, kuriuo mokėjote. Grąžinti pinigus galime palaukti, kol gausime prekes arba jūs pateiksite jų išsiuntimo įrodymą.</li>
-<li>Teisė atsisakyti netaikoma gaminiams, pagamintiems pagal jūsų nurodymus arba aiškiai personalizuotiems.</li>
+<li>Jei siuntinys dar neišsiųstas, tos prekės nebus siunčiamos, o jų kainą grąžiname iš karto.</li>
+<li>Išsiųstas prekes grąžinkite jas atsiuntusiai bendruomenei per 14 dienų nuo pranešimo apie atsisakymą.</li>
+<li>Prekių grąžinimo siuntimo išlaidas apmokate jūs.</li>
+<li>Prekių kainą grąžiname per 14 dienų nuo pranešimo gavimo, tuo pačiu būdu, kuriuo mokėjote; pristatymo kainą – kai atsisakote viso siuntinio. Grąžinti pinigus galime palaukti, kol gausime prekes arba jūs pateiksite jų išsiuntimo įrodymą.</li>
+<li>Teisė atsisakyti netaikoma gaminiams, gaminamiems užsakius, ir personalizuotiems atvirukams – tiems, į kuriuos įrašoma jūsų dovanos žinutė.</li>
 </ul>
 <h2>Pažeistas siuntinys</h2>
 <p>Jei siuntinys atkeliavo pažeistas arba jame trūksta prekių, kuo greičiau parašykite pardavėjai bendruomenei arba VVG ir, jei galite, pridėkite nuotrauką.</p>"""
@@ -92,12 +93,13 @@ DELIVERY_EN = """<p>Each community packs and sends its own products, so an order
 </ul>
 <p>Which ways a community offers and what they cost is shown at checkout, beside each parcel. The community sends its parcel once the payment has arrived; products made to order show how long their making takes. The tracking number of a parcel sent is on the order's page.</p>
 <h2>Withdrawal and returns</h2>
-<p>You may withdraw from the purchase within 14 days of receiving the parcel, without giving a reason. Tell the selling community or the VVG by any clear statement, for example with the <a href="/sutarties-atsisakymo-forma">withdrawal form</a>.</p>
+<p>You may withdraw from the purchase, without giving a reason, until the end of the 14th day after the parcel's delivery (days in Lithuanian time, the day of delivery not counted). The simplest way is the button “Withdraw from contract” by the parcel on your order's page: you choose the items, confirm, and get the acknowledgement with the date and time of your withdrawal by e-mail at once. You may also tell the selling community or the VVG by any clear statement, for example with the <a href="/sutarties-atsisakymo-forma">withdrawal form</a>.</p>
 <ul>
-<li>Send the items back within 14 days of telling us.</li>
-<li>The cost of returning the items is yours.</li>
-<li>We refund the price and the standard delivery cost within 14 days of receiving your notice, by the means you paid with. We may wait with the refund until the items are back or you show that you have sent them.</li>
-<li>The right of withdrawal does not apply to items made to your specification or clearly personalised.</li>
+<li>If the parcel has not been sent yet, those items are not sent and we refund their price at once.</li>
+<li>Send items already sent back to the community that sent them within 14 days of telling us.</li>
+<li>The postage of sending them back is yours.</li>
+<li>We refund the items' price within 14 days of receiving your notice, by the means you paid with, and the delivery fee when you withdraw from the whole parcel. We may wait with the refund until the items are back or you show that you have sent them.</li>
+<li>The right of withdrawal does not apply to items made to order, nor to personalised greeting cards: those with your gift message written into them.</li>
 </ul>
 <h2>A damaged parcel</h2>
 <p>If a parcel arrives damaged or with something missing, write to the selling community or to the VVG as soon as you can and, if you can, add a photo.</p>"""

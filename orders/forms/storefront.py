@@ -189,7 +189,7 @@ class CheckoutForm(CheckoutKeyForm):
     variant_ids: Sequence[int] = ()
     #: The id of the terms of sale in force as the page is built (None: the shop has none yet).
     terms_in_force: int | None = None
-    #: The idempotency key of the cart as it is now (see `orders.views.storefront.checkout_key`).
+    #: The idempotency key of the cart as it is now (see `orders.views.storefront.cart.checkout_key`).
     expected_key = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

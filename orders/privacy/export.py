@@ -2,9 +2,9 @@
 
 Its orders with their parcels, lines, gift messages, delivery details and history; payments, card
 payment attempts, refunds and payment alerts (Stripe's ids and amounts: card numbers never reach the
-shop); the invoices and credit notes issued to the customer, and until when they are kept; every mail
-written to the address; the requests made about it. Amounts are integer euro cents, times are UTC in
-ISO 8601.
+shop); the withdrawals from the contract (when, which lines, how far, what was refunded); the invoices
+and credit notes issued to the customer, and until when they are kept; every mail written to the
+address; the requests made about it. Amounts are integer euro cents, times are UTC in ISO 8601.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from orders.models import Fulfilment, Order
 from orders.privacy.asking import IN_PROGRESS, get_request
 from orders.privacy.holdings import accounting_kept_until, holdings_of
 from orders.privacy.models import PrivacyRequest
+from orders.withdrawals.models import Withdrawal
+from orders.withdrawals.withdrawing import withdrawals_by_parcel
 from shop import audit
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
@@ -65,6 +67,7 @@ def personal_data(address: str, now: datetime | None = None) -> dict[str, Any]:
         select(PrivacyRequest).where(PrivacyRequest.email == holdings.address).order_by(PrivacyRequest.id)
     ).all()
     invoices = list_customer_invoices([held.order.id for held in holdings.orders])
+    withdrawals = withdrawals_by_parcel(*(held.order.id for held in holdings.orders))
     operator = get_operator()
     return {
         "format": FORMAT,
@@ -80,7 +83,9 @@ def personal_data(address: str, now: datetime | None = None) -> dict[str, Any]:
         else None,
         "card_numbers": "never held: cards are paid on Stripe's own page",
         "accounting_records": ACCOUNTING_RECORDS,
-        "orders": [_order(held.order, invoices.get(held.order.id, [])) for held in holdings.orders],
+        "orders": [
+            _order(held.order, invoices.get(held.order.id, []), withdrawals) for held in holdings.orders
+        ],
         "mails": [_mail(mail) for mail in mails],
         "privacy_requests": [_request(request) for request in requests],
     }
@@ -96,7 +101,7 @@ def file_name(now: datetime | None = None) -> str:
     return f"kaimo-muge-duomenys-{(now or utcnow()):%Y-%m-%d}.json"
 
 
-def _order(order: Order, invoices: list[Invoice]) -> dict[str, Any]:
+def _order(order: Order, invoices: list[Invoice], withdrawals: dict[int, list[Withdrawal]]) -> dict[str, Any]:
     kept_until = _plain(accounting_kept_until(order))
     return {
         "number": order.number,
@@ -121,7 +126,9 @@ def _order(order: Order, invoices: list[Invoice]) -> dict[str, Any]:
         "cancelled_at": _plain(order.cancelled_at),
         "cancel_reason": _plain(order.cancel_reason),
         "accounting_records_kept_until": kept_until,
-        "parcels": [_parcel(fulfilment) for fulfilment in order.fulfilments],
+        "parcels": [
+            _parcel(fulfilment, withdrawals.get(fulfilment.id, [])) for fulfilment in order.fulfilments
+        ],
         "invoices": [_invoice(invoice, kept_until) for invoice in invoices],
         "payments": [
             {
@@ -172,7 +179,7 @@ def _order(order: Order, invoices: list[Invoice]) -> dict[str, Any]:
     }
 
 
-def _parcel(fulfilment: Fulfilment) -> dict[str, Any]:
+def _parcel(fulfilment: Fulfilment, withdrawals: list[Withdrawal]) -> dict[str, Any]:
     community = fulfilment.community
     return {
         "seller": {
@@ -212,6 +219,35 @@ def _parcel(fulfilment: Fulfilment) -> dict[str, Any]:
             }
             for event in fulfilment.events
         ],
+        "withdrawals": [_withdrawal(withdrawal) for withdrawal in withdrawals],
+    }
+
+
+def _withdrawal(withdrawal: Withdrawal) -> dict[str, Any]:
+    refund = withdrawal.refund
+    return {
+        "withdrawn_at": _plain(withdrawal.created_at),
+        "lines": [
+            {
+                "sku": line.order_line.sku,
+                "product": {"lt": line.order_line.product_name_lt, "en": line.order_line.product_name_en},
+                "variant": {"lt": line.order_line.variant_name_lt, "en": line.order_line.variant_name_en},
+                "quantity": line.order_line.quantity,
+            }
+            for line in withdrawal.lines
+        ],
+        "status": _plain(withdrawal.status),
+        "goods_cents": withdrawal.goods_cents,
+        "delivery_cents": withdrawal.delivery_cents,
+        "returned_at": _plain(withdrawal.received_at),
+        "refunded_at": _plain(withdrawal.refunded_at),
+        "refund": {
+            "method": _plain(refund.method),
+            "status": _plain(refund.status),
+            "amount_cents": refund.amount_cents,
+        }
+        if refund
+        else None,
     }
 
 

@@ -52,6 +52,7 @@ FILTER_LABELS = {
     StatusFilter.ACCEPTED: _l("Being packed"),
     StatusFilter.SHIPPED: _l("Sent"),
     StatusFilter.DELIVERED: _l("Delivered"),
+    StatusFilter.RETURNS: _l("Returns to expect"),
     StatusFilter.CANCELLED: _l("Cancelled"),
     StatusFilter.ALL: _l("All"),
 }
@@ -99,10 +100,12 @@ def fulfilment_list() -> ResponseReturnValue:
     except ValueError:
         status = StatusFilter.TODO
     page = page_number(request.args.get("page"))
-    listed = fulfilments.list_fulfilments(current_community().id, status, page)
+    community_id = current_community().id
+    listed = fulfilments.list_fulfilments(community_id, status, page)
     return render_template(
         "orders/workspace/list.html",
         parcels=listed,
+        returns_expected=fulfilments.count_returns_expected(community_id),
         status=status,
         filters=FILTER_LABELS,
         now=utcnow(),

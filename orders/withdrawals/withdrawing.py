@@ -267,12 +267,14 @@ def list_withdrawals(fulfilment_id: int) -> Sequence[Withdrawal]:
     ).all()
 
 
-def withdrawals_by_parcel(order_id: int) -> dict[int, list[Withdrawal]]:
-    """Every withdrawal of the order, by parcel id (a parcel without any is not a key), in one read."""
+def withdrawals_by_parcel(*order_ids: int) -> dict[int, list[Withdrawal]]:
+    """Every withdrawal of the orders, by parcel id (a parcel without any is not a key), in one read."""
     found: dict[int, list[Withdrawal]] = {}
+    if not order_ids:
+        return found
     for withdrawal in db.session.scalars(
         select(Withdrawal)
-        .where(Withdrawal.order_id == order_id)
+        .where(Withdrawal.order_id.in_(order_ids))
         .options(
             selectinload(Withdrawal.lines).joinedload(WithdrawalLine.order_line),
             selectinload(Withdrawal.refund),

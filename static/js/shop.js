@@ -67,13 +67,15 @@ if (productType) {
 
 // The work areas' navigation scrolls sideways on a phone: start with the current page in sight, and bring a
 // link the keyboard reaches wholly into sight (browsers stop at a partly hidden one). The page never moves.
-const currentWorkPage = document.querySelector(".work-nav-list [aria-current='page']");
-if (currentWorkPage) {
-  const list = currentWorkPage.closest(".work-nav-list");
-  const link = currentWorkPage.getBoundingClientRect();
-  const bar = list.getBoundingClientRect();
-  if (link.right > bar.right || link.left < bar.left) list.scrollLeft += link.left - bar.left - (bar.width - link.width) / 2;
+// A group's page marks its group in the first row (aria-current="true") and itself in the second.
+for (const list of document.querySelectorAll(".work-nav-list")) {
+  const current = list.querySelector("[aria-current]");
+  if (current) {
+    const link = current.getBoundingClientRect();
+    const bar = list.getBoundingClientRect();
+    if (link.right > bar.right || link.left < bar.left) list.scrollLeft += link.left - bar.left - (bar.width - link.width) / 2;
+  }
+  list.addEventListener("focusin", (event) => {
+    event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
 }
-document.querySelector(".work-nav-list")?.addEventListener("focusin", (event) => {
-  event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
-});

@@ -220,5 +220,8 @@ def test_the_back_office_fits_a_phone(app: Flask, live_server: str, phone: Any, 
         ("orders_backoffice.audit_log", {}),
         ("legal_backoffice.page_list", {}),
         ("legal_backoffice.edit_page", {"kind": "terms"}),
+        ("producers_backoffice.operator_settings", {}),
+        ("catalogue_backoffice.category_list", {}),
+        ("catalogue_backoffice.product_type_list", {}),
     )
     assert misfits_on(phone, live_server, pages) == {}

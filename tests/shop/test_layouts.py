@@ -200,3 +200,39 @@ def test_a_customer_sees_no_line_for_people_who_work_here(client: FlaskClient, s
     html = page(client, "/")
     assert "Jūsų darbo sritys" not in html and "/atsijungti" not in html
     assert "/workspace/" not in html and "/backoffice/" not in html
+
+
+SETTINGS_PAGES = {
+    "/backoffice/settings": "VVG duomenys",
+    "/backoffice/legal": "Teisiniai puslapiai",
+    "/backoffice/categories": "Kategorijos",
+    "/backoffice/product-types": "Gaminių tipai",
+}
+
+
+@pytest.mark.parametrize(("path", "name"), SETTINGS_PAGES.items())
+def test_the_back_office_settings_are_one_link_with_their_pages_in_a_second_row(
+    client: FlaskClient, slapaberze: Community, path: str, name: str
+) -> None:
+    make_user(email="vida@vvg.example.org", name="Vida Jonaitienė", is_staff=True)
+    login_as(client, "vida@vvg.example.org")
+    assert 'aria-label="Nustatymai"' not in page(client, "/backoffice/")  # no second row elsewhere
+
+    html = page(client, path)
+
+    staff = nav(html, "Administravimas")
+    assert '<a href="/backoffice/settings" aria-current="true">Nustatymai</a>' in staff
+    assert current_links(staff) == []
+    assert [label for label in SETTINGS_PAGES.values() if f">{label}</a>" in staff] == []
+    settings = nav(html, "Nustatymai")
+    assert re.findall(r'<a href="([^"]*)"', settings) == list(SETTINGS_PAGES)
+    assert current_links(settings) == [name]
+
+
+def test_an_edit_page_of_the_settings_marks_its_list_in_the_second_row(
+    client: FlaskClient, slapaberze: Community
+) -> None:
+    make_user(email="vida@vvg.example.org", name="Vida Jonaitienė", is_staff=True)
+    login_as(client, "vida@vvg.example.org")
+    settings = nav(page(client, "/backoffice/categories/new"), "Nustatymai")
+    assert '<a href="/backoffice/categories" aria-current="true">Kategorijos</a>' in settings

@@ -293,7 +293,7 @@ def test_switching_after_stripe_expired_the_page_keeps_the_order_for_a_transfer(
 
 
 def test_a_free_basket_is_not_offered_card_payment(card_shop: Flask, goods: dict[str, Any]) -> None:
-    from orders.views.storefront import payment_methods
+    from orders.views.storefront.cart import payment_methods
 
     with card_shop.test_request_context():
         assert payment_methods(0) == [PaymentMethod.BANK_TRANSFER]

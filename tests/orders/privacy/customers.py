@@ -15,6 +15,8 @@ from orders.payments.alerts import raise_alert, resolve_alert
 from orders.payments.models import AlertKind
 from orders.placing import Buyer, DeliveryChoice
 from orders.reports import SalesFilter
+from orders.withdrawals.models import Withdrawal
+from orders.withdrawals.withdrawing import mark_return_received, refund_withdrawal, withdraw
 from producers.models import DeliveryMethod
 from shop.db import db, transaction
 from shop.models import User
@@ -158,3 +160,12 @@ def sales_of_the_year() -> reports.Totals:
     return reports.sales_totals(
         SalesFilter(START.date().replace(month=1, day=1), START.date().replace(month=12, day=31))
     )
+
+
+def withdraw_from_delivered_parcel(order: Order, *, staff: User) -> Withdrawal:
+    """The customer withdraws from the delivered (courier) parcel of a `full_order` on its day of delivery;
+    the items come back and staff refund them: a withdrawal with every field filled."""
+    courier = min(order.fulfilments, key=lambda f: f.id)
+    withdrawal = withdraw(courier.id, [line.id for line in courier.lines], order_id=order.id).withdrawal
+    mark_return_received(withdrawal.id, by=staff)
+    return refund_withdrawal(withdrawal.id, by=staff)

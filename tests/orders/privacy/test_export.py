@@ -14,10 +14,18 @@ from orders.models import Fulfilment, FulfilmentEvent, Order, OrderLine, Payment
 from orders.payments.models import PaymentAlert
 from orders.privacy import asking, export
 from orders.privacy.models import PrivacyRequest
+from orders.withdrawals.models import Withdrawal
 from shop.db import db
 from shop.models import OutboxMessage, User
 from tests.factories.orders import make_order
-from tests.orders.privacy.customers import JONAS, JONAS_TRACES, RASA, RASA_TRACES, full_order
+from tests.orders.privacy.customers import (
+    JONAS,
+    JONAS_TRACES,
+    RASA,
+    RASA_TRACES,
+    full_order,
+    withdraw_from_delivered_parcel,
+)
 
 #: Columns that say nothing about the customer: ids, keys against double clicks, the HTML copy of a mail
 #: (its text is there), why a mail or a refund had to be retried, the sender's bookkeeping.
@@ -71,6 +79,7 @@ def stored_values(model: type[DeclarativeBase], *where: Any) -> list[tuple[str, 
 
 def test_the_copy_holds_every_piece_of_the_customers_data(staff: User) -> None:
     first = full_order(RASA, staff=staff)
+    withdrawn = withdraw_from_delivered_parcel(first, staff=staff)
     second = make_order(buyer=RASA)  # a second order, still waiting for its transfer
     full_order(JONAS, staff=staff)
     asking.request_link("  rasa.petraitiene@EXAMPLE.com", language="lt")
@@ -89,6 +98,7 @@ def test_the_copy_holds_every_piece_of_the_customers_data(staff: User) -> None:
         *stored_values(Payment, Payment.order_id.in_(orders)),
         *stored_values(Refund, Refund.order_id.in_(orders)),
         *stored_values(PaymentAlert, PaymentAlert.order_id.in_(orders)),
+        *stored_values(Withdrawal, Withdrawal.order_id.in_(orders)),
         *stored_values(OutboxMessage, OutboxMessage.recipient.ilike(RASA.email)),
         *stored_values(Invoice, Invoice.order_id.in_(orders)),
         *stored_values(
@@ -106,13 +116,23 @@ def test_the_copy_holds_every_piece_of_the_customers_data(staff: User) -> None:
     assert copy["privacy_requests"][0]["channel"] == "web"
     assert copy["card_numbers"].startswith("never held")
     invoices = copy["orders"][0]["invoices"]
-    assert [i["kind"] for i in invoices] == ["invoice", "invoice", "credit_note"]
-    assert invoices[2]["corrects_invoice"] == invoices[1]["number"]
+    # The second parcel cancelled, the first withdrawn from and refunded: a credit note for each.
+    assert [i["kind"] for i in invoices] == ["invoice", "invoice", "credit_note", "credit_note"]
+    assert {i["corrects_invoice"] for i in invoices[2:]} == {invoices[0]["number"], invoices[1]["number"]}
     assert invoices[0]["buyer"]["name"] == "Rasa Petraitienė"
     assert invoices[0]["lines"][0]["quantity"] == 2 and invoices[0]["total_cents"] > 0
     assert {i["kept_until"] for i in invoices} == {"2036-12-31"}
     assert "erasure leaves them as issued" in copy["accounting_records"]
     assert copy["orders"][1]["invoices"] == []  # not paid: nothing invoiced
+    (withdrawal,) = copy["orders"][0]["parcels"][0]["withdrawals"]
+    assert withdrawal["withdrawn_at"] == withdrawn.created_at.isoformat()
+    assert [(line["sku"], line["quantity"]) for line in withdrawal["lines"]] == [
+        (line.sku, 2) for line in first.fulfilments[0].lines
+    ]
+    assert withdrawal["status"] == "refunded" and withdrawal["returned_at"] is not None
+    assert withdrawal["refund"]["method"] == "bank_transfer"
+    assert withdrawal["refund"]["amount_cents"] == withdrawn.goods_cents + withdrawn.delivery_cents > 0
+    assert copy["orders"][0]["parcels"][1]["withdrawals"] == []
 
 
 def test_the_copy_holds_nobody_elses_orders_or_mails(staff: User) -> None:

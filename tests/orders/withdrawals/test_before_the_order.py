@@ -3,13 +3,16 @@ returned (made to order; a card with a gift message written into it), and no oth
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from legal.models import LegalPageKind
 from shop.db import db
 from shop.models import OutboxMessage
+from tests.factories.legal import make_legal_pages, publish_version
 from tests.factories.orders import OMNIVA, make_buyer, make_order
 from tests.orders.checkout.helpers import add
 
@@ -75,3 +78,40 @@ def test_an_english_customer_reads_the_model_form_in_english(shop: dict[str, Any
     assert "I/We (*) hereby give notice that I/We (*) withdraw from my/our (*) contract" in mail.text_body
     assert "Every item of this order may be returned." in mail.text_body
     assert "LEGAL GUARANTEE (2 YEARS)" in mail.text_body
+
+
+def test_the_order_mails_link_the_model_form_in_force_and_the_delivery_and_returns_page(
+    shop: dict[str, Any], clock: Any
+) -> None:
+    make_legal_pages()
+    clock.shift(timedelta(days=3))
+    publish_version(LegalPageKind.WITHDRAWAL_FORM, body_lt="<p>Nauja forma</p>")
+    order = make_order([(shop["star"], 1)], delivery=OMNIVA)
+    mail = _placed_mail(order)
+    form_url = "http://shop.test/sutarties-atsisakymo-forma/v2?lang=lt"
+    returns_url = "http://shop.test/pristatymas-ir-grazinimas?lang=lt"
+    assert "Pavyzdinė sutarties atsisakymo forma (žemiau) yra ir mūsų svetainėje, " in mail.text_body
+    assert f"versija Nr. 2:\n{form_url}" in mail.text_body
+    assert f"Kaip vyksta pristatymas ir grąžinimas:\n{returns_url}" in mail.text_body
+    assert f'href="{form_url}"' in mail.html_body and f'href="{returns_url}"' in mail.html_body
+    # The form itself stays in the mail (a durable medium), not only behind the link.
+    assert "Aš / Mes (*) pranešu (-ame) (*), kad atsisakau (-ome) (*)" in mail.text_body
+
+
+def test_an_english_customers_mail_links_the_pages_in_english(shop: dict[str, Any]) -> None:
+    make_legal_pages()
+    order = make_order([(shop["star"], 1)], delivery=OMNIVA, buyer=make_buyer(language="en"))
+    mail = _placed_mail(order)
+    assert "The model withdrawal form (below) is also on our website, version 1 of " in mail.text_body
+    assert "http://shop.test/sutarties-atsisakymo-forma/v1?lang=en" in mail.text_body
+    assert (
+        "How delivery and returns work:\nhttp://shop.test/pristatymas-ir-grazinimas?lang=en" in mail.text_body
+    )
+
+
+def test_a_shop_without_its_legal_pages_mails_no_link_to_a_missing_page(shop: dict[str, Any]) -> None:
+    order = make_order([(shop["star"], 1)], delivery=OMNIVA)
+    mail = _placed_mail(order)
+    assert "sutarties-atsisakymo-forma" not in mail.html_body + mail.text_body
+    assert "pristatymas-ir-grazinimas" not in mail.html_body + mail.text_body
+    assert "Pavyzdinė sutarties atsisakymo forma".upper() in mail.text_body

@@ -143,3 +143,14 @@ def test_an_unpaid_order_offers_no_withdrawal(client: FlaskClient, shop: dict[st
     order = make_order([(shop["star"], 1)], delivery=OMNIVA)
     client.get("/?lang=en")
     assert "Withdraw from contract" not in _page(client, _track(order))
+
+
+def test_the_withdrawal_box_and_the_confirmation_page_link_how_returns_work(
+    client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    order = make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    link = '<a href="/pristatymas-ir-grazinimas">How returns work</a>'
+    track = _page(client, _track(order) + "?lang=en")
+    box = track[track.index('class="withdrawal-box"') :]
+    assert link in box[: box.index("</div>")]
+    assert link in _page(client, _withdraw_url(order))

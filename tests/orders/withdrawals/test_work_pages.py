@@ -104,3 +104,40 @@ def test_staff_cannot_refund_a_withdrawal_through_another_order(
             )
             assert response.status_code == 404
     assert count(Refund) == 0
+
+
+def test_the_workspace_flags_the_parcels_coming_back_and_lists_them_apart(
+    client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    coming_back, withdrawal = _withdrawn(shop, "star")
+    kept = make_order([(shop["bowl"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    not_sent = make_order([(shop["bowl"], 1)], status=FulfilmentStatus.ACCEPTED, delivery=OMNIVA)
+    withdraw(not_sent.fulfilments[0].id, [not_sent.lines[0].id], order_id=not_sent.id)  # refunded at once
+    theirs = make_order([(shop["angel"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
+    withdraw(theirs.fulfilments[0].id, [theirs.lines[0].id], order_id=theirs.id)  # another community's
+    login_as(client, make_user(shop["krakes"], email="ona@krakes.example.org").email)
+    client.get("/workspace/?lang=en")
+
+    dashboard = client.get("/workspace/").get_data(as_text=True)
+    assert "Returns to expect" in dashboard
+    assert 'data-number="returns"><a href="/workspace/orders?status=returns">1</a>' in dashboard
+
+    everything = client.get("/workspace/orders?status=all").get_data(as_text=True)
+    assert 'Returns to expect <span class="badge badge-made" data-count="returns">1</span>' in everything
+    row = everything[everything.index(f'data-fulfilment="{coming_back.fulfilments[0].id}"') :]
+    assert "Return expected" in row[: row.index("</tr>")]
+    row = everything[everything.index(f'data-fulfilment="{kept.fulfilments[0].id}"') :]
+    assert "Return expected" not in row[: row.index("</tr>")]
+
+    returns = client.get("/workspace/orders?status=returns").get_data(as_text=True)
+    assert coming_back.number in returns and "1 order" in returns
+    assert kept.number not in returns and not_sent.number not in returns and theirs.number not in returns
+
+    # Once the items are back, nothing is flagged any more.
+    url = f"/workspace/orders/{coming_back.fulfilments[0].id}"
+    client.post(
+        f"{url}/return-received", data={"csrf_token": csrf_token(client, url), "withdrawal": withdrawal.id}
+    )
+    assert 'data-number="returns"' not in client.get("/workspace/").get_data(as_text=True)
+    returns = client.get("/workspace/orders?status=returns").get_data(as_text=True)
+    assert "No returns to expect." in returns and 'data-count="returns"' not in returns

@@ -1,0 +1,290 @@
+"""The cart and the checkout: adding to the cart, changing it, the one checkout page (placing the order,
+once however often it is sent) and a stale form shown again as typed."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from legal import pages as legal_pages
+from legal.models import LegalPageKind, LegalPageVersion
+from orders.cart import Cart, CartView, build_cart_view, check_addition
+from orders.errors import (
+    DeliveryNotOffered,
+    EmptyOrder,
+    OrderProblem,
+    OutOfStock,
+    PriceChanged,
+    ProductUnavailable,
+    QuantityNotAllowed,
+    TermsChanged,
+)
+from orders.forms.storefront import (
+    AddToCartForm,
+    CartForm,
+    CheckoutForm,
+    CheckoutKeyForm,
+    GiftLine,
+    Parcel,
+    cart_form,
+    checkout_form,
+)
+from orders.labels import GiftNote
+from orders.models import PaymentMethod
+from orders.payments import gateway
+from orders.placing import MAX_QUANTITY, place_order
+from orders.views.storefront.blueprint import storefront
+from orders.views.storefront.payment import pay_by_card
+from shop.errors import render_error
+from shop.i18n import current_language, localized
+from shop.money import format_cents
+
+CHECKOUT_NONCE = "checkout_nonce"
+
+
+LAST_ORDER = "last_order"  #: the key and tracking token of the order this session placed last
+
+
+def _describe_problem(problem: OrderProblem, cart_view: CartView | None = None) -> str:
+    """A domain error in the customer's words."""
+    names = {line.variant.id: _line_name(line.variant) for line in cart_view.lines} if cart_view else {}
+    if isinstance(problem, OutOfStock):
+        name = names.get(problem.variant_id) or _("this item")
+        if problem.available == 0:
+            return str(_("“%(name)s” has just sold out.", name=name))
+        return str(_("Only %(count)d left of “%(name)s”.", count=problem.available, name=name))
+    if isinstance(problem, PriceChanged):
+        name = names.get(problem.variant_id) or _("this item")
+        price = format_cents(problem.price_cents, current_language())
+        return str(_("The price of “%(name)s” is now %(price)s. Check the order and send it again.",
+                     name=name, price=price))  # fmt: skip
+    if isinstance(problem, ProductUnavailable):
+        return str(_("That product is no longer sold."))
+    if isinstance(problem, QuantityNotAllowed):
+        return str(_("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY))
+    if isinstance(problem, DeliveryNotOffered):
+        return str(_("Choose how each parcel should travel, and fill in its details."))
+    if isinstance(problem, EmptyOrder):
+        return str(_("Your cart is empty."))
+    return str(_("Something in the order was not right; please check it."))
+
+
+def _line_name(variant: Any) -> str:
+    name = localized(variant.product, "name")
+    variant_name = localized(variant, "name")
+    return f"{name} ({variant_name})" if variant_name else name
+
+
+@storefront.post("/krepselis/prideti")
+def add_to_cart() -> ResponseReturnValue:
+    form = AddToCartForm()
+    back = request.referrer if _is_local(request.referrer) else url_for("orders_storefront.cart")
+    if not form.validate():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    cart = Cart.from_session(session)
+    variant_id, quantity = int(form.variant_id.data or 0), int(form.quantity.data or 0)  # both validated
+    try:
+        variant = check_addition(variant_id, quantity, already=cart.quantities.get(variant_id, 0))
+    except OrderProblem as problem:
+        if isinstance(problem, OutOfStock):
+            flash(
+                _("Only %(count)d available; your cart already holds what is left.", count=problem.available),
+                "error",
+            )
+        else:
+            flash(_describe_problem(problem), "error")
+        return redirect(back)
+    cart.quantities[variant_id] = cart.quantities.get(variant_id, 0) + quantity
+    cart.save(session)
+    flash(_("“%(name)s” is in your cart.", name=_line_name(variant)), "success")
+    return redirect(back)
+
+
+@storefront.route("/krepselis", methods=["GET", "POST"])
+def cart() -> ResponseReturnValue:
+    cart = Cart.from_session(session)
+    cart_view = build_cart_view(cart)
+    form = cart_form({line.variant.id: line.quantity for line in cart_view.lines}, _parcels(cart_view))
+    if form.is_submitted():
+        form.validate()
+        _update_cart(cart, cart_view, form)
+        cart.save(session)
+        if not form.errors:
+            if form.goes_to_checkout:
+                return redirect(url_for("orders_storefront.checkout_page"))
+            return redirect(url_for("orders_storefront.cart"))
+        cart_view = build_cart_view(cart)
+    elif cart_view.removed:
+        cart.save(session)
+        flash(_("Some products are no longer sold and were taken out of your cart."), "info")
+    return render_template("orders/storefront/cart.html", cart=cart_view, form=form)
+
+
+def _update_cart(cart: Cart, cart_view: CartView, form: CartForm) -> None:
+    """Apply the cart form: the line removed, the quantities understood, the parcels' deliveries.
+
+    Each line stands alone: a quantity typed wrong gets its message and the others are still saved.
+    """
+    quantities = form.quantities()
+    for line in cart_view.lines:
+        variant_id = line.variant.id
+        if variant_id == form.removed_variant_id:
+            cart.quantities.pop(variant_id, None)
+        elif variant_id in quantities:
+            try:
+                cart.change_quantity(line.variant, quantities[variant_id])
+            except OutOfStock as problem:
+                errors = form.quantity_field(variant_id).errors
+                errors.append(_("Only %(count)d left.", count=problem.available))
+            except OrderProblem as problem:
+                form.quantity_field(variant_id).errors.append(_describe_problem(problem))
+    for community_id, method in form.chosen_methods().items():
+        cart.choose_delivery(community_id, method)
+
+
+def _parcels(cart_view: CartView) -> list[Parcel]:
+    """The cart's parcels as the forms ask about them."""
+    return [
+        Parcel(
+            group.community.id,
+            [option.method for option in group.options],
+            group.chosen.method if group.chosen else None,
+        )
+        for group in cart_view.groups
+    ]
+
+
+def _gift_lines(cart_view: CartView) -> dict[int, GiftLine]:
+    """Each line's name and where its gift message would go: into a card, or on a note in its parcel."""
+    return {
+        line.variant.id: GiftLine(
+            _line_name(line.variant),
+            GiftNote.of(is_card=line.product.is_card, parcel_has_cards=group.has_cards),
+        )
+        for group in cart_view.groups
+        for line in group.lines
+    }
+
+
+def checkout_form_for(cart_view: CartView, cart: Cart, terms: LegalPageVersion | None) -> CheckoutForm:
+    """The checkout form for this cart: its parcels, its lines, the ways to pay its total, its key, the
+    terms of sale in force."""
+    return checkout_form(
+        _parcels(cart_view),
+        _gift_lines(cart_view),
+        payment_methods(cart_view.total_cents),
+        idempotency_key=checkout_key(cart, cart_view),
+        terms_version_id=terms.id if terms else None,
+    )
+
+
+def payment_methods(total_cents: int) -> list[PaymentMethod]:
+    """The ways to pay this shop offers now, the usual one first: cards only with Stripe configured."""
+    if gateway.is_enabled() and total_cents > 0:
+        return [PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER]
+    return [PaymentMethod.BANK_TRANSFER]
+
+
+def checkout_key(cart: Cart, cart_view: CartView) -> str:
+    """The idempotency key of this cart's checkout: a secret of the session joined to the cart's lines and
+    their prices as shown.
+
+    A form sent twice carries the same key (one order); a form from before the cart or a price changed (a
+    sale ended while the customer typed) carries another, so it is shown again instead of quietly
+    re-opening an older order or charging a price the customer did not see.
+    """
+    nonce = session.get(CHECKOUT_NONCE)
+    if not isinstance(nonce, str):
+        nonce = session[CHECKOUT_NONCE] = uuid.uuid4().hex
+    prices = {line.variant.id: line.offer.price_cents for line in cart_view.lines}
+    lines = ",".join(
+        f"{variant_id}x{quantity}@{prices.get(variant_id, '')}"
+        for variant_id, quantity in sorted(cart.quantities.items())
+    )
+    return hashlib.sha256(f"{nonce}:{lines}".encode()).hexdigest()[:32]
+
+
+@storefront.route("/uzsakymas", methods=["GET", "POST"])
+def checkout_page() -> ResponseReturnValue:
+    cart = Cart.from_session(session)
+    placed = _order_placed_by(CheckoutKeyForm())
+    if placed is not None:  # the same form sent twice
+        return redirect(url_for("orders_storefront.track", token=placed, placed=1))
+    cart_view = build_cart_view(cart)
+    if cart_view.is_empty:
+        flash(_("Your cart is empty."), "info")
+        return redirect(url_for("orders_storefront.cart"))
+    terms = legal_pages.current_version(LegalPageKind.TERMS)
+    form = checkout_form_for(cart_view, cart, terms)
+    if form.is_submitted():
+        valid = form.validate()
+        for community_id, method in form.chosen_methods().items():  # kept even when something is wrong
+            cart.choose_delivery(community_id, method)
+        cart.save(session)
+        cart_view = build_cart_view(cart)  # totals with the parcels' delivery as chosen
+        if valid:
+            try:
+                order = place_order(
+                    cart_view.line_requests(form.gift_messages()),
+                    form.deliveries(),
+                    form.buyer(),
+                    payment_method=form.chosen_payment_method(),
+                    idempotency_key=form.idempotency_key.data,
+                    terms_version_id=form.terms_version_shown(),
+                )
+            except TermsChanged as changed:  # published while the form was on its way
+                form.terms_changed(changed.version_id)
+                terms = legal_pages.current_version(LegalPageKind.TERMS)
+            except OrderProblem as problem:
+                form.form_errors.append(_describe_problem(problem, cart_view))
+                cart_view = build_cart_view(cart)  # show the stock as it is now
+            else:
+                Cart.clear(session)
+                session.pop(CHECKOUT_NONCE, None)
+                session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
+                if order.payment_method is PaymentMethod.CARD:
+                    return pay_by_card(order)
+                return redirect(url_for("orders_storefront.track", token=order.public_token, placed=1))
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms)
+
+
+def _order_placed_by(sent: CheckoutKeyForm) -> str | None:
+    """The tracking token of the order this session placed with the form just sent, if it placed one."""
+    last = session.get(LAST_ORDER)
+    if not sent.is_submitted() or not isinstance(last, dict) or not sent.idempotency_key.data:
+        return None
+    return str(last.get("token", "")) if sent.idempotency_key.data == last.get("key") else None
+
+
+def _is_local(url: str | None) -> bool:
+    """Whether a URL points back into this shop (the Referer of a form post)."""
+    if not url:
+        return False
+    target = urlsplit(url)
+    return target.netloc == request.host and target.scheme in {"http", "https"}
+
+
+@storefront.app_errorhandler(CSRFError)
+def _form_expired(error: CSRFError) -> ResponseReturnValue:
+    """A stale or missing CSRF token: at checkout, show the form again as typed, with a word of why."""
+    cart = Cart.from_session(session)
+    cart_view = build_cart_view(cart)
+    if request.endpoint != "orders_storefront.checkout_page" or cart_view.is_empty:
+        return render_error(400, _("The form had expired. Go back, reload the page and try again."))
+    terms = legal_pages.current_version(LegalPageKind.TERMS)
+    form = checkout_form_for(cart_view, cart, terms)
+    form.form_errors.append(_("The form had expired. Check your details and submit again."))
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms), 400
+
+
+def cart_count() -> int:
+    """How many items the visitor's cart holds (from the session, no query): the header shows it."""
+    return Cart.from_session(session).count
