@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -25,9 +25,17 @@ MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None) -> ResponseReturnValue:
-    """The error page for `code`, in the visitor's language; `message` replaces the usual explanation."""
+    """The error page for `code`, in the visitor's language; `message` replaces the usual explanation.
+
+    Should the page's frame fail too (a helper of the layout tripping over the same odd request), a plain
+    page says the same, so that an error never ends as a bare server error without the shop's headers."""
     title, usual = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
-    return render_template("errors/error.html", code=code, title=title, message=message or usual), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message or usual), code
+    except Exception:
+        current_app.logger.exception("The error page's frame failed; the plain page is sent instead")
+        db.session.rollback()
+        return render_template("errors/plain.html", code=code, title=title, message=message or usual), code
 
 
 def init_app(app: Flask) -> None:

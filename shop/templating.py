@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -51,20 +52,44 @@ def local_time(moment: datetime | None, format: str = "medium") -> str:
     return "" if moment is None else format_datetime(moment, format)
 
 
+#: A query argument a page may carry on in its links: a plain lower-case name (never `url_for`'s own
+#: `_external`, `_scheme`, `_method`, `_anchor`, `_host` …, which start with `_`).
+_QUERY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def query_args(*dropped: str) -> dict[str, str]:
+    """This page's query arguments, safe to hand to `url_for` for a link to the same page (pagination,
+    filters, the language switch): only plain names (`_QUERY_NAME`), the first value of each, never one
+    naming a part of the path (`?slug=…` would point the link elsewhere, `?product_id=x` break it), and
+    none of `dropped`."""
+    if not request:
+        return {}
+    rule = request.url_rule
+    path_names = set(rule.arguments) if rule is not None else set()
+    return {
+        name: value
+        for name, value in request.args.items()
+        if _QUERY_NAME.fullmatch(name) and name not in path_names and name not in dropped
+    }
+
+
+def _this_page(**values: Any) -> dict[str, Any]:
+    """The arguments rebuilding this page's URL: its path's own, then its safe query arguments."""
+    return {**(request.view_args or {}), **query_args("lang"), **values}
+
+
 def url_in_language(language: str, *, external: bool = False) -> str:
     """This page's URL in another language (used by the switcher and, absolute, by the hreflang links)."""
     if request.endpoint is None:
         return url_for("catalogue_storefront.home", lang=language, _external=external)
-    arguments: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
-    return url_for(request.endpoint, _external=external, **arguments)
+    return url_for(request.endpoint, _external=external, **_this_page(lang=language))
 
 
 def canonical_url() -> str:
     """This page's absolute URL without tracking noise; the language is kept when it is not the default."""
     if request.endpoint is None:
         return request.url
-    arguments: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict()}
-    arguments.pop("lang", None)
+    arguments = _this_page()
     if current_language() != current_app.config["LANGUAGES"][0]:
         arguments["lang"] = current_language()
     return url_for(request.endpoint, _external=True, **arguments)
@@ -111,6 +136,7 @@ def init_app(
         vilnius_today=vilnius_today,
         current_language=current_language,
         url_in_language=url_in_language,
+        query_args=query_args,
         canonical_url=canonical_url,
         media_url=media_url,
         static_url=static_url,

@@ -14,6 +14,7 @@ from shop.access import current_actor, staff_required
 from shop.db import db
 from shop.models import OutboxMessage
 from shop.pagination import page_number
+from shop.templating import query_args
 
 
 @backoffice.get("/mail")
@@ -24,7 +25,7 @@ def mail_list() -> ResponseReturnValue:
         "orders/backoffice/mail_list.html",
         page=outbox.list_messages(page_number(request.args.get("page"))),
         counts=outbox.count_by_status(),
-        args={k: v for k, v in request.args.items() if k != "page"},
+        args=query_args("page"),
     )
 
 

@@ -43,7 +43,7 @@ from shop.access import current_actor, staff_required
 from shop.db import db
 from shop.forms import whole_number
 from shop.pagination import page_number
-from shop.templating import money
+from shop.templating import money, query_args
 
 
 @backoffice.get("/payments")
@@ -155,7 +155,7 @@ def order_search() -> ResponseReturnValue:
         page=page,
         order_labels=ORDER_STATUS_LABELS,
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
-        args={k: v for k, v in request.args.items() if k != "page"},
+        args=query_args("page"),
     )
 
 
