@@ -1,7 +1,10 @@
 """The photo pipeline: check an upload, keep its original private, publish clean renditions.
 
-Renditions are re-encoded from pixels only, so no metadata (EXIF, GPS position, camera serial) of the
-original survives; orientation is applied first so the photo still stands the right way up.
+Renditions are re-encoded from pixels only, so no metadata (EXIF, XMP, GPS position, camera serial,
+JPEG comments, colour profiles) of the original survives; orientation is applied first so the photo still
+stands the right way up, and a photo with a colour profile is converted to sRGB before its profile goes.
+A phone's multi-picture JPEG (MPO) is read as its first picture. A very tall or wide photo is scaled down
+so its long side fits WebP's limit, never refused for its shape alone.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from shop.media import ORIGINALS, RENDITIONS, MediaStorage
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+OPENED_FORMATS = ("JPEG", "PNG", "WEBP")  #: the readers tried; the JPEG one reads MPO files too
+ACCEPTED_FORMATS = (*OPENED_FORMATS, "MPO")  #: MPO: a phone's multi-picture JPEG, read as its first picture
 RENDITION_WIDTHS = (320, 640, 1280)
 RENDITION_FORMATS = {
     "webp": ("WEBP", {"quality": 80, "method": 4}),
@@ -26,7 +30,8 @@ RENDITION_FORMATS = {
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more is a decompression bomb or a mistake
 MIN_SIDE = 300
-PIPELINE_VERSION = b"1"  # part of every rendition's name: change it when the encoding changes
+MAX_SIDE = 16_383  # WebP's limit on either side: a longer rendition is scaled down to fit
+PIPELINE_VERSION = b"2"  # part of every rendition's name: change it when the encoding changes
 RENDITION_NAME = re.compile(r"^[0-9a-f]{32}-(?:320|640|1280)\.(?:webp|jpg)$")
 
 
@@ -67,9 +72,10 @@ def process_image(data: bytes) -> ProcessedImage:
     if len(data) > MAX_BYTES:
         raise ImageRejected(ImageProblem.TOO_LARGE)
     image = _open_checked(data)
-    original_format = (image.format or "bin").lower()
+    original_format = {"MPO": "jpeg"}.get(image.format or "", (image.format or "bin").lower())
     image = ImageOps.exif_transpose(image)
-    image = _flatten(image)
+    image = _flatten(_to_srgb(image))
+    image = _pixels_only(image)
     if min(image.size) < MIN_SIDE:
         raise ImageRejected(ImageProblem.TOO_SMALL)
 
@@ -115,7 +121,7 @@ def _open_checked(data: bytes) -> Image.Image:
             raise ImageRejected(ImageProblem.TOO_MANY_PIXELS)
         try:
             probe.verify()  # checks the file's structure; the image must be opened again afterwards
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+            image = Image.open(io.BytesIO(data), formats=OPENED_FORMATS)
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRejected(ImageProblem.TOO_MANY_PIXELS) from None
@@ -134,9 +140,38 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """The photo's colours in sRGB when it carries a colour profile (a profile we cannot read is dropped)."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in {"RGB", "RGBA", "CMYK", "L"}:
+        return image
+    try:
+        converted = ImageCms.profileToProfile(
+            image,
+            ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+            ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+    return converted if converted is not None else image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding the pixels and nothing else: no EXIF, XMP, ICC profile or comment to save again.
+
+    Pillow writes `info`'s comment, profile and EXIF back when a copy is saved, so the copies must not
+    have any: every rendition is made from this one.
+    """
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
+
+
 def _resize_to_width(image: Image.Image, width: int) -> Image.Image:
-    """A copy at most `width` wide, never enlarged."""
-    if image.width <= width:
+    """A copy at most `width` wide and `MAX_SIDE` tall, never enlarged."""
+    scale = min(width / image.width, MAX_SIDE / image.height)
+    if scale >= 1:
         return image.copy()
-    height = round(image.height * width / image.width)
-    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from catalogue.models import Offer, Product, Variant
 from orders.errors import OutOfStock, ProductUnavailable, QuantityNotAllowed
+from orders.models import Fulfilment, Order, OrderLine, OrderStatus, PaymentMethod
 from orders.placing import MAX_QUANTITY, LineRequest, list_sellable_variants
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop.db import db, utcnow
@@ -188,8 +190,29 @@ def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
     if variant is None:
         raise ProductUnavailable(variant_id)
     if not variant.is_made_to_order and already + quantity > variant.stock:
-        raise OutOfStock(variant_id, variant.stock)
+        held_until = stock_held_until(variant_id) if variant.stock <= 0 else None
+        raise OutOfStock(variant_id, variant.stock, in_cart=already, held_until=held_until)
     return variant
+
+
+def stock_held_until(variant_id: int) -> datetime | None:
+    """When the first unpaid bank-transfer order holding this variant gives its stock back, if one does.
+
+    A card order's hold ends when Stripe says so, not at a time we can promise, so it is not counted.
+    """
+    return db.session.scalar(
+        select(Order.expires_at)
+        .join(Fulfilment, Fulfilment.order_id == Order.id)
+        .join(OrderLine, OrderLine.fulfilment_id == Fulfilment.id)
+        .where(
+            OrderLine.variant_id == variant_id,
+            Order.status == OrderStatus.PENDING_PAYMENT,
+            Order.payment_method == PaymentMethod.BANK_TRANSFER,
+            Order.expires_at > utcnow(),
+        )
+        .order_by(Order.expires_at)
+        .limit(1)
+    )
 
 
 def build_cart_view(cart: Cart) -> CartView:

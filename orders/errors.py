@@ -109,10 +109,20 @@ class ProductUnavailable(OrderProblem):
 
 
 class OutOfStock(OrderProblem):
-    def __init__(self, variant_id: int, available: int) -> None:
+    """Fewer than asked can be had: `available` is on sale; `in_cart` of them the customer already has.
+
+    `held_until`: when nothing is left because unpaid bank-transfer orders hold it, the first moment
+    (UTC) one of those holds ends and the stock may come back.
+    """
+
+    def __init__(
+        self, variant_id: int, available: int, *, in_cart: int = 0, held_until: datetime | None = None
+    ) -> None:
         super().__init__(variant_id, available)
         self.variant_id = variant_id
         self.available = available
+        self.in_cart = in_cart
+        self.held_until = held_until
 
 
 class DeliveryNotOffered(OrderProblem):

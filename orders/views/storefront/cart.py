@@ -43,7 +43,7 @@ from orders.placing import MAX_QUANTITY, place_order
 from orders.views.storefront.blueprint import storefront
 from orders.views.storefront.payment import pay_by_card
 from shop.errors import render_error
-from shop.i18n import current_language, localized
+from shop.i18n import current_language, format_datetime, localized
 from shop.money import format_cents
 
 CHECKOUT_NONCE = "checkout_nonce"
@@ -76,6 +76,31 @@ def _describe_problem(problem: OrderProblem, cart_view: CartView | None = None) 
     return str(_("Something in the order was not right; please check it."))
 
 
+def _describe_shortage(problem: OutOfStock) -> str:
+    """Why no more can go into the cart, truly: sold out for now, or the cart already holds what is left."""
+    if problem.available <= 0:
+        if problem.held_until is not None:
+            return str(
+                _(
+                    "Sold out for now: others' unpaid orders hold what is left. "
+                    "It may be back after %(moment)s.",
+                    moment=format_datetime(problem.held_until, "short"),
+                )
+            )
+        return str(_("Sold out for now."))
+    if problem.in_cart >= problem.available:
+        return str(
+            _("Only %(count)d available; your cart already holds what is left.", count=problem.available)
+        )
+    return str(
+        _(
+            "Only %(count)d available; you can add %(more)d more.",
+            count=problem.available,
+            more=problem.available - problem.in_cart,
+        )
+    )
+
+
 def _line_name(variant: Any) -> str:
     name = localized(variant.product, "name")
     variant_name = localized(variant, "name")
@@ -95,10 +120,7 @@ def add_to_cart() -> ResponseReturnValue:
         variant = check_addition(variant_id, quantity, already=cart.quantities.get(variant_id, 0))
     except OrderProblem as problem:
         if isinstance(problem, OutOfStock):
-            flash(
-                _("Only %(count)d available; your cart already holds what is left.", count=problem.available),
-                "error",
-            )
+            flash(_describe_shortage(problem), "error")
         else:
             flash(_describe_problem(problem), "error")
         return redirect(back)

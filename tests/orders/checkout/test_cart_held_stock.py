@@ -1,0 +1,95 @@
+"""Stock held by others' unpaid orders: the cart says it is sold out for now, and when it may come back;
+"your cart already holds what is left" only when the customer's own cart truly does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import time_machine
+from flask.testing import FlaskClient
+
+from orders.models import PaymentMethod
+from tests.conftest import csrf_token
+from tests.factories.orders import make_buyer, make_order
+from tests.orders.checkout.helpers import add
+
+PLACED = datetime(2031, 3, 10, 10, 0, tzinfo=UTC)  # a transfer's 7 days end 2031-03-17 12:00 in Vilnius
+ALREADY_YOURS = "visus likusius jau turite krepšelyje"
+
+
+def add_from_cart(client: FlaskClient, variant_id: int, quantity: int) -> str:
+    """Add to the cart with no page to go back to: the answer is shown on the cart page."""
+    response = client.post(
+        "/krepselis/prideti",
+        data={
+            "csrf_token": csrf_token(client, "/produktai/zvaigzde"),
+            "variant_id": variant_id,
+            "quantity": quantity,
+        },
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and response.request.path == "/krepselis"
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def travelled() -> Any:
+    with time_machine.travel(PLACED, tick=False) as traveller:
+        yield traveller
+
+
+def test_stock_held_by_someone_elses_unpaid_transfer_is_sold_out_for_now_until_its_deadline(
+    client: FlaskClient, shop: dict[str, Any], travelled: Any
+) -> None:
+    big = shop["star"].variants[1]  # 2 in stock
+    make_order([(big, 2)], buyer=make_buyer(email="kita@example.com"))
+
+    html = add_from_cart(client, big.id, 1)
+    sold_out = "Šiuo metu išparduota: likutį laiko kitų neapmokėti užsakymai."
+    assert f"{sold_out} Gali vėl atsirasti po 2031-03-17 12:00." in html
+    assert ALREADY_YOURS not in html and "Liko tik 0" not in html
+    assert "Jūsų krepšelis tuščias." in html
+
+    client.get("/?lang=en")
+    html = add_from_cart(client, big.id, 1)
+    assert "Sold out for now: others&#39; unpaid orders hold what is left. It may be back after" in html
+
+
+def test_stock_held_by_an_unpaid_card_order_is_sold_out_for_now_without_a_promised_time(
+    client: FlaskClient, shop: dict[str, Any], travelled: Any
+) -> None:
+    big = shop["star"].variants[1]
+    make_order([(big, 2)], buyer=make_buyer(email="kita@example.com"), payment_method=PaymentMethod.CARD)
+
+    html = add_from_cart(client, big.id, 1)
+    assert "Šiuo metu išparduota." in html
+    assert "Gali vėl atsirasti" not in html and ALREADY_YOURS not in html
+
+
+def test_a_cart_line_taken_by_someone_elses_order_says_sold_out_for_now(
+    client: FlaskClient, shop: dict[str, Any], travelled: Any
+) -> None:
+    big = shop["star"].variants[1]
+    add(client, shop["star"], big, 2)  # the customer's cart holds both; a cart reserves nothing
+    make_order([(big, 2)], buyer=make_buyer(email="kita@example.com"))
+
+    html = add_from_cart(client, big.id, 1)
+    assert "Šiuo metu išparduota: likutį laiko kitų neapmokėti užsakymai." in html
+    assert ALREADY_YOURS not in html
+    line = html[html.index("Šiaudinė žvaigždė") :]
+    assert "Šiuo metu išparduota." in line and "Liko tik 0" not in line  # the line itself says so too
+
+
+def test_already_having_them_all_is_said_only_when_the_cart_holds_them_all(
+    client: FlaskClient, shop: dict[str, Any], travelled: Any
+) -> None:
+    big, small = shop["star"].variants[1], shop["star"].variants[0]  # 2 and 5 in stock
+    add(client, shop["star"], big, 2)
+    html = add_from_cart(client, big.id, 1)
+    assert "Liko tik 2 – visus likusius jau turite krepšelyje." in html
+
+    add(client, shop["star"], small, 1)
+    html = add_from_cart(client, small.id, 5)
+    assert "Liko tik 5 – galite pridėti dar 4." in html and ALREADY_YOURS not in html
