@@ -62,7 +62,16 @@ def is_private_page() -> bool:
     )
 
 
+def trusted_hosts(site_url: str) -> list[str]:
+    """The host names the shop answers to: SITE_URL's, and this machine's own (`make run`, health checks,
+    the tests' client). Any other `Host:` header is refused with 400 before a view runs."""
+    own = urlsplit(site_url).hostname
+    return [*([own] if own else []), "localhost", "127.0.0.1"]
+
+
 def init_app(app: Flask) -> None:
+    if app.config.get("TRUSTED_HOSTS") is None and app.config.get("SITE_URL"):
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_URL"])
     app.before_request(_refuse_nul_bytes)
     policy = content_security_policy(app.config.get("STRIPE_API_BASE") or "")
 
