@@ -145,8 +145,14 @@ def staff_required(view: F) -> F:
 
 
 def safe_next(target: str | None) -> str | None:
-    """`next=` only to a local path: never `//evil`, `https://evil`, `/\\evil` or `javascript:`."""
+    """`next=` only to a local path: never `//evil`, `https://evil`, `/\\evil` or `javascript:`.
+
+    Any control character or whitespace makes it none at all: browsers drop tabs and line breaks from a
+    URL (`/<tab>/evil` becomes `//evil`), and CR/LF in a `Location` header would be a 500 (or worse).
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(character.isspace() or not character.isprintable() for character in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from shop.db import db
 
@@ -42,6 +42,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> ResponseReturnValue:
         return render_error(error.code or 500)
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error: SecurityError) -> ResponseReturnValue:
+        """A `Host:` not ours (TRUSTED_HOSTS): no page can be built for it (no URL is ours to link to),
+        so a few plain words, naming nothing of the request."""
+        title, usual = MESSAGES[400]
+        return Response(f"{title}. {usual}\n", status=400, mimetype="text/plain")
 
     @app.errorhandler(InternalServerError)
     def _server_error(_error: InternalServerError) -> ResponseReturnValue:

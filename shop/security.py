@@ -6,6 +6,22 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 
+#: Pages with personal data (a buyer's address, a member's orders, a session's forms) that no browser or
+#: proxy may keep (`Cache-Control: no-store`, ASVS 14.3.2): the workspace's and back office's blueprints
+#: by their suffix, the storefront's order pages (cart, checkout, tracking and all under it, the
+#: customer's privacy pages) by blueprint, and the sign-in and password pages by endpoint. Named here as
+#: strings, so the ground floor imports no domain package.
+PRIVATE_BLUEPRINT_SUFFIXES = ("_workspace", "_backoffice")
+PRIVATE_BLUEPRINTS = frozenset({"orders_storefront"})
+PRIVATE_ENDPOINTS = frozenset(
+    {
+        "producers_storefront.login",
+        "producers_storefront.logout",
+        "producers_storefront.forgot_password",
+        "producers_storefront.set_password",
+    }
+)
+
 #: Where a form may lead: our own pages and, after "pay by card", Stripe's hosted payment page.
 CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
@@ -36,7 +52,26 @@ def _refuse_nul_bytes() -> None:
         abort(400)
 
 
+def is_private_page() -> bool:
+    """Whether this request's page is one of the PRIVATE_* above."""
+    blueprint = request.blueprint or ""
+    return (
+        blueprint.endswith(PRIVATE_BLUEPRINT_SUFFIXES)
+        or blueprint in PRIVATE_BLUEPRINTS
+        or request.endpoint in PRIVATE_ENDPOINTS
+    )
+
+
+def trusted_hosts(site_url: str) -> list[str]:
+    """The host names the shop answers to: SITE_URL's, and this machine's own (`make run`, health checks,
+    the tests' client). Any other `Host:` header is refused with 400 before a view runs."""
+    own = urlsplit(site_url).hostname
+    return [*([own] if own else []), "localhost", "127.0.0.1"]
+
+
 def init_app(app: Flask) -> None:
+    if app.config.get("TRUSTED_HOSTS") is None and app.config.get("SITE_URL"):
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_URL"])
     app.before_request(_refuse_nul_bytes)
     policy = content_security_policy(app.config.get("STRIPE_API_BASE") or "")
 
@@ -47,6 +82,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")
+        if is_private_page():
+            headers["Cache-Control"] = "no-store"  # replaces what send_file set for an invoice PDF
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

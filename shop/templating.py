@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 from flask import Flask, current_app, request, url_for
+from werkzeug.urls import iri_to_uri
 
 from shop import outbox
 from shop.i18n import current_language, format_date, format_datetime, localized, vilnius_today
@@ -79,24 +80,30 @@ def _this_page(**values: Any) -> dict[str, Any]:
 
 
 def url_in_language(language: str, *, external: bool = False) -> str:
-    """This page's URL in another language (used by the switcher and, absolute, by the hreflang links)."""
-    if request.endpoint is None:
-        return url_for("catalogue_storefront.home", lang=language, _external=external)
-    return url_for(request.endpoint, _external=external, **_this_page(lang=language))
+    """This page's URL in another language (used by the switcher and, absolute on SITE_URL, by the
+    hreflang links)."""
+    endpoint = request.endpoint or "catalogue_storefront.home"
+    arguments: dict[str, Any] = {"lang": language}
+    if request.endpoint is not None:
+        arguments = _this_page(lang=language)
+    return site_url(endpoint, **arguments) if external else url_for(endpoint, **arguments)
 
 
 def canonical_url() -> str:
-    """This page's absolute URL without tracking noise; the language is kept when it is not the default."""
-    if request.endpoint is None:
-        return request.url
+    """This page's absolute URL on SITE_URL (never the request's Host) without tracking noise; the
+    language is kept when it is not the default."""
+    if request.endpoint is None:  # an error page: its path as asked, on our own site
+        site: str = current_app.config["SITE_URL"]
+        return site.rstrip("/") + iri_to_uri(request.path)
     arguments = _this_page()
     if current_language() != current_app.config["LANGUAGES"][0]:
         arguments["lang"] = current_language()
-    return url_for(request.endpoint, _external=True, **arguments)
+    return site_url(request.endpoint, **arguments)
 
 
 def site_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL on the public site (SITE_URL), also outside a request: for links in mails."""
+    """An absolute URL on the public site (SITE_URL), also outside a request: for links in mails, and for
+    every absolute URL on a page (canonical, `og:`, sitemap), which must never echo a request's Host."""
     site = urlsplit(current_app.config["SITE_URL"])
     adapter = current_app.url_map.bind(
         site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "https"

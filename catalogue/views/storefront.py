@@ -11,7 +11,6 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    url_for,
 )
 from flask.typing import ResponseReturnValue
 
@@ -22,6 +21,7 @@ from producers import communities
 from producers.communities import list_active_communities
 from shop.media import MediaStorage
 from shop.pagination import page_number
+from shop.templating import site_url
 
 storefront = Blueprint("catalogue_storefront", __name__)
 
@@ -101,7 +101,7 @@ def robots() -> ResponseReturnValue:
         "User-agent: *",
         "Disallow: /workspace/",
         "Disallow: /backoffice/",
-        f"Sitemap: {url_for('catalogue_storefront.sitemap', _external=True)}",
+        f"Sitemap: {site_url('catalogue_storefront.sitemap')}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 

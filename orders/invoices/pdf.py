@@ -87,13 +87,13 @@ def invoice_pdf(reference: str) -> bytes:
 
 
 def pdf_response(invoice: Invoice) -> Response:
-    """The invoice's PDF for the browser: shown in place, saved under its number, kept by no cache."""
+    """The invoice's PDF for the browser: shown in place, saved under its number (kept by no cache:
+    every page that serves it is private, `shop.security`)."""
     return Response(
         render_invoice_pdf(invoice),
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{invoice.filename}"',
-            "Cache-Control": "private, no-store",
             "X-Robots-Tag": "noindex",
         },
     )

@@ -16,7 +16,6 @@ from flask import (
     Response,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -115,17 +114,13 @@ def set_password(token: str) -> ResponseReturnValue:
             sign_in(user, remember=False)
             flash(_("Your password is saved and you are signed in."), "success")
             return redirect(landing_url(user))
-    response = make_response(
-        render_template(
-            "producers/storefront/set_password.html",
-            form=form,
-            account=link.user,
-            invitation=link.purpose == accounts.INVITATION,
-            min_length=accounts.MIN_PASSWORD_LENGTH,
-        )
+    return render_template(
+        "producers/storefront/set_password.html",
+        form=form,
+        account=link.user,
+        invitation=link.purpose == accounts.INVITATION,
+        min_length=accounts.MIN_PASSWORD_LENGTH,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _link_not_valid(problem: accounts.LinkProblem) -> ResponseReturnValue:

@@ -229,7 +229,7 @@ def test_sitemap_lists_every_visible_product_and_community(client: FlaskClient) 
     assert "/produktai/matomas</loc>" in xml and "juodrastis" not in xml
     assert "/bendruomenes/josvainiai</loc>" in xml
     robots = client.get("/robots.txt").get_data(as_text=True)
-    assert "Sitemap: http://localhost/sitemap.xml" in robots
+    assert "Sitemap: http://shop.test/sitemap.xml" in robots
 
 
 def test_pages_have_titles_descriptions_and_open_graph_tags(client: FlaskClient) -> None:
@@ -240,5 +240,5 @@ def test_pages_have_titles_descriptions_and_open_graph_tags(client: FlaskClient)
     assert "<title>Šiaudinis angelas · Kaimo mugė</title>" in html
     assert '<meta name="description" content="Angelas iš rugių šiaudų.">' in html
     assert '<meta property="og:title" content="Šiaudinis angelas">' in html
-    assert 'property="og:image" content="http://localhost/media/' in html
-    assert '<link rel="canonical" href="http://localhost/produktai/angelas">' in html
+    assert 'property="og:image" content="http://shop.test/media/' in html
+    assert '<link rel="canonical" href="http://shop.test/produktai/angelas">' in html

@@ -33,6 +33,7 @@ def card_fair(app: Flask, test_config: dict[str, Any]) -> Iterator[tuple[str, Fa
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         base = f"http://127.0.0.1:{server.server_port}"
+        shop.config["SITE_URL"] = base  # Stripe sends the browser back to SITE_URL: here, this server
         fake.webhook_url, fake.webhook_secret = f"{base}/stripe/webhook", WEBHOOK_SECRET
         with shop.app_context():
             seed_fair()

@@ -33,7 +33,7 @@ def test_the_footer_leads_to_the_page_for_communities_with_the_vvgs_contact_and_
     assert "pakviečia jos žmones" in html  # the VVG sets the community up and invites its people
     assert '<a class="button" href="/prisijungti">Prisijungti</a>' in html
     assert "noindex" not in html  # a page for search engines too
-    assert '<link rel="canonical" href="http://localhost/bendruomenems">' in html
+    assert '<link rel="canonical" href="http://shop.test/bendruomenems">' in html
 
 
 def test_the_page_for_communities_speaks_english(client: FlaskClient, app: object) -> None:

@@ -64,14 +64,12 @@ def mail_attachment(message_id: int, attachment_id: int) -> ResponseReturnValue:
         data = outbox.render_attachment(attachment)
     except LookupError:  # its kind is not known here, or what it was made from is gone
         abort(404)
-    response = send_file(
+    return send_file(
         io.BytesIO(data),
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.filename,
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @backoffice.post("/mail/<int(max=2147483647):message_id>/retry")

@@ -100,7 +100,6 @@ def privacy_copy_for_staff(request_id: int) -> ResponseReturnValue:
         return redirect(url_for("orders_backoffice.privacy_request_detail", request_id=request_id))
     response = Response(export.to_json(data), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name()}"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -17,6 +17,7 @@ from orders.views.storefront.blueprint import storefront
 from orders.views.storefront.tracking import track_page
 from shop import outbox
 from shop.extensions import csrf
+from shop.templating import site_url
 
 
 def pay_by_card(order: Order) -> ResponseReturnValue:
@@ -24,8 +25,8 @@ def pay_by_card(order: Order) -> ResponseReturnValue:
     try:
         url = start_card_payment(
             order.id,
-            success_url=url_for("orders_storefront.card_return", token=order.public_token, _external=True),
-            cancel_url=url_for("orders_storefront.track", token=order.public_token, _external=True),
+            success_url=site_url("orders_storefront.card_return", token=order.public_token),
+            cancel_url=site_url("orders_storefront.track", token=order.public_token),
         )
     except PaymentServiceUnavailable:
         flash(

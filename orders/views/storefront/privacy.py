@@ -153,9 +153,8 @@ def _privacy_words() -> dict[str, Any]:
 
 
 def _private(page: str, status: int = 200) -> ResponseReturnValue:
-    """A page of someone's data: never stored by a browser or proxy, never told to another site."""
+    """A page of someone's data: never told to another site (nor stored: `shop.security`)."""
     response = make_response(page, status)
-    response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -163,7 +162,6 @@ def _private(page: str, status: int = 200) -> ResponseReturnValue:
 def _json_copy(data: dict[str, Any]) -> ResponseReturnValue:
     response = Response(privacy_export.to_json(data), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{privacy_export.file_name()}"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
