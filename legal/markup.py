@@ -82,11 +82,20 @@ def link_allowed(href: str) -> bool:
     return scheme in URL_SCHEMES
 
 
+def _read(html: str) -> _Checker:
+    """`html` read through; a declaration the parser cannot read (`<![foo[`) is a finding, never a 500."""
+    checker = _Checker()
+    try:
+        checker.feed(html)
+        checker.close()
+    except AssertionError:  # html.parser asserts on an unknown `<![…[` section
+        checker.findings.append(Finding("tag", "<!["))
+    return checker
+
+
 def findings(html: str) -> list[Finding]:
     """Everything in `html` outside the allowed markup, in the order found (each at most once)."""
-    checker = _Checker()
-    checker.feed(html)
-    checker.close()
+    checker = _read(html)
     seen: list[Finding] = []
     for finding in checker.findings:
         if finding not in seen:
@@ -96,9 +105,7 @@ def findings(html: str) -> list[Finding]:
 
 def visible_text(html: str) -> str:
     """The words a reader would see (tags left out), stripped."""
-    checker = _Checker()
-    checker.feed(html)
-    checker.close()
+    checker = _read(html)
     return "".join(checker.text).strip()
 
 

@@ -110,6 +110,7 @@ BAD_BODIES = {
     "iframe": ('<p>x</p><iframe src="https://evil.example"></iframe>', "Žymė „&lt;iframe&gt;“"),
     "svg": ("<svg><foreignObject><p>x</p></foreignObject></svg>", "Žymė „&lt;svg&gt;“"),
     "comment": ("<!-- slapta --><p>x</p>", "HTML komentarai neleidžiami."),
+    "unknown section": ("<p>x</p><![foo[ x ]]>", "Žymė „&lt;![“ neleidžiama."),
 }
 
 
