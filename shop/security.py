@@ -46,9 +46,10 @@ def content_security_policy(stripe_api_base: str = "") -> str:
 
 def _refuse_nul_bytes() -> None:
     """A NUL byte is never meant: PostgreSQL cannot even compare it, so stop it at the door."""
-    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
-        abort(400)
-    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+    fields = [*request.args.items(multi=True)]
+    if request.method == "POST":
+        fields += request.form.items(multi=True)
+    if "\x00" in request.path or any("\x00" in name + value for name, value in fields):
         abort(400)
 
 

@@ -56,6 +56,18 @@ def test_junk_addresses_get_a_page_not_an_error(client: FlaskClient, path: str) 
         assert "Užklausos nesupratome" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("query", ["q=a&q=%00", "%00=x", "q=a&page=1&page=%00"])
+def test_a_nul_byte_anywhere_in_the_query_is_refused(client: FlaskClient, query: str) -> None:
+    response = client.get("/katalogas?" + query)
+    assert response.status_code == 400
+    assert "Užklausos nesupratome" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_a_repeated_form_field_is_refused(client: FlaskClient) -> None:
+    response = client.post("/prisijungti", data={"email": ["a@example.org", "b\x00@example.org"]})
+    assert response.status_code == 400
+
+
 def test_posting_to_a_page_is_refused_politely(client: FlaskClient) -> None:
     response = client.post("/katalogas")
     assert response.status_code in {400, 405}
