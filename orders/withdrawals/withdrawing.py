@@ -354,7 +354,7 @@ def _record(
     db.session.flush()
     if fulfilment.status in NOT_SENT:
         withdrawal.refund = cancel_lines(fulfilment, fresh, reason=_reason(withdrawal), by=None)
-        withdrawal.status = WithdrawalStatus.REFUNDED
+        withdrawal.move_to(WithdrawalStatus.REFUNDED)
         withdrawal.refunded_at = now
     return withdrawal
 
