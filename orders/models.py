@@ -94,6 +94,9 @@ class Order(Base):
         CheckConstraint("total_cents = goods_cents + delivery_cents", name="total_is_the_sum"),
         Index("ix_orders_status_expires_at", "status", "expires_at"),
         Index("ix_orders_paid_at", "paid_at"),  # sales reports and the dashboard read by payment time
+        # the caps on unpaid orders count them per e-mail address and per client address
+        Index("ix_orders_status_email", "status", "email"),
+        Index("ix_orders_status_client_ip", "status", "client_ip"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +129,13 @@ class Order(Base):
     anonymised_at: Mapped[datetime | None]
     #: the version of the terms of sale the customer was shown and accepted (None: placed before versions)
     terms_version_id: Mapped[int | None] = mapped_column(ForeignKey("legal_page_versions.id"), index=True)
+
+    #: the client address the order was placed from ("" for the demo and scripts), so that unpaid orders can
+    #: be capped and reviewed per address; cleared with the customer's other details
+    client_ip: Mapped[str] = mapped_column(String(45), default="", server_default="")
+    #: when the customer said they had paid by transfer ("Sumokėjau"): their stock is then held until the
+    #: transfer deadline, and staff look for the money
+    payment_claimed_at: Mapped[datetime | None]
 
     terms_version: Mapped[LegalPageVersion | None] = relationship()
     fulfilments: Mapped[list[Fulfilment]] = relationship(
