@@ -258,11 +258,12 @@ def return_received(fulfilment_id: int) -> ResponseReturnValue:
     form = ReturnReceivedForm()
     if not form.validate() or form.withdrawal.data is None:
         abort(404)
-    if form.withdrawal.data not in {w.id for w in withdrawing.list_withdrawals(fulfilment.id)}:
-        abort(404)
     try:
         withdrawing.mark_return_received(
-            form.withdrawal.data, community_id=current_community().id, by=current_actor()
+            form.withdrawal.data,
+            community_id=current_community().id,
+            fulfilment_id=fulfilment.id,
+            by=current_actor(),
         )
     except WithdrawalNotFound:
         abort(404)

@@ -122,28 +122,31 @@ def offer_for(
     withdrawn = [
         (line, withdrawn_by_line[line.id]) for line in fulfilment.lines if line.id in withdrawn_by_line
     ]
-    exempt = [
-        (line, reason)
-        for line in fulfilment.lines
-        if (reason := exempt_reason(line)) and not line.cancelled_at
-    ]
-    lines = [
-        line
-        for line in fulfilment.lines
-        if line.cancelled_at is None and line.id not in withdrawn_by_line and exempt_reason(line) is None
-    ]
-    delivered = delivered_at(fulfilment)
-    ends_at = withdrawal_ends_at(delivered) if delivered else None
-    closed_because = None
-    if fulfilment.order.status not in {OrderStatus.PAID, OrderStatus.COMPLETED}:
-        closed_because = "cancelled" if fulfilment.order.status is OrderStatus.CANCELLED else "unpaid"
-    elif fulfilment.status not in WITHDRAWABLE:
-        closed_because = "cancelled"
-    elif ends_at is not None and now >= ends_at:
-        closed_because = "over"
-    elif not lines:
+    live = [(line, exempt_reason(line)) for line in fulfilment.lines if line.cancelled_at is None]
+    exempt = [(line, reason) for line, reason in live if reason]
+    lines = [line for line, reason in live if reason is None and line.id not in withdrawn_by_line]
+    ends_at = _ends_at(fulfilment)
+    closed_because = _closed_because(fulfilment, ends_at, now)
+    if closed_because is None and not lines:
         closed_because = "nothing_left"
     return WithdrawalOffer(fulfilment, lines, exempt, withdrawn, ends_at, closed_because)
+
+
+def _ends_at(fulfilment: Fulfilment) -> datetime | None:
+    delivered = delivered_at(fulfilment)
+    return withdrawal_ends_at(delivered) if delivered else None
+
+
+def _closed_because(fulfilment: Fulfilment, ends_at: datetime | None, now: datetime) -> str | None:
+    """Why the parcel takes no withdrawal now ("unpaid", "cancelled", "over"), or None while it does: the
+    one rule the page's offer and the withdrawal itself both follow."""
+    if fulfilment.order.status not in {OrderStatus.PAID, OrderStatus.COMPLETED}:
+        return "cancelled" if fulfilment.order.status is OrderStatus.CANCELLED else "unpaid"
+    if fulfilment.status not in WITHDRAWABLE:
+        return "cancelled"
+    if ends_at is not None and now >= ends_at:
+        return "over"
+    return None
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,7 @@ def withdraw(fulfilment_id: int, line_ids: Collection[int], *, order_id: int) ->
     with transaction():
         fulfilment = lock_fulfilment(fulfilment_id, order_id=order_id)
         db.session.expire(fulfilment)  # read again under the lock, whatever the page loaded before
-        order = fulfilment.order
-        db.session.refresh(order)
+        db.session.refresh(fulfilment.order)
         lines = list(
             db.session.scalars(
                 select(OrderLine)
@@ -190,15 +192,13 @@ def withdraw(fulfilment_id: int, line_ids: Collection[int], *, order_id: int) ->
             if previous is None:
                 raise WithdrawalNotOpen(fulfilment.status)  # only cancelled lines were asked for
             return WithdrawalResult(previous, is_new=False)
-        if (
-            order.status not in {OrderStatus.PAID, OrderStatus.COMPLETED}
-            or fulfilment.status not in WITHDRAWABLE
-        ):
-            raise WithdrawalNotOpen(fulfilment.status)
         now = utcnow()
-        delivered = delivered_at(fulfilment)
-        if delivered is not None and now >= withdrawal_ends_at(delivered):
-            raise WithdrawalPeriodOver(withdrawal_ends_at(delivered))
+        ends_at = _ends_at(fulfilment)
+        closed_because = _closed_because(fulfilment, ends_at, now)
+        if closed_because == "over" and ends_at is not None:
+            raise WithdrawalPeriodOver(ends_at)
+        if closed_because is not None:
+            raise WithdrawalNotOpen(fulfilment.status)
         exempt = [line.id for line in fresh if exempt_reason(line)]
         if exempt:
             raise LinesExempt(exempt)
@@ -209,12 +209,13 @@ def withdraw(fulfilment_id: int, line_ids: Collection[int], *, order_id: int) ->
 
 
 def mark_return_received(
-    withdrawal_id: int, *, by: User | None, community_id: int | None = None
+    withdrawal_id: int, *, by: User | None, community_id: int | None = None, fulfilment_id: int | None = None
 ) -> Withdrawal:
-    """The withdrawn lines came back. In the workspace, `community_id` keeps it to the community's own
-    (another's: WithdrawalNotFound). Said twice, or after the refund: nothing changes."""
+    """The withdrawn lines came back. In the workspace, `community_id` and `fulfilment_id` keep it to the
+    community's own parcel (another's withdrawal: WithdrawalNotFound). Said twice, or after the refund:
+    nothing changes."""
     with transaction():
-        withdrawal = _lock(withdrawal_id, community_id=community_id)
+        withdrawal = _lock(withdrawal_id, community_id=community_id, fulfilment_id=fulfilment_id)
         if withdrawal.status is WithdrawalStatus.RETURN_EXPECTED:
             withdrawal.move_to(WithdrawalStatus.RECEIVED)
             withdrawal.received_at = utcnow()
@@ -318,10 +319,14 @@ def _last_withdrawal_of(fulfilment_id: int, line_ids: list[int]) -> Withdrawal |
     ).first()
 
 
-def _lock(withdrawal_id: int, *, community_id: int | None = None) -> Withdrawal:
+def _lock(
+    withdrawal_id: int, *, community_id: int | None = None, fulfilment_id: int | None = None
+) -> Withdrawal:
     query = select(Withdrawal.fulfilment_id).where(Withdrawal.id == withdrawal_id)
     if community_id is not None:
         query = query.join(Withdrawal.fulfilment).where(Fulfilment.community_id == community_id)
+    if fulfilment_id is not None:
+        query = query.where(Withdrawal.fulfilment_id == fulfilment_id)
     fulfilment_id = db.session.scalar(query)
     if fulfilment_id is None:
         raise WithdrawalNotFound(withdrawal_id)

@@ -17,6 +17,7 @@ from orders.errors import (
     LinesExempt,
     NoLinesChosen,
     WithdrawalAlreadyRefunded,
+    WithdrawalNotFound,
     WithdrawalNotOpen,
     WithdrawalPeriodOver,
 )
@@ -301,3 +302,25 @@ def test_a_second_parcel_of_the_order_is_not_touched(shop: dict[str, Any]) -> No
     other = next(f for f in order.fulfilments if f.community_id == shop["pagiriai"].id)
     assert offer_for(fresh(Fulfilment, other.id)).is_open
     assert count(Withdrawal, Withdrawal.fulfilment_id == other.id) == 0
+
+
+def test_a_community_cannot_mark_another_community_s_return_received(shop: dict[str, Any]) -> None:
+    order = make_order(
+        [(shop["star"], 1), (shop["angel"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA
+    )
+    krakes = next(f for f in order.fulfilments if f.community_id == shop["krakes"].id)
+    pagiriai = next(f for f in order.fulfilments if f.community_id == shop["pagiriai"].id)
+    withdrawal = withdraw(krakes.id, [line.id for line in krakes.lines], order_id=order.id).withdrawal
+    with pytest.raises(WithdrawalNotFound):  # Pagiriai's member, on Pagiriai's own parcel's page
+        mark_return_received(
+            withdrawal.id, by=None, community_id=shop["pagiriai"].id, fulfilment_id=pagiriai.id
+        )
+    with pytest.raises(WithdrawalNotFound):  # Krakės' member, through another parcel's page of the order
+        mark_return_received(
+            withdrawal.id, by=None, community_id=shop["krakes"].id, fulfilment_id=pagiriai.id
+        )
+    assert fresh(Withdrawal, withdrawal.id).status is WithdrawalStatus.RETURN_EXPECTED
+    done = mark_return_received(
+        withdrawal.id, by=None, community_id=shop["krakes"].id, fulfilment_id=krakes.id
+    )
+    assert done.status is WithdrawalStatus.RECEIVED
