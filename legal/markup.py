@@ -7,6 +7,7 @@ passes is still run through nh3 before it is stored, and again before it is show
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -121,6 +122,7 @@ def clean(html: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=64)  # a handful of versions are read over and over: each is cleaned once
 def as_markup(html: str) -> Markup:
     """A stored body, cleaned once more, ready to be put into a page (the `legal_html` filter)."""
     return Markup(clean(html))  # noqa: S704  # nh3 has just kept only the allowed markup

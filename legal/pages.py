@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from legal import markup
 from legal.errors import MarkupNotAllowed, NothingChanged, PageEmpty, VersionNotFound
@@ -17,6 +17,7 @@ from shop.db import db, transaction, utcnow
 from shop.models import User
 
 _TAG = re.compile(r"<[A-Za-z/!?][^>]{0,40}>?")
+_BODIES_UNREAD = (defer(LegalPageVersion.body_lt), defer(LegalPageVersion.body_en))
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,15 @@ def get_version(kind: LegalPageKind, number: int) -> LegalPageVersion:
 
 
 def list_versions(kind: LegalPageKind) -> Sequence[LegalPageVersion]:
-    """Every version of the page, the newest first."""
+    """Every version of the page, the newest first (the one in force leads), with their bodies left unread
+    until asked for: a list shows numbers and dates."""
     return db.session.scalars(
         select(LegalPageVersion)
         .join(LegalPageVersion.page)
         .where(LegalPage.kind == kind)
-        .options(joinedload(LegalPageVersion.page), joinedload(LegalPageVersion.published_by))
+        .options(
+            joinedload(LegalPageVersion.page), joinedload(LegalPageVersion.published_by), *_BODIES_UNREAD
+        )
         .order_by(LegalPageVersion.number.desc())
     ).all()
 
@@ -80,7 +84,9 @@ def list_current_versions() -> dict[LegalPageKind, LegalPageVersion | None]:
     newest: dict[LegalPageKind, LegalPageVersion | None] = dict.fromkeys(LegalPageKind)
     rows = db.session.scalars(
         select(LegalPageVersion)
-        .options(joinedload(LegalPageVersion.page), joinedload(LegalPageVersion.published_by))
+        .options(
+            joinedload(LegalPageVersion.page), joinedload(LegalPageVersion.published_by), *_BODIES_UNREAD
+        )
         .order_by(LegalPageVersion.number)
     ).all()
     for version in rows:  # a handful of versions per page: reading them all is one small query

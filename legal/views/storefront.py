@@ -21,7 +21,7 @@ def page(kind: str) -> ResponseReturnValue:
     version = pages.current_version(wanted)
     if version is None:
         abort(404)
-    return _render(version, current=version)
+    return _render(version)
 
 
 def version_page(kind: str, number: int) -> ResponseReturnValue:
@@ -31,15 +31,13 @@ def version_page(kind: str, number: int) -> ResponseReturnValue:
         version = pages.get_version(wanted, number)
     except VersionNotFound:
         abort(404)
-    return _render(version, current=pages.current_version(wanted))
+    return _render(version)
 
 
-def _render(version: LegalPageVersion, *, current: LegalPageVersion | None) -> ResponseReturnValue:
+def _render(version: LegalPageVersion) -> ResponseReturnValue:
+    versions = pages.list_versions(version.kind)  # the newest, in force, first
     return render_template(
-        "legal/storefront/page.html",
-        version=version,
-        current=current,
-        versions=pages.list_versions(version.kind),
+        "legal/storefront/page.html", version=version, current=versions[0], versions=versions
     )
 
 

@@ -292,7 +292,6 @@ def list_open_withdrawals() -> Sequence[Withdrawal]:
         select(Withdrawal)
         .where(Withdrawal.status != WithdrawalStatus.REFUNDED)
         .options(
-            selectinload(Withdrawal.lines).joinedload(WithdrawalLine.order_line),
             selectinload(Withdrawal.fulfilment).joinedload(Fulfilment.community),
             selectinload(Withdrawal.order),
         )
