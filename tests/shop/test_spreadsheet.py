@@ -106,6 +106,9 @@ def test_the_earnings_and_payouts_files_quote_names_that_could_start_a_formula(
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = rows_of(response.get_data(as_text=True))
     assert len(rows) == 2
+    # Its cells hold nothing anyone typed: the order number, the day and amounts, which stay numbers.
+    (order, _delivered, *amounts) = rows[1]
+    assert order.startswith("KM-") and all(amount.replace(",", "").isdigit() for amount in amounts), rows
     assert_neutral(rows)
 
     today = vilnius_today()
