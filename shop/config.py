@@ -47,6 +47,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "Kaimo mugė <parduotuve@example.org>"),
         "MAIL_FOLDER": environ.get("MAIL_FOLDER") or str(instance / "mail"),  # used when MAIL_SERVER is empty
         "BANK_TRANSFER_DAYS": int(environ.get("BANK_TRANSFER_DAYS") or 7),  #: unpaid transfers expire after
+        #: an unpaid transfer holds its stock this long, unless the customer says they have paid ("Sumokėjau")
+        "TRANSFER_HOLD_HOURS": int(environ.get("TRANSFER_HOLD_HOURS") or 24),
         "SITE_URL": environ.get("SITE_URL", "http://127.0.0.1:5000"),  #: for links in mails
         # Card payments through Stripe: offered only when STRIPE_SECRET_KEY is set (see the README).
         "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
