@@ -183,9 +183,9 @@ class BatchCancelled:
 def cancel_unpaid_orders(
     order_ids: Iterable[int], *, note: str, by: User | None, group: str = ""
 ) -> BatchCancelled:
-    """Cancel these unpaid orders in one transaction, each through `lifecycle.cancel_unpaid`: stock back
-    and the customer mailed once per order (its usual cancellation mail, with `note`), each cancellation
-    audit-logged, and the batch too (`group` says which group staff picked).
+    """Cancel these unpaid bank-transfer orders in one transaction, each through `lifecycle.cancel_unpaid`:
+    stock back and the customer mailed once per order (its usual cancellation mail, with `note`), each
+    cancellation audit-logged, and the batch too (`group` says which group staff picked).
 
     An order that is no longer unpaid is left as it is, so a second submit, or a colleague's cancel at the
     same moment, changes nothing more.
@@ -196,12 +196,12 @@ def cancel_unpaid_orders(
     with transaction():
         for order_id in sorted(set(order_ids)):  # one lock order: two batches at once cannot deadlock
             order = lock_order(order_id)
-            cancelled = (
-                None
-                if order is None
-                else cancel_unpaid(order_id, reason=CancelReason.STAFF, note=note, by=by)
-            )
-            if order is None or cancelled is None:
+            # Only unpaid transfers: a card order's page must be closed at Stripe first (its own cancel).
+            if order is None or order.payment_method is not PaymentMethod.BANK_TRANSFER:
+                skipped += 1
+                continue
+            cancelled = cancel_unpaid(order_id, reason=CancelReason.STAFF, note=note, by=by)
+            if cancelled is None:
                 skipped += 1
                 continue
             numbers.append(order.number)
