@@ -141,6 +141,19 @@ def check_payouts(settings: Mapping[str, Any]) -> None:
         raise ConfigError("PAYOUT_HOLD_DAYS must be 0 or more (days after delivery before a payout).")
 
 
+def check_transfers(settings: Mapping[str, Any]) -> None:
+    """An unpaid transfer's hold and its deadline are whole, positive numbers; the hold ends first."""
+    hours = int(settings.get("TRANSFER_HOLD_HOURS", 24))
+    days = int(settings.get("BANK_TRANSFER_DAYS", 7))
+    if days < 1:
+        raise ConfigError("BANK_TRANSFER_DAYS must be 1 or more (days for a transfer to arrive).")
+    if not 1 <= hours <= days * 24:
+        raise ConfigError(
+            "TRANSFER_HOLD_HOURS must be from 1 to BANK_TRANSFER_DAYS × 24 (how long an unpaid transfer "
+            "holds its stock before the customer says they have paid)."
+        )
+
+
 def check_privacy(settings: Mapping[str, Any]) -> None:
     """The privacy periods are whole, positive numbers; the customer data go before the accounting records."""
     hours = int(settings.get("PRIVACY_LINK_HOURS", 24))

@@ -5,19 +5,23 @@ never taken as its payment."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from orders import lifecycle
+from orders import lifecycle, unpaid
 from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments.models import AlertKind, PaymentAlert
+from shop.config import ConfigError, check_transfers
 from shop.db import db
-from shop.models import AuditEntry
+from shop.models import AuditEntry, User
 from tests.conftest import csrf_token, login_as
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import make_buyer, make_order
@@ -282,3 +286,51 @@ def test_a_transfer_for_an_order_its_hold_cancelled_is_an_alert_to_refund_never_
         data={"csrf_token": form["csrf_token"], f"o{order.id}-amount": "abc"},
     )
     assert junk.status_code == 400 and "Vis dėlto atėjo pavedimas?" in junk.get_data(as_text=True)
+
+
+def test_two_batch_cancels_and_the_expiry_job_at_once_give_the_stock_back_once(app: Flask, star: Any) -> None:
+    orders = [make_order([(star, 2)], buyer=make_buyer(email=f"x{n}@example.com")) for n in range(3)]
+    ids = [order.id for order in orders]
+    staff = make_user(email=STAFF, is_staff=True)
+    staff_id = staff.id
+    later = hours_after(orders[-1], 25)
+    start = threading.Barrier(3)
+
+    def batch(_: int) -> int:
+        with app.app_context():
+            start.wait()
+            return len(unpaid.cancel_unpaid_orders(ids, note="x", by=db.session.get(User, staff_id)).numbers)
+
+    def job() -> int:
+        with app.app_context():
+            start.wait()
+            return lifecycle.expire_unpaid_orders(now=later)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = [pool.submit(batch, 1), pool.submit(batch, 2), pool.submit(job)]
+        cancelled = [future.result() for future in done]
+
+    assert sum(cancelled) == 3  # each order cancelled by exactly one of them
+    assert stock(star) == 10
+    assert all(fresh(Order, order_id).status is OrderStatus.CANCELLED for order_id in ids)
+    for n in range(3):
+        told = [
+            m
+            for m in mails_to(f"x{n}@example.com")
+            if m.dedup_key.split(":")[0] in {"order-cancelled", "order-expired"}
+        ]
+        assert len(told) == 1
+
+
+@pytest.mark.parametrize(
+    ("hours", "days"),
+    [(0, 7), (-1, 7), (7 * 24 + 1, 7), (24, 0)],
+    ids=["no hold", "negative", "past deadline", "no days"],
+)
+def test_the_shop_refuses_a_hold_that_is_not_a_positive_time_within_the_deadline(
+    hours: int, days: int
+) -> None:
+    with pytest.raises(ConfigError):
+        check_transfers({"TRANSFER_HOLD_HOURS": hours, "BANK_TRANSFER_DAYS": days})
+    check_transfers({})  # the defaults work
+    check_transfers({"TRANSFER_HOLD_HOURS": 7 * 24, "BANK_TRANSFER_DAYS": 7})
