@@ -106,6 +106,11 @@ class UnpaidGroup:
         return sum(order.total_cents for order in self.orders)
 
     @property
+    def emails(self) -> int:
+        """How many e-mail addresses the orders were placed under (many from one client address: a script)."""
+        return len({order.email.casefold() for order in self.orders})
+
+    @property
     def held_units(self) -> int:
         """How many pieces of stock they hold (made-to-order lines hold none)."""
         return sum(

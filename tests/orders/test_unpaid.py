@@ -181,6 +181,7 @@ def test_staff_see_unpaid_transfers_grouped_by_client_address_and_by_email(
     by_email = html.split('data-groups="email"')[1].split('data-groups="ip"')[0]
     group = by_ip.split('data-group="203.0.113.7"')[1].split("</section>")[0]
     assert "3 užsakymai" in group and all(o.number in group for o in crowd["one_place"])
+    assert "3 el. pašto adresais" in group
     assert crowd["paid"].number not in html  # paid: not unpaid
     worth = sum(fresh(Order, o.id).total_cents for o in crowd["one_place"])
     assert (
