@@ -1,6 +1,7 @@
 """What needs the VVG's attention now, and chasing a late parcel.
 
-The dashboard lists, oldest first and each with its age: bank transfers unpaid for more than N days,
+The dashboard lists, oldest first and each with its age: bank transfers the customer says they have paid
+(staff look for the money), bank transfers unpaid for more than N days,
 paid parcels not accepted by their community within N days, accepted parcels not sent within N days; and
 counts what waits elsewhere (listings to moderate, listings on sale missing product-safety information,
 payment alerts, bank refunds to send). The three N are
@@ -81,7 +82,7 @@ class Late(Generic[T]):
 @dataclass(frozen=True)
 class LateOrder:
     order: Order
-    since: datetime  #: placed
+    since: datetime  #: placed (a claimed transfer: when the customer said they had paid)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class LateParcel:
 @dataclass(frozen=True)
 class Attention:
     thresholds: Thresholds
+    #: transfers the customer says they have paid ("Sumokėjau"): staff look for the money, oldest claim first
+    claimed_transfers: Late[LateOrder]
     unpaid_transfers: Late[LateOrder]
     unaccepted: Late[LateParcel]
     unshipped: Late[LateParcel]
@@ -149,6 +152,7 @@ def list_attention(now: datetime | None = None) -> Attention:
     thresholds = get_thresholds()
     return Attention(
         thresholds=thresholds,
+        claimed_transfers=_claimed_transfers(),
         unpaid_transfers=_unpaid_transfers(now - timedelta(days=thresholds.unpaid_transfer_days)),
         unaccepted=_unaccepted(now - timedelta(days=thresholds.unaccepted_days)),
         unshipped=_unshipped(now - timedelta(days=thresholds.unshipped_days)),
@@ -176,6 +180,22 @@ def _unpaid_transfers(placed_before: datetime) -> Late[LateOrder]:
     ).all()
     return Late(
         [LateOrder(order, order.created_at) for order in orders],
+        _count(select(func.count(Order.id)).where(*where)),
+    )
+
+
+def _claimed_transfers() -> Late[LateOrder]:
+    where: list[ColumnElement[bool]] = [
+        Order.status == OrderStatus.PENDING_PAYMENT,
+        Order.payment_method == PaymentMethod.BANK_TRANSFER,
+        Order.payment_claimed_at.is_not(None),
+    ]
+    orders = db.session.scalars(
+        select(Order).where(*where).order_by(Order.payment_claimed_at, Order.id).limit(LIST_LIMIT)
+    ).all()
+    # The query takes claimed orders only: payment_claimed_at is set.
+    return Late(
+        [LateOrder(order, cast(datetime, order.payment_claimed_at)) for order in orders],
         _count(select(func.count(Order.id)).where(*where)),
     )
 

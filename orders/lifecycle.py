@@ -204,13 +204,25 @@ def restock(lines: Sequence[OrderLine]) -> None:
 
 
 def expire_unpaid_orders(now: datetime | None = None) -> int:
-    """Cancel every bank-transfer order unpaid past its deadline; safe to run twice or from cron.
+    """Cancel every bank-transfer order unpaid past its hold (or, once the customer said they paid, past
+    its transfer deadline); safe to run twice or from cron.
 
     Card orders are not cancelled here: Stripe is asked first (`payments.settle_stale_card_orders`).
     """
     now = now or utcnow()
-    due = list_unpaid_past_deadline(PaymentMethod.BANK_TRANSFER, now)
-    return sum(cancel_unpaid_order(order_id, reason=CancelReason.EXPIRED) for order_id in due)
+    cancelled = 0
+    for order_id in list_unpaid_past_deadline(PaymentMethod.BANK_TRANSFER, now):
+        messages = None
+        with transaction():
+            order = lock_order(order_id)
+            # Looked at again under the lock: the customer may have said "I have paid" a moment ago,
+            # which moves the deadline on.
+            if order is not None and order.expires_at is not None and order.expires_at <= now:
+                messages = cancel_unpaid(order_id, reason=CancelReason.EXPIRED, by=None)
+        if messages is not None:
+            outbox.send_now(messages)
+            cancelled += 1
+    return cancelled
 
 
 def list_unpaid_past_deadline(method: PaymentMethod, now: datetime) -> list[int]:

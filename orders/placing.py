@@ -102,7 +102,14 @@ def place_order(
                 order.terms_version = _terms_in_force(terms_version_id)
             messages = []
             if payment_method is PaymentMethod.BANK_TRANSFER:  # a card payer hears from us once paid
-                messages.append(mail_customer(order, event="order-placed", template="order_placed"))
+                messages.append(
+                    mail_customer(
+                        order,
+                        event="order-placed",
+                        template="order_placed",
+                        transfer_deadline=transfer_deadline(order.created_at),
+                    )
+                )
     except IntegrityError:
         existing = _order_by_idempotency_key(idempotency_key)  # a double submit committed first
         if existing is None:
@@ -202,10 +209,27 @@ def _build_order(
 
 
 def payment_deadline(method: PaymentMethod, now: datetime) -> datetime:
-    """When an unpaid order gives its stock back: days for a transfer, the card page's life and a margin."""
+    """When an unpaid order gives its stock back: a transfer's short hold (`transfer_hold`), the card
+    page's life and a margin."""
     if method is PaymentMethod.BANK_TRANSFER:
-        return now + timedelta(days=current_app.config["BANK_TRANSFER_DAYS"])
+        return now + transfer_hold()
     return now + timedelta(minutes=current_app.config["CARD_CHECKOUT_MINUTES"]) + CARD_GRACE
+
+
+def transfer_hold() -> timedelta:
+    """How long an unpaid transfer holds its stock until the customer says they have paid.
+
+    Short (`TRANSFER_HOLD_HOURS`), so that unpaid orders cannot keep the catalogue sold out for days;
+    never longer than the transfer deadline itself.
+    """
+    config = current_app.config
+    return min(timedelta(hours=config["TRANSFER_HOLD_HOURS"]), timedelta(days=config["BANK_TRANSFER_DAYS"]))
+
+
+def transfer_deadline(placed_at: datetime) -> datetime:
+    """The last moment a transfer's money may arrive once the customer has said they paid
+    (`BANK_TRANSFER_DAYS` after placing): until then the order holds its stock."""
+    return placed_at + timedelta(days=current_app.config["BANK_TRANSFER_DAYS"])
 
 
 def _start_fulfilment(

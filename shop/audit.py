@@ -20,6 +20,8 @@ from shop.models import AuditEntry, User
 ACTION_LABELS = {
     "order.confirm_payment": _l("Payment confirmed"),
     "order.cancel": _l("Unpaid order cancelled"),
+    "order.cancel_batch": _l("Unpaid orders cancelled together"),
+    "order.late_transfer": _l("Transfer for a cancelled order recorded"),
     "fulfilment.cancel": _l("Parcel or line cancelled"),
     "fulfilment.refund": _l("Sent parcel refunded"),
     "refund.mark_sent": _l("Bank refund sent"),

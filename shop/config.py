@@ -47,6 +47,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", "Kaimo mugė <parduotuve@example.org>"),
         "MAIL_FOLDER": environ.get("MAIL_FOLDER") or str(instance / "mail"),  # used when MAIL_SERVER is empty
         "BANK_TRANSFER_DAYS": int(environ.get("BANK_TRANSFER_DAYS") or 7),  #: unpaid transfers expire after
+        #: an unpaid transfer holds its stock this long, unless the customer says they have paid ("Sumokėjau")
+        "TRANSFER_HOLD_HOURS": int(environ.get("TRANSFER_HOLD_HOURS") or 24),
         "SITE_URL": environ.get("SITE_URL", "http://127.0.0.1:5000"),  #: for links in mails
         # Card payments through Stripe: offered only when STRIPE_SECRET_KEY is set (see the README).
         "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
@@ -137,6 +139,19 @@ def check_payouts(settings: Mapping[str, Any]) -> None:
     """The return window before a payout is a number of whole days, 0 or more."""
     if int(settings.get("PAYOUT_HOLD_DAYS", 14)) < 0:
         raise ConfigError("PAYOUT_HOLD_DAYS must be 0 or more (days after delivery before a payout).")
+
+
+def check_transfers(settings: Mapping[str, Any]) -> None:
+    """An unpaid transfer's hold and its deadline are whole, positive numbers; the hold ends first."""
+    hours = int(settings.get("TRANSFER_HOLD_HOURS", 24))
+    days = int(settings.get("BANK_TRANSFER_DAYS", 7))
+    if days < 1:
+        raise ConfigError("BANK_TRANSFER_DAYS must be 1 or more (days for a transfer to arrive).")
+    if not 1 <= hours <= days * 24:
+        raise ConfigError(
+            "TRANSFER_HOLD_HOURS must be from 1 to BANK_TRANSFER_DAYS × 24 (how long an unpaid transfer "
+            "holds its stock before the customer says they have paid)."
+        )
 
 
 def check_privacy(settings: Mapping[str, Any]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, HiddenField, SelectField, StringField
+from wtforms import BooleanField, Form, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from catalogue.browsing import list_categories
@@ -60,6 +60,22 @@ class StaffCancelForm(StaffReasonForm):
         """A line or parcel field sent holding junk ("0", "abc", "-1", ""): it must never fall through to
         the whole order."""
         return bool(self.line.names_nothing or self.fulfilment.names_nothing)
+
+
+class BatchCancelForm(StaffReasonForm):
+    """Cancel the ticked unpaid orders of one group (their ids; junk is ignored), confirmed by a tick."""
+
+    orders = SelectMultipleField(
+        _l("Orders"), validate_choice=False, validators=[DataRequired(_l("Tick the orders to cancel."))]
+    )
+    confirm = BooleanField(
+        _l("Cancel these orders: their items go back on sale and each customer is told."),
+        validators=[DataRequired(_l("Tick the box to confirm the cancellation."))],
+    )
+
+    @property
+    def order_ids(self) -> list[int]:
+        return [n for n in (whole_number(str(value)) for value in self.orders.data or []) if n]
 
 
 class SentParcelRefundForm(StaffReasonForm):

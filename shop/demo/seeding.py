@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select
 
 from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Sale, Variant
-from orders import fulfilments, lifecycle, placing, refunds
+from orders import fulfilments, lifecycle, placing, refunds, unpaid
 from orders.invoices.models import Invoice, InvoiceKind
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from orders.privacy import asking, erasure
@@ -344,7 +344,8 @@ _STAGES = ("paid", "awaiting", "awaiting", "paid", "accepted", "accepted", "ship
 #: How long ago each of the twelve recent orders was placed (hours); the delivered two are placed in the
 #: previous calendar month instead (below). Chosen so the back office's attention lists show something at
 #: the default limits: the first order's parcel waits to be accepted for 3 days, the second transfer is
-#: unpaid for 4 days, the sixth order's parcels wait to be sent for 7 days.
+#: unpaid for 4 days (its customer said "I have paid" past the 24-hour hold, so it is still held), the sixth
+#: order's parcels wait to be sent for 7 days.
 _RECENT_HOURS = (3 * 24 + 5, 4 * 24 + 2, 3, 24, 4 * 24, 8 * 24, 9 * 24, 12 * 24, 0, 0, 6 * 24, 10 * 24)
 #: Past sales, month by month (6 months ago … last month): more towards Christmas.
 _HISTORY_PER_MONTH = (3, 3, 4, 4, 5, 6)
@@ -464,6 +465,8 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
             lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.CUSTOMER)
         elif demo.stage == "expired":
             lifecycle.cancel_unpaid_order(order.id, reason=CancelReason.EXPIRED)
+        elif demo.stage == "awaiting" and demo.placed + placing.transfer_hold() < utcnow():
+            unpaid.claim_transfer_paid(order.id)  # said "I have paid": held until the transfer deadline
         elif demo.stage != "awaiting":
             lifecycle.mark_paid(
                 order.id,
@@ -529,6 +532,7 @@ def _advance(order_id: int, stage: str) -> None:
 #: Which moment of a demo order each mail belongs to, by the start of its key.
 _MAIL_MOMENTS = {
     "order-placed": "placed",
+    "payment-claimed": "paid",
     "order-paid": "paid",
     "fulfilment-new": "paid",
     "fulfilment-accepted": "accepted",
@@ -564,6 +568,8 @@ def _date_back(order_id: int, demo: _DemoOrder) -> None:
         order.created_at = demo.placed
         if order.paid_at is not None:
             order.paid_at = moments["paid"]
+        if order.payment_claimed_at is not None:
+            order.payment_claimed_at = moments["paid"]
         if order.cancelled_at is not None:
             order.cancelled_at = moments["done"] if order.paid_at is None else moments["cancel"]
         for payment in order.payments:

@@ -68,6 +68,7 @@ def make_order(
     tracking_number: str = "CE1LT",
     refund_reason: str = "Sudužo",
     cancel_reason: CancelReason = CancelReason.CUSTOMER,
+    client_ip: str = "",
 ) -> Order:
     """An order of `lines` (one of a new product if none) placed and brought to `status`.
 
@@ -82,7 +83,8 @@ def make_order(
     Each community's parcel goes by `delivery` unless `deliveries` (community id → choice) says otherwise.
     `key` is the checkout's idempotency key (a new one by default). `by` is who confirms and moves (None: the
     system). `placed_at` / `paid_at` then rewrite when it was placed / paid (`paid_at` is also when it was
-    placed, unless `placed_at` says otherwise), for lists that sort or age by those.
+    placed, unless `placed_at` says otherwise), for lists that sort or age by those. `client_ip` is the
+    address it was placed from (as the checkout records it).
     """
     parcels = status if isinstance(status, FulfilmentStatus) else _PARCELS_OF[status]
     paid = parcels is not FulfilmentStatus.AWAITING_PAYMENT and status is not OrderStatus.CANCELLED
@@ -111,6 +113,9 @@ def make_order(
     order_id = inspect(order).identity[
         0
     ]  # not order.id: reading the committed order would open a transaction
+    if client_ip:
+        db.session.execute(update(Order).where(Order.id == order_id).values(client_ip=client_ip))
+        db.session.commit()
     if status is OrderStatus.CANCELLED:
         lifecycle.cancel_unpaid_order(order_id, reason=cancel_reason, by=by)
     elif paid:

@@ -70,7 +70,8 @@ def test_an_order_from_two_communities_becomes_two_parcels_with_totals_to_the_ce
     assert [line.gift_message for line in parcels["krakes"].lines] == ["Su Kalėdomis!"]
     assert all(f.status is FulfilmentStatus.AWAITING_PAYMENT for f in order.fulfilments)
     assert (stock(star.id), stock(card.id)) == (3, 2)
-    assert order.expires_at is not None and order.expires_at - order.created_at == timedelta(days=7)
+    # an unpaid transfer holds its stock for TRANSFER_HOLD_HOURS, until the customer says they have paid
+    assert order.expires_at is not None and order.expires_at - order.created_at == timedelta(hours=24)
 
 
 def test_prices_and_names_are_snapshots_that_later_catalogue_changes_do_not_touch(two_communities) -> None:

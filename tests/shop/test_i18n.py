@@ -113,8 +113,9 @@ def test_error_pages_speak_the_visitors_language(client: FlaskClient) -> None:
 def test_english_dates_are_day_first_as_in_ireland_and_britain(app: Flask, client: FlaskClient) -> None:
     app.config["BANK_TRANSFER_DAYS"] = 7
     with time_machine.travel(datetime(2026, 12, 4, 10, 0, tzinfo=UTC), tick=False):
-        order = make_order()  # by bank transfer: to be paid within 7 days, by 11 December
+        order = make_order()  # by bank transfer: held 24 hours, or 7 days (to 11 December) once paid
         english = client.get(f"/uzsakymai/{order.public_token}?lang=en").get_data(as_text=True)
         lithuanian = client.get(f"/uzsakymai/{order.public_token}?lang=lt").get_data(as_text=True)
-    assert "Please pay by 11/12/2026, 12:00" in english  # 11 December, noon in Vilnius; never "12/11/26"
-    assert "Sumokėkite iki 2026-12-11 12:00" in lithuanian
+    assert "held until 05/12/2026, 12:00" in english  # 5 December, noon in Vilnius; never "12/05/26"
+    assert "we hold them until 11/12/2026, 12:00" in english
+    assert "laikomos iki 2026-12-05 12:00" in lithuanian and "laikysime iki 2026-12-11 12:00" in lithuanian

@@ -16,7 +16,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from orders import errors, lifecycle, refunds, reports, search
+from orders import errors, lifecycle, refunds, reports, search, unpaid
 from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
 from orders.forms.backoffice import (
     ConfirmTransferForm,
@@ -90,7 +90,12 @@ def refund_sent(refund_id: int) -> ResponseReturnValue:
 @staff_required
 def confirm_transfer(order_id: int) -> ResponseReturnValue:
     form = ConfirmTransferForm(prefix=f"o{order_id}")
+    order = db.session.get(Order, order_id)
+    if order is None:
+        abort(404)
     if form.validate():
+        if order.status is OrderStatus.CANCELLED:
+            return _late_transfer(order_id, form)
         try:
             order = lifecycle.mark_paid(
                 order_id,
@@ -108,7 +113,9 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
             )
         except errors.OrderNotFound:
             abort(404)
-        except errors.OrderNotAwaitingPayment:
+        except errors.OrderNotAwaitingPayment as refused:
+            if refused.status is OrderStatus.CANCELLED:
+                return _late_transfer(order_id, form)
             flash(_("This order is not waiting for payment any more."), "error")
             return redirect(url_for("orders_backoffice.awaiting_transfers"))
         else:
@@ -117,10 +124,37 @@ def confirm_transfer(order_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("orders_backoffice.awaiting_transfers"))
+    if order.status is OrderStatus.CANCELLED:  # posted from a cancelled order's page
+        return _order_detail_page(order_id, StaffCancelForm(formdata=None), 400, late_transfer_form=form)
     orders = lifecycle.list_orders_awaiting_transfer()
     forms = {order.id: ConfirmTransferForm(prefix=f"o{order.id}", formdata=None) for order in orders}
     forms[order_id] = form
     return _awaiting_transfers_page(orders, forms, 400)
+
+
+def _late_transfer(order_id: int, form: ConfirmTransferForm) -> ResponseReturnValue:
+    """Money for an order cancelled unpaid: not paid (its items went back on sale), but recorded as a
+    payment alert, so that it is sent back."""
+    try:
+        alert = unpaid.record_late_transfer(
+            order_id,
+            amount_cents=form.amount.data or 0,
+            reference=form.reference.data or "",
+            by=current_actor(),
+        )
+    except errors.OrderNotAwaitingPayment:
+        flash(_("This order is not waiting for payment any more."), "error")
+        return redirect(url_for("orders_backoffice.awaiting_transfers"))
+    flash(
+        _(
+            "Order %(number)s had been cancelled unpaid and its items went back on sale, so it is not "
+            "marked paid. The %(amount)s received is now a payment alert: send it back to the customer.",
+            number=alert.order.number,  # type: ignore[attr-defined]  # Order.payment_alerts' backref
+            amount=money(alert.amount_cents),
+        ),
+        "info",
+    )
+    return redirect(url_for("orders_backoffice.awaiting_transfers"))
 
 
 @backoffice.get("/orders")
@@ -170,6 +204,7 @@ def _order_detail_page(
     form: StaffCancelForm,
     status: int = 200,
     failed_refund: tuple[int, SentParcelRefundForm] | None = None,
+    late_transfer_form: ConfirmTransferForm | None = None,
 ) -> ResponseReturnValue:
     order = search.get_order_for_staff(order_id)
     if order is None:
@@ -196,7 +231,19 @@ def _order_detail_page(
         refund_labels=REFUND_STATUS_LABELS,
         cancellable=refunds.CANCELLABLE,
         withdrawals=withdrawing.withdrawals_by_parcel(order_id),
+        late_transfer_form=late_transfer_form or _late_transfer_form(order),
     ), status
+
+
+def _late_transfer_form(order: Order) -> ConfirmTransferForm | None:
+    """For a bank-transfer order cancelled unpaid: where staff record money that arrived after all."""
+    if (
+        order.status is OrderStatus.CANCELLED
+        and order.payment_method is PaymentMethod.BANK_TRANSFER
+        and not order.payments
+    ):
+        return ConfirmTransferForm(prefix=f"o{order.id}", formdata=None)
+    return None
 
 
 @backoffice.post("/orders/<int(max=2147483647):order_id>/cancel")

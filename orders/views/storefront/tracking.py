@@ -9,11 +9,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from orders import lifecycle
+from orders import lifecycle, unpaid
 from orders.errors import (
     CardPaymentNotPossible,
     LinesExempt,
     NoLinesChosen,
+    OrderNotAwaitingPayment,
     WithdrawalPeriodOver,
     WithdrawalProblem,
 )
@@ -25,6 +26,7 @@ from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments import gateway
 from orders.payments.checkout import close_card_payment
 from orders.payments.models import CardCheckoutStatus
+from orders.placing import transfer_deadline
 from orders.views.storefront.blueprint import storefront
 from orders.withdrawals import withdrawing
 from shop.i18n import format_date, format_datetime
@@ -50,6 +52,7 @@ def track_page(order: Order, status: int = 200) -> ResponseReturnValue:
         fulfilment_labels=FULFILMENT_STATUS_LABELS,
         checkout_status=CardCheckoutStatus,
         offers=_offers(order),
+        transfer_deadline=transfer_deadline(order.created_at),
     ), status
 
 
@@ -117,6 +120,28 @@ def _withdrawal_problem(problem: WithdrawalProblem) -> str:
     if isinstance(problem, NoLinesChosen):
         return str(_("Choose the items of this parcel."))
     return str(_("This parcel can no longer be withdrawn from here; please write to us."))
+
+
+@storefront.post("/uzsakymai/<token>/sumokejau")
+def claim_paid(token: str) -> ResponseReturnValue:
+    """ "I have paid": the transfer is on its way, so the items stay held until the transfer deadline."""
+    order = lifecycle.get_order_by_token(token)
+    if order is None:
+        abort(404)
+    try:
+        unpaid.claim_transfer_paid(order.id)
+    except OrderNotAwaitingPayment:
+        flash(_("This order is not waiting for a bank transfer any more."), "error")
+        return redirect(url_for("orders_storefront.track", token=token))
+    order = lifecycle.get_order_by_token(token) or order
+    flash(
+        _(
+            "Thank you. We will look for your payment and hold your items until %(time)s.",
+            time=format_datetime(order.expires_at, "short") if order.expires_at else "",
+        ),
+        "success",
+    )
+    return redirect(url_for("orders_storefront.track", token=token))
 
 
 @storefront.post("/uzsakymai/<token>/atsaukti")

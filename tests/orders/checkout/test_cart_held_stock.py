@@ -15,7 +15,7 @@ from tests.conftest import csrf_token
 from tests.factories.orders import make_buyer, make_order
 from tests.orders.checkout.helpers import add
 
-PLACED = datetime(2031, 3, 10, 10, 0, tzinfo=UTC)  # a transfer's 7 days end 2031-03-17 12:00 in Vilnius
+PLACED = datetime(2031, 3, 10, 10, 0, tzinfo=UTC)  # its 24-hour hold ends 2031-03-11 12:00 in Vilnius
 ALREADY_YOURS = "visus likusius jau turite krepšelyje"
 
 
@@ -48,7 +48,7 @@ def test_stock_held_by_someone_elses_unpaid_transfer_is_sold_out_for_now_until_i
 
     html = add_from_cart(client, big.id, 1)
     sold_out = "Šiuo metu išparduota: likutį laiko kitų neapmokėti užsakymai."
-    assert f"{sold_out} Gali vėl atsirasti po 2031-03-17 12:00." in html
+    assert f"{sold_out} Gali vėl atsirasti po 2031-03-11 12:00." in html
     assert ALREADY_YOURS not in html and "Liko tik 0" not in html
     assert "Jūsų krepšelis tuščias." in html
 
