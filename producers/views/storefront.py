@@ -24,13 +24,24 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
+from flask_login import current_user
 
 from producers.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from shop import accounts, outbox
-from shop.access import authenticate, landing_url, safe_next, sign_in, sign_out
+from shop.access import (
+    authenticate,
+    landing_url,
+    safe_next,
+    sign_in,
+    sign_in_required,
+    sign_out,
+)
 from shop.extensions import limiter_of
 from shop.i18n import current_language
+from shop.sign_ins import list_sign_ins
+from shop.sign_ins import sign_out_everywhere as end_other_sign_ins
 
 storefront = Blueprint("producers_storefront", __name__)
 
@@ -71,6 +82,36 @@ def logout() -> ResponseReturnValue:
     sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("catalogue_storefront.home"))
+
+
+@storefront.get("/paskyra")
+@sign_in_required
+def account() -> ResponseReturnValue:
+    """The signed-in person's account: where they are signed in, and a way to end it everywhere else."""
+    user = current_user._get_current_object()
+    return render_template(
+        "producers/storefront/account.html",
+        sign_ins=list_sign_ins(user.id),
+        current=user.sign_in,
+    )
+
+
+@storefront.post("/paskyra/atsijungti-visur")
+@sign_in_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every other sign-in of this person (other browsers, copied cookies); this one stays."""
+    user = current_user._get_current_object()
+    current = user.sign_in
+    ended = end_other_sign_ins(user.id, keep=current.id if current is not None else None)
+    flash(
+        ngettext(
+            "%(num)d other sign-in was ended. You stay signed in here.",
+            "%(num)d other sign-ins were ended. You stay signed in here.",
+            ended,
+        ),
+        "success",
+    )
+    return redirect(url_for("producers_storefront.account"))
 
 
 @storefront.route("/slaptazodis", methods=["GET", "POST"])
