@@ -90,7 +90,11 @@ def _dummy_hash() -> str:
 
 
 def sign_in(user: User, *, remember: bool) -> None:
-    """Start a new session for this person (never the visitor's old one), keeping the language."""
+    """Start a new session for this person (never the visitor's old one), keeping the language; a sign-in
+    this browser still had ends on the server too."""
+    previous = current_user.sign_in if current_user.is_authenticated else None
+    if previous is not None:
+        sign_ins.end_sign_in(previous.id)
     language = session.get("lang")
     session.clear()
     if language:

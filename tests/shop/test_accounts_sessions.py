@@ -174,3 +174,17 @@ def test_expired_sign_ins_are_cleaned_by_the_job_and_at_the_next_sign_in(
     assert kept() == [False]
     assert sign_ins.summarise_user_agent(FIREFOX) == "Firefox, Windows"
     assert sign_ins.summarise_user_agent("<script>") == ""
+
+
+def test_signing_in_again_in_the_same_browser_ends_its_earlier_sign_in(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_user(make_community(), email="ona@example.org")
+    login_as(client, "ona@example.org")
+    copied = cookie(client, "session")
+
+    login_as(client, "ona@example.org")
+
+    assert count(SignIn) == 1
+    assert replay(app, {"session": copied}).get("/workspace/orders").status_code == 302
+    assert client.get("/workspace/orders").status_code == 200
