@@ -177,7 +177,7 @@ def _send_in(app: Flask, mail_ids: list[int]) -> None:
 
 
 @storefront.errorhandler(RateLimitExceeded)
-def _too_many_attempts(error: RateLimitExceeded) -> ResponseReturnValue:
+def _too_many_attempts(_error: RateLimitExceeded) -> ResponseReturnValue:
     """The form again, as typed, with a word of why and how long to wait: not the limiter's own page."""
     limiter = limiter_of(current_app._get_current_object())  # type: ignore[attr-defined]
     breached = [limit for limit in limiter.current_limits if limit.breached]
@@ -190,7 +190,7 @@ def _too_many_attempts(error: RateLimitExceeded) -> ResponseReturnValue:
         return render_template("producers/storefront/forgot_password.html", form=forgot), 429
     form = LoginForm()
     form.form_errors.append(message)
-    if error.limit.key_func is _address_key:  # the address is locked for unknown browsers: a way in
+    if any(limit.request_args[-2] == _address_key() for limit in breached):  # locked for unknown browsers
         form.form_errors.append(
             _(
                 "If this is your account, you can still get in now: choose a new password through "

@@ -55,6 +55,7 @@ def test_too_many_sign_ins_from_one_address_are_refused_with_the_form_again(
     # Ten a minute from one IP address, and ten failures an hour for the account from this browser: the
     # later of the two is the truth.
     assert "Too many attempts. Please try again in 60 minutes." in page
+    assert "If this is your account" not in page  # the account is not locked: only this client is
     assert 'value="vvg@example.org"' in page  # the form again, as typed
     assert 'name="csrf_token"' in page
     assert signed_in_user_id(client) is None
