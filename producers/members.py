@@ -16,7 +16,7 @@ from producers.models import (
     Community,
     Membership,
 )
-from shop import accounts, audit, outbox
+from shop import accounts, audit, outbox, sign_ins
 from shop.db import db, transaction, utcnow
 from shop.models import User
 
@@ -66,17 +66,22 @@ def get_member(community_id: int, membership_id: int) -> Member:
 
 
 def remove_member(community_id: int, membership_id: int, *, by: User | None) -> Member:
-    """The person no longer works for the community (their account stays: they may work for others)."""
+    """The person no longer works for the community (their account stays: they may work for others).
+
+    Every sign-in of theirs ends: a browser left signed in cannot keep working for the community.
+    """
     with transaction():
         community = _locked(community_id)
         member = get_member(community_id, membership_id)
         db.session.delete(db.session.get_one(Membership, membership_id))
+        ended = sign_ins.end_all(member.user_id)
         audit.record(
             "member.remove",
             "user",
             member.user_id,
             by=by,
             before={"email": member.email, "community": community.slug},
+            after={"sign_ins_ended": ended},
         )
     return member
 

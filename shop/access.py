@@ -1,7 +1,9 @@
 """Who is signed in (Flask-Login), for how long, and the guards: staff only, and a safe `next=`.
 
 A sign-in ends `LOGIN_HOURS` after it began (checked on every request), or, with "keep me signed in",
-when the 14-day remember cookie does. The sign-in pages themselves are `producers.views.storefront`.
+when the 14-day remember cookie does; and whenever its record on the server (`shop.sign_ins`) ends:
+signing out, "sign out everywhere", a new password, removal from a community. The sign-in pages
+themselves are `producers.views.storefront`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    request,
     session,
     url_for,
 )
@@ -27,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import func, select
 
-from shop import accounts
+from shop import sign_ins
 from shop.db import db
 from shop.extensions import login_manager
 from shop.forms import whole_number
@@ -47,16 +50,23 @@ def current_actor() -> User | None:
 
 
 def load_user(user_id: str) -> User | None:
-    """The signed-in user from the session (or remember cookie), if the account is still active and its
-    password is still the one it signed in with."""
-    number, _, fingerprint = user_id.partition(":")
+    """The signed-in user from the session (or remember cookie), if the account is still active, its
+    password is still the one it signed in with, and its sign-in has not ended on the server."""
+    number, _, rest = user_id.partition(":")
+    fingerprint, _, token = rest.partition(":")
     user_number = whole_number(number)  # beyond MAX_ID PostgreSQL would refuse the query, not miss the row
     if user_number is None:
         return None
     user = db.session.get(User, user_number)
     if user is None or not user.is_active:
         return None
-    return user if hmac.compare_digest(password_fingerprint(user.password_hash), fingerprint) else None
+    if not hmac.compare_digest(password_fingerprint(user.password_hash), fingerprint):
+        return None
+    sign_in = sign_ins.find_sign_in(user.id, token)
+    if sign_in is None:
+        return None
+    user.signed_in_with(token, sign_in)
+    return user
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -80,18 +90,33 @@ def _dummy_hash() -> str:
 
 
 def sign_in(user: User, *, remember: bool) -> None:
-    """Start a new session for this person (never the visitor's old one), keeping the language."""
+    """Start a new session for this person (never the visitor's old one), keeping the language; a sign-in
+    this browser still had ends on the server too."""
+    previous = current_user.sign_in if current_user.is_authenticated else None
+    if previous is not None:
+        sign_ins.end_sign_in(previous.id)
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
-    accounts.note_sign_in(user.id)
+    token, record = sign_ins.start_sign_in(
+        user.id, remembered=remember, user_agent=request.headers.get("User-Agent", "")
+    )
+    user.signed_in_with(token, record)
     login_user(user, remember=remember)
     session[SIGNED_IN_AT] = int(time.time())
     session[REMEMBERED] = remember
 
 
 def sign_out() -> None:
+    """End this sign-in: on the server (every copy of its cookies stops working) and in this browser."""
+    record = current_user.sign_in if current_user.is_authenticated else None
+    if record is not None:
+        sign_ins.end_sign_in(record.id)
+    _forget_sign_in()
+
+
+def _forget_sign_in() -> None:
     logout_user()  # also clears the remember cookie
     session.pop(SIGNED_IN_AT, None)
     session.pop(REMEMBERED, None)
@@ -99,23 +124,31 @@ def sign_out() -> None:
 
 def sign_in_lifetime(remembered: bool) -> timedelta:
     """How long a sign-in lasts: LOGIN_HOURS, or as long as the remember cookie when remembered."""
-    if remembered:
-        duration: timedelta = current_app.config["REMEMBER_COOKIE_DURATION"]
-        return duration
-    return timedelta(hours=int(current_app.config["LOGIN_HOURS"]))
+    return sign_ins.lifetime(remembered)
 
 
 def _end_expired_sign_in() -> None:
-    """Before every request: a sign-in older than its lifetime (or of unknown age) ends here."""
-    if "_user_id" not in session:
-        return  # a visitor, or one the remember cookie will bring back (`_remembered`)
+    """Before every request: a sign-in older than its lifetime (or of unknown age), or one ended on the
+    server, ends here (the remember cookie with it); a live one notes that it was seen."""
+    if request.endpoint == "static":
+        return
+    cookie = str(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    remembered = cookie in request.cookies and session.get("_remember") != "clear"
+    if "_user_id" not in session and not remembered:
+        return  # a visitor
+    # Load the person here, before any view opens a transaction (the remember cookie may bring them back).
+    record = current_user.sign_in if current_user.is_authenticated else None
     started = session.get(SIGNED_IN_AT)
     if (
-        isinstance(started, int)
+        record is not None
+        and isinstance(started, int)
         and time.time() - started < sign_in_lifetime(bool(session.get(REMEMBERED))).total_seconds()
     ):
+        sign_ins.note_seen(record)
         return
-    sign_out()
+    if record is not None:
+        sign_ins.end_sign_in(record.id)
+    _forget_sign_in()
     flash(_("For your safety you have been signed out. Please sign in again."), "info")
 
 
@@ -128,6 +161,18 @@ def _remembered(_app: Flask, **_extra: Any) -> None:
 def landing_url(user: User) -> str:
     """Where a person goes after signing in: staff to the back office, members to their workspace."""
     return url_for("orders_backoffice.dashboard") if user.is_staff else url_for("orders_workspace.dashboard")
+
+
+def sign_in_required(view: F) -> F:
+    """Anyone signed in (staff or member): others are sent to sign in."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
 
 
 def staff_required(view: F) -> F:

@@ -17,7 +17,7 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
-from shop import outbox
+from shop import outbox, sign_ins
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
 from shop.passwords import hash_password, password_fingerprint
@@ -168,13 +168,8 @@ def set_password(link: PasswordLink, password: str) -> User:
         ).first()
         if changed is None:
             raise LinkNotValid(LinkProblem.USED)
+        sign_ins.end_all(user.id)  # a new password ends every sign-in (the link's page starts a new one)
     return user
-
-
-def note_sign_in(user_id: int) -> None:
-    """Remember when the person signed in: VVG staff see it beside each community's members."""
-    with transaction():
-        db.session.execute(update(User).where(User.id == user_id).values(last_signed_in_at=utcnow()))
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

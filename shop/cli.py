@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from shop import outbox
+from shop import outbox, sign_ins
 from shop.media import MediaStorage
 
 
@@ -42,6 +42,16 @@ def outbox_send_command(limit: int) -> None:
     click.echo(f"Sent {sent} message(s). Outbox: {waiting or 'empty'}.")
 
 
+accounts_cli = AppGroup("accounts", help="Accounts and their sign-ins.")
+
+
+@accounts_cli.command("clean-sign-ins")
+def clean_sign_ins_command() -> None:
+    """Delete the sign-ins past their lifetime (safe to run from cron; a sign-in also cleans its own)."""
+    click.echo(f"Deleted {sign_ins.clean_sign_ins()} expired sign-in(s).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(accounts_cli)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -87,6 +88,20 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "ACCOUNTING_RETENTION_YEARS": int(environ.get("ACCOUNTING_RETENTION_YEARS") or 10),
         #: where sign-in attempts are counted: redis://… when several workers or servers run
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # Every limit of a request is checked, not only up to the first one passed: the sign-in page tells
+        # how long to wait from the latest of them.
+        "RATELIMIT_FAIL_ON_FIRST_BREACH": False,
+        # Sign-in limits (Flask-Limiter's notation, e.g. "20 per hour"; see the README): every sign-in sent
+        # from one IP address; failed ones from one IP address; failed ones for one address from one
+        # browser (or IP address, for a browser that has not signed in to it before); failed ones for one
+        # address from all browsers that have not signed in to it before; reset mails per address.
+        "SIGN_IN_POSTS_PER_IP": environ.get("SIGN_IN_POSTS_PER_IP") or "10 per minute",
+        "SIGN_IN_FAILURES_PER_IP": environ.get("SIGN_IN_FAILURES_PER_IP") or "30 per hour",
+        "SIGN_IN_FAILURES_PER_CLIENT": environ.get("SIGN_IN_FAILURES_PER_CLIENT") or "10 per hour",
+        "SIGN_IN_FAILURES_PER_ADDRESS": environ.get("SIGN_IN_FAILURES_PER_ADDRESS") or "20 per hour",
+        "PASSWORD_RESET_MAILS_PER_ADDRESS": environ.get("PASSWORD_RESET_MAILS_PER_ADDRESS") or "5 per hour",
+        #: days a browser stays trusted for the accounts signed in from it (`shop.devices`)
+        "DEVICE_COOKIE_DAYS": int(environ.get("DEVICE_COOKIE_DAYS") or 365),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Compress pages; files sent as streams (static files) are left to the web server in front.
         "COMPRESS_STREAMS": False,
@@ -168,6 +183,30 @@ def check_privacy(settings: Mapping[str, Any]) -> None:
         )
     if years < 1:
         raise ConfigError("ACCOUNTING_RETENTION_YEARS must be 1 or more (Lithuanian accounting law: 10).")
+
+
+#: The settings in Flask-Limiter's notation, checked at start-up.
+SIGN_IN_LIMITS = (
+    "SIGN_IN_POSTS_PER_IP",
+    "SIGN_IN_FAILURES_PER_IP",
+    "SIGN_IN_FAILURES_PER_CLIENT",
+    "SIGN_IN_FAILURES_PER_ADDRESS",
+    "PASSWORD_RESET_MAILS_PER_ADDRESS",
+)
+
+
+def check_sign_in_limits(settings: Mapping[str, Any]) -> None:
+    """Each sign-in limit is one Flask-Limiter can read ("20 per hour", or several: "5 per minute;20 per
+    hour"), and the device cookie lasts at least a day."""
+    for name in SIGN_IN_LIMITS:
+        try:
+            parse_many(str(settings.get(name, "")))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be a limit such as '20 per hour' or '10/minute', not {settings.get(name)!r}."
+            ) from None
+    if int(settings.get("DEVICE_COOKIE_DAYS", 365)) < 1:
+        raise ConfigError("DEVICE_COOKIE_DAYS must be 1 or more (days a browser stays trusted).")
 
 
 def _instance_secret_key(instance: Path) -> str:

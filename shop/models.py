@@ -33,9 +33,42 @@ class User(UserMixin, Base):
         return f"<User {self.email}>"
 
     def get_id(self) -> str:
-        """What the session and the remember cookie hold: the id and a fingerprint of the password, so that
-        changing the password (a reset) ends every other sign-in, remembered ones included."""
-        return f"{self.id}:{password_fingerprint(self.password_hash)}"
+        """What the session and the remember cookie hold: the id, a fingerprint of the password (changing
+        it ends every other sign-in, remembered ones included) and the token of this sign-in's record
+        (`SignIn`), so that signing out on the server ends every copy of the cookies."""
+        token: str = getattr(self, "_sign_in_token", "")
+        return f"{self.id}:{password_fingerprint(self.password_hash)}:{token}"
+
+    def signed_in_with(self, token: str, sign_in: SignIn) -> None:
+        """Attach the sign-in this request runs under (not stored: it lives for this object only)."""
+        self._sign_in_token = token
+        self._sign_in = sign_in
+
+    @property
+    def sign_in(self) -> SignIn | None:
+        """The sign-in this request runs under, if any."""
+        value: SignIn | None = getattr(self, "_sign_in", None)
+        return value
+
+
+class SignIn(Base):
+    """One live sign-in of a person (one browser): the session and remember cookies carry its token.
+
+    Only a hash of the token is stored, so the table cannot be used to sign in. Signing out deletes the
+    row, and so does "sign out everywhere", a new password and removal from a community: a copied cookie
+    then names a row that is gone, and opens nothing.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  #: SHA-256 of the token, hex
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remembered: Mapped[bool] = mapped_column(default=False)  #: "keep me signed in" was ticked
+    user_agent: Mapped[str] = mapped_column(String(80), default="")  #: a summary: "Firefox, Windows"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the last request under it, written at most every few minutes (`shop.sign_ins.SEEN_EVERY`)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Operator(Base):

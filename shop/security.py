@@ -19,6 +19,8 @@ PRIVATE_ENDPOINTS = frozenset(
         "producers_storefront.logout",
         "producers_storefront.forgot_password",
         "producers_storefront.set_password",
+        "producers_storefront.account",
+        "producers_storefront.sign_out_everywhere",
     }
 )
 

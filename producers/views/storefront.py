@@ -1,13 +1,20 @@
-"""The doors for the people who work here: how a community comes to sell here, signing in and out, and the
-pages that set a password.
+"""The doors for the people who work here: how a community comes to sell here, signing in and out, the
+account page (where one is signed in, "sign out everywhere"), and the pages that set a password.
 
-Sign-in attempts are limited per IP address and per e-mail address (Flask-Limiter, wrapped around these
-views when the blueprint is registered). Forgotten passwords and invitations are mailed links to the same
-set-password page (`shop.accounts`).
+Sign-in attempts are limited (Flask-Limiter, wrapped around these views when the blueprint is registered)
+so that guessing stops without locking the owner out (OWASP's device cookies, `shop.devices`): every
+sign-in sent and every failure per IP address; failures per address *and* client, the client being the
+browser when it has signed in to that account before, else the IP address; and failures per address from
+the browsers that have not. A stranger's failures from elsewhere never stop the owner's own browser, and a
+locked address still gets in through a password-reset link (a page of its own, not limited by sign-ins).
+Forgotten passwords and invitations are mailed links to the same set-password page (`shop.accounts`).
 """
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from typing import Any, cast
 
 from flask import (
@@ -24,26 +31,28 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from producers.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from shop import accounts, outbox
-from shop.access import authenticate, landing_url, safe_next, sign_in, sign_out
+from shop.access import (
+    authenticate,
+    landing_url,
+    safe_next,
+    sign_in,
+    sign_in_required,
+    sign_out,
+)
+from shop.devices import remember_device, trusted_device
 from shop.extensions import limiter_of
 from shop.i18n import current_language
+from shop.sign_ins import list_sign_ins
+from shop.sign_ins import sign_out_everywhere as end_other_sign_ins
 
 storefront = Blueprint("producers_storefront", __name__)
-
-
-#: Sign-in limits: every POST per IP address, and failed sign-ins per e-mail address (so that trying
-#: many passwords for one person from many machines stops too). Reset mails are limited per address.
-POSTS_PER_IP = "10 per minute"
-
-
-FAILED_SIGN_INS_PER_EMAIL = "20 per hour"
-
-
-RESET_MAILS_PER_EMAIL = "5 per hour"
 
 
 @storefront.get("/bendruomenems")
@@ -62,7 +71,9 @@ def login() -> ResponseReturnValue:
             form.form_errors.append(_("Wrong e-mail or password."))
         else:
             sign_in(user, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next")) or landing_url(user))
+            response = redirect(safe_next(request.args.get("next")) or landing_url(user))
+            remember_device(response, user.email)
+            return response
     return render_template("producers/storefront/login.html", form=form)
 
 
@@ -71,6 +82,36 @@ def logout() -> ResponseReturnValue:
     sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("catalogue_storefront.home"))
+
+
+@storefront.get("/paskyra")
+@sign_in_required
+def account() -> ResponseReturnValue:
+    """The signed-in person's account: where they are signed in, and a way to end it everywhere else."""
+    user = current_user._get_current_object()
+    return render_template(
+        "producers/storefront/account.html",
+        sign_ins=list_sign_ins(user.id),
+        current=user.sign_in,
+    )
+
+
+@storefront.post("/paskyra/atsijungti-visur")
+@sign_in_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """End every other sign-in of this person (other browsers, copied cookies); this one stays."""
+    user = current_user._get_current_object()
+    current = user.sign_in
+    ended = end_other_sign_ins(user.id, keep=current.id if current is not None else None)
+    flash(
+        ngettext(
+            "%(num)d other sign-in was ended. You stay signed in here.",
+            "%(num)d other sign-ins were ended. You stay signed in here.",
+            ended,
+        ),
+        "success",
+    )
+    return redirect(url_for("producers_storefront.account"))
 
 
 @storefront.route("/slaptazodis", methods=["GET", "POST"])
@@ -113,7 +154,9 @@ def set_password(token: str) -> ResponseReturnValue:
         else:
             sign_in(user, remember=False)
             flash(_("Your password is saved and you are signed in."), "success")
-            return redirect(landing_url(user))
+            response = redirect(landing_url(user))
+            remember_device(response, user.email)  # the mailbox's owner: this browser is theirs
+            return response
     return render_template(
         "producers/storefront/set_password.html",
         form=form,
@@ -135,23 +178,75 @@ def _send_in(app: Flask, mail_ids: list[int]) -> None:
 
 @storefront.errorhandler(RateLimitExceeded)
 def _too_many_attempts(_error: RateLimitExceeded) -> ResponseReturnValue:
-    """The form again, as typed, with a word of why: not the limiter's own page."""
-    message = _("Too many attempts. Please wait a few minutes and try again.")
+    """The form again, as typed, with a word of why and how long to wait: not the limiter's own page."""
+    limiter = limiter_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    # The latest window of those passed (every limit is checked: RATELIMIT_FAIL_ON_FIRST_BREACH is off).
+    reset_at = max((limit.window.reset_time for limit in breached), default=time.time() + 60)
+    message = _("Too many attempts. %(wait)s", wait=wait_words(reset_at - time.time()))
     if request.endpoint == "producers_storefront.forgot_password":
         forgot = ForgotPasswordForm()
         forgot.form_errors.append(message)
         return render_template("producers/storefront/forgot_password.html", form=forgot), 429
     form = LoginForm()
     form.form_errors.append(message)
+    if any(limit.request_args[-2] == _address_key() for limit in breached):  # locked for unknown browsers
+        form.form_errors.append(
+            _(
+                "If this is your account, you can still get in now: choose a new password through "
+                "“Forgot your password?”."
+            )
+        )
     return render_template("producers/storefront/login.html", form=form), 429
 
 
-def _email_key() -> str:
-    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+def wait_words(seconds: float) -> str:
+    """The wait in words ("Please try again in 37 minutes."), rounded up to whole minutes, or to whole
+    hours past two hours: never shorter than the truth."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes <= 120:
+        words: str = ngettext(
+            "Please try again in %(num)d minute.", "Please try again in %(num)d minutes.", minutes
+        )
+        return words
+    hours = math.ceil(minutes / 60)
+    words = ngettext("Please try again in %(num)d hour.", "Please try again in %(num)d hours.", hours)
+    return words
+
+
+def _typed_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _ip_key() -> str:
+    return "ip:" + get_remote_address()
+
+
+def _failed_ip_key() -> str:
+    return "failed-ip:" + get_remote_address()
+
+
+def _client_key() -> str:
+    """The address with the client: the browser if it signed in to the account before, else the IP."""
+    email = _typed_email()
+    device = trusted_device(email)
+    return f"email:{email}|" + (f"device:{device}" if device else f"ip:{get_remote_address()}")
+
+
+def _address_key() -> str:
+    return "email:" + _typed_email()
+
+
+def _trusted_browser() -> bool:
+    return trusted_device(_typed_email()) is not None
 
 
 def _failed(response: Response) -> bool:
     return response.status_code != 302
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
 
 
 @storefront.record_once
@@ -159,13 +254,22 @@ def _limit_attempts(state: BlueprintSetupState) -> None:
     """Wrap the sign-in and reset views in this app's own limits (a no-op with RATELIMIT_ENABLED off)."""
     app = cast(Flask, state.app)
     limiter = limiter_of(app)
-    per_ip = limiter.limit(POSTS_PER_IP, methods=["POST"])
-    failed_per_email = limiter.limit(
-        FAILED_SIGN_INS_PER_EMAIL, key_func=_email_key, methods=["POST"], deduct_when=_failed
+    posts_per_ip = limiter.limit(_setting("SIGN_IN_POSTS_PER_IP"), key_func=_ip_key, methods=["POST"])
+
+    def failures(setting: str, key: Callable[[], str], **extra: Any) -> Any:
+        """A limit on failed sign-ins only (checked before, counted after the answer)."""
+        return limiter.limit(_setting(setting), key_func=key, methods=["POST"], deduct_when=_failed, **extra)
+
+    failed_per_ip = failures("SIGN_IN_FAILURES_PER_IP", _failed_ip_key)
+    failed_per_client = failures("SIGN_IN_FAILURES_PER_CLIENT", _client_key)
+    failed_per_address = failures("SIGN_IN_FAILURES_PER_ADDRESS", _address_key, exempt_when=_trusted_browser)
+    mails_per_address = limiter.limit(
+        _setting("PASSWORD_RESET_MAILS_PER_ADDRESS"), key_func=_address_key, methods=["POST"]
     )
-    mails_per_email = limiter.limit(RESET_MAILS_PER_EMAIL, key_func=_email_key, methods=["POST"])
     views: dict[str, Any] = app.view_functions  # replaced by their limited wrappers, in this app only
-    views["producers_storefront.login"] = per_ip(failed_per_email(views["producers_storefront.login"]))
-    views["producers_storefront.forgot_password"] = per_ip(
-        mails_per_email(views["producers_storefront.forgot_password"])
+    views["producers_storefront.login"] = posts_per_ip(
+        failed_per_ip(failed_per_client(failed_per_address(views["producers_storefront.login"])))
+    )
+    views["producers_storefront.forgot_password"] = posts_per_ip(
+        mails_per_address(views["producers_storefront.forgot_password"])
     )

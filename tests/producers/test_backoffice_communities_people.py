@@ -115,6 +115,10 @@ def test_removing_a_member_asks_first_then_closes_the_workspace_to_them(
         str(ona.id),
         {"email": "ona@example.org", "community": krakes.slug},
     )
+    assert entry.after == {"sign_ins_ended": 1}
+    ended = member.get("/workspace/")  # her browser, signed in before, is signed out: every sign-in ended
+    assert ended.status_code == 302 and ended.headers["Location"].startswith("/prisijungti")
+    login_as(member, "ona@example.org")  # she still works for Pagiriai, so she signs in again
     switched = member.post(
         "/workspace/community",
         data={"csrf_token": csrf_token(member, "/workspace/"), "community_id": str(krakes.id)},
