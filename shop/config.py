@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -83,6 +84,15 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "PRIVACY_LINK_HOURS": int(environ.get("PRIVACY_LINK_HOURS") or 24),
         "CUSTOMER_DATA_RETENTION_DAYS": int(environ.get("CUSTOMER_DATA_RETENTION_DAYS") or 1095),
         "ACCOUNTING_RETENTION_YEARS": int(environ.get("ACCOUNTING_RETENTION_YEARS") or 10),
+        # What one visitor may place and hold (orders.caps): orders placed per client IP address and per
+        # e-mail address (Flask-Limiter's notation, limits separated by ";"), unpaid orders at a time per
+        # address and per IP, the share of a variant's stock one order may take, and the most of one line.
+        "CHECKOUT_ORDERS_PER_IP": environ.get("CHECKOUT_ORDERS_PER_IP") or "6 per hour;15 per day",
+        "CHECKOUT_ORDERS_PER_EMAIL": environ.get("CHECKOUT_ORDERS_PER_EMAIL") or "4 per hour;10 per day",
+        "UNPAID_ORDERS_PER_EMAIL": int(environ.get("UNPAID_ORDERS_PER_EMAIL") or 2),
+        "UNPAID_ORDERS_PER_IP": int(environ.get("UNPAID_ORDERS_PER_IP") or 2),
+        "UNPAID_STOCK_SHARE": float(environ.get("UNPAID_STOCK_SHARE") or 0.5),
+        "MAX_LINE_QUANTITY": int(environ.get("MAX_LINE_QUANTITY") or 20),
         #: where sign-in attempts are counted: redis://… when several workers or servers run
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -153,6 +163,25 @@ def check_privacy(settings: Mapping[str, Any]) -> None:
         )
     if years < 1:
         raise ConfigError("ACCOUNTING_RETENTION_YEARS must be 1 or more (Lithuanian accounting law: 10).")
+
+
+def check_order_limits(settings: Mapping[str, Any]) -> None:
+    """The checkout's limits are limits Flask-Limiter reads, and the caps on unpaid orders whole numbers."""
+    for name in ("CHECKOUT_ORDERS_PER_IP", "CHECKOUT_ORDERS_PER_EMAIL"):
+        try:
+            parse_many(str(settings.get(name) or ""))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be limits like '6 per hour;15 per day' (not {settings.get(name)!r})."
+            ) from None
+    for name in ("UNPAID_ORDERS_PER_EMAIL", "UNPAID_ORDERS_PER_IP", "MAX_LINE_QUANTITY"):
+        if int(settings.get(name) or 0) < 1:
+            raise ConfigError(f"{name} must be 1 or more.")
+    if not 0 < float(settings.get("UNPAID_STOCK_SHARE") or 0) <= 1:
+        raise ConfigError(
+            "UNPAID_STOCK_SHARE must be more than 0 and at most 1 (the share of a variant's stock one order "
+            "may take, e.g. 0.5)."
+        )
 
 
 def _instance_secret_key(instance: Path) -> str:

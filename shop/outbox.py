@@ -96,10 +96,15 @@ def enqueue(
     """Render `mail/<template>.{txt,html}` in `language` and add it to the current transaction, with
     `attachments` to be made when it is sent.
 
+    The templates also get `first_contact`: whether the shop has never written to this address before.
+    Such a first mail carries nothing a visitor typed beyond what recognises the order (no name, notes,
+    gift messages or address), so that nobody can use the shop to send their words to a stranger.
+
     Returns None when a message with this key was already written (the event was seen before).
     """
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None:
         return None
+    context = {**context, "first_contact": not has_written_to(recipient)}
     with force_locale(language):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         text_body = render_template(f"mail/{template}.txt", **context)
@@ -123,6 +128,12 @@ def enqueue(
     )
     db.session.add(message)
     return message
+
+
+def has_written_to(address: str) -> bool:
+    """Whether the shop has written any message to this e-mail address before (in any letter case)."""
+    earlier = select(OutboxMessage.id).where(func.lower(OutboxMessage.recipient) == address.strip().lower())
+    return db.session.scalar(earlier.limit(1)) is not None
 
 
 def send_due(

@@ -73,7 +73,7 @@ def test_opposite_baskets_at_once_never_deadlock(app: Flask) -> None:
                 placing.place_order(
                     [placing.LineRequest(first, 1), placing.LineRequest(second, 1)],
                     {community_id: placing.DeliveryChoice(DeliveryMethod.PICKUP)},
-                    BUYER,
+                    make_buyer(email=f"basket-{number}-{round_}@example.com"),  # each within its cap
                     payment_method=PaymentMethod.BANK_TRANSFER,
                     idempotency_key=f"basket-{number}-{round_}",
                 )
