@@ -17,7 +17,7 @@ from producers.models import DeliveryMethod
 from shop.db import db
 from tests.conftest import csrf_token
 from tests.factories.catalogue import make_product, make_variant
-from tests.factories.orders import BUYER, make_buyer, make_order
+from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator
 
