@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
+from tests.factories.catalogue import make_product, make_variant
 from tests.orders.checkout.helpers import add, fill_cart
 
 
@@ -32,6 +33,23 @@ def test_adding_more_than_one_orders_share_of_the_stock_says_how_many_and_whom_t
     vvg = "info@vvg.example.org, +370 347 51234"
     assert f"Didesnius užsakymus mielai priimame: susisiekite su VVG ({vvg})." in html
     assert "Šiaudinė žvaigždė" in client.get("/krepselis").get_data(as_text=True)  # the 2 stay
+
+
+def test_one_line_holds_at_most_20_on_the_product_page_in_the_cart_and_at_the_checkout(
+    client: FlaskClient, shop
+) -> None:
+    plenty = make_product(shop["krakes"], slug="daug", variants=[make_variant(stock=500)])
+    assert 'name="quantity" type="number" inputmode="numeric" min="1" max="20"' in client.get(
+        "/produktai/daug"
+    ).get_data(as_text=True)
+    assert "Įveskite skaičių nuo 1 iki 20." in add(client, plenty, plenty.variants[0], 21).get_data(
+        as_text=True
+    )
+
+    add(client, plenty, plenty.variants[0], 15)
+    html = add(client, plenty, plenty.variants[0], 10).get_data(as_text=True)
+    assert "Viename užsakyme gali būti ne daugiau kaip 20 vnt. vienos prekės." in html
+    assert 'value="15"' in client.get("/krepselis").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("variant_id", ["999999", "abc", "-1"])
