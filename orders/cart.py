@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import select
 
 from catalogue.models import Offer, Product, Variant
-from orders.errors import OutOfStock, ProductUnavailable, QuantityNotAllowed
+from orders.caps import allowed_of, max_line_quantity
+from orders.errors import OutOfStock, ProductUnavailable, QuantityNotAllowed, ShareOfStockExceeded
 from orders.models import Fulfilment, Order, OrderLine, OrderStatus, PaymentMethod
-from orders.placing import MAX_QUANTITY, LineRequest, list_sellable_variants
+from orders.placing import LineRequest, list_sellable_variants
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop.db import db, utcnow
 
@@ -35,10 +36,11 @@ class Cart:
     def from_session(cls, session: MutableMapping[str, Any]) -> Cart:
         raw = session.get(SESSION_KEY) or {}
         cart = cls()
+        most = max_line_quantity()
         try:
             for key, quantity in dict(raw.get("items", {})).items():
-                if str(key).isdigit() and isinstance(quantity, int) and 0 < quantity <= MAX_QUANTITY:
-                    cart.quantities[int(key)] = quantity
+                if str(key).isdigit() and isinstance(quantity, int) and quantity > 0:
+                    cart.quantities[int(key)] = min(quantity, most)  # the maximum may have been lowered
             for key, method in dict(raw.get("delivery", {})).items():
                 if str(key).isdigit() and method in DeliveryMethod._value2member_map_:
                     cart.deliveries[int(key)] = DeliveryMethod(method)
@@ -72,10 +74,11 @@ class Cart:
         if quantity == 0:
             self.quantities.pop(variant.id, None)
             return
-        if not 0 < quantity <= MAX_QUANTITY:
+        if not 0 < quantity <= max_line_quantity():
             raise QuantityNotAllowed(variant.id, quantity)
         if not variant.is_made_to_order and quantity > variant.stock:
             raise OutOfStock(variant.id, variant.stock)
+        _check_share(variant, quantity)
         self.quantities[variant.id] = quantity
 
 
@@ -184,15 +187,24 @@ def sellable_variants(variant_ids: Sequence[int]) -> dict[int, Variant]:
 
 def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
     """The variant, if `quantity` more of it (beyond `already`) may go into the cart; else the reason."""
-    if not 0 < quantity <= MAX_QUANTITY or already + quantity > MAX_QUANTITY:
+    if quantity <= 0:
         raise QuantityNotAllowed(variant_id, quantity)
+    if already + quantity > max_line_quantity():
+        raise QuantityNotAllowed(variant_id, already + quantity)
     variant = sellable_variants([variant_id]).get(variant_id)
     if variant is None:
         raise ProductUnavailable(variant_id)
     if not variant.is_made_to_order and already + quantity > variant.stock:
         held_until = stock_held_until(variant_id) if variant.stock <= 0 else None
         raise OutOfStock(variant_id, variant.stock, in_cart=already, held_until=held_until)
+    _check_share(variant, already + quantity)
     return variant
+
+
+def _check_share(variant: Variant, quantity: int) -> None:
+    """Refuse, already in the cart, more than one order may take of a variant (`orders.caps`)."""
+    if not variant.is_made_to_order and quantity > allowed_of(variant.stock):
+        raise ShareOfStockExceeded(variant.id, allowed_of(variant.stock))
 
 
 def stock_held_until(variant_id: int) -> datetime | None:

@@ -100,6 +100,26 @@ class QuantityNotAllowed(OrderProblem):
         self.quantity = quantity
 
 
+class TooManyUnpaidOrders(OrderProblem):
+    """The e-mail address (`by` "email") or the client's IP address (`by` "ip") already has `limit` orders
+    waiting for payment: one of them must be paid or cancelled before another is placed."""
+
+    def __init__(self, by: str, limit: int) -> None:
+        super().__init__(by, limit)
+        self.by = by
+        self.limit = limit
+
+
+class ShareOfStockExceeded(OrderProblem):
+    """An order asked for more of a variant than one order may hold: `allowed` units (a share of the stock
+    on sale, and never more than a line's maximum). Larger orders go through the VVG."""
+
+    def __init__(self, variant_id: int, allowed: int) -> None:
+        super().__init__(variant_id, allowed)
+        self.variant_id = variant_id
+        self.allowed = allowed
+
+
 class ProductUnavailable(OrderProblem):
     """The variant does not exist any more, or is not for sale."""
 

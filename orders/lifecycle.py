@@ -285,13 +285,22 @@ def mail_customer(
     attachments: Sequence[outbox.Attachment] = (),
     **context: object,
 ) -> OutboxMessage | None:
-    """One mail to the customer for this event of the order (or of `key` within it), never two."""
+    """One mail to the customer for this event of the order (or of `key` within it), never two.
+
+    Until the order is paid, and unless the shop wrote to the address about another order before, the
+    mail is a first contact (`shop.outbox.enqueue`): it carries nothing the visitor typed but what
+    recognises the order. So an order placed for a stranger's address, and cancelled, never carries the
+    visitor's words to them; a payment shows a real customer, whose mails greet them by name.
+    """
+    first_contact = order.paid_at is None and not outbox.has_written_to(
+        order.email, besides_order_id=order.id
+    )
     return outbox.enqueue(
         dedup_key=f"{event}:{order.id if key is None else key}",
         recipient=order.email,
         template=f"orders/{template}",
         language=order.language,
-        context={"order": order, **context},
+        context={"order": order, "first_contact": first_contact, **context},
         order_id=order.id,
         attachments=attachments,
     )

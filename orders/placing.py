@@ -17,6 +17,7 @@ from sqlalchemy.orm import contains_eager
 from catalogue.models import Product, ProductStatus, Variant
 from legal.models import LegalPageKind, LegalPageVersion
 from legal.pages import current_version
+from orders import caps
 from orders.errors import (
     DeliveryNotOffered,
     EmptyOrder,
@@ -40,9 +41,6 @@ from shop.db import db, transaction, utcnow
 
 #: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
 CARD_GRACE = timedelta(minutes=15)
-
-#: The most of one variant a single order may hold; more is a typo or a wholesale enquiry.
-MAX_QUANTITY = 999
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,7 @@ def place_order(
     payment_method: PaymentMethod,
     idempotency_key: str,
     terms_version_id: int | None = None,
+    client_ip: str = "",
 ) -> Order:
     """Turn a cart into an order: prices in force from the catalogue (a sale's while it runs), stock
     reserved, one fulfilment per community.
@@ -89,6 +88,11 @@ def place_order(
     `terms_version_id` is the version of the terms of sale the checkout showed and the customer accepted:
     the order records it, and refuses (`TermsChanged`) one that is no longer in force. Without it (the
     demo, scripts) the order records none.
+
+    What an unpaid order may hold is capped (`orders.caps`): a third unpaid order of one e-mail address or
+    one `client_ip` (the visitor's IP address; "" for the demo and scripts, which are not capped by it) is
+    refused (`TooManyUnpaidOrders`), and so is a line above its share of the stock (`ShareOfStockExceeded`)
+    or above `MAX_LINE_QUANTITY` (`QuantityNotAllowed`).
     """
     existing = _order_by_idempotency_key(idempotency_key)
     if existing is not None:
@@ -97,7 +101,7 @@ def place_order(
         raise EmptyOrder()
     try:
         with transaction():
-            order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key)
+            order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key, client_ip)
             if terms_version_id is not None:
                 order.terms_version = _terms_in_force(terms_version_id)
             messages = []
@@ -135,13 +139,15 @@ def _build_order(
     buyer: Buyer,
     payment_method: PaymentMethod,
     idempotency_key: str,
+    client_ip: str,
 ) -> Order:
     quantities: dict[int, int] = defaultdict(int)
     for line in lines:
         quantities[line.variant_id] += line.quantity
     for variant_id, quantity in quantities.items():
-        if not 0 < quantity <= MAX_QUANTITY:
+        if not 0 < quantity <= caps.max_line_quantity():
             raise QuantityNotAllowed(variant_id, quantity)
+    caps.check_unpaid_orders(buyer.email, client_ip)
 
     now = utcnow()
     variants = {variant.id: variant for variant in list_sellable_variants(sorted(quantities))}
@@ -169,6 +175,7 @@ def _build_order(
         city=buyer.city,
         postal_code=buyer.postal_code,
         notes=buyer.notes,
+        client_ip=client_ip,
         goods_cents=0,
         delivery_cents=0,
         total_cents=0,
@@ -279,19 +286,21 @@ def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = Fa
 
 
 def _reserve(variant: Variant, quantity: int) -> None:
-    """Take `quantity` from stock in one conditional UPDATE, so that two buyers can never oversell."""
+    """Take `quantity` from stock in one conditional UPDATE, so that two buyers can never oversell, and
+    refuse more than one order's share of what was on sale (the whole transaction then rolls back)."""
     if variant.is_made_to_order:
         return
-    reserved = db.session.execute(
+    left = db.session.execute(
         update(Variant)
         .where(Variant.id == variant.id, Variant.stock >= quantity)
         .values(stock=Variant.stock - quantity)
-        .returning(Variant.id)
+        .returning(Variant.stock)
         .execution_options(synchronize_session=False)
-    ).first()
-    if reserved is None:
+    ).scalar()
+    if left is None:
         available = db.session.scalar(select(Variant.stock).where(Variant.id == variant.id)) or 0
         raise OutOfStock(variant.id, available)
+    caps.check_share(variant.id, quantity, stock_before=left + quantity)
 
 
 def _shipping_options(community_ids: set[int]) -> dict[tuple[int, DeliveryMethod], ShippingOption]:

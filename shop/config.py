@@ -86,6 +86,15 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "PRIVACY_LINK_HOURS": int(environ.get("PRIVACY_LINK_HOURS") or 24),
         "CUSTOMER_DATA_RETENTION_DAYS": int(environ.get("CUSTOMER_DATA_RETENTION_DAYS") or 1095),
         "ACCOUNTING_RETENTION_YEARS": int(environ.get("ACCOUNTING_RETENTION_YEARS") or 10),
+        # What one visitor may place and hold (orders.caps): orders placed per client IP address and per
+        # e-mail address (Flask-Limiter's notation, limits separated by ";"), unpaid orders at a time per
+        # address and per IP, the share of a variant's stock one order may take, and the most of one line.
+        "CHECKOUT_ORDERS_PER_IP": environ.get("CHECKOUT_ORDERS_PER_IP") or "6 per hour;15 per day",
+        "CHECKOUT_ORDERS_PER_EMAIL": environ.get("CHECKOUT_ORDERS_PER_EMAIL") or "4 per hour;10 per day",
+        "UNPAID_ORDERS_PER_EMAIL": int(environ.get("UNPAID_ORDERS_PER_EMAIL") or 2),
+        "UNPAID_ORDERS_PER_IP": int(environ.get("UNPAID_ORDERS_PER_IP") or 2),
+        "UNPAID_STOCK_SHARE": float(environ.get("UNPAID_STOCK_SHARE") or 0.5),
+        "MAX_LINE_QUANTITY": int(environ.get("MAX_LINE_QUANTITY") or 20),
         #: where sign-in attempts are counted: redis://… when several workers or servers run
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         # Every limit of a request is checked, not only up to the first one passed: the sign-in page tells
@@ -207,6 +216,25 @@ def check_sign_in_limits(settings: Mapping[str, Any]) -> None:
             ) from None
     if int(settings.get("DEVICE_COOKIE_DAYS", 365)) < 1:
         raise ConfigError("DEVICE_COOKIE_DAYS must be 1 or more (days a browser stays trusted).")
+
+
+def check_order_limits(settings: Mapping[str, Any]) -> None:
+    """The checkout's limits are limits Flask-Limiter reads, and the caps on unpaid orders whole numbers."""
+    for name in ("CHECKOUT_ORDERS_PER_IP", "CHECKOUT_ORDERS_PER_EMAIL"):
+        try:
+            parse_many(str(settings.get(name) or ""))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be limits like '6 per hour;15 per day' (not {settings.get(name)!r})."
+            ) from None
+    for name in ("UNPAID_ORDERS_PER_EMAIL", "UNPAID_ORDERS_PER_IP", "MAX_LINE_QUANTITY"):
+        if int(settings.get(name) or 0) < 1:
+            raise ConfigError(f"{name} must be 1 or more.")
+    if not 0 < float(settings.get("UNPAID_STOCK_SHARE") or 0) <= 1:
+        raise ConfigError(
+            "UNPAID_STOCK_SHARE must be more than 0 and at most 1 (the share of a variant's stock one order "
+            "may take, e.g. 0.5)."
+        )
 
 
 def _instance_secret_key(instance: Path) -> str:

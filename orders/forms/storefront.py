@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,9 +28,10 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional
 
+from orders.caps import max_line_quantity
 from orders.labels import DELIVERY_LABELS, GIFT_FIELD_LABELS, PAYMENT_LABELS, Audience, GiftNote
 from orders.models import PaymentMethod
-from orders.placing import MAX_QUANTITY, Buyer, DeliveryChoice
+from orders.placing import Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
 from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, stripped, whole_number
 from shop.i18n import current_language
@@ -52,6 +54,19 @@ class GiftLine:
     note: GiftNote
 
 
+class LineQuantity:
+    """A line's quantity, from `minimum` to the most one order may hold (`MAX_LINE_QUANTITY`, read when the
+    form is checked, so the cart, the product page and placing keep to the one setting)."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        most = max_line_quantity()
+        if field.data is None or not self.minimum <= field.data <= most:
+            raise ValidationError(_("Enter a number from 1 to %(max)d.", max=most))
+
+
 class AddToCartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial types
     variant_id = WholeNumberField(
         validators=[
@@ -64,7 +79,7 @@ class AddToCartForm(FlaskForm):  # type: ignore[misc]  # WTForms ships partial t
         default=1,
         validators=[
             InputRequired(_l("Enter how many you want.")),
-            NumberRange(1, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY)),
+            LineQuantity(1),
         ],
     )
 
@@ -142,9 +157,7 @@ def cart_form(quantities: Mapping[int, int], parcels: Sequence[Parcel]) -> CartF
             CartQuantityField(
                 _l("Quantity"),
                 default=quantity,
-                validators=[
-                    NumberRange(0, MAX_QUANTITY, _l("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY))
-                ],
+                validators=[LineQuantity(0)],
             ),
         )
     for parcel in parcels:  # a <select> of the parcel's options; anything else sent is not a choice

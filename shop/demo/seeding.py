@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, func, or_, select
 
 from catalogue.images import process_image, store_image
 from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Sale, Variant
-from orders import fulfilments, lifecycle, placing, refunds, unpaid
+from orders import caps, fulfilments, lifecycle, placing, refunds, unpaid
 from orders.invoices.models import Invoice, InvoiceKind
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from orders.privacy import asking, erasure
@@ -434,7 +434,8 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
         for slug, quantity in demo.items:
             product = db.session.scalars(select(Product).where(Product.slug == slug)).one()
             variant = max(product.variants, key=lambda v: v.stock)
-            variants.append((variant, quantity))
+            # like any customer, one order takes at most its share of what is left on sale
+            variants.append((variant, min(quantity, caps.allowed_of(variant.stock))))
         name, email, phone, language = demo.buyer
         deliveries: dict[int, placing.DeliveryChoice] = {}
         for variant, _quantity in variants:

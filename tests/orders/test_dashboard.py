@@ -19,7 +19,7 @@ from shop.i18n import vilnius_today
 from shop.models import AuditEntry, Operator, OutboxMessage, User
 from tests.conftest import csrf_token, login_as
 from tests.factories.catalogue import make_category, make_product, make_variant
-from tests.factories.orders import make_order
+from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
 
@@ -49,7 +49,9 @@ def late(client: FlaskClient, app: object) -> dict[str, Any]:
 
     orders = {
         "unpaid_late": make_order([(star, 1)], placed_at=now - timedelta(days=4)),
-        "unpaid_fresh": make_order([(star, 1)], placed_at=now - timedelta(days=2)),
+        "unpaid_fresh": make_order(
+            [(star, 1)], placed_at=now - timedelta(days=2), buyer=make_buyer(email="jonas@example.com")
+        ),
         "unaccepted_late": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=3, hours=1)),
         "unaccepted_fresh": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=1)),
         "unshipped_late": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=9)),

@@ -111,8 +111,8 @@ def test_made_to_order_variants_are_sold_without_stock(app: object) -> None:
     assert stock(variant.id) == 0
 
 
-@pytest.mark.parametrize("quantity", [0, -1, 1000, 10**9])
-def test_quantities_outside_one_to_999_are_refused(two_communities, quantity: int) -> None:
+@pytest.mark.parametrize("quantity", [0, -1, 21, 1000, 10**9])
+def test_quantities_outside_one_to_the_line_maximum_are_refused(two_communities, quantity: int) -> None:
     star, _card = two_communities
     with pytest.raises(errors.QuantityNotAllowed):
         make_order([(star, quantity)])

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shop.config import ConfigError, database_url, from_environ
+from shop.config import ConfigError, check_order_limits, database_url, from_environ
 from shop.db import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,3 +127,31 @@ def test_make_run_on_another_port_mails_links_to_that_port() -> None:
 def test_the_bank_file_is_in_sepa_basic_latin_unless_the_operator_says_otherwise(tmp_path: Path) -> None:
     assert from_environ(str(tmp_path), {})["SEPA_BASIC_LATIN"] is True
     assert from_environ(str(tmp_path), {"SEPA_BASIC_LATIN": "0"})["SEPA_BASIC_LATIN"] is False
+
+
+def test_the_checkout_limits_and_caps_on_unpaid_orders_have_safe_defaults(tmp_path: Path) -> None:
+    settings = from_environ(str(tmp_path), {})
+    check_order_limits(settings)
+    assert settings["CHECKOUT_ORDERS_PER_IP"] == "6 per hour;15 per day"
+    assert settings["CHECKOUT_ORDERS_PER_EMAIL"] == "4 per hour;10 per day"
+    assert (settings["UNPAID_ORDERS_PER_EMAIL"], settings["UNPAID_ORDERS_PER_IP"]) == (2, 2)
+    assert (settings["UNPAID_STOCK_SHARE"], settings["MAX_LINE_QUANTITY"]) == (0.5, 20)
+    changed = from_environ(str(tmp_path), {"CHECKOUT_ORDERS_PER_IP": "3/hour", "MAX_LINE_QUANTITY": "50"})
+    assert (changed["CHECKOUT_ORDERS_PER_IP"], changed["MAX_LINE_QUANTITY"]) == ("3/hour", 50)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHECKOUT_ORDERS_PER_IP", "many per hour"),
+        ("CHECKOUT_ORDERS_PER_EMAIL", "5 per fortnight"),
+        ("UNPAID_ORDERS_PER_EMAIL", "0"),
+        ("UNPAID_STOCK_SHARE", "1.5"),
+        ("MAX_LINE_QUANTITY", "-3"),
+    ],
+)
+def test_a_checkout_limit_that_cannot_work_stops_the_shop_with_one_clear_line(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    with pytest.raises(ConfigError, match=name):
+        check_order_limits(from_environ(str(tmp_path), {name: value}))

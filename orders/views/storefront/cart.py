@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 
 from legal import pages as legal_pages
 from legal.models import LegalPageKind, LegalPageVersion
+from orders.caps import max_line_quantity
 from orders.cart import Cart, CartView, build_cart_view, check_addition
 from orders.errors import (
     DeliveryNotOffered,
@@ -24,7 +29,9 @@ from orders.errors import (
     PriceChanged,
     ProductUnavailable,
     QuantityNotAllowed,
+    ShareOfStockExceeded,
     TermsChanged,
+    TooManyUnpaidOrders,
 )
 from orders.forms.storefront import (
     AddToCartForm,
@@ -39,12 +46,14 @@ from orders.forms.storefront import (
 from orders.labels import GiftNote
 from orders.models import PaymentMethod
 from orders.payments import gateway
-from orders.placing import MAX_QUANTITY, place_order
+from orders.placing import place_order
 from orders.views.storefront.blueprint import storefront
 from orders.views.storefront.payment import pay_by_card
 from shop.errors import render_error
+from shop.extensions import limiter_of
 from shop.i18n import current_language, format_datetime, localized
 from shop.money import format_cents
+from shop.operator import get_operator
 
 CHECKOUT_NONCE = "checkout_nonce"
 
@@ -68,12 +77,60 @@ def _describe_problem(problem: OrderProblem, cart_view: CartView | None = None) 
     if isinstance(problem, ProductUnavailable):
         return str(_("That product is no longer sold."))
     if isinstance(problem, QuantityNotAllowed):
-        return str(_("Enter a number from 1 to %(max)d.", max=MAX_QUANTITY))
+        if problem.quantity > max_line_quantity():
+            return " ".join(
+                (
+                    _("One order can hold at most %(max)d of one item.", max=max_line_quantity()),
+                    _larger_orders(),
+                )
+            )
+        return str(_("Enter a number from 1 to %(max)d.", max=max_line_quantity()))
+    if isinstance(problem, ShareOfStockExceeded):
+        name = names.get(problem.variant_id)
+        if name:
+            allowed = _(
+                "One order can hold at most %(count)d of “%(name)s”.", count=problem.allowed, name=name
+            )
+        else:
+            allowed = _("One order can hold at most %(count)d of this item.", count=problem.allowed)
+        return f"{allowed} {_larger_orders()}"
+    if isinstance(problem, TooManyUnpaidOrders):
+        return _describe_unpaid(problem)
     if isinstance(problem, DeliveryNotOffered):
         return str(_("Choose how each parcel should travel, and fill in its details."))
     if isinstance(problem, EmptyOrder):
         return str(_("Your cart is empty."))
     return str(_("Something in the order was not right; please check it."))
+
+
+def _larger_orders() -> str:
+    """Where a larger order than the shop takes online is welcome: the VVG, by e-mail or phone."""
+    operator = get_operator()
+    if operator is None or not (operator.email or operator.phone):
+        return str(_("Larger orders are welcome: please write to us."))
+    contact = ", ".join(part for part in (operator.email, operator.phone) if part)
+    return str(_("Larger orders are welcome: please contact the VVG (%(contact)s).", contact=contact))
+
+
+def _describe_unpaid(problem: TooManyUnpaidOrders) -> str:
+    """Why no more orders are taken for now, and what to do: pay or cancel one of the earlier ones."""
+    if problem.by == "email":
+        why = ngettext(
+            "%(num)d order placed with this e-mail address is still waiting for payment.",
+            "%(num)d orders placed with this e-mail address are still waiting for payment.",
+            problem.limit,
+        )
+    else:
+        why = ngettext(
+            "%(num)d order placed from your network is still waiting for payment.",
+            "%(num)d orders placed from your network are still waiting for payment.",
+            problem.limit,
+        )
+    what = _(
+        "Please pay for one of them, or cancel one you no longer need (the link is in its e-mail), "
+        "and then place this order."
+    )
+    return f"{why} {what}"
 
 
 def _describe_shortage(problem: OutOfStock) -> str:
@@ -261,6 +318,7 @@ def checkout_page() -> ResponseReturnValue:
                     payment_method=form.chosen_payment_method(),
                     idempotency_key=form.idempotency_key.data,
                     terms_version_id=form.terms_version_shown(),
+                    client_ip=request.remote_addr or "",
                 )
             except TermsChanged as changed:  # published while the form was on its way
                 form.terms_changed(changed.version_id)
@@ -269,6 +327,7 @@ def checkout_page() -> ResponseReturnValue:
                 form.form_errors.append(_describe_problem(problem, cart_view))
                 cart_view = build_cart_view(cart)  # show the stock as it is now
             else:
+                g.placed_order = True  # counted by the checkout's limits (below)
                 Cart.clear(session)
                 session.pop(CHECKOUT_NONCE, None)
                 session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
@@ -276,6 +335,70 @@ def checkout_page() -> ResponseReturnValue:
                     return pay_by_card(order)
                 return redirect(url_for("orders_storefront.track", token=order.public_token, placed=1))
     return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms)
+
+
+def too_many_orders() -> ResponseReturnValue:
+    """The checkout's limits are reached: the form again, as typed, with a word of why and until when."""
+    placed = _order_placed_by(CheckoutKeyForm())
+    if placed is not None:  # the order that reached the limit, its form sent twice
+        return redirect(url_for("orders_storefront.track", token=placed, placed=1))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    reached = [
+        limit for limit in limiter_of(app).current_limits if limit.breached or limit.window.remaining <= 0
+    ]
+    if any(EMAIL_KEY in limit.key for limit in reached):
+        why = _("Too many orders were placed with this e-mail address in a short while.")
+    else:
+        why = _("Too many orders were placed from your network in a short while.")
+    until = max((limit.reset_at for limit in reached), default=0)
+    if until:  # the latest of the limits reached: a day's may outlast an hour's
+        moment = format_datetime(datetime.fromtimestamp(until, UTC), "short")
+        when = _("You can place the next one after %(moment)s.", moment=moment)
+    else:
+        when = _("Please try again later.")
+    message = f"{why} {when}"
+    cart = Cart.from_session(session)
+    cart_view = build_cart_view(cart)
+    if cart_view.is_empty:
+        return render_error(429, message)
+    terms = legal_pages.current_version(LegalPageKind.TERMS)
+    form = checkout_form_for(cart_view, cart, terms)  # filled from what was sent
+    form.form_errors.append(message)
+    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms), 429
+
+
+EMAIL_KEY = "checkout-email:"
+
+
+def _email_key() -> str:
+    return EMAIL_KEY + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _placed(_response: Response) -> bool:
+    return bool(g.get("placed_order"))
+
+
+@storefront.record_once
+def _limit_checkouts(state: BlueprintSetupState) -> None:
+    """Wrap the checkout in this app's own limits on orders placed, per IP address and per e-mail address
+    (a no-op with RATELIMIT_ENABLED off). Only a post that places an order counts, not a page view nor a
+    form sent back with a mistake; a post over the limit is refused before anything is placed."""
+    app = cast(Flask, state.app)
+    limiter = limiter_of(app)
+    per_ip = limiter.limit(
+        lambda: str(app.config["CHECKOUT_ORDERS_PER_IP"]),
+        key_func=get_remote_address,
+        methods=["POST"],
+        deduct_when=_placed,
+    )
+    per_email = limiter.limit(
+        lambda: str(app.config["CHECKOUT_ORDERS_PER_EMAIL"]),
+        key_func=_email_key,
+        methods=["POST"],
+        deduct_when=_placed,
+    )
+    views: dict[str, Any] = app.view_functions  # replaced by their limited wrappers, in this app only
+    views["orders_storefront.checkout_page"] = per_ip(per_email(views["orders_storefront.checkout_page"]))
 
 
 def _order_placed_by(sent: CheckoutKeyForm) -> str | None:

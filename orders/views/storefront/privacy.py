@@ -31,6 +31,7 @@ from orders.privacy import export as privacy_export
 from orders.privacy.holdings import holdings_of
 from orders.privacy.models import PrivacyRequestStatus
 from orders.views.storefront.blueprint import storefront
+from orders.views.storefront.cart import too_many_orders
 from shop import outbox
 from shop.db import utcnow
 from shop.extensions import limiter_of
@@ -179,6 +180,8 @@ def _send_in(app: Any, mail_ids: list[int]) -> None:
 @storefront.errorhandler(RateLimitExceeded)
 def _too_many_requests(_error: RateLimitExceeded) -> ResponseReturnValue:
     """The form again, as typed, with a word of why: not the limiter's own page."""
+    if request.endpoint == "orders_storefront.checkout_page":
+        return too_many_orders()
     form = PrivacyRequestForm()
     form.form_errors.append(_("Too many attempts. Please wait a few minutes and try again."))
     return render_template("orders/storefront/privacy_request.html", form=form), 429

@@ -22,7 +22,7 @@ def shop(app: object) -> dict[str, Any]:
         name_lt="Šiaudinė žvaigždė",
         variants=[
             make_variant(name_lt="Maža", price_cents=450, stock=5),
-            make_variant(name_lt="Didelė", price_cents=1100, stock=2),
+            make_variant(name_lt="Didelė", price_cents=1100, stock=4),
         ],
     )
     card = make_product(

@@ -6,23 +6,50 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
+from tests.factories.catalogue import make_product, make_variant
 from tests.orders.checkout.helpers import add, fill_cart
 
 
 @pytest.mark.parametrize("quantity", ["0", "-1", "abc", "1000000000", "", "1.5"])
 def test_adding_a_silly_quantity_is_refused_with_a_message(client: FlaskClient, shop, quantity: str) -> None:
     html = add(client, shop["card"], shop["card"].variants[0], quantity).get_data(as_text=True)
-    messages = ("Įveskite skaičių nuo 1 iki 999.", "Įveskite, kiek norite.", "Įveskite sveikąjį skaičių.")
+    messages = ("Įveskite skaičių nuo 1 iki 20.", "Įveskite, kiek norite.", "Įveskite sveikąjį skaičių.")
     assert any(message in html for message in messages)
     assert "Jūsų krepšelis tuščias." in client.get("/krepselis").get_data(as_text=True)
 
 
 def test_adding_more_than_the_stock_says_how_many_are_left(client: FlaskClient, shop) -> None:
-    html = add(client, shop["star"], shop["star"].variants[1], 3).get_data(as_text=True)
-    assert "Liko tik 2" in html
-    add(client, shop["star"], shop["star"].variants[1], 2)
-    html = add(client, shop["star"], shop["star"].variants[1], 1).get_data(as_text=True)
-    assert "Liko tik 2 – visus likusius jau turite krepšelyje." in html
+    html = add(client, shop["star"], shop["star"].variants[1], 5).get_data(as_text=True)
+    assert "Liko tik 4" in html
+
+
+def test_adding_more_than_one_orders_share_of_the_stock_says_how_many_and_whom_to_ask(
+    client: FlaskClient, shop
+) -> None:
+    big = shop["star"].variants[1]  # 4 in stock: one order may take half
+    add(client, shop["star"], big, 2)
+    html = add(client, shop["star"], big, 1).get_data(as_text=True)
+    assert "Viename užsakyme gali būti ne daugiau kaip 2 vnt. šios prekės." in html
+    vvg = "info@vvg.example.org, +370 347 51234"
+    assert f"Didesnius užsakymus mielai priimame: susisiekite su VVG ({vvg})." in html
+    assert "Šiaudinė žvaigždė" in client.get("/krepselis").get_data(as_text=True)  # the 2 stay
+
+
+def test_one_line_holds_at_most_20_on_the_product_page_in_the_cart_and_at_the_checkout(
+    client: FlaskClient, shop
+) -> None:
+    plenty = make_product(shop["krakes"], slug="daug", variants=[make_variant(stock=500)])
+    assert 'name="quantity" type="number" inputmode="numeric" min="1" max="20"' in client.get(
+        "/produktai/daug"
+    ).get_data(as_text=True)
+    assert "Įveskite skaičių nuo 1 iki 20." in add(client, plenty, plenty.variants[0], 21).get_data(
+        as_text=True
+    )
+
+    add(client, plenty, plenty.variants[0], 15)
+    html = add(client, plenty, plenty.variants[0], 10).get_data(as_text=True)
+    assert "Viename užsakyme gali būti ne daugiau kaip 20 vnt. vienos prekės." in html
+    assert 'value="15"' in client.get("/krepselis").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("variant_id", ["999999", "abc", "-1"])
@@ -41,8 +68,8 @@ def test_a_tampered_variant_is_refused(client: FlaskClient, shop, variant_id: st
     ("typed", "message"),
     [
         ("abc", "Įveskite sveikąjį skaičių."),
-        ("-2", "Įveskite skaičių nuo 1 iki 999."),
-        ("1000000000", "Įveskite skaičių nuo 1 iki 999."),
+        ("-2", "Įveskite skaičių nuo 1 iki 20."),
+        ("1000000000", "Įveskite skaičių nuo 1 iki 20."),
         ("6", "Liko tik 5."),
     ],
 )

@@ -10,8 +10,10 @@ import pytest
 import time_machine
 from flask.testing import FlaskClient
 
+from catalogue.models import Variant
 from orders.models import PaymentMethod
 from tests.conftest import csrf_token
+from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import make_buyer, make_order
 from tests.orders.checkout.helpers import add
 
@@ -34,6 +36,12 @@ def add_from_cart(client: FlaskClient, variant_id: int, quantity: int) -> str:
     return response.get_data(as_text=True)
 
 
+def hold_all(variant: Variant, payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER) -> None:
+    """Other customers' unpaid orders take the whole stock of 4: each may take half of what is left."""
+    for quantity, email in ((2, "kita@example.com"), (1, "kitas@example.com"), (1, "trecia@example.com")):
+        make_order([(variant, quantity)], buyer=make_buyer(email=email), payment_method=payment_method)
+
+
 @pytest.fixture
 def travelled() -> Any:
     with time_machine.travel(PLACED, tick=False) as traveller:
@@ -43,8 +51,8 @@ def travelled() -> Any:
 def test_stock_held_by_someone_elses_unpaid_transfer_is_sold_out_for_now_until_its_deadline(
     client: FlaskClient, shop: dict[str, Any], travelled: Any
 ) -> None:
-    big = shop["star"].variants[1]  # 2 in stock
-    make_order([(big, 2)], buyer=make_buyer(email="kita@example.com"))
+    big = shop["star"].variants[1]  # 4 in stock; one order takes at most half
+    hold_all(big)
 
     html = add_from_cart(client, big.id, 1)
     sold_out = "Šiuo metu išparduota: likutį laiko kitų neapmokėti užsakymai."
@@ -61,7 +69,7 @@ def test_stock_held_by_an_unpaid_card_order_is_sold_out_for_now_without_a_promis
     client: FlaskClient, shop: dict[str, Any], travelled: Any
 ) -> None:
     big = shop["star"].variants[1]
-    make_order([(big, 2)], buyer=make_buyer(email="kita@example.com"), payment_method=PaymentMethod.CARD)
+    hold_all(big, payment_method=PaymentMethod.CARD)
 
     html = add_from_cart(client, big.id, 1)
     assert "Šiuo metu išparduota." in html
@@ -72,8 +80,8 @@ def test_a_cart_line_taken_by_someone_elses_order_says_sold_out_for_now(
     client: FlaskClient, shop: dict[str, Any], travelled: Any
 ) -> None:
     big = shop["star"].variants[1]
-    add(client, shop["star"], big, 2)  # the customer's cart holds both; a cart reserves nothing
-    make_order([(big, 2)], buyer=make_buyer(email="kita@example.com"))
+    add(client, shop["star"], big, 2)  # the customer's cart holds two; a cart reserves nothing
+    hold_all(big)
 
     html = add_from_cart(client, big.id, 1)
     assert "Šiuo metu išparduota: likutį laiko kitų neapmokėti užsakymai." in html
@@ -85,10 +93,11 @@ def test_a_cart_line_taken_by_someone_elses_order_says_sold_out_for_now(
 def test_already_having_them_all_is_said_only_when_the_cart_holds_them_all(
     client: FlaskClient, shop: dict[str, Any], travelled: Any
 ) -> None:
-    big, small = shop["star"].variants[1], shop["star"].variants[0]  # 2 and 5 in stock
-    add(client, shop["star"], big, 2)
-    html = add_from_cart(client, big.id, 1)
-    assert "Liko tik 2 – visus likusius jau turite krepšelyje." in html
+    last = make_product(shop["krakes"], slug="paskutine", variants=[make_variant(stock=1)]).variants[0]
+    small = shop["star"].variants[0]  # 5 in stock
+    add(client, last.product, last, 1)
+    html = add_from_cart(client, last.id, 1)
+    assert "Liko tik 1 – visus likusius jau turite krepšelyje." in html
 
     add(client, shop["star"], small, 1)
     html = add_from_cart(client, small.id, 5)

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from catalogue.models import Variant
-from orders.models import Order, OrderStatus
+from orders import lifecycle
+from orders.models import Order, OrderStatus, PaymentMethod
 from shop.db import db
 from tests.conftest import csrf_token, login_as
 from tests.factories.shop import make_user
@@ -37,8 +38,14 @@ def test_the_tracking_page_and_the_order_mail_say_where_each_parcel_goes_in_the_
     assert where in page
     assert "Omniva paštomatas: Kėdainių Maxima" in page  # the other parcel, to a locker
     assert "pirkėjo adres" not in page and "Atsiėmimas" not in page
-    mail = mails_to("rasa@example.com")[0]  # "order received"
-    for body in (mail.text_body, mail.html_body):
+    first = mails_to("rasa@example.com")[0]  # "order received", the shop's first mail to this address
+    for body in (first.text_body, first.html_body):  # nothing typed but what recognises the order
+        assert "Liepų g. 3-4" not in body and "Kėdainių Maxima" not in body
+        assert ("Liepų g. 1, Kaimas" in body) is (method == "pickup")  # the community's own place stays
+    order = db.session.scalars(select(Order)).one()
+    lifecycle.mark_paid(order.id, amount_cents=order.total_cents, method=PaymentMethod.BANK_TRANSFER, by=None)
+    paid = mails_to("rasa@example.com")[1]  # "payment received": the address has heard from us before
+    for body in (paid.text_body, paid.html_body):
         assert where in body and "Omniva paštomatas: Kėdainių Maxima" in body
         assert "pirkėjo adres" not in body
 
@@ -54,7 +61,7 @@ def test_the_customer_can_cancel_an_unpaid_order_from_the_tracking_page(client: 
     db.session.rollback()
     assert db.session.scalars(select(Order.status)).one() is OrderStatus.CANCELLED
     assert (
-        db.session.scalars(select(Variant.stock).where(Variant.id == shop["star"].variants[1].id)).one() == 2
+        db.session.scalars(select(Variant.stock).where(Variant.id == shop["star"].variants[1].id)).one() == 4
     )
     again = client.post(
         location.split("?")[0] + "/atsaukti", data={"csrf_token": token}, follow_redirects=True

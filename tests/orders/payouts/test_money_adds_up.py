@@ -33,7 +33,7 @@ from orders.payouts.statements import generate_payouts, run_payouts
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS
 from tests.factories.catalogue import make_product, make_variant
-from tests.factories.orders import OMNIVA, make_order
+from tests.factories.orders import OMNIVA, make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator
 from tests.helpers import count, fresh, wipe
@@ -217,6 +217,7 @@ def test_every_cent_captured_is_paid_out_kept_as_commission_refunded_or_still_he
                     [placing.LineRequest(v, q) for v, q in wanted.items()],
                     status=OrderStatus.PAID if step[2] else OrderStatus.PENDING_PAYMENT,
                     delivery=OMNIVA,
+                    buyer=make_buyer(email=f"buyer{len(orders)}@example.com"),  # each within its unpaid cap
                 )
                 orders.append(order.id)
             elif kind == "day":

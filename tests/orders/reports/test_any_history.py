@@ -22,7 +22,7 @@ from orders.reports import SalesFilter
 from shop.db import db
 from shop.i18n import VILNIUS
 from tests.factories.catalogue import make_category, make_product, make_variant
-from tests.factories.orders import make_order
+from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.helpers import wipe
 from tests.orders.reports.helpers import AT_LOCKER, PAID, YEAR_2025
@@ -122,7 +122,7 @@ def test_for_any_history_the_figures_are_the_orders_and_every_view_agrees(
             ).variants[0]
             for i, p in enumerate(prices)
         ]
-        for items, paid, then, which in sales:
+        for number, (items, paid, then, which) in enumerate(sales):
             wanted: dict[int, int] = {}
             for index, quantity in items:
                 wanted[variants[index].id] = wanted.get(variants[index].id, 0) + quantity
@@ -131,6 +131,7 @@ def test_for_any_history_the_figures_are_the_orders_and_every_view_agrees(
                     [placing.LineRequest(v, q) for v, q in wanted.items()],
                     status=OrderStatus.PENDING_PAYMENT if paid is None else PAID,
                     delivery=AT_LOCKER,
+                    buyer=make_buyer(email=f"buyer{number}@example.com"),  # each within its unpaid cap
                 )
                 if paid is not None:
                     if then == "line":
