@@ -91,7 +91,7 @@ def test_the_first_mail_to_a_new_address_carries_nothing_the_visitor_typed(
     body = plain(mail)
     assert body.startswith("Sveiki,")
     assert order.number in body and order.number in str(mail["Subject"])  # what recognises the order
-    assert "1 × Atvirukas" in body and "Sumokėkite banko pavedimu" in body
+    assert "1 × Atvirukas" in body and "Sumokėkite bankiniu pavedimu" in body
     assert f"/uzsakymai/{order.public_token}" in body  # the tracking link stays
 
 
