@@ -242,7 +242,13 @@ def download(client: FlaskClient, token: str, **fields: str) -> Any:
 
 
 def test_the_bank_file_validates_sums_to_the_approved_bank_statements_and_says_what_it_left_out(
-    app: Flask, client: FlaskClient, shop: dict[str, Any], staff: str, no_hold: None, clock: Any
+    app: Flask,
+    client: FlaskClient,
+    shop: dict[str, Any],
+    staff: str,
+    no_hold: None,
+    clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     delivered_march(shop)
     client.post(LIST + "generate", data={"csrf_token": staff, **MARCH_ARGS})
@@ -277,7 +283,7 @@ def test_the_bank_file_validates_sums_to_the_approved_bank_statements_and_says_w
     assert root.findtext(header + "p:InitgPty/p:Nm", namespaces=NS) == "Kedainiu rajono vietos veiklos grupe"
 
     clock.shift(timedelta(seconds=1))
-    app.config["SEPA_BASIC_LATIN"] = False  # the operator's bank takes UTF-8
+    monkeypatch.setitem(app.config, "SEPA_BASIC_LATIN", False)  # the operator's bank takes UTF-8
     second = ET.fromstring(download(client, staff, execution_date="2027-03-15").data)
     assert second.findtext(header + "p:MsgId", namespaces=NS) != message_id  # a new file, a new id
     assert (
