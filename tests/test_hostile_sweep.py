@@ -37,8 +37,12 @@ from wtforms.fields.core import UnboundField
 from catalogue.models import Product, ProductImage, Variant
 from orders.invoices.models import Invoice
 from orders.models import Order, OrderStatus
+from orders.privacy import asking
+from orders.privacy.models import PrivacyRequest
 from producers.models import Community
+from shop import accounts
 from shop.db import db
+from shop.models import User
 from tests.conftest import CSRF_FIELD, FreshContextClient, login_as
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import make_buyer, make_order
@@ -135,12 +139,19 @@ def world(ids: dict[str, Any]) -> World:  # noqa: F811
     }
     renditions = [f"{key}-320.webp" for key in db.session.scalars(select(ProductImage.key))]
     a_product = db.session.get_one(Product, ids["product_id"])
+    member = db.session.scalars(select(User.id).where(User.email == ROLES["member_a"])).one()
     a = {**ids, "token": first.public_token, "slug": a_product.slug}
     return World(
         a,
         b,
         {
-            "token": [unpaid.public_token, "x" * 64, "..%2f..%2fsecret_key"],
+            "token": [  # order tracking, a password link of A's member, a customer's privacy link, junk
+                unpaid.public_token,
+                accounts.make_link_token(db.session.get_one(User, member), accounts.RESET),
+                asking.make_link_token(db.session.get_one(PrivacyRequest, ids["request_id"])),
+                "x" * 64,
+                "..%2f..%2fsecret_key",
+            ],
             "slug": ["slapaberze", "krakes", "ą" * 300],
             "name": [*renditions[:1], "nera-1.webp", "..%2fsecret_key"],
             "number": [1, 2, MISSING_ID],
