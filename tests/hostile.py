@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from io import BytesIO
 from typing import Any
 from urllib.parse import parse_qsl, quote_from_bytes, urlsplit
 
 from flask import Flask
 from hypothesis import strategies as st
 from sqlalchemy import Table, select
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from shop.db import db
@@ -122,6 +124,29 @@ def pairs(
     return build()
 
 
+#: A file's content: nothing, a picture's first bytes and then junk, a format the shop does not take, bytes.
+FILES = st.one_of(
+    st.sampled_from([b"", b"GIF89a\x01\x00\x01\x00", b"%PDF-1.4\n", b"<svg onload=alert(1)>", b"\x00" * 64]),
+    st.binary(max_size=300).map(lambda tail: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + tail),
+    st.binary(max_size=300).map(lambda tail: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + tail),
+    st.binary(max_size=300).map(lambda tail: b"RIFF\x00\x00\x00\x00WEBPVP8 " + tail),
+    st.binary(max_size=300),
+)
+FILENAMES = st.one_of(st.sampled_from(["a.jpg", "../../x.png", "", "ą" * 300 + ".webp", "x.svg"]), TEXT)
+
+
+def multipart(
+    items: Iterable[tuple[str, str | bytes]], files: Iterable[tuple[str, bytes, str]]
+) -> MultiDict[str, Any]:
+    """A multipart form: the fields (bytes that are not UTF-8 as U+FFFD) and the files."""
+    data: MultiDict[str, Any] = MultiDict()
+    for name, value in items:
+        data.add(name, value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
+    for name, content, filename in files:
+        data.add(name, (BytesIO(content), filename))
+    return data
+
+
 def encode(items: Iterable[tuple[str, str | bytes]]) -> str:
     """`application/x-www-form-urlencoded`, bytes as they are (so invalid UTF-8 reaches the shop)."""
 
@@ -143,6 +168,7 @@ class Fields:
     form: dict[str, set[str]] = field(default_factory=dict)
     query: dict[str, set[str]] = field(default_factory=dict)
     hidden: dict[str, str] = field(default_factory=dict)  #: a form's hidden fields, as the page sets them
+    files: set[str] = field(default_factory=set)  #: a form's file fields (photos)
 
 
 class _Forms(HTMLParser):
@@ -152,6 +178,7 @@ class _Forms(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[tuple[str | None, str, dict[str, set[str]]]] = []
         self.hidden: list[dict[str, str]] = []
+        self.files: list[set[str]] = []
         self.links: list[str] = []
         self._fields: dict[str, set[str]] | None = None
         self._select: str | None = None
@@ -162,6 +189,7 @@ class _Forms(HTMLParser):
             self._fields = {}
             self.forms.append((values.get("action"), (values.get("method") or "get").lower(), self._fields))
             self.hidden.append({})
+            self.files.append(set())
         elif tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")
         if self._fields is None:
@@ -171,6 +199,8 @@ class _Forms(HTMLParser):
             self._fields.setdefault(name, set())
             if tag == "input" and values.get("type") == "hidden":
                 self.hidden[-1][name] = values.get("value") or ""
+            if tag == "input" and values.get("type") == "file":
+                self.files[-1].add(name)
             if values.get("value"):
                 self._fields[name].add(values["value"] or "")
         elif tag == "select" and name:
@@ -202,7 +232,9 @@ def harvest(app: Flask, page: str, html: str, into: dict[str, Fields]) -> None:
             return None
         return str(found)
 
-    for (action, method, fields), hidden in zip(parser.forms, parser.hidden, strict=True):
+    for (action, method, fields), hidden, files in zip(
+        parser.forms, parser.hidden, parser.files, strict=True
+    ):
         target = endpoint(action or page, "POST" if method == "post" else "GET")
         if target is None:
             continue
@@ -210,6 +242,7 @@ def harvest(app: Flask, page: str, html: str, into: dict[str, Fields]) -> None:
         where = known.form if method == "post" else known.query
         if method == "post":
             known.hidden.update(hidden)
+            known.files.update(files)
         for name, values in fields.items():
             where.setdefault(name, set()).update(values)
         for name, value in parse_qsl(urlsplit(action or "").query):

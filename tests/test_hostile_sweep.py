@@ -31,6 +31,7 @@ from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Rule
 from wtforms.fields.core import UnboundField
 
@@ -46,7 +47,20 @@ from shop.models import User
 from tests.conftest import CSRF_FIELD, FreshContextClient, login_as
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import make_buyer, make_order
-from tests.hostile import Change, Fields, Owners, changes, encode, harvest, pairs, restore, snapshot
+from tests.hostile import (
+    FILENAMES,
+    FILES,
+    Change,
+    Fields,
+    Owners,
+    changes,
+    encode,
+    harvest,
+    multipart,
+    pairs,
+    restore,
+    snapshot,
+)
 from tests.test_backoffice_access import ids  # noqa: F401 — the walk's rows, a fixture
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "3"))
@@ -218,6 +232,7 @@ def test_the_forms_are_read_from_the_pages(app: Flask, world: World) -> None:
     assert {"email", "name", "phone"} <= set(storefront["orders_storefront.checkout_page"].form)
     workspace = read_forms(app, world, "workspace")
     assert "variants-0-price" in workspace["catalogue_workspace.listing_edit"].form
+    assert workspace["catalogue_workspace.photo_upload"].files == {"photos"}
     backoffice = read_forms(app, world, "backoffice")
     assert "reason" in backoffice["orders_backoffice.staff_cancel"].form
     assert "q" in backoffice["orders_backoffice.order_search"].query
@@ -295,17 +310,29 @@ class Sweep:
                 keep.update(known.hidden)
             keep["csrf_token"] = self.token  # this session's, not the page reader's
             names = {name: values for name, values in form_names.items() if name not in keep}
-            body = encode(data.draw(pairs(names, keep=keep))) if method == "POST" else None
+            body: str | MultiDict[str, Any] | None = None
+            if method == "POST" and known.files:  # a photo form: multipart, with junk files
+                uploads = [
+                    (name, data.draw(FILES), data.draw(FILENAMES))
+                    for name in sorted(known.files)
+                    for _ in range(data.draw(st.integers(0, 2)))
+                ]
+                fields = [(k, v) for k, v in data.draw(pairs(names, keep=keep)) if k not in known.files]
+                body = multipart(fields, uploads)
+            elif method == "POST":
+                body = encode(data.draw(pairs(names, keep=keep)))
             self.send(method, f"{path}?{query}" if query else path, body)
 
         attempt()
 
-    def send(self, method: str, url: str, body: str | None) -> None:
+    def send(self, method: str, url: str, body: str | MultiDict[str, Any] | None) -> None:
         where = f"{self.role}: {method} {url[:300]}"
         try:
-            response = self.client.open(
-                url, method=method, data=body, content_type="application/x-www-form-urlencoded"
-            )
+            if isinstance(body, MultiDict):  # the client writes the multipart body and its boundary
+                response = self.client.open(url, method=method, data=body)
+            else:
+                form = "application/x-www-form-urlencoded"
+                response = self.client.open(url, method=method, data=body, content_type=form)
         except Exception:
             pytest.fail(f"{where} raised\n{traceback.format_exc()}")
         assert response.status_code < 500, f"{where}: {response.status_code}"
