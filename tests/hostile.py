@@ -366,3 +366,15 @@ class Owners:
                         owners |= self.of(child, child_key)
         self.memo[table_name, key] = frozenset(owners)
         return self.memo[table_name, key]
+
+    def person(self, table_name: str, key: Key) -> int | None:
+        """The one person a row is about, if it is a person's own: their `users` row, or a row of a table
+        that names a user (`user_id`) and no community (a sign-in session, say). Memberships name both."""
+        table = self.tables[table_name]
+        if table_name == "users":
+            return int(key[0])
+        if "user_id" not in table.columns or "community_id" in table.columns:
+            return None
+        row = self.rows.get(table_name, {}).get(key)
+        value = None if row is None else row[table.columns.keys().index("user_id")]
+        return None if value is None else int(value)

@@ -238,14 +238,24 @@ def test_the_forms_are_read_from_the_pages(app: Flask, world: World) -> None:
     assert "q" in backoffice["orders_backoffice.order_search"].query
 
 
-def forbidden(role: str, area: str, found: list[Change], owners: Owners, own: int | None) -> list[Change]:
-    """The changes `role` (a member of community `own`, if any) may not make through a route of `area`."""
+def forbidden(
+    role: str, area: str, found: list[Change], owners: Owners, own: int | None, me: int | None = None
+) -> list[Change]:
+    """The changes `role` (a member of community `own`, if any; the person `me`, if signed in) may not make
+    through a route of `area`. Anywhere, a person may change their own rows (their sign-in, their
+    sessions), never whether they are staff."""
     if role == "staff" and area == "backoffice":
         return []
     allowed_tables = customer_tables() if area == "storefront" else set()
     bad = []
     for change in found:
         if change.table in BOOKKEEPING or change.table in allowed_tables:
+            continue
+        if (
+            me is not None
+            and owners.person(change.table, change.key) == me
+            and "is_staff" not in change.columns
+        ):
             continue
         if area == "storefront" and change.table == "variants" and set(change.columns) <= {"stock"}:
             continue  # an order holds stock; cancelling gives it back
@@ -268,6 +278,7 @@ class Sweep:
     client: FlaskClient
     token: str
     baseline: dict[str, Any]
+    me: int | None = None  #: the signed-in person's user id
 
     @property
     def may_enter(self) -> bool:
@@ -340,7 +351,7 @@ class Sweep:
         if after != self.baseline:
             found = changes(self.baseline, after)
             own = {"member_a": self.world.a, "member_b": self.world.b}.get(self.role, {}).get("community_id")
-            wrong = forbidden(self.role, self.area, found, Owners(self.baseline, after), own)
+            wrong = forbidden(self.role, self.area, found, Owners(self.baseline, after), own, self.me)
             restore(self.baseline)
             assert not wrong, f"{where} changed {[str(change) for change in wrong]}"
         if ROLES[self.role] is not None and self.area == "storefront" and method == "POST":
@@ -361,7 +372,12 @@ def test_no_route_answers_junk_with_a_server_error_or_a_forbidden_change(
             fields.setdefault(endpoint, Fields()).hidden.update(seen.hidden)
     client = FreshContextClient(app, app.response_class, use_cookies=True)
     token = sign_in(client, role)
-    sweep = Sweep(app, world, role, area, client, token, snapshot())
+    me = (
+        None
+        if ROLES[role] is None
+        else db.session.scalars(select(User.id).where(User.email == ROLES[role])).one()
+    )
+    sweep = Sweep(app, world, role, area, client, token, snapshot(), me)
     everything = {name: set[str]() for name in form_field_names()}
     for rule in rules(app, area):
         known = fields.get(rule.endpoint, Fields())
@@ -406,3 +422,19 @@ def test_the_comparison_sees_a_change_to_another_communitys_rows(world: World) -
     assert forbidden("anonymous", "storefront", stock_only, owners, None) == []
     restore(before)
     assert snapshot() == before
+
+
+def test_a_person_may_change_their_own_row_anywhere_but_never_make_themselves_staff(world: World) -> None:
+    member = db.session.scalars(select(User.id).where(User.email == ROLES["member_b"])).one()
+    before = snapshot()
+    with db.engine.begin() as connection:
+        connection.execute(update(User).where(User.id == member).values(name="Kita"))
+    after = snapshot()
+    signed_in, owners = changes(before, after), Owners(before, after)
+    assert forbidden("member_b", "storefront", signed_in, owners, world.b["community_id"], member) == []
+    assert (
+        forbidden("member_a", "storefront", signed_in, owners, world.a["community_id"], member + 1000) != []
+    )
+    staff = [replace(signed_in[0], columns=("is_staff",))]
+    assert forbidden("member_b", "storefront", staff, owners, world.b["community_id"], member) == staff
+    restore(before)
