@@ -229,7 +229,8 @@ def read_forms(app: Flask, world: World, area: str, role: str | None = None) -> 
 
 
 def test_the_forms_are_read_from_the_pages(app: Flask, world: World) -> None:
-    """The sweep's fields come from real pages: the checkout form, a listing's variants, a payout's."""
+    """The sweep's fields come from real pages: the checkout form, a listing's variants and photos, a cancel
+    form's reason, the order search's query."""
     storefront = read_forms(app, world, "storefront")
     assert {"email", "name", "phone"} <= set(storefront["orders_storefront.checkout_page"].form)
     workspace = read_forms(app, world, "workspace")
