@@ -77,7 +77,8 @@ class Cart:
         if not 0 < quantity <= max_line_quantity():
             raise QuantityNotAllowed(variant.id, quantity)
         if not variant.is_made_to_order and quantity > variant.stock:
-            raise OutOfStock(variant.id, variant.stock)
+            held_until = stock_held_until(variant.id) if variant.stock <= 0 else None
+            raise OutOfStock(variant.id, variant.stock, held_until=held_until)
         _check_share(variant, quantity)
         self.quantities[variant.id] = quantity
 

@@ -222,7 +222,10 @@ def _update_cart(cart: Cart, cart_view: CartView, form: CartForm) -> None:
                 cart.change_quantity(line.variant, quantities[variant_id])
             except OutOfStock as problem:
                 errors = form.quantity_field(variant_id).errors
-                errors.append(_("Only %(count)d left.", count=problem.available))
+                if problem.available <= 0:  # sold out for now, and maybe when it is back
+                    errors.append(_describe_shortage(problem))
+                else:
+                    errors.append(_("Only %(count)d left.", count=problem.available))
             except OrderProblem as problem:
                 form.quantity_field(variant_id).errors.append(_describe_problem(problem))
     for community_id, method in form.chosen_methods().items():

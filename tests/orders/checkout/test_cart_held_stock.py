@@ -102,3 +102,20 @@ def test_already_having_them_all_is_said_only_when_the_cart_holds_them_all(
     add(client, shop["star"], small, 1)
     html = add_from_cart(client, small.id, 5)
     assert "Liko tik 5 – galite pridėti dar 4." in html and ALREADY_YOURS not in html
+
+
+def test_changing_a_quantity_on_the_cart_page_when_others_hold_the_rest_says_when_it_may_be_back(
+    client: FlaskClient, shop: dict[str, Any], travelled: Any
+) -> None:
+    big = shop["star"].variants[1]
+    add(client, shop["star"], big, 1)
+    hold_all(big)
+
+    response = client.post(
+        "/krepselis",
+        data={"csrf_token": csrf_token(client, "/krepselis"), f"qty_{big.id}": "2", "action": "update"},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Šiuo metu išparduota: likutį laiko kitų neapmokėti užsakymai." in html
+    assert "Gali vėl atsirasti po 2031-03-11 12:00." in html and "Liko tik 0" not in html
