@@ -38,6 +38,7 @@ from producers.communities import takes_orders_today
 from producers.models import DeliveryMethod, ShippingOption
 from shop import outbox
 from shop.db import db, transaction, utcnow
+from shop.models import OutboxMessage
 
 #: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
 CARD_GRACE = timedelta(minutes=15)
@@ -106,14 +107,7 @@ def place_order(
                 order.terms_version = _terms_in_force(terms_version_id)
             messages = []
             if payment_method is PaymentMethod.BANK_TRANSFER:  # a card payer hears from us once paid
-                messages.append(
-                    mail_customer(
-                        order,
-                        event="order-placed",
-                        template="order_placed",
-                        transfer_deadline=transfer_deadline(order.created_at),
-                    )
-                )
+                messages.append(mail_transfer_instructions(order))
     except IntegrityError:
         existing = _order_by_idempotency_key(idempotency_key)  # a double submit committed first
         if existing is None:
@@ -221,6 +215,17 @@ def payment_deadline(method: PaymentMethod, now: datetime) -> datetime:
     if method is PaymentMethod.BANK_TRANSFER:
         return now + transfer_hold()
     return now + timedelta(minutes=current_app.config["CARD_CHECKOUT_MINUTES"]) + CARD_GRACE
+
+
+def mail_transfer_instructions(order: Order) -> OutboxMessage | None:
+    """Inside the transaction: the "order placed" mail of an order to be paid by transfer (how to pay, how
+    long its items are held, and "I have paid"), queued once."""
+    return mail_customer(
+        order,
+        event="order-placed",
+        template="order_placed",
+        transfer_deadline=transfer_deadline(order.created_at),
+    )
 
 
 def transfer_hold() -> timedelta:

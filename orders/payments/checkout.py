@@ -11,14 +11,14 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from orders.errors import CardPaymentNotPossible, OrderNotFound, PaymentServiceUnavailable
-from orders.lifecycle import cancel_unpaid, list_unpaid_past_deadline, lock_order, mail_customer
+from orders.lifecycle import cancel_unpaid, list_unpaid_past_deadline, lock_order
 from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments import gateway
 from orders.payments.alerts import Mails
 from orders.payments.gateway import CURRENCY
 from orders.payments.models import CardCheckout, CardCheckoutStatus
 from orders.payments.webhooks import _awaits_card, _on_session_completed, _on_session_expired, _timestamp
-from orders.placing import CARD_GRACE, payment_deadline, transfer_deadline
+from orders.placing import CARD_GRACE, mail_transfer_instructions, payment_deadline
 from shop import outbox
 from shop.db import db, transaction, utcnow
 
@@ -229,14 +229,7 @@ def switch_to_bank_transfer(order_id: int) -> Order:
                 checkout.move_to(CardCheckoutStatus.EXPIRED)
         order.payment_method = PaymentMethod.BANK_TRANSFER
         order.expires_at = payment_deadline(PaymentMethod.BANK_TRANSFER, utcnow())
-        messages.append(
-            mail_customer(
-                order,
-                event="order-placed",
-                template="order_placed",
-                transfer_deadline=transfer_deadline(order.created_at),
-            )
-        )
+        messages.append(mail_transfer_instructions(order))
     outbox.send_now(messages)
     for session_id in open_sessions:
         _expire_at_stripe(order_id, session_id)
