@@ -131,7 +131,7 @@ class Order(Base):
     terms_version_id: Mapped[int | None] = mapped_column(ForeignKey("legal_page_versions.id"), index=True)
 
     #: the client address the order was placed from ("" for the demo and scripts), so that unpaid orders can
-    #: be capped and reviewed per address; cleared with the customer's other details
+    #: be capped and reviewed per address; forgotten once the order is paid or cancelled (`move_to`)
     client_ip: Mapped[str] = mapped_column(String(45), default="", server_default="")
     #: when the customer said they had paid by transfer ("Sumokėjau"): their stock is then held until the
     #: transfer deadline, and staff look for the money
@@ -171,16 +171,18 @@ class Order(Base):
         """Change status only if the row still is `if_still` and the table lets that move to `to`.
 
         One `UPDATE … WHERE status = if_still`, the guard that makes races harmless: False when another
-        transaction moved the order first. The loaded row is not changed; the caller refreshes it.
+        transaction moved the order first. The loaded row is not changed; the caller refreshes it. An order
+        that stops being unpaid forgets its client address: only the caps on unpaid orders needed it.
         """
         check_move(ORDER_NEXT, if_still, to)
         session = object_session(self)
         if session is None:
             raise RuntimeError("an order moves only when loaded from the database")
+        forget = {"client_ip": ""} if if_still is OrderStatus.PENDING_PAYMENT else {}
         moved = session.execute(
             update(Order)
             .where(Order.id == self.id, Order.status == if_still)
-            .values(status=to)
+            .values(status=to, **forget)
             .returning(Order.id)
             .execution_options(synchronize_session=False)
         ).first()

@@ -83,7 +83,7 @@ def anonymise_order(order: Order, now: datetime) -> list[int]:
     customer_address = order.email.strip().lower()
     order.customer_name = ERASED_NAME
     order.email = ERASED_EMAIL
-    order.phone = ""
+    order.phone = order.client_ip = ""
     order.address_line = order.city = order.postal_code = order.notes = ""
     order.anonymised_at = now
     for fulfilment in order.fulfilments:

@@ -116,6 +116,7 @@ def _order(order: Order, invoices: list[Invoice], withdrawals: dict[int, list[Wi
             "postal_code": order.postal_code,
         },
         "notes": order.notes,
+        "placed_from_ip_address": order.client_ip,  #: kept only while the order is unpaid
         "payment_method": _plain(order.payment_method),
         "currency": "EUR",
         "goods_cents": order.goods_cents,

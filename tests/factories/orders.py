@@ -84,7 +84,8 @@ def make_order(
     `key` is the checkout's idempotency key (a new one by default). `by` is who confirms and moves (None: the
     system). `placed_at` / `paid_at` then rewrite when it was placed / paid (`paid_at` is also when it was
     placed, unless `placed_at` says otherwise), for lists that sort or age by those. `client_ip` is the
-    address it was placed from (as the checkout records it).
+    address it was placed from (as the checkout records it; capped like the checkout's, and forgotten once
+    the order is paid or cancelled).
     """
     parcels = status if isinstance(status, FulfilmentStatus) else _PARCELS_OF[status]
     paid = parcels is not FulfilmentStatus.AWAITING_PAYMENT and status is not OrderStatus.CANCELLED
@@ -109,13 +110,11 @@ def make_order(
         buyer,
         payment_method=payment_method,
         idempotency_key=key or f"make-order-{next(_keys)}",
+        client_ip=client_ip,
     )
     order_id = inspect(order).identity[
         0
     ]  # not order.id: reading the committed order would open a transaction
-    if client_ip:
-        db.session.execute(update(Order).where(Order.id == order_id).values(client_ip=client_ip))
-        db.session.commit()
     if status is OrderStatus.CANCELLED:
         lifecycle.cancel_unpaid_order(order_id, reason=cancel_reason, by=by)
     elif paid:
