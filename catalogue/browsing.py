@@ -7,12 +7,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from catalogue.models import Category, Product, ProductStatus, Variant
-from catalogue.search import query_words
+from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
+from catalogue.search import parse_query, prefix_end
 from producers.communities import shows_products_today
 from producers.models import Community
 from shop.db import db, utcnow
@@ -60,6 +61,36 @@ def _visible_products() -> Select[Product]:
     )
 
 
+def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product], ColumnElement[int]] | None:
+    """`statement` narrowed to the products matching every word of `query`, with each one's relevance;
+    None when the query has no words (then everything matches).
+
+    A word's score in a product is its best-weighted matching stem (see catalogue.search's weights),
+    doubled, plus one when it is a whole word rather than the start of one; a product's relevance is the
+    sum over the words. Each word is one grouped look-up in `search_terms` joined to the products.
+    """
+    words = parse_query(query)
+    if not words:
+        return None
+    scores = []
+    for word in words:
+        matches: list[ColumnElement[bool]] = [SearchTerm.term.in_(sorted(word.exact))]
+        matches += [
+            and_(SearchTerm.term >= prefix, SearchTerm.term < prefix_end(prefix))
+            for prefix in sorted(word.prefixes)
+        ]
+        whole = case((SearchTerm.term.in_(sorted(word.exact)), 1), else_=0)
+        found = (
+            select(SearchTerm.product_id, func.max(SearchTerm.weight * 2 + whole).label("score"))
+            .where(or_(*matches))
+            .group_by(SearchTerm.product_id)
+            .subquery()
+        )
+        statement = statement.join(found, found.c.product_id == Product.id)
+        scores.append(found.c.score)
+    return statement, sum(scores[1:], scores[0])
+
+
 def _with_cards(statement: Select[Product]) -> Select[Product]:
     """Load what a product card shows in a fixed number of queries, whatever the number of cards."""
     return statement.options(
@@ -74,8 +105,9 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
         statement = statement.where(Product.category.has(Category.slug == filters.category_slug))
     if filters.community_slug:
         statement = statement.where(Community.slug == filters.community_slug)
-    for word in query_words(filters.query):
-        statement = statement.where(Product.search_text.contains(word, autoescape=True))
+    relevance = _match_query(statement, filters.query)
+    if relevance is not None:
+        statement, score = relevance
     price = price_in_force(utcnow())
     if filters.min_price_cents is not None or filters.max_price_cents is not None:
         in_range = Variant.product_id == Product.id
@@ -92,12 +124,15 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
     number = min(max(page, 1), pages)
 
     min_price = select(func.min(price)).where(Variant.product_id == Product.id).scalar_subquery()
-    order = {
+    order: tuple[ColumnElement[Any], ...] = {
         Sort.RECOMMENDED: (Product.is_featured.desc(), Product.created_at.desc(), Product.id.desc()),
         Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
         Sort.PRICE_ASC: (min_price.asc(), Product.id.asc()),
         Sort.PRICE_DESC: (min_price.desc(), Product.id.desc()),
     }[filters.sort]
+    if relevance is not None and filters.sort is Sort.RECOMMENDED:
+        in_stock = exists().where(Variant.product_id == Product.id, Variant.stock > 0)
+        order = (score.desc(), case((in_stock, 0), else_=1), *order)
     items = db.session.scalars(
         _with_cards(statement).order_by(*order).limit(per_page).offset((number - 1) * per_page)
     ).all()

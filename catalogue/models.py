@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from catalogue import search
 from producers.models import Community
 from shop.db import Base, enum_column_type, utcnow
 from shop.i18n import VILNIUS
@@ -139,6 +140,9 @@ class Product(Base):
     images: Mapped[list[ProductImage]] = relationship(
         back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan"
     )
+    search_terms: Mapped[list[SearchTerm]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="select"
+    )
 
     def move_to(self, to: ProductStatus) -> None:
         """Change status if the current one allows it."""
@@ -208,8 +212,53 @@ class Product(Base):
         parts = (self.name_lt, self.name_en, self.description_lt, self.description_en)
         self.search_text = fold(" ".join(part or "" for part in parts))
 
+    def refresh_search_terms(self, session: Session) -> None:
+        """Re-stem every text the product is found by into `search_terms` (rows change only where needed)."""
+        category = self.category or (session.get(Category, self.category_id) if self.category_id else None)
+        community = self.community or (
+            session.get(Community, self.community_id) if self.community_id else None
+        )
+        fields: list[tuple[str, int]] = [
+            (self.name_lt, search.NAME_WEIGHT),
+            (self.name_en, search.NAME_WEIGHT),
+            (self.description_lt, search.DESCRIPTION_WEIGHT),
+            (self.description_en, search.DESCRIPTION_WEIGHT),
+        ]
+        if category is not None:
+            fields += [(category.name_lt, search.CATEGORY_WEIGHT), (category.name_en, search.CATEGORY_WEIGHT)]
+        for variant in self.variants:
+            fields += [(variant.name_lt, search.VARIANT_WEIGHT), (variant.name_en, search.VARIANT_WEIGHT)]
+        if community is not None:
+            fields += [(community.name, search.COMMUNITY_WEIGHT), (community.city, search.COMMUNITY_WEIGHT)]
+        wanted = search.index_terms(fields)
+        kept = []
+        for row in self.search_terms:
+            if wanted.get(row.term) == row.weight:
+                kept.append(row)
+                del wanted[row.term]
+        if len(kept) != len(self.search_terms) or wanted:
+            self.search_terms = kept + [
+                SearchTerm(term=term, weight=weight) for term, weight in sorted(wanted.items())
+            ]
+
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
+
+
+class SearchTerm(Base):
+    """One stem a product is found by, with the weight of the most important field it is in (see
+    catalogue.search)."""
+
+    __tablename__ = "search_terms"
+    __table_args__ = (Index("ix_search_terms_term_product_id", "term", "product_id"),)
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    #: Compared byte by byte on both engines ("C" on PostgreSQL), so a prefix is one index range.
+    term: Mapped[str] = mapped_column(
+        String(search.TERM_LENGTH).with_variant(String(search.TERM_LENGTH, collation="C"), "postgresql"),
+        primary_key=True,
+    )
+    weight: Mapped[int]
 
 
 @dataclass(frozen=True)
@@ -534,9 +583,47 @@ class ProductImage(Base):
     product: Mapped[Product] = relationship(back_populates="images")
 
 
+_SEARCHED_COLUMNS: Final = {
+    Category: ("name_lt", "name_en"),
+    Community: ("name", "city"),
+    Variant: ("name_lt", "name_en"),
+}
+
+
 @event.listens_for(Session, "before_flush")
 def _refresh_search_texts(session: Session, _context: object, _instances: object) -> None:
-    """Keep every new or changed product searchable, whoever changed it."""
-    for obj in (*session.new, *session.dirty):
+    """Keep every new or changed product searchable, whoever changed it: its own texts, its variants'
+    names, and the names of its category and community."""
+    products: dict[int, Product] = {}
+    categories, communities = [], []
+    for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Product):
-            obj.refresh_search_text()
+            if obj not in session.deleted:
+                obj.refresh_search_text()
+                products[id(obj)] = obj
+            continue
+        columns = _SEARCHED_COLUMNS.get(type(obj))
+        if columns is None:
+            continue
+        state = inspect(obj)
+        changed = (
+            obj in session.new
+            or obj in session.deleted
+            or any(state.attrs[column].history.has_changes() for column in columns)
+        )
+        if not changed:
+            continue
+        if isinstance(obj, Variant) and obj.product is not None:
+            products[id(obj.product)] = obj.product
+        elif isinstance(obj, Category) and obj.id is not None:
+            categories.append(obj.id)
+        elif isinstance(obj, Community) and obj.id is not None:
+            communities.append(obj.id)
+    if categories or communities:
+        for product in session.scalars(
+            select(Product).where(Product.category_id.in_(categories) | Product.community_id.in_(communities))
+        ):
+            products[id(product)] = product
+    for product in products.values():
+        if product not in session.deleted:
+            product.refresh_search_terms(session)
