@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, sel
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
-from catalogue.search import parse_query, prefix_end
+from catalogue.search import TYPO_LENGTH, closest_word, parse_query, prefix_end, typo_candidates
 from producers.communities import shows_products_today
 from producers.models import Community
 from shop.db import db, utcnow
@@ -61,6 +61,11 @@ def _visible_products() -> Select[Product]:
     )
 
 
+def _term_starts(prefix: str) -> ColumnElement[bool]:
+    """Indexed terms starting with `prefix`: one range of the index (terms compare by code point)."""
+    return and_(SearchTerm.term >= prefix, SearchTerm.term < prefix_end(prefix))
+
+
 def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product], ColumnElement[int]] | None:
     """`statement` narrowed to the products matching every word of `query`, with each one's relevance;
     None when the query has no words (then everything matches).
@@ -75,10 +80,7 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
     scores = []
     for word in words:
         matches: list[ColumnElement[bool]] = [SearchTerm.term.in_(sorted(word.exact))]
-        matches += [
-            and_(SearchTerm.term >= prefix, SearchTerm.term < prefix_end(prefix))
-            for prefix in sorted(word.prefixes)
-        ]
+        matches += [_term_starts(prefix) for prefix in sorted(word.prefixes)]
         whole = case((SearchTerm.term.in_(sorted(word.exact)), 1), else_=0)
         found = (
             select(SearchTerm.product_id, func.max(SearchTerm.weight * 2 + whole).label("score"))
@@ -89,6 +91,36 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
         statement = statement.join(found, found.c.product_id == Product.id)
         scores.append(found.c.score)
     return statement, sum(scores[1:], scores[0])
+
+
+def correct_query(query: str) -> str | None:
+    """`query` with each word of five letters or more that matches nothing replaced by the closest indexed
+    word (one edit away, two for long words), or None when there is nothing to correct.
+
+    One look-up whatever the query, so a search page runs a fixed number of SQL statements.
+    """
+    words = parse_query(query)
+    if not words:
+        return None
+    known = or_(*(SearchTerm.term.in_(sorted(word.exact)) for word in words))
+    near = []
+    for word in words:
+        if len(word.typed) >= TYPO_LENGTH:
+            near += [_term_starts(prefix) for prefix in sorted(word.prefixes)]
+            first, shortest, longest = typo_candidates(word.typed)
+            near.append(and_(_term_starts(first), func.length(SearchTerm.term).between(shortest, longest)))
+    terms = set(db.session.scalars(select(SearchTerm.term).where(or_(known, *near)).distinct()))
+    corrected, changed = [], False
+    for word in words:
+        replacement = None
+        if len(word.typed) >= TYPO_LENGTH and not word.exact & terms:
+            if word.prefixes and any(term.startswith(tuple(word.prefixes)) for term in terms):
+                replacement = None
+            else:
+                replacement = closest_word(word.typed, terms)
+        corrected.append(replacement or word.typed)
+        changed |= replacement is not None
+    return " ".join(corrected) if changed else None
 
 
 def _with_cards(statement: Select[Product]) -> Select[Product]:

@@ -67,14 +67,15 @@ def query_words(query: str, *, limit: int = 8) -> list[str]:
 
 
 def index_terms(fields: Iterable[tuple[str, int]]) -> dict[str, int]:
-    """Each stem of the texts `fields` (text, weight) with the highest weight it appears with."""
+    """Each folded word and stem of the texts `fields` (text, weight) with the highest weight it appears
+    with."""
     terms: dict[str, int] = {}
     for text, weight in fields:
         for word in _WORD.findall(fold(text or "")):
             if word in STOP_WORDS:
                 continue
-            for stem in stems(word):
-                terms[stem] = max(weight, terms.get(stem, 0))
+            for term in (word[:TERM_LENGTH], *stems(word)):  # the word itself too, for typo corrections
+                terms[term] = max(weight, terms.get(term, 0))
     return terms
 
 
@@ -108,3 +109,50 @@ def prefix_end(prefix: str) -> str:
     """The first string after every string starting with `prefix`, in code point order: terms in
     [prefix, prefix_end(prefix)) are exactly those starting with it."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+#: A query word this long or longer that matches nothing is taken for a typo and corrected.
+TYPO_LENGTH: Final = 5
+#: From this length a correction may be two edits away; shorter words, one.
+LONG_TYPO_LENGTH: Final = 9
+
+
+def typo_candidates(word: str) -> tuple[str, int, int]:
+    """Where the corrections of `word` are looked for: indexed words of its first letter and of a
+    length within the edits allowed (first letter, shortest, longest)."""
+    edits = allowed_edits(word)
+    return word[0], len(word) - edits, len(word) + edits
+
+
+def allowed_edits(word: str) -> int:
+    """How many edits away a correction of `word` may be."""
+    return 2 if len(word) >= LONG_TYPO_LENGTH else 1
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from `a` to `b`; `limit + 1` once past `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        before, previous, row = previous, row, [i] + [0] * len(b)
+        for j, other in enumerate(b, start=1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                row[j] = min(row[j], before[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
+
+
+def closest_word(word: str, candidates: Iterable[str]) -> str | None:
+    """The indexed word nearest to a mistyped `word` within the edits allowed; the alphabetically first
+    of equally near ones, so both databases agree."""
+    limit = allowed_edits(word)
+    best: tuple[int, str] | None = None
+    for candidate in candidates:
+        distance = edit_distance(word, candidate, limit=limit)
+        if distance <= limit and (best is None or (distance, candidate) < best):
+            best = (distance, candidate)
+    return best[1] if best else None

@@ -3,6 +3,8 @@ files, robots.txt and sitemap.xml (the legal pages are `legal.views.storefront`'
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     Response,
@@ -33,13 +35,17 @@ def product_list() -> ResponseReturnValue:
     categories = browsing.list_categories()
     form = CatalogueFilterForm(request.args, categories=categories, communities=list_active_communities())
     filters = form.filters()
+    # A mistyped word is searched as the nearest real one, with a link (`?exact=1`) to what was typed.
+    correction = None if request.args.get("exact") else browsing.correct_query(filters.query)
     page = browsing.list_products(
-        filters,
+        replace(filters, query=correction) if correction else filters,
         page=page_number(request.args.get("page")),
         per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
     )
     category = next((c for c in categories if c.slug == filters.category_slug), None)
-    return render_template("catalogue/storefront/list.html", form=form, page=page, category=category)
+    return render_template(
+        "catalogue/storefront/list.html", form=form, page=page, category=category, correction=correction
+    )
 
 
 @storefront.get("/produktai/<slug>")

@@ -3,6 +3,7 @@ the same products in the same order on SQLite and PostgreSQL (the suite runs on 
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from catalogue.browsing import CatalogueFilter, Sort, list_products
+from catalogue.browsing import CatalogueFilter, Sort, correct_query, list_products
 from catalogue.models import Category, Product, ProductStatus, Variant
 from shop.db import db, utcnow
 from shop.demo import data as demo_data
@@ -263,3 +264,37 @@ def test_a_nul_byte_in_a_query_is_refused_like_anywhere_else_in_the_shop(
     # shop.security answers 400 to a NUL in any field (PostgreSQL cannot compare it); the search service
     # itself drops it (above), so no caller can turn it into a server error
     assert client.get("/katalogas", query_string={"q": "angel\x00as"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("angleas", "angelas"),  # two letters swapped
+        ("atvriukai", "atvirukai"),
+        ("saiudine zvaigzde", "siaudine zvaigzde"),  # only the word that matches nothing changes
+        ("snowflaeks", "snowflakes"),
+        ("lewandomys", "levandomis"),  # a long word may be two edits away
+    ],
+)
+def test_a_mistyped_word_is_searched_as_the_nearest_indexed_word(app: Flask, typed: str, meant: str) -> None:
+    load_demo_catalogue()
+    assert correct_query(typed) == meant
+    assert found(meant)
+
+
+@pytest.mark.parametrize("query", ["angelas", "angl", "kaledu", "atvir", "zzzzzzzz", "angel*", "atvirukaii"])
+def test_a_known_short_or_hopeless_word_is_left_as_typed(app: Flask, query: str) -> None:
+    load_demo_catalogue()
+    assert correct_query(query) is None
+
+
+def test_the_page_says_what_it_shows_and_links_to_what_was_typed(app: Flask, client: FlaskClient) -> None:
+    make_product(slug="angelas", name_lt="Medinis angelas")
+    html = client.get("/katalogas", query_string={"q": "angleas"}).get_data(as_text=True)
+    assert "Rodoma: „angelas“" in html
+    assert 'href="/produktai/angelas"' in html
+    link = re.search(r'<a href="([^"]+)">Ieškoti „angleas“, kaip parašyta</a>', html)
+    assert link is not None
+    exact = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "Rodoma" not in exact
+    assert 'href="/produktai/angelas"' not in exact
