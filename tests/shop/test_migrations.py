@@ -112,3 +112,25 @@ def test_the_invoices_migration_runs_in_place_on_sqlite_with_communities_that_pr
     assert prefixes == [("slapaberze", "SLAPABERZE"), ("slapa-berze", "SLAPABERZE2"), ("vvg", "VVG2")]
     assert orphans == []
     assert kept == 3
+
+
+def test_the_search_migration_indexes_the_products_already_in_the_shop(
+    test_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """0021 fills `search_terms` for every existing product with the stems the application writes."""
+    sqlite = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'search.db'}"})
+    with running(sqlite):
+        flask_migrate.upgrade()
+        make_product(make_community(city="Josvainiai"), name_lt="Šiaudinis angelas", name_en="Straw angel")
+
+        def terms() -> list[tuple[str, int]]:
+            rows = db.session.execute(text("SELECT term, weight FROM search_terms ORDER BY term"))
+            return [(term, weight) for term, weight in rows]
+
+        written = terms()
+        assert ("angel", 8) in written and ("josv", 1) in written
+        db.session.remove()
+        flask_migrate.downgrade(revision="0020")
+        db.session.remove()
+        flask_migrate.upgrade()
+        assert terms() == written
