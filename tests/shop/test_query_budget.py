@@ -55,4 +55,6 @@ def test_pages_cost_the_same_queries_for_10_and_500_products(client: FlaskClient
     db.session.commit()
     large = queries_per_page(client, count_queries, seed(500))
     assert small == large
-    assert max(large.values()) <= 8, large
+    searched = {name: count for name, count in large.items() if name == "filtered catalogue"}
+    assert max(count for name, count in large.items() if name not in searched) <= 8, large
+    assert max(searched.values()) <= 9, large  # one more for a search: the look-up for mistyped words
