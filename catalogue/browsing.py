@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
@@ -70,57 +70,71 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
     """`statement` narrowed to the products matching every word of `query`, with each one's relevance;
     None when the query has no words (then everything matches).
 
-    A word's score in a product is its best-weighted matching stem (see catalogue.search's weights),
-    doubled, plus one when it is a whole word rather than the start of one; a product's relevance is the
-    sum over the words. Each word is one grouped look-up in `search_terms` joined to the products.
+    A word's score in a product is the weight of its best field (see catalogue.search's weights) doubled,
+    plus one when it is a whole word or stem rather than the start of a word; a product's relevance is the
+    sum over the words. One grouped pass over the index's ranges for all the words, whatever their number.
     """
     words = parse_query(query)
     if not words:
         return None
-    scores = []
+    matches, scores = [], []
     for word in words:
-        matches: list[ColumnElement[bool]] = [SearchTerm.term.in_(sorted(word.exact))]
-        matches += [_term_starts(prefix) for prefix in sorted(word.prefixes)]
-        whole = case((SearchTerm.term.in_(sorted(word.exact)), 1), else_=0)
-        found = (
-            select(SearchTerm.product_id, func.max(SearchTerm.weight * 2 + whole).label("score"))
-            .where(or_(*matches))
-            .group_by(SearchTerm.product_id)
-            .subquery()
+        whole = SearchTerm.term.in_(sorted(word.exact))
+        match = or_(whole, *(_term_starts(prefix) for prefix in sorted(word.prefixes)))
+        matches.append(match)
+        scores.append(
+            func.max(case((whole, SearchTerm.weight * 2 + 1), (match, SearchTerm.weight * 2), else_=0))
         )
-        statement = statement.join(found, found.c.product_id == Product.id)
-        scores.append(found.c.score)
-    return statement, sum(scores[1:], scores[0])
+    relevance = sum(scores[1:], scores[0])
+    found = (
+        select(SearchTerm.product_id, relevance.label("score"))
+        .where(or_(*matches))
+        .group_by(SearchTerm.product_id)
+        .having(and_(*(score > 0 for score in scores)))
+        .subquery()
+    )
+    return statement.join(found, found.c.product_id == Product.id), found.c.score
 
 
 def correct_query(query: str) -> str | None:
     """`query` with each word of five letters or more that matches nothing replaced by the closest indexed
     word (one edit away, two for long words), or None when there is nothing to correct.
 
-    One look-up whatever the query, so a search page runs a fixed number of SQL statements.
+    One statement, run when the query has such a word. For each of them, only if it matches nothing, it
+    walks the index's distinct terms of the word's first letter one seek at a time (a "loose index scan"
+    in a recursive CTE, the same on both databases): a known word costs one index probe, an unknown one a
+    seek per distinct term of its letter, never a scan of every product's rows.
     """
-    words = parse_query(query)
+    words = [word for word in parse_query(query) if len(word.typed) >= TYPO_LENGTH]
     if not words:
         return None
-    known = or_(*(SearchTerm.term.in_(sorted(word.exact)) for word in words))
-    near = []
-    for word in words:
-        if len(word.typed) >= TYPO_LENGTH:
-            near += [_term_starts(prefix) for prefix in sorted(word.prefixes)]
-            first, shortest, longest = typo_candidates(word.typed)
-            near.append(and_(_term_starts(first), func.length(SearchTerm.term).between(shortest, longest)))
-    terms = set(db.session.scalars(select(SearchTerm.term).where(or_(known, *near)).distinct()))
-    corrected, changed = [], False
-    for word in words:
-        replacement = None
-        if len(word.typed) >= TYPO_LENGTH and not word.exact & terms:
-            if word.prefixes and any(term.startswith(tuple(word.prefixes)) for term in terms):
-                replacement = None
-            else:
-                replacement = closest_word(word.typed, terms)
-        corrected.append(replacement or word.typed)
-        changed |= replacement is not None
-    return " ".join(corrected) if changed else None
+    picks = []
+    for i, word in enumerate(words):
+        first, shortest, longest = typo_candidates(word.typed)
+        unknown = [~exists().where(SearchTerm.term.in_(sorted(word.exact)))]
+        unknown += [~exists().where(_term_starts(prefix)) for prefix in sorted(word.prefixes)]
+        lowest = select(func.min(SearchTerm.term)).where(_term_starts(first)).scalar_subquery()
+        near = select(lowest.label("term")).where(*unknown).cte(f"near_{i}", recursive=True)
+        following = (
+            select(func.min(SearchTerm.term))
+            .where(SearchTerm.term > near.c.term, SearchTerm.term < prefix_end(first))
+            .scalar_subquery()
+        )
+        near = near.union_all(select(following).where(near.c.term.is_not(None)))
+        picks.append(
+            select(literal(i).label("word"), near.c.term).where(
+                near.c.term.is_not(None), func.length(near.c.term).between(shortest, longest)
+            )
+        )
+    statement = picks[0] if len(picks) == 1 else union_all(*picks)
+    candidates: dict[int, list[str]] = {}
+    for i, term in db.session.execute(statement):
+        candidates.setdefault(i, []).append(term)
+    corrected = {i: closest_word(word.typed, candidates.get(i, ())) for i, word in enumerate(words)}
+    if not any(corrected.values()):
+        return None
+    replacements = {word.typed: corrected[i] for i, word in enumerate(words) if corrected[i]}
+    return " ".join(replacements.get(word.typed) or word.typed for word in parse_query(query))
 
 
 def _with_cards(statement: Select[Product]) -> Select[Product]:

@@ -250,7 +250,7 @@ class SearchTerm(Base):
     catalogue.search)."""
 
     __tablename__ = "search_terms"
-    __table_args__ = (Index("ix_search_terms_term_product_id", "term", "product_id"),)
+    __table_args__ = (Index("ix_search_terms_term", "term", "product_id", "weight"),)
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     #: Compared byte by byte on both engines ("C" on PostgreSQL), so a prefix is one index range.

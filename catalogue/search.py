@@ -1,15 +1,16 @@
 """Search that understands Lithuanian and English word forms, the same on SQLite and PostgreSQL.
 
 Each product's texts are folded (case and diacritics dropped), cut into words, and each word stemmed
-with the Snowball Lithuanian and English stemmers; the stems go into `search_terms`, one row per
-(product, stem) with the weight of the most important field it came from. A query is folded and stemmed
-the same way, so "atvirukai", "atvirukas" and "atviruku" meet at "atviruk", "angelų" meets "Angelas" and
-"cards" meets "card". The last word of a query also matches as the start of a stem (typing "atvir").
+with the Snowball Lithuanian and English stemmers; the words and stems go into `search_terms`, one row
+per (product, term) with the weight of the most important field it came from. A query is folded and
+stemmed the same way, so "atvirukai", "atvirukas" and "atviruku" meet at "atviruk", "angelų" meets
+"Angelas" and "cards" meets "card". The last word of a query also matches as the start of an indexed
+word (typing "atvir"), and a mistyped word is corrected to the nearest indexed word.
 
 Why our own stems in a plain indexed table rather than PostgreSQL's text search and SQLite's FTS5: the
 two engines stem and rank differently (PostgreSQL's `lithuanian` configuration needs a dictionary most
 servers lack; FTS5 has no Lithuanian stemmer), and the shop promises the same products in the same order
-on both. A B-tree over (term, product_id) answers whole-word and prefix look-ups on both, needs no
+on both. A B-tree over (term, product_id, weight) answers whole-word and prefix look-ups on both, needs no
 extension, and a query's words go to the database only as bound values, so no input is ever syntax.
 """
 
@@ -81,8 +82,8 @@ def index_terms(fields: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class QueryWord:
-    """One word of a query as the index is asked for it: whole stems, and for the last word the starts
-    of stems too."""
+    """One word of a query as the index is asked for it: itself and its stems whole, and for the last
+    word, as the start of an indexed term too ("zvaigzd" also finds "zvaigzdute")."""
 
     typed: str
     exact: frozenset[str]

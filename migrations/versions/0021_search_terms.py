@@ -32,7 +32,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('product_id', 'term', name=op.f('pk_search_terms'))
     )
     with op.batch_alter_table('search_terms', schema=None) as batch_op:
-        batch_op.create_index('ix_search_terms_term_product_id', ['term', 'product_id'], unique=False)
+        batch_op.create_index('ix_search_terms_term', ['term', 'product_id', 'weight'], unique=False)
     _index_existing_products()
 
 
@@ -72,6 +72,6 @@ def _index_existing_products():
 
 def downgrade():
     with op.batch_alter_table('search_terms', schema=None) as batch_op:
-        batch_op.drop_index('ix_search_terms_term_product_id')
+        batch_op.drop_index('ix_search_terms_term')
 
     op.drop_table('search_terms')
