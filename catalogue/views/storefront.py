@@ -49,11 +49,13 @@ def product_list() -> ResponseReturnValue:
         per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
     )
     category = next((c for c in categories if c.slug == filters.category_slug), None)
-    if _is_plain_search(filters) and page.number == 1 and not request.args.get("page"):
-        _count_search(filters.query, found=page.total)
-    return render_template(
+    body = render_template(
         "catalogue/storefront/list.html", form=form, page=page, category=category, categories=categories
     )
+    # counted once the page is drawn: the count's commit would otherwise expire the products it shows
+    if _is_plain_search(filters) and page.number == 1 and not request.args.get("page"):
+        _count_search(filters.query, found=page.total)
+    return body
 
 
 def _is_plain_search(filters: browsing.CatalogueFilter) -> bool:

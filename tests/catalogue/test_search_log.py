@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, select
 
-from catalogue.models import SearchCount
+from catalogue.models import Product, SearchCount
 from catalogue.search_log import (
     list_queries_found_nothing,
     list_top_queries,
@@ -26,6 +26,7 @@ from shop.i18n import vilnius_today
 from tests.conftest import login_as
 from tests.factories.catalogue import make_category, make_product, make_variant
 from tests.factories.orders import make_order
+from tests.factories.producers import make_community
 from tests.factories.shop import make_user
 
 MONDAY = date(2026, 11, 30)
@@ -257,3 +258,37 @@ def test_only_staff_see_the_search_report(client: FlaskClient) -> None:
     make_user(email="jonas@example.org")
     login_as(client, "jonas@example.org")
     assert client.get("/backoffice/paieskos").status_code in (403, 404)
+
+
+def test_a_counted_search_costs_the_same_queries_for_3_and_30_products_found(
+    client: FlaskClient, count_queries: Any
+) -> None:
+    def cost(n: int) -> int:
+        community, category = make_community(), make_category()
+        for _ in range(n):
+            make_product(community, category, name_lt="Šiaudinis angelas", images=1)
+        with count_queries() as counter:
+            page = client.get("/katalogas?q=angelas").get_data(as_text=True)
+        assert page.count('class="product-card') >= min(n, 24)
+        db.session.execute(Product.__table__.delete())
+        db.session.commit()
+        return int(counter.count)
+
+    few, many = cost(3), cost(30)
+    assert few == many, (few, many)
+    assert counts()  # and it was counted
+
+
+def test_an_empty_search_with_its_suggestions_costs_a_fixed_number_of_queries(
+    client: FlaskClient, count_queries: Any
+) -> None:
+    def cost(n: int) -> int:
+        category = make_category()
+        for _ in range(n):
+            product = make_product(category=category, variants=[make_variant(stock=50)], images=1)
+            make_order([(product.variants[0], 1)], status=OrderStatus.PAID)
+        with count_queries() as counter:
+            assert client.get("/katalogas?q=snieguole").status_code == 200
+        return int(counter.count)
+
+    assert cost(1) == cost(6)
