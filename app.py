@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import catalogue.cli
 import catalogue.views.backoffice
 import catalogue.views.storefront
 import catalogue.views.workspace
@@ -20,6 +21,7 @@ import legal.models
 import legal.pages
 import legal.views.backoffice
 import legal.views.storefront
+import orders.best_sellers
 import orders.cli
 import orders.invoices.pdf
 import orders.labels
@@ -77,6 +79,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app,
         helpers={
             "cart_count": orders.views.storefront.cart.cart_count,
+            "best_sellers": orders.best_sellers.list_best_sellers,
             "delivery_label": orders.labels.delivery_label,
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,
@@ -99,6 +102,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     access.init_app(app)
     cli.init_app(app)
+    app.cli.add_command(catalogue.cli.search_cli)
     app.cli.add_command(orders.cli.orders_cli)
     app.cli.add_command(orders.cli.privacy_cli)
     return app

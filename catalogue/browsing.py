@@ -239,3 +239,14 @@ def list_sitemap_entries() -> list[tuple[str, datetime]]:
         .order_by(Product.id)
     ).all()
     return [(slug, updated_at) for slug, updated_at in rows]
+
+
+def list_visible_products(ids: Sequence[int]) -> list[Product]:
+    """The visible ones of the products `ids`, ready for product cards, in the order of `ids`."""
+    if not ids:
+        return []
+    found = {
+        product.id: product
+        for product in db.session.scalars(_with_cards(_visible_products().where(Product.id.in_(ids))))
+    }
+    return [found[id_] for id_ in ids if id_ in found]

@@ -583,6 +583,22 @@ class ProductImage(Base):
     product: Mapped[Product] = relationship(back_populates="images")
 
 
+class SearchCount(Base):
+    """How often one folded query was searched in the storefront on one day (Vilnius), and how many products
+    it found the last time: a counter, with nothing of who searched."""
+
+    __tablename__ = "search_counts"
+    __table_args__ = (
+        CheckConstraint("searches > 0", name="searches_positive"),
+        CheckConstraint("found >= 0", name="found_not_negative"),
+    )
+
+    query: Mapped[str] = mapped_column(String(100), primary_key=True)  #: folded, words joined by one space
+    day: Mapped[date] = mapped_column(primary_key=True, index=True)  #: in Vilnius
+    searches: Mapped[int] = mapped_column(default=1)
+    found: Mapped[int] = mapped_column(default=0)  #: products found by the day's last search
+
+
 _SEARCHED_COLUMNS: Final = {
     Category: ("name_lt", "name_en"),
     Community: ("name", "city"),

@@ -86,6 +86,11 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "PRIVACY_LINK_HOURS": int(environ.get("PRIVACY_LINK_HOURS") or 24),
         "CUSTOMER_DATA_RETENTION_DAYS": int(environ.get("CUSTOMER_DATA_RETENTION_DAYS") or 1095),
         "ACCOUNTING_RETENTION_YEARS": int(environ.get("ACCOUNTING_RETENTION_YEARS") or 10),
+        # What people look for (catalogue.search_log): searches are counted per folded query per day, at
+        # most this many different queries a day (a bot cannot grow the table without bound), and kept
+        # this many days (`flask search prune` removes older days).
+        "SEARCH_LOG_DAILY_QUERIES": int(environ.get("SEARCH_LOG_DAILY_QUERIES") or 1000),
+        "SEARCH_LOG_DAYS": int(environ.get("SEARCH_LOG_DAYS") or 371),
         # What one visitor may place and hold (orders.caps): orders placed per client IP address and per
         # e-mail address (Flask-Limiter's notation, limits separated by ";"), unpaid orders at a time per
         # address and per IP, the share of a variant's stock one order may take, and the most of one line.

@@ -1,16 +1,17 @@
 """The VVG's side of the catalogue: listings waiting for review, approved or returned with a reason; the
 listings on sale that lack product-safety information; the product types with their warnings; and the
-categories (which of them hold greeting cards)."""
+categories (which of them hold greeting cards); and what people searched for, week by week."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from catalogue import categories, moderation, safety
+from catalogue import categories, moderation, safety, search_log
 from catalogue.errors import (
     CategoryNotFound,
     CategorySlugTaken,
@@ -22,6 +23,7 @@ from catalogue.errors import (
 from catalogue.forms import CategoryForm, ProductTypeForm, RejectForm
 from catalogue.labels import MISSING_LABELS, missing_words
 from shop.access import current_actor, staff_required
+from shop.i18n import vilnius_today
 
 backoffice = Blueprint("catalogue_backoffice", __name__, url_prefix="/backoffice")
 
@@ -183,3 +185,27 @@ def category_edit(category_id: int) -> ResponseReturnValue:
             return redirect(url_for("catalogue_backoffice.category_list"))
     status = 400 if request.method == "POST" else 200
     return render_template("catalogue/backoffice/category.html", form=form, category=category), status
+
+
+@backoffice.get("/paieskos")
+@staff_required
+def search_report() -> ResponseReturnValue:
+    """What people searched for in a week (`?savaite=` its Monday, this week by default): the top queries
+    and those that found nothing, so the VVG knows what to ask communities to make."""
+    this_week = search_log.week_of(vilnius_today())
+    weeks = sorted({this_week, *search_log.list_weeks_searched()}, reverse=True)
+    asked = request.args.get("savaite", "")
+    try:
+        week = search_log.week_of(date.fromisoformat(asked)) if asked else this_week
+    except ValueError:
+        week = this_week
+        flash(_("There is no such week; showing this one."), "error")
+    if week not in weeks:
+        weeks = sorted({week, *weeks}, reverse=True)
+    return render_template(
+        "catalogue/backoffice/search_report.html",
+        week=week,
+        weeks=weeks,
+        top=search_log.list_top_queries(week),
+        found_nothing=search_log.list_queries_found_nothing(week),
+    )

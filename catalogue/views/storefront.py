@@ -3,6 +3,7 @@ files, robots.txt and sitemap.xml (the legal pages are `legal.views.storefront`'
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from flask import (
@@ -10,17 +11,21 @@ from flask import (
     Response,
     abort,
     current_app,
+    jsonify,
     render_template,
     request,
     send_from_directory,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 
-from catalogue import browsing
+from catalogue import browsing, search_log
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
 from producers import communities
 from producers.communities import list_active_communities
+from shop.i18n import localized, vilnius_today
 from shop.media import MediaStorage
 from shop.pagination import page_number
 from shop.templating import site_url
@@ -28,6 +33,10 @@ from shop.templating import site_url
 storefront = Blueprint("catalogue_storefront", __name__)
 
 ONE_YEAR = 365 * 24 * 3600  #: media renditions are named by content, so browsers may keep them a year
+SUGGESTIONS = 8  #: products in the type-ahead list
+SUGGESTIONS_MAX_AGE = 300  #: seconds a browser or proxy may keep a type-ahead answer (public data)
+
+log = logging.getLogger(__name__)
 
 
 @storefront.get("/katalogas")
@@ -43,9 +52,69 @@ def product_list() -> ResponseReturnValue:
         per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
     )
     category = next((c for c in categories if c.slug == filters.category_slug), None)
-    return render_template(
-        "catalogue/storefront/list.html", form=form, page=page, category=category, correction=correction
+    body = render_template(
+        "catalogue/storefront/list.html",
+        form=form,
+        page=page,
+        category=category,
+        categories=categories,
+        correction=correction,
     )
+    # counted once the page is drawn: the count's commit would otherwise expire the products it shows
+    if _is_plain_search(filters) and page.number == 1 and not request.args.get("page"):
+        _count_search(filters.query, found=page.total)
+    return body
+
+
+def _is_plain_search(filters: browsing.CatalogueFilter) -> bool:
+    """A search box's query with nothing else narrowing it: what "found nothing" can be trusted for."""
+    return bool(filters.query) and filters == browsing.CatalogueFilter(query=filters.query, sort=filters.sort)
+
+
+def _count_search(query: str, *, found: int) -> None:
+    """Count the search for the VVG's report; a busy database loses the count, never the visitor's page."""
+    try:
+        search_log.record_search(
+            query,
+            found=found,
+            day=vilnius_today(),
+            daily_queries=current_app.config["SEARCH_LOG_DAILY_QUERIES"],
+        )
+    except SQLAlchemyError:
+        log.warning("A search was not counted", exc_info=True)
+
+
+@storefront.get("/paieska/pasiulymai")
+def search_suggestions() -> ResponseReturnValue:
+    """Up to `SUGGESTIONS` products for the type-ahead list under the search box, as JSON.
+
+    The answer depends on the address alone (`q`, and `language` for the names: not the visitor's session,
+    which would make it private), so it is public and may be cached.
+    """
+    query = request.args.get("q", "")[:100]
+    languages = current_app.config["LANGUAGES"]
+    language = request.args.get("language", "")
+    language = language if language in languages else languages[0]
+    products = (
+        browsing.list_products(browsing.CatalogueFilter(query=query), page=1, per_page=SUGGESTIONS).items
+        if search_log.logged_query(query)
+        else []
+    )
+    response = jsonify(
+        {
+            "query": query,
+            "suggestions": [
+                {
+                    "name": localized(product, "name", language),
+                    "url": url_for("catalogue_storefront.product_page", slug=product.slug),
+                }
+                for product in products
+            ],
+        }
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = SUGGESTIONS_MAX_AGE
+    return response
 
 
 @storefront.get("/produktai/<slug>")

@@ -79,3 +79,92 @@ for (const list of document.querySelectorAll(".work-nav-list")) {
     event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
   });
 }
+
+// The search box offers products as you type (the ARIA combobox pattern: arrows move through the list, Enter
+// opens the product, Escape closes the list). One request per 150 ms pause in typing at most; without this
+// file the search box is a plain form.
+const searchBox = document.querySelector("input[data-suggest]");
+if (searchBox) {
+  const list = document.createElement("ul");
+  list.id = `${searchBox.id}-suggestions`;
+  list.className = "suggestions";
+  list.hidden = true;
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", searchBox.dataset.suggestLabel);
+  searchBox.after(list);
+  searchBox.setAttribute("role", "combobox");
+  searchBox.setAttribute("aria-autocomplete", "list");
+  searchBox.setAttribute("aria-controls", list.id);
+  searchBox.setAttribute("aria-expanded", "false");
+  searchBox.autocomplete = "off";
+  let options = [];
+  let active = -1;
+  let timer = 0;
+  let pending = null;
+  const choose = (index) => {
+    active = index;
+    options.forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    if (index >= 0) searchBox.setAttribute("aria-activedescendant", options[index].id);
+    else searchBox.removeAttribute("aria-activedescendant");
+  };
+  const close = () => {
+    list.hidden = true;
+    searchBox.setAttribute("aria-expanded", "false");
+    choose(-1);
+  };
+  const open = () => {
+    if (!options.length) return;
+    list.hidden = false;
+    searchBox.setAttribute("aria-expanded", "true");
+  };
+  const show = (suggestions) => {
+    options = suggestions.map((suggestion, i) => {
+      const option = document.createElement("li");
+      option.id = `${list.id}-${i}`;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.dataset.url = suggestion.url;
+      option.textContent = suggestion.name;
+      // mousedown, not click: the search box keeps the focus, so its blur does not close the list first
+      option.addEventListener("mousedown", (event) => { event.preventDefault(); window.location.assign(suggestion.url); });
+      return option;
+    });
+    list.replaceChildren(...options);
+    choose(-1);
+    if (options.length) open(); else close();
+  };
+  const ask = async () => {
+    const query = searchBox.value.trim();
+    pending?.abort();
+    if (query.length < 2) { show([]); return; }
+    pending = new AbortController();
+    const url = `${searchBox.dataset.suggest}?q=${encodeURIComponent(query)}&language=${document.documentElement.lang}`;
+    try {
+      const response = await fetch(url, { signal: pending.signal, headers: { Accept: "application/json" } });
+      if (response.ok) show((await response.json()).suggestions);
+    } catch (error) {
+      if (error.name !== "AbortError") show([]); // offline: the plain search still works
+    }
+  };
+  searchBox.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(ask, 150);
+  });
+  searchBox.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
+      event.preventDefault();
+      if (list.hidden) open();
+      // from the box (-1) through the options and back to the box, either way round
+      const next = active + (event.key === "ArrowDown" ? 1 : -1);
+      choose(next >= options.length ? -1 : next < -1 ? options.length - 1 : next);
+    } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+      event.preventDefault();
+      window.location.assign(options[active].dataset.url);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      close();
+    }
+  });
+  searchBox.addEventListener("blur", close);
+}

@@ -1,0 +1,110 @@
+"""What people look for: each storefront search counted per folded query per day, with how many products it
+found, and the VVG's weekly report of the top queries and of those that found nothing.
+
+Nothing of the visitor is kept (no address, session or account): a row is a query, a day and two numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Insert, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from catalogue.models import SearchCount
+from catalogue.search import query_words
+from shop.db import db, transaction
+
+QUERY_LENGTH = 100  #: characters of a folded query kept; the rest is cut
+
+
+@dataclass(frozen=True)
+class QueryCount:
+    """One query of a week: how often it was searched, and the most products one of its searches found."""
+
+    query: str
+    searches: int
+    found: int
+
+
+def logged_query(query: str) -> str:
+    """The form a query is counted under: its folded words, one space apart, cut to `QUERY_LENGTH`."""
+    return " ".join(query_words(query, limit=20))[:QUERY_LENGTH].strip()
+
+
+def record_search(query: str, *, found: int, day: date, daily_queries: int) -> bool:
+    """Count one search of `query` on `day` that found `found` products; False when it was not counted.
+
+    Empty queries are not counted, and a query new on `day` only while the day holds fewer than
+    `daily_queries` different ones: a bot typing random words fills at most that many rows a day. One
+    upsert, so two searches of the same query at once both count, on SQLite and PostgreSQL alike.
+    """
+    folded = logged_query(query)
+    if not folded:
+        return False
+    with transaction():
+        known = db.session.scalar(select(func.count()).select_from(SearchCount).where(SearchCount.day == day))
+        if (known or 0) >= daily_queries:
+            counted = db.session.execute(
+                update(SearchCount)
+                .where(SearchCount.query == folded, SearchCount.day == day)
+                .values(searches=SearchCount.searches + 1, found=found)
+            )
+            return bool(getattr(counted, "rowcount", 0))
+        db.session.execute(_upsert(folded, day, found))
+    return True
+
+
+def _upsert(folded: str, day: date, found: int) -> Insert:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SearchCount).values(query=folded, day=day, searches=1, found=found)
+    return statement.on_conflict_do_update(
+        index_elements=[SearchCount.query, SearchCount.day],
+        set_={"searches": SearchCount.searches + 1, "found": statement.excluded.found},
+    )
+
+
+def week_of(day: date) -> date:
+    """The Monday that starts `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def list_weeks_searched() -> list[date]:
+    """The Mondays of the weeks that have counted searches, latest first."""
+    days = db.session.scalars(select(SearchCount.day).distinct()).all()
+    return sorted({week_of(day) for day in days}, reverse=True)
+
+
+def list_top_queries(week: date, *, limit: int = 50) -> Sequence[QueryCount]:
+    """The week's most searched queries (from Monday `week`), most searched first."""
+    return _week_counts(week, limit=limit, found_nothing=False)
+
+
+def list_queries_found_nothing(week: date, *, limit: int = 50) -> Sequence[QueryCount]:
+    """The week's queries that found no product all week, most searched first: what to ask communities for."""
+    return _week_counts(week, limit=limit, found_nothing=True)
+
+
+def _week_counts(week: date, *, limit: int, found_nothing: bool) -> list[QueryCount]:
+    searches = func.sum(SearchCount.searches)
+    found = func.max(SearchCount.found)
+    statement = (
+        select(SearchCount.query, searches, found)
+        .where(SearchCount.day >= week, SearchCount.day < week + timedelta(days=7))
+        .group_by(SearchCount.query)
+        .order_by(searches.desc(), SearchCount.query)
+        .limit(limit)
+    )
+    if found_nothing:
+        statement = statement.having(found == 0)
+    return [QueryCount(query, int(count), int(most)) for query, count, most in db.session.execute(statement)]
+
+
+def prune_search_log(*, before: date) -> int:
+    """Remove the counts of days before `before`; how many rows went."""
+    with transaction():
+        result = db.session.execute(delete(SearchCount).where(SearchCount.day < before))
+    return int(getattr(result, "rowcount", 0) or 0)
