@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from catalogue.models import Variant
@@ -287,14 +287,12 @@ def mail_customer(
 ) -> OutboxMessage | None:
     """One mail to the customer for this event of the order (or of `key` within it), never two.
 
-    Until the order is paid, and unless the shop wrote to the address about another order before, the
-    mail is a first contact (`shop.outbox.enqueue`): it carries nothing the visitor typed but what
-    recognises the order. So an order placed for a stranger's address, and cancelled, never carries the
-    visitor's words to them; a payment shows a real customer, whose mails greet them by name.
+    Until the order is paid, and unless an order of this address was paid before, the mail is a first
+    contact: it carries nothing the visitor typed but what recognises the order. So orders placed for a
+    stranger's address (however many), and cancelled, never carry the visitor's words to them; a payment
+    shows a real customer, whose mails greet them by name.
     """
-    first_contact = order.paid_at is None and not outbox.has_written_to(
-        order.email, besides_order_id=order.id
-    )
+    first_contact = order.paid_at is None and not _has_paid_before(order.email)
     return outbox.enqueue(
         dedup_key=f"{event}:{order.id if key is None else key}",
         recipient=order.email,
@@ -304,3 +302,10 @@ def mail_customer(
         order_id=order.id,
         attachments=attachments,
     )
+
+
+def _has_paid_before(email: str) -> bool:
+    """Whether an order of this e-mail address (in any letter case) was ever paid: a real customer."""
+    address = email.strip().lower()
+    paid = select(Order.id).where(func.lower(Order.email) == address, Order.paid_at.is_not(None))
+    return db.session.scalar(paid.limit(1)) is not None

@@ -29,7 +29,7 @@ from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import load_only, selectinload
 
@@ -96,16 +96,10 @@ def enqueue(
     """Render `mail/<template>.{txt,html}` in `language` and add it to the current transaction, with
     `attachments` to be made when it is sent.
 
-    The templates also get `first_contact` (unless `context` decides it): whether the shop has never
-    written to this address before. Such a first mail carries nothing a visitor typed beyond what
-    recognises the order (no name, notes, gift messages or address), so that nobody can use the shop to
-    send their words to a stranger.
-
     Returns None when a message with this key was already written (the event was seen before).
     """
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None:
         return None
-    context = {"first_contact": not has_written_to(recipient), **context}
     with force_locale(language):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         text_body = render_template(f"mail/{template}.txt", **context)
@@ -129,17 +123,6 @@ def enqueue(
     )
     db.session.add(message)
     return message
-
-
-def has_written_to(address: str, *, besides_order_id: int | None = None) -> bool:
-    """Whether the shop has written any message to this e-mail address before (in any letter case), leaving
-    out the messages about order `besides_order_id`."""
-    earlier = select(OutboxMessage.id).where(func.lower(OutboxMessage.recipient) == address.strip().lower())
-    if besides_order_id is not None:
-        earlier = earlier.where(
-            or_(OutboxMessage.order_id.is_(None), OutboxMessage.order_id != besides_order_id)
-        )
-    return db.session.scalar(earlier.limit(1)) is not None
 
 
 def send_due(
