@@ -4,7 +4,6 @@ categories (which of them hold greeting cards); and what people searched for, we
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -195,13 +194,9 @@ def search_report() -> ResponseReturnValue:
     this_week = search_log.week_of(vilnius_today())
     weeks = sorted({this_week, *search_log.list_weeks_searched()}, reverse=True)
     asked = request.args.get("savaite", "")
-    try:
-        week = search_log.week_of(date.fromisoformat(asked)) if asked else this_week
-    except ValueError:
-        week = this_week
+    week = next((week for week in weeks if week.isoformat() == asked), this_week)  # only a week offered
+    if asked and week.isoformat() != asked:
         flash(_("There is no such week; showing this one."), "error")
-    if week not in weeks:
-        weeks = sorted({week, *weeks}, reverse=True)
     return render_template(
         "catalogue/backoffice/search_report.html",
         week=week,
