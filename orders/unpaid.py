@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from orders.errors import OrderNotAwaitingPayment, OrderNotFound
@@ -147,8 +147,7 @@ def get_unpaid_group(kind: GroupKind, key: str) -> UnpaidGroup:
     """The unpaid transfer orders of one e-mail address (any case) or client address (maybe none)."""
     key = key.strip()
     if kind is GroupKind.EMAIL:
-        wanted = key.casefold()
-        orders = [order for order in _unpaid_transfers() if order.email.casefold() == wanted]
+        orders = list(_unpaid_transfers(func.lower(Order.email) == key.lower())) if key else []
     else:
         orders = list(_unpaid_transfers(Order.client_ip == key)) if key else []
     return UnpaidGroup(kind, key, orders)
@@ -186,14 +185,14 @@ class BatchCancelled:
 
 
 def cancel_unpaid_orders(
-    order_ids: Iterable[int], *, note: str, by: User | None, group: str = ""
+    order_ids: Iterable[int], *, kind: GroupKind, key: str, note: str, by: User | None
 ) -> BatchCancelled:
-    """Cancel these unpaid bank-transfer orders in one transaction, each through `lifecycle.cancel_unpaid`:
-    stock back and the customer mailed once per order (its usual cancellation mail, with `note`), each
-    cancellation audit-logged, and the batch too (`group` says which group staff picked).
+    """Cancel these unpaid bank-transfer orders of one group (its `kind` and `key`) in one transaction, each
+    through `lifecycle.cancel_unpaid`: stock back and the customer mailed once per order (its usual
+    cancellation mail, with `note`), each cancellation audit-logged, and the batch too.
 
-    An order that is no longer unpaid is left as it is, so a second submit, or a colleague's cancel at the
-    same moment, changes nothing more.
+    An order that is no longer unpaid, or not of the group (an id posted by hand), is left as it is, so a
+    second submit, or a colleague's cancel at the same moment, changes nothing more.
     """
     numbers: list[str] = []
     skipped = 0
@@ -202,7 +201,11 @@ def cancel_unpaid_orders(
         for order_id in sorted(set(order_ids)):  # one lock order: two batches at once cannot deadlock
             order = lock_order(order_id)
             # Only unpaid transfers: a card order's page must be closed at Stripe first (its own cancel).
-            if order is None or order.payment_method is not PaymentMethod.BANK_TRANSFER:
+            if (
+                order is None
+                or order.payment_method is not PaymentMethod.BANK_TRANSFER
+                or not _of_group(order, kind, key)
+            ):
                 skipped += 1
                 continue
             cancelled = cancel_unpaid(order_id, reason=CancelReason.STAFF, note=note, by=by)
@@ -217,10 +220,16 @@ def cancel_unpaid_orders(
                 "orders",
                 len(numbers),
                 by=by,
-                after={"orders": numbers, "group": group, "note": note.strip()[:1000]},
+                after={"orders": numbers, "group": f"{kind.value}:{key}", "note": note.strip()[:1000]},
             )
     outbox.send_now(messages)
     return BatchCancelled(numbers, skipped)
+
+
+def _of_group(order: Order, kind: GroupKind, key: str) -> bool:
+    if kind is GroupKind.EMAIL:
+        return order.email.lower() == key.strip().lower()
+    return bool(key) and order.client_ip == key.strip()
 
 
 # ---------------------------------------------------------------------------------------------- late money

@@ -249,12 +249,17 @@ def test_a_batch_cancel_never_touches_a_paid_order_or_a_card_order_whatever_is_p
         "csrf_token": csrf_token(client, page),
         "confirm": "y",
         "reason": "x",
-        "orders": [str(crowd["paid"].id), str(card.id), "abc", "-1", "99999999999999"],
+        "orders": [
+            *(str(order.id) for order in (crowd["paid"], card, crowd["same_email"][0])),
+            *("abc", "-1", "99999999999999"),
+        ],
     }
     response = client.post(page, data=form, follow_redirects=True)
     assert response.status_code == 200
     assert fresh(Order, crowd["paid"].id).status is OrderStatus.PAID
     assert fresh(Order, card.id).status is OrderStatus.PENDING_PAYMENT
+    # an unpaid transfer of another group, posted by hand, is not this group's to cancel
+    assert fresh(Order, crowd["same_email"][0].id).status is OrderStatus.PENDING_PAYMENT
     assert count(AuditEntry, AuditEntry.action == "order.cancel_batch") == 0
 
 
@@ -298,8 +303,14 @@ def test_a_transfer_for_an_order_its_hold_cancelled_is_an_alert_to_refund_never_
     assert junk.status_code == 400 and "Vis dėlto atėjo pavedimas?" in junk.get_data(as_text=True)
 
 
-def test_two_batch_cancels_and_the_expiry_job_at_once_give_the_stock_back_once(app: Flask, star: Any) -> None:
-    orders = [make_order([(star, 2)], buyer=make_buyer(email=f"x{n}@example.com")) for n in range(3)]
+def test_two_batch_cancels_and_the_expiry_job_at_once_give_the_stock_back_once(
+    app: Flask, star: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "UNPAID_ORDERS_PER_IP", 3)
+    orders = [
+        make_order([(star, 2)], buyer=make_buyer(email=f"x{n}@example.com"), client_ip="203.0.113.7")
+        for n in range(3)
+    ]
     ids = [order.id for order in orders]
     staff = make_user(email=STAFF, is_staff=True)
     staff_id = staff.id
@@ -309,7 +320,9 @@ def test_two_batch_cancels_and_the_expiry_job_at_once_give_the_stock_back_once(a
     def batch(_: int) -> int:
         with app.app_context():
             start.wait()
-            return len(unpaid.cancel_unpaid_orders(ids, note="x", by=db.session.get(User, staff_id)).numbers)
+            by = db.session.get(User, staff_id)
+            kind = unpaid.GroupKind.CLIENT_IP
+            return len(unpaid.cancel_unpaid_orders(ids, kind=kind, key="203.0.113.7", note="", by=by).numbers)
 
     def job() -> int:
         with app.app_context():

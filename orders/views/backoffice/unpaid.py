@@ -34,7 +34,7 @@ def cancel_unpaid_group() -> ResponseReturnValue:
     form = BatchCancelForm(data={"orders": [str(order.id) for order in group.orders]})
     if form.validate_on_submit():
         done = unpaid.cancel_unpaid_orders(
-            form.order_ids, note=form.reason.data or "", by=current_actor(), group=f"{kind.value}:{key}"
+            form.order_ids, kind=kind, key=key, note=form.reason.data or "", by=current_actor()
         )
         if done.numbers:
             flash(
