@@ -21,7 +21,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from catalogue import search
 from producers.models import Community
@@ -600,6 +600,7 @@ class SearchCount(Base):
 
 
 _SEARCHED_COLUMNS: Final = {
+    Product: ("name_lt", "name_en", "description_lt", "description_en", "category_id", "community_id"),
     Category: ("name_lt", "name_en"),
     Community: ("name", "city"),
     Variant: ("name_lt", "name_en"),
@@ -613,11 +614,6 @@ def _refresh_search_texts(session: Session, _context: object, _instances: object
     products: dict[int, Product] = {}
     categories, communities = [], []
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Product):
-            if obj not in session.deleted:
-                obj.refresh_search_text()
-                products[id(obj)] = obj
-            continue
         columns = _SEARCHED_COLUMNS.get(type(obj))
         if columns is None:
             continue
@@ -628,8 +624,12 @@ def _refresh_search_texts(session: Session, _context: object, _instances: object
             or any(state.attrs[column].history.has_changes() for column in columns)
         )
         if not changed:
-            continue
-        if isinstance(obj, Variant) and obj.product is not None:
+            continue  # a product's status or a variant's stock changed: what it is found by did not
+        if isinstance(obj, Product):
+            if obj not in session.deleted:
+                obj.refresh_search_text()
+                products[id(obj)] = obj
+        elif isinstance(obj, Variant) and obj.product is not None:
             products[id(obj.product)] = obj.product
         elif isinstance(obj, Category) and obj.id is not None:
             categories.append(obj.id)
@@ -637,7 +637,9 @@ def _refresh_search_texts(session: Session, _context: object, _instances: object
             communities.append(obj.id)
     if categories or communities:
         for product in session.scalars(
-            select(Product).where(Product.category_id.in_(categories) | Product.community_id.in_(communities))
+            select(Product)
+            .where(Product.category_id.in_(categories) | Product.community_id.in_(communities))
+            .options(selectinload(Product.variants), selectinload(Product.search_terms))  # not one by one
         ):
             products[id(product)] = product
     for product in products.values():

@@ -201,6 +201,26 @@ def test_search_follows_a_renamed_category_variant_and_community(app: Flask) -> 
     assert found("raudoni") == []
 
 
+def rename_costs(count_queries: Any, products: int) -> int:
+    """The SQL statements a category's rename sends when it holds `products` products."""
+    category = make_category(slug=f"k{products}", name_lt="Prieš")
+    community = make_community(slug=f"b{products}")
+    for n in range(products):
+        make_product(community, category, slug=f"p{products}-{n}", variants=[make_variant()])
+    category = db.session.get_one(Category, category.id)
+    category.name_lt = "Lentyna"
+    with count_queries() as counter:
+        db.session.commit()
+    return counter.count
+
+
+def test_renaming_a_category_re_indexes_its_products_in_a_fixed_number_of_statements(
+    app: Flask, count_queries: Any
+) -> None:
+    assert rename_costs(count_queries, 2) == rename_costs(count_queries, 12)
+    assert list_products(CatalogueFilter(query="lentyna"), page=1, per_page=30).total == 14  # re-indexed
+
+
 JUNK_QUERIES = [
     '"',
     '""',
