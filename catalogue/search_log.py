@@ -6,6 +6,7 @@ Nothing of the visitor is kept (no address, session or account): a row is a quer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from catalogue.search import query_words
 from shop.db import db, transaction
 
 QUERY_LENGTH = 100  #: characters of a folded query kept; the rest is cut
+_LONG_NUMBER = re.compile(r"\d{6,}")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ def logged_query(query: str) -> str:
     return " ".join(query_words(query, limit=20))[:QUERY_LENGTH].strip()
 
 
+def looks_personal(query: str) -> bool:
+    """Whether a query may hold someone's e-mail address or phone number (an "@", or six digits or more
+    once spaces and dashes go): such a query is never stored, even folded."""
+    return "@" in query or _LONG_NUMBER.search(re.sub(r"[\s().+-]", "", query)) is not None
+
+
 def record_search(query: str, *, found: int, day: date, daily_queries: int) -> bool:
     """Count one search of `query` on `day` that found `found` products; False when it was not counted.
 
@@ -42,7 +50,7 @@ def record_search(query: str, *, found: int, day: date, daily_queries: int) -> b
     upsert, so two searches of the same query at once both count, on SQLite and PostgreSQL alike.
     """
     folded = logged_query(query)
-    if not folded:
+    if not folded or looks_personal(query):
         return False
     with transaction():
         known = db.session.scalar(select(func.count()).select_from(SearchCount).where(SearchCount.day == day))

@@ -146,7 +146,6 @@ def test_relevance_puts_names_before_categories_and_descriptions(app: Flask) -> 
         "vokai-josvainiu-rastai",
         "vokas-su-vasko-antspaudu-krakiu-eglute",
     }
-    print(envelopes)
 
 
 def test_the_same_queries_give_the_same_order_on_both_databases(app: Flask) -> None:

@@ -59,6 +59,13 @@ def test_a_query_without_words_is_not_counted(app: Flask, query: str) -> None:
     assert counts() == {}
 
 
+@pytest.mark.parametrize("query", ["jonas@gmail.com", "Jonas Jonaitis 8 612 34567", "+370-612-34567"])
+def test_a_query_that_may_hold_an_address_or_phone_is_never_stored(app: Flask, query: str) -> None:
+    assert record_search(query, found=0, day=MONDAY, daily_queries=100) is False
+    assert counts() == {}
+    assert record_search("angelas 2026", found=1, day=MONDAY, daily_queries=100)  # a year is not a phone
+
+
 def test_a_very_long_query_is_cut_to_a_hundred_characters(app: Flask) -> None:
     record_search("angelas " * 1250, found=0, day=MONDAY, daily_queries=100)
     [(query, _day)] = counts()
