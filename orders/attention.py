@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -150,10 +150,14 @@ def list_attention(now: datetime | None = None) -> Attention:
     """Everything late or waiting, as of `now`."""
     now = now or utcnow()
     thresholds = get_thresholds()
+    late = now - timedelta(days=thresholds.unpaid_transfer_days)
     return Attention(
         thresholds=thresholds,
-        claimed_transfers=_claimed_transfers(),
-        unpaid_transfers=_unpaid_transfers(now - timedelta(days=thresholds.unpaid_transfer_days)),
+        # said to be paid lately, then (claimed or not) unpaid for too long: no order is in both lists
+        claimed_transfers=_unpaid_transfers(
+            Order.payment_claimed_at.is_not(None), Order.created_at >= late, since=Order.payment_claimed_at
+        ),
+        unpaid_transfers=_unpaid_transfers(Order.created_at < late, since=Order.created_at),
         unaccepted=_unaccepted(now - timedelta(days=thresholds.unaccepted_days)),
         unshipped=_unshipped(now - timedelta(days=thresholds.unshipped_days)),
         listings_waiting=_count(
@@ -169,34 +173,19 @@ def _count(query: Select[int]) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def _unpaid_transfers(placed_before: datetime) -> Late[LateOrder]:
-    where: list[ColumnElement[bool]] = [
+def _unpaid_transfers(*where: ColumnElement[bool], since: Any) -> Late[LateOrder]:
+    """Unpaid bank-transfer orders meeting `where`, the oldest `since` first, each with that moment."""
+    unpaid = (
         Order.status == OrderStatus.PENDING_PAYMENT,
         Order.payment_method == PaymentMethod.BANK_TRANSFER,
-        Order.created_at < placed_before,
-    ]
-    orders = db.session.scalars(
-        select(Order).where(*where).order_by(Order.created_at, Order.id).limit(LIST_LIMIT)
-    ).all()
-    return Late(
-        [LateOrder(order, order.created_at) for order in orders],
-        _count(select(func.count(Order.id)).where(*where)),
+        *where,
     )
-
-
-def _claimed_transfers() -> Late[LateOrder]:
-    where: list[ColumnElement[bool]] = [
-        Order.status == OrderStatus.PENDING_PAYMENT,
-        Order.payment_method == PaymentMethod.BANK_TRANSFER,
-        Order.payment_claimed_at.is_not(None),
-    ]
     orders = db.session.scalars(
-        select(Order).where(*where).order_by(Order.payment_claimed_at, Order.id).limit(LIST_LIMIT)
+        select(Order).where(*unpaid).order_by(since, Order.id).limit(LIST_LIMIT)
     ).all()
-    # The query takes claimed orders only: payment_claimed_at is set.
     return Late(
-        [LateOrder(order, cast(datetime, order.payment_claimed_at)) for order in orders],
-        _count(select(func.count(Order.id)).where(*where)),
+        [LateOrder(order, cast(datetime, getattr(order, since.key))) for order in orders],
+        _count(select(func.count(Order.id)).where(*unpaid)),
     )
 
 

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from orders import lifecycle, unpaid
+from orders.attention import list_attention
 from orders.models import CancelReason, Order, OrderStatus, PaymentMethod
 from orders.payments.models import AlertKind, PaymentAlert
 from shop.config import ConfigError, check_transfers
@@ -120,6 +121,10 @@ def test_i_have_paid_holds_the_items_until_the_transfer_deadline_and_tells_staff
     assert order.number in claimed_list
     payments = client.get("/backoffice/payments").get_data(as_text=True)
     assert "Pirkėjas sako, kad sumokėjo" in payments
+    with time_machine.travel(hours_after(order, 4 * 24), tick=False):  # past the 3 days of "late"
+        attention = list_attention()
+    assert [late.order.id for late in attention.unpaid_transfers.rows] == [order.id]
+    assert attention.claimed_transfers.rows == []  # late now: in one list, not in both
 
     with time_machine.travel(hours_after(order, 7 * 24 + 0.1), tick=False):
         assert lifecycle.expire_unpaid_orders() == 1  # the deadline passed with no money
