@@ -146,3 +146,36 @@ class ShippingOption(Base):
     position: Mapped[int] = mapped_column(default=0)
 
     community: Mapped[Community] = relationship(back_populates="shipping_options")
+
+
+class Locker(Base):
+    """A parcel locker of a carrier, as the carrier's published list gives it (`producers.lockers`).
+
+    Loaded and refreshed from the carrier's list; a locker the list no longer has is deactivated, never
+    deleted, and an order keeps a snapshot of the locker it was sent to (`Fulfilment.locker_*`).
+    """
+
+    __tablename__ = "lockers"
+    __table_args__ = (UniqueConstraint("carrier", "carrier_locker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: one of the locker methods (`DeliveryMethod.is_locker`): omniva, lp_express, dpd
+    carrier: Mapped[DeliveryMethod] = mapped_column(enum_column_type(DeliveryMethod, "locker_carrier"))
+    carrier_locker_id: Mapped[str] = mapped_column(String(40))  #: the carrier's own id (Omniva: its ZIP)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(250))  #: street and number, as the carrier writes it
+    town: Mapped[str] = mapped_column(String(120), index=True)
+    postal_code: Mapped[str] = mapped_column(String(10))  #: five digits, without "LT-"
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    is_active: Mapped[bool] = mapped_column(default=True)
+    #: when the carrier's list last had it (a refresh that misses it deactivates it)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def full_address(self) -> str:
+        """The locker's address on one line, as a parcel page and a mail print it."""
+        return f"{self.address}, {self.postal_code} {self.town}"
+
+    def __repr__(self) -> str:
+        return f"<Locker {self.carrier} {self.carrier_locker_id}>"
