@@ -7,11 +7,14 @@ stemmed the same way, so "atvirukai", "atvirukas" and "atviruku" meet at "atviru
 "Angelas" and "cards" meets "card". The last word of a query also matches as the start of an indexed
 word (typing "atvir"), and a mistyped word is corrected to the nearest indexed word.
 
-Why our own stems in a plain indexed table rather than PostgreSQL's text search and SQLite's FTS5: the
-two engines stem and rank differently (PostgreSQL's `lithuanian` configuration needs a dictionary most
-servers lack; FTS5 has no Lithuanian stemmer), and the shop promises the same products in the same order
-on both. A B-tree over (term, product_id, weight) answers whole-word and prefix look-ups on both, needs no
-extension, and a query's words go to the database only as bound values, so no input is ever syntax.
+Why our own stems in a plain indexed table rather than PostgreSQL's text search and SQLite's FTS5:
+PostgreSQL does ship a `lithuanian` Snowball configuration, but FTS5 has no Lithuanian stemmer, so SQLite
+would need our stems whatever PostgreSQL did; and `ts_rank` and FTS5's `bm25` score by different
+formulas, so one query would order products differently on the two engines, which the shop promises not
+to do. Used only as inverted indexes over our own stems, the engines would leave the ranking, the typo
+look-up and the field weights to our SQL anyway. A B-tree over (term, product_id, weight) answers
+whole-word and prefix look-ups on both, needs no extension, and a query's words reach the database only as
+bound values, so no input is ever syntax.
 """
 
 from __future__ import annotations
