@@ -51,6 +51,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         #: an unpaid transfer holds its stock this long, unless the customer says they have paid ("Sumokėjau")
         "TRANSFER_HOLD_HOURS": int(environ.get("TRANSFER_HOLD_HOURS") or 24),
         "SITE_URL": environ.get("SITE_URL", "http://127.0.0.1:5000"),  #: for links in mails
+        #: other host names the shop answers to besides SITE_URL's and this machine's (comma-separated)
+        "EXTRA_HOSTS": [name.strip() for name in environ.get("EXTRA_HOSTS", "").split(",") if name.strip()],
         # Card payments through Stripe: offered only when STRIPE_SECRET_KEY is set (see the README).
         "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET", ""),

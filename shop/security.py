@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -65,16 +66,17 @@ def is_private_page() -> bool:
     )
 
 
-def trusted_hosts(site_url: str) -> list[str]:
-    """The host names the shop answers to: SITE_URL's, and this machine's own (`make run`, health checks,
-    the tests' client). Any other `Host:` header is refused with 400 before a view runs."""
+def trusted_hosts(site_url: str, extra: Sequence[str] = ()) -> list[str]:
+    """The host names the shop answers to: SITE_URL's, this machine's own (`make run`, health checks, the
+    tests' client) and the `extra` ones (EXTRA_HOSTS: another name of the same shop). Any other `Host:`
+    header is refused with 400 before a view runs."""
     own = urlsplit(site_url).hostname
-    return [*([own] if own else []), "localhost", "127.0.0.1"]
+    return [*([own] if own else []), "localhost", "127.0.0.1", *extra]
 
 
 def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_HOSTS") is None and app.config.get("SITE_URL"):
-        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_URL"])
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_URL"], app.config.get("EXTRA_HOSTS", ()))
     app.before_request(_refuse_nul_bytes)
     policy = content_security_policy(app.config.get("STRIPE_API_BASE") or "")
 

@@ -106,6 +106,28 @@ def test_behind_one_proxy_the_visitors_own_address_is_used(test_config: dict[str
         db.engine.dispose()
 
 
+def test_another_name_of_the_shop_is_served_when_the_operator_lists_it(
+    tmp_path: Path, test_config: dict[str, Any]
+) -> None:
+    """EXTRA_HOSTS adds names the shop answers to (a `www.` alias); links still name SITE_URL."""
+    from app import create_app
+
+    settings = from_environ(
+        str(tmp_path), environ={"SITE_URL": "https://kaimomuge.lt", "EXTRA_HOSTS": " www.kaimomuge.lt, "}
+    )
+    assert settings["EXTRA_HOSTS"] == ["www.kaimomuge.lt"]
+    shop = create_app(
+        {**test_config, "SITE_URL": settings["SITE_URL"], "EXTRA_HOSTS": settings["EXTRA_HOSTS"]}
+    )
+    client = shop.test_client()
+    robots = client.get("/robots.txt", headers={"Host": "www.kaimomuge.lt"})
+    assert robots.status_code == 200
+    assert "Sitemap: https://kaimomuge.lt/sitemap.xml" in robots.get_data(as_text=True)
+    assert client.get("/robots.txt", headers={"Host": "kaimomuge.lt.evil.example"}).status_code == 400
+    with shop.app_context():
+        db.engine.dispose()
+
+
 def served_commands(*assignments: str) -> list[str]:
     """What `make run` would run (make -n prints it without running it): the seeding and serving lines."""
     printed = subprocess.run(
