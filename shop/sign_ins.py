@@ -13,6 +13,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+import ua_parser
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 
@@ -121,23 +122,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"))
-_SYSTEMS = (
-    ("Android", "Android"),
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "macOS"),
-    ("CrOS", "ChromeOS"),
-    ("Linux", "Linux"),
-)
-
-
 def summarise_user_agent(user_agent: str) -> str:
-    """A short, recognisable summary of a browser's User-Agent ("Firefox, Windows"), never all of it."""
-    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
-    if not browser and "Safari/" in user_agent:
-        browser = "Safari"
-    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
-    summary = ", ".join(part for part in (browser, system) if part)
-    return re.sub(r"[^\w ,.-]", "", summary)[:80]
+    """A short, recognisable summary of a browser's User-Agent ("Firefox, Windows"), never all of it:
+    its browser and system families as ua-parser (the uap-core rules) reads them."""
+    parsed = ua_parser.parse(user_agent[:1000])
+    families = (part.family for part in (parsed.user_agent, parsed.os) if part and part.family != "Other")
+    return re.sub(r"[^\w ,.-]", "", ", ".join(families))[:80]

@@ -101,7 +101,7 @@ def test_signing_out_everywhere_ends_the_other_browsers_but_not_this_one(
     assert page.headers["Cache-Control"] == "no-store"
     text = page.get_data(as_text=True)
     assert "Firefox, Windows</strong> — this browser" in text
-    assert "Chrome, Android</strong><br>" in text
+    assert "Chrome Mobile, Android</strong><br>" in text
     assert "kept signed in" in text
     assert 'href="/paskyra"' in laptop.get("/workspace/").get_data(as_text=True)  # reached from the header
 
@@ -110,7 +110,7 @@ def test_signing_out_everywhere_ends_the_other_browsers_but_not_this_one(
     assert done.status_code == 302
     after = laptop.get(done.headers["Location"]).get_data(as_text=True)
     assert "1 other sign-in was ended. You stay signed in here." in after
-    assert "Chrome, Android" not in after
+    assert "Chrome Mobile, Android" not in after
     assert laptop.get("/workspace/orders").status_code == 200
     assert phone.get("/workspace/orders").status_code == 302
     assert phone.get_cookie("remember_token") is None
@@ -174,6 +174,8 @@ def test_expired_sign_ins_are_cleaned_by_the_job_and_at_the_next_sign_in(
     assert kept() == [False]
     assert sign_ins.summarise_user_agent(FIREFOX) == "Firefox, Windows"
     assert sign_ins.summarise_user_agent("<script>") == ""
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+    assert sign_ins.summarise_user_agent(iphone) == "Mobile Safari, iOS"
 
 
 def test_signing_in_again_in_the_same_browser_ends_its_earlier_sign_in(
