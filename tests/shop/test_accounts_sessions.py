@@ -174,7 +174,10 @@ def test_expired_sign_ins_are_cleaned_by_the_job_and_at_the_next_sign_in(
     assert kept() == [False]
     assert sign_ins.summarise_user_agent(FIREFOX) == "Firefox, Windows"
     assert sign_ins.summarise_user_agent("<script>") == ""
-    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 "
+        "Safari/604.1"
+    )
     assert sign_ins.summarise_user_agent(iphone) == "Mobile Safari, iOS"
 
 
