@@ -94,7 +94,7 @@ def _count_search(query: str, *, found: int) -> None:
                 per_visitor=parse_many(current_app.config["SEARCH_LOG_PER_VISITOR"]),
                 limiter=limiter.limiter,
             )
-        except Exception:  # Redis away: the limiter falls back to memory for limits, not for this mark
+        except Exception:  # the limiter's storage (Redis) unreachable: no mark, so no count
             log.warning("A search was not counted: the rate limiter's storage failed", exc_info=True)
             return
         if not first:
@@ -155,7 +155,7 @@ def _too_many_suggestions(_error: RateLimitExceeded) -> ResponseReturnValue:
 @storefront.record_once
 def _limit_suggestions(state: BlueprintSetupState) -> None:
     """Wrap the type-ahead answer in this app's own limit per IP address (a no-op with RATELIMIT_ENABLED
-    off); each answer asked counts, cached or not, since a cache in front never reaches the shop."""
+    off). Only answers the shop gives count: one a cache in front serves never reaches it."""
     app = cast(Flask, state.app)
     per_ip = limiter_of(app).limit(
         lambda: str(app.config["SEARCH_SUGGESTIONS_PER_IP"]), key_func=get_remote_address
