@@ -57,6 +57,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         config.check_privacy(app.config)
         config.check_sign_in_limits(app.config)
         config.check_order_limits(app.config)
+        config.check_search_limits(app.config)
         extensions.init_app(app)
         _check_database(app)
     except config.ConfigError as error:

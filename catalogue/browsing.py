@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
 from catalogue.search import TYPO_LENGTH, closest_word, parse_query, prefix_end, typo_candidates
@@ -144,8 +144,8 @@ def _with_cards(statement: Select[Product]) -> Select[Product]:
     )
 
 
-def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page[Product]:
-    """One page of the catalogue matching `filters`; a page out of range shows the nearest real page."""
+def _listed(filters: CatalogueFilter) -> tuple[Select[Product], tuple[ColumnElement[Any], ...]]:
+    """The visible products matching `filters`, and the order the catalogue lists them in."""
     statement = _visible_products()
     if filters.category_slug:
         statement = statement.where(Product.category.has(Category.slug == filters.category_slug))
@@ -164,11 +164,6 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
         statement = statement.where(exists().where(in_range))
     if filters.in_stock:
         statement = statement.where(exists().where(Variant.product_id == Product.id, Variant.stock > 0))
-
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(page, 1), pages)
-
     min_price = select(func.min(price)).where(Variant.product_id == Product.id).scalar_subquery()
     order: tuple[ColumnElement[Any], ...] = {
         Sort.RECOMMENDED: (Product.is_featured.desc(), Product.created_at.desc(), Product.id.desc()),
@@ -179,10 +174,27 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
     if relevance is not None and filters.sort is Sort.RECOMMENDED:
         in_stock = exists().where(Variant.product_id == Product.id, Variant.stock > 0)
         order = (score.desc(), case((in_stock, 0), else_=1), *order)
+    return statement, order
+
+
+def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page[Product]:
+    """One page of the catalogue matching `filters`; a page out of range shows the nearest real page."""
+    statement, order = _listed(filters)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(page, 1), pages)
     items = db.session.scalars(
         _with_cards(statement).order_by(*order).limit(per_page).offset((number - 1) * per_page)
     ).all()
     return Page(items=items, number=number, size=per_page, total=total)
+
+
+def list_suggestions(query: str, *, limit: int) -> Sequence[Product]:
+    """The first `limit` products the catalogue's search for `query` lists, in its order, for the type-ahead
+    list: their slugs and names only (no count, variants, photos or community), in one statement."""
+    statement, order = _listed(CatalogueFilter(query=query))
+    shown = load_only(Product.id, Product.slug, Product.name_lt, Product.name_en, raiseload=True)
+    return db.session.scalars(statement.options(shown, raiseload("*")).order_by(*order).limit(limit)).all()
 
 
 def list_featured_products(limit: int = 8) -> Sequence[Product]:

@@ -1,16 +1,20 @@
 """What people look for: each storefront search counted per folded query per day, with how many products it
 found, and the VVG's weekly report of the top queries and of those that found nothing.
 
-Nothing of the visitor is kept (no address, session or account): a row is a query, a day and two numbers.
+Nothing of the visitor is kept in the database (no address, session or account): a row is a query, a day
+and two numbers. Who has already counted what today lives in the rate limiter's storage, which forgets it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from limits import RateLimitItem, RateLimitItemPerDay
+from limits.strategies import RateLimiter
 from sqlalchemy import Insert, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -20,6 +24,7 @@ from shop.db import db, transaction
 
 QUERY_LENGTH = 100  #: characters of a folded query kept; the rest is cut
 _LONG_NUMBER = re.compile(r"\d{6,}")
+_ONCE_A_DAY = RateLimitItemPerDay(1)  #: a visitor's query counts once; the key names the day as well
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,31 @@ def looks_personal(query: str) -> bool:
     """Whether a query may hold someone's e-mail address or phone number (an "@", or six digits or more
     once spaces and dashes go): such a query is never stored, even folded."""
     return "@" in query or _LONG_NUMBER.search(re.sub(r"[\s().+-]", "", query)) is not None
+
+
+def is_visitors_first(
+    query: str, *, visitor: str, day: date, per_visitor: Sequence[RateLimitItem], limiter: RateLimiter
+) -> bool:
+    """Whether `visitor` (an IP address) may count this search of `query` on `day`: the first of that query
+    by them that day, and within their share of different queries (`per_visitor`, e.g. 30 a day).
+
+    So one visitor repeating a query counts once, and one script fills at most its share of the day's
+    `daily_queries`. The marks go to the rate limiter's storage (memory, or Redis shared by the servers),
+    which forgets them within a day; the query's mark is a hash of the address and the query, so the
+    storage never holds who searched what in plain words. A visitor over their share leaves no mark.
+    """
+    folded = logged_query(query)
+    if not folded or looks_personal(query):
+        return False
+    share = ("search-log-visitor", visitor)
+    if not all(limiter.test(item, *share) for item in per_visitor):
+        return False
+    searched = hashlib.blake2b(f"{visitor}\n{folded}".encode(), digest_size=16).hexdigest()
+    if not limiter.hit(_ONCE_A_DAY, "search-log-query", day.isoformat(), searched):
+        return False
+    for item in per_visitor:
+        limiter.hit(item, *share)
+    return True
 
 
 def record_search(query: str, *, found: int, day: date, daily_queries: int) -> bool:

@@ -93,6 +93,11 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         # this many days (`flask search prune` removes older days).
         "SEARCH_LOG_DAILY_QUERIES": int(environ.get("SEARCH_LOG_DAILY_QUERIES") or 1000),
         "SEARCH_LOG_DAYS": int(environ.get("SEARCH_LOG_DAYS") or 371),
+        # One visitor (IP address) counts a query at most once a day, and at most this many different
+        # queries (Flask-Limiter's notation): kept in the limiter's storage, never in the database.
+        "SEARCH_LOG_PER_VISITOR": environ.get("SEARCH_LOG_PER_VISITOR") or "30 per day",
+        #: type-ahead answers per IP address (the box asks at most once per 150 ms pause in typing)
+        "SEARCH_SUGGESTIONS_PER_IP": environ.get("SEARCH_SUGGESTIONS_PER_IP") or "120 per minute",
         # What one visitor may place and hold (orders.caps): orders placed per client IP address and per
         # e-mail address (Flask-Limiter's notation, limits separated by ";"), unpaid orders at a time per
         # address and per IP, the share of a variant's stock one order may take, and the most of one line.
@@ -242,6 +247,18 @@ def check_order_limits(settings: Mapping[str, Any]) -> None:
             "UNPAID_STOCK_SHARE must be more than 0 and at most 1 (the share of a variant's stock one order "
             "may take, e.g. 0.5)."
         )
+
+
+def check_search_limits(settings: Mapping[str, Any]) -> None:
+    """The search's limits (searches counted per visitor, type-ahead answers per IP) are limits
+    Flask-Limiter reads."""
+    for name in ("SEARCH_LOG_PER_VISITOR", "SEARCH_SUGGESTIONS_PER_IP"):
+        try:
+            parse_many(str(settings.get(name) or ""))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be limits like '30 per day' or '120/minute' (not {settings.get(name)!r})."
+            ) from None
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -4,10 +4,14 @@ files, robots.txt and sitemap.xml (the legal pages are `legal.views.storefront`'
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import replace
+from typing import Any, cast
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -17,7 +21,11 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue import browsing, search_log
@@ -25,6 +33,7 @@ from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
 from producers import communities
 from producers.communities import list_active_communities
+from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
 from shop.media import MediaStorage
 from shop.pagination import page_number
@@ -72,12 +81,29 @@ def _is_plain_search(filters: browsing.CatalogueFilter) -> bool:
 
 
 def _count_search(query: str, *, found: int) -> None:
-    """Count the search for the VVG's report; a busy database loses the count, never the visitor's page."""
+    """Count the search for the VVG's report, once per visitor and query a day and within the visitor's
+    share (`SEARCH_LOG_PER_VISITOR`); a busy database or limiter storage loses the count, never the page."""
+    day = vilnius_today()
+    limiter = limiter_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    if limiter.enabled:  # with the limits off (RATELIMIT_ENABLED, as in most tests) each search counts
+        try:
+            first = search_log.is_visitors_first(
+                query,
+                visitor=get_remote_address(),
+                day=day,
+                per_visitor=parse_many(current_app.config["SEARCH_LOG_PER_VISITOR"]),
+                limiter=limiter.limiter,
+            )
+        except Exception:  # the limiter's storage (Redis) unreachable: no mark, so no count
+            log.warning("A search was not counted: the rate limiter's storage failed", exc_info=True)
+            return
+        if not first:
+            return
     try:
         search_log.record_search(
             query,
             found=found,
-            day=vilnius_today(),
+            day=day,
             daily_queries=current_app.config["SEARCH_LOG_DAILY_QUERIES"],
         )
     except SQLAlchemyError:
@@ -95,11 +121,7 @@ def search_suggestions() -> ResponseReturnValue:
     languages = current_app.config["LANGUAGES"]
     language = request.args.get("language", "")
     language = language if language in languages else languages[0]
-    products = (
-        browsing.list_products(browsing.CatalogueFilter(query=query), page=1, per_page=SUGGESTIONS).items
-        if search_log.logged_query(query)
-        else []
-    )
+    products = browsing.list_suggestions(query, limit=SUGGESTIONS) if search_log.logged_query(query) else []
     response = jsonify(
         {
             "query": query,
@@ -115,6 +137,33 @@ def search_suggestions() -> ResponseReturnValue:
     response.cache_control.public = True
     response.cache_control.max_age = SUGGESTIONS_MAX_AGE
     return response
+
+
+@storefront.errorhandler(RateLimitExceeded)
+def _too_many_suggestions(_error: RateLimitExceeded) -> ResponseReturnValue:
+    """Over `SEARCH_SUGGESTIONS_PER_IP`: an empty list (the box shows nothing), never kept by a cache, with
+    when to ask again. The search form itself is not limited."""
+    limit = limiter_of(current_app._get_current_object()).current_limit  # type: ignore[attr-defined]
+    wait = math.ceil(limit.reset_at - time.time()) if limit else 60
+    response = jsonify({"query": request.args.get("q", "")[:100], "suggestions": [], "error": "too_many"})
+    response.status_code = 429
+    response.cache_control.no_store = True
+    response.headers["Retry-After"] = str(max(wait, 1))
+    return response
+
+
+@storefront.record_once
+def _limit_suggestions(state: BlueprintSetupState) -> None:
+    """Wrap the type-ahead answer in this app's own limit per IP address (a no-op with RATELIMIT_ENABLED
+    off). Only answers the shop gives count: one a cache in front serves never reaches it."""
+    app = cast(Flask, state.app)
+    per_ip = limiter_of(app).limit(
+        lambda: str(app.config["SEARCH_SUGGESTIONS_PER_IP"]), key_func=get_remote_address
+    )
+    views: dict[str, Any] = app.view_functions  # replaced by its limited wrapper, in this app only
+    views["catalogue_storefront.search_suggestions"] = per_ip(
+        views["catalogue_storefront.search_suggestions"]
+    )
 
 
 @storefront.get("/produktai/<slug>")

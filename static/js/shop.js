@@ -141,7 +141,8 @@ if (searchBox) {
     const url = `${searchBox.dataset.suggest}?q=${encodeURIComponent(query)}&language=${document.documentElement.lang}`;
     try {
       const response = await fetch(url, { signal: pending.signal, headers: { Accept: "application/json" } });
-      if (response.ok) show((await response.json()).suggestions);
+      // anything but a list (too many requests, a server error) shows nothing rather than an older list
+      show(response.ok ? (await response.json()).suggestions : []);
     } catch (error) {
       if (error.name !== "AbortError") show([]); // offline: the plain search still works
     }

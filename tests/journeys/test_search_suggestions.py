@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
+from werkzeug.serving import make_server
 
+from app import create_app
+from shop.db import db
 from tests.factories.catalogue import make_product
 
 pytestmark = pytest.mark.browser
@@ -53,4 +59,40 @@ def test_the_search_box_still_searches_with_enter_when_nothing_is_chosen(live_se
     page.get_by_role("listbox", name="Siūlomi gaminiai").wait_for()
     box.press("Enter")
     page.wait_for_url("**/katalogas?q=angelas")
+    assert page.get_by_role("heading", name="1 gaminys").is_visible()
+
+
+@pytest.fixture
+def stingy_server(app: Flask, test_config: dict[str, Any]) -> Iterator[str]:
+    """The shop with its limits on, answering one type-ahead a minute per address."""
+    shop = create_app({**test_config, "RATELIMIT_ENABLED": True, "SEARCH_SUGGESTIONS_PER_IP": "1 per minute"})
+    server = make_server("127.0.0.1", 0, shop, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    with shop.app_context():
+        db.engine.dispose()
+
+
+def test_a_refused_suggestion_empties_the_list_and_the_search_still_works(
+    stingy_server: str, page: Any
+) -> None:
+    make_product(slug="siaudinis-angelas", name_lt="Šiaudinis angelas")
+    make_product(slug="lininis-vokas", name_lt="Lininis vokas")
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if "/paieska/pasiulymai" in r.url else None)
+    page.goto(stingy_server + "/")
+    box = page.get_by_role("combobox", name="Paieška parduotuvėje")
+    box.press_sequentially("angel", delay=20)
+    listbox = page.get_by_role("listbox", name="Siūlomi gaminiai")
+    listbox.wait_for()
+    box.fill("vokas")  # the second answer within the minute is refused
+    listbox.wait_for(state="hidden")
+    assert answers == [200, 429]
+    assert box.get_attribute("aria-expanded") == "false"
+    assert listbox.get_by_role("option", include_hidden=True).count() == 0  # not the older list either
+    box.press("Enter")
+    page.wait_for_url("**/katalogas?q=vokas")
     assert page.get_by_role("heading", name="1 gaminys").is_visible()
