@@ -91,6 +91,12 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         # this many days (`flask search prune` removes older days).
         "SEARCH_LOG_DAILY_QUERIES": int(environ.get("SEARCH_LOG_DAILY_QUERIES") or 1000),
         "SEARCH_LOG_DAYS": int(environ.get("SEARCH_LOG_DAYS") or 371),
+        # Each carrier's published locker list (producers.lockers), read by `flask lockers refresh`: a URL
+        # (http or https) or a file; empty: the carrier is skipped. Omniva's public list by default.
+        "OMNIVA_LOCKERS_URL": environ.get("OMNIVA_LOCKERS_URL", "https://www.omniva.ee/locations.json"),
+        "LP_EXPRESS_LOCKERS_URL": environ.get("LP_EXPRESS_LOCKERS_URL", ""),
+        "DPD_LOCKERS_URL": environ.get("DPD_LOCKERS_URL", ""),
+        "LOCKERS_TIMEOUT_SECONDS": float(environ.get("LOCKERS_TIMEOUT_SECONDS") or 60),  #: per download
         # What one visitor may place and hold (orders.caps): orders placed per client IP address and per
         # e-mail address (Flask-Limiter's notation, limits separated by ";"), unpaid orders at a time per
         # address and per IP, the share of a variant's stock one order may take, and the most of one line.
