@@ -232,12 +232,13 @@ def search_lockers(
     (case and Lithuanian diacritics ignored: "kedainiu maxima" finds "Kėdainių MAXIMA …"), nearest to
     `near` (latitude, longitude) first when it is given, else those whose words begin with the query's
     first, then in the usual order."""
-    words = fold(query).split()
+    # A word also matches by its stem, so that "Kėdainiai" finds Omniva's "Kėdainių m.", "Vilnius" "Vilniaus".
+    words = [(word, _stem(word)) for word in fold(query).split()]
     found = []
     for position, locker in enumerate(active_lockers(carrier)):
         haystack = fold(f"{locker.name} {locker.address} {locker.town} {locker.postal_code}")
-        if all(word in haystack for word in words):
-            starts = sum(1 for word in words if re.search(rf"(?:^|\W){re.escape(word)}", haystack))
+        if all(word in haystack or stem in haystack for word, stem in words):
+            starts = sum(1 for _word, stem in words if re.search(rf"(?:^|\W){re.escape(stem)}", haystack))
             found.append((locker, position, len(words) - starts))
     if near is not None:
         found.sort(key=lambda item: (_distance_km(near, item[0]), item[1]))
@@ -270,6 +271,15 @@ def town_key(town: str) -> str:
     name = _SETTLEMENT.sub("", town.split("(")[0].strip().casefold())
     stems = [_ENDING.sub("", word) or word for word in name.split()]
     return fold(" ".join(stems))
+
+
+def _stem(word: str) -> str:
+    """A folded word without its Lithuanian case ending, if at least four letters stay."""
+    stem = _ENDING_FOLDED.sub("", word)
+    return stem if len(stem) >= 4 else word
+
+
+_ENDING_FOLDED = re.compile(r"(?:iaus|ius|aus|iai|iu|ai|us|ys|io|os|as|es|a|o|is|e|u|s)$")
 
 
 def _distance_km(near: tuple[float, float], locker: Locker) -> float:
