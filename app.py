@@ -30,6 +30,7 @@ import orders.views.backoffice
 import orders.views.storefront
 import orders.views.workspace
 import orders.withdrawals.withdrawing
+import producers.cli
 import producers.communities
 import producers.iban
 import producers.views.backoffice
@@ -106,6 +107,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(catalogue.cli.search_cli)
     app.cli.add_command(orders.cli.orders_cli)
     app.cli.add_command(orders.cli.privacy_cli)
+    app.cli.add_command(producers.cli.lockers_cli)
     return app
 
 

@@ -47,3 +47,35 @@ class InvoicePrefixFixed(ValueError):
     def __init__(self, prefix: str) -> None:
         super().__init__(prefix)
         self.prefix = prefix
+
+
+class LockerListError(ValueError):
+    """A carrier's locker list cannot be read: where (the record's number, the line) and why.
+
+    Nothing of such a list is loaded; the lockers already in the shop stay as they were.
+    """
+
+    def __init__(self, reason: str, *, record: int | None = None, line: int | None = None) -> None:
+        self.reason = reason
+        self.record = record  #: the record's number in the list, from 1
+        self.line = line  #: the line of the file it starts on (for JSON: where the parser stopped)
+        super().__init__(self.where() + reason)
+
+    def where(self) -> str:
+        parts = [f"line {self.line}" if self.line else "", f"record {self.record}" if self.record else ""]
+        place = ", ".join(part for part in parts if part)
+        return f"{place}: " if place else ""
+
+
+class LockerListShrinks(Exception):
+    """The list would deactivate more than half of the carrier's active lockers: most likely a truncated
+    download, so it is refused unless the operator says it is right (`--allow-shrink`)."""
+
+    def __init__(self, active: int, missing: int) -> None:
+        super().__init__(f"{missing} of {active} active lockers are missing from the list")
+        self.active = active
+        self.missing = missing
+
+
+class LockerListUnavailable(Exception):
+    """The list could not be downloaded (the network, the carrier's server, a timeout)."""

@@ -174,8 +174,29 @@ class Locker(Base):
 
     @property
     def full_address(self) -> str:
-        """The locker's address on one line, as a parcel page and a mail print it."""
-        return f"{self.address}, {self.postal_code} {self.town}"
+        """The locker's address on one line, as a parcel page and a mail print it (Omniva's list gives no
+        postal code of the address: then the town alone)."""
+        place = f"{self.postal_code} {self.town}" if self.postal_code else self.town
+        return f"{self.address}, {place}"
 
     def __repr__(self) -> str:
         return f"<Locker {self.carrier} {self.carrier_locker_id}>"
+
+
+class LockerList(Base):
+    """The list a carrier's lockers were last loaded from: its date (shown beside the locker picker, since
+    lockers open and close), where it came from, and whether it is the demo's sample data."""
+
+    __tablename__ = "locker_lists"
+
+    carrier: Mapped[DeliveryMethod] = mapped_column(
+        enum_column_type(DeliveryMethod, "locker_list_carrier"), primary_key=True
+    )
+    listed_on: Mapped[date]  #: the day the list was published or downloaded
+    source: Mapped[str] = mapped_column(String(500))  #: the URL or file name it was read from
+    #: made-up lockers in the carrier's format (the demo's LP Express and DPD lists), never real ones
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LockerList {self.carrier} {self.listed_on}>"

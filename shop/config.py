@@ -98,6 +98,12 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "SEARCH_LOG_PER_VISITOR": environ.get("SEARCH_LOG_PER_VISITOR") or "30 per day",
         #: type-ahead answers per IP address (the box asks at most once per 150 ms pause in typing)
         "SEARCH_SUGGESTIONS_PER_IP": environ.get("SEARCH_SUGGESTIONS_PER_IP") or "120 per minute",
+        # Each carrier's published locker list (producers.lockers), read by `flask lockers refresh`: a URL
+        # (http or https) or a file; empty: the carrier is skipped. Omniva's public list by default.
+        "OMNIVA_LOCKERS_URL": environ.get("OMNIVA_LOCKERS_URL", "https://www.omniva.ee/locations.json"),
+        "LP_EXPRESS_LOCKERS_URL": environ.get("LP_EXPRESS_LOCKERS_URL", ""),
+        "DPD_LOCKERS_URL": environ.get("DPD_LOCKERS_URL", ""),
+        "LOCKERS_TIMEOUT_SECONDS": float(environ.get("LOCKERS_TIMEOUT_SECONDS") or 60),  #: per download
         # What one visitor may place and hold (orders.caps): orders placed per client IP address and per
         # e-mail address (Flask-Limiter's notation, limits separated by ";"), unpaid orders at a time per
         # address and per IP, the share of a variant's stock one order may take, and the most of one line.

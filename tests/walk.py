@@ -65,6 +65,7 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "product_type_id": product.product_type_id,
         "category_id": product.category_id,
         "invoice_id": invoice.one(),  # the paid order's parcel's invoice
+        "carrier": "omniva",  # the lockers' list (`/lockeriai/omniva.json`)
     }
 
 

@@ -7,6 +7,7 @@ the registration codes carry valid check digits). `shop.demo.art` draws the phot
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -1378,6 +1379,24 @@ PRODUCTS: tuple[DemoProduct, ...] = (
         variants=(_variant("KRA-ZAI-003-1", 560, 11, 11),),
         image_count=1,
     ),
+)
+
+
+@dataclass(frozen=True)
+class DemoLockerList:
+    """A carrier's locker list the demo loads, from `shop/demo/lockers/` (its README says what each is)."""
+
+    carrier: str  # a producers.models.DeliveryMethod value
+    file_name: str
+    listed_on: date  #: the list's date, shown beside the locker picker
+    is_sample: bool  #: made-up lockers in the carrier's format, not the carrier's own
+
+
+LOCKER_LISTS: tuple[DemoLockerList, ...] = (
+    # Omniva's real public list as copied on 30 December 2021 (348 Lithuanian lockers).
+    DemoLockerList("omniva", "omniva-locations-lt-2021-12.json", date(2021, 12, 30), is_sample=False),
+    DemoLockerList("lp_express", "lp-express-terminals-sample.json", date(2026, 12, 5), is_sample=True),
+    DemoLockerList("dpd", "dpd-pickup-points-sample.json", date(2026, 12, 5), is_sample=True),
 )
 
 

@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from schwifty import IBAN
@@ -22,6 +23,7 @@ from orders.invoices.models import Invoice, InvoiceKind
 from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, OrderLine, PaymentMethod
 from orders.privacy import asking, erasure
 from orders.privacy.models import PrivacyRequest
+from producers import lockers
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
 from shop import numbering
 from shop.db import db, transaction, utcnow
@@ -78,6 +80,7 @@ def seed_demo(
             _seed_products(storage, categories, product_types, communities, report, progress, photo_size)
         _seed_orders(report, progress)
         _seed_privacy_requests(report)
+        _seed_lockers(report)
     report.accounts = _demo_accounts()
     return report
 
@@ -185,6 +188,26 @@ def _seed_shipping(communities: dict[str, Community], report: SeedReport) -> Non
                 )
             )
             report.count("delivery options")
+
+
+#: the demo's locker lists (`shop/demo/lockers/README.md`)
+LOCKER_FOLDER = Path(__file__).resolve().parent / "lockers"
+
+
+def _seed_lockers(report: SeedReport) -> None:
+    """Load each carrier's demo locker list, unless the carrier has a list already (a real one, say)."""
+    for demo in demo_data.LOCKER_LISTS:
+        carrier = DeliveryMethod(demo.carrier)
+        if lockers.get_locker_list(carrier) is not None:
+            continue
+        counts = lockers.import_lockers(
+            carrier,
+            (LOCKER_FOLDER / demo.file_name).read_bytes(),
+            source=demo.file_name,
+            listed_on=demo.listed_on,
+            is_sample=demo.is_sample,
+        )
+        report.created["parcel lockers"] = report.created.get("parcel lockers", 0) + counts.added
 
 
 def _seed_accounts(communities: dict[str, Community], report: SeedReport) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,8 @@ from orders.models import FulfilmentStatus, Order, Refund, RefundStatus
 from orders.payouts.paying import approve_payout
 from orders.payouts.sepa import export_bank_file
 from orders.payouts.statements import generate_payouts
-from producers.models import Community, Membership
+from producers import lockers
+from producers.models import Community, DeliveryMethod, Membership
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
 from shop.models import Operator, User
@@ -65,6 +66,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
 
     demo_orders_are_spread_over_months_and_give_staff_work()
     demo_sales_show_a_reduction_with_their_price_history(client)
+    demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
 
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
@@ -86,6 +88,19 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
         last_month, this_month, operator=operator, execution_date=vilnius_today(), by=None
     )
     assert not bank_file.skipped and bank_file.total_cents == sum(p.amount_cents for p in statements)
+
+
+def demo_lockers_are_omnivas_real_list_and_two_marked_samples(output: str) -> None:
+    assert "parcel lockers" in output
+    assert len(lockers.active_lockers(DeliveryMethod.OMNIVA)) == 348  # Omniva's real list, with its date
+    omniva = lockers.get_locker_list(DeliveryMethod.OMNIVA)
+    assert omniva is not None and (omniva.listed_on, omniva.is_sample) == (date(2021, 12, 30), False)
+    for carrier in (DeliveryMethod.LP_EXPRESS, DeliveryMethod.DPD):
+        sample = lockers.get_locker_list(carrier)
+        assert sample is not None and sample.is_sample and sample.listed_on == date(2026, 12, 5)
+        found = lockers.active_lockers(carrier)
+        assert found and all(locker.name.endswith("(pavyzdys)") for locker in found)  # "sample", seen
+        assert any(locker.town == "Kėdainiai" for locker in found)
 
 
 def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(
