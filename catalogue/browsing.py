@@ -9,11 +9,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
-from catalogue.search import TYPO_LENGTH, closest_word, parse_query, prefix_end, typo_candidates
+from catalogue.search import (
+    CLOSE_LENGTH,
+    CLOSE_WORDS,
+    TERM_LENGTH,
+    TYPO_LENGTH,
+    QueryWord,
+    close_lengths,
+    close_words,
+    closest_word,
+    parse_query,
+    prefix_end,
+    typo_lengths,
+)
 from producers.communities import shows_products_today
 from producers.models import Community
 from shop.db import db, utcnow
@@ -96,31 +108,38 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
     return statement.join(found, found.c.product_id == Product.id), found.c.score
 
 
+def _terms_of_first_letter(name: str, word: QueryWord) -> CTE:
+    """The distinct indexed terms starting with `word`'s first letter, in order, when `word` matches nothing
+    as it is (else none): a "loose index scan", one seek per distinct term in a recursive CTE, the same on
+    both databases. A known word costs one index probe, an unknown one a seek per distinct term of its
+    letter, never a scan of every product's rows."""
+    first = word.typed[0]
+    unknown = [~exists().where(SearchTerm.term.in_(sorted(word.exact)))]
+    unknown += [~exists().where(_term_starts(prefix)) for prefix in sorted(word.prefixes)]
+    lowest = select(func.min(SearchTerm.term)).where(_term_starts(first)).scalar_subquery()
+    near = select(lowest.label("term")).where(*unknown).cte(name, recursive=True)
+    following = (
+        select(func.min(SearchTerm.term))
+        .where(SearchTerm.term > near.c.term, SearchTerm.term < prefix_end(first))
+        .scalar_subquery()
+    )
+    return near.union_all(select(following).where(near.c.term.is_not(None)))
+
+
 def correct_query(query: str) -> str | None:
     """`query` with each word of five letters or more that matches nothing replaced by the closest indexed
     word (one edit away, two for long words), or None when there is nothing to correct.
 
-    One statement, run when the query has such a word. For each of them, only if it matches nothing, it
-    walks the index's distinct terms of the word's first letter one seek at a time (a "loose index scan"
-    in a recursive CTE, the same on both databases): a known word costs one index probe, an unknown one a
-    seek per distinct term of its letter, never a scan of every product's rows.
+    One statement, run when the query has such a word: for each of them, the terms of its first letter and
+    of a length within the edits allowed (`_terms_of_first_letter`).
     """
     words = [word for word in parse_query(query) if len(word.typed) >= TYPO_LENGTH]
     if not words:
         return None
     picks = []
     for i, word in enumerate(words):
-        first, shortest, longest = typo_candidates(word.typed)
-        unknown = [~exists().where(SearchTerm.term.in_(sorted(word.exact)))]
-        unknown += [~exists().where(_term_starts(prefix)) for prefix in sorted(word.prefixes)]
-        lowest = select(func.min(SearchTerm.term)).where(_term_starts(first)).scalar_subquery()
-        near = select(lowest.label("term")).where(*unknown).cte(f"near_{i}", recursive=True)
-        following = (
-            select(func.min(SearchTerm.term))
-            .where(SearchTerm.term > near.c.term, SearchTerm.term < prefix_end(first))
-            .scalar_subquery()
-        )
-        near = near.union_all(select(following).where(near.c.term.is_not(None)))
+        shortest, longest = typo_lengths(word.typed)
+        near = _terms_of_first_letter(f"near_{i}", word)
         picks.append(
             select(literal(i).label("word"), near.c.term).where(
                 near.c.term.is_not(None), func.length(near.c.term).between(shortest, longest)
@@ -135,6 +154,51 @@ def correct_query(query: str) -> str | None:
         return None
     replacements = {word.typed: corrected[i] for i, word in enumerate(words) if corrected[i]}
     return " ".join(replacements.get(word.typed) or word.typed for word in parse_query(query))
+
+
+def list_close_words(query: str, *, limit: int = CLOSE_WORDS) -> list[str]:
+    """Up to `limit` indexed words close to the words of `query` that match nothing, nearest first and then
+    alphabetically, each found in a product on show: what a search that found nothing offers instead.
+
+    One statement, run when the query has a word of four letters or more: the same walk as `correct_query`
+    (`_terms_of_first_letter`), looser (see `catalogue.search.close_words`), and for each term it keeps,
+    whether a product on show has it (an index probe that stops at the first such product).
+    """
+    words = [word for word in parse_query(query) if len(word.typed) >= CLOSE_LENGTH]
+    if not words:
+        return []
+    picks = []
+    for i, word in enumerate(words):
+        typed = word.typed[:TERM_LENGTH]
+        shortest, longest = close_lengths(typed)
+        near = _terms_of_first_letter(f"close_{i}", word)
+        shown = (
+            select(SearchTerm.product_id)
+            .join(Product, Product.id == SearchTerm.product_id)
+            .join(Product.community)
+            .where(
+                SearchTerm.term == near.c.term, Product.status == ProductStatus.ACTIVE, shows_products_today()
+            )
+            .exists()
+        )
+        picks.append(
+            select(literal(i).label("word"), near.c.term, shown.label("shown")).where(
+                near.c.term.is_not(None),
+                or_(
+                    func.length(near.c.term).between(shortest, longest),
+                    and_(near.c.term >= typed, near.c.term < prefix_end(typed)),
+                ),
+            )
+        )
+    statement = picks[0] if len(picks) == 1 else union_all(*picks)
+    terms: dict[int, dict[str, bool]] = {}
+    for i, term, is_shown in db.session.execute(statement):
+        terms.setdefault(i, {})[term] = bool(is_shown)
+    nearest: dict[str, int] = {}
+    for i, word in enumerate(words):
+        for term, distance in close_words(word.typed[:TERM_LENGTH], terms.get(i, {})).items():
+            nearest[term] = min(distance, nearest.get(term, distance))
+    return [term for _, term in sorted((distance, term) for term, distance in nearest.items())][:limit]
 
 
 def _with_cards(statement: Select[Product]) -> Select[Product]:

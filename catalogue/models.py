@@ -29,7 +29,6 @@ from shop.db import Base, enum_column_type, utcnow
 from shop.i18n import VILNIUS
 from shop.models import User
 from shop.states import check_move
-from shop.text import fold
 
 
 class ProductStatus(enum.StrEnum):
@@ -126,7 +125,6 @@ class Product(Base):
     )
     is_featured: Mapped[bool] = mapped_column(default=False)
     review_note: Mapped[str] = mapped_column(Text, default="", server_default="")  #: why the VVG rejected it
-    search_text: Mapped[str] = mapped_column(Text, default="")  #: folded texts, see catalogue.search
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -206,11 +204,6 @@ class Product(Base):
             if not self.safety_notes_en.strip():
                 missing.append(MissingForSale.WARNING_EN)
         return tuple(missing)
-
-    def refresh_search_text(self) -> None:
-        """Fold the product's own texts into `search_text`."""
-        parts = (self.name_lt, self.name_en, self.description_lt, self.description_en)
-        self.search_text = fold(" ".join(part or "" for part in parts))
 
     def refresh_search_terms(self, session: Session) -> None:
         """Re-stem every text the product is found by into `search_terms` (rows change only where needed)."""
@@ -608,7 +601,7 @@ _SEARCHED_COLUMNS: Final = {
 
 
 @event.listens_for(Session, "before_flush")
-def _refresh_search_texts(session: Session, _context: object, _instances: object) -> None:
+def _refresh_search_terms(session: Session, _context: object, _instances: object) -> None:
     """Keep every new or changed product searchable, whoever changed it: its own texts, its variants'
     names, and the names of its category and community."""
     products: dict[int, Product] = {}
@@ -627,7 +620,6 @@ def _refresh_search_texts(session: Session, _context: object, _instances: object
             continue  # a product's status or a variant's stock changed: what it is found by did not
         if isinstance(obj, Product):
             if obj not in session.deleted:
-                obj.refresh_search_text()
                 products[id(obj)] = obj
         elif isinstance(obj, Variant) and obj.product is not None:
             products[id(obj.product)] = obj.product

@@ -20,7 +20,7 @@ bound values, so no input is ever syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -121,11 +121,11 @@ TYPO_LENGTH: Final = 5
 LONG_TYPO_LENGTH: Final = 9
 
 
-def typo_candidates(word: str) -> tuple[str, int, int]:
-    """Where the corrections of `word` are looked for: indexed words of its first letter and of a
-    length within the edits allowed (first letter, shortest, longest)."""
+def typo_lengths(word: str) -> tuple[int, int]:
+    """Where the corrections of `word` are looked for: indexed words of its first letter and of a length
+    within the edits allowed (shortest, longest)."""
     edits = allowed_edits(word)
-    return word[0], len(word) - edits, len(word) + edits
+    return len(word) - edits, len(word) + edits
 
 
 def allowed_edits(word: str) -> int:
@@ -160,3 +160,53 @@ def closest_word(word: str, candidates: Iterable[str]) -> str | None:
         if distance <= limit and (best is None or (distance, candidate) < best):
             best = (distance, candidate)
     return best[1] if best else None
+
+
+#: A query word this long or longer that matches nothing gets the closest indexed words offered.
+CLOSE_LENGTH: Final = 4
+#: At most this many closest words are offered.
+CLOSE_WORDS: Final = 5
+#: The longest ending the stemmers cut off a word ("levandomis" → "levand"): terms this much longer than
+#: the closest words are looked at too, so that a stem is recognised by the word it came from.
+ENDING_LENGTH: Final = 5
+
+
+def close_edits(word: str) -> int:
+    """How many edits away a word offered for `word` may be: looser than a correction (two, three from nine
+    letters), since the shopper chooses."""
+    return 3 if len(word) >= LONG_TYPO_LENGTH else 2
+
+
+def close_lengths(word: str) -> tuple[int, int]:
+    """The lengths of the indexed terms looked at for the words close to `word` (shortest, longest)."""
+    edits = close_edits(word)
+    return len(word) - edits, len(word) + edits + ENDING_LENGTH
+
+
+def close_words(word: str, terms: Mapping[str, bool]) -> dict[str, int]:
+    """Real words near `word`, each with its edits away.
+
+    `terms` are indexed terms of the word's first letter (see `close_lengths`) and those starting with it,
+    each with whether a product on show has it. Close is within `close_edits`, or starting with the whole of
+    `word` ("atvir" → "atvirukai", as many edits as letters added). The index holds each word and its stems,
+    and a stem ("atviruk", "levand", "angel" of "angelas") is not a word to show: a close stem stands for
+    the terms it is a stem of, at its own distance ("angl" → "angelas", "angels"). A word is offered only if
+    a product on show has it, so that its link finds something.
+    """
+    limit = close_edits(word)
+    words_of_stem: dict[str, set[str]] = {}
+    for term in terms:
+        for stem in stems(term) - {term}:
+            words_of_stem.setdefault(stem, set()).add(term)
+    found: dict[str, int] = {}
+    for term in terms:
+        if term.startswith(word):
+            distance = len(term) - len(word)
+        else:
+            distance = edit_distance(word, term, limit=limit)
+            if distance > limit:
+                continue
+        for offered in words_of_stem.get(term, {term}):
+            if terms[offered] and offered not in words_of_stem:
+                found[offered] = min(distance, found.get(offered, distance))
+    return found

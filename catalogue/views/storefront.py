@@ -61,6 +61,8 @@ def product_list() -> ResponseReturnValue:
         per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
     )
     category = next((c for c in categories if c.slug == filters.category_slug), None)
+    # Never a dead end: nothing found offers the indexed words closest to what was typed.
+    close_words = browsing.list_close_words(filters.query) if filters.query and not page.total else []
     body = render_template(
         "catalogue/storefront/list.html",
         form=form,
@@ -68,6 +70,7 @@ def product_list() -> ResponseReturnValue:
         category=category,
         categories=categories,
         correction=correction,
+        close_words=close_words,
     )
     # counted once the page is drawn: the count's commit would otherwise expire the products it shows
     if _is_plain_search(filters) and page.number == 1 and not request.args.get("page"):

@@ -134,3 +134,26 @@ def test_the_search_migration_indexes_the_products_already_in_the_shop(
         db.session.remove()
         flask_migrate.upgrade()
         assert terms() == written
+
+
+def test_dropping_the_old_search_column_keeps_products_with_their_variants_and_photos(
+    test_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """0025 drops a products column in place, down and up again, with a listing in the shop."""
+    sqlite = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'dropped.db'}"})
+    with running(sqlite):
+        flask_migrate.upgrade()
+        make_product(make_community(), name_lt="Šiaudinis angelas", variants=[make_variant()], images=2)
+
+        def rows() -> list[int]:
+            tables = ("products", "variants", "product_images", "search_terms")
+            return [db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in tables]
+
+        kept = rows()
+        assert kept[:3] == [1, 1, 2]
+        db.session.remove()
+        flask_migrate.downgrade(revision="0024")
+        assert rows() == kept
+        db.session.remove()
+        flask_migrate.upgrade()
+        assert rows() == kept
