@@ -9,7 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Label,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload, selectinload
 
 from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
@@ -24,12 +38,18 @@ from catalogue.search import (
     closest_word,
     parse_query,
     prefix_end,
+    stems,
     typo_lengths,
 )
 from producers.communities import shows_products_today
 from producers.models import Community
 from shop.db import db, utcnow
 from shop.pagination import Page
+
+#: Sort keys, each with whether it runs high to low.
+_Order = list[tuple[SQLColumnExpression[Any], bool]]
+#: No catalogue gets this far; a page asked for past it is taken for it (and so for the last real page).
+_LAST_PAGE = 100_000
 
 
 class Sort(enum.StrEnum):
@@ -91,8 +111,14 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
         return None
     matches, scores = [], []
     for word in words:
-        whole = SearchTerm.term.in_(sorted(word.exact))
-        match = or_(whole, *(_term_starts(prefix) for prefix in sorted(word.prefixes)))
+        # A word's stems are indexed wherever the word itself is, with at least its weight, so they alone
+        # find and score it (half the index rows of asking for the word too); a prefix inside a shorter
+        # one, and a stem inside a prefix, add no rows.
+        whole_terms = sorted(stems(word.typed) or word.exact)
+        prefixes = sorted(p for p in word.prefixes if not any(p.startswith(q) for q in word.prefixes - {p}))
+        rest = [term for term in whole_terms if not any(term.startswith(prefix) for prefix in prefixes)]
+        whole = SearchTerm.term.in_(whole_terms)
+        match = or_(*([SearchTerm.term.in_(rest)] if rest else []), *(_term_starts(p) for p in prefixes))
         matches.append(match)
         scores.append(
             func.max(case((whole, SearchTerm.weight * 2 + 1), (match, SearchTerm.weight * 2), else_=0))
@@ -208,7 +234,7 @@ def _with_cards(statement: Select[Product]) -> Select[Product]:
     )
 
 
-def _listed(filters: CatalogueFilter) -> tuple[Select[Product], tuple[ColumnElement[Any], ...]]:
+def _listed(filters: CatalogueFilter) -> tuple[Select[Product], _Order]:
     """The visible products matching `filters`, and the order the catalogue lists them in."""
     statement = _visible_products()
     if filters.category_slug:
@@ -229,27 +255,30 @@ def _listed(filters: CatalogueFilter) -> tuple[Select[Product], tuple[ColumnElem
     if filters.in_stock:
         statement = statement.where(exists().where(Variant.product_id == Product.id, Variant.stock > 0))
     min_price = select(func.min(price)).where(Variant.product_id == Product.id).scalar_subquery()
-    order: tuple[ColumnElement[Any], ...] = {
-        Sort.RECOMMENDED: (Product.is_featured.desc(), Product.created_at.desc(), Product.id.desc()),
-        Sort.NEWEST: (Product.created_at.desc(), Product.id.desc()),
-        Sort.PRICE_ASC: (min_price.asc(), Product.id.asc()),
-        Sort.PRICE_DESC: (min_price.desc(), Product.id.desc()),
-    }[filters.sort]
+    orders: dict[Sort, _Order] = {  # (key, descending)
+        Sort.RECOMMENDED: [(Product.is_featured, True), (Product.created_at, True), (Product.id, True)],
+        Sort.NEWEST: [(Product.created_at, True), (Product.id, True)],
+        Sort.PRICE_ASC: [(min_price, False), (Product.id, False)],
+        Sort.PRICE_DESC: [(min_price, True), (Product.id, True)],
+    }
+    order = orders[filters.sort]
     if relevance is not None and filters.sort is Sort.RECOMMENDED:
-        in_stock = exists().where(Variant.product_id == Product.id, Variant.stock > 0)
-        order = (score.desc(), case((in_stock, 0), else_=1), *order)
+        # one pass over the variants in stock for the whole page, not a probe per product found
+        in_stock = Product.id.in_(select(Variant.product_id).where(Variant.stock > 0))
+        order = [(score, True), (case((in_stock, 0), else_=1), False), *order]
     return statement, order
 
 
 def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page[Product]:
     """One page of the catalogue matching `filters`; a page out of range shows the nearest real page."""
     statement, order = _listed(filters)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(page, 1), pages)
-    items = db.session.scalars(
-        _with_cards(statement).order_by(*order).limit(per_page).offset((number - 1) * per_page)
-    ).all()
+    number = min(max(page, 1), _LAST_PAGE)
+    items, total = _ranked_page(statement, order, number=number, per_page=per_page)
+    if not items and number > 1:  # past the last page: count, then show the last real one
+        total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        number = min(number, max(1, math.ceil(total / per_page)))
+        if total:
+            items, total = _ranked_page(statement, order, number=number, per_page=per_page)
     return Page(items=items, number=number, size=per_page, total=total)
 
 
@@ -258,7 +287,41 @@ def list_suggestions(query: str, *, limit: int) -> Sequence[Product]:
     list: their slugs and names only (no count, variants, photos or community), in one statement."""
     statement, order = _listed(CatalogueFilter(query=query))
     shown = load_only(Product.id, Product.slug, Product.name_lt, Product.name_en, raiseload=True)
-    return db.session.scalars(statement.options(shown, raiseload("*")).order_by(*order).limit(limit)).all()
+    in_order = (key.desc() if descending else key.asc() for key, descending in order)
+    return db.session.scalars(statement.options(shown, raiseload("*")).order_by(*in_order).limit(limit)).all()
+
+
+def _ranked_page(
+    statement: Select[Product],
+    order: _Order,
+    *,
+    number: int,
+    per_page: int,
+) -> tuple[Sequence[Product], int]:
+    """Page `number` of what `statement` finds in `order`, and how many it finds in all (0 when the page
+    is empty).
+
+    One statement: the ids of the page are picked and everything found is counted (`count(*) over ()`) on
+    narrow rows, ids and sort keys only, before the page's few products are read whole.
+    """
+    keys: list[tuple[Label[Any], bool]] = [
+        (key.label(f"key_{i}"), descending) for i, (key, descending) in enumerate(order)
+    ]
+    ranked = (
+        statement.with_only_columns(
+            Product.id.label("id"), func.count().over().label("total"), *(key for key, _ in keys)
+        )
+        .order_by(*(key.desc() if descending else key.asc() for key, descending in keys))
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+        .subquery()
+    )
+    on_page = select(Product, ranked.c.total).join(Product.community).join(ranked, ranked.c.id == Product.id)
+    in_order = (
+        ranked.c[key.name].desc() if descending else ranked.c[key.name].asc() for key, descending in keys
+    )
+    rows = db.session.execute(_with_cards(on_page).order_by(*in_order)).all()
+    return [row[0] for row in rows], (rows[0]._mapping["total"] if rows else 0)
 
 
 def list_featured_products(limit: int = 8) -> Sequence[Product]:
