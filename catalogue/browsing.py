@@ -38,7 +38,6 @@ from catalogue.search import (
     closest_word,
     parse_query,
     prefix_end,
-    stems,
     typo_lengths,
 )
 from producers.communities import shows_products_today
@@ -114,7 +113,7 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
         # A word's stems are indexed wherever the word itself is, with at least its weight, so they alone
         # find and score it (half the index rows of asking for the word too); a prefix inside a shorter
         # one, and a stem inside a prefix, add no rows.
-        whole_terms = sorted(stems(word.typed) or word.exact)
+        whole_terms = sorted(word.stems or word.exact)
         prefixes = sorted(p for p in word.prefixes if not any(p.startswith(q) for q in word.prefixes - {p}))
         rest = [term for term in whole_terms if not any(term.startswith(prefix) for prefix in prefixes)]
         whole = SearchTerm.term.in_(whole_terms)

@@ -20,12 +20,15 @@ bound values, so no input is ever syntax.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import snowballstemmer
+import sqlalchemy as sa
+from sqlalchemy import Connection
 
 from shop.text import fold
 
@@ -58,16 +61,28 @@ _ENGLISH = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=8192)
 def stems(word: str) -> frozenset[str]:
-    """The Lithuanian and English stems of one folded word ("atvirukai" → {"atviruk", "atvirukai"})."""
+    """The Lithuanian and English stems of one lower-case word, folded: of the word as written and of its
+    folded form. The Lithuanian stemmer knows its letters ("žvaigždžių" and "žvaigždė" both → "žvaigžd"),
+    so a word typed with diacritics meets every case of it; typed without them, the folded stem still
+    meets the folded forms ("atvirukai" → "atviruk")."""
     word = word[:TERM_LENGTH]
+    forms = {word, fold(word)}
     return frozenset(
-        stem[:TERM_LENGTH] for stem in (_LITHUANIAN.stemWord(word), _ENGLISH.stemWord(word)) if stem
+        fold(stem)[:TERM_LENGTH]
+        for form in forms
+        for stem in (_LITHUANIAN.stemWord(form), _ENGLISH.stemWord(form))
+        if stem
     )
+
+
+def _words(text: str) -> list[str]:
+    """The lower-case words of `text`, diacritics kept (composed, so that a word is never cut at a mark)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text.casefold()))
 
 
 def query_words(query: str, *, limit: int = 8) -> list[str]:
     """The folded words of a search query, at most `limit` of them."""
-    return _WORD.findall(fold(query))[:limit]
+    return [fold(word) for word in _words(query)[:limit]]
 
 
 def index_terms(fields: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -75,10 +90,11 @@ def index_terms(fields: Iterable[tuple[str, int]]) -> dict[str, int]:
     with."""
     terms: dict[str, int] = {}
     for text, weight in fields:
-        for word in _WORD.findall(fold(text or "")):
-            if word in STOP_WORDS:
+        for word in _words(text or ""):
+            folded = fold(word)
+            if folded in STOP_WORDS:
                 continue
-            for term in (word[:TERM_LENGTH], *stems(word)):  # the word itself too, for typo corrections
+            for term in (folded[:TERM_LENGTH], *stems(word)):  # the word itself too, for typo corrections
                 terms[term] = max(weight, terms.get(term, 0))
     return terms
 
@@ -88,24 +104,24 @@ class QueryWord:
     """One word of a query as the index is asked for it: itself and its stems whole, and for the last
     word, as the start of an indexed term too ("zvaigzd" also finds "zvaigzdute")."""
 
-    typed: str
-    exact: frozenset[str]
+    typed: str  #: folded
+    stems: frozenset[str]
+    exact: frozenset[str]  #: the stems and the folded word
     prefixes: frozenset[str] = frozenset()
 
 
 def parse_query(query: str) -> list[QueryWord]:
     """What each meaningful word of `query` looks for; stop words are left out unless they are all."""
-    words = query_words(query)
-    meaningful = [word for word in words if word not in STOP_WORDS] or words
+    words = _words(query)[:8]
+    meaningful = [word for word in words if fold(word) not in STOP_WORDS] or words
     parsed = []
     for position, word in enumerate(meaningful):
-        exact = stems(word)
+        typed, word_stems = fold(word), stems(word)
+        exact = word_stems | {typed[:TERM_LENGTH]}
         prefixes: frozenset[str] = frozenset()
-        if position == len(meaningful) - 1 and len(word) >= PREFIX_LENGTH:
-            prefixes = frozenset(
-                start for start in (word[:TERM_LENGTH], *exact) if len(start) >= PREFIX_LENGTH
-            )
-        parsed.append(QueryWord(typed=word, exact=exact | {word[:TERM_LENGTH]}, prefixes=prefixes))
+        if position == len(meaningful) - 1 and len(typed) >= PREFIX_LENGTH:
+            prefixes = frozenset(start for start in exact if len(start) >= PREFIX_LENGTH)
+        parsed.append(QueryWord(typed=typed, stems=word_stems, exact=exact, prefixes=prefixes))
     return parsed
 
 
@@ -210,3 +226,49 @@ def close_words(word: str, terms: Mapping[str, bool]) -> dict[str, int]:
             if terms[offered] and offered not in words_of_stem:
                 found[offered] = min(distance, found.get(offered, distance))
     return found
+
+
+def index_every_product(connection: Connection) -> None:
+    """Write every product's terms afresh: the data step of the migrations that build or change the index
+    (0021, 0026). The same texts and weights as the models' listener (`catalogue.models`) writes for one
+    product, read with plain SQL because the models may be newer than the schema a migration runs on: so it
+    reads only columns that exist since migration 0021."""
+    connection.execute(sa.text("DELETE FROM search_terms"))
+    categories = {
+        row.id: row for row in connection.execute(sa.text("SELECT id, name_lt, name_en FROM categories"))
+    }
+    communities = {
+        row.id: row for row in connection.execute(sa.text("SELECT id, name, city FROM communities"))
+    }
+    variants: dict[int, list[Any]] = {}
+    for row in connection.execute(sa.text("SELECT product_id, name_lt, name_en FROM variants")):
+        variants.setdefault(row.product_id, []).append(row)
+    rows: list[dict[str, Any]] = []
+    products = connection.execute(
+        sa.text(
+            "SELECT id, category_id, community_id, name_lt, name_en, description_lt, description_en"
+            " FROM products"
+        )
+    )
+    for product in products:
+        fields = [
+            (product.name_lt, NAME_WEIGHT),
+            (product.name_en, NAME_WEIGHT),
+            (product.description_lt, DESCRIPTION_WEIGHT),
+            (product.description_en, DESCRIPTION_WEIGHT),
+        ]
+        category = categories.get(product.category_id)
+        if category is not None:
+            fields += [(category.name_lt, CATEGORY_WEIGHT), (category.name_en, CATEGORY_WEIGHT)]
+        for variant in variants.get(product.id, []):
+            fields += [(variant.name_lt, VARIANT_WEIGHT), (variant.name_en, VARIANT_WEIGHT)]
+        community = communities.get(product.community_id)
+        if community is not None:
+            fields += [(community.name, COMMUNITY_WEIGHT), (community.city, COMMUNITY_WEIGHT)]
+        rows += [
+            {"product_id": product.id, "term": term, "weight": weight}
+            for term, weight in index_terms(fields).items()
+        ]
+    if rows:
+        table = sa.table("search_terms", sa.column("product_id"), sa.column("term"), sa.column("weight"))
+        connection.execute(sa.insert(table), rows)

@@ -29,7 +29,7 @@ def offered(html: str) -> list[tuple[str, str]]:
 def test_nothing_found_offers_close_words_as_links_that_each_find_products(client: FlaskClient) -> None:
     make_product(slug="zvaigzdute", name_lt="Šiaudinė žvaigždutė")
     make_product(slug="zvaigzde", name_lt="Žvaigždė su varpeliu")
-    page = client.get("/katalogas", query_string={"q": "žvaigždžių"}).get_data(as_text=True)
+    page = client.get("/katalogas", query_string={"q": "zvaigzdziu"}).get_data(as_text=True)
     assert "0 gaminių" in page
     links = offered(page)
     assert [word for _, word in links] == ["zvaigzde", "zvaigzdute"]  # two edits, then three

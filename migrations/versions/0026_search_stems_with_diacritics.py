@@ -1,0 +1,26 @@
+"""Search terms re-stemmed: a word's stems are now also taken before its diacritics are dropped, so
+"žvaigždžių" meets "žvaigždė". Every product's terms are written afresh.
+
+Revision ID: 0026
+Revises: 0025
+Create Date: 2026-12-05 04:15:00.000000
+
+"""
+from alembic import op
+
+from catalogue import search
+
+
+# revision identifiers, used by Alembic.
+revision = '0026'
+down_revision = '0025'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    search.index_every_product(op.get_bind())
+
+
+def downgrade():
+    pass  # the richer terms serve the older code as well
