@@ -47,3 +47,14 @@ class InvoicePrefixFixed(ValueError):
     def __init__(self, prefix: str) -> None:
         super().__init__(prefix)
         self.prefix = prefix
+
+
+class CapacityFull(Exception):
+    """A community cannot take `quantity` more made-to-order items in any week it books ahead: the quantity
+    is more than its weekly cap (`per_week`) itself, or every week within the horizon is full."""
+
+    def __init__(self, community_id: int, quantity: int, per_week: int) -> None:
+        super().__init__(community_id, quantity, per_week)
+        self.community_id = community_id
+        self.quantity = quantity
+        self.per_week = per_week
