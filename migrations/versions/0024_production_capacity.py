@@ -17,8 +17,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('communities', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('made_to_order_per_week', sa.Integer(), nullable=True))
+    # ALTER TABLE … ADD COLUMN in place, never a batch copy: on SQLite, dropping the old communities or
+    # order_lines table would take every row pointing at it (by cascading keys) with it, or fail.
+    op.add_column('communities', sa.Column('made_to_order_per_week', sa.Integer(), nullable=True))
     op.create_table('production_weeks',
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('week_start', sa.Date(), nullable=False),
@@ -27,13 +28,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_production_weeks_community_id_communities'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('community_id', 'week_start', name=op.f('pk_production_weeks'))
     )
-    with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('production_week', sa.Date(), nullable=True))
+    op.add_column('order_lines', sa.Column('production_week', sa.Date(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.drop_column('production_week')
+    op.drop_column('order_lines', 'production_week')  # in place, as they were added
     op.drop_table('production_weeks')
-    with op.batch_alter_table('communities', schema=None) as batch_op:
-        batch_op.drop_column('made_to_order_per_week')
+    op.drop_column('communities', 'made_to_order_per_week')
