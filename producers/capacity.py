@@ -92,7 +92,7 @@ def _booked(community_id: int, weeks: list[date]) -> dict[date, int]:
             ProductionWeek.week_start.between(weeks[0], weeks[-1]),
         )
     )
-    return {week: booked for week, booked in rows.tuples()}
+    return {week: booked for week, booked in rows}
 
 
 def _add(community_id: int, week: date, quantity: int, *, per_week: int | None) -> bool:
