@@ -40,7 +40,7 @@ def clock() -> Iterator[Any]:
 
 @pytest.fixture
 def shop(app: Flask) -> dict[str, Any]:
-    """Krakės make at most 3 made-to-order items a week: woven baskets and clay bowls; straw stars are in stock."""
+    """Krakės make at most 3 made-to-order items a week (baskets, bowls); straw stars are in stock."""
     make_operator()
     krakes = make_community(slug="krakes", name="Krakių bendruomenė", made_to_order_per_week=3)
     basket, bowl = (
