@@ -120,6 +120,17 @@ class ShareOfStockExceeded(OrderProblem):
         self.allowed = allowed
 
 
+class ProductionFull(OrderProblem):
+    """A community cannot make this many more made-to-order items in any week it takes orders for (more
+    than its weekly cap, `per_week`, or every week ahead full; `producers.capacity`)."""
+
+    def __init__(self, community_name: str, quantity: int, per_week: int) -> None:
+        super().__init__(community_name, quantity, per_week)
+        self.community_name = community_name
+        self.quantity = quantity
+        self.per_week = per_week
+
+
 class ProductUnavailable(OrderProblem):
     """The variant does not exist any more, or is not for sale."""
 

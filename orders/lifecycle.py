@@ -26,6 +26,7 @@ from orders.models import (
     Payment,
     PaymentMethod,
 )
+from producers import capacity
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage, User
@@ -183,7 +184,7 @@ def cancel_unpaid(
         before={"status": OrderStatus.PENDING_PAYMENT},
         after={"status": OrderStatus.CANCELLED, **({"note": note} if note else {})},
     )
-    restock(order.lines)
+    give_back(order.lines)
     for fulfilment in order.fulfilments:
         fulfilment.move_to(FulfilmentStatus.CANCELLED, by=by, note=note or reason.value)
     if reason is CancelReason.EXPIRED:
@@ -191,8 +192,18 @@ def cancel_unpaid(
     return [mail_customer(order, event="order-cancelled", template="order_cancelled", note=note)]
 
 
+def give_back(lines: Sequence[OrderLine]) -> None:
+    """Inside a transaction, once per line (as it is cancelled): its stock back on sale, and the made-to-order
+    work it booked (`OrderLine.production_week`) freed for other orders."""
+    restock(lines)
+    for line in lines:
+        if line.production_week is not None:
+            capacity.release(line.fulfilment.community_id, line.production_week, line.quantity)
+
+
 def restock(lines: Sequence[OrderLine]) -> None:
-    """Put the stock of these lines back on sale (made-to-order lines took none)."""
+    """Put the stock of these lines back on sale (made-to-order lines took none). A cancel calls
+    `give_back`, which frees their booked work too."""
     for line in lines:
         if line.variant_id is not None and not line.is_made_to_order:
             db.session.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, update
@@ -276,6 +276,9 @@ class OrderLine(Base):
     quantity: Mapped[int]
     is_made_to_order: Mapped[bool] = mapped_column(default=False)  #: no stock was reserved for it
     lead_days: Mapped[int | None]
+    #: the Monday of the week a made-to-order line was booked into (`producers.capacity`); None when the
+    #: community caps nothing or the line is not made to order. A cancel gives back exactly that week's share.
+    production_week: Mapped[date | None]
     #: written by hand into the card, or on a note in the parcel (see `orders.labels.GiftNote`)
     gift_message: Mapped[str] = mapped_column(String(200), default="")
     cancelled_at: Mapped[datetime | None]  #: taken out of a paid order; its money refunded

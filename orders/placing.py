@@ -1,5 +1,6 @@
-"""Placing an order: one transaction that re-prices the cart from the catalogue, reserves stock, splits the
-lines into one parcel per community with its delivery fee, and queues the mails."""
+"""Placing an order: one transaction that re-prices the cart from the catalogue, reserves stock, books the
+made-to-order work into a week (`producers.capacity`), splits the lines into one parcel per community with
+its delivery fee, and queues the mails."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -23,6 +24,7 @@ from orders.errors import (
     EmptyOrder,
     OutOfStock,
     PriceChanged,
+    ProductionFull,
     ProductUnavailable,
     QuantityNotAllowed,
     TermsChanged,
@@ -34,10 +36,13 @@ from orders.models import (
     OrderLine,
     PaymentMethod,
 )
+from producers import capacity
 from producers.communities import takes_orders_today
+from producers.errors import CapacityFull
 from producers.models import DeliveryMethod, ShippingOption
 from shop import outbox
 from shop.db import db, transaction, utcnow
+from shop.i18n import VILNIUS
 from shop.models import OutboxMessage
 
 #: How long after Stripe's payment page expires an unpaid card order is checked with Stripe and cancelled.
@@ -83,7 +88,8 @@ def place_order(
     client_ip: str = "",
 ) -> Order:
     """Turn a cart into an order: prices in force from the catalogue (a sale's while it runs), stock
-    reserved, one fulfilment per community.
+    reserved, made-to-order items booked into each community's first week with room (`ProductionFull` if
+    none has), one fulfilment per community.
 
     Idempotent: the same `idempotency_key` (one per checkout form) always gives the same single order.
     `terms_version_id` is the version of the terms of sale the checkout showed and the customer accepted:
@@ -154,6 +160,7 @@ def _build_order(
             raise PriceChanged(line.variant_id, prices[line.variant_id])  # e.g. a sale ended just now
     for variant_id in sorted(quantities):  # one lock order for every basket: no deadlocks between buyers
         _reserve(variants[variant_id], quantities[variant_id])
+    weeks = _book_production(variants, quantities, today=now.astimezone(VILNIUS).date())
 
     options = _shipping_options({variant.product.community_id for variant in variants.values()})
     order = Order(
@@ -196,6 +203,7 @@ def _build_order(
                 quantity=line.quantity,
                 is_made_to_order=variant.is_made_to_order,
                 lead_days=variant.lead_days,
+                production_week=weeks.get(community_id) if variant.is_made_to_order else None,
                 gift_message=line.gift_message.strip()[:200],
             )
         )
@@ -306,6 +314,28 @@ def _reserve(variant: Variant, quantity: int) -> None:
         available = db.session.scalar(select(Variant.stock).where(Variant.id == variant.id)) or 0
         raise OutOfStock(variant.id, available)
     caps.check_share(variant.id, quantity, stock_before=left + quantity)
+
+
+def _book_production(
+    variants: Mapping[int, Variant], quantities: Mapping[int, int], *, today: date
+) -> dict[int, date]:
+    """Book each community's made-to-order items into its first week with room for them (one week for the
+    whole parcel: it leaves when all of it is made); the week per community."""
+    made_to_order: dict[int, int] = defaultdict(int)
+    for variant_id, quantity in quantities.items():
+        variant = variants[variant_id]
+        if variant.is_made_to_order:
+            made_to_order[variant.product.community_id] += quantity
+    weeks = {}
+    for community_id in sorted(made_to_order):  # one lock order for every basket, as for stock
+        try:
+            weeks[community_id] = capacity.book(community_id, made_to_order[community_id], today)
+        except CapacityFull as full:
+            name = next(
+                v.product.community.name for v in variants.values() if v.product.community_id == community_id
+            )
+            raise ProductionFull(name, full.quantity, full.per_week) from full
+    return weeks
 
 
 def _shipping_options(community_ids: set[int]) -> dict[tuple[int, DeliveryMethod], ShippingOption]:

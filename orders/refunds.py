@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from orders.errors import LineNotFound, NotCancellable, NotRefundable, RefundNotFound, RefundTooLarge
 from orders.invoices.issuing import credit_note_of, invoice_attachment, issue_credit_note
-from orders.lifecycle import lock_fulfilment, mail_customer, restock, settle_order
+from orders.lifecycle import give_back, lock_fulfilment, mail_customer, settle_order
 from orders.models import (
     Fulfilment,
     FulfilmentStatus,
@@ -302,11 +302,12 @@ def _cancel_parcel(
 def _record_refund(
     fulfilment: Fulfilment, lines: list[OrderLine], *, delivery_cents: int, reason: str, by: User | None
 ) -> Refund | None:
-    """Inside a transaction: the lines are cancelled, their stock is back, and their money is owed back."""
+    """Inside a transaction: the lines are cancelled, their stock (and booked work) is back, and their money
+    is owed back."""
     now = utcnow()
     for line in lines:
         line.cancelled_at = now
-    restock(lines)
+    give_back(lines)
     goods_cents = sum(line.total_cents for line in lines)
     if goods_cents + delivery_cents == 0:
         return None  # free items, collected in person: nothing to return

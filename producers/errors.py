@@ -79,3 +79,14 @@ class LockerListShrinks(Exception):
 
 class LockerListUnavailable(Exception):
     """The list could not be downloaded (the network, the carrier's server, a timeout)."""
+
+
+class CapacityFull(Exception):
+    """A community cannot take `quantity` more made-to-order items in any week it books ahead: the quantity
+    is more than its weekly cap (`per_week`) itself, or every week within the horizon is full."""
+
+    def __init__(self, community_id: int, quantity: int, per_week: int) -> None:
+        super().__init__(community_id, quantity, per_week)
+        self.community_id = community_id
+        self.quantity = quantity
+        self.per_week = per_week

@@ -19,7 +19,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from producers import communities
 from producers.iban import IbanNotValid, normalise_iban
@@ -36,6 +44,7 @@ from shop.forms import (
     MoneyField,
     Normalised,
     PercentField,
+    WholeNumberField,
     at_most,
     normal_email,
     phone_number,
@@ -97,6 +106,10 @@ class SwitchCommunityForm(ActionForm):
         return next((c for c in mine if c.id == self.community_id.data), None)
 
 
+#: the most made-to-order items a week a community may say it makes (more is a typing slip)
+MAX_PER_WEEK = 10_000
+
+
 class DeliveryOptionForm(Form):  # type: ignore[misc]
     offered = BooleanField(_l("Offered"))
     fee = MoneyField(_l("Fee per parcel, €"), max_cents=10_000, validators=[Optional()])
@@ -110,6 +123,13 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
     story_en = TextAreaField(_l("Your story (English)"), validators=[Optional(), at_most(5000)])
     vacation_until = DayField(_l("On holiday until (the first day you are back)"), validators=[Optional()])
     vacation_hides_products = BooleanField(_l("Hide our products while we are away"))
+    made_to_order_per_week = WholeNumberField(
+        _l("Made-to-order items we can make in a week"),
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_PER_WEEK, _l("Between 1 and %(max)d, or leave it empty.", max=MAX_PER_WEEK)),
+        ],
+    )
 
     def validate_vacation_until(self, field: DayField) -> None:
         if field.data is not None and field.data <= vilnius_today():
@@ -155,6 +175,7 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
             vacation_until=self.vacation_until.data,
             vacation_hides_products=bool(self.vacation_hides_products.data),
             deliveries=deliveries,
+            made_to_order_per_week=self.made_to_order_per_week.data,
         )
 
 

@@ -69,6 +69,8 @@ class Community(Base):
     #: on holiday until this day: no new orders; products hidden or shown "back on …"
     vacation_until: Mapped[date | None]
     vacation_hides_products: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: how many made-to-order items it can make in a week (Monday to Sunday, Vilnius); None: no cap
+    made_to_order_per_week: Mapped[int | None]
     photo_key: Mapped[str] = mapped_column(String(64), default="", server_default="")  #: shop photo
     story_lt: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
@@ -90,6 +92,23 @@ class Community(Base):
 
     def __repr__(self) -> str:
         return f"<Community {self.slug}>"
+
+
+class ProductionWeek(Base):
+    """How many made-to-order items a community has taken on for one week (`producers.capacity`).
+
+    A row appears when the first order books into its week; `booked` grows by each made-to-order line
+    booked there and shrinks when one is cancelled, never past the community's weekly cap.
+    """
+
+    __tablename__ = "production_weeks"
+    __table_args__ = (CheckConstraint("booked >= 0", name="booked_not_negative"),)
+
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True
+    )
+    week_start: Mapped[date] = mapped_column(primary_key=True)  #: the week's Monday
+    booked: Mapped[int] = mapped_column(default=0)  #: made-to-order items (units) booked into the week
 
 
 class Membership(Base):

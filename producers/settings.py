@@ -29,6 +29,7 @@ class SettingsInput:
     vacation_until: date | None  #: the first day back; None = not on holiday
     vacation_hides_products: bool
     deliveries: Sequence[DeliveryInput]
+    made_to_order_per_week: int | None = None  #: None: no cap (`producers.capacity`)
 
 
 def update_settings(community: Community, data: SettingsInput) -> Community:
@@ -41,6 +42,7 @@ def update_settings(community: Community, data: SettingsInput) -> Community:
         community.story_en = data.story_en.strip()
         community.vacation_until = data.vacation_until
         community.vacation_hides_products = data.vacation_hides_products and data.vacation_until is not None
+        community.made_to_order_per_week = data.made_to_order_per_week
         options = {option.method: option for option in community.shipping_options}
         for position, delivery in enumerate(data.deliveries):
             option = options.get(delivery.method)

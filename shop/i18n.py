@@ -52,6 +52,11 @@ def format_date(day: date | datetime, format: str = "medium") -> str:
     return dates.format_date(day, format, locale=date_locale())
 
 
+def format_day_month(day: date) -> str:
+    """A day without its year, in the visitor's language: "gruodžio 14 d." (lt), "14 December" (en)."""
+    return str(dates.format_skeleton("MMMMd", day, locale=date_locale()))
+
+
 def format_datetime(moment: datetime, format: str = "medium") -> str:
     """A stored UTC moment in Lithuanian time, in the visitor's language."""
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -18,7 +18,14 @@ from flask import Flask, current_app, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from shop import outbox
-from shop.i18n import current_language, format_date, format_datetime, localized, vilnius_today
+from shop.i18n import (
+    current_language,
+    format_date,
+    format_datetime,
+    format_day_month,
+    localized,
+    vilnius_today,
+)
 from shop.money import format_cents
 from shop.operator import get_operator
 
@@ -138,6 +145,7 @@ def init_app(
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["format_date"] = format_date
+    app.jinja_env.filters["day_month"] = format_day_month
     app.jinja_env.globals.update(
         tr=localized,
         vilnius_today=vilnius_today,

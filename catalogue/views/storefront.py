@@ -31,8 +31,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from catalogue import browsing, search_log
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
-from producers import communities
+from producers import capacity, communities
 from producers.communities import list_active_communities
+from producers.errors import CapacityFull
 from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
 from shop.media import MediaStorage
@@ -174,7 +175,21 @@ def product_page(slug: str) -> ResponseReturnValue:
     product = browsing.get_product(slug)
     if product is None:
         abort(404)
-    return render_template("catalogue/storefront/product.html", product=product)
+    made_from, made_to_order_full = None, False
+    if any(variant.is_made_to_order for variant in product.variants):
+        today = vilnius_today()
+        try:
+            start = capacity.production_start(product.community, 1, today)
+        except CapacityFull:
+            made_to_order_full = True
+        else:
+            made_from = start if start > today else None  # this week is full: made from a later Monday
+    return render_template(
+        "catalogue/storefront/product.html",
+        product=product,
+        made_from=made_from,
+        made_to_order_full=made_to_order_full,
+    )
 
 
 @storefront.get("/bendruomenes")

@@ -45,6 +45,7 @@ def _settings_form(community: Community, *, posted: bool) -> SettingsForm:
         "story_en": community.story_en,
         "vacation_until": community.vacation_until,
         "vacation_hides_products": community.vacation_hides_products,
+        "made_to_order_per_week": community.made_to_order_per_week,
     }
     for method in DeliveryMethod:
         option = options.get(method)

@@ -27,6 +27,7 @@ from orders.errors import (
     OrderProblem,
     OutOfStock,
     PriceChanged,
+    ProductionFull,
     ProductUnavailable,
     QuantityNotAllowed,
     ShareOfStockExceeded,
@@ -94,6 +95,8 @@ def _describe_problem(problem: OrderProblem, cart_view: CartView | None = None) 
         else:
             allowed = _("One order can hold at most %(count)d of this item.", count=problem.allowed)
         return f"{allowed} {_larger_orders()}"
+    if isinstance(problem, ProductionFull):
+        return _describe_production_full(problem)
     if isinstance(problem, TooManyUnpaidOrders):
         return _describe_unpaid(problem)
     if isinstance(problem, DeliveryNotOffered):
@@ -110,6 +113,25 @@ def _larger_orders() -> str:
         return str(_("Larger orders are welcome: please write to us."))
     contact = ", ".join(part for part in (operator.email, operator.phone) if part)
     return str(_("Larger orders are welcome: please contact the VVG (%(contact)s).", contact=contact))
+
+
+def _describe_production_full(problem: ProductionFull) -> str:
+    """Why the made-to-order items cannot be taken: more than the community makes in a week, or its weeks
+    ahead are all taken; either way the VVG can arrange it."""
+    if problem.quantity > problem.per_week:
+        why = _(
+            "%(community)s makes at most %(count)d made-to-order items a week, and this order asks for "
+            "%(quantity)d.",
+            community=problem.community_name,
+            count=problem.per_week,
+            quantity=problem.quantity,
+        )
+    else:
+        why = _(
+            "%(community)s has no room for more made-to-order items in the coming months.",
+            community=problem.community_name,
+        )
+    return f"{why} {_larger_orders()}"
 
 
 def _describe_unpaid(problem: TooManyUnpaidOrders) -> str:
