@@ -33,7 +33,17 @@ from orders.labels import DELIVERY_LABELS, GIFT_FIELD_LABELS, PAYMENT_LABELS, Au
 from orders.models import PaymentMethod
 from orders.placing import Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
-from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, stripped, whole_number
+from shop.forms import (
+    EMAIL,
+    MAX_ID,
+    PHONE,
+    POSTAL_CODE,
+    IdField,
+    WholeNumberField,
+    at_most,
+    stripped,
+    whole_number,
+)
 from shop.i18n import current_language
 
 
@@ -221,9 +231,13 @@ class CheckoutForm(CheckoutKeyForm):
         for parcel in self.parcels:
             method = self.chosen_method(parcel.community_id)
             locker = self.locker_field(parcel.community_id)
-            if method is not None and method.is_locker and not (locker.data or "").strip():
-                locker.errors.append(_l("Enter the parcel locker (its name or address)."))
-                valid = False
+            if method is None or not method.is_locker or locker.data is not None:
+                continue
+            sent = str((locker.raw_data or [""])[0]).strip()
+            locker.errors.append(
+                _l("Choose a parcel locker from the list.") if sent else _l("Choose a parcel locker.")
+            )
+            valid = False
         if self.idempotency_key.data != self.expected_key:  # a form opened before the cart changed
             self.form_errors.append(
                 _l("Your cart changed since this page was opened. Check the order and send it again.")
@@ -255,7 +269,7 @@ class CheckoutForm(CheckoutKeyForm):
     def delivery_field(self, community_id: int) -> RadioField:
         return self[f"delivery_{community_id}"]
 
-    def locker_field(self, community_id: int) -> StringField:
+    def locker_field(self, community_id: int) -> IdField:
         return self[f"locker_{community_id}"]
 
     def gift_field(self, variant_id: int) -> TextAreaField:
@@ -292,15 +306,22 @@ class CheckoutForm(CheckoutKeyForm):
         )
 
     def deliveries(self) -> dict[int, DeliveryChoice]:
-        """Each parcel's delivery as sent, by community, with its parcel locker."""
+        """Each parcel's delivery as sent, by community, with the id of its parcel locker."""
         choices = {}
         for parcel in self.parcels:
             method = self.chosen_method(parcel.community_id)
             if method is not None:
-                choices[parcel.community_id] = DeliveryChoice(
-                    method, self.locker_field(parcel.community_id).data or ""
-                )
+                locker_id = self.locker_field(parcel.community_id).data if method.is_locker else None
+                choices[parcel.community_id] = DeliveryChoice(method, locker_id=locker_id)
         return choices
+
+    def locker_unavailable(self, community_id: int) -> None:
+        """The locker sent for a parcel is not an active one of its chosen carrier: say so beside it."""
+        field = self.locker_field(community_id)
+        field.errors = [
+            *(field.errors or []),
+            _l("This parcel locker does not take parcels of the delivery chosen. Choose one from the list."),
+        ]
 
     def gift_messages(self) -> dict[int, str]:
         """The gift message typed for each line, by variant ("" for none)."""
@@ -354,7 +375,7 @@ def checkout_form(
         setattr(
             Form,
             f"locker_{parcel.community_id}",
-            StringField(_l("Parcel locker"), validators=[Optional(), at_most(200)]),
+            IdField(_l("Parcel locker")),  #: a `Locker` row's id, from the list or the type-ahead
         )
     for variant_id, line in lines.items():
         setattr(

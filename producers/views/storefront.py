@@ -21,8 +21,10 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -37,6 +39,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from producers.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from producers.lockers import active_lockers
+from producers.models import DeliveryMethod
 from shop import accounts, outbox
 from shop.access import (
     authenticate,
@@ -273,3 +277,33 @@ def _limit_attempts(state: BlueprintSetupState) -> None:
     views["producers_storefront.forgot_password"] = posts_per_ip(
         mails_per_address(views["producers_storefront.forgot_password"])
     )
+
+
+#: How long a browser may keep a carrier's locker list (a refresh runs once a day at most).
+LOCKER_LIST_MAX_AGE = 3600
+
+
+@storefront.get("/lockeriai/<carrier>.json")
+def locker_list(carrier: str) -> ResponseReturnValue:
+    """Every active locker of a carrier, for the checkout's type-ahead (`id` is what the checkout sends)."""
+    method = DeliveryMethod._value2member_map_.get(carrier)
+    if not isinstance(method, DeliveryMethod) or not method.is_locker:
+        abort(404)
+    response = jsonify(
+        [
+            {
+                "id": locker.id,
+                "code": locker.carrier_locker_id,
+                "name": locker.name,
+                "address": locker.address,
+                "town": locker.town,
+                "postal_code": locker.postal_code,
+                "lat": locker.latitude,
+                "lon": locker.longitude,
+            }
+            for locker in active_lockers(method)
+        ]
+    )
+    response.cache_control.public = True
+    response.cache_control.max_age = LOCKER_LIST_MAX_AGE
+    return response
