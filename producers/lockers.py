@@ -28,7 +28,7 @@ def lockers_by_town(
     `first_postal_code` (the customer's, "LT-57001" or "57001"; "" for none) comes first.
 
     The customer's town is that of the locker whose postal code shares the most leading digits with
-    theirs (at least three: the post office's area), so a village's code still finds its town.
+    theirs (at least two: roughly the district), so a village's code still finds its town.
     """
     groups = [
         (town, list(lockers))
@@ -36,7 +36,7 @@ def lockers_by_town(
     ]
     digits = "".join(c for c in first_postal_code if c.isdigit())
     if len(digits) == 5:
-        best, best_town = 2, None
+        best, best_town = 1, None
         for town, lockers in groups:
             for locker in lockers:
                 shared = _shared_prefix(digits, locker.postal_code)
