@@ -30,7 +30,7 @@ def lockers_by_town(
     The customer's town is that of the locker whose postal code shares the most leading digits with
     theirs (at least two: roughly the district), so a village's code still finds its town.
     """
-    groups = [
+    groups: list[tuple[str, Sequence[Locker]]] = [
         (town, list(lockers))
         for town, lockers in groupby(active_lockers(carrier), key=lambda locker: locker.town)
     ]

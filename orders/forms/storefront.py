@@ -38,7 +38,6 @@ from shop.forms import (
     MAX_ID,
     PHONE,
     POSTAL_CODE,
-    IdField,
     WholeNumberField,
     at_most,
     stripped,
@@ -54,6 +53,20 @@ class Parcel:
     community_id: int
     methods: Sequence[DeliveryMethod]  #: offered by the community, in its order
     chosen: DeliveryMethod | None = None
+
+
+class LockerField(StringField):  # type: ignore[misc]  # WTForms ships partial types
+    """A parcel's locker, sent as a `Locker` row's id by the page's select (or its type-ahead): `data` is the
+    id, or None when nothing or no id was sent. Not a hidden field, so `hidden_tag()` leaves it to the
+    select."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = (whole_number(str(valuelist[0])) or None) if valuelist else None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
 
 
 @dataclass(frozen=True)
@@ -269,8 +282,9 @@ class CheckoutForm(CheckoutKeyForm):
     def delivery_field(self, community_id: int) -> RadioField:
         return self[f"delivery_{community_id}"]
 
-    def locker_field(self, community_id: int) -> IdField:
-        return self[f"locker_{community_id}"]
+    def locker_field(self, community_id: int) -> LockerField:
+        field: LockerField = self[f"locker_{community_id}"]
+        return field
 
     def gift_field(self, variant_id: int) -> TextAreaField:
         return self[f"gift_{variant_id}"]
@@ -375,7 +389,7 @@ def checkout_form(
         setattr(
             Form,
             f"locker_{parcel.community_id}",
-            IdField(_l("Parcel locker")),  #: a `Locker` row's id, from the list or the type-ahead
+            LockerField(_l("Parcel locker")),
         )
     for variant_id, line in lines.items():
         setattr(
