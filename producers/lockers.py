@@ -22,26 +22,32 @@ def active_lockers(carrier: DeliveryMethod) -> Sequence[Locker]:
 
 
 def lockers_by_town(
-    carrier: DeliveryMethod, first_postal_code: str = ""
+    carrier: DeliveryMethod, first_postal_code: str = "", *, first_town: str = ""
 ) -> list[tuple[str, Sequence[Locker]]]:
-    """The carrier's active lockers grouped by town, towns in alphabetical order, except that the town of
-    `first_postal_code` (the customer's, "LT-57001" or "57001"; "" for none) comes first.
+    """The carrier's active lockers grouped by town, towns in alphabetical order, except that the
+    customer's town comes first: the one `first_town` names (the town typed, "Kėdainiai" finding
+    "Kėdainių m."), else the one of `first_postal_code` ("LT-57001" or "57001"; "" for none).
 
-    The customer's town is that of the locker whose postal code shares the most leading digits with
-    theirs (at least two: roughly the district), so a village's code still finds its town.
+    A town is named when its folded name and the typed one share their first five letters (Lithuanian
+    endings differ: Kėdainiai, Kėdainių); a postal code finds the town of the locker whose postal code
+    shares the most leading digits with it (at least two: roughly the district).
     """
     groups: list[tuple[str, Sequence[Locker]]] = [
         (town, list(lockers))
         for town, lockers in groupby(active_lockers(carrier), key=lambda locker: locker.town)
     ]
+    wanted = fold(first_town.strip())
+    named = [town for town, _ in groups if len(wanted) >= 5 and _shared_prefix(wanted, fold(town)) >= 5]
+    best_town = max(named, key=lambda town: _shared_prefix(wanted, fold(town)), default=None)
     digits = "".join(c for c in first_postal_code if c.isdigit())
-    if len(digits) == 5:
-        best, best_town = 1, None
+    if best_town is None and len(digits) == 5:
+        best = 1
         for town, lockers in groups:
             for locker in lockers:
                 shared = _shared_prefix(digits, locker.postal_code)
                 if shared > best:
                     best, best_town = shared, town
+    if best_town is not None:
         groups.sort(key=lambda group: group[0] != best_town)  # stable: the rest stay in order
     return groups
 

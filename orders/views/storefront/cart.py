@@ -257,16 +257,17 @@ class LockerList:
     towns: Sequence[tuple[str, Sequence[Locker]]]
 
 
-def locker_lists(cart_view: CartView, postal_code: str) -> dict[int, list[LockerList]]:
-    """Each parcel's lockers (by community), one list per locker method its community offers; the town of
-    `postal_code` (the customer's, if typed) first. Each carrier's lockers are read once."""
+def locker_lists(cart_view: CartView, postal_code: str, town: str) -> dict[int, list[LockerList]]:
+    """Each parcel's lockers (by community), one list per locker method its community offers; the
+    customer's town (as typed, else that of their postal code) first. Each carrier's lockers are read
+    once."""
     towns: dict[DeliveryMethod, Sequence[tuple[str, Sequence[Locker]]]] = {}
     lists: dict[int, list[LockerList]] = {}
     for group in cart_view.groups:
         for option in group.options:
             if option.method.is_locker:
                 if option.method not in towns:
-                    towns[option.method] = lockers_by_town(option.method, postal_code)
+                    towns[option.method] = lockers_by_town(option.method, postal_code, first_town=town)
                 lists.setdefault(group.community.id, []).append(
                     LockerList(option.method, towns[option.method])
                 )
@@ -376,13 +377,13 @@ def checkout_page() -> ResponseReturnValue:
 
 def render_checkout(form: CheckoutForm, cart_view: CartView, terms: LegalPageVersion | None) -> str:
     """The checkout page, with each locker parcel's lockers grouped by town (the customer's town first
-    once a postal code is typed)."""
+    once it or a postal code is typed)."""
     return render_template(
         "orders/storefront/checkout.html",
         form=form,
         cart=cart_view,
         terms=terms,
-        lockers=locker_lists(cart_view, form.postal_code.data or ""),
+        lockers=locker_lists(cart_view, form.postal_code.data or "", form.city.data or ""),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from orders import lifecycle
 from orders.models import Fulfilment, Order, PaymentMethod
+from producers.lockers import lockers_by_town
 from producers.models import DeliveryMethod, Locker
 from shop.db import db
 from tests.conftest import login_as
@@ -54,15 +55,33 @@ def test_the_locker_select_groups_the_carriers_lockers_by_town_with_a_visible_la
     assert f'id="locker_{shop["krakes"].id}"' in html  # Krakės offers Omniva too (shown once chosen)
 
 
-def test_the_customers_town_comes_first_once_a_postal_code_is_typed(client: FlaskClient, shop) -> None:
+@pytest.mark.parametrize(
+    ("postal_code", "city"),
+    [("LT-57164", ""), ("57164", "Kaimas"), ("", "KEDAINIAI"), ("44001", "Kėdainių m.")],
+)
+def test_the_customers_town_comes_first_once_a_postal_code_or_town_is_typed(
+    client: FlaskClient, shop, postal_code: str, city: str
+) -> None:
     make_locker(town="Akademija", postal_code="53001")
     make_locker(town="Kaunas", postal_code="44001")
     fill_cart(client, shop)
     data = checkout_data(
-        client, shop, name="", postal_code="LT-57164", **{f"locker_{shop['pagiriai'].id}": ""}
+        client, shop, name="", postal_code=postal_code, city=city, **{f"locker_{shop['pagiriai'].id}": ""}
     )
     html = client.post("/uzsakymas", data=data).get_data(as_text=True)
     assert towns_offered(html, shop["pagiriai"]) == ["Kėdainiai", "Akademija", "Kaunas"]
+
+
+def test_the_town_typed_finds_the_carriers_town_whatever_its_ending(app) -> None:
+    for town in ("Kaunas", "Kėdainių m.", "Kelmės m."):
+        make_locker(town=town)
+    assert [town for town, _ in lockers_by_town(DeliveryMethod.OMNIVA, first_town="kėdainiai")] == [
+        "Kėdainių m.",
+        "Kaunas",
+        "Kelmės m.",
+    ]
+    too_short = lockers_by_town(DeliveryMethod.OMNIVA, first_town="Kė")  # names no town: the usual order
+    assert [town for town, _ in too_short] == ["Kaunas", "Kėdainių m.", "Kelmės m."]
 
 
 def test_a_locker_parcel_needs_its_locker_and_everything_typed_stays(client: FlaskClient, shop) -> None:
