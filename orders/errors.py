@@ -164,6 +164,14 @@ class DeliveryNotOffered(OrderProblem):
         self.community_id = community_id
 
 
+class LockerNotAvailable(OrderProblem):
+    """The parcel locker sent for a parcel is not an active locker of the carrier chosen for it."""
+
+    def __init__(self, community_id: int) -> None:
+        super().__init__(community_id)
+        self.community_id = community_id
+
+
 class OrderNotFound(OrderProblem):
     def __init__(self, order_id: int) -> None:
         super().__init__(order_id)

@@ -209,7 +209,14 @@ class Fulfilment(Base):
     )
     delivery_cents: Mapped[int]
     goods_cents: Mapped[int]
-    locker: Mapped[str] = mapped_column(String(200), default="")  #: the parcel locker the customer chose
+    #: the parcel locker the customer chose, as it was then: "Name, address, postal code town" (a snapshot:
+    #: the carrier renaming or closing it later changes nothing the order shows)
+    locker: Mapped[str] = mapped_column(String(200), default="")
+    locker_code: Mapped[str] = mapped_column(
+        String(40), default="", server_default=""
+    )  #: the carrier's own id of that locker
+    #: the locker's row (None for a locker typed before the lists were loaded); lockers are never deleted
+    locker_id: Mapped[int | None] = mapped_column(ForeignKey("lockers.id"), index=True)
     pickup_address: Mapped[str] = mapped_column(String(250), default="")  #: snapshot, for pickup
     carrier: Mapped[str] = mapped_column(String(60), default="")
     tracking_number: Mapped[str] = mapped_column(String(80), default="")

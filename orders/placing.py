@@ -22,6 +22,7 @@ from orders import caps
 from orders.errors import (
     DeliveryNotOffered,
     EmptyOrder,
+    LockerNotAvailable,
     OutOfStock,
     PriceChanged,
     ProductionFull,
@@ -39,7 +40,8 @@ from orders.models import (
 from producers import capacity
 from producers.communities import takes_orders_today
 from producers.errors import CapacityFull
-from producers.models import DeliveryMethod, ShippingOption
+from producers.lockers import find_active_locker
+from producers.models import DeliveryMethod, Locker, ShippingOption
 from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS
@@ -62,7 +64,26 @@ class LineRequest:
 @dataclass(frozen=True)
 class DeliveryChoice:
     method: DeliveryMethod
-    locker: str = ""  #: the parcel locker, for locker methods
+    #: the parcel locker as words, for a locker method without a chosen row (scripts, a shop whose
+    #: carriers' lists are not loaded); the checkout always sends `locker_id`
+    locker: str = ""
+    locker_id: int | None = None  #: the chosen `Locker` row, for locker methods
+
+
+def unavailable_lockers(deliveries: Mapping[int, DeliveryChoice]) -> set[int]:
+    """The parcels (by community) whose chosen locker is not an active locker of their chosen carrier."""
+    return {
+        community_id
+        for community_id, choice in deliveries.items()
+        if choice.method.is_locker
+        and choice.locker_id is not None
+        and find_active_locker(choice.method, choice.locker_id) is None
+    }
+
+
+def locker_snapshot(locker: Locker) -> str:
+    """The locker on one line as a parcel keeps it: "Name, street, postal code town"."""
+    return f"{locker.name}, {locker.full_address}"[:200]
 
 
 @dataclass(frozen=True)
@@ -263,7 +284,12 @@ def _start_fulfilment(
     option = options.get((community_id, choice.method)) if choice else None
     if choice is None or option is None:
         raise DeliveryNotOffered(community_id)
-    if choice.method.is_locker and not choice.locker.strip():
+    locker = None
+    if choice.method.is_locker and choice.locker_id is not None:
+        locker = find_active_locker(choice.method, choice.locker_id)
+        if locker is None:  # deactivated while the page was open, another carrier's, or made up
+            raise LockerNotAvailable(community_id)
+    elif choice.method.is_locker and not choice.locker.strip():
         raise DeliveryNotOffered(community_id)
     if choice.method.needs_address and not (buyer.address_line and buyer.city and buyer.postal_code):
         raise DeliveryNotOffered(community_id)
@@ -272,7 +298,11 @@ def _start_fulfilment(
         delivery_method=choice.method,
         delivery_cents=option.fee_cents,
         goods_cents=0,
-        locker=choice.locker.strip() if choice.method.is_locker else "",
+        locker=(locker_snapshot(locker) if locker else choice.locker.strip())
+        if choice.method.is_locker
+        else "",
+        locker_code=locker.carrier_locker_id if locker else "",
+        locker_id=locker.id if locker else None,
         pickup_address=option.pickup_address if choice.method is DeliveryMethod.PICKUP else "",
     )
     order.fulfilments.append(fulfilment)

@@ -190,17 +190,20 @@ def find_active_locker(carrier: DeliveryMethod, locker_id: int) -> Locker | None
 
 
 def lockers_by_town(
-    carrier: DeliveryMethod, first_postal_code: str | None = None
+    carrier: DeliveryMethod, first_postal_code: str | None = None, *, first_town: str = ""
 ) -> list[tuple[str, list[Locker]]]:
-    """The carrier's active lockers grouped by town, towns in alphabetical order, the town of
-    `first_postal_code` first (see `town_of_postal_code`)."""
+    """The carrier's active lockers grouped by town, towns in alphabetical order, except that the
+    customer's town comes first: the one `first_town` names (as `town_key`: the town typed, "Kėdainiai",
+    finds "Kėdainių m."), else the one of `first_postal_code` (see `town_of_postal_code`)."""
     groups: dict[str, list[Locker]] = {}
     for locker in active_lockers(carrier):
         groups.setdefault(locker.town, []).append(locker)
     towns = list(groups.items())
-    wanted = town_of_postal_code(first_postal_code) if first_postal_code else None
-    if wanted is not None:
-        towns.sort(key=lambda group: town_key(group[0]) != wanted)  # stable: the rest stay in order
+    named = town_key(first_town) if first_town.strip() else None
+    if named not in {town_key(town) for town in groups}:
+        named = town_of_postal_code(first_postal_code) if first_postal_code else None
+    if named is not None:
+        towns.sort(key=lambda group: town_key(group[0]) != named)  # stable: the rest stay in order
     return towns
 
 

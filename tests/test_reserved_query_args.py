@@ -57,7 +57,14 @@ def walk(client: FlaskClient, urls: list[str]) -> None:
 @pytest.fixture
 def storefront_ids(ids: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     order = db.session.get_one(Order, db.session.scalar(select(Order.id).order_by(Order.id).limit(1)))
-    return {**ids, "token": order.public_token, "name": "nera-1.webp", "number": 1, "slug": "slapaberze"}
+    return {
+        **ids,
+        "token": order.public_token,
+        "name": "nera-1.webp",
+        "number": 1,
+        "slug": "slapaberze",
+        "carrier": "omniva",
+    }
 
 
 def test_no_storefront_page_answers_reserved_arguments_with_a_server_error(

@@ -33,7 +33,16 @@ from orders.labels import DELIVERY_LABELS, GIFT_FIELD_LABELS, PAYMENT_LABELS, Au
 from orders.models import PaymentMethod
 from orders.placing import Buyer, DeliveryChoice
 from producers.models import DeliveryMethod
-from shop.forms import EMAIL, MAX_ID, PHONE, POSTAL_CODE, WholeNumberField, at_most, stripped, whole_number
+from shop.forms import (
+    EMAIL,
+    MAX_ID,
+    PHONE,
+    POSTAL_CODE,
+    WholeNumberField,
+    at_most,
+    stripped,
+    whole_number,
+)
 from shop.i18n import current_language
 
 
@@ -44,6 +53,20 @@ class Parcel:
     community_id: int
     methods: Sequence[DeliveryMethod]  #: offered by the community, in its order
     chosen: DeliveryMethod | None = None
+
+
+class LockerField(StringField):  # type: ignore[misc]  # WTForms ships partial types
+    """A parcel's locker, sent as a `Locker` row's id by the page's select (or its type-ahead): `data` is the
+    id, or None when nothing or no id was sent. Not a hidden field, so `hidden_tag()` leaves it to the
+    select."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = (whole_number(str(valuelist[0])) or None) if valuelist else None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
 
 
 @dataclass(frozen=True)
@@ -221,9 +244,13 @@ class CheckoutForm(CheckoutKeyForm):
         for parcel in self.parcels:
             method = self.chosen_method(parcel.community_id)
             locker = self.locker_field(parcel.community_id)
-            if method is not None and method.is_locker and not (locker.data or "").strip():
-                locker.errors.append(_l("Enter the parcel locker (its name or address)."))
-                valid = False
+            if method is None or not method.is_locker or locker.data is not None:
+                continue
+            sent = str((locker.raw_data or [""])[0]).strip()
+            locker.errors.append(
+                _l("Choose a parcel locker from the list.") if sent else _l("Choose a parcel locker.")
+            )
+            valid = False
         if self.idempotency_key.data != self.expected_key:  # a form opened before the cart changed
             self.form_errors.append(
                 _l("Your cart changed since this page was opened. Check the order and send it again.")
@@ -255,8 +282,9 @@ class CheckoutForm(CheckoutKeyForm):
     def delivery_field(self, community_id: int) -> RadioField:
         return self[f"delivery_{community_id}"]
 
-    def locker_field(self, community_id: int) -> StringField:
-        return self[f"locker_{community_id}"]
+    def locker_field(self, community_id: int) -> LockerField:
+        field: LockerField = self[f"locker_{community_id}"]
+        return field
 
     def gift_field(self, variant_id: int) -> TextAreaField:
         return self[f"gift_{variant_id}"]
@@ -292,15 +320,22 @@ class CheckoutForm(CheckoutKeyForm):
         )
 
     def deliveries(self) -> dict[int, DeliveryChoice]:
-        """Each parcel's delivery as sent, by community, with its parcel locker."""
+        """Each parcel's delivery as sent, by community, with the id of its parcel locker."""
         choices = {}
         for parcel in self.parcels:
             method = self.chosen_method(parcel.community_id)
             if method is not None:
-                choices[parcel.community_id] = DeliveryChoice(
-                    method, self.locker_field(parcel.community_id).data or ""
-                )
+                locker_id = self.locker_field(parcel.community_id).data if method.is_locker else None
+                choices[parcel.community_id] = DeliveryChoice(method, locker_id=locker_id)
         return choices
+
+    def locker_unavailable(self, community_id: int) -> None:
+        """The locker sent for a parcel is not an active one of its chosen carrier: say so beside it."""
+        field = self.locker_field(community_id)
+        field.errors = [
+            *(field.errors or []),
+            _l("This parcel locker does not take parcels of the delivery chosen. Choose one from the list."),
+        ]
 
     def gift_messages(self) -> dict[int, str]:
         """The gift message typed for each line, by variant ("" for none)."""
@@ -354,7 +389,7 @@ def checkout_form(
         setattr(
             Form,
             f"locker_{parcel.community_id}",
-            StringField(_l("Parcel locker"), validators=[Optional(), at_most(200)]),
+            LockerField(_l("Parcel locker")),
         )
     for variant_id, line in lines.items():
         setattr(

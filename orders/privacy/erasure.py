@@ -87,7 +87,8 @@ def anonymise_order(order: Order, now: datetime) -> list[int]:
     order.address_line = order.city = order.postal_code = order.notes = ""
     order.anonymised_at = now
     for fulfilment in order.fulfilments:
-        fulfilment.locker = ""
+        fulfilment.locker = fulfilment.locker_code = ""
+        fulfilment.locker_id = None
         fulfilment.cancel_note = scrub(fulfilment.cancel_note, pieces)
         for event in fulfilment.events:
             event.note = scrub(event.note, pieces)

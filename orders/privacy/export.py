@@ -192,6 +192,7 @@ def _parcel(fulfilment: Fulfilment, withdrawals: list[Withdrawal]) -> dict[str, 
         "status": _plain(fulfilment.status),
         "delivery_method": _plain(fulfilment.delivery_method),
         "locker": fulfilment.locker,
+        "locker_code": fulfilment.locker_code,  # the carrier's own id of that locker
         "pickup_address": fulfilment.pickup_address,
         "carrier": fulfilment.carrier,
         "tracking_number": fulfilment.tracking_number,

@@ -95,7 +95,8 @@ def locker_list(carrier: str) -> ResponseReturnValue:
 
 def _locker_json(locker: Locker) -> dict[str, object]:
     return {
-        "id": locker.id,
+        "id": locker.id,  #: what the checkout sends
+        "code": locker.carrier_locker_id,
         "name": locker.name,
         "address": locker.address,
         "town": locker.town,

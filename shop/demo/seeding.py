@@ -24,6 +24,7 @@ from orders.models import CancelReason, Fulfilment, FulfilmentStatus, Order, Ord
 from orders.privacy import asking, erasure
 from orders.privacy.models import PrivacyRequest
 from producers import lockers
+from producers.lockers import lockers_by_town
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
 from shop import numbering
 from shop.db import db, transaction, utcnow
@@ -78,9 +79,9 @@ def seed_demo(
             _seed_shipping(communities, report)
             _seed_accounts(communities, report)
             _seed_products(storage, categories, product_types, communities, report, progress, photo_size)
+        _seed_lockers(report)  # before the orders: their locker parcels go to real lockers
         _seed_orders(report, progress)
         _seed_privacy_requests(report)
-        _seed_lockers(report)
     report.accounts = _demo_accounts()
     return report
 
@@ -374,6 +375,18 @@ _RECENT_HOURS = (3 * 24 + 5, 4 * 24 + 2, 3, 24, 4 * 24, 8 * 24, 9 * 24, 12 * 24,
 _HISTORY_PER_MONTH = (3, 3, 4, 4, 5, 6)
 
 
+def _demo_delivery(method: DeliveryMethod, n: int) -> placing.DeliveryChoice:
+    """A demo parcel's delivery: for a locker method, one of the carrier's lockers in or nearest to
+    Kėdainiai (the buyers' town) when the carriers' lists are loaded, else the words a customer once typed."""
+    if not method.is_locker:
+        return placing.DeliveryChoice(method)
+    towns = lockers_by_town(method, "57101", first_town="Kėdainiai")
+    if not towns:
+        return placing.DeliveryChoice(method, locker="Kėdainių Maxima, J. Basanavičiaus g. 75")
+    nearby = towns[0][1]
+    return placing.DeliveryChoice(method, locker_id=nearby[n % len(nearby)].id)
+
+
 def _demo_orders(now: datetime) -> list[_DemoOrder]:
     """Twelve recent orders in every state, and past months of delivered ones, two or three communities each.
 
@@ -465,10 +478,7 @@ def _seed_orders(report: SeedReport, progress: Callable[[str], None]) -> None:
             community = variant.product.community
             options = sorted(community.shipping_options, key=lambda o: o.position)
             option = options[(len(deliveries) + len(variants) + int(demo.key[-2:])) % len(options)]
-            deliveries[community.id] = placing.DeliveryChoice(
-                option.method,
-                locker="Kėdainių Maxima, J. Basanavičiaus g. 75" if option.method.is_locker else "",
-            )
+            deliveries[community.id] = _demo_delivery(option.method, int(demo.key[-2:]))
         order = placing.place_order(
             [placing.LineRequest(v.id, q, demo.gift if i == 0 else "") for i, (v, q) in enumerate(variants)],
             deliveries,

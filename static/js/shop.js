@@ -37,6 +37,205 @@ for (const group of document.querySelectorAll("[data-locker-field]")) {
   update();
 }
 
+// Checkout: a parcel's locker select becomes a type-ahead over the chosen carrier's lockers (name, street,
+// town, postal code; "ked" finds Kėdainiai), the ARIA combobox pattern like the search box's. The carrier's
+// list is fetched once; "Show the nearest" asks for the location only when pressed. The choice is written
+// into the select, which the server reads; without this file the select itself is the picker.
+const foldText = (text) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+const lockerLists = {};
+const loadLockers = (url) => {
+  lockerLists[url] ??= fetch(url, { headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : { lockers: [] }))
+    .then(({ lockers }) => lockers.map((locker) => ({
+      ...locker,
+      line: `${locker.name}, ${locker.address}, ${[locker.postal_code, locker.town].filter(Boolean).join(" ")}`,
+      town_key: foldText(locker.town),
+      keys: foldText(`${locker.name} ${locker.address} ${locker.town} ${locker.postal_code}`).split(/[^a-z0-9]+/).filter(Boolean),
+      text: foldText(`${locker.name} ${locker.address} ${locker.town} ${locker.postal_code}`),
+    })))
+    .catch(() => { delete lockerLists[url]; return []; });
+  return lockerLists[url];
+};
+// How well a locker answers the words typed: the town first, then a word's start, then anywhere; -1: not at all.
+const lockerRank = (locker, words) => {
+  let rank = 0;
+  for (const word of words) {
+    if (locker.town_key.startsWith(word)) continue;
+    if (locker.keys.some((key) => key.startsWith(word))) rank = Math.max(rank, 1);
+    else if (locker.text.includes(word)) rank = Math.max(rank, 2);
+    else return -1;
+  }
+  return rank;
+};
+const distanceKm = (from, locker) => {
+  const rad = Math.PI / 180;
+  const dLat = (locker.lat - from.latitude) * rad;
+  const dLon = (locker.lon - from.longitude) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(from.latitude * rad) * Math.cos(locker.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(a));
+};
+let pickerCount = 0;
+for (const picker of document.querySelectorAll("[data-locker-picker]")) {
+  const select = picker.querySelector("select[data-locker-select]");
+  const radios = picker.closest("fieldset")?.querySelectorAll("input[type=radio][data-locker]") ?? [];
+  const labels = picker.dataset;
+  const n = ++pickerCount;
+  const box = document.createElement("div");
+  box.className = "locker-combo";
+  const input = document.createElement("input");
+  input.type = "text";
+  input.id = `${select.id}-search`;
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.placeholder = labels.labelSearch;
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-describedby", select.getAttribute("aria-describedby"));
+  if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", "true");
+  const list = document.createElement("ul");
+  list.id = `locker-options-${n}`;
+  list.className = "suggestions locker-options";
+  list.hidden = true;
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", labels.labelList);
+  input.setAttribute("aria-controls", list.id);
+  const nearest = document.createElement("button");
+  nearest.type = "button";
+  nearest.className = "button button-quiet button-small locker-nearest";
+  nearest.textContent = labels.labelNearest;
+  const status = document.createElement("p");
+  status.className = "hint locker-status";
+  status.setAttribute("aria-live", "polite");
+  box.append(input, list);
+  picker.querySelector("label").htmlFor = input.id;
+  select.before(box, nearest, status);
+  select.hidden = true;
+  select.tabIndex = -1;
+
+  let lockers = [];
+  let options = [];
+  let active = -1;
+  let here = null;
+  const carrier = () => [...radios].find((radio) => radio.checked && radio.dataset.locker === "true")?.value;
+  const showChosen = () => {
+    const chosen = select.selectedOptions[0];
+    input.value = chosen && chosen.value ? chosen.textContent.replace(" — ", ", ") : "";
+  };
+  const choose = (index) => {
+    active = index;
+    options.forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    if (index >= 0) {
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  };
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    choose(-1);
+  };
+  const pick = (locker) => {
+    let option = select.querySelector(`option[value="${locker.id}"]`);
+    if (!option) { // a locker the page did not list: the server checks it all the same
+      option = new Option(locker.line, locker.id);
+      select.append(option);
+    }
+    select.value = String(locker.id);
+    input.value = locker.line;
+    input.removeAttribute("aria-invalid");
+    close();
+  };
+  const render = (found) => {
+    options = found.slice(0, 40).map(({ locker, km }, i) => {
+      const option = document.createElement("li");
+      option.id = `${list.id}-${i}`;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      const name = document.createElement("strong");
+      name.textContent = locker.name;
+      const where = document.createElement("span");
+      where.textContent = `${locker.address}, ${[locker.postal_code, locker.town].filter(Boolean).join(" ")}${km === undefined ? "" : ` · ${km.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 })} km`}`;
+      option.append(name, where);
+      option.addEventListener("mousedown", (event) => { event.preventDefault(); pick(locker); });
+      option.locker = locker;
+      return option;
+    });
+    if (!options.length) {
+      const empty = document.createElement("li");
+      empty.className = "locker-none";
+      empty.textContent = labels.labelNone;
+      list.replaceChildren(empty);
+    } else list.replaceChildren(...options);
+    choose(options.length ? 0 : -1);
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  };
+  const search = () => {
+    const words = foldText(input.value).split(/[^a-z0-9]+/).filter(Boolean);
+    if (!words.length && !here) { close(); return; }
+    const found = [];
+    for (const locker of lockers) {
+      const rank = words.length ? lockerRank(locker, words) : 0;
+      if (rank < 0) continue;
+      const km = here && locker.lat != null && locker.lon != null ? distanceKm(here, locker) : undefined;
+      found.push({ locker, rank, km });
+    }
+    found.sort((a, b) => a.rank - b.rank || (a.km ?? 0) - (b.km ?? 0)
+      || a.locker.town.localeCompare(b.locker.town, "lt") || a.locker.name.localeCompare(b.locker.name, "lt"));
+    render(found);
+  };
+  const load = async () => {
+    const method = carrier();
+    if (!method) return; // the box hides while no locker delivery is chosen (above)
+    lockers = await loadLockers(labels.lockersUrl.replace("CARRIER", method));
+    const chosen = select.selectedOptions[0];
+    if (chosen && chosen.value && chosen.dataset.carrier && chosen.dataset.carrier !== method) {
+      select.value = ""; // another carrier's locker cannot take this parcel
+    }
+    showChosen();
+  };
+  input.addEventListener("input", () => {
+    select.value = ""; // typing drops the choice until a locker is picked again
+    search();
+  });
+  input.addEventListener("focus", () => { if (here && !input.value) search(); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (list.hidden) { search(); return; }
+      if (!options.length) return;
+      const next = active + (event.key === "ArrowDown" ? 1 : -1);
+      choose(next >= options.length ? 0 : next < 0 ? options.length - 1 : next);
+    } else if (event.key === "Enter" && !list.hidden) {
+      event.preventDefault(); // Enter picks; it never sends the order half-chosen
+      if (active >= 0) pick(options[active].locker);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener("blur", close);
+  nearest.addEventListener("click", () => {
+    if (!navigator.geolocation) { status.textContent = labels.labelNoLocation; return; }
+    status.textContent = labels.labelLocating;
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        here = position.coords;
+        status.textContent = "";
+        input.value = "";
+        select.value = "";
+        input.focus();
+        search();
+      },
+      () => { status.textContent = labels.labelNoLocation; },
+      { maximumAge: 600000, timeout: 10000 },
+    );
+  });
+  radios.forEach((radio) => radio.addEventListener("change", load));
+  load();
+}
+
 // A form sent once is not sent again by a second click (the server would refuse a duplicate anyway).
 for (const button of document.querySelectorAll("button[data-once]")) {
   button.form.addEventListener("submit", () => {

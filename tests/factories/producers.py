@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from producers.models import Community, DeliveryMethod, Locker, Membership, ShippingOption
 from shop.db import db
 from shop.models import User
 from tests.factories import unique
@@ -51,3 +51,21 @@ def make_membership(user: User, community: Community, *, commit: bool = True) ->
     if commit:
         db.session.commit()
     return membership
+
+
+def make_locker(carrier: DeliveryMethod = DeliveryMethod.OMNIVA, **overrides: Any) -> Locker:
+    """An active parcel locker of `carrier` in Kėdainiai (the carrier's id unique per call)."""
+    n = unique()
+    values: dict[str, Any] = {
+        "carrier_locker_id": f"{90000 + n}",
+        "name": f"Kėdainių paštomatas Nr. {n}",
+        "address": f"J. Basanavičiaus g. {n}",
+        "town": "Kėdainiai",
+        "postal_code": "57001",
+        "latitude": 55.2883,
+        "longitude": 23.9735,
+    }
+    locker = Locker(carrier=carrier, **{**values, **overrides})
+    db.session.add(locker)
+    db.session.commit()
+    return locker

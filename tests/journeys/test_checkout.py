@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories.catalogue import make_category, make_product, make_variant
-from tests.factories.producers import make_community
+from tests.factories.producers import make_community, make_locker
 from tests.factories.shop import make_operator, make_user
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,7 @@ def seed_fair() -> None:
         variants=[make_variant(price_cents=301, stock=4)],
     )
     make_user(is_staff=True, email=STAFF_EMAIL, name="Vida Vaitkienė")
+    make_locker(name="Kėdainių Maxima", address="J. Basanavičiaus g. 75", postal_code="57001")
 
 
 def card(page: Any, product: str) -> Any:
@@ -128,7 +129,11 @@ def test_a_customer_orders_from_two_communities_and_sees_the_order_paid_once_sta
     page.get_by_label("Telefonas", exact=True).fill("8 612 34567")
     locker_parcel = page.get_by_role("group", name=f"Siuntinys iš: {PAGIRIAI}")
     expect(locker_parcel.get_by_role("radio", name=re.compile("Omniva paštomatas"))).to_be_checked()
-    locker_parcel.get_by_role("textbox", name="Paštomatas").fill("Kėdainių Maxima, J. Basanavičiaus g. 75")
+    locker = locker_parcel.get_by_role("combobox", name="Paštomatas")
+    locker.press_sequentially("maxim")
+    expect(page.get_by_role("option", name=re.compile("^Kėdainių Maxima"))).to_be_visible()
+    locker.press("Enter")
+    expect(locker).to_have_value("Kėdainių Maxima, J. Basanavičiaus g. 75, 57001 Kėdainiai")
     page.get_by_label("Perskaičiau pardavimo sąlygas").check()
     page.get_by_label("Sutinku, kad mano duomenys").check()
     page.get_by_role("button", name="Užsakyti ir apmokėti").click()

@@ -23,7 +23,7 @@ from shop.db import db, transaction
 from tests.conftest import CSRF_FIELD, csrf_token
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import BUYER, PICKUP
-from tests.factories.producers import make_community
+from tests.factories.producers import make_community, make_locker
 from tests.factories.shop import make_operator, make_user
 from tests.helpers import count, stock
 
@@ -81,7 +81,7 @@ def checkout_data(client: FlaskClient, shop: dict[str, Any]) -> dict[str, str]:
         "phone": "8 612 34567",
         f"delivery_{shop['krakes'].id}": "pickup",
         f"delivery_{shop['pagiriai'].id}": "omniva",
-        f"locker_{shop['pagiriai'].id}": "Kėdainių Maxima",
+        f"locker_{shop['pagiriai'].id}": str(make_locker(name="Kėdainių Maxima").id),
         "payment_method": "bank_transfer",
         "accept_terms": "y",
         "accept_privacy": "y",

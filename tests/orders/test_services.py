@@ -27,7 +27,7 @@ from shop.db import db, utcnow
 from shop.models import OutboxMessage
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import BUYER, PICKUP, make_order
-from tests.factories.producers import make_community
+from tests.factories.producers import make_community, make_locker
 from tests.factories.shop import make_operator, make_user
 from tests.helpers import count, stock
 
@@ -304,3 +304,45 @@ def test_a_parcel_that_is_not_there_is_not_found_by_every_move_and_refund(two_co
     db.session.expire_all()
     assert db.session.get_one(Fulfilment, parcel.id).status is FulfilmentStatus.NEW
     assert stock(star.id) == 4
+
+
+@pytest.mark.parametrize("case", ["another carrier's", "deactivated", "not there"])
+def test_placing_refuses_a_locker_id_that_is_not_an_active_locker_of_the_chosen_carrier(
+    two_communities, case: str
+) -> None:
+    star, _card = two_communities
+    locker_id = {
+        "another carrier's": lambda: make_locker(DeliveryMethod.DPD).id,
+        "deactivated": lambda: make_locker(is_active=False).id,
+        "not there": lambda: 2_000_000_000,
+    }[case]()
+    with pytest.raises(errors.LockerNotAvailable) as refused:
+        placing.place_order(
+            [placing.LineRequest(star.id, 1)],
+            {star.product.community_id: placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker_id=locker_id)},
+            BUYER,
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            idempotency_key="l",
+        )
+    assert refused.value.community_id == star.product.community_id
+    assert stock(star.id) == 5 and count(Order) == 0
+
+
+def test_placing_keeps_the_chosen_locker_as_a_snapshot_with_the_carriers_id(two_communities) -> None:
+    star, _card = two_communities
+    locker = make_locker(
+        name="Kėdainių Rimi paštomatas",
+        address="Josvainių g. 40",
+        postal_code="57150",
+        carrier_locker_id="7055",
+    )
+    order = placing.place_order(
+        [placing.LineRequest(star.id, 1)],
+        {star.product.community_id: placing.DeliveryChoice(DeliveryMethod.OMNIVA, locker_id=locker.id)},
+        BUYER,
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        idempotency_key="s",
+    )
+    parcel = order.fulfilments[0]
+    assert parcel.locker == "Kėdainių Rimi paštomatas, Josvainių g. 40, 57150 Kėdainiai"
+    assert (parcel.locker_code, parcel.locker_id) == ("7055", locker.id)

@@ -12,17 +12,18 @@ from sqlalchemy import func, select
 
 from catalogue.models import PriceChange, PriceKind, Product, ProductImage, ProductStatus, Variant
 from orders import attention, reports
-from orders.models import FulfilmentStatus, Order, Refund, RefundStatus
+from orders.models import Fulfilment, FulfilmentStatus, Order, Refund, RefundStatus
 from orders.payouts.paying import approve_payout
 from orders.payouts.sepa import export_bank_file
 from orders.payouts.statements import generate_payouts
+from orders.placing import locker_snapshot
 from producers import lockers
-from producers.models import Community, DeliveryMethod, Membership
+from producers.models import Community, DeliveryMethod, Locker, Membership
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
 from shop.models import Operator, User
 from shop.passwords import verify_password
-from tests.factories.producers import make_community
+from tests.factories.producers import make_community, make_locker
 
 SLUGS = {"slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"}
 
@@ -35,6 +36,9 @@ def table_counts() -> dict[str, int]:
 
 
 def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClient) -> None:
+    for carrier in DeliveryMethod:  # the carriers' lists, as `flask lockers import` loads them
+        if carrier.is_locker:
+            make_locker(carrier, name=f"{carrier.value} Kėdainiai", carrier_locker_id=f"{carrier.value}-1")
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
@@ -65,6 +69,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     response.close()
 
     demo_orders_are_spread_over_months_and_give_staff_work()
+    demo_locker_parcels_go_to_a_real_locker()
     demo_sales_show_a_reduction_with_their_price_history(client)
     demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
 
@@ -184,3 +189,19 @@ def demo_sales_show_a_reduction_with_their_price_history(client: FlaskClient) ->
     assert all(change.changed_by is not None for change in db.session.scalars(select(PriceChange)))
     home = client.get("/").get_data(as_text=True)
     assert "Mažiausia kaina per 30 d. iki nuolaidos: 6,50\xa0€" in home
+
+
+def demo_locker_parcels_go_to_a_real_locker() -> None:
+    """With the carriers' lists loaded, a demo parcel to a locker names one of them, as a checkout would."""
+    parcels = db.session.scalars(select(Fulfilment).where(Fulfilment.locker_code != "")).all()
+    assert {parcel.delivery_method for parcel in parcels} == {m for m in DeliveryMethod if m.is_locker}
+    for parcel in parcels:
+        locker = db.session.get(Locker, parcel.locker_id)
+        assert locker is not None and locker.carrier is parcel.delivery_method
+        assert (parcel.locker, parcel.locker_code) == (locker_snapshot(locker), locker.carrier_locker_id)
+    unlisted = select(func.count()).where(
+        Fulfilment.delivery_method.in_([m for m in DeliveryMethod if m.is_locker]),
+        Fulfilment.locker_id.is_(None),
+        Fulfilment.locker != "",
+    )
+    assert db.session.scalar(unlisted) == 0  # none typed by hand

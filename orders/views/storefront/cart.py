@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -24,6 +26,7 @@ from orders.cart import Cart, CartView, build_cart_view, check_addition
 from orders.errors import (
     DeliveryNotOffered,
     EmptyOrder,
+    LockerNotAvailable,
     OrderProblem,
     OutOfStock,
     PriceChanged,
@@ -47,9 +50,11 @@ from orders.forms.storefront import (
 from orders.labels import GiftNote
 from orders.models import PaymentMethod
 from orders.payments import gateway
-from orders.placing import place_order
+from orders.placing import place_order, unavailable_lockers
 from orders.views.storefront.blueprint import storefront
 from orders.views.storefront.payment import pay_by_card
+from producers.lockers import lockers_by_town
+from producers.models import DeliveryMethod, Locker
 from shop.errors import render_error
 from shop.extensions import limiter_of
 from shop.i18n import current_language, format_datetime, localized
@@ -266,6 +271,31 @@ def _parcels(cart_view: CartView) -> list[Parcel]:
     ]
 
 
+@dataclass(frozen=True)
+class LockerList:
+    """One carrier's lockers as a parcel's select offers them: grouped by town."""
+
+    method: DeliveryMethod
+    towns: Sequence[tuple[str, Sequence[Locker]]]
+
+
+def locker_lists(cart_view: CartView, postal_code: str, town: str) -> dict[int, list[LockerList]]:
+    """Each parcel's lockers (by community), one list per locker method its community offers; the
+    customer's town (as typed, else that of their postal code) first. Each carrier's lockers are read
+    once."""
+    towns: dict[DeliveryMethod, Sequence[tuple[str, Sequence[Locker]]]] = {}
+    lists: dict[int, list[LockerList]] = {}
+    for group in cart_view.groups:
+        for option in group.options:
+            if option.method.is_locker:
+                if option.method not in towns:
+                    towns[option.method] = lockers_by_town(option.method, postal_code, first_town=town)
+                lists.setdefault(group.community.id, []).append(
+                    LockerList(option.method, towns[option.method])
+                )
+    return lists
+
+
 def _gift_lines(cart_view: CartView) -> dict[int, GiftLine]:
     """Each line's name and where its gift message would go: into a card, or on a note in its parcel."""
     return {
@@ -330,6 +360,9 @@ def checkout_page() -> ResponseReturnValue:
     form = checkout_form_for(cart_view, cart, terms)
     if form.is_submitted():
         valid = form.validate()
+        for community_id in unavailable_lockers(form.deliveries()):
+            form.locker_unavailable(community_id)
+            valid = False
         for community_id, method in form.chosen_methods().items():  # kept even when something is wrong
             cart.choose_delivery(community_id, method)
         cart.save(session)
@@ -348,6 +381,8 @@ def checkout_page() -> ResponseReturnValue:
             except TermsChanged as changed:  # published while the form was on its way
                 form.terms_changed(changed.version_id)
                 terms = legal_pages.current_version(LegalPageKind.TERMS)
+            except LockerNotAvailable as problem:  # deactivated a moment ago
+                form.locker_unavailable(problem.community_id)
             except OrderProblem as problem:
                 form.form_errors.append(_describe_problem(problem, cart_view))
                 cart_view = build_cart_view(cart)  # show the stock as it is now
@@ -359,7 +394,19 @@ def checkout_page() -> ResponseReturnValue:
                 if order.payment_method is PaymentMethod.CARD:
                     return pay_by_card(order)
                 return redirect(url_for("orders_storefront.track", token=order.public_token, placed=1))
-    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms)
+    return render_checkout(form, cart_view, terms)
+
+
+def render_checkout(form: CheckoutForm, cart_view: CartView, terms: LegalPageVersion | None) -> str:
+    """The checkout page, with each locker parcel's lockers grouped by town (the customer's town first
+    once it or a postal code is typed)."""
+    return render_template(
+        "orders/storefront/checkout.html",
+        form=form,
+        cart=cart_view,
+        terms=terms,
+        lockers=locker_lists(cart_view, form.postal_code.data or "", form.city.data or ""),
+    )
 
 
 def too_many_orders() -> ResponseReturnValue:
@@ -389,7 +436,7 @@ def too_many_orders() -> ResponseReturnValue:
     terms = legal_pages.current_version(LegalPageKind.TERMS)
     form = checkout_form_for(cart_view, cart, terms)  # filled from what was sent
     form.form_errors.append(message)
-    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms), 429
+    return render_checkout(form, cart_view, terms), 429
 
 
 EMAIL_KEY = "checkout-email:"
@@ -452,7 +499,7 @@ def _form_expired(error: CSRFError) -> ResponseReturnValue:
     terms = legal_pages.current_version(LegalPageKind.TERMS)
     form = checkout_form_for(cart_view, cart, terms)
     form.form_errors.append(_("The form had expired. Check your details and submit again."))
-    return render_template("orders/storefront/checkout.html", form=form, cart=cart_view, terms=terms), 400
+    return render_checkout(form, cart_view, terms), 400
 
 
 def cart_count() -> int:

@@ -1,4 +1,4 @@
-"""The checkout tests' shop: two communities, their products, and the VVG as operator."""
+"""The checkout tests' shop: two communities, their products, an Omniva locker, and the VVG as operator."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.factories.catalogue import make_product, make_variant
-from tests.factories.producers import make_community
+from tests.factories.producers import make_community, make_locker
 from tests.factories.shop import make_operator
 
 
@@ -28,4 +28,7 @@ def shop(app: object) -> dict[str, Any]:
     card = make_product(
         pagiriai, slug="atvirukas", name_lt="Atvirukas", variants=[make_variant(price_cents=300, stock=9)]
     )
-    return {"krakes": krakes, "pagiriai": pagiriai, "star": star, "card": card}
+    locker = make_locker(
+        name="Kėdainių Maxima paštomatas", address="J. Basanavičiaus g. 75", carrier_locker_id="57001"
+    )
+    return {"krakes": krakes, "pagiriai": pagiriai, "star": star, "card": card, "locker": locker}

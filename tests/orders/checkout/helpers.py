@@ -39,7 +39,7 @@ def checkout_data(client: FlaskClient, shop: dict[str, Any], **changes: Any) -> 
         "phone": "8 612 34567",
         f"delivery_{shop['krakes'].id}": "pickup",
         f"delivery_{shop['pagiriai'].id}": "omniva",
-        f"locker_{shop['pagiriai'].id}": "Kėdainių Maxima",
+        f"locker_{shop['pagiriai'].id}": str(shop["locker"].id),
         "payment_method": "bank_transfer",
         "accept_terms": "y",
         "accept_privacy": "y",
@@ -65,3 +65,11 @@ def gift_label(html: str, variant: Variant) -> str:
     match = re.search(rf'<label for="gift_{variant.id}">([^<]*)</label>', html)
     assert match, f"no gift message field for variant {variant.id}"
     return match.group(1)
+
+
+def chosen_locker(html: str, community: Any) -> str | None:
+    """The locker the page's select holds chosen for a community's parcel (its value), or None."""
+    select = re.search(rf'<select id="locker_{community.id}".*?</select>', html, re.S)
+    assert select, f"no locker select for community {community.id}"
+    chosen = re.search(r'<option value="([^"]*)"[^>]*\sselected>', select.group(0))
+    return chosen.group(1) if chosen else None

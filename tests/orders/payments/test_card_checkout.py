@@ -24,7 +24,7 @@ from shop.config import ConfigError, check_stripe
 from shop.db import db, utcnow
 from tests.conftest import CSRF_FIELD, csrf_token
 from tests.factories.catalogue import make_product, make_variant
-from tests.factories.producers import make_community
+from tests.factories.producers import make_community, make_locker
 from tests.factories.shop import make_operator
 from tests.fake_stripe import FakeStripe
 from tests.helpers import count, fresh, mails_to, stock
@@ -50,7 +50,7 @@ def checkout_form(client: FlaskClient, goods: dict[str, Any], **changes: Any) ->
         "phone": "8 612 34567",
         f"delivery_{goods['krakes'].id}": "pickup",
         f"delivery_{goods['pagiriai'].id}": "omniva",
-        f"locker_{goods['pagiriai'].id}": "Kėdainių Maxima",
+        f"locker_{goods['pagiriai'].id}": str(make_locker(name="Kėdainių Maxima").id),
         "payment_method": "card",
         "accept_terms": "y",
         "accept_privacy": "y",
