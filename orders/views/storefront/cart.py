@@ -53,8 +53,8 @@ from orders.payments import gateway
 from orders.placing import place_order, unavailable_lockers
 from orders.views.storefront.blueprint import storefront
 from orders.views.storefront.payment import pay_by_card
-from producers.lockers import lockers_by_town
-from producers.models import DeliveryMethod, Locker
+from producers.lockers import get_locker_list, lockers_by_town
+from producers.models import DeliveryMethod, Locker, LockerList
 from shop.errors import render_error
 from shop.extensions import limiter_of
 from shop.i18n import current_language, format_datetime, localized
@@ -272,26 +272,28 @@ def _parcels(cart_view: CartView) -> list[Parcel]:
 
 
 @dataclass(frozen=True)
-class LockerList:
-    """One carrier's lockers as a parcel's select offers them: grouped by town."""
+class LockerChoices:
+    """One carrier's lockers as a parcel's select offers them: grouped by town, with the list they come
+    from (its date and whether it is sample data), which the page says."""
 
     method: DeliveryMethod
     towns: Sequence[tuple[str, Sequence[Locker]]]
+    listed: LockerList | None
 
 
-def locker_lists(cart_view: CartView, postal_code: str, town: str) -> dict[int, list[LockerList]]:
+def locker_lists(cart_view: CartView, postal_code: str, town: str) -> dict[int, list[LockerChoices]]:
     """Each parcel's lockers (by community), one list per locker method its community offers; the
     customer's town (as typed, else that of their postal code) first. Each carrier's lockers are read
     once."""
     towns: dict[DeliveryMethod, Sequence[tuple[str, Sequence[Locker]]]] = {}
-    lists: dict[int, list[LockerList]] = {}
+    lists: dict[int, list[LockerChoices]] = {}
     for group in cart_view.groups:
         for option in group.options:
             if option.method.is_locker:
                 if option.method not in towns:
                     towns[option.method] = lockers_by_town(option.method, postal_code, first_town=town)
                 lists.setdefault(group.community.id, []).append(
-                    LockerList(option.method, towns[option.method])
+                    LockerChoices(option.method, towns[option.method], get_locker_list(option.method))
                 )
     return lists
 

@@ -4,6 +4,7 @@ take the parcel, and kept by the order as they were when it was placed."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select, update
 from orders import lifecycle
 from orders.models import Fulfilment, Order, PaymentMethod
 from producers.lockers import lockers_by_town
-from producers.models import DeliveryMethod, Locker
+from producers.models import DeliveryMethod, Locker, LockerList
 from shop.db import db
 from tests.conftest import login_as
 from tests.factories.producers import make_locker
@@ -213,3 +214,20 @@ def test_the_locker_list_of_a_carrier_is_its_active_lockers_as_json(client: Flas
     }
     for carrier in ("pickup", "courier", "nera", "OMNIVA"):
         assert client.get(f"/lockeriai/{carrier}.json").status_code == 404
+
+
+def test_the_picker_says_the_date_of_each_carriers_list_and_marks_sample_data(
+    client: FlaskClient, shop
+) -> None:
+    """Lockers open and close: the customer sees how old the list is, and the demo's made-up lists say so."""
+    db.session.add(LockerList(carrier=DeliveryMethod.OMNIVA, listed_on=date(2021, 12, 30), source="x.json"))
+    db.session.commit()
+    fill_cart(client, shop)
+    html = client.get("/uzsakymas").get_data(as_text=True)
+    assert "Omniva paštomatų sąrašas: 2021 m. gruodžio 30 d." in html
+    assert "ne tikri paštomatai" not in html
+
+    db.session.execute(update(LockerList).values(is_sample=True))
+    db.session.commit()
+    english = client.get("/uzsakymas?lang=en").get_data(as_text=True)
+    assert "Omniva locker list: 30 December 2021. Sample data for the demo: not real lockers." in english
