@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,6 +36,7 @@ from orders.models import (
 )
 from producers.communities import takes_orders_today
 from producers.models import DeliveryMethod, ShippingOption
+from producers.promises import promise_for
 from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.models import OutboxMessage
@@ -200,6 +201,8 @@ def _build_order(
             )
         )
         fulfilment.goods_cents += prices[variant.id] * line.quantity
+    for community_id, fulfilment in fulfilments.items():
+        _promise(fulfilment, options[(community_id, fulfilment.delivery_method)], now)
     order.goods_cents = sum(f.goods_cents for f in fulfilments.values())
     order.delivery_cents = sum(f.delivery_cents for f in fulfilments.values())
     order.total_cents = order.goods_cents + order.delivery_cents
@@ -269,6 +272,20 @@ def _start_fulfilment(
     )
     order.fulfilments.append(fulfilment)
     return fulfilment
+
+
+def _promise(fulfilment: Fulfilment, option: ShippingOption, now: datetime) -> None:
+    """Store the parcel's delivery promise as made now, so that the mails, the tracking page and the
+    community's ship-by date keep what was promised."""
+    promise = promise_for(now, option, parcel_lead_days(fulfilment.lines))
+    fulfilment.ship_by = promise.ship_by
+    fulfilment.delivery_earliest = promise.earliest
+    fulfilment.delivery_latest = promise.latest
+
+
+def parcel_lead_days(lines: Iterable[OrderLine]) -> int:
+    """The largest made-to-order lead days among a parcel's lines (0 when all are in stock)."""
+    return max((line.lead_days or 0 for line in lines if line.is_made_to_order), default=0)
 
 
 def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = False) -> Sequence[Variant]:

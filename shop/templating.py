@@ -18,7 +18,15 @@ from flask import Flask, current_app, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from shop import outbox
-from shop.i18n import current_language, format_date, format_datetime, localized, vilnius_today
+from shop.i18n import (
+    current_language,
+    format_date,
+    format_datetime,
+    format_day,
+    format_days,
+    localized,
+    vilnius_today,
+)
 from shop.money import format_cents
 from shop.operator import get_operator
 
@@ -138,8 +146,10 @@ def init_app(
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["format_date"] = format_date
+    app.jinja_env.filters["day_month"] = format_day
     app.jinja_env.globals.update(
         tr=localized,
+        days=format_days,
         vilnius_today=vilnius_today,
         current_language=current_language,
         url_in_language=url_in_language,
