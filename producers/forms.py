@@ -15,6 +15,7 @@ from wtforms import (
     EmailField,
     Form,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -111,11 +112,11 @@ class SwitchCommunityForm(ActionForm):
 
 #: The dispatch weekdays a community may tick (`date.weekday()`: 0 = Monday); parcels leave on working days.
 WEEKDAY_CHOICES = [
-    (0, _l("Monday")),
-    (1, _l("Tuesday")),
-    (2, _l("Wednesday")),
-    (3, _l("Thursday")),
-    (4, _l("Friday")),
+    SelectChoice(0, _l("Monday")),
+    SelectChoice(1, _l("Tuesday")),
+    SelectChoice(2, _l("Wednesday")),
+    SelectChoice(3, _l("Thursday")),
+    SelectChoice(4, _l("Friday")),
 ]
 
 
@@ -352,6 +353,10 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
                 _l("A Lithuanian VAT payer's code is LT and 9 or 12 digits, e.g. LT100001234567.")
             )
 
+    def validate_christmas_date(self, field: DayField) -> None:
+        if field.data is not None and (field.data.month, field.data.day) == (2, 29):
+            raise ValidationError(_l("Choose a day that comes every year."))
+
     def validate_invoice_prefix(self, field: StringField) -> None:
         field.data = "".join(field.data.split()).upper()
         if not communities.INVOICE_PREFIX.match(field.data):
@@ -458,10 +463,15 @@ class OperatorForm(FlaskForm):  # type: ignore[misc]
         _l("Invoice series"), validators=[DataRequired(_l("Enter the invoice series.")), at_most(20)]
     )
     vat_code = StringField(_l("VAT payer's code"), validators=[Optional(), at_most(20)])
+    christmas_date = DayField(_l("The day customers want their parcels by"), validators=[Optional()])
 
     validate_registration_code = CommunityForm.validate_registration_code
     validate_vat_code = CommunityForm.validate_vat_code
     validate_iban = CommunityForm.validate_iban
+
+    def validate_christmas_date(self, field: DayField) -> None:
+        if field.data is not None and (field.data.month, field.data.day) == (2, 29):
+            raise ValidationError(_l("Choose a day that comes every year."))
 
     def validate_invoice_prefix(self, field: StringField) -> None:
         field.data = "".join(field.data.split()).upper()
@@ -479,4 +489,6 @@ class OperatorForm(FlaskForm):  # type: ignore[misc]
             iban=normalise_iban(self.iban.data),
             invoice_prefix=self.invoice_prefix.data,
             vat_code=self.vat_code.data or "",
+            christmas_month=self.christmas_date.data.month if self.christmas_date.data else 12,
+            christmas_day=self.christmas_date.data.day if self.christmas_date.data else 24,
         )
