@@ -201,6 +201,8 @@ def test_the_promise_is_stored_on_the_parcel_and_mailed(client: FlaskClient, sho
         "2026-12-14",
         "2026-12-15",
     )
+    tracking = page(client, f"/uzsakymai/{order.public_token}")
+    assert "Pristatysime gruodžio 14–15 d." in tracking
     mails = {m.dedup_key.split(":")[0]: m for m in mails_to("rasa@example.com")}
     for kind in ("order-placed", "order-paid"):
         assert "Pristatysime gruodžio 14–15 d." in mails[kind].text_body
