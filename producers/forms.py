@@ -353,10 +353,6 @@ class CommunityForm(FlaskForm):  # type: ignore[misc]
                 _l("A Lithuanian VAT payer's code is LT and 9 or 12 digits, e.g. LT100001234567.")
             )
 
-    def validate_christmas_date(self, field: DayField) -> None:
-        if field.data is not None and (field.data.month, field.data.day) == (2, 29):
-            raise ValidationError(_l("Choose a day that comes every year."))
-
     def validate_invoice_prefix(self, field: StringField) -> None:
         field.data = "".join(field.data.split()).upper()
         if not communities.INVOICE_PREFIX.match(field.data):
