@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from orders.caps import allowed_of, max_line_quantity
 from orders.errors import OutOfStock, ProductUnavailable, QuantityNotAllowed, ShareOfStockExceeded
 from orders.models import Fulfilment, Order, OrderLine, OrderStatus, PaymentMethod
 from orders.placing import LineRequest, list_sellable_variants
+from producers.delivery import MethodPromise, list_delivery_promises, variant_lead_days
 from producers.models import Community, DeliveryMethod, ShippingOption
 from shop.db import db, utcnow
 
@@ -130,6 +132,18 @@ class CartGroup:
     def has_cards(self) -> bool:
         """Whether the parcel will hold a greeting card (gift messages for the rest then go on a note)."""
         return any(line.product.is_card for line in self.lines)
+
+    @property
+    def lead_days(self) -> int:
+        """The parcel's slowest made-to-order lead days (0 when all its lines are in stock)."""
+        return max((variant_lead_days(line.variant) for line in self.lines), default=0)
+
+    @cached_property
+    def promises(self) -> dict[int, MethodPromise]:
+        """Each offered method's delivery promise for this parcel ordered now, by option id."""
+        made_to_order = sum(line.quantity for line in self.lines if variant_lead_days(line.variant))
+        promises = list_delivery_promises(self.options, self.lead_days, made_to_order=made_to_order)
+        return {p.option.id: p for p in promises}
 
 
 @dataclass

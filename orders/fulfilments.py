@@ -7,6 +7,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -78,6 +79,10 @@ PAGE_SIZE = 30
 PAID_STATUSES = frozenset(FulfilmentStatus) - {FulfilmentStatus.AWAITING_PAYMENT}
 
 
+#: Parcels to send, the one to hand over soonest first (those placed before promises had none: last).
+SOONEST_SHIP_BY = (Fulfilment.ship_by.is_(None), Fulfilment.ship_by)
+
+
 class StatusFilter(enum.StrEnum):
     """The orders list's views: what needs doing (the default), one status, the parcels with a return to
     expect (a customer withdrew after they left), or everything paid."""
@@ -98,6 +103,13 @@ class StatusFilter(enum.StrEnum):
         if self in (StatusFilter.ALL, StatusFilter.RETURNS):
             return PAID_STATUSES
         return frozenset({FulfilmentStatus(self.value)})
+
+    def order(self) -> list[Any]:
+        """The view's order: parcels still to send by their ship-by day (soonest first, older orders without
+        one last), the others newest first."""
+        if self.statuses <= {FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED}:
+            return [*SOONEST_SHIP_BY, Order.created_at, Fulfilment.id]
+        return [Order.created_at.desc(), Fulfilment.id.desc()]
 
     def where(self) -> list[ColumnElement[bool]]:
         """The view's condition on a parcel."""
@@ -177,8 +189,8 @@ def _own_parcels(community_id: int) -> Select[Fulfilment]:
 
 
 def list_fulfilments(community_id: int, status: StatusFilter, page: int = 1) -> Page[ParcelRow]:
-    """The community's paid parcels in this view, newest first, one page of them (a page out of range
-    gives the nearest real one)."""
+    """The community's paid parcels in this view, in the view's order (`StatusFilter.order`), one page of
+    them (a page out of range gives the nearest real one)."""
     where = status.where()
     total = (
         db.session.scalar(
@@ -195,7 +207,7 @@ def list_fulfilments(community_id: int, status: StatusFilter, page: int = 1) -> 
         _own_parcels(community_id)
         .where(*where)
         .options(joinedload(Fulfilment.order), selectinload(Fulfilment.lines))
-        .order_by(Order.created_at.desc(), Fulfilment.id.desc())
+        .order_by(*status.order())
         .limit(PAGE_SIZE)
         .offset((number - 1) * PAGE_SIZE)
     ).all()

@@ -222,6 +222,12 @@ class Fulfilment(Base):
     tracking_number: Mapped[str] = mapped_column(String(80), default="")
     cancel_note: Mapped[str] = mapped_column(Text, default="")
     reminded_at: Mapped[datetime | None]  #: when the VVG last reminded the community of this late parcel
+    #: the delivery promise made when the order was placed (`producers.promises`), kept as promised: the day
+    #: the community is to hand the parcel over, and the first and last day it is expected (None: older
+    #: orders, placed before promises)
+    ship_by: Mapped[date | None] = mapped_column(index=True)
+    delivery_earliest: Mapped[date | None]
+    delivery_latest: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="fulfilments")
@@ -250,6 +256,11 @@ class Fulfilment(Base):
     def has_cards(self) -> bool:
         """Whether any of its lines is a greeting card (gift messages for the rest then go on a note)."""
         return any(line.is_card for line in self.lines)
+
+    def is_late_to_ship(self, today: date) -> bool:
+        """Whether the parcel is still to be sent and its ship-by day has passed."""
+        waiting = self.status in (FulfilmentStatus.NEW, FulfilmentStatus.ACCEPTED)
+        return waiting and self.ship_by is not None and self.ship_by < today
 
     def move_to(self, to: FulfilmentStatus, *, by: User | None, note: str = "") -> None:
         """Change status if the current one allows it, and record who did it and when."""

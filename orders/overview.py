@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from catalogue.models import Product, ProductStatus, Variant
 from orders import reports
 from orders.earnings import Earnings
-from orders.fulfilments import ParcelRow, _own_parcels, _row, count_returns_expected
+from orders.fulfilments import SOONEST_SHIP_BY, ParcelRow, _own_parcels, _row, count_returns_expected
 from orders.models import Fulfilment, FulfilmentStatus, Order
 from orders.payouts.dues import DeliveredParcel, delivered_parcels, hold_days, payable_on
 from orders.payouts.models import (
@@ -49,7 +49,7 @@ def _waiting(community_id: int, status: FulfilmentStatus) -> list[ParcelRow]:
         _own_parcels(community_id)
         .where(Fulfilment.status == status)
         .options(joinedload(Fulfilment.order), selectinload(Fulfilment.lines))
-        .order_by(since, Fulfilment.id)
+        .order_by(*SOONEST_SHIP_BY, since, Fulfilment.id)
     ).all()
     return [_row(f) for f in parcels]
 
@@ -81,8 +81,8 @@ def sales_between(community_id: int, first_day: date, last_day: date) -> int:
 
 @dataclass(frozen=True)
 class Dashboard:
-    to_accept: list[ParcelRow]  #: oldest first
-    to_ship: list[ParcelRow]  #: oldest first
+    to_accept: list[ParcelRow]  #: soonest ship-by first, then oldest
+    to_ship: list[ParcelRow]  #: soonest ship-by first, then oldest
     low_stock: Sequence[Variant]
     month_sales_cents: int  #: net sales paid this Lithuanian calendar month (`sales_between`)
     next_payout_cents: int  #: delivered, not yet paid out, less what is to be taken back

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -42,6 +42,7 @@ from producers.communities import takes_orders_today
 from producers.errors import CapacityFull
 from producers.lockers import find_active_locker
 from producers.models import DeliveryMethod, Locker, ShippingOption
+from producers.promises import promise_for
 from shop import outbox
 from shop.db import db, transaction, utcnow
 from shop.i18n import VILNIUS
@@ -229,6 +230,9 @@ def _build_order(
             )
         )
         fulfilment.goods_cents += prices[variant.id] * line.quantity
+    for community_id, fulfilment in fulfilments.items():
+        option = options[(community_id, fulfilment.delivery_method)]
+        _promise(fulfilment, option, now, production_starts=weeks.get(community_id))
     order.goods_cents = sum(f.goods_cents for f in fulfilments.values())
     order.delivery_cents = sum(f.delivery_cents for f in fulfilments.values())
     order.total_cents = order.goods_cents + order.delivery_cents
@@ -307,6 +311,24 @@ def _start_fulfilment(
     )
     order.fulfilments.append(fulfilment)
     return fulfilment
+
+
+def _promise(
+    fulfilment: Fulfilment, option: ShippingOption, now: datetime, *, production_starts: date | None
+) -> None:
+    """Store the parcel's delivery promise as made now, so that the mails, the tracking page and the
+    community's ship-by date keep what was promised; its made-to-order work starts no earlier than the
+    week it was booked into (`production_starts`, a Monday)."""
+    lead_days = parcel_lead_days(fulfilment.lines)
+    promise = promise_for(now, option, lead_days, production_starts=production_starts)
+    fulfilment.ship_by = promise.ship_by
+    fulfilment.delivery_earliest = promise.earliest
+    fulfilment.delivery_latest = promise.latest
+
+
+def parcel_lead_days(lines: Iterable[OrderLine]) -> int:
+    """The largest made-to-order lead days among a parcel's lines (0 when all are in stock)."""
+    return max((line.lead_days or 0 for line in lines if line.is_made_to_order), default=0)
 
 
 def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = False) -> Sequence[Variant]:

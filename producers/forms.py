@@ -15,7 +15,9 @@ from wtforms import (
     EmailField,
     Form,
     PasswordField,
+    SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -28,11 +30,13 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from producers import communities
 from producers.iban import IbanNotValid, normalise_iban
-from producers.models import CONNECTED_ACCOUNT, Community, DeliveryMethod
+from producers.models import CONNECTED_ACCOUNT, MAX_PROMISE_DAYS, Community, DeliveryMethod
 from producers.operator import OperatorDetails
+from producers.promises import weekday_mask
 from producers.settings import DeliveryInput, MakerDetailsInput, SettingsInput
 from shop import accounts
 from shop.forms import (
@@ -109,6 +113,29 @@ class SwitchCommunityForm(ActionForm):
 #: the most made-to-order items a week a community may say it makes (more is a typing slip)
 MAX_PER_WEEK = 10_000
 
+#: The dispatch weekdays a community may tick (`date.weekday()`: 0 = Monday); parcels leave on working days.
+WEEKDAY_CHOICES = [
+    SelectChoice(0, _l("Monday")),
+    SelectChoice(1, _l("Tuesday")),
+    SelectChoice(2, _l("Wednesday")),
+    SelectChoice(3, _l("Thursday")),
+    SelectChoice(4, _l("Friday")),
+]
+
+
+def _promise_days(label: Any) -> WholeNumberField:
+    return WholeNumberField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_PROMISE_DAYS,
+                message=_l("Enter 0 to %(max)d working days.", max=MAX_PROMISE_DAYS),
+            ),
+        ],
+    )
+
 
 class DeliveryOptionForm(Form):  # type: ignore[misc]
     offered = BooleanField(_l("Offered"))
@@ -116,6 +143,38 @@ class DeliveryOptionForm(Form):  # type: ignore[misc]
     pickup_address = StringField(_l("Pickup address"), validators=[Optional(), at_most(250)])
     pickup_hours_lt = StringField(_l("Opening hours (Lithuanian)"), validators=[Optional(), at_most(250)])
     pickup_hours_en = StringField(_l("Opening hours (English)"), validators=[Optional(), at_most(250)])
+    dispatch_weekdays = SelectMultipleField(
+        _l("Days you hand parcels over"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # checked below, in words
+    )
+    handling_days = _promise_days(_l("Working days to pack an order in stock"))
+    transit_days_min = _promise_days(_l("Carrier's working days, at the least"))
+    transit_days_max = _promise_days(_l("Carrier's working days, at the most"))
+
+    def check_promise(self, method: DeliveryMethod) -> bool:
+        """The promise's days of an offered method: each given, at least one weekday, least ≤ most (a
+        pickup has no carrier: it is ready to collect on the day it is packed)."""
+        valid = True
+        weekdays = self.dispatch_weekdays.data or []
+        if not weekdays or any(day not in range(5) for day in weekdays):
+            self.dispatch_weekdays.errors = [_("Tick at least one day, Monday to Friday.")]
+            valid = False
+        days = [self.handling_days]
+        if method is not DeliveryMethod.PICKUP:
+            days += [self.transit_days_min, self.transit_days_max]
+        for field in days:
+            if field.data is None and not field.errors:
+                field.errors = [_("Enter the number of working days (0 or more).")]
+                valid = False
+        least, most = self.transit_days_min.data, self.transit_days_max.data
+        if least is not None and most is not None and most < least and not self.transit_days_max.errors:
+            self.transit_days_max.errors = [_("The most cannot be fewer days than the least.")]
+            valid = False
+        return valid
 
 
 class SettingsForm(FlaskForm):  # type: ignore[misc]
@@ -146,6 +205,7 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
             if sub.fee.data is None and not sub.fee.errors:
                 sub.fee.errors = [_("Enter the fee (0 if free).")]
                 valid = False
+            valid = sub.check_promise(method) and valid
         pickup = self.delivery(DeliveryMethod.PICKUP)
         if pickup.offered.data and not (pickup.pickup_address.data or "").strip():
             pickup.pickup_address.errors = [_("Where do customers collect their parcels?")]
@@ -167,6 +227,13 @@ class SettingsForm(FlaskForm):  # type: ignore[misc]
                     pickup_address=sub.pickup_address.data or "",
                     pickup_hours_lt=sub.pickup_hours_lt.data or "",
                     pickup_hours_en=sub.pickup_hours_en.data or "",
+                    dispatch_weekdays=weekday_mask(
+                        d for d in (sub.dispatch_weekdays.data or []) if d in range(5)
+                    ),
+                    handling_days=sub.handling_days.data,
+                    transit_days=(0, 0)
+                    if method is DeliveryMethod.PICKUP
+                    else (sub.transit_days_min.data, sub.transit_days_max.data),
                 )
             )
         return SettingsInput(
@@ -403,10 +470,15 @@ class OperatorForm(FlaskForm):  # type: ignore[misc]
         _l("Invoice series"), validators=[DataRequired(_l("Enter the invoice series.")), at_most(20)]
     )
     vat_code = StringField(_l("VAT payer's code"), validators=[Optional(), at_most(20)])
+    christmas_date = DayField(_l("The day customers want their parcels by"), validators=[Optional()])
 
     validate_registration_code = CommunityForm.validate_registration_code
     validate_vat_code = CommunityForm.validate_vat_code
     validate_iban = CommunityForm.validate_iban
+
+    def validate_christmas_date(self, field: DayField) -> None:
+        if field.data is not None and (field.data.month, field.data.day) == (2, 29):
+            raise ValidationError(_l("Choose a day that comes every year."))
 
     def validate_invoice_prefix(self, field: StringField) -> None:
         field.data = "".join(field.data.split()).upper()
@@ -424,4 +496,6 @@ class OperatorForm(FlaskForm):  # type: ignore[misc]
             iban=normalise_iban(self.iban.data),
             invoice_prefix=self.invoice_prefix.data,
             vat_code=self.vat_code.data or "",
+            christmas_month=self.christmas_date.data.month if self.christmas_date.data else 12,
+            christmas_day=self.christmas_date.data.day if self.christmas_date.data else 24,
         )

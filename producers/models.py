@@ -145,13 +145,42 @@ class DeliveryMethod(enum.StrEnum):
         return self is DeliveryMethod.COURIER
 
 
+#: The carrier's working days from hand-over to delivery, per method, until the community sets its own.
+DEFAULT_TRANSIT_DAYS: dict[DeliveryMethod, tuple[int, int]] = {
+    DeliveryMethod.PICKUP: (0, 0),  # ready to collect on the day it is packed
+    DeliveryMethod.OMNIVA: (1, 2),
+    DeliveryMethod.LP_EXPRESS: (1, 2),
+    DeliveryMethod.DPD: (1, 2),
+    DeliveryMethod.COURIER: (1, 3),
+}
+#: Every working weekday, Monday (bit 0) to Friday (bit 4): see `producers.promises`.
+EVERY_WEEKDAY = 0b11111
+#: The longest handling or transit a community may set, in working days.
+MAX_PROMISE_DAYS = 30
+
+
+def _default_transit(context: Any, end: int) -> int:
+    method = context.get_current_parameters().get("method")
+    return DEFAULT_TRANSIT_DAYS.get(DeliveryMethod(method), (1, 3))[end] if method else 1
+
+
 class ShippingOption(Base):
-    """A way a community delivers its parcels, with its fee; the customer picks one per parcel."""
+    """A way a community delivers its parcels, with its fee; the customer picks one per parcel.
+
+    Its dispatch weekdays, handling days and the carrier's transit days make the delivery promise
+    (`producers.promises`).
+    """
 
     __tablename__ = "shipping_options"
     __table_args__ = (
         UniqueConstraint("community_id", "method"),
         CheckConstraint("fee_cents >= 0", name="fee_cents_not_negative"),
+        CheckConstraint("dispatch_weekdays BETWEEN 1 AND 31", name="dispatch_weekdays_mask"),
+        CheckConstraint(
+            "handling_days BETWEEN 0 AND 30 AND transit_days_min >= 0"
+            " AND transit_days_max BETWEEN transit_days_min AND 30",
+            name="promise_days_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +192,17 @@ class ShippingOption(Base):
     pickup_hours_en: Mapped[str] = mapped_column(String(250), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    #: the weekdays parcels are handed to the carrier: bit 0 Monday … bit 4 Friday (31: every working day)
+    dispatch_weekdays: Mapped[int] = mapped_column(default=EVERY_WEEKDAY, server_default=str(EVERY_WEEKDAY))
+    #: working days to pack an in-stock order before it can be dispatched
+    handling_days: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: the carrier's working days from dispatch to delivery, at the least and at the most
+    transit_days_min: Mapped[int] = mapped_column(
+        default=lambda c: _default_transit(c, 0), server_default="1"
+    )
+    transit_days_max: Mapped[int] = mapped_column(
+        default=lambda c: _default_transit(c, 1), server_default="3"
+    )
 
     community: Mapped[Community] = relationship(back_populates="shipping_options")
 

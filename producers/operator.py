@@ -26,6 +26,9 @@ class OperatorDetails:
     iban: str
     invoice_prefix: str
     vat_code: str
+    #: the day customers want their parcels by, every year (`producers.delivery`): 24 December unless set
+    christmas_month: int = 12
+    christmas_day: int = 24
 
     @classmethod
     def of(cls, operator: Operator) -> OperatorDetails:

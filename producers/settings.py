@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from producers.errors import NoDeliveryLeft
-from producers.models import Community, DeliveryMethod, ShippingOption
+from producers.models import DEFAULT_TRANSIT_DAYS, EVERY_WEEKDAY, Community, DeliveryMethod, ShippingOption
 from shop.db import db, transaction
 
 
@@ -20,6 +20,10 @@ class DeliveryInput:
     pickup_address: str = ""
     pickup_hours_lt: str = ""
     pickup_hours_en: str = ""
+    #: the promise's days (`producers.promises`); None: keep what is stored (or the method's defaults)
+    dispatch_weekdays: int | None = None
+    handling_days: int | None = None
+    transit_days: tuple[int | None, int | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,29 @@ def update_settings(community: Community, data: SettingsInput) -> Community:
             option.is_active = delivery.offered
             option.fee_cents = delivery.fee_cents
             option.position = position
+            _set_promise_days(option, delivery)
             if delivery.method is DeliveryMethod.PICKUP:
                 option.pickup_address = delivery.pickup_address.strip()[:250]
                 option.pickup_hours_lt = delivery.pickup_hours_lt.strip()[:250]
                 option.pickup_hours_en = delivery.pickup_hours_en.strip()[:250]
     return community
+
+
+def _set_promise_days(option: ShippingOption, delivery: DeliveryInput) -> None:
+    """The method's dispatch weekdays, handling and transit days, as given (a method not offered may
+    leave them empty: it keeps what it had, or gets the method's usual ones)."""
+    least, most = DEFAULT_TRANSIT_DAYS[delivery.method]
+    given_least, given_most = delivery.transit_days
+    option.dispatch_weekdays = delivery.dispatch_weekdays or option.dispatch_weekdays or EVERY_WEEKDAY
+    option.handling_days = _first_given(delivery.handling_days, option.handling_days, 1)
+    option.transit_days_min = _first_given(given_least, option.transit_days_min, least)
+    option.transit_days_max = max(
+        option.transit_days_min, _first_given(given_most, option.transit_days_max, most)
+    )
+
+
+def _first_given(*values: int | None) -> int:
+    return next(value for value in values if value is not None)
 
 
 def set_shop_photo(community: Community, key: str) -> None:

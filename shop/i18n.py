@@ -52,9 +52,29 @@ def format_date(day: date | datetime, format: str = "medium") -> str:
     return dates.format_date(day, format, locale=date_locale())
 
 
-def format_day_month(day: date) -> str:
-    """A day without its year, in the visitor's language: "gruodžio 14 d." (lt), "14 December" (en)."""
-    return str(dates.format_skeleton("MMMMd", day, locale=date_locale()))
+#: A day of a delivery promise without its year, as each language writes it: "gruodžio 10 d." (the
+#: genitive month, as Lithuanian dates have it), "10 December".
+DAY_PATTERNS = {"lt": "MMMM d 'd'.", "en": "d MMMM"}
+#: Two days of the same month: "gruodžio 10–12 d.", "10–12 December".
+SAME_MONTH_SPANS = {"lt": "{month} {first}–{last} d.", "en": "{first}–{last} {month}"}
+
+
+def format_day(day: date) -> str:
+    """A day of a delivery promise: "gruodžio 10 d." (lt), "10 December" (en)."""
+    language = current_language()
+    return dates.format_date(day, DAY_PATTERNS.get(language, "d MMMM"), locale=date_locale())
+
+
+def format_days(first: date, last: date) -> str:
+    """A span of days, as short as it reads: "gruodžio 10–12 d.", "gruodžio 30 d. – sausio 2 d.";
+    one day when both are the same."""
+    if first == last:
+        return format_day(first)
+    if (first.year, first.month) == (last.year, last.month):
+        month = dates.format_date(first, "MMMM", locale=date_locale())
+        span = SAME_MONTH_SPANS.get(current_language(), SAME_MONTH_SPANS["en"])
+        return span.format(month=month, first=first.day, last=last.day)
+    return f"{format_day(first)} – {format_day(last)}"
 
 
 def format_datetime(moment: datetime, format: str = "medium") -> str:

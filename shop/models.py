@@ -81,6 +81,9 @@ class Operator(Base):
             " AND unshipped_days BETWEEN 1 AND 60",
             name="attention_days_range",
         ),
+        CheckConstraint(
+            "christmas_month BETWEEN 1 AND 12 AND christmas_day BETWEEN 1 AND 31", name="christmas_day_valid"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +103,10 @@ class Operator(Base):
     unaccepted_days: Mapped[int] = mapped_column(default=2, server_default="2")
     #: …and an accepted parcel not sent within this many days
     unshipped_days: Mapped[int] = mapped_column(default=5, server_default="5")
+    #: the day customers want their parcels by (24 December, Kūčios): month and day, every year
+    #: (`producers.promises.christmas_target` finds its next date)
+    christmas_month: Mapped[int] = mapped_column(default=12, server_default="12")
+    christmas_day: Mapped[int] = mapped_column(default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

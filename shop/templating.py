@@ -22,7 +22,8 @@ from shop.i18n import (
     current_language,
     format_date,
     format_datetime,
-    format_day_month,
+    format_day,
+    format_days,
     localized,
     vilnius_today,
 )
@@ -145,9 +146,10 @@ def init_app(
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["format_date"] = format_date
-    app.jinja_env.filters["day_month"] = format_day_month
+    app.jinja_env.filters["day_month"] = format_day
     app.jinja_env.globals.update(
         tr=localized,
+        days=format_days,
         vilnius_today=vilnius_today,
         current_language=current_language,
         url_in_language=url_in_language,

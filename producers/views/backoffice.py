@@ -7,6 +7,7 @@ community edits itself (story, photo, delivery, holidays) is in its workspace (`
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -28,7 +29,9 @@ from producers.iban import grouped_iban
 from producers.members import get_member, invite_member, list_members, remove_member
 from producers.models import DEFAULT_COMMISSION_BP, Community
 from producers.operator import OperatorDetails, update_operator
+from producers.promises import christmas_target
 from shop.access import current_actor, staff_required
+from shop.i18n import vilnius_today
 from shop.operator import get_operator
 
 backoffice = Blueprint("producers_backoffice", __name__, url_prefix="/backoffice")
@@ -266,6 +269,12 @@ def invite() -> ResponseReturnValue:
     return render_template("producers/backoffice/invite.html", form=form), status
 
 
+def _christmas_date(details: OperatorDetails | None) -> date:
+    """The VVG's Christmas day as the settings form shows it: its next date."""
+    month, day = (details.christmas_month, details.christmas_day) if details else (12, 24)
+    return christmas_target(vilnius_today(), month, day)
+
+
 @backoffice.route("/settings", methods=["GET", "POST"])
 @staff_required
 def operator_settings() -> ResponseReturnValue:
@@ -274,9 +283,10 @@ def operator_settings() -> ResponseReturnValue:
     if request.method == "POST":
         form = OperatorForm()
     elif operator is not None:
-        form = OperatorForm(data=asdict(OperatorDetails.of(operator)))
+        details = OperatorDetails.of(operator)
+        form = OperatorForm(data={**asdict(details), "christmas_date": _christmas_date(details)})
     else:
-        form = OperatorForm()
+        form = OperatorForm(data={"christmas_date": _christmas_date(None)})
     if form.validate_on_submit():
         try:
             update_operator(form.details(), by=current_actor())

@@ -12,7 +12,8 @@ from wtforms import FormField
 
 from producers.access import CURRENT_COMMUNITY, current_community, member_required
 from producers.forms import DeliveryOptionForm, MakerDetailsForm, SettingsForm, SwitchCommunityForm
-from producers.models import Community, DeliveryMethod
+from producers.models import DEFAULT_TRANSIT_DAYS, EVERY_WEEKDAY, Community, DeliveryMethod
+from producers.promises import dispatch_days
 from producers.settings import update_maker_details, update_settings
 from shop.access import safe_next
 
@@ -55,6 +56,10 @@ def _settings_form(community: Community, *, posted: bool) -> SettingsForm:
             "pickup_address": option.pickup_address if option else community.address,
             "pickup_hours_lt": option.pickup_hours_lt if option else "",
             "pickup_hours_en": option.pickup_hours_en if option else "",
+            "dispatch_weekdays": dispatch_days(option.dispatch_weekdays if option else EVERY_WEEKDAY),
+            "handling_days": option.handling_days if option else 1,
+            "transit_days_min": option.transit_days_min if option else DEFAULT_TRANSIT_DAYS[method][0],
+            "transit_days_max": option.transit_days_max if option else DEFAULT_TRANSIT_DAYS[method][1],
         }
     return SettingsForm(data=data, formdata=None)  # a page shown after another form was posted: as saved
 

@@ -45,6 +45,12 @@ def settings_form(client: FlaskClient, **changes: Any) -> dict[str, Any]:
         "delivery_pickup-pickup_hours_lt": "I–V 10–17",
         "delivery_omniva-offered": "y",
         "delivery_omniva-fee": "2,99",
+        "delivery_pickup-dispatch_weekdays": ["0", "1", "2", "3", "4"],
+        "delivery_pickup-handling_days": "1",
+        "delivery_omniva-dispatch_weekdays": ["0", "3"],
+        "delivery_omniva-handling_days": "1",
+        "delivery_omniva-transit_days_min": "1",
+        "delivery_omniva-transit_days_max": "2",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

@@ -55,6 +55,8 @@ def test_pages_cost_the_same_queries_for_10_and_500_products(client: FlaskClient
     db.session.commit()
     large = queries_per_page(client, count_queries, seed(500))
     assert small == large
-    searched = {name: count for name, count in large.items() if name == "filtered catalogue"}
-    assert max(count for name, count in large.items() if name not in searched) <= 8, large
-    assert max(searched.values()) <= 9, large  # one more for a search: the look-up for mistyped words
+    # one more for a search (the look-up for mistyped words), and for the home page in the Christmas season
+    # (the delivery methods whose last day to order it names: `producers.delivery.list_christmas_notes`)
+    more = {"filtered catalogue", "home"}
+    assert max(count for name, count in large.items() if name not in more) <= 8, large
+    assert max(count for name, count in large.items() if name in more) <= 9, large

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, select
@@ -50,7 +50,7 @@ NOT_HERS = {
 
 def in_json(value: Any) -> str:
     """How a stored value is written in the copy."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):  # a moment, or a day (a parcel's promised days)
         return value.isoformat()
     if hasattr(value, "value"):
         return str(value.value)

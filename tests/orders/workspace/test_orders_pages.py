@@ -84,9 +84,11 @@ def test_the_list_is_paginated(
         ).id
         for _ in range(3)
     ]
-    assert listed_ids(text(member.get("/workspace/orders"))) == set(ids[1:])
-    assert listed_ids(text(member.get("/workspace/orders?page=2"))) == {ids[0]}
-    assert listed_ids(text(member.get("/workspace/orders?page=99"))) == {ids[0]}  # the nearest real page
+    # parcels to send come by their ship-by day, the same day oldest first (`StatusFilter.order`)
+    assert listed_ids(text(member.get("/workspace/orders"))) == set(ids[:2])
+    assert listed_ids(text(member.get("/workspace/orders?page=2"))) == {ids[2]}
+    assert listed_ids(text(member.get("/workspace/orders?page=99"))) == {ids[2]}  # the nearest real page
+    assert listed_ids(text(member.get("/workspace/orders?status=all"))) == set(ids[1:])  # newest first
 
 
 def test_a_parcels_page_shows_what_to_pack_where_to_send_it_and_its_history(
