@@ -22,13 +22,16 @@ depends_on = None
 def upgrade():
     # ALTER TABLE … ADD COLUMN in place, never a batch copy of fulfilments (which lines and events point
     # at); SQLite cannot add a constraint to a table, so the key is written into the new column.
-    op.add_column('fulfilments', sa.Column('locker_code', sa.String(length=40), server_default='', nullable=False))
     if op.get_bind().dialect.name == 'sqlite':
+        if 'locker_id' in {column['name'] for column in sa.inspect(op.get_bind()).get_columns('fulfilments')}:
+            return  # kept by a downgrade (see below): nothing to add
+        op.add_column('fulfilments', sa.Column('locker_code', sa.String(length=40), server_default='', nullable=False))
         op.execute(
             'ALTER TABLE fulfilments ADD COLUMN locker_id INTEGER'
             ' CONSTRAINT fk_fulfilments_locker_id_lockers REFERENCES lockers (id)'
         )
     else:
+        op.add_column('fulfilments', sa.Column('locker_code', sa.String(length=40), server_default='', nullable=False))
         op.add_column('fulfilments', sa.Column('locker_id', sa.Integer(), nullable=True))
         op.create_foreign_key(op.f('fk_fulfilments_locker_id_lockers'), 'fulfilments', 'lockers',
                               ['locker_id'], ['id'])
@@ -36,9 +39,12 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite cannot drop a column a foreign key names, and copying fulfilments to drop it would delete
+        # the lines that point at them: the two columns and their index stay, unused by the older code, and
+        # the upgrade finds them there.
+        return
     op.drop_index(op.f('ix_fulfilments_locker_id'), table_name='fulfilments')
-    if op.get_bind().dialect.name != 'sqlite':
-        op.drop_constraint(op.f('fk_fulfilments_locker_id_lockers'), 'fulfilments', type_='foreignkey')
-    # ALTER TABLE … DROP COLUMN in place (on SQLite the column's key goes with it), never a batch copy.
+    op.drop_constraint(op.f('fk_fulfilments_locker_id_lockers'), 'fulfilments', type_='foreignkey')
     op.drop_column('fulfilments', 'locker_id')
     op.drop_column('fulfilments', 'locker_code')
