@@ -194,3 +194,16 @@ def test_twenty_buyers_at_once_fill_each_week_to_its_cap_and_no_further(
     lines = db.session.scalars(select(OrderLine.production_week).where(OrderLine.variant_id == variant_id))
     assert Counter(lines) == dict.fromkeys(weeks, 5)  # each order's week is the one it was counted in
     assert fresh(Variant, variant_id).stock == 0
+
+
+def test_a_parcel_booked_into_a_later_week_is_promised_from_that_week(shop: dict[str, Any]) -> None:
+    """The promise kept with the parcel starts its work in the week it was booked into: this week's
+    basket leaves on Thursday the 17th (5 days' work from today and a day to pack), next week's on the
+    22nd (from Monday the 14th)."""
+    first = make_order([(shop["basket"], 3)])  # this week is full now
+    later = make_order([(shop["bowl"], 1)])
+
+    db.session.rollback()
+    assert weeks_of(later) == {"Molinis dubuo": NEXT_MONDAY}
+    assert [f.ship_by for f in fresh(Order, first.id).fulfilments] == [date(2026, 12, 17)]
+    assert [f.ship_by for f in fresh(Order, later.id).fulfilments] == [date(2026, 12, 22)]

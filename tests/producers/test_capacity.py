@@ -177,6 +177,8 @@ def settings_form(client: FlaskClient, per_week: str) -> dict[str, Any]:
         "delivery_pickup-offered": "y",
         "delivery_pickup-fee": "0",
         "delivery_pickup-pickup_address": "Liepų g. 1, Šlapaberžė",
+        "delivery_pickup-dispatch_weekdays": ["0", "1", "2", "3", "4"],
+        "delivery_pickup-handling_days": "1",
     }
 
 
