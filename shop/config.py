@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -225,26 +225,14 @@ SIGN_IN_LIMITS = (
 def check_sign_in_limits(settings: Mapping[str, Any]) -> None:
     """Each sign-in limit is one Flask-Limiter can read ("20 per hour", or several: "5 per minute;20 per
     hour"), and the device cookie lasts at least a day."""
-    for name in SIGN_IN_LIMITS:
-        try:
-            parse_many(str(settings.get(name, "")))
-        except ValueError:
-            raise ConfigError(
-                f"{name} must be a limit such as '20 per hour' or '10/minute', not {settings.get(name)!r}."
-            ) from None
+    _check_limits(settings, SIGN_IN_LIMITS)
     if int(settings.get("DEVICE_COOKIE_DAYS", 365)) < 1:
         raise ConfigError("DEVICE_COOKIE_DAYS must be 1 or more (days a browser stays trusted).")
 
 
 def check_order_limits(settings: Mapping[str, Any]) -> None:
     """The checkout's limits are limits Flask-Limiter reads, and the caps on unpaid orders whole numbers."""
-    for name in ("CHECKOUT_ORDERS_PER_IP", "CHECKOUT_ORDERS_PER_EMAIL"):
-        try:
-            parse_many(str(settings.get(name) or ""))
-        except ValueError:
-            raise ConfigError(
-                f"{name} must be limits like '6 per hour;15 per day' (not {settings.get(name)!r})."
-            ) from None
+    _check_limits(settings, ("CHECKOUT_ORDERS_PER_IP", "CHECKOUT_ORDERS_PER_EMAIL"))
     for name in ("UNPAID_ORDERS_PER_EMAIL", "UNPAID_ORDERS_PER_IP", "MAX_LINE_QUANTITY"):
         if int(settings.get(name) or 0) < 1:
             raise ConfigError(f"{name} must be 1 or more.")
@@ -258,12 +246,18 @@ def check_order_limits(settings: Mapping[str, Any]) -> None:
 def check_search_limits(settings: Mapping[str, Any]) -> None:
     """The search's limits (searches counted per visitor, type-ahead answers per IP) are limits
     Flask-Limiter reads."""
-    for name in ("SEARCH_LOG_PER_VISITOR", "SEARCH_SUGGESTIONS_PER_IP"):
+    _check_limits(settings, ("SEARCH_LOG_PER_VISITOR", "SEARCH_SUGGESTIONS_PER_IP"))
+
+
+def _check_limits(settings: Mapping[str, Any], names: Sequence[str]) -> None:
+    """Each of `names` is a limit Flask-Limiter reads: "20 per hour", or several, "6 per hour;15 per day"."""
+    for name in names:
         try:
             parse_many(str(settings.get(name) or ""))
         except ValueError:
             raise ConfigError(
-                f"{name} must be limits like '30 per day' or '120/minute' (not {settings.get(name)!r})."
+                f"{name} must be limits such as '20 per hour' or '6 per hour;15 per day' "
+                f"(not {settings.get(name)!r})."
             ) from None
 
 
