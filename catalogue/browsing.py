@@ -115,7 +115,10 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
     ranges = [branch for position, word in enumerate(words) for branch in _word_ranges(position, word)]
     rows = ranges[0].subquery() if len(ranges) == 1 else union_all(*ranges).subquery()
     if len(words) == 1:  # every row found is the word's: its best row is its score
-        found = select(rows.c.product_id, func.max(rows.c.score).label("score")).group_by(rows.c.product_id)
+        best = func.max(rows.c.score)
+        # Always true; it keeps PostgreSQL's estimate of the products found at a third of the groups, as
+        # with several words: without it the larger hash tables took 12% longer for "atvirukai".
+        found = select(rows.c.product_id, best.label("score")).group_by(rows.c.product_id).having(best > 0)
     else:
         scores = [func.max(case((rows.c.word == i, rows.c.score), else_=0)) for i in range(len(words))]
         found = (
