@@ -23,7 +23,7 @@ from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
 from shop.models import Operator, User
 from shop.passwords import verify_password
-from tests.factories.producers import make_community, make_locker
+from tests.factories.producers import make_community
 
 SLUGS = {"slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"}
 
@@ -36,9 +36,6 @@ def table_counts() -> dict[str, int]:
 
 
 def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClient) -> None:
-    for carrier in DeliveryMethod:  # the carriers' lists, as `flask lockers import` loads them
-        if carrier.is_locker:
-            make_locker(carrier, name=f"{carrier.value} Kėdainiai", carrier_locker_id=f"{carrier.value}-1")
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
