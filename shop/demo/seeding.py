@@ -26,6 +26,7 @@ from orders.privacy.models import PrivacyRequest
 from producers import lockers
 from producers.lockers import lockers_by_town
 from producers.models import Community, DeliveryMethod, Membership, ShippingOption
+from producers.promises import promise_for
 from shop import numbering
 from shop.db import db, transaction, utcnow
 from shop.demo import art as demo_art
@@ -209,6 +210,19 @@ def _seed_lockers(report: SeedReport) -> None:
             is_sample=demo.is_sample,
         )
         report.created["parcel lockers"] = report.created.get("parcel lockers", 0) + counts.added
+
+
+def _promise_as_placed(fulfilment: Fulfilment, placed: datetime) -> None:
+    """The parcel's delivery promise as it was made when the demo order was placed (`place_order` made it
+    today): a parcel paid a week ago shows a ship-by day a week ago, late if it is still not sent."""
+    option = next(
+        (o for o in fulfilment.community.shipping_options if o.method is fulfilment.delivery_method), None
+    )
+    if option is None:
+        return
+    promise = promise_for(placed, option, placing.parcel_lead_days(fulfilment.lines))
+    fulfilment.ship_by = promise.ship_by
+    fulfilment.delivery_earliest, fulfilment.delivery_latest = promise.earliest, promise.latest
 
 
 def _seed_accounts(communities: dict[str, Community], report: SeedReport) -> None:
@@ -610,6 +624,7 @@ def _date_back(order_id: int, demo: _DemoOrder) -> None:
             payment.created_at = moments["paid"]
         for fulfilment in order.fulfilments:
             fulfilment.created_at = demo.placed
+            _promise_as_placed(fulfilment, demo.placed)
             for event in fulfilment.events:
                 cancelled = moments["cancel"] if order.paid_at is not None else moments["done"]
                 event.created_at = by_status.get(event.to_status, cancelled)

@@ -66,6 +66,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     response.close()
 
     demo_orders_are_spread_over_months_and_give_staff_work()
+    demo_parcels_were_promised_when_their_orders_were_placed()
     demo_locker_parcels_go_to_a_real_locker()
     demo_sales_show_a_reduction_with_their_price_history(client)
     demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
@@ -202,3 +203,12 @@ def demo_locker_parcels_go_to_a_real_locker() -> None:
         Fulfilment.locker != "",
     )
     assert db.session.scalar(unlisted) == 0  # none typed by hand
+
+
+def demo_parcels_were_promised_when_their_orders_were_placed() -> None:
+    """A demo order placed months ago was promised then, not on the day the demo was seeded."""
+    parcels = db.session.scalars(select(Fulfilment)).all()
+    assert parcels and all(parcel.ship_by is not None for parcel in parcels)
+    for parcel in parcels:
+        placed = parcel.created_at.astimezone(VILNIUS).date()
+        assert placed <= parcel.ship_by <= placed + timedelta(days=21), parcel.id
