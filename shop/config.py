@@ -130,7 +130,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         #: days a browser stays trusted for the accounts signed in from it (`shop.devices`)
         "DEVICE_COOKIE_DAYS": int(environ.get("DEVICE_COOKIE_DAYS") or 365),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Compress pages; files sent as streams (static files) are left to the web server in front.
+        # Compress pages, and the shop's own CSS and JS (read whole: `shop.extensions`); other files sent
+        # as streams (photos, PDFs, downloads) are left to the web server in front.
         "COMPRESS_STREAMS": False,
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     compress.init_app(app)
+    app.after_request(_read_static_text_whole)  # registered after Flask-Compress, so it runs before it
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     # The one extension made per app: Flask-Limiter keeps its switch (RATELIMIT_ENABLED) and its storage
     # (RATELIMIT_STORAGE_URI) on the object, so two apps (tests build several) must not share one.
@@ -46,3 +47,22 @@ def limiter_of(app: Flask) -> Limiter:
     """The app's own rate limiter (see `init_app`); its limits are declared in `shop.access`."""
     limiter: Limiter = app.extensions[LIMITER]
     return limiter
+
+
+#: The static files read whole so that Flask-Compress compresses them like a page.
+_COMPRESSED_STATIC = frozenset({"text/css", "application/javascript", "text/javascript"})
+
+
+def _read_static_text_whole(response: Response) -> Response:
+    """The shop's own CSS and JS, read whole (they are tens of kilobytes) rather than streamed, so that they
+    go out compressed when nothing in front of the shop compresses them (`make run`): the style sheet is
+    the one file a page waits for before it is drawn. Other streams (photos, PDFs, downloads) stay
+    streamed and are left to the web server (COMPRESS_STREAMS is off)."""
+    is_text = response.mimetype in _COMPRESSED_STATIC
+    if request.endpoint == "static" and response.status_code == 200 and is_text:
+        response.direct_passthrough = False
+        stream = response.response
+        response.get_data()  # the file's bytes in memory: no longer a stream
+        if hasattr(stream, "close"):
+            stream.close()
+    return response
