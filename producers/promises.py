@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 from producers.calendar import SEARCH_LIMIT, add_working_days, is_working_day, next_working_day
@@ -35,10 +36,14 @@ WEEKDAY_BITS = 0b11111
 class DispatchRules(Protocol):
     """What a promise needs of a delivery method (a `ShippingOption` has it)."""
 
-    dispatch_weekdays: int
-    handling_days: int
-    transit_days_min: int
-    transit_days_max: int
+    @property
+    def dispatch_weekdays(self) -> int: ...
+    @property
+    def handling_days(self) -> int: ...
+    @property
+    def transit_days_min(self) -> int: ...
+    @property
+    def transit_days_max(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,29 @@ def order_by_for(target: date, rules: DispatchRules, lead_days: int = 0) -> date
     """The last day one can order (at any time of that day) and still have the parcel by `target` (the
     window's latest day on or before it); None if no day in the `ORDER_BY_SEARCH_DAYS` before does.
 
-    Each day is tried as ordered at its last minute in Vilnius, so the answer holds all day long.
+    Each day is tried as ordered at its last minute in Vilnius, so the answer holds all day long. The
+    search depends only on the method's days, so it is made once per kind of method and day: the home
+    page asks it of every community's methods on every view in the season.
     """
+    return _order_by(
+        target,
+        _Rules(rules.dispatch_weekdays, rules.handling_days, rules.transit_days_min, rules.transit_days_max),
+        lead_days,
+    )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """A method's days as a value (a `ShippingOption` is a row): what `order_by_for` remembers by."""
+
+    dispatch_weekdays: int
+    handling_days: int
+    transit_days_min: int
+    transit_days_max: int
+
+
+@lru_cache(maxsize=4096)
+def _order_by(target: date, rules: _Rules, lead_days: int) -> date | None:
     for offset in range(ORDER_BY_SEARCH_DAYS + 1):
         day = target - timedelta(days=offset)
         last_minute = datetime.combine(day, time(23, 59), tzinfo=VILNIUS).astimezone(UTC)

@@ -285,16 +285,17 @@ def locker_lists(cart_view: CartView, postal_code: str, town: str) -> dict[int, 
     """Each parcel's lockers (by community), one list per locker method its community offers; the
     customer's town (as typed, else that of their postal code) first. Each carrier's lockers are read
     once."""
-    towns: dict[DeliveryMethod, Sequence[tuple[str, Sequence[Locker]]]] = {}
+    choices: dict[DeliveryMethod, LockerChoices] = {}
     lists: dict[int, list[LockerChoices]] = {}
     for group in cart_view.groups:
         for option in group.options:
             if option.method.is_locker:
-                if option.method not in towns:
-                    towns[option.method] = lockers_by_town(option.method, postal_code, first_town=town)
-                lists.setdefault(group.community.id, []).append(
-                    LockerChoices(option.method, towns[option.method], get_locker_list(option.method))
-                )
+                if option.method not in choices:
+                    towns = lockers_by_town(option.method, postal_code, first_town=town)
+                    choices[option.method] = LockerChoices(
+                        option.method, towns, get_locker_list(option.method)
+                    )
+                lists.setdefault(group.community.id, []).append(choices[option.method])
     return lists
 
 
