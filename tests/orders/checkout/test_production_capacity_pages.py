@@ -110,3 +110,17 @@ def test_the_checkout_places_an_order_made_the_week_after_when_this_one_is_full(
     db.session.rollback()
     order = db.session.scalars(db.select(Order)).one()
     assert [line.production_week.isoformat() for line in order.lines] == ["2026-12-14"]
+
+
+def test_the_product_pages_promise_moves_out_with_the_week_the_work_can_start(
+    client: FlaskClient, basket: dict
+) -> None:
+    """Five days' work and a day to pack: from today ready on the 17th; once this week is full, from Monday
+    the 14th, ready on the 22nd."""
+    book_this_week(basket, 1)
+    with_room = client.get("/produktai/krepsys").get_data(as_text=True)
+    book_this_week(basket, 1)
+    full = client.get("/produktai/krepsys").get_data(as_text=True)
+
+    assert "gruodžio 17 d." in with_room and "gruodžio 22 d." not in with_room
+    assert "gruodžio 22 d." in full and "gruodžio 17 d." not in full
