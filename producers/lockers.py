@@ -11,7 +11,6 @@ likely a truncated download) unless the operator allows it.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import urllib.error
 import urllib.request
@@ -168,12 +167,6 @@ def get_locker_list(carrier: DeliveryMethod) -> LockerList | None:
     return db.session.get(LockerList, carrier)
 
 
-def list_date(carrier: DeliveryMethod) -> date | None:
-    """The date of the carrier's locker list the shop offers (to show beside the picker)."""
-    record = get_locker_list(carrier)
-    return record.listed_on if record is not None else None
-
-
 def active_lockers(carrier: DeliveryMethod) -> list[Locker]:
     """The carrier's active lockers, by town, then name (in Lithuanian alphabetical order)."""
     lockers = db.session.scalars(
@@ -225,31 +218,6 @@ def town_of_postal_code(postal_code: str) -> str | None:
     return None
 
 
-def search_lockers(
-    carrier: DeliveryMethod,
-    query: str,
-    near: tuple[float, float] | None = None,
-    limit: int = 10,
-) -> list[Locker]:
-    """The carrier's active lockers whose name, street, town or postal code hold every word of `query`
-    (case and Lithuanian diacritics ignored: "kedainiu maxima" finds "Kėdainių MAXIMA …"), nearest to
-    `near` (latitude, longitude) first when it is given, else those whose words begin with the query's
-    first, then in the usual order."""
-    # A word also matches by its stem, so that "Kėdainiai" finds Omniva's "Kėdainių m.", "Vilnius" "Vilniaus".
-    words = [(word, _stem(word)) for word in fold(query).split()]
-    found = []
-    for position, locker in enumerate(active_lockers(carrier)):
-        haystack = fold(f"{locker.name} {locker.address} {locker.town} {locker.postal_code}")
-        if all(word in haystack or stem in haystack for word, stem in words):
-            starts = sum(1 for _word, stem in words if re.search(rf"(?:^|\W){re.escape(stem)}", haystack))
-            found.append((locker, position, len(words) - starts))
-    if near is not None:
-        found.sort(key=lambda item: (_distance_km(near, item[0]), item[1]))
-    else:
-        found.sort(key=lambda item: (item[2], item[1]))
-    return [locker for locker, _position, _rank in found[: max(limit, 0)]]
-
-
 def sort_key(text_: str) -> tuple[str, str]:
     """A key that sorts words in Lithuanian alphabetical order: č after c, š after s, ž after z; y with i;
     ą, ę, ė, į, ų, ū with their plain letters (then the plain first)."""
@@ -274,24 +242,6 @@ def town_key(town: str) -> str:
     name = _SETTLEMENT.sub("", town.split("(")[0].strip().casefold())
     stems = [_ENDING.sub("", word) or word for word in name.split()]
     return fold(" ".join(stems))
-
-
-def _stem(word: str) -> str:
-    """A folded word without its Lithuanian case ending, if at least four letters stay."""
-    stem = _ENDING_FOLDED.sub("", word)
-    return stem if len(stem) >= 4 else word
-
-
-_ENDING_FOLDED = re.compile(r"(?:iaus|ius|aus|iai|iu|ai|us|ys|io|os|as|es|a|o|is|e|u|s)$")
-
-
-def _distance_km(near: tuple[float, float], locker: Locker) -> float:
-    """The great-circle distance from `near` to the locker; infinite when the list gave no place."""
-    if locker.latitude is None or locker.longitude is None:
-        return math.inf
-    lat1, lon1, lat2, lon2 = map(math.radians, (near[0], near[1], locker.latitude, locker.longitude))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _values(item: ListedLocker) -> dict[str, object]:

@@ -65,7 +65,7 @@ def test_omniva_import_keeps_the_lithuanian_lockers_with_town_address_and_place(
     assert (chemiku.latitude, chemiku.longitude) == (55.284736, 23.96312)
     assert chemiku.full_address == "Chemikų g. 1A, Kėdainių m."
     assert lockers_["77701"].town == "Domeikavos k. (Kauno r.)"  # a village with its municipality
-    assert lockers.list_date(DeliveryMethod.OMNIVA) == date(2021, 12, 30)
+    assert lockers.get_locker_list(DeliveryMethod.OMNIVA).listed_on == date(2021, 12, 30)
 
 
 def test_the_real_omniva_list_of_december_2021_loads_its_348_lithuanian_lockers(app: Flask) -> None:
@@ -149,7 +149,7 @@ def test_a_list_that_does_not_parse_stops_the_import_with_its_place_and_reason_a
     assert f"{where}: {reason}" in result.output, result.output
     assert "nothing was imported, the lockers stay as they were" in result.output
     assert rows(method) == before
-    assert lockers.list_date(method) == date(2026, 11, 30)
+    assert lockers.get_locker_list(method).listed_on == date(2026, 11, 30)
 
 
 def test_the_broken_files_line_numbers_are_where_the_trouble_is() -> None:
@@ -275,7 +275,7 @@ def test_a_list_is_downloaded_from_its_url_and_a_missing_one_changes_nothing(
     assert missing.exit_code != 0
     assert "answered HTTP 404" in missing.output and "nothing changed" in missing.output
     assert rows(DeliveryMethod.DPD) == before
-    assert lockers.list_date(DeliveryMethod.DPD) == date(2026, 12, 1)
+    assert lockers.get_locker_list(DeliveryMethod.DPD).listed_on == date(2026, 12, 1)
 
 
 def test_the_same_locker_id_twice_in_a_list_is_refused(

@@ -3,7 +3,6 @@ and the compact list the browser's type-ahead filters."""
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 
@@ -61,7 +60,6 @@ def test_a_deactivated_locker_is_not_offered_nor_found_by_id(omniva: None) -> No
 
     assert gone.id not in {locker.id for locker in lockers.active_lockers(DeliveryMethod.OMNIVA)}
     assert lockers.find_active_locker(DeliveryMethod.OMNIVA, gone.id) is None
-    assert lockers.search_lockers(DeliveryMethod.OMNIVA, "Akmenės NORFA Daukanto") == []
 
 
 def test_find_active_locker_takes_only_an_active_locker_of_that_carrier(app: Flask, omniva: None) -> None:
@@ -111,59 +109,6 @@ def test_with_omnivas_list_alone_a_postal_code_names_no_town(omniva: None) -> No
 )
 def test_the_carriers_spellings_of_one_town_meet(one: str, other: str) -> None:
     assert lockers.town_key(one) == lockers.town_key(other)
-
-
-def test_search_ignores_case_and_lithuanian_letters_over_name_street_town_and_postal_code(
-    app: Flask, omniva: None
-) -> None:
-    load(DeliveryMethod.LP_EXPRESS, DATA / "lp-express-terminals.json")
-
-    maxima = lockers.search_lockers(DeliveryMethod.OMNIVA, "kedainiu maxima")
-    assert len(maxima) == 3 and all("Kėdainių MAXIMA" in locker.name for locker in maxima)
-    chemiku = lockers.search_lockers(DeliveryMethod.OMNIVA, "CHEMIKU")  # the street
-    assert {locker.name for locker in chemiku} == {
-        "Kėdainių MAXIMA Chemikų paštomatas",
-        "Jonavos NORFA Chemikų paštomatas",
-    }
-    assert all(locker.address.startswith("Chemikų g.") for locker in chemiku)
-    assert [x.name for x in lockers.search_lockers(DeliveryMethod.OMNIVA, "chemiku kedainiai")] == [
-        "Kėdainių MAXIMA Chemikų paštomatas"
-    ]
-    assert [x.carrier_locker_id for x in lockers.search_lockers(DeliveryMethod.LP_EXPRESS, "57256")] == [
-        "0171"
-    ]
-    assert [x.carrier_locker_id for x in lockers.search_lockers(DeliveryMethod.LP_EXPRESS, "jonava")] == [
-        "0901"
-    ]
-    assert len(lockers.search_lockers(DeliveryMethod.OMNIVA, "vilniaus", limit=5)) == 5
-    # the town as the customer says it (nominative) finds Omniva's genitive "Kėdainių m.", "Vilniaus m."
-    assert lockers.search_lockers(DeliveryMethod.OMNIVA, "Kėdainiai maxima") == maxima
-    vilnius = lockers.search_lockers(DeliveryMethod.OMNIVA, "vilnius", limit=400)
-    assert sum(1 for x in vilnius if x.town == "Vilniaus m.") == 87  # and Vilniaus g. elsewhere
-    assert lockers.search_lockers(DeliveryMethod.OMNIVA, "no such locker anywhere") == []
-
-
-def test_search_puts_the_nearest_first_when_the_customer_shares_a_place(omniva: None) -> None:
-    near_kedainiai = lockers.search_lockers(DeliveryMethod.OMNIVA, "", near=KEDAINIAI, limit=4)
-    assert {locker.town for locker in near_kedainiai} == {"Kėdainių m."}
-
-    maxima = lockers.search_lockers(DeliveryMethod.OMNIVA, "maxima", near=VILNIUS, limit=5)
-    assert all(locker.town == "Vilniaus m." for locker in maxima)
-    distances = [flat_km(VILNIUS, (locker.latitude or 0, locker.longitude or 0)) for locker in maxima]
-    assert distances == sorted(distances)
-    assert distances[-1] < 5
-
-
-def flat_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """The distance on a flat map of Lithuania (good to metres within a town)."""
-    dy = (a[0] - b[0]) * 111.2
-    dx = (a[1] - b[1]) * 111.2 * math.cos(math.radians(a[0]))
-    return math.hypot(dx, dy)
-
-
-def test_list_date_says_the_date_of_the_carriers_list_or_none(omniva: None) -> None:
-    assert lockers.list_date(DeliveryMethod.OMNIVA) == date(2021, 12, 30)
-    assert lockers.list_date(DeliveryMethod.DPD) is None
 
 
 def test_the_locker_list_endpoint_gives_every_active_locker_compactly_and_publicly_cached(
