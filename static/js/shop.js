@@ -171,7 +171,12 @@ for (const picker of document.querySelectorAll("[data-locker-picker]")) {
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
   };
+  let loading = null;
   const search = () => {
+    if (loading) { // typed before the carrier's list arrived: search it once it is here, not an empty one
+      loading.then(() => { if (document.activeElement === input) search(); });
+      return;
+    }
     const words = foldText(input.value).split(/[^a-z0-9]+/).filter(Boolean);
     if (!words.length && !here) { close(); return; }
     const found = [];
@@ -188,12 +193,14 @@ for (const picker of document.querySelectorAll("[data-locker-picker]")) {
   const load = async () => {
     const method = carrier();
     if (!method) return; // the box hides while no locker delivery is chosen (above)
-    lockers = await loadLockers(labels.lockersUrl.replace("CARRIER", method));
+    loading = loadLockers(labels.lockersUrl.replace("CARRIER", method));
+    lockers = await loading;
+    loading = null;
     const chosen = select.selectedOptions[0];
     if (chosen && chosen.value && chosen.dataset.carrier && chosen.dataset.carrier !== method) {
       select.value = ""; // another carrier's locker cannot take this parcel
     }
-    showChosen();
+    if (document.activeElement !== input) showChosen(); // never wipe what the customer is typing
   };
   input.addEventListener("input", () => {
     select.value = ""; // typing drops the choice until a locker is picked again
