@@ -18,10 +18,12 @@ from sqlalchemy import (
     and_,
     case,
     exists,
+    false,
     func,
     literal,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload, selectinload
@@ -132,25 +134,49 @@ def _match_query(statement: Select[Product], query: str) -> tuple[Select[Product
 def _word_ranges(position: int, word: QueryWord) -> list[Select[int, int, int]]:
     """The index rows of one query word, (product_id, word: its `position`, score), one SELECT per range.
 
-    A word's stems are indexed wherever the word itself is, with at least its weight, so they alone find and
-    score it (half the index rows of asking for the word too); a prefix inside a shorter one, and a stem
-    inside a prefix, add no rows. So the ranges never overlap and a row is read once per word.
+    The word's stems find and score it: a whole stem scores one more than a stem merely starting with one
+    of the last word's; a stem inside a prefix, and a prefix inside a shorter one, add no range, so the
+    ranges never overlap and a row is read once per word. The last word, while it is not a whole indexed
+    word ("zvaigzdut"), is also looked for as the start of a word: the stems of a half-typed word are not
+    always the starts of the stems of the words it begins.
     """
-    whole_terms = sorted(word.stems or word.exact)
+    stems = sorted(word.stems)
     prefixes = sorted(p for p in word.prefixes if not any(p.startswith(q) for q in word.prefixes - {p}))
-    rest = [term for term in whole_terms if not any(term.startswith(prefix) for prefix in prefixes)]
+    rest = [stem for stem in stems if not any(stem.startswith(prefix) for prefix in prefixes)]
     tag = literal(position).label("word")
+    is_stem = SearchTerm.is_word == false()
     ranges = []
     if rest:
         whole = (SearchTerm.weight * 2 + 1).label("score")
-        ranges.append(select(SearchTerm.product_id, tag, whole).where(SearchTerm.term.in_(rest)))
+        ranges.append(select(SearchTerm.product_id, tag, whole).where(is_stem, SearchTerm.term.in_(rest)))
     for prefix in prefixes:
-        inside = [term for term in whole_terms if term.startswith(prefix)]
+        inside = [stem for stem in stems if stem.startswith(prefix)]
         score = SearchTerm.weight * 2
-        if inside:  # a whole word or stem in the range scores one more than a word merely starting so
+        if inside:  # a whole stem in the range scores one more than a stem merely starting so
             score = score + case((SearchTerm.term.in_(inside), 1), else_=0)
-        ranges.append(select(SearchTerm.product_id, tag, score.label("score")).where(_term_starts(prefix)))
+        ranges.append(
+            select(SearchTerm.product_id, tag, score.label("score")).where(is_stem, _term_starts(prefix))
+        )
+    if word.is_last:
+        whole_word = exists().where(SearchTerm.term == word.typed, SearchTerm.is_word == true())
+        ranges.append(
+            select(SearchTerm.product_id, tag, (SearchTerm.weight * 2).label("score")).where(
+                SearchTerm.is_word == true(), _term_starts(word.typed), ~whole_word
+            )
+        )
     return ranges
+
+
+def _matches_nothing(word: QueryWord) -> list[ColumnElement[bool]]:
+    """Conditions true when `word` finds no product: none of its ranges (`_word_ranges`) has a row."""
+    found = [exists().where(SearchTerm.term.in_(sorted(word.stems)), SearchTerm.is_word == false())]
+    found += [
+        exists().where(_term_starts(prefix), SearchTerm.is_word == false())
+        for prefix in sorted(word.prefixes)
+    ]
+    if word.is_last:
+        found.append(exists().where(_term_starts(word.typed), SearchTerm.is_word == true()))
+    return [~condition for condition in found]
 
 
 def _terms_of_first_letter(name: str, word: QueryWord) -> CTE:
@@ -159,10 +185,8 @@ def _terms_of_first_letter(name: str, word: QueryWord) -> CTE:
     both databases. A known word costs one index probe, an unknown one a seek per distinct term of its
     letter, never a scan of every product's rows."""
     first = word.typed[0]
-    unknown = [~exists().where(SearchTerm.term.in_(sorted(word.exact)))]
-    unknown += [~exists().where(_term_starts(prefix)) for prefix in sorted(word.prefixes)]
     lowest = select(func.min(SearchTerm.term)).where(_term_starts(first)).scalar_subquery()
-    near = select(lowest.label("term")).where(*unknown).cte(name, recursive=True)
+    near = select(lowest.label("term")).where(*_matches_nothing(word)).cte(name, recursive=True)
     following = (
         select(func.min(SearchTerm.term))
         .where(SearchTerm.term > near.c.term, SearchTerm.term < prefix_end(first))

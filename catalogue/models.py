@@ -211,27 +211,16 @@ class Product(Base):
         community = self.community or (
             session.get(Community, self.community_id) if self.community_id else None
         )
-        fields: list[tuple[str, int]] = [
-            (self.name_lt, search.NAME_WEIGHT),
-            (self.name_en, search.NAME_WEIGHT),
-            (self.description_lt, search.DESCRIPTION_WEIGHT),
-            (self.description_en, search.DESCRIPTION_WEIGHT),
-        ]
-        if category is not None:
-            fields += [(category.name_lt, search.CATEGORY_WEIGHT), (category.name_en, search.CATEGORY_WEIGHT)]
-        for variant in self.variants:
-            fields += [(variant.name_lt, search.VARIANT_WEIGHT), (variant.name_en, search.VARIANT_WEIGHT)]
-        if community is not None:
-            fields += [(community.name, search.COMMUNITY_WEIGHT), (community.city, search.COMMUNITY_WEIGHT)]
-        wanted = search.index_terms(fields)
+        wanted = search.index_terms(search.product_fields(self, category, self.variants, community))
         kept = []
         for row in self.search_terms:
-            if wanted.get(row.term) == row.weight:
+            if wanted.get((row.term, row.is_word)) == row.weight:
                 kept.append(row)
-                del wanted[row.term]
+                del wanted[(row.term, row.is_word)]
         if len(kept) != len(self.search_terms) or wanted:
             self.search_terms = kept + [
-                SearchTerm(term=term, weight=weight) for term, weight in sorted(wanted.items())
+                SearchTerm(term=term, is_word=is_word, weight=weight)
+                for (term, is_word), weight in sorted(wanted.items())
             ]
 
     def __repr__(self) -> str:
@@ -239,11 +228,11 @@ class Product(Base):
 
 
 class SearchTerm(Base):
-    """One stem a product is found by, with the weight of the most important field it is in (see
+    """One word or stem a product is found by, with the weight of the most important field it is in (see
     catalogue.search)."""
 
     __tablename__ = "search_terms"
-    __table_args__ = (Index("ix_search_terms_term", "term", "product_id", "weight"),)
+    __table_args__ = (Index("ix_search_terms_term", "term", "is_word", "product_id", "weight"),)
 
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     #: Compared byte by byte on both engines ("C" on PostgreSQL), so a prefix is one index range.
@@ -251,6 +240,8 @@ class SearchTerm(Base):
         String(search.TERM_LENGTH).with_variant(String(search.TERM_LENGTH, collation="C"), "postgresql"),
         primary_key=True,
     )
+    #: A folded word as written (found by its start while typed, and by typo corrections), else a stem.
+    is_word: Mapped[bool] = mapped_column(primary_key=True)
     weight: Mapped[int]
 
 

@@ -1,11 +1,19 @@
 """Search that understands Lithuanian and English word forms, the same on SQLite and PostgreSQL.
 
-Each product's texts are folded (case and diacritics dropped), cut into words, and each word stemmed
-with the Snowball Lithuanian and English stemmers; the words and stems go into `search_terms`, one row
-per (product, term) with the weight of the most important field it came from. A query is folded and
-stemmed the same way, so "atvirukai", "atvirukas" and "atviruku" meet at "atviruk", "angelų" meets
-"Angelas" and "cards" meets "card". The last word of a query also matches as the start of an indexed
-word (typing "atvir"), and a mistyped word is corrected to the nearest indexed word.
+Each product's texts are folded (case and diacritics dropped) and cut into words, and each word is
+stemmed with the Snowball stemmer of its text's language (Lithuanian for the `_lt` texts and the
+community's name and village, English for the `_en` ones). The words and the stems go into
+`search_terms`, one row per (product, term, word or stem) with the weight of the most important field it
+came from. A query's words are stemmed with both stemmers, since a shopper may type either language on
+either page, so "atvirukai", "atvirukas" and "atviruku" meet at "atviruk", "angelų" meets "Angelas" and
+"cards" meets "card". Products are found by their stems; the last word of a query also matches as the
+start of an indexed stem ("angel" finds "angeliukas") and, when it is not a whole word, of an indexed
+word (typing "atvir"); a mistyped word is corrected to the nearest indexed term.
+
+Stemming each text in its own language only, and keeping words apart from stems, keeps a broad query's
+rows at about one per product: "atvirukas" in a Lithuanian name used to be indexed as itself, as its
+Lithuanian stem and as its English "stem" (the word again), and a search for "atvirukai" grouped all
+three (bench/README.md).
 
 Why our own stems in a plain indexed table rather than PostgreSQL's text search and SQLite's FTS5:
 PostgreSQL does ship a `lithuanian` Snowball configuration, but FTS5 has no Lithuanian stemmer, so SQLite
@@ -24,7 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import snowballstemmer
 import sqlalchemy as sa
@@ -59,19 +67,22 @@ _LITHUANIAN = snowballstemmer.stemmer("lithuanian")
 _ENGLISH = snowballstemmer.stemmer("english")
 
 
+#: The languages a text is stemmed in: each product text is in one, a query in either.
+Language = Literal["lt", "en"]
+_STEMMERS: Final = {"lt": _LITHUANIAN, "en": _ENGLISH}
+
+
 @lru_cache(maxsize=8192)
-def stems(word: str) -> frozenset[str]:
-    """The Lithuanian and English stems of one lower-case word, folded: of the word as written and of its
-    folded form. The Lithuanian stemmer knows its letters ("žvaigždžių" and "žvaigždė" both → "žvaigžd"),
-    so a word typed with diacritics meets every case of it; typed without them, the folded stem still
-    meets the folded forms ("atvirukai" → "atviruk")."""
+def stems(word: str, language: Language | None = None) -> frozenset[str]:
+    """The stems of one lower-case word in `language` (both languages when None, as for a query), folded:
+    of the word as written and of its folded form. The Lithuanian stemmer knows its letters ("žvaigždžių"
+    and "žvaigždė" both → "žvaigžd"), so a word typed with diacritics meets every case of it; typed without
+    them, the folded stem still meets the folded forms ("atvirukai" → "atviruk")."""
     word = word[:TERM_LENGTH]
     forms = {word, fold(word)}
+    stemmers = [_STEMMERS[language]] if language else list(_STEMMERS.values())
     return frozenset(
-        fold(stem)[:TERM_LENGTH]
-        for form in forms
-        for stem in (_LITHUANIAN.stemWord(form), _ENGLISH.stemWord(form))
-        if stem
+        fold(stem)[:TERM_LENGTH] for form in forms for stemmer in stemmers if (stem := stemmer.stemWord(form))
     )
 
 
@@ -85,29 +96,58 @@ def query_words(query: str, *, limit: int = 8) -> list[str]:
     return [fold(word) for word in _words(query)[:limit]]
 
 
-def index_terms(fields: Iterable[tuple[str, int]]) -> dict[str, int]:
-    """Each folded word and stem of the texts `fields` (text, weight) with the highest weight it appears
-    with."""
-    terms: dict[str, int] = {}
-    for text, weight in fields:
+#: A text a product is found by: (text, weight, language).
+Field = tuple[str, int, Language]
+#: An indexed term: (term, is_word), a folded word (True) or a stem (False).
+Term = tuple[str, bool]
+
+
+def index_terms(fields: Iterable[Field]) -> dict[Term, int]:
+    """Each folded word and each stem (in its text's language) of the texts `fields`, with the highest
+    weight it appears with."""
+    terms: dict[Term, int] = {}
+    for text, weight, language in fields:
         for word in _words(text or ""):
             folded = fold(word)
             if folded in STOP_WORDS:
                 continue
-            for term in (folded[:TERM_LENGTH], *stems(word)):  # the word itself too, for typo corrections
+            found = [(folded[:TERM_LENGTH], True), *((stem, False) for stem in stems(word, language))]
+            for term in found:
                 terms[term] = max(weight, terms.get(term, 0))
     return terms
 
 
+def product_fields(
+    product: Any, category: Any | None, variants: Iterable[Any], community: Any | None
+) -> list[Field]:
+    """What a product is found by, with each text's weight and language: its names and descriptions, its
+    category's names, its variants' names, its community's name and village. Takes rows or models alike
+    (the migrations that fill the index read plain rows)."""
+    fields: list[Field] = [
+        (product.name_lt, NAME_WEIGHT, "lt"),
+        (product.name_en, NAME_WEIGHT, "en"),
+        (product.description_lt, DESCRIPTION_WEIGHT, "lt"),
+        (product.description_en, DESCRIPTION_WEIGHT, "en"),
+    ]
+    if category is not None:
+        fields += [(category.name_lt, CATEGORY_WEIGHT, "lt"), (category.name_en, CATEGORY_WEIGHT, "en")]
+    for variant in variants:
+        fields += [(variant.name_lt, VARIANT_WEIGHT, "lt"), (variant.name_en, VARIANT_WEIGHT, "en")]
+    if community is not None:  # Lithuanian proper names
+        fields += [(community.name, COMMUNITY_WEIGHT, "lt"), (community.city, COMMUNITY_WEIGHT, "lt")]
+    return fields
+
+
 @dataclass(frozen=True)
 class QueryWord:
-    """One word of a query as the index is asked for it: itself and its stems whole, and for the last
-    word, as the start of an indexed term too ("zvaigzd" also finds "zvaigzdute")."""
+    """One word of a query as the index is asked for it: its stems whole, and for the last word, as the
+    start of an indexed stem ("angel" also finds "angeliuk" of "angeliukas") and of an indexed word
+    (typing "zvaigzdut" finds "zvaigzdute")."""
 
     typed: str  #: folded
-    stems: frozenset[str]
-    exact: frozenset[str]  #: the stems and the folded word
-    prefixes: frozenset[str] = frozenset()
+    stems: frozenset[str]  #: in both languages
+    prefixes: frozenset[str] = frozenset()  #: the stems that also match as the start of a stem
+    is_last: bool = False  #: also matches as the start of an indexed word, unless it is one whole
 
 
 def parse_query(query: str) -> list[QueryWord]:
@@ -116,12 +156,10 @@ def parse_query(query: str) -> list[QueryWord]:
     meaningful = [word for word in words if fold(word) not in STOP_WORDS] or words
     parsed = []
     for position, word in enumerate(meaningful):
-        typed, word_stems = fold(word), stems(word)
-        exact = word_stems | {typed[:TERM_LENGTH]}
-        prefixes: frozenset[str] = frozenset()
-        if position == len(meaningful) - 1 and len(typed) >= PREFIX_LENGTH:
-            prefixes = frozenset(start for start in exact if len(start) >= PREFIX_LENGTH)
-        parsed.append(QueryWord(typed=typed, stems=word_stems, exact=exact, prefixes=prefixes))
+        typed, word_stems = fold(word)[:TERM_LENGTH], stems(word)
+        is_last = position == len(meaningful) - 1 and len(typed) >= PREFIX_LENGTH
+        prefixes = frozenset(stem for stem in word_stems if is_last and len(stem) >= PREFIX_LENGTH)
+        parsed.append(QueryWord(typed=typed, stems=word_stems, prefixes=prefixes, is_last=is_last))
     return parsed
 
 
@@ -229,10 +267,10 @@ def close_words(word: str, terms: Mapping[str, bool]) -> dict[str, int]:
 
 
 def index_every_product(connection: Connection) -> None:
-    """Write every product's terms afresh: the data step of the migrations that build or change the index
-    (0021, 0026). The same texts and weights as the models' listener (`catalogue.models`) writes for one
-    product, read with plain SQL because the models may be newer than the schema a migration runs on: so it
-    reads only columns that exist since migration 0021."""
+    """Write every product's terms afresh: the data step of the migration that last changed the index
+    (0030). The same terms as `Product.refresh_search_terms` writes for one product, read with plain SQL
+    because the models may be newer than the schema a migration runs on: so it reads only columns that
+    exist since migration 0030."""
     connection.execute(sa.text("DELETE FROM search_terms"))
     categories = {
         row.id: row for row in connection.execute(sa.text("SELECT id, name_lt, name_en FROM categories"))
@@ -251,24 +289,18 @@ def index_every_product(connection: Connection) -> None:
         )
     )
     for product in products:
-        fields = [
-            (product.name_lt, NAME_WEIGHT),
-            (product.name_en, NAME_WEIGHT),
-            (product.description_lt, DESCRIPTION_WEIGHT),
-            (product.description_en, DESCRIPTION_WEIGHT),
-        ]
-        category = categories.get(product.category_id)
-        if category is not None:
-            fields += [(category.name_lt, CATEGORY_WEIGHT), (category.name_en, CATEGORY_WEIGHT)]
-        for variant in variants.get(product.id, []):
-            fields += [(variant.name_lt, VARIANT_WEIGHT), (variant.name_en, VARIANT_WEIGHT)]
-        community = communities.get(product.community_id)
-        if community is not None:
-            fields += [(community.name, COMMUNITY_WEIGHT), (community.city, COMMUNITY_WEIGHT)]
+        fields = product_fields(
+            product,
+            categories.get(product.category_id),
+            variants.get(product.id, []),
+            communities.get(product.community_id),
+        )
         rows += [
-            {"product_id": product.id, "term": term, "weight": weight}
-            for term, weight in index_terms(fields).items()
+            {"product_id": product.id, "term": term, "is_word": is_word, "weight": weight}
+            for (term, is_word), weight in index_terms(fields).items()
         ]
     if rows:
-        table = sa.table("search_terms", sa.column("product_id"), sa.column("term"), sa.column("weight"))
-        connection.execute(sa.insert(table), rows)
+        columns: list[sa.ColumnClause[Any]] = [
+            sa.column(name) for name in ("product_id", "term", "is_word", "weight")
+        ]
+        connection.execute(sa.insert(sa.table("search_terms", *columns)), rows)

@@ -1,15 +1,12 @@
 """Search terms re-stemmed: a word's stems are now also taken before its diacritics are dropped, so
-"žvaigždžių" meets "žvaigždė". Every product's terms are written afresh.
+"žvaigždžių" meets "žvaigždė". Every product's terms were written afresh here; 0030 does it now, in the
+table's newer shape.
 
 Revision ID: 0026
 Revises: 0025
 Create Date: 2026-12-05 04:15:00.000000
 
 """
-from alembic import op
-
-from catalogue import search
-
 
 # revision identifiers, used by Alembic.
 revision = '0026'
@@ -19,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    search.index_every_product(op.get_bind())
+    pass  # see above: 0030 writes every product's terms
 
 
 def downgrade():

@@ -291,6 +291,7 @@ def test_a_nul_byte_in_a_query_is_refused_like_anywhere_else_in_the_shop(
     [
         ("angleas", "angelas"),  # two letters swapped
         ("atvriukai", "atvirukai"),
+        ("atvirukaii", "atvirukai"),  # a doubled letter: no stem of it is a product's
         ("saiudine zvaigzde", "siaudine zvaigzde"),  # only the word that matches nothing changes
         ("snowflaeks", "snowflakes"),
         ("lewandomys", "levandomis"),  # a long word may be two edits away
@@ -302,7 +303,7 @@ def test_a_mistyped_word_is_searched_as_the_nearest_indexed_word(app: Flask, typ
     assert found(meant)
 
 
-@pytest.mark.parametrize("query", ["angelas", "angl", "kaledu", "atvir", "zzzzzzzz", "angel*", "atvirukaii"])
+@pytest.mark.parametrize("query", ["angelas", "angl", "kaledu", "atvir", "zzzzzzzz", "angel*"])
 def test_a_known_short_or_hopeless_word_is_left_as_typed(app: Flask, query: str) -> None:
     load_demo_catalogue()
     assert correct_query(query) is None

@@ -117,23 +117,32 @@ def test_the_invoices_migration_runs_in_place_on_sqlite_with_communities_that_pr
 def test_the_search_migration_indexes_the_products_already_in_the_shop(
     test_config: dict[str, Any], tmp_path: Path
 ) -> None:
-    """0021 fills `search_terms` for every existing product with the stems the application writes."""
+    """0030 fills `search_terms` for every existing product with the words and stems the application
+    writes, from before the index existed (0020) or from its older shape (0029), which it goes back to."""
     sqlite = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'search.db'}"})
     with running(sqlite):
         flask_migrate.upgrade()
         make_product(make_community(city="Josvainiai"), name_lt="Šiaudinis angelas", name_en="Straw angel")
 
-        def terms() -> list[tuple[str, int]]:
-            rows = db.session.execute(text("SELECT term, weight FROM search_terms ORDER BY term"))
-            return [(term, weight) for term, weight in rows]
+        def terms() -> list[tuple[str, bool, int]]:
+            rows = db.session.execute(
+                text("SELECT term, is_word, weight FROM search_terms ORDER BY term, is_word")
+            )
+            return [(term, bool(is_word), weight) for term, is_word, weight in rows]
 
         written = terms()
-        assert ("angel", 8) in written and ("josv", 1) in written
-        db.session.remove()
-        flask_migrate.downgrade(revision="0020")
-        db.session.remove()
-        flask_migrate.upgrade()
-        assert terms() == written
+        assert ("angel", False, 8) in written and ("angelas", True, 8) in written
+        assert ("josv", False, 1) in written
+        assert ("angela", False, 8) not in written  # English stemming of a Lithuanian word: not any more
+        for before in ("0020", "0029"):
+            db.session.remove()
+            flask_migrate.downgrade(revision=before)
+            if before == "0029":  # a term both a word and a stem is one row again
+                merged = db.session.execute(text("SELECT term, weight FROM search_terms ORDER BY term")).all()
+                assert [tuple(row) for row in merged] == sorted({(t, w) for t, _, w in written})
+            db.session.remove()
+            flask_migrate.upgrade()
+            assert terms() == written
 
 
 def test_dropping_the_old_search_column_keeps_products_with_their_variants_and_photos(
@@ -146,11 +155,11 @@ def test_dropping_the_old_search_column_keeps_products_with_their_variants_and_p
         make_product(make_community(), name_lt="Šiaudinis angelas", variants=[make_variant()], images=2)
 
         def rows() -> list[int]:
-            tables = ("products", "variants", "product_images", "search_terms")
+            tables = ("products", "variants", "product_images")
             return [db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in tables]
 
         kept = rows()
-        assert kept[:3] == [1, 1, 2]
+        assert kept == [1, 1, 2]
         db.session.remove()
         flask_migrate.downgrade(revision="0024")
         assert rows() == kept
