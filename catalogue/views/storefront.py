@@ -29,11 +29,14 @@ from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue import browsing, search_log
+from catalogue.fairs import showing
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
+from catalogue.views.fairs.storefront import time_left
 from producers import capacity, communities
 from producers.communities import list_active_communities
 from producers.errors import CapacityFull
+from shop.db import utcnow
 from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
 from shop.media import MediaStorage
@@ -214,8 +217,13 @@ def community_page(slug: str) -> ResponseReturnValue:
 
 @storefront.get("/")
 def home() -> ResponseReturnValue:
+    now = utcnow()
+    fair = showing.running_fair(now)
     return render_template(
         "catalogue/storefront/home.html",
+        fair=fair,
+        fair_left=time_left(fair.closes_at, now) if fair else "",
+        coming_fair=None if fair else showing.next_fair(now),
         categories=browsing.list_categories(),
         category_counts=browsing.count_products_by_category(),
         featured=browsing.list_featured_products(),
