@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
 from catalogue.fairs.running import FairInput
@@ -95,10 +95,10 @@ class FairForm(FlaskForm):  # type: ignore[misc]
     story_lt = TextAreaField(_l("Story (Lithuanian)"), validators=[Optional(), at_most(4000)])
     story_en = TextAreaField(_l("Story (English)"), validators=[Optional(), at_most(4000)])
     opens_at = VilniusMomentField(
-        _l("Opens (Vilnius time)"), validators=[DataRequired(_l("Enter when the fair opens."))]
+        _l("Opens (Vilnius time)"), validators=[InputRequired(_l("Enter when the fair opens."))]
     )
     closes_at = VilniusMomentField(
-        _l("Closes (Vilnius time)"), validators=[DataRequired(_l("Enter when the fair closes."))]
+        _l("Closes (Vilnius time)"), validators=[InputRequired(_l("Enter when the fair closes."))]
     )
     communities = CheckboxesField(_l("Communities invited"), choices=[])
     theme_category = SelectField(_l("Theme category (optional)"), choices=[], validate_choice=False)
