@@ -15,17 +15,11 @@ from producers.models import Community
 from shop.db import db
 
 
-def running_fair(now: datetime) -> Fair | None:
-    """The fair open at `now` (fairs never overlap), or None."""
+def current_fair(now: datetime) -> Fair | None:
+    """The fair open at `now`, else the next one to open, or None: in one query, as fairs never overlap
+    (the first fair not yet closed is the running one if it has opened)."""
     return db.session.scalars(
-        select(Fair).where(Fair.opens_at <= now, Fair.closes_at > now).order_by(Fair.opens_at).limit(1)
-    ).first()
-
-
-def next_fair(now: datetime) -> Fair | None:
-    """The next fair to open after `now`, or None."""
-    return db.session.scalars(
-        select(Fair).where(Fair.opens_at > now).order_by(Fair.opens_at).limit(1)
+        select(Fair).where(Fair.closes_at > now).order_by(Fair.opens_at, Fair.id).limit(1)
     ).first()
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue import browsing, search_log
 from catalogue.fairs import showing
+from catalogue.fairs.models import FairPhase
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
 from catalogue.views.fairs.storefront import time_left
@@ -218,12 +219,13 @@ def community_page(slug: str) -> ResponseReturnValue:
 @storefront.get("/")
 def home() -> ResponseReturnValue:
     now = utcnow()
-    fair = showing.running_fair(now)
+    fair = showing.current_fair(now)  # the running fair's place, or a teaser of the coming one
+    running = fair is not None and fair.phase(now) is FairPhase.RUNNING
     return render_template(
         "catalogue/storefront/home.html",
-        fair=fair,
-        fair_left=time_left(fair.closes_at, now) if fair else "",
-        coming_fair=None if fair else showing.next_fair(now),
+        fair=fair if running else None,
+        fair_left=time_left(fair.closes_at, now) if fair and running else "",
+        coming_fair=None if running else fair,
         categories=browsing.list_categories(),
         category_counts=browsing.count_products_by_category(),
         featured=browsing.list_featured_products(),
