@@ -129,16 +129,18 @@ def choose_products(
             .order_by(FairProduct.position.desc())
         ).first()
         position = (last if last is not None else -1) + 1
-        for product_id, row in shown.items():
-            if product_id not in wanted and row.removed_at is None:
-                _leave_window(row)
-                db.session.delete(row)
+        for product_id, kept in shown.items():
+            if product_id not in wanted and kept.removed_at is None:
+                _leave_window(kept)
+                db.session.delete(kept)
         for product_id in sorted(wanted):
-            row = shown.get(product_id)
-            if row is None:
+            found = shown.get(product_id)
+            if found is None:
                 row = FairProduct(fair_id=fair_id, product=products[product_id], position=position)
                 position += 1
                 db.session.add(row)
+            else:
+                row = found
             if row.removed_at is not None:
                 continue
             row.is_fair_only = product_id in fair_only_ids

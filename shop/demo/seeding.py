@@ -750,8 +750,8 @@ def _draw_banner(palette: tuple[str, str], seed: str) -> bytes:
     top, star = demo_art._rgb(palette[0]), demo_art._rgb(palette[1])
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
-    for y in range(height):
-        draw.line([(0, y), (width, y)], fill=demo_art._mix(top, (20, 20, 30), y / height))
+    for row in range(height):
+        draw.line([(0, row), (width, row)], fill=demo_art._mix(top, (20, 20, 30), row / height))
     chance = random.Random(seed)  # noqa: S311 - a drawing, not a secret
     for _ in range(40):
         x, y, r = chance.uniform(0, width), chance.uniform(0, height), chance.uniform(6, 22)

@@ -3,6 +3,7 @@ runs, and its archive once it has closed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from catalogue import browsing
 from catalogue.fairs import showing
 from catalogue.fairs.models import Fair, FairPhase
 from catalogue.forms import CatalogueFilterForm
+from producers.models import Community
 from shop.db import utcnow
 from shop.pagination import page_number
 
@@ -26,10 +28,10 @@ def time_left(until: datetime, now: datetime) -> str:
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
     if days:
-        return _("%(days)d d. %(hours)d h left", days=days, hours=hours)
+        return str(_("%(days)d d. %(hours)d h left", days=days, hours=hours))
     if hours:
-        return _("%(hours)d h %(minutes)d min left", hours=hours, minutes=rest // 60)
-    return _("%(minutes)d min left", minutes=max(rest // 60, 1))
+        return str(_("%(hours)d h %(minutes)d min left", hours=hours, minutes=rest // 60))
+    return str(_("%(minutes)d min left", minutes=max(rest // 60, 1)))
 
 
 @storefront.get("/muges/<slug>")
@@ -49,7 +51,7 @@ def fair_page(slug: str) -> ResponseReturnValue:
     )
 
 
-def _running_page(fair: Fair, participants: list, now: datetime) -> ResponseReturnValue:  # type: ignore[type-arg]
+def _running_page(fair: Fair, participants: Sequence[Community], now: datetime) -> ResponseReturnValue:
     categories = browsing.list_categories()
     form = CatalogueFilterForm(request.args, categories=categories, communities=participants)
     page = browsing.list_products(
