@@ -61,6 +61,10 @@ class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
     widget = ListWidget(html_tag="ul", prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)  # ids: a ticked box is re-shown ticked
+        super().__init__(*args, **kwargs)
+
     def pre_validate(self, form: Any) -> None:
         offered = {str(value) for value, *_ in self.iter_choices()}
         if any(str(value) not in offered for value in self.data or []):

@@ -8,6 +8,7 @@ Everything happens on fixed days the tests travel to, never today's date.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -468,3 +469,21 @@ def test_participants_are_the_opted_in_switched_on_communities(world: dict[str, 
         opted_in=False,
     )
     assert [c.name for c in showing.list_participants(fair)] == ["Šlapaberžė"]
+
+
+def test_a_refused_fair_keeps_the_communities_ticked(client: FlaskClient, world: dict[str, Any]) -> None:
+    login_as(client, "vvg@example.org")
+    form = {
+        "csrf_token": csrf_token(client, "/backoffice/muges/nauja"),
+        "name_lt": "Mugė",
+        "name_en": "Fair",
+        "slug": "muge",
+        "opens_at": "2026-12-02T10:00",
+        "closes_at": "2026-12-01T10:00",
+        "communities": [str(world["krakes"].id)],
+    }
+    page = client.post("/backoffice/muges/nauja", data=form).get_data(as_text=True)
+    ticked = re.findall(
+        r'<input checked id="communities-\d" name="communities" type="checkbox" value="(\d+)">', page
+    )
+    assert ticked == [str(world["krakes"].id)]
