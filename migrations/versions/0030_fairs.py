@@ -40,9 +40,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fairs')),
     sa.UniqueConstraint('slug', name=op.f('uq_fairs_slug'))
     )
-    with op.batch_alter_table('fairs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_fairs_closes_at'), ['closes_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_fairs_opens_at'), ['opens_at'], unique=False)
+    op.create_index(op.f('ix_fairs_closes_at'), 'fairs', ['closes_at'], unique=False)
+    op.create_index(op.f('ix_fairs_opens_at'), 'fairs', ['opens_at'], unique=False)
 
     op.create_table('fair_invitations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -55,9 +54,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fair_invitations')),
     sa.UniqueConstraint('fair_id', 'community_id', name=op.f('uq_fair_invitations_fair_id'))
     )
-    with op.batch_alter_table('fair_invitations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_fair_invitations_community_id'), ['community_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_fair_invitations_fair_id'), ['fair_id'], unique=False)
+    op.create_index(op.f('ix_fair_invitations_community_id'), 'fair_invitations', ['community_id'], unique=False)
+    op.create_index(op.f('ix_fair_invitations_fair_id'), 'fair_invitations', ['fair_id'], unique=False)
 
     op.create_table('fair_products',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -76,33 +74,29 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fair_products')),
     sa.UniqueConstraint('fair_id', 'product_id', name=op.f('uq_fair_products_fair_id'))
     )
-    with op.batch_alter_table('fair_products', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_fair_products_fair_id'), ['fair_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_fair_products_product_id'), ['product_id'], unique=False)
+    op.create_index(op.f('ix_fair_products_fair_id'), 'fair_products', ['fair_id'], unique=False)
+    op.create_index(op.f('ix_fair_products_product_id'), 'fair_products', ['product_id'], unique=False)
 
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('on_sale_from', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('on_sale_until', sa.DateTime(timezone=True), nullable=True))
+    # In place, never a batch copy: on SQLite, dropping the old products table would take with it (by their
+    # cascading keys) every variant and photo pointing at it (see 0013, 0025).
+    op.add_column('products', sa.Column('on_sale_from', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('products', sa.Column('on_sale_until', sa.DateTime(timezone=True), nullable=True))
 
 
 
 def downgrade():
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_column('on_sale_until')
-        batch_op.drop_column('on_sale_from')
+    op.drop_column('products', 'on_sale_until')  # in place, as they were added
+    op.drop_column('products', 'on_sale_from')
 
-    with op.batch_alter_table('fair_products', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_fair_products_product_id'))
-        batch_op.drop_index(batch_op.f('ix_fair_products_fair_id'))
+    op.drop_index(op.f('ix_fair_products_product_id'), table_name='fair_products')
+    op.drop_index(op.f('ix_fair_products_fair_id'), table_name='fair_products')
 
     op.drop_table('fair_products')
-    with op.batch_alter_table('fair_invitations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_fair_invitations_fair_id'))
-        batch_op.drop_index(batch_op.f('ix_fair_invitations_community_id'))
+    op.drop_index(op.f('ix_fair_invitations_fair_id'), table_name='fair_invitations')
+    op.drop_index(op.f('ix_fair_invitations_community_id'), table_name='fair_invitations')
 
     op.drop_table('fair_invitations')
-    with op.batch_alter_table('fairs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_fairs_opens_at'))
-        batch_op.drop_index(batch_op.f('ix_fairs_closes_at'))
+    op.drop_index(op.f('ix_fairs_opens_at'), table_name='fairs')
+    op.drop_index(op.f('ix_fairs_closes_at'), table_name='fairs')
 
     op.drop_table('fairs')
