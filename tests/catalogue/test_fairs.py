@@ -487,3 +487,20 @@ def test_a_refused_fair_keeps_the_communities_ticked(client: FlaskClient, world:
         r'<input checked id="communities-\d" name="communities" type="checkbox" value="(\d+)">', page
     )
     assert ticked == [str(world["krakes"].id)]
+
+
+def test_the_running_fair_links_its_theme_category_within_the_fair(
+    client: FlaskClient, clock: time_machine.Traveller, world: dict[str, Any]
+) -> None:
+    category = world["card"].category
+    make_fair(
+        opens_at=WINTER_OPENS,
+        closes_at=WINTER_CLOSES,
+        communities=[world["slapaberze"]],
+        products=[world["star"], world["card"]],
+        slug="muge",
+        theme_category_id=category.id,
+    )
+    clock.move_to(WINTER_OPENS)
+    page = client.get("/muges/muge").get_data(as_text=True)
+    assert f'href="/muges/muge?category={category.slug}"' in page and "Šios mugės tema:" in page
