@@ -13,7 +13,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import catalogue.cli
+import catalogue.fairs.models
 import catalogue.views.backoffice
+import catalogue.views.fairs.backoffice
+import catalogue.views.fairs.storefront
+import catalogue.views.fairs.workspace
 import catalogue.views.storefront
 import catalogue.views.workspace
 import legal.markup
@@ -66,14 +70,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         _refuse_to_start(error)
     for blueprint in (
         catalogue.views.storefront.storefront,
+        catalogue.views.fairs.storefront.storefront,
         producers.views.storefront.storefront,
         orders.views.storefront.storefront,
         legal.views.storefront.storefront,
         producers.views.workspace.workspace,
         catalogue.views.workspace.workspace,
+        catalogue.views.fairs.workspace.workspace,
         orders.views.workspace.workspace,
         producers.views.backoffice.backoffice,
         catalogue.views.backoffice.backoffice,
+        catalogue.views.fairs.backoffice.backoffice,
         orders.views.backoffice.backoffice,
         legal.views.backoffice.backoffice,
     ):

@@ -28,7 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload, selectinload
 
-from catalogue.models import Category, Product, ProductStatus, SearchTerm, Variant
+from catalogue.fairs.models import FairProduct
+from catalogue.fairs.showing import shown_at
+from catalogue.models import Category, Product, SearchTerm, Variant, on_sale_now
 from catalogue.search import (
     CLOSE_LENGTH,
     CLOSE_WORDS,
@@ -71,6 +73,7 @@ class CatalogueFilter:
     max_price_cents: int | None = None
     in_stock: bool = False  # only products with a variant ready to ship now
     sort: Sort = Sort.RECOMMENDED
+    fair_id: int | None = None  # only the products shown at this fair (its page), in its order
 
 
 def price_in_force(now: datetime) -> ColumnElement[int]:
@@ -88,7 +91,7 @@ def _visible_products() -> Select[Product]:
         select(Product)
         .join(Product.community)
         .where(
-            Product.status == ProductStatus.ACTIVE,
+            on_sale_now(utcnow()),
             shows_products_today(),
         )
     )
@@ -245,9 +248,7 @@ def list_close_words(query: str, *, limit: int = CLOSE_WORDS) -> list[str]:
             select(SearchTerm.product_id)
             .join(Product, Product.id == SearchTerm.product_id)
             .join(Product.community)
-            .where(
-                SearchTerm.term == near.c.term, Product.status == ProductStatus.ACTIVE, shows_products_today()
-            )
+            .where(SearchTerm.term == near.c.term, on_sale_now(utcnow()), shows_products_today())
             .exists()
         )
         picks.append(
@@ -284,6 +285,8 @@ def _listed(filters: CatalogueFilter) -> tuple[Select[Product], _Order]:
         statement = statement.where(Product.category.has(Category.slug == filters.category_slug))
     if filters.community_slug:
         statement = statement.where(Community.slug == filters.community_slug)
+    if filters.fair_id is not None:
+        statement = statement.where(shown_at(filters.fair_id))
     relevance = _match_query(statement, filters.query)
     if relevance is not None:
         statement, score = relevance
@@ -304,6 +307,13 @@ def _listed(filters: CatalogueFilter) -> tuple[Select[Product], _Order]:
         Sort.PRICE_ASC: [(min_price, False), (Product.id, False)],
         Sort.PRICE_DESC: [(min_price, True), (Product.id, True)],
     }
+    if filters.fair_id is not None:  # the fair's own order: featured first, then as the VVG placed them
+        at_fair = select(FairProduct).where(
+            FairProduct.fair_id == filters.fair_id, FairProduct.product_id == Product.id
+        )
+        featured = at_fair.with_only_columns(FairProduct.is_featured).scalar_subquery()
+        position = at_fair.with_only_columns(FairProduct.position).scalar_subquery()
+        orders[Sort.RECOMMENDED] = [(featured, True), (position, False), (Product.id, False)]
     order = orders[filters.sort]
     if relevance is not None and filters.sort is Sort.RECOMMENDED:
         # one pass over the variants in stock for the whole page, not a probe per product found
@@ -401,7 +411,7 @@ def count_products_by_category() -> dict[int, int]:
         select(Product.category_id, func.count(Product.id))
         .join(Product.community)
         .where(
-            Product.status == ProductStatus.ACTIVE,
+            on_sale_now(utcnow()),
             shows_products_today(),
         )
         .group_by(Product.category_id)
@@ -415,7 +425,7 @@ def list_sitemap_entries() -> list[tuple[str, datetime]]:
         select(Product.slug, Product.updated_at)
         .join(Product.community)
         .where(
-            Product.status == ProductStatus.ACTIVE,
+            on_sale_now(utcnow()),
             shows_products_today(),
         )
         .order_by(Product.id)

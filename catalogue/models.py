@@ -11,14 +11,17 @@ from typing import Any, Final
 
 from sqlalchemy import (
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
     false,
     inspect,
+    or_,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
@@ -125,6 +128,10 @@ class Product(Base):
     )
     is_featured: Mapped[bool] = mapped_column(default=False)
     review_note: Mapped[str] = mapped_column(Text, default="", server_default="")  #: why the VVG rejected it
+    #: A sale window (a listing made only for a fair): shown and sold only from `on_sale_from` (inclusive)
+    #: until `on_sale_until` (exclusive); None on either side is open-ended.
+    on_sale_from: Mapped[datetime | None]
+    on_sale_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -141,6 +148,12 @@ class Product(Base):
     search_terms: Mapped[list[SearchTerm]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="select"
     )
+
+    def is_in_sale_window(self, now: datetime) -> bool:
+        """Whether `now` is inside the listing's sale window (always, without one)."""
+        return (self.on_sale_from is None or self.on_sale_from <= now) and (
+            self.on_sale_until is None or now < self.on_sale_until
+        )
 
     def move_to(self, to: ProductStatus) -> None:
         """Change status if the current one allows it."""
@@ -225,6 +238,16 @@ class Product(Base):
 
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
+
+
+def on_sale_now(now: datetime) -> ColumnElement[bool]:
+    """SQL: the product is on sale at `now`: active, and inside its sale window if it has one. The one place
+    the catalogue, search, sitemap, cart and checkout decide it (with the community's own conditions)."""
+    return and_(
+        Product.status == ProductStatus.ACTIVE,
+        or_(Product.on_sale_from.is_(None), Product.on_sale_from <= now),
+        or_(Product.on_sale_until.is_(None), Product.on_sale_until > now),
+    )
 
 
 class SearchTerm(Base):

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from catalogue.models import Product, ProductStatus, Variant
+from catalogue.models import Product, Variant, on_sale_now
 from legal.models import LegalPageKind, LegalPageVersion
 from legal.pages import current_version
 from orders import caps
@@ -342,7 +342,7 @@ def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = Fa
         .join(Product.community)
         .where(
             Variant.id.in_(variant_ids),
-            Product.status == ProductStatus.ACTIVE,
+            on_sale_now(utcnow()),
             takes_orders_today(),
         )
         .options(*options)

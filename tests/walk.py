@@ -16,9 +16,9 @@ from sqlalchemy import select
 from orders.invoices.models import Invoice
 from orders.models import OrderStatus
 from orders.payouts.statements import generate_payouts
-from shop.db import db
+from shop.db import db, utcnow
 from shop.i18n import vilnius_today
-from tests.factories.catalogue import make_product, make_product_type, make_variant
+from tests.factories.catalogue import make_fair, make_product, make_product_type, make_variant
 from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
@@ -50,6 +50,13 @@ def two_communities(app: Flask) -> dict[str, Any]:
         carrier="Pickup",
         tracking_number="",
     )
+    fair = make_fair(  # running now, Šlapaberžė taking part with its listing
+        opens_at=utcnow() - timedelta(days=1),
+        closes_at=utcnow() + timedelta(days=5),
+        communities=[first],
+        products=[product],
+        slug="kaledu-muge",
+    )
     today = vilnius_today()
     (payout,) = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     invoice = db.session.scalars(select(Invoice.id).where(Invoice.fulfilment_id == order.fulfilments[0].id))
@@ -65,7 +72,10 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "product_type_id": product.product_type_id,
         "category_id": product.category_id,
         "invoice_id": invoice.one(),  # the paid order's parcel's invoice
-        "carrier": "omniva",  # the lockers' list (`/lockeriai/omniva.json`)
+        "carrier": "omniva",
+        "fair_id": fair.id,
+        "shown_id": fair.products[0].id,
+        "action": "feature",  # the lockers' list (`/lockeriai/omniva.json`)
     }
 
 

@@ -29,11 +29,15 @@ from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue import browsing, search_log
+from catalogue.fairs import showing
+from catalogue.fairs.models import FairPhase
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
+from catalogue.views.fairs.storefront import time_left
 from producers import capacity, communities
 from producers.communities import list_active_communities
 from producers.errors import CapacityFull
+from shop.db import utcnow
 from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
 from shop.media import MediaStorage
@@ -214,8 +218,14 @@ def community_page(slug: str) -> ResponseReturnValue:
 
 @storefront.get("/")
 def home() -> ResponseReturnValue:
+    now = utcnow()
+    fair = showing.current_fair(now)  # the running fair's place, or a teaser of the coming one
+    running = fair is not None and fair.phase(now) is FairPhase.RUNNING
     return render_template(
         "catalogue/storefront/home.html",
+        fair=fair if running else None,
+        fair_left=time_left(fair.closes_at, now) if fair and running else "",
+        coming_fair=None if running else fair,
         categories=browsing.list_categories(),
         category_counts=browsing.count_products_by_category(),
         featured=browsing.list_featured_products(),

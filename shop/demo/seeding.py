@@ -82,6 +82,7 @@ def seed_demo(
             _seed_products(storage, categories, product_types, communities, report, progress, photo_size)
         _seed_lockers(report)  # before the orders: their locker parcels go to real lockers
         _seed_orders(report, progress)
+        _seed_fairs(storage, report)
         _seed_privacy_requests(report)
     report.accounts = _demo_accounts()
     return report
@@ -705,3 +706,155 @@ def _make_again(order_id: int) -> None:
             .where(Fulfilment.order_id == order_id, OrderLine.cancelled_at.is_(None))
         ).all()
         lifecycle.restock(lines)
+
+
+#: The demo's fairs: (slug, names, stories, days from the seeding moment it opens and closes, communities
+#: invited, of which those opted in, palette). The past one is placed over last month's first sales instead.
+_FAIRS = (
+    (
+        "kaledu-muge",
+        ("Kalėdų mugė", "Christmas fair"),
+        (
+            "Šešios Kėdainių krašto bendruomenės atveža savo darbus: šiaudinius sodus, atvirukus "
+            "ir žaisliukus eglutei. Užsukite, kol mugė vyksta!",
+            "Six communities of the Kėdainiai district bring their work: straw ornaments, cards and toys "
+            "for the tree. Come while the fair is on!",
+        ),
+        (-3, 10),
+        ("slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"),
+        ("slapaberze", "pagiriai", "josvainiai", "krakes"),
+        ("#7a1f2b", "#d9a441"),
+    ),
+    (
+        "triju-karaliu-muge",
+        ("Trijų karalių mugė", "Epiphany fair"),
+        (
+            "Po švenčių – žvaigždės ir karūnos Trijų karalių vakarui.",
+            "After the holidays: stars and crowns for the Epiphany evening.",
+        ),
+        (20, 27),
+        ("surviliskis", "gudziunai", "krakes"),
+        ("krakes",),
+        ("#1f3a5f", "#c9b27c"),
+    ),
+)
+
+
+def _draw_banner(palette: tuple[str, str], seed: str) -> bytes:
+    """A wide banner: a night-sky gradient from the first colour with the second's stars."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    width, height = 1280, 480
+    top, star = demo_art._rgb(palette[0]), demo_art._rgb(palette[1])
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for row in range(height):
+        draw.line([(0, row), (width, row)], fill=demo_art._mix(top, (20, 20, 30), row / height))
+    chance = random.Random(seed)  # noqa: S311 - a drawing, not a secret
+    for _ in range(40):
+        x, y, r = chance.uniform(0, width), chance.uniform(0, height), chance.uniform(6, 22)
+        draw.polygon(demo_art._star(x, y, r, r * 0.45, 5), fill=star)
+    upload = io.BytesIO()
+    image.save(upload, "JPEG", quality=90)
+    return upload.getvalue()
+
+
+def _seed_fairs(storage: MediaStorage, report: SeedReport) -> None:
+    """One fair running at seed time, one coming, one past over last month's first days with sales in it
+    (its products are the ones those orders bought), each with a banner drawn here."""
+    from catalogue.fairs.models import Fair, FairInvitation, FairProduct
+
+    if db.session.scalar(select(func.count()).select_from(Fair)):
+        return
+    now = utcnow()
+    communities = {c.slug: c for c in db.session.scalars(select(Community))}
+    this_month = now.astimezone(VILNIUS).date().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    past_opens = vilnius_midnight(last_month)
+    past_closes = vilnius_midnight(last_month + timedelta(days=12))
+    with transaction():
+        for slug, names, stories, (opens, closes), invited, opted, palette in _FAIRS:
+            banner = process_image(_draw_banner(palette, slug))
+            store_image(storage, banner)
+            fair = Fair(
+                slug=slug,
+                name_lt=names[0],
+                name_en=names[1],
+                story_lt=stories[0],
+                story_en=stories[1],
+                opens_at=now + timedelta(days=opens),
+                closes_at=now + timedelta(days=closes),
+                banner_key=banner.key,
+                banner_width=banner.width,
+                banner_height=banner.height,
+                promise_lt="Užsakę iki mugės pabaigos, siuntinį gausite iki Kūčių." if opens < 0 else "",
+                promise_en="Order before the fair ends and your parcel arrives before Christmas Eve."
+                if opens < 0
+                else "",
+            )
+            position = 0
+            for community_slug in invited:
+                community = communities[community_slug]
+                taking_part = community_slug in opted
+                fair.invitations.append(
+                    FairInvitation(
+                        community_id=community.id,
+                        invited_at=now - timedelta(days=14),
+                        opted_in_at=now - timedelta(days=10) if taking_part else None,
+                    )
+                )
+                if not taking_part or opens > 0:
+                    continue
+                listed = db.session.scalars(
+                    select(Product)
+                    .where(Product.community_id == community.id, Product.status == ProductStatus.ACTIVE)
+                    .order_by(Product.id)
+                    .limit(3)
+                ).all()
+                for product in listed:
+                    fair.products.append(
+                        FairProduct(product_id=product.id, position=position, is_featured=position == 0)
+                    )
+                    position += 1
+            db.session.add(fair)
+            report.count("fairs")
+        banner = process_image(_draw_banner(("#3d5a3a", "#e8c872"), "rudens-muge"))
+        store_image(storage, banner)
+        past = Fair(
+            slug="rudens-muge",
+            name_lt="Rudens gėrybių mugė",
+            name_en="Autumn fair",
+            story_lt="Pirmieji kalėdiniai atvirukai ir rudens darbai.",
+            story_en="The first Christmas cards and the autumn's work.",
+            opens_at=past_opens,
+            closes_at=past_closes,
+            banner_key=banner.key,
+            banner_width=banner.width,
+            banner_height=banner.height,
+        )
+        sold = db.session.execute(
+            select(Variant.product_id, Product.community_id)
+            .join(OrderLine, OrderLine.variant_id == Variant.id)
+            .join(Product, Product.id == Variant.product_id)
+            .join(Fulfilment, Fulfilment.id == OrderLine.fulfilment_id)
+            .join(Order, Order.id == Fulfilment.order_id)
+            .where(Order.created_at >= past_opens, Order.created_at < past_closes, Order.paid_at.is_not(None))
+            .group_by(Variant.product_id, Product.community_id)
+            .order_by(Variant.product_id)
+        ).all()
+        for community_id in sorted({community_id for _product, community_id in sold}):
+            past.invitations.append(
+                FairInvitation(
+                    community_id=community_id,
+                    invited_at=past_opens - timedelta(days=14),
+                    opted_in_at=past_opens - timedelta(days=7),
+                )
+            )
+        for position, (product_id, _community) in enumerate(sold):
+            past.products.append(
+                FairProduct(product_id=product_id, position=position, added_at=past_opens - timedelta(days=7))
+            )
+        db.session.add(past)
+        report.count("fairs")

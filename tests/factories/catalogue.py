@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
+from catalogue.fairs.models import Fair, FairInvitation, FairProduct
 from catalogue.models import Category, Product, ProductImage, ProductStatus, ProductType, Variant
 from producers.models import Community
 from shop.db import db, utcnow
@@ -99,3 +101,36 @@ def make_product(
     if commit:
         db.session.commit()
     return product
+
+
+def make_fair(
+    *,
+    opens_at: datetime,
+    closes_at: datetime,
+    communities: Sequence[Community] = (),
+    opted_in: bool = True,
+    products: Sequence[Product] = (),
+    **overrides: Any,
+) -> Fair:
+    """A fair (committed) with `communities` invited (and opted in, unless `opted_in` is False) and
+    `products` shown in the order given."""
+    number = unique()
+    fair = Fair(
+        slug=overrides.pop("slug", f"muge-{number}"),
+        name_lt=overrides.pop("name_lt", f"Mugė {number}"),
+        name_en=overrides.pop("name_en", f"Fair {number}"),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        **overrides,
+    )
+    for community in communities:
+        fair.invitations.append(
+            FairInvitation(
+                community_id=community.id, opted_in_at=opens_at - timedelta(days=1) if opted_in else None
+            )
+        )
+    for position, product in enumerate(products):
+        fair.products.append(FairProduct(product_id=product.id, position=position))
+    db.session.add(fair)
+    db.session.commit()
+    return fair

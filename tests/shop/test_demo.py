@@ -10,8 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from catalogue.fairs.models import Fair, FairPhase
 from catalogue.models import PriceChange, PriceKind, Product, ProductImage, ProductStatus, Variant
 from orders import attention, reports
+from orders.fair_reports import build_fair_report
 from orders.models import Fulfilment, FulfilmentStatus, Order, Refund, RefundStatus
 from orders.payouts.paying import approve_payout
 from orders.payouts.sepa import export_bank_file
@@ -70,6 +72,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     demo_locker_parcels_go_to_a_real_locker()
     demo_sales_show_a_reduction_with_their_price_history(client)
     demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
+    demo_fairs_run_now_come_next_and_one_has_ended_with_sales(client)
 
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
@@ -91,6 +94,23 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
         last_month, this_month, operator=operator, execution_date=vilnius_today(), by=None
     )
     assert not bank_file.skipped and bank_file.total_cents == sum(p.amount_cents for p in statements)
+
+
+def demo_fairs_run_now_come_next_and_one_has_ended_with_sales(client: FlaskClient) -> None:
+    now = utcnow()
+    fairs = {fair.slug: fair for fair in db.session.scalars(select(Fair))}
+    assert {slug: fair.phase(now) for slug, fair in fairs.items()} == {
+        "kaledu-muge": FairPhase.RUNNING,
+        "triju-karaliu-muge": FairPhase.COMING,
+        "rudens-muge": FairPhase.ENDED,
+    }
+    assert all(fair.banner_key for fair in fairs.values())
+    home = client.get("/").get_data(as_text=True)
+    assert "Kalėdų mugė" in home and "/muges/kaledu-muge" in home
+    running = client.get("/muges/kaledu-muge").get_data(as_text=True)
+    assert "Vyksta dabar" in running and running.count('class="product-card"') >= 8
+    report = build_fair_report(fairs["rudens-muge"])
+    assert report.orders >= 3 and report.units > 0 and report.sales_cents > 0 and report.by_district
 
 
 def demo_lockers_are_omnivas_real_list_and_two_marked_samples(output: str) -> None:
