@@ -1,8 +1,8 @@
 """Virtual fairs: a fair with its banner, moments and promise; the communities invited; the products shown
 (featured, ordered, taken out with a reason); and a sale window on products made only for a fair.
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-05 06:32:54.884253
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0030'
-down_revision = '0029'
+revision = '0031'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
