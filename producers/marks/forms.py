@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from producers.marks.applying import MAX_ANSWER
 from producers.marks.models import Criterion
@@ -78,7 +78,7 @@ def default_valid_until(months: int, today: date | None = None) -> date:
 
 class GrantForm(FlaskForm):  # type: ignore[misc]
     valid_until = DayField(
-        _l("Valid until (the last day)"), validators=[DataRequired(_l("Enter the last day it is valid."))]
+        _l("Valid until (the last day)"), validators=[InputRequired(_l("Enter the last day it is valid."))]
     )
 
     def validate_valid_until(self, field: DayField) -> None:
