@@ -18,6 +18,9 @@ from orders.payouts.sepa import export_bank_file
 from orders.payouts.statements import generate_payouts
 from orders.placing import locker_snapshot
 from producers import lockers
+from producers.marks import evidence
+from producers.marks.models import ApplicationStatus, MarkApplication
+from producers.marks.register import holds_mark_now
 from producers.models import Community, DeliveryMethod, Locker, Membership
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
@@ -70,6 +73,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     demo_locker_parcels_go_to_a_real_locker()
     demo_sales_show_a_reduction_with_their_price_history(client)
     demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
+    demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client)
 
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
@@ -91,6 +95,21 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
         last_month, this_month, operator=operator, execution_date=vilnius_today(), by=None
     )
     assert not bank_file.skipped and bank_file.total_cents == sum(p.amount_cents for p in statements)
+
+
+def demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client: FlaskClient) -> None:
+    holders = db.session.scalars(
+        select(Community.slug).where(holds_mark_now()).order_by(Community.slug)
+    ).all()
+    assert holders == ["pagiriai", "slapaberze"]
+    (waiting,) = db.session.scalars(
+        select(MarkApplication).where(MarkApplication.status == ApplicationStatus.SUBMITTED)
+    ).all()
+    assert waiting.community.slug == "krakes"
+    assert sorted(item.content_type for item in waiting.evidence) == ["application/pdf", "image/png"]
+    assert all(evidence.path_of(item.stored_name).is_file() for item in waiting.evidence)
+    register = client.get("/zenklas").get_data(as_text=True)
+    assert "Šlapaberžės" in register and "Pagirių" in register
 
 
 def demo_lockers_are_omnivas_real_list_and_two_marked_samples(output: str) -> None:
