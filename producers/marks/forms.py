@@ -31,13 +31,15 @@ class ApplicationForm(FlaskForm):  # type: ignore[misc]
         class Bound(cls):  # type: ignore[valid-type,misc]
             pass
 
-        for criterion in criteria:
+        for number, criterion in enumerate(criteria, start=1):
+            answer = _l("Your answer to criterion %(number)d", number=number)
+            files = _l("Attach evidence for criterion %(number)d", number=number)
             setattr(
                 Bound,
                 f"answer_{criterion.id}",
-                TextAreaField(_l("Your answer"), filters=[stripped], validators=[at_most(MAX_ANSWER)]),
+                TextAreaField(answer, filters=[stripped], validators=[at_most(MAX_ANSWER)]),
             )
-            setattr(Bound, f"evidence_{criterion.id}", MultipleFileField(_l("Attach evidence")))
+            setattr(Bound, f"evidence_{criterion.id}", MultipleFileField(files))
         form: ApplicationForm = Bound(**kwargs)
         form.criteria = list(criteria)
         return form
