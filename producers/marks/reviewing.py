@@ -71,6 +71,13 @@ def get_evidence(evidence_id: int) -> MarkEvidence:
     return item
 
 
+def get_grant(grant_id: int) -> MarkGrant:
+    found = db.session.get(MarkGrant, grant_id)
+    if found is None:
+        raise GrantNotFound(grant_id)
+    return found
+
+
 def grant_of(application: MarkApplication) -> MarkGrant | None:
     return db.session.scalars(select(MarkGrant).where(MarkGrant.application_id == application.id)).first()
 

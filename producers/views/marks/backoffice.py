@@ -149,8 +149,9 @@ def mark_refuse(application_id: int) -> ResponseReturnValue:
 @backoffice.post(f"/zenklas/suteikimai/<{ID}:grant_id>")
 @staff_required
 def mark_grant_change(grant_id: int) -> ResponseReturnValue:
-    found = next((g for g in reviewing.list_grants() if g.id == grant_id), None)
-    if found is None:
+    try:
+        found = reviewing.get_grant(grant_id)
+    except GrantNotFound:
         abort(404)
     form = GrantChangeForm()
     if not form.validate_on_submit():
