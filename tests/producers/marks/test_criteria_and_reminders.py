@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from catalogue.browsing import list_visible_products
+from producers.communities import get_active_community, list_active_communities
 from producers.marks.criteria import published_version
 from producers.marks.models import MarkReminder
 from producers.marks.reminders import send_reminders
@@ -101,3 +103,17 @@ def test_a_suspended_or_expired_grant_gets_no_reminder(mark: Mark) -> None:
         assert send_reminders() == 0
         traveller.shift(timedelta(days=31))
         assert send_reminders() == 0
+
+
+def test_a_holders_cards_show_the_badge_whatever_loaded_its_community_first(mark: Mark) -> None:
+    """The home page lists the communities (without the mark) before the best sellers' cards: the cards'
+    query fills the mark in all the same; a community's own page reads it with the community."""
+    make_grant(mark.community, mark.member, mark.staff)
+    product_id = mark.product.id
+    db.session.expunge_all()
+    list_active_communities()
+    (card,) = list_visible_products([product_id])
+    assert card.community.holds_mark is True
+    db.session.expunge_all()
+    assert get_active_community("pagiriai").holds_mark is True  # type: ignore[union-attr]
+    assert get_active_community("krakes").holds_mark is False  # type: ignore[union-attr]
