@@ -57,7 +57,7 @@ def badge_shown(client: FlaskClient, url: str) -> bool:
     text = page.get_data(as_text=True)
     shown = BADGE in text
     if shown:
-        assert "Sertifikuotas bendruomeninis verslas</a>" in text and 'href="/zenklas"' in text
+        assert "Sertifikuotas bendruomeninis verslas</span></a>" in text and 'href="/zenklas"' in text
     return shown
 
 
