@@ -10,18 +10,8 @@ from shop import outbox
 from shop.models import OutboxMessage
 from shop.operator import get_operator
 
-#: What each mail is about; `templates/mail/producers/mark_notice.*` words each kind.
-KINDS = (
-    "submitted",  # to the community: received; and to the VVG: to review
-    "to_review",
-    "more_info",
-    "granted",
-    "refused",
-    "suspended",
-    "reinstated",
-    "revoked",
-    "reminder",
-)
+#: Each mail's kind (`templates/mail/producers/_mark_words.txt` words each one): submitted (to the community),
+#: to_review (to the VVG), more_info, granted, refused, suspended, reinstated, revoked, reminder.
 
 
 def to_community(kind: str, recipient: str, dedup: str | None = None, **context: Any) -> OutboxMessage | None:

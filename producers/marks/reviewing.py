@@ -44,12 +44,6 @@ def list_for_review() -> Sequence[MarkApplication]:
     ).all()
 
 
-def count_waiting() -> int:
-    return len(
-        db.session.scalars(select(MarkApplication.id).where(MarkApplication.status == A.SUBMITTED)).all()
-    )
-
-
 def list_grants() -> Sequence[MarkGrant]:
     return db.session.scalars(
         select(MarkGrant).options(selectinload(MarkGrant.community)).order_by(MarkGrant.valid_until.desc())
