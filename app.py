@@ -39,6 +39,7 @@ import producers.communities
 import producers.delivery
 import producers.iban
 import producers.views.backoffice
+import producers.views.marks
 import producers.views.storefront
 import producers.views.workspace
 from shop import access, cli, config, errors, extensions, outbox, security, templating
@@ -118,6 +119,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(orders.cli.orders_cli)
     app.cli.add_command(orders.cli.privacy_cli)
     app.cli.add_command(producers.cli.lockers_cli)
+    app.cli.add_command(producers.cli.mark_cli)
     return app
 
 

@@ -45,6 +45,7 @@ from catalogue.search import (
     typo_lengths,
 )
 from producers.communities import shows_products_today
+from producers.marks.register import holds_mark_now
 from producers.models import Community
 from shop.db import db, utcnow
 from shop.pagination import Page
@@ -72,6 +73,7 @@ class CatalogueFilter:
     min_price_cents: int | None = None
     max_price_cents: int | None = None
     in_stock: bool = False  # only products with a variant ready to ship now
+    certified: bool = False  # only products of communities holding the community-business mark now
     sort: Sort = Sort.RECOMMENDED
     fair_id: int | None = None  # only the products shown at this fair (its page), in its order
 
@@ -274,7 +276,9 @@ def list_close_words(query: str, *, limit: int = CLOSE_WORDS) -> list[str]:
 def _with_cards(statement: Select[Product]) -> Select[Product]:
     """Load what a product card shows in a fixed number of queries, whatever the number of cards."""
     return statement.options(
-        contains_eager(Product.community), selectinload(Product.variants), selectinload(Product.images)
+        contains_eager(Product.community).with_expression(Community.holds_mark, holds_mark_now()),
+        selectinload(Product.variants),
+        selectinload(Product.images),
     )
 
 
@@ -300,6 +304,8 @@ def _listed(filters: CatalogueFilter) -> tuple[Select[Product], _Order]:
         statement = statement.where(exists().where(in_range))
     if filters.in_stock:
         statement = statement.where(exists().where(Variant.product_id == Product.id, Variant.stock > 0))
+    if filters.certified:
+        statement = statement.where(holds_mark_now())
     min_price = select(func.min(price)).where(Variant.product_id == Product.id).scalar_subquery()
     orders: dict[Sort, _Order] = {  # (key, descending)
         Sort.RECOMMENDED: [(Product.is_featured, True), (Product.created_at, True), (Product.id, True)],
@@ -390,7 +396,7 @@ def get_product(slug: str) -> Product | None:
         _visible_products()
         .where(Product.slug == slug)
         .options(
-            contains_eager(Product.community),
+            contains_eager(Product.community).with_expression(Community.holds_mark, holds_mark_now()),
             joinedload(Product.category),
             joinedload(Product.product_type),
             selectinload(Product.variants),

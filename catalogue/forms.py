@@ -55,6 +55,7 @@ class CatalogueFilterForm(Form):  # type: ignore[misc]  # WTForms ships partial 
     min_price = MoneyField(_l("Price from, €"))
     max_price = MoneyField(_l("Price to, €"))
     in_stock = BooleanField(_l("Ready to ship now"))
+    certified = BooleanField(_l("Certified community business"))
     sort = SelectField(
         _l("Sort by"),
         choices=[SelectChoice(value, label) for value, label in SORT_LABELS.items()],
@@ -99,6 +100,7 @@ class CatalogueFilterForm(Form):  # type: ignore[misc]  # WTForms ships partial 
             min_price_cents=None if self.min_price.errors else self.min_price.data,
             max_price_cents=None if self.max_price.errors else self.max_price.data,
             in_stock=bool(self.in_stock.data),
+            certified=bool(self.certified.data),
             sort=Sort(valid(self.sort) or Sort.RECOMMENDED),
         )
 
@@ -106,9 +108,13 @@ class CatalogueFilterForm(Form):  # type: ignore[misc]  # WTForms ships partial 
     def is_filtered(self) -> bool:
         """Whether anything narrows the list (to offer "clear all")."""
         chosen = self.filters()
-        return bool(chosen.query or chosen.category_slug or chosen.community_slug or chosen.in_stock) or (
-            chosen.min_price_cents is not None or chosen.max_price_cents is not None
-        )
+        return bool(
+            chosen.query
+            or chosen.category_slug
+            or chosen.community_slug
+            or chosen.in_stock
+            or chosen.certified
+        ) or (chosen.min_price_cents is not None or chosen.max_price_cents is not None)
 
 
 #: A product code: letters A–Z, digits and . _ / - (stored in capitals), at most 40 characters.

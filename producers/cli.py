@@ -91,3 +91,14 @@ def _import(
             "lockers (a truncated download?); nothing changed. If it is right, run again with --allow-shrink."
         ) from None
     click.echo(f"{carrier.value}: {counts.summary()} (list of {listed_on.isoformat()}, {source}).")
+
+
+mark_cli = AppGroup("mark", help="The community-business mark.")
+
+
+@mark_cli.command("remind")
+def remind() -> None:
+    """Mail the communities whose mark expires in 60 or 14 days (each reminder once; run it daily)."""
+    from producers.marks.reminders import send_reminders
+
+    click.echo(f"Mark reminders sent: {send_reminders()}.")

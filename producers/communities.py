@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from producers.errors import CommunityNotFound, InvoicePrefixFixed, InvoicePrefixTaken, SlugTaken
 from producers.iban import is_valid_iban, normalise_iban
+from producers.marks.register import with_mark
 from producers.models import (
     CONNECTED_ACCOUNT,
     Community,
@@ -73,7 +74,7 @@ def list_all_communities() -> Sequence[Community]:
 def get_active_community(slug: str) -> Community | None:
     """An active community by its slug, or None."""
     return db.session.scalars(
-        select(Community).where(Community.slug == slug, Community.is_active.is_(True))
+        select(Community).where(Community.slug == slug, Community.is_active.is_(True)).options(with_mark())
     ).first()
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
@@ -75,6 +75,9 @@ class Community(Base):
     story_lt: Mapped[str] = mapped_column(Text, default="")
     story_en: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: whether it holds the community-business mark now: loaded only where a page shows the badge
+    #: (`producers.marks.register.with_mark`); None where it was not asked for
+    holds_mark: Mapped[bool | None] = query_expression()
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="community")
     shipping_options: Mapped[list[ShippingOption]] = relationship(

@@ -52,6 +52,14 @@ ACTION_LABELS = {
     "privacy.erase": _l("Customer's data erased"),
     "legal.publish": _l("Legal page published"),
     "operator.update": _l("The VVG's details changed"),
+    "mark.criteria_draft": _l("Mark criteria draft saved"),
+    "mark.criteria_publish": _l("Mark criteria published"),
+    "mark.ask_more": _l("Mark application: more information asked for"),
+    "mark.grant": _l("Mark granted"),
+    "mark.refuse": _l("Mark application refused"),
+    "mark.suspend": _l("Mark suspended"),
+    "mark.reinstate": _l("Mark reinstated"),
+    "mark.revoke": _l("Mark revoked"),
 }
 
 

@@ -39,6 +39,11 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         # Several phone photos in one upload; each is checked (≤ 10 MB) by the image pipeline, and form
         # fields without files stay bounded by Werkzeug's MAX_FORM_MEMORY_SIZE (500 kB).
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        #: the community-business mark: the largest evidence file (bytes), and files per application
+        "MARK_EVIDENCE_MAX_BYTES": int(environ.get("MARK_EVIDENCE_MAX_BYTES") or 10 * 1024 * 1024),
+        "MARK_EVIDENCE_FILES": int(environ.get("MARK_EVIDENCE_FILES") or 40),
+        #: how long a granted mark is valid unless staff choose otherwise (months)
+        "MARK_VALIDITY_MONTHS": int(environ.get("MARK_VALIDITY_MONTHS") or 24),
         "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry their content hash (static_url)
         "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(environ.get("MAIL_PORT") or 25),

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from catalogue.models import Product, ProductImage, Variant
 from orders.models import Fulfilment, FulfilmentEvent, OrderLine, Refund
 from orders.payouts.models import Payout, PayoutLine
+from producers.marks.models import MarkAnswer, MarkApplication, MarkEvidence, MarkGrant
 from producers.models import Community, ShippingOption
 from shop.db import db
 from tests.conftest import csrf_token, login_as
@@ -42,6 +43,20 @@ def snapshot(community_id: int) -> tuple[Any, ...]:
         db.session.execute(select(Refund.__table__).order_by(Refund.id)).all(),
         db.session.execute(select(Payout.__table__).order_by(Payout.id)).all(),
         db.session.execute(select(PayoutLine.__table__).order_by(PayoutLine.id)).all(),
+        db.session.execute(
+            select(MarkApplication.__table__).where(MarkApplication.community_id == community_id)
+        ).all(),
+        db.session.execute(
+            select(MarkAnswer.__table__)
+            .join(MarkApplication)
+            .where(MarkApplication.community_id == community_id)
+        ).all(),
+        db.session.execute(
+            select(MarkEvidence.__table__)
+            .join(MarkApplication)
+            .where(MarkApplication.community_id == community_id)
+        ).all(),
+        db.session.execute(select(MarkGrant.__table__).where(MarkGrant.community_id == community_id)).all(),
     )
     return tuple(tuple(tuple(row) for row in table) for table in rows)
 

@@ -19,6 +19,7 @@ from orders.payouts.statements import generate_payouts
 from shop.db import db, utcnow
 from shop.i18n import vilnius_today
 from tests.factories.catalogue import make_fair, make_product, make_product_type, make_variant
+from tests.factories.marks import make_application, make_criteria, make_grant
 from tests.factories.orders import make_buyer, make_order
 from tests.factories.producers import make_community
 from tests.factories.shop import make_operator, make_user
@@ -29,7 +30,8 @@ SECRET_NAME = "Slaptas Šlapaberžės gaminys"
 @pytest.fixture
 def two_communities(app: Flask) -> dict[str, Any]:
     """Šlapaberžė with a listing (of a product type), a photo, a paid (so invoiced) order and a delivered one
-    in a payout statement; Krakės, whose member walks the routes."""
+    in a payout statement, the community-business mark and a second application for it with evidence
+    files; Krakės, whose member walks the routes."""
     make_operator()
     first = make_community(slug="slapaberze", name="Šlapaberžė", story_lt="Mūsų istorija")
     second = make_community(slug="krakes", name="Krakės")
@@ -57,6 +59,9 @@ def two_communities(app: Flask) -> dict[str, Any]:
         products=[product],
         slug="kaledu-muge",
     )
+    make_criteria()
+    grant = make_grant(first, member)  # the mark, from a first application
+    application = make_application(first, member)  # a second, waiting for the VVG, with a photo and a PDF
     today = vilnius_today()
     (payout,) = generate_payouts(today.replace(day=1), today + timedelta(days=1), by=None, hold=0)
     invoice = db.session.scalars(select(Invoice.id).where(Invoice.fulfilment_id == order.fulfilments[0].id))
@@ -72,10 +77,13 @@ def two_communities(app: Flask) -> dict[str, Any]:
         "product_type_id": product.product_type_id,
         "category_id": product.category_id,
         "invoice_id": invoice.one(),  # the paid order's parcel's invoice
-        "carrier": "omniva",
+        "carrier": "omniva",  # the lockers' list (`/lockeriai/omniva.json`)
         "fair_id": fair.id,
         "shown_id": fair.products[0].id,
-        "action": "feature",  # the lockers' list (`/lockeriai/omniva.json`)
+        "action": "feature",  # a fair's curation
+        "application_id": application.id,  # the mark: an application waiting, its evidence, a grant
+        "evidence_id": application.evidence[0].id,
+        "grant_id": grant.id,
     }
 
 

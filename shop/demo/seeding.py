@@ -31,6 +31,7 @@ from shop import numbering
 from shop.db import db, transaction, utcnow
 from shop.demo import art as demo_art
 from shop.demo import data as demo_data
+from shop.demo import marks as demo_marks
 from shop.i18n import VILNIUS, vilnius_midnight
 from shop.media import MediaStorage
 from shop.models import AuditEntry, NumberSeries, Operator, OutboxMessage, User
@@ -84,8 +85,16 @@ def seed_demo(
         _seed_orders(report, progress)
         _seed_fairs(storage, report)
         _seed_privacy_requests(report)
+        _seed_marks(report)
     report.accounts = _demo_accounts()
     return report
+
+
+def _seed_marks(report: SeedReport) -> None:
+    """The community-business mark: criteria, two holders, one application waiting (`shop.demo.marks`)."""
+    staff = db.session.scalars(select(User).where(User.email == STAFF_EMAIL)).one()
+    for _ in range(demo_marks.seed_marks(staff)):
+        report.count("mark applications")
 
 
 def _seed_operator(report: SeedReport) -> None:

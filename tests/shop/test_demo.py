@@ -20,6 +20,9 @@ from orders.payouts.sepa import export_bank_file
 from orders.payouts.statements import generate_payouts
 from orders.placing import locker_snapshot
 from producers import lockers
+from producers.marks import evidence
+from producers.marks.models import ApplicationStatus, MarkApplication
+from producers.marks.register import holds_mark_now
 from producers.models import Community, DeliveryMethod, Locker, Membership
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
@@ -73,6 +76,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     demo_sales_show_a_reduction_with_their_price_history(client)
     demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
     demo_fairs_run_now_come_next_and_one_has_ended_with_sales(client)
+    demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client)
 
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
@@ -111,6 +115,21 @@ def demo_fairs_run_now_come_next_and_one_has_ended_with_sales(client: FlaskClien
     assert "Vyksta dabar" in running and running.count('class="product-card"') >= 8
     report = build_fair_report(fairs["rudens-muge"])
     assert report.orders >= 3 and report.units > 0 and report.sales_cents > 0 and report.by_district
+
+
+def demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client: FlaskClient) -> None:
+    holders = db.session.scalars(
+        select(Community.slug).where(holds_mark_now()).order_by(Community.slug)
+    ).all()
+    assert holders == ["pagiriai", "slapaberze"]
+    (waiting,) = db.session.scalars(
+        select(MarkApplication).where(MarkApplication.status == ApplicationStatus.SUBMITTED)
+    ).all()
+    assert waiting.community.slug == "krakes"
+    assert sorted(item.content_type for item in waiting.evidence) == ["application/pdf", "image/png"]
+    assert all(evidence.path_of(item.stored_name).is_file() for item in waiting.evidence)
+    register = client.get("/zenklas").get_data(as_text=True)
+    assert "Šlapaberžės" in register and "Pagirių" in register
 
 
 def demo_lockers_are_omnivas_real_list_and_two_marked_samples(output: str) -> None:
