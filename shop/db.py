@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event, func, select
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, registry
 from sqlalchemy.types import TypeDecorator
@@ -87,6 +87,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def serialise(name: str) -> None:
+    """Inside `transaction()`: wait until no other transaction holds `name`, then hold it until this one
+    ends, for a rule that spans rows no single row lock covers (one fair at a time). On PostgreSQL a
+    transaction-level advisory lock; on SQLite the transaction already holds the only write lock."""
+    session = db.session()
+    if not session.info.get(_IN_TRANSACTION):
+        raise RuntimeError("serialise() holds its lock until the transaction ends: call it inside one")
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
 
 
 @contextmanager

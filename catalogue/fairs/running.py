@@ -26,7 +26,7 @@ from catalogue.images import ProcessedImage, store_image
 from catalogue.models import Category, Product
 from producers.models import Community
 from shop import audit
-from shop.db import db, transaction, utcnow
+from shop.db import db, serialise, transaction, utcnow
 from shop.media import MediaStorage
 from shop.models import User
 
@@ -181,7 +181,9 @@ def _check_dates(data: FairInput) -> None:
 
 
 def _check_no_overlap(data: FairInput, *, fair_id: int | None) -> None:
-    """One fair at a time: a fair's window [opens, closes) may not meet another's."""
+    """One fair at a time: a fair's window [opens, closes) may not meet another's. Two staff saving
+    overlapping fairs at once are taken one after the other, so the second sees the first."""
+    serialise("fairs.schedule")
     statement = select(Fair.name_lt).where(Fair.opens_at < data.closes_at, Fair.closes_at > data.opens_at)
     if fair_id is not None:
         statement = statement.where(Fair.id != fair_id)

@@ -9,12 +9,15 @@ Everything happens on fixed days the tests travel to, never today's date.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -255,6 +258,32 @@ def test_a_refused_fair_is_shown_again_as_typed_with_the_reason_and_nothing_is_s
     assert message in page
     assert "Antroji mugė" in page or changes.get("name_lt")  # what was typed is kept
     assert rows() == before
+
+
+@pytest.mark.postgres_only
+def test_two_staff_saving_overlapping_fairs_at_once_get_one_fair_and_one_refusal(
+    app: Flask, is_postgres: bool, world: dict[str, Any]
+) -> None:
+    if not is_postgres:
+        pytest.skip("concurrency is tested on PostgreSQL (SQLite writes one transaction at a time)")
+    db.session.remove()
+    start = threading.Barrier(2)
+
+    def create(slug: str) -> str:
+        with app.app_context():
+            start.wait()
+            try:
+                running.create_fair(fair_input(slug=slug), by=None)
+                return "created"
+            except FairsOverlap:
+                return "refused"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(create, ["pirma", "antra"]))
+    assert outcomes == ["created", "refused"]
+    assert rows()[0] == 1
 
 
 def test_the_services_refuse_reversed_and_overlapping_days_whoever_calls_them(world: dict[str, Any]) -> None:
