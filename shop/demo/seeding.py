@@ -424,7 +424,8 @@ def _demo_orders(now: datetime) -> list[_DemoOrder]:
     for product in products:
         by_community.setdefault(product.community_slug, []).append(product)
     slugs = list(by_community)
-    this_month = now.astimezone(VILNIUS).date().replace(day=1)
+    today = now.astimezone(VILNIUS).date()
+    this_month = today.replace(day=1)
 
     def month_start(months_back: int) -> date:
         year, month = divmod(this_month.year * 12 + this_month.month - 1 - months_back, 12)
@@ -779,7 +780,8 @@ def _seed_fairs(storage: MediaStorage, report: SeedReport) -> None:
         return
     now = utcnow()
     communities = {c.slug: c for c in db.session.scalars(select(Community))}
-    this_month = now.astimezone(VILNIUS).date().replace(day=1)
+    today = now.astimezone(VILNIUS).date()
+    this_month = today.replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
     past_opens = vilnius_midnight(last_month)
     past_closes = vilnius_midnight(last_month + timedelta(days=12))
@@ -793,8 +795,8 @@ def _seed_fairs(storage: MediaStorage, report: SeedReport) -> None:
                 name_en=names[1],
                 story_lt=stories[0],
                 story_en=stories[1],
-                opens_at=now + timedelta(days=opens),
-                closes_at=now + timedelta(days=closes),
+                opens_at=vilnius_midnight(today + timedelta(days=opens)) + timedelta(hours=10),  # as staff
+                closes_at=vilnius_midnight(today + timedelta(days=closes)) + timedelta(hours=20),  # set them
                 banner_key=banner.key,
                 banner_width=banner.width,
                 banner_height=banner.height,
