@@ -8,7 +8,7 @@ audit entry and the community's mail all together, or nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
@@ -26,6 +26,7 @@ from producers.marks.models import (
 )
 from shop import audit, outbox
 from shop.db import db, transaction, utcnow
+from shop.i18n import vilnius_midnight
 from shop.models import OutboxMessage, User
 
 A = ApplicationStatus
@@ -112,6 +113,12 @@ def ask_for_more(application_id: int, request: str, *, by: User | None) -> MarkA
         )
     outbox.send_now([message])
     return application
+
+
+def valid_through(last_day: date) -> datetime:
+    """When a mark granted until `last_day` stops being held: it holds through the whole of that day in
+    Vilnius, until the midnight after it."""
+    return vilnius_midnight(last_day + timedelta(days=1))
 
 
 def grant(application_id: int, *, valid_from: datetime, valid_until: datetime, by: User | None) -> MarkGrant:

@@ -3,8 +3,6 @@ evidence and the review's forms, a grant's suspension or revocation, and the cri
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -34,7 +32,6 @@ from producers.views.marks.workspace import evidence_response
 from shop.access import staff_required
 from shop.db import utcnow
 from shop.forms import ActionForm
-from shop.i18n import vilnius_midnight
 
 ID = "int(max=2147483647)"
 
@@ -120,11 +117,9 @@ def mark_grant(application_id: int) -> ResponseReturnValue:
     last_day = form.valid_until.data if form.validate_on_submit() else None
     if last_day is None:
         return _review_page(application, grant=form, status=400)
-    now = utcnow()
-    # valid through the whole last day, in Vilnius: until the midnight after it
-    until = vilnius_midnight(last_day + timedelta(days=1))
+    until = reviewing.valid_through(last_day)
     try:
-        reviewing.grant(application.id, valid_from=now, valid_until=until, by=current_user)
+        reviewing.grant(application.id, valid_from=utcnow(), valid_until=until, by=current_user)
     except ActionNotAllowed:
         return _not_allowed(application.id)
     flash(_("The mark is granted; the community has been mailed."), "success")

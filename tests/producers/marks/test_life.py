@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from producers.marks.models import ApplicationStatus, MarkApplication, MarkGrant, MarkReminder
 from shop.db import db
+from shop.i18n import vilnius_midnight
 from tests.conftest import FreshContextClient, csrf_token, login_as
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.marks import make_criteria, pdf, png
@@ -199,6 +200,7 @@ def test_a_community_applies_is_asked_for_more_is_granted_shows_the_badge_is_rem
         runner = mail_app.test_cli_runner()
         db.session.rollback()
         end = db.session.scalars(select(MarkGrant.valid_until)).one()
+        assert end == vilnius_midnight(date(2029, 3, 2))  # through the whole of its last day, in Vilnius
         assert "0" in runner.invoke(args=["mark", "remind"]).output
         traveller.move_to(end - timedelta(days=61))
         runner.invoke(args=["mark", "remind"])
