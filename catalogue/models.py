@@ -149,12 +149,6 @@ class Product(Base):
         cascade="all, delete-orphan", passive_deletes=True, lazy="select"
     )
 
-    def is_in_sale_window(self, now: datetime) -> bool:
-        """Whether `now` is inside the listing's sale window (always, without one)."""
-        return (self.on_sale_from is None or self.on_sale_from <= now) and (
-            self.on_sale_until is None or now < self.on_sale_until
-        )
-
     def move_to(self, to: ProductStatus) -> None:
         """Change status if the current one allows it."""
         check_move(PRODUCT_NEXT, self.status, to)
