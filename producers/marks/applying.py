@@ -124,14 +124,7 @@ def save_application(
         with transaction():
             application = _locked_own(community, application_id)
             criteria = {criterion.id for criterion in application.version.criteria}
-            checked = []
-            for upload in uploads:
-                if upload.criterion_id not in criteria:
-                    continue
-                result = files.check(upload.filename, upload.data, max_bytes=files.max_bytes())
-                if isinstance(result, str):
-                    raise EvidenceRejected(upload.criterion_id, files.sanitised_name(upload.filename), result)
-                checked.append((upload.criterion_id, result))
+            kept_uploads = [upload for upload in uploads if upload.criterion_id in criteria]
             held = (
                 db.session.scalar(
                     select(func.count())
@@ -140,9 +133,16 @@ def save_application(
                 )
                 or 0
             )
-            if checked and held + len(checked) > current_app.config["MARK_EVIDENCE_FILES"]:
-                first = checked[0]
-                raise EvidenceRejected(first[0], first[1].original_name, "too_many")
+            # counted before any file is opened: a flood of files costs no decoding
+            if kept_uploads and held + len(kept_uploads) > current_app.config["MARK_EVIDENCE_FILES"]:
+                first = kept_uploads[0]
+                raise EvidenceRejected(first.criterion_id, files.sanitised_name(first.filename), "too_many")
+            checked = []
+            for upload in kept_uploads:
+                result = files.check(upload.filename, upload.data, max_bytes=files.max_bytes())
+                if isinstance(result, str):
+                    raise EvidenceRejected(upload.criterion_id, files.sanitised_name(upload.filename), result)
+                checked.append((upload.criterion_id, result))
             existing = {answer.criterion_id: answer for answer in application.answers}
             for criterion_id, text in answers.items():
                 if criterion_id not in criteria:

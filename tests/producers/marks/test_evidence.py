@@ -80,6 +80,20 @@ def test_a_file_over_the_cap_is_refused(
     assert fresh(MarkApplication, application.id).evidence == []
 
 
+def test_files_past_the_applications_limit_are_refused_before_any_is_opened(
+    app: Flask, client: FlaskClient, mark: Mark, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "MARK_EVIDENCE_FILES", 2)
+    application = make_application(mark.community, mark.member, submit=False, files=False)
+    login_as(client, "pagiriai@example.org")
+    assert post_files(client, mark, application.id, [(png("pirmas"), "pirmas.png")]).startswith("302 ")
+    # two more: past the limit, refused for that, though the second is not even a photo
+    answer = post_files(client, mark, application.id, [(png("antras"), "antras.png"), (gif(), "blogas.gif")])
+    assert answer.startswith("400 ") and "paraiškoje jau yra tiek failų, kiek leidžiama" in answer
+    assert "priimami tik PDF" not in answer
+    assert [e.original_name for e in fresh(MarkApplication, application.id).evidence] == ["pirmas.png"]
+
+
 def test_good_files_are_kept_under_random_names_with_their_names_cleaned(
     client: FlaskClient, mark: Mark
 ) -> None:
