@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm import selectinload, with_expression
+from sqlalchemy.orm import contains_eager, selectinload, with_expression
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from producers.marks.models import GrantStatus, MarkGrant
@@ -71,16 +71,14 @@ def read_register(now: datetime | None = None) -> Register:
     grants = db.session.scalars(
         select(MarkGrant)
         .join(MarkGrant.community)
-        .options(selectinload(MarkGrant.events))
+        .options(contains_eager(MarkGrant.community), selectinload(MarkGrant.events))
         .order_by(MarkGrant.valid_from.desc(), MarkGrant.id.desc())
     ).all()
-    holders = sorted((g for g in grants if g.holds_at(moment)), key=lambda g: g.community.name)
-    seen: set[int] = set()
-    unique_holders = []
-    for grant in holders:  # a community renewed early holds two grants: listed once, by the later end
-        if grant.community_id not in seen:
-            seen.add(grant.community_id)
-            unique_holders.append(
-                max((h for h in holders if h.community_id == grant.community_id), key=lambda h: h.valid_until)
-            )
-    return Register(unique_holders, grants, moment)
+    # a community renewed early holds two grants: listed once, by the later end
+    latest: dict[int, MarkGrant] = {}
+    for grant in grants:
+        if grant.holds_at(moment):
+            held = latest.get(grant.community_id)
+            if held is None or grant.valid_until > held.valid_until:
+                latest[grant.community_id] = grant
+    return Register(sorted(latest.values(), key=lambda g: g.community.name), grants, moment)
