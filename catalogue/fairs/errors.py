@@ -55,5 +55,14 @@ class NotTheCommunitysProduct(Exception):
         self.product_id = product_id
 
 
+class FairOnlyElsewhere(Exception):
+    """A listing already made only for another fair that has not ended: its sale window is that fair's."""
+
+    def __init__(self, product_id: int, fair_name: str) -> None:
+        super().__init__(product_id, fair_name)
+        self.product_id = product_id
+        self.fair_name = fair_name
+
+
 class FairProductNotFound(Exception):
     """No such product shown at this fair."""

@@ -13,6 +13,7 @@ from catalogue.fairs.errors import (
     CommunitySwitchedOff,
     FairEnded,
     FairNotFound,
+    FairOnlyElsewhere,
     NotInvited,
     NotTheCommunitysProduct,
 )
@@ -114,6 +115,19 @@ def choose_products(
         for product_id in sorted(wanted | set(fair_only_ids)):
             if product_id not in products:
                 raise NotTheCommunitysProduct(product_id)
+        elsewhere = db.session.execute(  # one sale window per listing: a second fair's would overwrite it
+            select(FairProduct.product_id, Fair.name_lt)
+            .join(FairProduct.fair)
+            .where(
+                FairProduct.product_id.in_(set(fair_only_ids)),
+                FairProduct.is_fair_only.is_(True),
+                FairProduct.fair_id != fair_id,
+                Fair.closes_at > utcnow(),
+            )
+            .order_by(FairProduct.product_id)
+        ).first()
+        if elsewhere is not None:
+            raise FairOnlyElsewhere(elsewhere.product_id, elsewhere.name_lt)
         shown = {
             row.product_id: row
             for row in db.session.scalars(

@@ -26,6 +26,7 @@ from catalogue.fairs.errors import (
     CommunitySwitchedOff,
     FairDatesReversed,
     FairEnded,
+    FairOnlyElsewhere,
     FairsOverlap,
     NotInvited,
     NotTheCommunitysProduct,
@@ -413,6 +414,27 @@ def test_a_listing_made_for_the_fair_only_is_on_sale_from_its_opening_until_its_
     assert on_sale() == (True, True, 200)
     clock.move_to(WINTER_CLOSES)
     assert on_sale() == (False, False, 404)
+
+
+def test_a_listing_is_made_only_for_one_fair_at_a_time(world: dict[str, Any]) -> None:
+    """Its sale window is its fair's: a second fair's would take the first's days away (or, left, give it
+    none at all), so it is refused until the first fair has ended."""
+    card = world["card"]
+    first = make_fair(opens_at=WINTER_OPENS, closes_at=WINTER_CLOSES, communities=[world["slapaberze"]])
+    second = make_fair(
+        opens_at=WINTER_CLOSES + timedelta(days=10),
+        closes_at=WINTER_CLOSES + timedelta(days=20),
+        communities=[world["slapaberze"]],
+        slug="antra",
+    )
+    taking_part.choose_products(world["slapaberze"].id, first.id, [card.id], [card.id])
+    with pytest.raises(FairOnlyElsewhere):
+        taking_part.choose_products(world["slapaberze"].id, second.id, [card.id], [card.id])
+    db.session.rollback()
+    kept = db.session.get_one(Product, card.id)
+    assert (kept.on_sale_from, kept.on_sale_until) == (WINTER_OPENS, WINTER_CLOSES)
+    taking_part.choose_products(world["slapaberze"].id, second.id, [card.id], [])  # shown there too: fine
+    assert rows()[2] == 2
 
 
 def test_moving_the_fairs_days_moves_its_fair_only_listings_sale_window(world: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from catalogue.fairs.errors import (
     CommunitySwitchedOff,
     FairEnded,
     FairNotFound,
+    FairOnlyElsewhere,
     NotInvited,
     NotTheCommunitysProduct,
 )
@@ -121,6 +122,11 @@ def choose_products(fair_id: int) -> ResponseReturnValue:
         form.form_errors.append(_("Take part in the fair first."))
     except NotTheCommunitysProduct:
         form.products.errors.append(_("Choose among your own listings."))
+    except FairOnlyElsewhere as error:
+        form.fair_only.errors.append(
+            _("A listing is already made only for the fair “%(fair)s”: it can be made for one fair only.")
+            % {"fair": error.fair_name}
+        )
     else:
         flash(_("Your products at the fair are saved."), "success")
         return redirect(url_for("fairs_workspace.fair_page", fair_id=fair_id))
