@@ -1,6 +1,7 @@
 """The VVG running fairs: creating and changing a fair (its days, banner and the communities invited), and
 curating what is shown (feature, reorder, take out with a reason, put back). Every change is one
-transaction and is audit-logged; refused input raises a domain error and saves nothing."""
+transaction and is audit-logged; refused input raises a domain error and saves nothing. A community
+newly invited is mailed the invitation once, from the same transaction."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ from catalogue.fairs.models import Fair, FairInvitation, FairProduct
 from catalogue.images import ProcessedImage, store_image
 from catalogue.models import Category, Product
 from producers.models import Community
-from shop import audit
+from shop import audit, outbox
 from shop.db import db, serialise, transaction, utcnow
 from shop.media import MediaStorage
-from shop.models import User
+from shop.models import OutboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,13 @@ def create_fair(data: FairInput, *, banner: ProcessedImage | None = None, by: Us
             fair = Fair(opens_at=data.opens_at, closes_at=data.closes_at)
             _apply(fair, data, banner)
             db.session.add(fair)
-            _invite(fair, data.community_ids)
+            invited = _invite(fair, data.community_ids)
             db.session.flush()
             audit.record("fair.create", "fair", fair.id, by=by, after=_audit_values(fair))
+            mails = _mail_invitations(fair, invited)
     except IntegrityError as error:
         raise FairSlugTaken(data.slug) from error
+    outbox.send_now(mails)
     return fair
 
 
@@ -105,7 +108,7 @@ def update_fair(
             _check_references(data)
             fair.opens_at, fair.closes_at = data.opens_at, data.closes_at
             _apply(fair, data, banner)
-            _invite(fair, data.community_ids)
+            invited = _invite(fair, data.community_ids)
             for shown in fair.products:
                 if shown.is_fair_only:
                     shown.product.on_sale_from, shown.product.on_sale_until = fair.opens_at, fair.closes_at
@@ -120,8 +123,11 @@ def update_fair(
                     before={key: before.get(key) for key in changed},
                     after={key: after[key] for key in changed},
                 )
+            db.session.flush()
+            mails = _mail_invitations(fair, invited)
     except IntegrityError as error:
         raise FairSlugTaken(data.slug) from error
+    outbox.send_now(mails)
     return fair
 
 
@@ -212,9 +218,9 @@ def _apply(fair: Fair, data: FairInput, banner: ProcessedImage | None) -> None:
         fair.banner_key, fair.banner_width, fair.banner_height = banner.key, banner.width, banner.height
 
 
-def _invite(fair: Fair, community_ids: Sequence[int]) -> None:
+def _invite(fair: Fair, community_ids: Sequence[int]) -> list[int]:
     """The invitations become `community_ids`: new ones are added; a community left out is uninvited and
-    its products leave the fair."""
+    its products leave the fair. Returns the communities newly invited."""
     wanted = set(community_ids)
     for invitation in list(fair.invitations):
         if invitation.community_id not in wanted:
@@ -226,8 +232,32 @@ def _invite(fair: Fair, community_ids: Sequence[int]) -> None:
                     shown.product.on_sale_from = shown.product.on_sale_until = None
                 fair.products.remove(shown)
     have = {invitation.community_id for invitation in fair.invitations}
-    for community_id in sorted(wanted - have):
+    invited = sorted(wanted - have)
+    for community_id in invited:
         fair.invitations.append(FairInvitation(community_id=community_id))
+    return invited
+
+
+def _mail_invitations(fair: Fair, community_ids: Sequence[int]) -> list[OutboxMessage | None]:
+    """Tell each community newly invited, in Lithuanian as all its mail, what the fair is and where to
+    choose its products; once per community and fair (a community uninvited and invited again is not
+    mailed twice). Switched-off communities are not mailed: they cannot take part."""
+    if not community_ids:
+        return []
+    communities = db.session.scalars(
+        select(Community).where(Community.id.in_(community_ids), Community.is_active.is_(True))
+    )
+    return [
+        outbox.enqueue(
+            dedup_key=f"fair-invitation:{fair.id}:{community.id}",
+            recipient=community.email,
+            template="catalogue/fair_invitation",
+            language="lt",
+            context={"fair": fair, "community": community},
+        )
+        for community in communities
+        if community.email
+    ]
 
 
 def _locked(fair_id: int) -> Fair:
