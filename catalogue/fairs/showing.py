@@ -29,6 +29,12 @@ def get_fair_by_slug(slug: str) -> Fair | None:
     ).first()
 
 
+def list_fair_slugs() -> Sequence[str]:
+    """Every fair's slug, oldest first: each has a page in every phase (coming, running, ended), for
+    sitemap.xml."""
+    return db.session.scalars(select(Fair.slug).order_by(Fair.opens_at, Fair.id)).all()
+
+
 def list_participants(fair: Fair) -> Sequence[Community]:
     """The communities taking part (invited, opted in, switched on), by name."""
     return db.session.scalars(

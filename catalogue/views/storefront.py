@@ -265,5 +265,6 @@ def sitemap() -> ResponseReturnValue:
         products=browsing.list_sitemap_entries(),
         communities=communities.list_active_communities(),
         categories=browsing.list_categories(),
+        fairs=showing.list_fair_slugs(),
     )
     return Response(body, mimetype="application/xml")

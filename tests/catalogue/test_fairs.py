@@ -555,3 +555,17 @@ def test_the_running_fair_links_its_theme_category_within_the_fair(
     clock.move_to(WINTER_OPENS)
     page = client.get("/muges/muge").get_data(as_text=True)
     assert f'href="/muges/muge?category={category.slug}"' in page and "Šios mugės tema:" in page
+
+
+def test_the_sitemap_lists_every_fairs_page_and_the_marks_register(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    running.create_fair(fair_input(), by=None)
+    running.create_fair(
+        fair_input(slug="vasaros-muge", opens_at=SUMMER_OPENS + timedelta(days=365),
+                   closes_at=SUMMER_CLOSES + timedelta(days=365)),
+        by=None,
+    )  # fmt: skip
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "/muges/kaledu-muge</loc>" in sitemap and "/muges/vasaros-muge</loc>" in sitemap
+    assert "/zenklas</loc>" in sitemap
