@@ -135,6 +135,15 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         #: days a browser stays trusted for the accounts signed in from it (`shop.devices`)
         "DEVICE_COOKIE_DAYS": int(environ.get("DEVICE_COOKIE_DAYS") or 365),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # What many visitors ask alike, kept briefly (`shop.extensions.cache`): each worker's own memory, or
+        # one Redis shared by every worker and node when CACHE_REDIS_URL is set.
+        "CACHE_TYPE": "RedisCache" if environ.get("CACHE_REDIS_URL") else "SimpleCache",
+        "CACHE_REDIS_URL": environ.get("CACHE_REDIS_URL") or None,
+        "CACHE_KEY_PREFIX": "kaimo:",
+        "CACHE_DEFAULT_TIMEOUT": 60,
+        "CACHE_THRESHOLD": 2000,  #: entries one worker's memory keeps (the oldest go first)
+        #: seconds a search's ranked page is kept for the next visitor asking it (catalogue.search_cache)
+        "SEARCH_CACHE_SECONDS": int(environ.get("SEARCH_CACHE_SECONDS") or 60),
         # Compress pages, and the shop's own CSS and JS (read whole: `shop.extensions`); other files sent
         # as streams (photos, PDFs, downloads) are left to the web server in front.
         "COMPRESS_STREAMS": False,

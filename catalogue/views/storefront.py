@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import replace
 from typing import Any, cast
 
 from flask import (
@@ -28,7 +27,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
 
-from catalogue import browsing, search_log
+from catalogue import browsing, search_cache, search_log
 from catalogue.fairs import showing
 from catalogue.fairs.models import FairPhase
 from catalogue.forms import CatalogueFilterForm
@@ -58,13 +57,13 @@ def product_list() -> ResponseReturnValue:
     categories = browsing.list_categories()
     form = CatalogueFilterForm(request.args, categories=categories, communities=list_active_communities())
     filters = form.filters()
-    # A mistyped word is searched as the nearest real one, with a link (`?exact=1`) to what was typed.
-    correction = None if request.args.get("exact") else browsing.correct_query(filters.query)
-    page = browsing.list_products(
-        replace(filters, query=correction) if correction else filters,
-        page=page_number(request.args.get("page")),
-        per_page=current_app.config["CATALOGUE_PAGE_SIZE"],
-    )
+    number, per_page = page_number(request.args.get("page")), current_app.config["CATALOGUE_PAGE_SIZE"]
+    correction = None
+    if filters.query:  # a mistyped word is searched as the nearest real one, with a link (`?exact=1`) to it
+        exact = bool(request.args.get("exact"))
+        page, correction = search_cache.search_page(filters, page=number, per_page=per_page, exact=exact)
+    else:
+        page = browsing.list_products(filters, page=number, per_page=per_page)
     category = next((c for c in categories if c.slug == filters.category_slug), None)
     # Never a dead end: nothing found offers the indexed words closest to what was typed.
     close_words = browsing.list_close_words(filters.query) if filters.query and not page.total else []
