@@ -235,3 +235,25 @@ def test_sign_in_limits_count_the_visitors_own_address_across_both_servers(clust
 
     with cluster.visitor("127.0.0.3") as owner:  # another visitor, through the same nginx, is let in
         assert sign_in(owner, "vvg@example.org", "demo-password").status_code == 302
+
+
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/static/[^"]+)">')
+
+
+def test_static_files_keep_the_apps_cache_headers_through_nginx_which_keeps_a_copy(cluster: Cluster) -> None:
+    with cluster.visitor() as browser:
+        link = STYLESHEET.search(browser.get("/").text)
+        assert link, "no stylesheet on the home page"
+        first, second = browser.get(link.group(1)), browser.get(link.group(1))
+    with Visitor(base_url=cluster.nodes[0].url) as direct:
+        from_the_app = direct.get(link.group(1))
+
+    assert first.status_code == second.status_code == from_the_app.status_code == 200
+    assert "max-age=" in from_the_app.headers["Cache-Control"]
+    assert (
+        first.headers["Cache-Control"]
+        == second.headers["Cache-Control"]
+        == from_the_app.headers["Cache-Control"]
+    )
+    assert second.content == first.content
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
