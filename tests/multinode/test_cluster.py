@@ -8,6 +8,7 @@ Everything goes through nginx as a visitor would, except where a test says which
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 import uuid
@@ -151,6 +152,30 @@ def test_a_photo_uploaded_through_one_server_is_served_by_the_other(cluster: Clu
     assert {response.status_code for response in through_nginx} == {200}
     assert through_nginx[-1].headers["X-Cache"] == "HIT"  # kept by nginx once fetched
     assert "max-age=31536000" in through_nginx[-1].headers["Cache-Control"]  # passed through as sent
+
+
+def test_a_phone_photo_of_several_megabytes_passes_nginx_to_the_app(cluster: Cluster) -> None:
+    community = make_community()
+    make_user(community, email="didele@example.org")
+    product = make_product(community)
+    noise = Image.frombytes(
+        "RGB", (2000, 1500), os.urandom(2000 * 1500 * 3)
+    )  # compresses badly, as photos do
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG", quality=95)
+    assert buffer.tell() > 2 * 1024 * 1024  # past nginx's default limit of 1 MB on a request's body
+
+    with cluster.visitor() as member:
+        assert sign_in(member, "didele@example.org", "demo-password").status_code == 302
+        token = member.token(f"/workspace/listings/{product.id}")
+        uploaded = member.post(
+            f"/workspace/listings/{product.id}/photos",
+            data={"csrf_token": token},
+            files={"photos": ("telefonas.jpg", buffer.getvalue(), "image/jpeg")},
+        )
+
+    assert uploaded.status_code == 302, uploaded.text[:300]  # the app's answer, not nginx's 413
+    assert _image_key(product.id) is not None
 
 
 def _image_key(product_id: int) -> str | None:
