@@ -111,11 +111,21 @@ def test_a_customer_journey_through_nginx_lands_on_both_servers_and_holds(cluste
     assert count(Order, Order.public_token == tracking.group(1)) == 1
     assert "Straw star" in page.text
     assert stock(variant_id) == 4
-    # The session (the cart, the language, the form's token) travelled in the signed cookie: whichever
-    # server took a request read what the other had written.
     served = {node.name: len(node.requests_for(marker)) for node in cluster.nodes}
     assert served["a"] > 0 and served["b"] > 0, served
     assert sum(served.values()) == requests_made, served
+    # The session (the cart, the language, the form's token) travels in the signed cookie: the cart that
+    # one server wrote was read, shown and ordered by the other.
+    added_on = _served_by(cluster, marker, '"POST /krepselis/prideti ')
+    read_on = {_served_by(cluster, marker, request) for request in ('"GET /krepselis ', '"POST /uzsakymas ')}
+    assert read_on - {added_on}, (added_on, read_on)
+
+
+def _served_by(cluster: Cluster, marker: str, request: str) -> str:
+    """The node whose access log holds the one request of this visitor (`marker`) that `request` names."""
+    nodes = [node.name for node in cluster.nodes for line in node.requests_for(marker) if request in line]
+    assert len(nodes) == 1, (request, nodes)
+    return nodes[0]
 
 
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason="needs S3 media")
