@@ -304,3 +304,4 @@ def _create_bucket(endpoint: str) -> None:
         aws_secret_access_key="multinode-test-secret",
     )
     client.create_bucket(Bucket=BUCKET)
+    client.close()
