@@ -273,11 +273,11 @@ def cluster(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cl
                 folder=folder,
             )
         )
-        checked = subprocess.run(
-            [nginx, "-t", "-c", str(config), "-p", str(folder)], capture_output=True, text=True, check=False
-        )
+        # Its own prefix, configuration and error log from the first moment: nothing of the machine's nginx.
+        options = ["-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")]
+        checked = subprocess.run([nginx, "-t", *options], capture_output=True, text=True, check=False)
         assert checked.returncode == 0, checked.stderr
-        proxy, _output = start([nginx, "-c", str(config), "-p", str(folder)], "nginx.out")
+        proxy, _output = start([nginx, *options], "nginx.out")
         _wait_for(f"{site_url}/robots.txt", proxy, folder / "error.log")
 
         yield Cluster(site_url, (nodes[0][0], nodes[1][0]), prefix, processes)
