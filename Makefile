@@ -12,7 +12,7 @@ LOCALES   := lt en
 PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO_FILES  := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench install install-test translations extract-messages lint browser pdf-libraries clean
+.PHONY: run test bench install install-test translations extract-messages lint browser nginx pdf-libraries clean
 
 run: install translations pdf-libraries
 	$(FLASK) db upgrade
@@ -26,11 +26,14 @@ run: install translations pdf-libraries
 # media): TEST_WORKERS=0 runs them in one process, as `pytest tests/…` does for a single file or test.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
-test: install-test translations browser pdf-libraries lint
+test: install-test translations browser nginx pdf-libraries lint
 	$(PYTEST)
 	$(PYTEST) --clock-ahead 730
+# CI runs it a third time on PostgreSQL, then the multi-node test (tests/multinode: nginx in front of two
+# gunicorn app servers, Redis, an S3 server) alone in one process: one set of servers, not one per core.
 ifeq ($(CI),true)
-	DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST)
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST) --ignore=tests/multinode
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest tests/multinode
 endif
 
 # Timing targets (not tests): the storefront pages with 500 products, the Stripe webhook.
@@ -77,6 +80,16 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "Could not install Chromium; the browser tests will be skipped."; \
 	  else echo "No Chromium (and no root to install it); the browser tests will be skipped."; fi; }
+
+# The multi-node test (tests/multinode/, in the PostgreSQL pass) puts Debian's nginx in front of two app
+# servers; install it when it is missing and we may. The test runs the binary with a configuration of its own.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing nginx for the multi-node test…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
+	      || echo "Could not install nginx; the multi-node test will be skipped."; \
+	  else echo "No nginx (and no root to install it); the multi-node test will be skipped."; fi; }
 
 # Invoices are drawn by WeasyPrint, which needs Pango (and DejaVu for every Lithuanian letter); install
 # Debian's when they are missing and we may.

@@ -120,6 +120,9 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MAX_LINE_QUANTITY": int(environ.get("MAX_LINE_QUANTITY") or 20),
         #: where sign-in attempts are counted: redis://… when several workers or servers run
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        #: put before every counter's key in that storage: two shops (or a test run) sharing one Redis
+        #: database never count each other's requests
+        "RATELIMIT_KEY_PREFIX": environ.get("RATELIMIT_KEY_PREFIX", ""),
         # Every limit of a request is checked, not only up to the first one passed: the sign-in page tells
         # how long to wait from the latest of them.
         "RATELIMIT_FAIL_ON_FIRST_BREACH": False,
