@@ -191,6 +191,9 @@ def _node_environment(
         "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "RATELIMIT_STORAGE_URI": f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}",
         "RATELIMIT_KEY_PREFIX": prefix,
+        # The tables are emptied between tests while the servers run on: a search kept from an earlier
+        # test (catalogue.search_cache) would name its products. Nothing is kept; tests/catalogue tests it.
+        "SEARCH_CACHE_SECONDS": "0",
         "MEDIA_S3_BUCKET": BUCKET,
         "MEDIA_S3_ENDPOINT_URL": s3,
         "MEDIA_S3_REGION": "us-east-1",
