@@ -40,7 +40,7 @@ class Bucket:
         """Where the bucket's objects are fetched without signing (path-style, as the policy allows)."""
         return f"{self.endpoint}/{self.name}"
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         found = self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
         return sorted(item["Key"] for item in found)
 

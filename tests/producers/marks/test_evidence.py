@@ -69,6 +69,19 @@ def test_a_file_that_is_not_what_it_claims_is_refused_beside_its_field_and_nothi
     assert stored_files(mark) == before
 
 
+def test_when_the_file_storage_does_not_answer_the_member_is_told_and_nothing_is_saved(
+    silent_s3: str, client: FlaskClient, mark: Mark
+) -> None:
+    application = make_application(mark.community, mark.member, submit=False, files=False)
+    login_as(client, "pagiriai@example.org")
+    answer = post_files(client, mark, application.id, [(pdf(), "protokolas.pdf"), (png(), "klubas.png")])
+    assert answer.startswith("503 "), answer[:200]
+    assert "Failų saugykla neatsako: niekas neišsaugota." in answer
+    assert "Mūsų atsakymas, kurį reikia išlaikyti" in answer  # what was typed is shown again
+    saved = fresh(MarkApplication, application.id)
+    assert saved.evidence == [] and saved.answer_to(mark.version.criteria[0].id) == "Atsakymas į 1"
+
+
 def test_a_file_over_the_cap_is_refused(
     app: Flask, client: FlaskClient, mark: Mark, monkeypatch: pytest.MonkeyPatch
 ) -> None:
