@@ -111,6 +111,8 @@ class FolderStorage(MediaStorage):
         self.root = Path(root)
 
     def _path(self, area: str, name: str) -> Path:
+        if not name or name.startswith(".") or "/" in name or "\\" in name:  # one file of the area
+            raise MediaNotFound(f"{area}/{name}")
         return self.root / area / name
 
     def save(self, area: str, name: str, data: bytes) -> None:
@@ -138,10 +140,18 @@ class FolderStorage(MediaStorage):
         return StoredFile(stream, status.st_size, datetime.fromtimestamp(status.st_mtime, UTC))
 
     def exists(self, area: str, name: str) -> bool:
-        return self._path(area, name).is_file()
+        try:
+            return self._path(area, name).is_file()
+        except MediaNotFound:
+            return False
 
     def delete(self, area: str, name: str) -> None:
-        self._path(area, name).unlink(missing_ok=True)
+        try:
+            self._path(area, name).unlink(missing_ok=True)
+        except MediaNotFound:
+            return
+        except OSError as error:
+            raise MediaUnavailable(f"{area}/{name}: {error.strerror or error}") from error
 
     def names(self, area: str) -> list[str]:
         folder = self.root / area

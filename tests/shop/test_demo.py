@@ -29,6 +29,7 @@ from shop.media import RENDITIONS, MediaStorage
 from shop.models import Operator, User
 from shop.passwords import verify_password
 from tests.factories.producers import make_community
+from tests.media_storage import Bucket
 
 SLUGS = {"slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"}
 
@@ -40,9 +41,9 @@ def table_counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_builds_the_whole_demo_shop_once(
-    app: Flask, client: FlaskClient, media_storage: MediaStorage
-) -> None:
+def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClient, s3_media: Bucket) -> None:
+    """With the media in an S3 bucket (the next test seeds into the MEDIA_ROOT folder)."""
+    media_storage = MediaStorage.from_app()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
@@ -68,6 +69,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(
     image = products[0].images[0]
     assert media_storage.exists(RENDITIONS, f"{image.key}-1280.webp")
     assert media_storage.exists(RENDITIONS, f"{image.key}-320.jpg")
+    assert not any(path.is_file() for path in s3_media.media_root.rglob("*"))  # all in the bucket
     response = client.get(f"/media/{image.key}-640.webp")
     assert response.status_code == 200
     response.close()

@@ -152,6 +152,12 @@ def test_a_rendition_missing_from_the_bucket_is_not_found(client: FlaskClient, s
     assert response.status_code == 404
 
 
+def test_a_rendition_from_a_bucket_that_does_not_answer_is_a_503_not_an_error_page(
+    client: FlaskClient, silent_s3: str
+) -> None:
+    assert client.get(f"/media/{'ab' * 16}-640.jpg").status_code == 503
+
+
 def test_evidence_files_round_trip_through_the_bucket_privately(app: Flask, s3_media: Bucket) -> None:
     evidence.save("0123456789abcdef0123456789abcdef.pdf", pdf("Protokolas"))
     assert s3_media.stored_keys() == ["evidence/0123456789abcdef0123456789abcdef.pdf"]
@@ -266,5 +272,6 @@ def test_the_folder_stays_the_default(tmp_path: Path) -> None:
     storage.ping()
     assert (tmp_path / "media" / RENDITIONS / "a.jpg").read_bytes() == b"x"
     assert storage.names(RENDITIONS) == ["a.jpg"] and storage.public_url(RENDITIONS, "a.jpg") is None
-    with pytest.raises(MediaNotFound):
-        storage.read(RENDITIONS, "b.jpg")
+    for name in ("b.jpg", "../secret_key", ".tmp-x"):
+        with pytest.raises(MediaNotFound):
+            storage.read(RENDITIONS, name)
