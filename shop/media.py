@@ -22,6 +22,8 @@ from flask import current_app
 
 ORIGINALS = "originals"  # never served: the photo as uploaded
 RENDITIONS = "renditions"  # served under /media/<name> (or MEDIA_S3_PUBLIC_URL) with long cache headers
+EVIDENCE = "evidence"  # never served but to staff and the community (producers.marks.evidence)
+AREAS = (ORIGINALS, RENDITIONS, EVIDENCE)
 #: A rendition's name never changes with its content: any cache may keep it for a year.
 RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
 _CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
@@ -95,6 +97,19 @@ class MediaStorage(ABC):
     def public_url(self, area: str, name: str) -> str | None:
         """Where browsers fetch a file straight from the storage, or None: through the app."""
         return None
+
+
+def copy_media(source: MediaStorage, target: MediaStorage) -> int:
+    """Copy every file the target lacks, area by area (e.g. a folder into a new bucket); how many were.
+    Safe to run again, or while the shop runs: what is there already is skipped."""
+    copied = 0
+    for area in AREAS:
+        present = set(target.names(area))
+        for name in source.names(area):
+            if name not in present:
+                target.save(area, name, source.read(area, name))
+                copied += 1
+    return copied
 
 
 def storage_for(settings: Mapping[str, Any]) -> MediaStorage:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
-from shop.media import MediaStorage, MediaUnavailable
+from shop.media import EVIDENCE, MediaStorage, MediaUnavailable
 
-AREA = "evidence"
+AREA = EVIDENCE
 #: What the problems are called (`EvidenceRejected.problem`); the views word them.
 PROBLEMS = ("too_large", "empty", "not_accepted", "name_mismatch", "too_many")
 _IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}

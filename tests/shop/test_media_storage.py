@@ -252,6 +252,28 @@ def test_a_fair_banner_goes_to_the_bucket_and_is_shown(client: FlaskClient, s3_m
     assert files_under(s3_media.media_root) == []
 
 
+def test_a_shops_media_folder_is_copied_into_a_bucket_once(
+    app: Flask, s3_media: Bucket, tmp_path: Path
+) -> None:
+    old = FolderStorage(tmp_path / "old")
+    old.save(ORIGINALS, "a.jpeg", b"original")
+    old.save(RENDITIONS, "a-320.jpg", b"rendition")
+    old.save("evidence", "b.pdf", b"%PDF-")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["media", "copy-from", str(tmp_path / "old")])
+    assert first.exit_code == 0 and "Copied 3 file(s)." in first.output, first.output
+    assert s3_media.stored_keys() == ["evidence/b.pdf", "originals/a.jpeg", "renditions/a-320.jpg"]
+    assert MediaStorage.from_app().read(RENDITIONS, "a-320.jpg") == b"rendition"
+    again = runner.invoke(args=["media", "copy-from", str(tmp_path / "old")])
+    assert "Copied 0 file(s)." in again.output
+    assert "answers" in runner.invoke(args=["media", "check"]).output
+
+
+def test_media_check_fails_when_the_bucket_does_not_answer(app: Flask, silent_s3: str) -> None:
+    result = app.test_cli_runner().invoke(args=["media", "check"])
+    assert result.exit_code == 1 and "kaimo-gone does not answer" in result.output
+
+
 @pytest.mark.parametrize(
     ("settings", "words"),
     [
