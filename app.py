@@ -59,6 +59,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     try:
         app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
         config.check_stripe(app.config)
+        config.check_media(app.config)
         config.check_payouts(app.config)
         config.check_transfers(app.config)
         config.check_privacy(app.config)

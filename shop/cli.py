@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from shop import outbox, sign_ins
-from shop.media import MediaStorage
+from shop.media import FolderStorage, MediaStorage, MediaUnavailable, copy_media
 
 
 @click.command("seed-demo")
@@ -51,7 +51,31 @@ def clean_sign_ins_command() -> None:
     click.echo(f"Deleted {sign_ins.clean_sign_ins()} expired sign-in(s).")
 
 
+media_cli = AppGroup("media", help="Photos and evidence files: the folder or the S3 bucket.")
+
+
+@media_cli.command("check")
+def media_check_command() -> None:
+    """Say where media are kept and whether that storage answers now (exit status 1 if not)."""
+    storage = MediaStorage.from_app()
+    where = current_app.config["MEDIA_S3_BUCKET"] or current_app.config["MEDIA_ROOT"]
+    try:
+        storage.ping()
+    except MediaUnavailable as error:
+        raise click.ClickException(f"Media storage {where} does not answer: {error}") from None
+    click.echo(f"Media storage {where}: answers.")
+
+
+@media_cli.command("copy-from")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def media_copy_command(folder: str) -> None:
+    """Copy a media folder (an old MEDIA_ROOT) into the configured storage, skipping what is there."""
+    copied = copy_media(FolderStorage(folder), MediaStorage.from_app())
+    click.echo(f"Copied {copied} file(s).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(media_cli)

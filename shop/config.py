@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from limits import parse_many
 from sqlalchemy.engine import URL, make_url
@@ -29,6 +30,20 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "SECRET_KEY": environ.get("SECRET_KEY") or _instance_secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or f"sqlite:///{instance / 'kaimo-muge.db'}",
         "MEDIA_ROOT": environ.get("MEDIA_ROOT") or str(instance / "media"),
+        # Photos and evidence in S3-compatible object storage instead of MEDIA_ROOT, used iff a bucket is
+        # named (shop.media; see the README's "Media storage"). Keys and endpoint empty: boto3's own
+        # defaults (AWS, its environment variables or the machine's role).
+        "MEDIA_S3_BUCKET": environ.get("MEDIA_S3_BUCKET", ""),
+        "MEDIA_S3_ENDPOINT_URL": environ.get("MEDIA_S3_ENDPOINT_URL", ""),
+        "MEDIA_S3_REGION": environ.get("MEDIA_S3_REGION") or "us-east-1",
+        "MEDIA_S3_ACCESS_KEY_ID": environ.get("MEDIA_S3_ACCESS_KEY_ID", ""),
+        "MEDIA_S3_SECRET_ACCESS_KEY": environ.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
+        #: where browsers fetch renditions straight from the storage (…/renditions/<name>); empty: /media/
+        "MEDIA_S3_PUBLIC_URL": environ.get("MEDIA_S3_PUBLIC_URL", "").rstrip("/"),
+        "MEDIA_S3_TIMEOUT_SECONDS": float(environ.get("MEDIA_S3_TIMEOUT_SECONDS") or 10),  #: connect, read
+        "MEDIA_S3_ATTEMPTS": int(
+            environ.get("MEDIA_S3_ATTEMPTS") or 3
+        ),  #: tries of one request, retries included
         "SITE_NAME": "Kaimo mugė",
         "BABEL_DEFAULT_LOCALE": LANGUAGES[0],
         "BABEL_DEFAULT_TIMEZONE": "Europe/Vilnius",
@@ -193,6 +208,23 @@ def check_stripe(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             "CARD_CHECKOUT_MINUTES must be between 32 and 1380 (within Stripe's 30 min – 24 h)."
         )
+
+
+def check_media(settings: Mapping[str, Any]) -> None:
+    """The bucket's settings fit together: a public URL is an http(s) address, and only with a bucket."""
+    public = str(settings.get("MEDIA_S3_PUBLIC_URL") or "")
+    if public and not settings.get("MEDIA_S3_BUCKET"):
+        raise ConfigError("MEDIA_S3_PUBLIC_URL is set but MEDIA_S3_BUCKET is not: name the bucket too.")
+    if public and urlsplit(public).scheme not in {"http", "https"}:
+        raise ConfigError(f"MEDIA_S3_PUBLIC_URL must start with https:// (not {public!r}).")
+    endpoint = str(settings.get("MEDIA_S3_ENDPOINT_URL") or "")
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        raise ConfigError(f"MEDIA_S3_ENDPOINT_URL must start with https:// (not {endpoint!r}).")
+    if (
+        int(settings.get("MEDIA_S3_ATTEMPTS") or 0) < 1
+        or float(settings.get("MEDIA_S3_TIMEOUT_SECONDS") or 0) <= 0
+    ):
+        raise ConfigError("MEDIA_S3_ATTEMPTS must be 1 or more and MEDIA_S3_TIMEOUT_SECONDS more than 0.")
 
 
 def check_payouts(settings: Mapping[str, Any]) -> None:

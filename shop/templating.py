@@ -27,6 +27,7 @@ from shop.i18n import (
     localized,
     vilnius_today,
 )
+from shop.media import RENDITIONS, MediaStorage
 from shop.money import format_cents
 from shop.operator import get_operator
 
@@ -119,9 +120,16 @@ def site_url(endpoint: str, **values: Any) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def media_url(key: str, width: int, extension: str) -> str:
-    """The public URL of one rendition of a photo."""
-    return url_for("catalogue_storefront.media", name=f"{key}-{width}.{extension}")
+def media_url(key: str, width: int, extension: str, *, external: bool = False) -> str:
+    """The public URL of one rendition of a photo: straight at the media storage when it serves them
+    (MEDIA_S3_PUBLIC_URL), else the shop's /media/ (absolute on SITE_URL when `external`)."""
+    name = f"{key}-{width}.{extension}"
+    direct = MediaStorage.from_app().public_url(RENDITIONS, name)
+    if direct is not None:
+        return direct
+    if external:
+        return site_url("catalogue_storefront.media", name=name)
+    return url_for("catalogue_storefront.media", name=name)
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,11 @@ from shop.db import db
 from tests.helpers import wipe
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.walk", "tests.clock"]  # the URL-map walks' fixture; --clock-ahead
+pytest_plugins = [
+    "tests.walk",
+    "tests.clock",
+    "tests.media_storage",
+]  # the URL-map walks' fixture; --clock-ahead
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -17,7 +17,6 @@ from flask import (
     jsonify,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -26,6 +25,7 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wsgi import wrap_file
 
 from catalogue import browsing, search_cache, search_log
 from catalogue.fairs import showing
@@ -39,7 +39,7 @@ from producers.errors import CapacityFull
 from shop.db import utcnow
 from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
-from shop.media import MediaStorage
+from shop.media import RENDITIONS, MediaNotFound, MediaStorage, MediaUnavailable, content_type
 from shop.pagination import page_number
 from shop.templating import site_url
 
@@ -234,16 +234,29 @@ def home() -> ResponseReturnValue:
 
 @storefront.get("/media/<name>")
 def media(name: str) -> ResponseReturnValue:
-    """A photo rendition: its name is a content hash, so it may be cached for ever."""
+    """A photo rendition, from the media storage: its name is a content hash, so it may be cached for ever
+    (the name is its ETag, so a browser that has it gets a 304 without the storage being asked)."""
     if not RENDITION_NAME.match(name):
         abort(404)
-    mimetype = "image/webp" if name.endswith(".webp") else "image/jpeg"
-    response = send_from_directory(
-        MediaStorage.from_app().rendition_folder(), name, mimetype=mimetype, max_age=ONE_YEAR
-    )
+    if request.if_none_match.contains(name):
+        response = current_app.response_class(status=304)
+    else:
+        try:
+            stored = MediaStorage.from_app().open(RENDITIONS, name)
+        except MediaNotFound:
+            abort(404)
+        except MediaUnavailable:
+            abort(503)
+        response = current_app.response_class(
+            wrap_file(request.environ, stored.stream), mimetype=content_type(name), direct_passthrough=True
+        )
+        response.content_length = stored.size
+        response.last_modified = stored.modified_at
+    response.set_etag(name)
+    response.cache_control.max_age = ONE_YEAR
     response.cache_control.immutable = True
     response.cache_control.public = True
-    return response
+    return response.make_conditional(request)
 
 
 @storefront.get("/robots.txt")

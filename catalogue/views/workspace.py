@@ -31,7 +31,7 @@ from shop.access import current_actor
 from shop.db import utcnow
 from shop.errors import render_error
 from shop.i18n import localized
-from shop.media import MediaStorage
+from shop.media import MediaStorage, MediaUnavailable
 
 workspace = Blueprint("catalogue_workspace", __name__, url_prefix="/workspace")
 
@@ -315,6 +315,9 @@ def photo_upload(product_id: int) -> ResponseReturnValue:
         outcome = listings.add_photos(current_community(), product_id, uploads)
     except ListingNotFound:
         abort(404)
+    except MediaUnavailable:
+        flash(_("The photo storage did not answer: no photo was added. Try again in a few minutes."), "error")
+        return redirect(back)
     except TooManyPhotos as too_many:
         flash(
             _(
@@ -418,7 +421,14 @@ def shop_photo() -> ResponseReturnValue:
     except ImageRejected as rejected:
         flash(_("The photo was not added: %(why)s.", why=PHOTO_PROBLEMS[rejected.problem]), "error")
         return redirect(back)
-    store_image(MediaStorage.from_app(), processed)
+    try:
+        store_image(MediaStorage.from_app(), processed)
+    except MediaUnavailable:
+        flash(
+            _("The photo storage did not answer: the photo was not saved. Try again in a few minutes."),
+            "error",
+        )
+        return redirect(back)
     set_shop_photo(current_community(), processed.key)
     flash(_("Photo saved."), "success")
     return redirect(back)

@@ -1,11 +1,11 @@
 """Evidence files: checked by their content, size-capped, stored privately under random names.
 
-The store is `MEDIA_ROOT/evidence/`, beside the photo originals and never under the public `/media/`
-renditions; a file is read back only through the routes that check the viewer (staff, or a member of
-the application's community). A file's type is what its bytes are, not what its name or the browser
-says: a PDF must start with `%PDF-` and end with `%%EOF` and carry no script or embedded file; an image
-must open and verify with Pillow as JPEG, PNG or WebP. A name whose extension says another type is
-refused too, so what the community sees listed is what it is.
+The store is the media storage's private `evidence/` area (`shop.media`: a folder or a bucket), beside
+the photo originals and never among the public renditions; a file is read back only through the routes
+that check the viewer (staff, or a member of the application's community). A file's type is what its
+bytes are, not what its name or the browser says: a PDF must start with `%PDF-` and end with `%%EOF` and
+carry no script or embedded file; an image must open and verify with Pillow as JPEG, PNG or WebP. A name
+whose extension says another type is refused too, so what the community sees listed is what it is.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import secrets
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
-from shop.media import MediaStorage
+from shop.media import EVIDENCE, MediaStorage, MediaUnavailable
 
-AREA = "evidence"
+AREA = EVIDENCE
 #: What the problems are called (`EvidenceRejected.problem`); the views word them.
 PROBLEMS = ("too_large", "empty", "not_accepted", "name_mismatch", "too_many")
 _IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -105,15 +104,23 @@ def new_stored_name(extension: str) -> str:
 
 
 def save(stored_name: str, data: bytes) -> None:
+    """Keep a checked file; MediaUnavailable when the storage cannot take it."""
     MediaStorage.from_app().save(AREA, stored_name, data)
 
 
-def path_of(stored_name: str) -> Path:
-    return MediaStorage.from_app().path(AREA, stored_name)
+def read(stored_name: str) -> bytes:
+    """A kept file's bytes; MediaNotFound when it is gone, MediaUnavailable when storage does not answer."""
+    return MediaStorage.from_app().read(AREA, stored_name)
 
 
 def remove(stored_name: str) -> None:
-    path_of(stored_name).unlink(missing_ok=True)
+    """Take a kept file away; when the storage does not answer, it stays there, unlisted, and is logged."""
+    try:
+        MediaStorage.from_app().delete(AREA, stored_name)
+    except MediaUnavailable:
+        current_app.logger.warning(
+            "Evidence file %s could not be removed from the media storage", stored_name
+        )
 
 
 def max_bytes() -> int:

@@ -5,7 +5,6 @@ import struct
 import zlib
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from PIL import ExifTags, Image
 
@@ -147,12 +146,11 @@ def test_uploads_that_are_not_publishable_photos_are_rejected_with_a_reason(
 
 
 def test_original_is_kept_private_and_renditions_are_served_for_a_year(
-    app: Flask, client: FlaskClient
+    client: FlaskClient, media_storage: MediaStorage
 ) -> None:
     processed = process_image(photo(gps=True))
-    storage = MediaStorage(app.config["MEDIA_ROOT"])
-    store_image(storage, processed)
-    assert storage.path(ORIGINALS, processed.original_name).read_bytes() == processed.original
+    store_image(media_storage, processed)
+    assert media_storage.read(ORIGINALS, processed.original_name) == processed.original
 
     response = client.get(f"/media/{processed.key}-640.webp")
     assert response.status_code == 200

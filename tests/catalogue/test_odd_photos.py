@@ -28,7 +28,8 @@ MARKER = "KaimoSlaptasKomentaras"
 
 
 @pytest.fixture
-def member(client: FlaskClient, app: Flask) -> dict[str, Any]:
+def member(client: FlaskClient, app: Flask, media_storage: MediaStorage) -> dict[str, Any]:
+    """A signed-in member; each test runs with the photos in the folder, then in an S3 bucket."""
     community = make_community(slug="pusaloti", name="Pušaloto bendruomenė")
     category = make_category(slug="nuotraukos", name_lt="Nuotraukos")
     make_user(community, email="pusalotis@example.org")
@@ -56,9 +57,9 @@ def upload(
 
 
 def stored_renditions(app: Flask, key: str) -> dict[str, bytes]:
-    storage = MediaStorage(app.config["MEDIA_ROOT"])
+    storage = MediaStorage.from_app()
     return {
-        name: storage.path(RENDITIONS, name).read_bytes()
+        name: storage.read(RENDITIONS, name)
         for width in RENDITION_WIDTHS
         for extension in ("webp", "jpg")
         for name in [rendition_name(key, width, extension)]

@@ -135,7 +135,6 @@ def _served_by(cluster: Cluster, marker: str, request: str) -> str:
     return nodes[0]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="needs S3 media")
 def test_a_photo_uploaded_through_one_server_is_served_by_the_other(cluster: Cluster) -> None:
     community = make_community()
     make_user(community, email="nuotraukos@example.org")
@@ -159,7 +158,7 @@ def test_a_photo_uploaded_through_one_server_is_served_by_the_other(cluster: Clu
     if on_a.status_code != 200:  # the server that took the upload serves it: the upload itself worked
         pytest.fail(f"server A does not serve its own upload: {on_a.status_code}")
 
-    # Only these can fail while each server keeps photos on its own disk (strict xfail until S3 media).
+    # Server B never saw the upload: it reads the photo from the bucket both servers share.
     on_b = fetch(b.url, f"/media/{name}")
     assert on_b.status_code == 200, f"server B answers {on_b.status_code} for a photo uploaded through A"
     assert on_b.content == on_a.content

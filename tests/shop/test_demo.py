@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -26,9 +25,11 @@ from producers.marks.register import holds_mark_now
 from producers.models import Community, DeliveryMethod, Locker, Membership
 from shop.db import db, utcnow
 from shop.i18n import VILNIUS, vilnius_midnight, vilnius_today
+from shop.media import RENDITIONS, MediaStorage
 from shop.models import Operator, User
 from shop.passwords import verify_password
 from tests.factories.producers import make_community
+from tests.media_storage import Bucket
 
 SLUGS = {"slapaberze", "surviliskis", "pagiriai", "gudziunai", "josvainiai", "krakes"}
 
@@ -40,7 +41,9 @@ def table_counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClient) -> None:
+def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClient, s3_media: Bucket) -> None:
+    """With the media in an S3 bucket (the next test seeds into the MEDIA_ROOT folder)."""
+    media_storage = MediaStorage.from_app()
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
@@ -63,9 +66,10 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     member = db.session.scalars(select(User).where(User.email == "krakes@example.org")).one()
     assert not member.is_staff and [m.community.slug for m in member.memberships] == ["krakes"]
 
-    media = Path(app.config["MEDIA_ROOT"], "renditions")
     image = products[0].images[0]
-    assert (media / f"{image.key}-1280.webp").is_file() and (media / f"{image.key}-320.jpg").is_file()
+    assert media_storage.exists(RENDITIONS, f"{image.key}-1280.webp")
+    assert media_storage.exists(RENDITIONS, f"{image.key}-320.jpg")
+    assert not any(path.is_file() for path in s3_media.media_root.rglob("*"))  # all in the bucket
     response = client.get(f"/media/{image.key}-640.webp")
     assert response.status_code == 200
     response.close()
@@ -76,7 +80,7 @@ def test_seed_demo_builds_the_whole_demo_shop_once(app: Flask, client: FlaskClie
     demo_sales_show_a_reduction_with_their_price_history(client)
     demo_lockers_are_omnivas_real_list_and_two_marked_samples(first.output)
     demo_fairs_run_now_come_next_and_one_has_ended_with_sales(client)
-    demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client)
+    demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client, media_storage)
 
     before = table_counts()
     again = runner.invoke(args=["seed-demo"])
@@ -117,7 +121,9 @@ def demo_fairs_run_now_come_next_and_one_has_ended_with_sales(client: FlaskClien
     assert report.orders >= 3 and report.units > 0 and report.sales_cents > 0 and report.by_district
 
 
-def demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client: FlaskClient) -> None:
+def demo_mark_has_two_holders_and_an_application_waiting_with_evidence(
+    client: FlaskClient, storage: MediaStorage
+) -> None:
     holders = db.session.scalars(
         select(Community.slug).where(holds_mark_now()).order_by(Community.slug)
     ).all()
@@ -127,7 +133,7 @@ def demo_mark_has_two_holders_and_an_application_waiting_with_evidence(client: F
     ).all()
     assert waiting.community.slug == "krakes"
     assert sorted(item.content_type for item in waiting.evidence) == ["application/pdf", "image/png"]
-    assert all(evidence.path_of(item.stored_name).is_file() for item in waiting.evidence)
+    assert all(storage.exists(evidence.AREA, item.stored_name) for item in waiting.evidence)
     register = client.get("/zenklas").get_data(as_text=True)
     assert "Šlapaberžės" in register and "Pagirių" in register
 
@@ -149,13 +155,12 @@ def test_seed_demo_fills_in_what_is_missing_without_touching_what_was_edited(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from shop.demo import seeding
-    from shop.media import MediaStorage
 
     monkeypatch.setitem(
         app.config, "OUTBOX_SEND_AFTER_COMMIT", False
     )  # the data; the test above sends the mails
     make_community(slug="krakes", name="Krakės (edited)")
-    seeding.seed_demo(MediaStorage(app.config["MEDIA_ROOT"]), photo_size=app.config["DEMO_PHOTO_SIZE"])
+    seeding.seed_demo(MediaStorage.from_app(), photo_size=app.config["DEMO_PHOTO_SIZE"])
     db.session.expire_all()
     assert (
         db.session.scalars(select(Community.name).where(Community.slug == "krakes")).one()

@@ -28,6 +28,7 @@ from producers.communities import list_all_communities
 from shop.access import current_actor, staff_required
 from shop.db import utcnow
 from shop.forms import ActionForm
+from shop.media import MediaUnavailable
 
 backoffice = Blueprint("fairs_backoffice", __name__, url_prefix="/backoffice")
 
@@ -85,6 +86,10 @@ def _save(form: FairForm, fair: Fair | None) -> Fair | None:
         if fair is None:
             return running.create_fair(form.to_input(), banner=banner, by=current_actor())
         return running.update_fair(fair.id, form.to_input(), banner=banner, by=current_actor())
+    except MediaUnavailable:
+        form.form_errors.append(
+            _("The photo storage did not answer: the banner and the fair were not saved. Try again shortly.")
+        )
     except FairDatesReversed:
         form.closes_at.errors.append(_("The fair must close after it opens."))
     except FairsOverlap as overlap:

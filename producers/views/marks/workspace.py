@@ -28,6 +28,7 @@ from producers.marks.register import current_grant
 from producers.views.marks.words import EVIDENCE_PROBLEMS
 from producers.views.workspace import workspace
 from shop.forms import ActionForm
+from shop.media import MediaNotFound, MediaUnavailable
 
 ID = "int(max=2147483647)"
 
@@ -108,6 +109,11 @@ def mark_application(application_id: int) -> ResponseReturnValue:
     except ApplicationClosed:
         flash(_("This application can no longer be changed: nothing was saved."), "error")
         return redirect(url_for("producers_workspace.mark_application", application_id=application.id)), 303
+    except MediaUnavailable:
+        form.form_errors.append(
+            _("The file storage did not answer: nothing was saved. Try again in a few minutes.")
+        )
+        return _application_page(application, form, 503)
     except EvidenceRejected as rejected:
         form.files_error = (
             rejected.criterion_id,
@@ -170,9 +176,11 @@ def mark_evidence(evidence_id: int) -> ResponseReturnValue:
 def evidence_response(item: MarkEvidence) -> ResponseReturnValue:
     """The file as stored, typed by what its content is, never sniffed, never cached by others."""
     try:
-        data = files.path_of(item.stored_name).read_bytes()
-    except OSError:
+        data = files.read(item.stored_name)
+    except MediaNotFound:
         abort(404)
+    except MediaUnavailable:
+        abort(503)
     response = send_file(
         io.BytesIO(data),
         mimetype=item.content_type,

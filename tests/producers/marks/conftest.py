@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from catalogue.models import Product
+from producers.marks import evidence
 from producers.marks.models import CriteriaVersion
 from producers.models import Community
+from shop.media import MediaStorage
 from shop.models import User
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.marks import make_criteria
@@ -27,7 +28,6 @@ class Mark:
     staff: User
     version: CriteriaVersion
     product: Product
-    evidence_folder: Path
 
 
 @pytest.fixture
@@ -43,9 +43,9 @@ def mark(app: Flask) -> Mark:
         staff=make_user(email="vida@vvg.example.org", is_staff=True),
         version=make_criteria(),
         product=make_product(community, name_lt="Angelas iš šiaudų", variants=[make_variant(stock=2)]),
-        evidence_folder=Path(app.config["MEDIA_ROOT"]) / "evidence",
     )
 
 
 def stored_files(mark: Mark) -> set[str]:
-    return {p.name for p in mark.evidence_folder.glob("*")} if mark.evidence_folder.exists() else set()
+    """The evidence files in the media storage (the folder or a bucket: `media_storage`)."""
+    return set(MediaStorage.from_app().names(evidence.AREA))

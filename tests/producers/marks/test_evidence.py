@@ -13,6 +13,7 @@ from PIL import Image
 
 from producers.marks import evidence
 from producers.marks.models import MarkApplication
+from shop.media import MediaStorage
 from tests.conftest import csrf_token, login_as
 from tests.factories.marks import make_application, pdf, png
 from tests.helpers import fresh
@@ -68,6 +69,19 @@ def test_a_file_that_is_not_what_it_claims_is_refused_beside_its_field_and_nothi
     assert stored_files(mark) == before
 
 
+def test_when_the_file_storage_does_not_answer_the_member_is_told_and_nothing_is_saved(
+    silent_s3: str, client: FlaskClient, mark: Mark
+) -> None:
+    application = make_application(mark.community, mark.member, submit=False, files=False)
+    login_as(client, "pagiriai@example.org")
+    answer = post_files(client, mark, application.id, [(pdf(), "protokolas.pdf"), (png(), "klubas.png")])
+    assert answer.startswith("503 "), answer[:200]
+    assert "Failų saugykla neatsako: niekas neišsaugota." in answer
+    assert "Mūsų atsakymas, kurį reikia išlaikyti" in answer  # what was typed is shown again
+    saved = fresh(MarkApplication, application.id)
+    assert saved.evidence == [] and saved.answer_to(mark.version.criteria[0].id) == "Atsakymas į 1"
+
+
 def test_a_file_over_the_cap_is_refused(
     app: Flask, client: FlaskClient, mark: Mark, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,7 +109,7 @@ def test_files_past_the_applications_limit_are_refused_before_any_is_opened(
 
 
 def test_good_files_are_kept_under_random_names_with_their_names_cleaned(
-    client: FlaskClient, mark: Mark
+    media_storage: MediaStorage, client: FlaskClient, mark: Mark
 ) -> None:
     application = make_application(mark.community, mark.member, submit=False, files=False)
     login_as(client, "pagiriai@example.org")
@@ -110,7 +124,9 @@ def test_good_files_are_kept_under_random_names_with_their_names_cleaned(
         assert len(item.stored_name.split(".")[0]) == 32 and item.stored_name in stored_files(mark)
 
 
-def test_only_staff_and_the_communitys_members_open_a_file(client: FlaskClient, mark: Mark) -> None:
+def test_only_staff_and_the_communitys_members_open_a_file(
+    media_storage: MediaStorage, client: FlaskClient, mark: Mark
+) -> None:
     application = make_application(mark.community, mark.member)
     photo, document = application.evidence
     # another community's member, by URL: not found, in the workspace and the back office alike
@@ -140,7 +156,9 @@ def test_only_staff_and_the_communitys_members_open_a_file(client: FlaskClient, 
     assert client.get("/backoffice/zenklas/irodymai/2147483647").status_code == 404
 
 
-def test_another_communitys_member_cannot_remove_a_file(client: FlaskClient, mark: Mark) -> None:
+def test_another_communitys_member_cannot_remove_a_file(
+    media_storage: MediaStorage, client: FlaskClient, mark: Mark
+) -> None:
     application = make_application(mark.community, mark.member, submit=False)
     item = application.evidence[0]
     login_as(client, "krakes@example.org")
@@ -154,7 +172,9 @@ def test_another_communitys_member_cannot_remove_a_file(client: FlaskClient, mar
     assert item.stored_name in stored_files(mark)
 
 
-def test_a_member_removes_a_file_while_the_application_is_a_draft(client: FlaskClient, mark: Mark) -> None:
+def test_a_member_removes_a_file_while_the_application_is_a_draft(
+    media_storage: MediaStorage, client: FlaskClient, mark: Mark
+) -> None:
     application = make_application(mark.community, mark.member, submit=False)
     item_id, stored = application.evidence[0].id, application.evidence[0].stored_name
     login_as(client, "pagiriai@example.org")
