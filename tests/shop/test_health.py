@@ -16,6 +16,7 @@ from werkzeug.test import TestResponse
 
 from app import create_app
 from shop.db import db
+from tests.helpers import running
 
 #: The Redis the machine runs (CI starts it too); the health check only sends it PING.
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/1")
@@ -70,8 +71,10 @@ def test_a_head_request_is_answered_and_a_post_is_not_allowed(app: Flask) -> Non
 
 
 def test_the_redis_of_the_rate_limits_is_checked_when_configured(test_config: dict[str, Any]) -> None:
-    shop = create_app({**test_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL})
-    response = get_health(shop)
+    with running(
+        create_app({**test_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL})
+    ) as shop:
+        response = get_health(shop)
     assert response.status_code == 200
     assert body(response) == {"status": "ok", "database": "ok", "redis": "ok"}
 
@@ -80,8 +83,10 @@ def test_a_redis_nobody_answers_at_makes_it_503_naming_redis(
     test_config: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     nobody = f"redis://127.0.0.1:{unused_port()}/1"
-    shop = create_app({**test_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": nobody})
-    response = get_health(shop)
+    with running(
+        create_app({**test_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": nobody})
+    ) as shop:
+        response = get_health(shop)
     assert response.status_code == 503
     assert body(response) == {"status": "failed", "database": "ok", "redis": "failed"}
     assert response.headers["Cache-Control"] == "no-store"
@@ -94,10 +99,10 @@ def test_a_database_gone_away_makes_it_503_naming_the_database(
     folder = tmp_path / "db"
     folder.mkdir()
     shop = create_app({**test_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'shop.db'}"})
-    assert get_health(shop).status_code == 200
-    shutil.rmtree(folder)  # the disk the database was on is gone
-    with shop.app_context():
+    with running(shop):
+        assert get_health(shop).status_code == 200
+        shutil.rmtree(folder)  # the disk the database was on is gone
         db.engine.dispose()  # the connections still open would hide it
-    response = get_health(shop)
+        response = get_health(shop)
     assert response.status_code == 503
     assert body(response) == {"status": "failed", "database": "failed"}

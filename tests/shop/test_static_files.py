@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from shop import static
+from shop.db import db
 from tests.conftest import FreshContextClient
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -34,18 +35,23 @@ def static_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def serve(app: Flask, test_config: dict[str, Any], static_copy: Path) -> Callable[[], Flask]:
+def serve(app: Flask, test_config: dict[str, Any], static_copy: Path) -> Iterator[Callable[[], Flask]]:
     """Start a shop serving `static_copy`, as a (re)started app server does: it reads the manifest once.
     (The session's `app` has migrated the database.)"""
+    started: list[Flask] = []
 
     def start() -> Flask:
         shop = create_app(test_config)
         shop.static_folder = str(static_copy)
         shop.test_client_class = FreshContextClient
         static.load_manifest(shop)
+        started.append(shop)
         return shop
 
-    return start
+    yield start
+    for shop in started:
+        with shop.app_context():
+            db.engine.dispose()
 
 
 def compile_static(serve: Callable[[], Flask]) -> Flask:
