@@ -106,3 +106,13 @@ def test_a_database_gone_away_makes_it_503_naming_the_database(
         response = get_health(shop)
     assert response.status_code == 503
     assert body(response) == {"status": "failed", "database": "failed"}
+
+
+def test_a_switched_off_limiter_needs_no_redis(test_config: dict[str, Any]) -> None:
+    nobody = f"redis://127.0.0.1:{unused_port()}/1"
+    with running(
+        create_app({**test_config, "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": nobody})
+    ) as shop:
+        response = get_health(shop)
+    assert response.status_code == 200
+    assert body(response) == {"status": "ok", "database": "ok"}
