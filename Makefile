@@ -12,9 +12,9 @@ LOCALES   := lt en
 PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO_FILES  := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench install install-test translations extract-messages lint browser nginx pdf-libraries clean
+.PHONY: run test bench install install-test translations static extract-messages lint browser nginx pdf-libraries clean
 
-run: install translations pdf-libraries
+run: install translations static pdf-libraries
 	$(FLASK) db upgrade
 	SITE_URL=$(SITE_URL) $(FLASK) seed-demo --if-empty
 	@echo "Kaimo mugė: http://$(HOST):$(PORT)/   (English: http://$(HOST):$(PORT)/?lang=en)"
@@ -26,7 +26,7 @@ run: install translations pdf-libraries
 # media): TEST_WORKERS=0 runs them in one process, as `pytest tests/…` does for a single file or test.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
-test: install-test translations browser nginx pdf-libraries lint
+test: install-test translations static browser nginx pdf-libraries lint
 	$(PYTEST)
 	$(PYTEST) --clock-ahead 730
 # CI runs it a third time on PostgreSQL, then the multi-node test (tests/multinode: nginx in front of two
@@ -60,6 +60,14 @@ install-test: $(VENV)/.installed-test
 translations: $(MO_FILES)
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations -l $* 
+
+# Static files under content-hashed names, cached a year (shop/static.py); made again when one changes.
+# Built here, never committed (.gitignore); the old hashed copies stay for pages still cached somewhere.
+STATIC_SOURCES := $(shell find static -regextype posix-extended -type f ! -name '*.gz' \
+                    ! -name cache_manifest.json ! -regex '.*-[0-9a-f]{32}\.[^/]*')
+static: static/cache_manifest.json
+static/cache_manifest.json: $(STATIC_SOURCES) | $(VENV)/.installed
+	$(FLASK) digest compile
 
 # For developers adding text: refresh the catalogues from the code, then translate the new entries.
 extract-messages: install
@@ -103,4 +111,5 @@ pdf-libraries:
 	  else echo "No Pango (and no root to install it): invoices cannot be drawn as PDF."; fi; }
 
 clean:
+	-$(FLASK) digest clean
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(MO_FILES)

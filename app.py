@@ -42,7 +42,7 @@ import producers.views.backoffice
 import producers.views.marks
 import producers.views.storefront
 import producers.views.workspace
-from shop import access, cli, config, errors, extensions, outbox, security, templating
+from shop import access, cli, config, errors, extensions, health, outbox, security, static, templating
 from shop.db import db
 
 
@@ -87,6 +87,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         legal.views.backoffice.backoffice,
     ):
         app.register_blueprint(blueprint)
+    static.init_app(app)  # hashed names for the static files, and their caching
     templating.init_app(
         app,
         helpers={
@@ -121,6 +122,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.cli.add_command(orders.cli.privacy_cli)
     app.cli.add_command(producers.cli.lockers_cli)
     app.cli.add_command(producers.cli.mark_cli)
+    health.init_app(app)  # /healthz, answered before the trusted hosts, the session and the language
     return app
 
 

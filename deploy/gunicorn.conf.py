@@ -33,3 +33,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The remote address as nginx passed it, the request, status, size, time in microseconds, referrer and agent.
 access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus "%(f)s" "%(a)s"'
 proc_name = "kaimo-muge"
+# Gunicorn 25 and later open a control socket, by default one per user (~/.gunicorn/gunicorn.ctl): two app
+# servers on one machine (kaimo-muge@8000 and @8001) would fight over it. systemd's signals do its work here.
+control_socket_disable = True

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from shop import outbox, sign_ins
+from shop import backup, outbox, sign_ins
+from shop.db import db
 from shop.media import FolderStorage, MediaStorage, MediaUnavailable, copy_media
 
 
@@ -74,8 +77,22 @@ def media_copy_command(folder: str) -> None:
     click.echo(f"Copied {copied} file(s).")
 
 
+@click.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace DESTINATION if it exists.")
+def backup_command(destination: Path, force: bool) -> None:
+    """Copy the SQLite database to DESTINATION while the shop runs (PostgreSQL: use pg_dump)."""
+    url = db.engine.url  # Flask-SQLAlchemy's, with a relative SQLite path made absolute
+    try:
+        size = backup.backup_database(url.render_as_string(hide_password=False), destination, force=force)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(refused.reason) from None  # exit code 1, the reason on stderr
+    click.echo(f"Backed up {url.database} to {destination} ({size:,} bytes).")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(media_cli)

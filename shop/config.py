@@ -59,7 +59,6 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MARK_EVIDENCE_FILES": int(environ.get("MARK_EVIDENCE_FILES") or 40),
         #: how long a granted mark is valid unless staff choose otherwise (months)
         "MARK_VALIDITY_MONTHS": int(environ.get("MARK_VALIDITY_MONTHS") or 24),
-        "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,  # static URLs carry their content hash (static_url)
         "MAIL_SERVER": environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(environ.get("MAIL_PORT") or 25),
         "MAIL_USE_TLS": environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"},

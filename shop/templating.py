@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +27,7 @@ from shop.i18n import (
 from shop.media import RENDITIONS, MediaStorage
 from shop.money import format_cents
 from shop.operator import get_operator
+from shop.static import static_url
 
 
 def money(cents: int | None) -> str:
@@ -130,18 +128,6 @@ def media_url(key: str, width: int, extension: str, *, external: bool = False) -
     if external:
         return site_url("catalogue_storefront.media", name=name)
     return url_for("catalogue_storefront.media", name=name)
-
-
-@lru_cache(maxsize=64)
-def _fingerprint(path: str, modified: float) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-
-
-def static_url(filename: str) -> str:
-    """A static file's URL with its content hash, so browsers may cache it for a year."""
-    path = Path(current_app.static_folder or "static") / filename
-    version = _fingerprint(str(path), path.stat().st_mtime) if path.is_file() else "0"
-    return url_for("static", filename=filename, v=version)
 
 
 def init_app(

@@ -100,4 +100,4 @@ def test_public_catalogue_pages_keep_their_caching(client: FlaskClient, ids: dic
         response = client.get(path)
         assert response.status_code == 200, path
         assert "no-store" not in response.headers.get("Cache-Control", ""), path
-    # static files and photo renditions keep their year-long caching: tests/shop/test_pages.py
+    # static files keep their year-long caching under hashed names: tests/shop/test_static_files.py

@@ -182,9 +182,6 @@ def _node_environment(
         "MEDIA_ROOT": str(media_root),
         "MAIL_FOLDER": str(media_root.parent / "mail"),
         "GUNICORN_BIND": bind,
-        # Gunicorn (25 and later) opens a control socket under ~/.gunicorn/: two app servers on one machine
-        # would fight over it, as they never do on two machines. Each gets a home of its own.
-        "HOME": str(media_root.parent),
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": str(access_log),
         "PROXY_COUNT": "1",
