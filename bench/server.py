@@ -50,9 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import seed  # noqa: E402
-
 from app import create_app  # noqa: E402
+from bench import seed  # noqa: E402
 from catalogue.models import Product  # noqa: E402
 from shop.db import db, utcnow  # noqa: E402
 from shop.demo import data as demo_data  # noqa: E402
@@ -95,6 +94,7 @@ class Settings:
     products: int = int(os.environ.get("BENCH_PRODUCTS") or 10_000)
     orders: int = int(os.environ.get("BENCH_ORDERS") or 50_000)
     duration: int = int(os.environ.get("BENCH_DURATION") or 10)  #: seconds of load per page kind
+    warm_up: int = int(os.environ.get("BENCH_WARM_UP") or 10)  #: seconds of load before the first kind
     connections: int = int(os.environ.get("BENCH_CONNECTIONS") or 8)
     threads: int = int(os.environ.get("BENCH_THREADS") or 2)  #: wrk's threads
     port: int = int(os.environ.get("BENCH_PORT") or 0)  #: 0: a free one
@@ -634,8 +634,11 @@ def _serve_and_load(
     port = settings.port or _free_port()
     results = []
     with gunicorn(environment, port) as base:
-        # every worker renders every kind of page once before the clock runs, as on a server up for a while
-        run_wrk(wrk, replace(settings, duration=3), base, kinds["mixed"][::-1], work, "warm-up")
+        # every worker booted and rendered every kind of page before the clock runs, as on a server up for a
+        # while (gunicorn answers as soon as its first worker is up; the others still load the app)
+        run_wrk(
+            wrk, replace(settings, duration=settings.warm_up), base, kinds["mixed"][::-1], work, "warm-up"
+        )
         for kind in ("mixed", *STOREFRONT):
             print(f"  {kind}…", flush=True)
             results.append(run_wrk(wrk, settings, base, kinds[kind], work, kind))
