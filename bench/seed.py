@@ -16,7 +16,7 @@ import itertools
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
@@ -563,14 +563,10 @@ def _reset_sequences() -> None:
             )
 
 
-def vilnius_months(first: datetime, now: datetime) -> Iterable[date]:
+def months_between(first: datetime, now: datetime) -> Iterable[date]:
     """The first day of every month from `first`'s to the one before `now`'s."""
     month = date(first.year, first.month, 1)
     last = date(now.year, now.month, 1)
     while month < last:
         yield month
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)

@@ -5,7 +5,7 @@ BENCH_ORDERS orders over three years) into a throw-away SQLite database, or the 
 names; serves it with gunicorn in its production configuration (`deploy/gunicorn.conf.py`) on 127.0.0.1;
 and drives Debian's wrk at BENCH_CONNECTIONS connections for BENCH_DURATION seconds per page kind, each
 kind from a file of paths over the whole catalogue (`bench/paths.lua`: no page is asked twice before the
-file has been gone through). Add-to-cart and checkout are driven from Python (`Journey`): each buyer is a
+file has been gone through). Add-to-cart and checkout are driven from Python (`_journeys`): each buyer is a
 sequence of dependent requests with their own session cookie and form tokens, which wrk's Lua hooks (one
 state per thread, not per connection) cannot keep apart. Payouts are generated from Python too, one
 month after the other, as staff would: a second generation at the same time would wait on the first.
@@ -107,7 +107,6 @@ class Settings:
     workers: str = os.environ.get("WEB_CONCURRENCY") or ""  #: gunicorn's, else its config's (from cores)
     #: exit 1 when a target is missed (for a scheduled job); by default the verdicts are only printed
     strict: bool = os.environ.get("BENCH_STRICT", "") not in {"", "0"}
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def main() -> int:
@@ -150,7 +149,7 @@ def main() -> int:
             f"{settings.orders} orders ({_orders_line(shop)}) on {url.split(':')[0]} in {seeding:.0f} s"
         )
         kinds = _path_files(shop, random.Random(7))
-        months = list(seed.vilnius_months(shop.first_order_at or utcnow(), utcnow()))
+        months = list(seed.months_between(shop.first_order_at or utcnow(), utcnow()))
         print("Counting and timing single requests in-process…", flush=True)
         measured = _count_in_process(app, kinds, shop, months[0])
         results = _serve_and_load(settings, wrk, work, environment, kinds, shop, months[1:], measured)
@@ -241,7 +240,7 @@ def _path_files(shop: seed.Seeded, rng: random.Random) -> dict[str, list[str]]:
         ],
     }
     kinds["mixed"] = [path for kind in STOREFRONT for path in kinds[kind]]
-    years = sorted({month.year for month in seed.vilnius_months(shop.first_order_at or utcnow(), utcnow())})
+    years = sorted({month.year for month in seed.months_between(shop.first_order_at or utcnow(), utcnow())})
     periods = [("", "")] + [(f"{y}-01-01", f"{y}-12-31") for y in years]
     periods += [(f"{years[0]}-01-01", f"{years[-1]}-12-31")]
     periods += [(f"{y}-{m:02d}-01", _month_end(y, m)) for y in years for m in (1, 4, 7, 10)]
@@ -748,7 +747,7 @@ def _report(settings: Settings, results: list[Result], seeding: float, url: str)
             "python": platform.python_version(),
             "load_average": os.getloadavg(),
         },
-        "settings": {k: v for k, v in asdict(settings).items() if k != "extra"},
+        "settings": {**asdict(settings), "database": url.split(":")[0]},  # never a password
         "database": url.split(":")[0],
         "seeding_seconds": round(seeding, 1),
         "results": [{**asdict(r), "requests_per_second": round(r.per_second, 1)} for r in results],
