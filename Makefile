@@ -12,7 +12,7 @@ LOCALES   := lt en
 PO_FILES  := $(foreach l,$(LOCALES),translations/$(l)/LC_MESSAGES/messages.po)
 MO_FILES  := $(PO_FILES:.po=.mo)
 
-.PHONY: run test bench install install-test translations static extract-messages lint browser nginx pdf-libraries clean
+.PHONY: run test bench load-tool install install-test translations static extract-messages lint browser nginx pdf-libraries clean
 
 run: install translations static pdf-libraries
 	$(FLASK) db upgrade
@@ -36,10 +36,15 @@ ifeq ($(CI),true)
 	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest tests/multinode
 endif
 
-# Timing targets (not tests): the storefront pages with 500 products, the Stripe webhook.
-bench: install-test translations
-	$(BIN)/python bench/storefront.py
-	$(BIN)/python bench/webhook.py
+# Timing targets (not tests): the storefront pages with 500 products, the Stripe webhook, then the shop
+# under load (bench/server.py: a big seeded shop behind gunicorn, driven by wrk; bench/README.md). Each
+# runs even when one before it missed a target; `make bench` fails if any did or broke.
+bench: install-test translations static load-tool
+	@status=0; \
+	$(BIN)/python bench/storefront.py || status=1; \
+	$(BIN)/python bench/webhook.py || status=1; \
+	$(BIN)/python bench/server.py || status=1; \
+	exit $$status
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +103,15 @@ nginx:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
 	      || echo "Could not install nginx; the multi-node test will be skipped."; \
 	  else echo "No nginx (and no root to install it); the multi-node test will be skipped."; fi; }
+
+# The server benchmark drives Debian's wrk; install it when it is missing and we may.
+load-tool:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing wrk for the server benchmark…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || echo "Could not install wrk; the server benchmark cannot run."; \
+	  else echo "No wrk (and no root to install it); the server benchmark cannot run."; fi; }
 
 # Invoices are drawn by WeasyPrint, which needs Pango (and DejaVu for every Lithuanian letter); install
 # Debian's when they are missing and we may.

@@ -1,0 +1,2 @@
+"""Benchmarks (`make bench`, bench/README.md): not part of the shop; a package so that the tests can import
+the seeder."""

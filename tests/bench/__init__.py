@@ -1,0 +1,1 @@
+"""The load benchmark's seeded shop (bench/seed.py)."""
