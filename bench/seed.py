@@ -22,7 +22,16 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from catalogue.images import process_image, store_image
-from catalogue.models import Category, PriceChange, PriceKind, Product, ProductImage, ProductStatus, Variant
+from catalogue.models import (
+    Category,
+    PriceChange,
+    PriceKind,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductType,
+    Variant,
+)
 from catalogue.search import index_every_product
 from orders.models import (
     CancelReason,
@@ -217,14 +226,22 @@ def _products(
     seeded: Seeded,
 ) -> dict[int, list[_Variant]]:
     """`count` products on sale, two variants and two photos each, spread over the communities and
-    categories, listed over the last three years; their variants by the index of their community."""
+    categories, listed over the last three years; their variants by the index of their community. Each has
+    a product type (the VVG's starting list) and the warning its type asks for, as the listing form makes
+    sure, except one in a thousand, listed before the safety rules: the dashboard's count of listings
+    lacking something has a few to find."""
     demos = demo_data.PRODUCTS
+    types = connection.execute(select(ProductType.id, ProductType.is_warning_required)).all()
     rows = []
     for n in range(count):
         demo = demos[n % len(demos)]
         slug = f"{demo.slug}-{n}"
+        type_id, warned = types[n % len(types)] if n % 1000 != 999 else (None, False)
         rows.append(
             {
+                "product_type_id": type_id,
+                "safety_notes_lt": "Ne žaislas vaikams iki 3 metų." if warned else "",
+                "safety_notes_en": "Not a toy for children under 3." if warned else "",
                 "community_id": community_ids[n % len(community_ids)],
                 "category_id": category_ids[n % len(category_ids)],
                 "slug": slug,
