@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from werkzeug.urls import iri_to_uri
 
 from shop import outbox
@@ -120,8 +120,14 @@ def site_url(endpoint: str, **values: Any) -> str:
 
 
 def media_url(key: str, width: int, extension: str) -> str:
-    """The public URL of one rendition of a photo."""
-    return url_for("catalogue_storefront.media", name=f"{key}-{width}.{extension}")
+    """The public URL of one rendition of a photo.
+
+    The media route's address is built once per request and the names added to it: a product card shows
+    seven renditions, and `url_for` for each was a sixth of the catalogue page's time."""
+    prefix = g.get("media_prefix")
+    if prefix is None:
+        prefix = g.media_prefix = url_for("catalogue_storefront.media", name="_")[:-1]
+    return f"{prefix}{key}-{width}.{extension}"
 
 
 @lru_cache(maxsize=64)

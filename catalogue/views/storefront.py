@@ -35,7 +35,6 @@ from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
 from catalogue.views.fairs.storefront import time_left
 from producers import capacity, communities
-from producers.communities import list_active_communities
 from producers.errors import CapacityFull
 from shop.db import utcnow
 from shop.extensions import limiter_of
@@ -47,6 +46,7 @@ from shop.templating import site_url
 storefront = Blueprint("catalogue_storefront", __name__)
 
 ONE_YEAR = 365 * 24 * 3600  #: media renditions are named by content, so browsers may keep them a year
+FILTER_COMMUNITIES = 12  #: communities in the catalogue filter's list (those showing the most products)
 SUGGESTIONS = 8  #: products in the type-ahead list
 SUGGESTIONS_MAX_AGE = 300  #: seconds a browser or proxy may keep a type-ahead answer (public data)
 
@@ -56,7 +56,8 @@ log = logging.getLogger(__name__)
 @storefront.get("/katalogas")
 def product_list() -> ResponseReturnValue:
     categories = browsing.list_categories()
-    form = CatalogueFilterForm(request.args, categories=categories, communities=list_active_communities())
+    choices = browsing.list_filter_communities(FILTER_COMMUNITIES, chosen=request.args.get("community"))
+    form = CatalogueFilterForm(request.args, categories=categories, communities=choices)
     filters = form.filters()
     # A mistyped word is searched as the nearest real one, with a link (`?exact=1`) to what was typed.
     correction = None if request.args.get("exact") else browsing.correct_query(filters.query)
