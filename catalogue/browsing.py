@@ -416,9 +416,17 @@ def get_product(slug: str) -> Product | None:
     return db.session.scalars(statement).first()
 
 
-def list_filter_communities(limit: int, *, chosen: str | None = None) -> Sequence[Community]:
+@dataclass(frozen=True)
+class CommunityChoice:
+    """A community as a filter lists it."""
+
+    slug: str
+    name: str
+
+
+def list_filter_communities(limit: int, *, chosen: str | None = None) -> list[CommunityChoice]:
     """The catalogue filter's communities, by name: the `limit` showing the most products, and the active
-    one `chosen` (by slug) when it is not among them. Their slugs and names only.
+    one `chosen` (by slug) when it is not among them.
 
     A fixed few whatever the number of communities: with all 150 listed, the select was a third of the
     catalogue page's time; every community is on the communities page, whose pages list its products."""
@@ -430,16 +438,15 @@ def list_filter_communities(limit: int, *, chosen: str | None = None) -> Sequenc
         .order_by(func.count().desc(), Product.community_id)
         .limit(limit)
     )
-    listed = Community.id.in_(most.scalar_subquery())
+    listed: ColumnElement[bool] = Community.id.in_(most.scalar_subquery())
     if chosen:
         listed = or_(listed, Community.slug == chosen)
-    statement = (
-        select(Community)
+    rows = db.session.execute(
+        select(Community.slug, Community.name)
         .where(Community.is_active.is_(True), listed)
-        .options(load_only(Community.slug, Community.name, raiseload=True))
         .order_by(Community.name, Community.id)
     )
-    return db.session.scalars(statement).all()
+    return [CommunityChoice(slug, name) for slug, name in rows]
 
 
 def list_categories() -> Sequence[Category]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selecti
 
 from catalogue import search
 from producers.models import Community
+from shop import caching
 from shop.db import Base, enum_column_type, utcnow
 from shop.i18n import VILNIUS
 from shop.models import User
@@ -659,3 +660,7 @@ def _refresh_search_terms(session: Session, _context: object, _instances: object
     for product in products.values():
         if product not in session.deleted:
             product.refresh_search_terms(session)
+
+
+# The storefront's fragments are drawn from these (`shop.caching`): a change renews their token.
+caching.watch("catalogue", Product, Variant, ProductImage, Category)

@@ -36,6 +36,7 @@ from catalogue.images import RENDITION_NAME
 from catalogue.views.fairs.storefront import time_left
 from producers import capacity, communities
 from producers.errors import CapacityFull
+from shop import caching
 from shop.db import utcnow
 from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
@@ -56,7 +57,16 @@ log = logging.getLogger(__name__)
 @storefront.get("/katalogas")
 def product_list() -> ResponseReturnValue:
     categories = browsing.list_categories()
-    choices = browsing.list_filter_communities(FILTER_COMMUNITIES, chosen=request.args.get("community"))
+    chosen = request.args.get("community") or None
+    choices = (
+        browsing.list_filter_communities(FILTER_COMMUNITIES, chosen=chosen)
+        if chosen  # rarer, and its key would be whatever the address says: never kept
+        else caching.fragment(  # the same for every visitor, until a product or community changes
+            "catalogue",
+            "filter-communities",
+            lambda: browsing.list_filter_communities(FILTER_COMMUNITIES),
+        )
+    )
     form = CatalogueFilterForm(request.args, categories=categories, communities=choices)
     filters = form.filters()
     # A mistyped word is searched as the nearest real one, with a link (`?exact=1`) to what was typed.
