@@ -120,6 +120,8 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MAX_LINE_QUANTITY": int(environ.get("MAX_LINE_QUANTITY") or 20),
         #: where sign-in attempts are counted: redis://… when several workers or servers run
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        #: the fragments' store (`shop.caching`): Redis shared by every worker and node, else one per worker
+        "CACHE_REDIS_URL": environ.get("CACHE_REDIS_URL") or "",
         # Every limit of a request is checked, not only up to the first one passed: the sign-in page tells
         # how long to wait from the latest of them.
         "RATELIMIT_FAIL_ON_FIRST_BREACH": False,
