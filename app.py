@@ -42,7 +42,19 @@ import producers.views.backoffice
 import producers.views.marks
 import producers.views.storefront
 import producers.views.workspace
-from shop import access, cli, config, errors, extensions, health, outbox, security, static, templating
+from shop import (
+    access,
+    caching,
+    cli,
+    config,
+    errors,
+    extensions,
+    health,
+    outbox,
+    security,
+    static,
+    templating,
+)
 from shop.db import db
 
 
@@ -115,6 +127,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     outbox.init_app(app, renderers={"invoice": orders.invoices.pdf.invoice_pdf})  # mails' attachments
     errors.init_app(app)
     security.init_app(app)
+    caching.init_app(app)  # runs before security.py's headers: it leaves the private pages to them
     access.init_app(app)
     cli.init_app(app)
     app.cli.add_command(catalogue.cli.search_cli)

@@ -332,12 +332,15 @@ def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page
     """One page of the catalogue matching `filters`; a page out of range shows the nearest real page."""
     statement, order = _listed(filters)
     number = min(max(page, 1), _LAST_PAGE)
-    items, total = _ranked_page(statement, order, number=number, per_page=per_page)
+    apart = not filters.query
+    items, total = _ranked_page(statement, order, number=number, per_page=per_page, counted_apart=apart)
     if not items and number > 1:  # past the last page: count, then show the last real one
         total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
         number = min(number, max(1, math.ceil(total / per_page)))
         if total:
-            items, total = _ranked_page(statement, order, number=number, per_page=per_page)
+            items, total = _ranked_page(
+                statement, order, number=number, per_page=per_page, counted_apart=apart
+            )
     return Page(items=items, number=number, size=per_page, total=total)
 
 
@@ -356,20 +359,27 @@ def _ranked_page(
     *,
     number: int,
     per_page: int,
+    counted_apart: bool = False,
 ) -> tuple[Sequence[Product], int]:
     """Page `number` of what `statement` finds in `order`, and how many it finds in all (0 when the page
     is empty).
 
     One statement: the ids of the page are picked and everything found is counted (`count(*) over ()`) on
-    narrow rows, ids and sort keys only, before the page's few products are read whole.
+    narrow rows, ids and sort keys only, before the page's few products are read whole. `counted_apart`
+    counts in a subquery of its own instead (still one statement): for a list in an indexed order (the
+    catalogue not searched), where the page is then read from the index's first entries and the count
+    from the index alone, instead of every product found being sorted to number them.
     """
     keys: list[tuple[Label[Any], bool]] = [
         (key.label(f"key_{i}"), descending) for i, (key, descending) in enumerate(order)
     ]
+    if counted_apart:
+        counted = statement.with_only_columns(func.count()).order_by(None).correlate(None)
+        total: Any = counted.scalar_subquery()
+    else:
+        total = func.count().over()
     ranked = (
-        statement.with_only_columns(
-            Product.id.label("id"), func.count().over().label("total"), *(key for key, _ in keys)
-        )
+        statement.with_only_columns(Product.id.label("id"), total.label("total"), *(key for key, _ in keys))
         .order_by(*(key.desc() if descending else key.asc() for key, descending in keys))
         .limit(per_page)
         .offset((number - 1) * per_page)
@@ -404,6 +414,39 @@ def get_product(slug: str) -> Product | None:
         )
     )
     return db.session.scalars(statement).first()
+
+
+@dataclass(frozen=True)
+class CommunityChoice:
+    """A community as a filter lists it."""
+
+    slug: str
+    name: str
+
+
+def list_filter_communities(limit: int, *, chosen: str | None = None) -> list[CommunityChoice]:
+    """The catalogue filter's communities, by name: the `limit` showing the most products, and the active
+    one `chosen` (by slug) when it is not among them.
+
+    A fixed few whatever the number of communities: with all 150 listed, the select was a third of the
+    catalogue page's time; every community is on the communities page, whose pages list its products."""
+    most = (
+        select(Product.community_id)
+        .join(Product.community)
+        .where(on_sale_now(utcnow()), shows_products_today())
+        .group_by(Product.community_id)
+        .order_by(func.count().desc(), Product.community_id)
+        .limit(limit)
+    )
+    listed: ColumnElement[bool] = Community.id.in_(most.scalar_subquery())
+    if chosen:
+        listed = or_(listed, Community.slug == chosen)
+    rows = db.session.execute(
+        select(Community.slug, Community.name)
+        .where(Community.is_active.is_(True), listed)
+        .order_by(Community.name, Community.id)
+    )
+    return [CommunityChoice(slug, name) for slug, name in rows]
 
 
 def list_categories() -> Sequence[Category]:

@@ -27,7 +27,7 @@ from wtforms import FieldList as WTFieldList
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from catalogue import categories, listings, safety
-from catalogue.browsing import CatalogueFilter, Sort
+from catalogue.browsing import CatalogueFilter, CommunityChoice, Sort
 from catalogue.errors import SaleProblem
 from catalogue.models import Category, ProductType
 from producers.forms import SLUG
@@ -63,7 +63,11 @@ class CatalogueFilterForm(Form):  # type: ignore[misc]  # WTForms ships partial 
     )
 
     def __init__(
-        self, formdata: Any, *, categories: Sequence[Category], communities: Sequence[Community]
+        self,
+        formdata: Any,
+        *,
+        categories: Sequence[Category],
+        communities: Sequence[Community | CommunityChoice],
     ) -> None:
         super().__init__(formdata)
         self.category.choices = [SelectChoice("", _l("All categories"))] + [

@@ -3,22 +3,22 @@
 A broad query ("atvirukai", "cards") matches thousands of products, and each must be scored, checked for
 sale and sorted before the first 24 are known (bench/README.md): the one storefront page whose cost grows
 with the catalogue. Many visitors type the same few broad words, so the page's product ids, the count and
-the page number are kept `SEARCH_CACHE_SECONDS` (a minute) in the shared cache (`shop.extensions.cache`),
-together with the query's typo correction. A visitor served from it gets the products themselves read
-afresh, and only those still on sale: a listing archived or hidden a moment ago is never shown from the
-cache (the page shows one fewer), and a new name, price or stock shows at once; only the order and the
-count may be up to a minute old, and a new listing joins searches within the minute.
+the page number are kept up to `SEARCH_CACHE_SECONDS` (a minute) in the shop's cache (`shop.caching`),
+together with the query's typo correction, under the catalogue's token: a product, variant, photo,
+category or community changed through the shop renews it at its commit, so a new listing or a changed
+text joins the searches at once. What the token does not see (the stock a checkout takes, in one bulk
+update; a sale or a fair's window opening as time passes) may leave the order and the count up to a minute
+old. A visitor served from the cache gets the products themselves read afresh, and only those still on
+sale: a listing hidden since (a community's holidays starting) is never shown from it.
 
 The key is the query as typed (case and spacing folded) with every filter, the sort, the page and its
 size, hashed: each distinct search is one small entry, and a flood of distinct queries only pushes the
 oldest out (CACHE_THRESHOLD). A cache that fails (Redis away) costs the visitor nothing but the speed.
-`SEARCH_CACHE_SECONDS=0` keeps nothing.
-"""
+`SEARCH_CACHE_SECONDS=0` keeps nothing."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import astuple, replace
 from typing import Any
 
@@ -27,10 +27,8 @@ from flask import current_app
 from catalogue import browsing
 from catalogue.browsing import CatalogueFilter
 from catalogue.models import Product
-from shop.extensions import cache
+from shop import caching
 from shop.pagination import Page
-
-log = logging.getLogger(__name__)
 
 #: A correction's entry when there is none to show (the cache cannot tell None from a miss).
 _NO_CORRECTION = ""
@@ -69,24 +67,18 @@ def _folded(query: str) -> str:
     return " ".join(query.casefold().split())
 
 
-def _key(kind: str, *parts: object) -> str:
-    return f"search-{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _get(key: str) -> Any:
-    if current_app.config["SEARCH_CACHE_SECONDS"] <= 0:  # switched off
+def _key(kind: str, *parts: object) -> str | None:
+    """The entry's key under the catalogue's token, or None: nothing is kept (switched off, or no token)."""
+    token = caching.version("catalogue") if current_app.config["SEARCH_CACHE_SECONDS"] > 0 else None
+    if token is None:
         return None
-    try:
-        return cache.get(key)
-    except Exception:  # the cache's storage away: search afresh
-        log.warning("The search cache could not be read", exc_info=True)
-        return None
+    return f"search-{kind}:{token}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _set(key: str, value: object) -> None:
-    if current_app.config["SEARCH_CACHE_SECONDS"] <= 0:
-        return
-    try:
-        cache.set(key, value, timeout=current_app.config["SEARCH_CACHE_SECONDS"])
-    except Exception:
-        log.warning("The search cache could not be written", exc_info=True)
+def _get(key: str | None) -> Any:
+    return None if key is None else caching.kept(key)
+
+
+def _set(key: str | None, value: object) -> None:
+    if key is not None:
+        caching.keep(key, value, timeout=current_app.config["SEARCH_CACHE_SECONDS"])

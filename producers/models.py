@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
+from shop import caching
 from shop.db import Base, enum_column_type, utcnow
 from shop.models import User
 
@@ -262,3 +263,7 @@ class LockerList(Base):
 
     def __repr__(self) -> str:
         return f"<LockerList {self.carrier} {self.listed_on}>"
+
+
+# The storefront's fragments list communities (`shop.caching`): a change renews their token.
+caching.watch("catalogue", Community)

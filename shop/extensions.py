@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask_babel import Babel
-from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -22,7 +21,6 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 compress = Compress()  # gzip/brotli for pages, CSS and JS; photos are already compressed
-cache = Cache()  # CACHE_TYPE: each worker's memory, or Redis shared by every node (shop.config)
 LIMITER = "kaimo_limiter"
 
 
@@ -36,7 +34,6 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     compress.init_app(app)
-    cache.init_app(app)
     app.after_request(_read_static_text_whole)  # registered after Flask-Compress, so it runs before it
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     # The one extension made per app: Flask-Limiter keeps its switch (RATELIMIT_ENABLED) and its storage

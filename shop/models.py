@@ -192,3 +192,14 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class CacheVersion(Base):
+    """What a family of cached fragments was drawn from: a new token each time its data changes, written in
+    the transaction of the change (`shop.caching`), so every app server and worker sees it at once."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  #: e.g. "catalogue"
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency
@@ -21,8 +22,12 @@ class AmountNotUnderstood(ValueError):
         self.too_precise = too_precise
 
 
+@lru_cache(maxsize=4096)
 def format_cents(cents: int, locale: str) -> str:
-    """`1250` → "12,50 €" in Lithuanian, "€12.50" in English."""
+    """`1250` → "12,50 €" in Lithuanian, "€12.50" in English.
+
+    Kept for the prices a shop shows over and over: Babel works the pattern out anew each call, 0.1 ms,
+    and a catalogue page shows 24 to 48 prices."""
     return format_currency(Decimal(cents) / 100, CURRENCY, locale=locale)
 
 

@@ -74,7 +74,7 @@ def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "SITE_URL": "http://shop.test",
         "SERVER_NAME": None,
         "RATELIMIT_ENABLED": False,  # tests sign in often; limits: tests/shop/test_accounts_rate_limits.py
-        "CACHE_TYPE": "NullCache",  # pages computed afresh; the cache: tests/catalogue/test_search_cache.py
+        "SEARCH_CACHE_SECONDS": 0,  # searches run afresh; kept: tests/catalogue/test_search_cache.py
         "DEMO_PHOTO_SIZE": 400,  # `flask seed-demo`'s photos: every motif drawn, at an eighth of the pixels
     }
 

@@ -77,9 +77,9 @@ READER = {"storefront": "anonymous", "workspace": "member_a", "backoffice": "sta
 SKIPPED = {"static"}
 MISSING_ID = 2_147_483_647
 COMMON_QUERY = ["page", "q", "lang", "next", "month", "status", "community", "first_day", "last_day", "id"]
-#: Rows any request may add or touch: the audit log, the mail outbox (sent right after a commit) and the
-#: number series (an order's or an invoice's number).
-BOOKKEEPING = {"audit_log", "outbox_messages", "outbox_attachments", "number_series"}
+#: Rows any request may add or touch: the audit log, the mail outbox (sent right after a commit), the
+#: number series (an order's or an invoice's number) and the cached fragments' tokens (`shop.caching`).
+BOOKKEEPING = {"audit_log", "outbox_messages", "outbox_attachments", "number_series", "cache_versions"}
 
 
 def customer_tables() -> set[str]:

@@ -34,8 +34,8 @@ from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
 from catalogue.views.fairs.storefront import time_left
 from producers import capacity, communities
-from producers.communities import list_active_communities
 from producers.errors import CapacityFull
+from shop import caching
 from shop.db import utcnow
 from shop.extensions import limiter_of
 from shop.i18n import localized, vilnius_today
@@ -46,6 +46,7 @@ from shop.templating import site_url
 storefront = Blueprint("catalogue_storefront", __name__)
 
 ONE_YEAR = 365 * 24 * 3600  #: media renditions are named by content, so browsers may keep them a year
+FILTER_COMMUNITIES = 12  #: communities in the catalogue filter's list (those showing the most products)
 SUGGESTIONS = 8  #: products in the type-ahead list
 SUGGESTIONS_MAX_AGE = 300  #: seconds a browser or proxy may keep a type-ahead answer (public data)
 
@@ -55,7 +56,17 @@ log = logging.getLogger(__name__)
 @storefront.get("/katalogas")
 def product_list() -> ResponseReturnValue:
     categories = browsing.list_categories()
-    form = CatalogueFilterForm(request.args, categories=categories, communities=list_active_communities())
+    chosen = request.args.get("community") or None
+    choices = (
+        browsing.list_filter_communities(FILTER_COMMUNITIES, chosen=chosen)
+        if chosen  # rarer, and its key would be whatever the address says: never kept
+        else caching.fragment(  # the same for every visitor, until a product or community changes
+            "catalogue",
+            "filter-communities",
+            lambda: browsing.list_filter_communities(FILTER_COMMUNITIES),
+        )
+    )
+    form = CatalogueFilterForm(request.args, categories=categories, communities=choices)
     filters = form.filters()
     number, per_page = page_number(request.args.get("page")), current_app.config["CATALOGUE_PAGE_SIZE"]
     correction = None

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -139,22 +139,27 @@ def _generate(
         elif payout.status is not PayoutStatus.DRAFT:
             continue  # approved or paid: fixed for good
         before = {"lines": len(payout.lines), "amount_cents": payout.amount_cents} if payout.id else {}
+        db.session.flush()  # a new statement gets its id
+        lines = []
         for due in dues:
             earnings = due.earnings(community.commission_bp)
-            payout.lines.append(
-                PayoutLine(
-                    fulfilment_id=due.fulfilment_id,
-                    delivered_at=due.delivered_at,
-                    goods_cents=earnings.goods_cents,
-                    refunded_goods_cents=earnings.refunded_goods_cents,
-                    commission_cents=earnings.commission_cents,
-                    delivery_cents=earnings.delivery_cents,
-                    refunded_delivery_cents=earnings.refunded_delivery_cents,
-                    amount_cents=earnings.payable_cents,
-                )
+            lines.append(
+                {
+                    "payout_id": payout.id,
+                    "fulfilment_id": due.fulfilment_id,
+                    "delivered_at": due.delivered_at,
+                    "goods_cents": earnings.goods_cents,
+                    "refunded_goods_cents": earnings.refunded_goods_cents,
+                    "commission_cents": earnings.commission_cents,
+                    "delivery_cents": earnings.delivery_cents,
+                    "refunded_delivery_cents": earnings.refunded_delivery_cents,
+                    "amount_cents": earnings.payable_cents,
+                }
             )
-            added += 1
-        db.session.flush()
+        # one statement for all the lines (the ORM sent an INSERT per line: 500 parcels, 500 statements)
+        db.session.execute(insert(PayoutLine), lines)
+        db.session.expire(payout, ["lines"])
+        added += len(lines)
         recount(payout, community, take_back=True)
         audit.record(
             "payout.generate",

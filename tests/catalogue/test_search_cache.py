@@ -33,7 +33,7 @@ def clock(app: Flask) -> Iterator[time_machine.Traveller]:
 
 @pytest.fixture
 def cached_shop(app: Flask, test_config: dict[str, Any], clock: time_machine.Traveller) -> Iterator[Flask]:
-    with running(create_app({**test_config, "CACHE_TYPE": "SimpleCache"})) as shop:
+    with running(create_app({**test_config, "SEARCH_CACHE_SECONDS": 60})) as shop:
         shop.test_client_class = FreshContextClient
         yield shop
 
@@ -103,23 +103,37 @@ def test_a_listing_archived_after_the_search_is_not_shown_from_the_cache_and_a_n
     assert "Baltas atvirukas su snaige" in page
 
 
-def test_a_new_listing_joins_the_search_once_the_kept_page_expires(
-    cached_shop: Flask, cards: dict[str, Any], clock: time_machine.Traveller
-) -> None:
+def test_a_new_listing_joins_the_search_at_once(cached_shop: Flask, cards: dict[str, Any]) -> None:
     client = cached_shop.test_client()
     assert product_slugs(client, "/katalogas?q=atvirukai") == ["raudonas", "baltas"]
     make_product(
         cards["community"], slug="zalias", name_lt="Žalias atvirukas", variants=[make_variant(stock=1)]
     )
-    assert "zalias" not in product_slugs(client, "/katalogas?q=atvirukai")  # kept: up to a minute old
-    clock.shift(timedelta(seconds=cached_shop.config["SEARCH_CACHE_SECONDS"] + 1))
+    assert "zalias" in product_slugs(client, "/katalogas?q=atvirukai")  # the catalogue's token was renewed
+
+
+def test_a_listing_going_on_sale_as_time_passes_joins_once_the_kept_page_expires(
+    cached_shop: Flask, cards: dict[str, Any], clock: time_machine.Traveller
+) -> None:
+    make_product(cards["community"], slug="zalias", name_lt="Žalias atvirukas",
+                 variants=[make_variant(stock=1)], on_sale_from=NOW + timedelta(seconds=30))  # fmt: skip
+    client = cached_shop.test_client()
+    assert "zalias" not in product_slugs(client, "/katalogas?q=atvirukai")
+    clock.shift(timedelta(seconds=31))  # on sale now, but nothing changed in the shop: the page is kept
+    assert "zalias" not in product_slugs(client, "/katalogas?q=atvirukai")
+    clock.shift(timedelta(seconds=cached_shop.config["SEARCH_CACHE_SECONDS"]))
     assert "zalias" in product_slugs(client, "/katalogas?q=atvirukai")
 
 
 def test_a_cache_that_does_not_answer_costs_the_visitor_nothing_but_speed(
     app: Flask, test_config: dict[str, Any], clock: time_machine.Traveller
 ) -> None:
-    config = {**test_config, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:9/0"}
+    config = {
+        **test_config,
+        "SEARCH_CACHE_SECONDS": 60,
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": "redis://127.0.0.1:9/0",
+    }
     with running(create_app(config)) as shop:
         shop.test_client_class = FreshContextClient
         make_product(slug="raudonas", name_lt="Raudonas atvirukas", variants=[make_variant(stock=3)])

@@ -270,6 +270,7 @@ def test_a_search_page_runs_the_same_number_of_queries_however_many_words(
     app: Flask, client: FlaskClient, count_queries: Any
 ) -> None:
     load_demo_catalogue()
+    client.get("/katalogas")  # the filter's communities kept (`shop.caching`), as between visitors
     counts = []
     for query in ("atvirukas", "kalėdiniai atvirukai su voku", "atvirukas sniegena ant šermukšnio akvarele"):
         with count_queries() as counter:

@@ -42,6 +42,36 @@ def test_catalogue_filters_by_community(client: FlaskClient) -> None:
     assert listed(client, "?community=krakes") == ["from-krakes"]
 
 
+def community_choices(html: str) -> list[str]:
+    """The slugs the filter's community list offers, in its order."""
+    select = re.split(r'<select [^>]*id="community"[^>]*>', html)[1].split("</select>")[0]
+    return re.findall(r'<option (?:selected )?value="([^"]*)"', select)
+
+
+def test_the_community_filter_offers_the_communities_with_most_products_and_the_one_chosen(
+    client: FlaskClient,
+) -> None:
+    """With more communities than FILTER_COMMUNITIES, the list keeps the ones showing the most products,
+    by name, and links to all of them; a community chosen from its own page is kept in it."""
+    busy = [make_community(slug=f"busy-{n:02d}", name=f"Busy {n:02d}") for n in range(12)]
+    for community in busy:
+        make_product(community)
+        make_product(community)
+    quiet = make_community(slug="quiet", name="A quiet one")
+    make_product(quiet, slug="from-quiet")
+    closed = make_community(slug="closed", is_active=False)
+    make_product(closed)
+    html = client.get("/katalogas").get_data(as_text=True)
+    assert community_choices(html) == ["", *(c.slug for c in busy)]
+    assert 'href="/bendruomenes"' in html
+    html = client.get("/katalogas?community=quiet").get_data(as_text=True)
+    assert community_choices(html) == ["", "quiet", *(c.slug for c in busy)]
+    assert listed(client, "?community=quiet") == ["from-quiet"]
+    html = client.get("/katalogas?community=closed&lang=en").get_data(as_text=True)
+    assert "There is no such community; showing all." in html
+    assert "closed" not in community_choices(html)
+
+
 def test_catalogue_filters_by_price_range_with_lithuanian_decimal_comma(client: FlaskClient) -> None:
     make_product(slug="cheap", variants=[make_variant(price_cents=250)])
     make_product(slug="middle", variants=[make_variant(price_cents=1250)])

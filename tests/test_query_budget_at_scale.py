@@ -1,0 +1,164 @@
+"""Every page #19 measures sends as many SQL queries for many rows as for 10: the storefront's catalogue,
+category, search, community and product pages, the cart and checkout (placing the order too) over 10 and
+500 products; the workspace's parcel list, the back office's dashboard, payouts generation and the sales
+report over 10 and 200 orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+
+from catalogue.models import Category, Product
+from orders.models import FulfilmentStatus
+from orders.payouts.models import Payout, PayoutLine
+from producers.models import Community
+from shop.db import db
+from shop.i18n import vilnius_today
+from tests.conftest import CSRF_FIELD, csrf_token, login_as
+from tests.factories import unique
+from tests.factories.catalogue import make_category, make_product, make_variant
+from tests.factories.orders import make_buyer, make_order
+from tests.factories.producers import make_community
+from tests.factories.shop import make_operator, make_user
+from tests.orders.checkout.helpers import add, orders_count
+
+
+def add_products(count: int, communities: list[Community], categories: list[Category]) -> Product:
+    """`count` more products (two variants and two photos each) spread over the communities; the last."""
+    product = None
+    for n in range(count):
+        product = make_product(
+            communities[n % len(communities)],
+            categories[n % len(categories)],
+            variants=[make_variant(stock=50), make_variant(price_cents=900)],
+            images=2,
+            is_featured=n % 4 == 0,
+            commit=False,
+        )
+    db.session.commit()
+    assert product is not None
+    return product
+
+
+def storefront_costs(client: FlaskClient, count_queries: Any, product: Product) -> dict[str, int]:
+    """The SQL statements of each storefront page, and of a cart of two lines through checkout."""
+    pages = {
+        "catalogue": "/katalogas",
+        "category": f"/katalogas?category={product.category.slug}",
+        "search": "/katalogas?q=gaminys",
+        "community": f"/bendruomenes/{product.community.slug}",
+        "product": f"/produktai/{product.slug}",
+    }
+    counts = {}
+    for name, url in pages.items():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200, url
+        counts[name] = counter.count
+    add(client, product, product.variants[0], 2)
+    add(client, product, product.variants[1])
+    for name, url in {"cart": "/krepselis", "checkout": "/uzsakymas"}.items():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200, url
+        counts[name] = counter.count
+    html = client.get("/uzsakymas").get_data(as_text=True)
+    form = {
+        "csrf_token": CSRF_FIELD.search(html).group(1),  # type: ignore[union-attr]
+        "idempotency_key": html.split('name="idempotency_key" type="hidden" value="')[1][:32],
+        "name": "Rasa Petraitienė",
+        "email": "rasa@example.com",
+        "phone": "8 612 34567",
+        f"delivery_{product.community.id}": "pickup",
+        "payment_method": "bank_transfer",
+        "accept_terms": "y",
+        "accept_privacy": "y",
+    }
+    placed = orders_count()
+    with count_queries() as counter:
+        assert client.post("/uzsakymas", data=form).status_code == 302
+    counts["place order"] = counter.count
+    assert orders_count() == placed + 1
+    return counts
+
+
+def test_storefront_pages_cost_the_same_queries_for_10_and_500_products(
+    client: FlaskClient, count_queries: Any
+) -> None:
+    make_operator()
+    communities = [make_community() for _ in range(3)]
+    categories = [make_category() for _ in range(3)]
+    few = storefront_costs(client, count_queries, add_products(10, communities, categories))
+    communities += [make_community() for _ in range(47)]  # and more communities than the filter lists
+    many = storefront_costs(client, count_queries, add_products(490, communities, categories))
+    assert many == few
+    # and few of them: a page within a dozen; placing an order (stock, parcels, mails queued, its audit) more
+    assert max(count for name, count in few.items() if name != "place order") <= 11, few
+    assert few["place order"] <= 50, few
+
+
+#: Orders in the larger round: 200, not 500, as each is placed and moved through the real services (500 took
+#: three minutes on a loaded machine); a query per row would show as 190 more either way.
+ORDERS = 200
+
+
+def add_orders(count: int, community: Community) -> None:
+    """`count` more orders of the community, in every state a parcel passes through."""
+    variant = make_product(community, variants=[make_variant(stock=10_000)]).variants[0]
+    states = [
+        FulfilmentStatus.AWAITING_PAYMENT,
+        FulfilmentStatus.NEW,
+        FulfilmentStatus.ACCEPTED,
+        FulfilmentStatus.SHIPPED,
+        FulfilmentStatus.DELIVERED,
+        FulfilmentStatus.DELIVERED,
+    ]
+    for n in range(count):
+        buyer = make_buyer(email=f"buyer-{unique()}@example.com")  # a buyer has few unpaid orders at a time
+        make_order([(variant, 1)], status=states[n % len(states)], buyer=buyer)
+
+
+def order_costs(client: FlaskClient, count_queries: Any) -> dict[str, int]:
+    """The SQL statements of the workspace's parcel list, and of the back office's dashboard, sales report
+    and payouts generation (its statements removed after, so that the next round generates them again)."""
+    counts = {}
+    login_as(client, "member@example.org")
+    with count_queries() as counter:
+        assert client.get("/workspace/orders").status_code == 200
+    counts["parcel list"] = counter.count
+    login_as(client, "vida@vvg.example.org")
+    for name, url in {"dashboard": "/backoffice/", "sales report": "/backoffice/reports"}.items():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200, url
+        counts[name] = counter.count
+    today = vilnius_today().isoformat()
+    token = csrf_token(client, "/backoffice/payouts/")
+    with count_queries() as counter:
+        response = client.post(
+            "/backoffice/payouts/generate", data={"csrf_token": token, "first_day": today, "last_day": today}
+        )
+        assert response.status_code == 302
+    counts["payouts generation"] = counter.count
+    db.session.rollback()
+    assert db.session.query(PayoutLine).count() > 0  # it did pay the delivered parcels out
+    db.session.execute(delete(PayoutLine))
+    db.session.execute(delete(Payout))
+    db.session.commit()
+    return counts
+
+
+def test_order_pages_cost_the_same_queries_for_10_and_200_orders(
+    client: FlaskClient, app: Flask, count_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "PAYOUT_HOLD_DAYS", 0)
+    make_operator()
+    community = make_community(iban="LT737300010012345678")
+    make_user(community, email="member@example.org")
+    make_user(email="vida@vvg.example.org", is_staff=True)
+    add_orders(10, community)
+    few = order_costs(client, count_queries)
+    add_orders(ORDERS - 10, community)
+    many = order_costs(client, count_queries)
+    assert many == few
