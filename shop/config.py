@@ -40,9 +40,9 @@ def from_environ(instance_path: str, environ: Mapping[str, str] = os.environ) ->
         "MEDIA_S3_SECRET_ACCESS_KEY": environ.get("MEDIA_S3_SECRET_ACCESS_KEY", ""),
         #: where browsers fetch renditions straight from the storage (…/renditions/<name>); empty: /media/
         "MEDIA_S3_PUBLIC_URL": environ.get("MEDIA_S3_PUBLIC_URL", "").rstrip("/"),
-        "MEDIA_S3_TIMEOUT_SECONDS": float(environ.get("MEDIA_S3_TIMEOUT_SECONDS") or 10),  #: connect, read
+        "MEDIA_S3_TIMEOUT_SECONDS": float(environ.get("MEDIA_S3_TIMEOUT_SECONDS") or 3),  #: connect, read
         "MEDIA_S3_ATTEMPTS": int(
-            environ.get("MEDIA_S3_ATTEMPTS") or 3
+            environ.get("MEDIA_S3_ATTEMPTS") or 2
         ),  #: tries of one request, retries included
         "SITE_NAME": "Kaimo mugė",
         "BABEL_DEFAULT_LOCALE": LANGUAGES[0],

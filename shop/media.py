@@ -172,7 +172,8 @@ class FolderStorage(MediaStorage):
         folder = self.root / area
         if not folder.is_dir():
             return []
-        return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".tmp-"))
+        # not hidden files: a half-written file (.tmp-…) or a desktop's .DS_Store is never a medium
+        return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
     def ping(self) -> None:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -29,22 +30,29 @@ PRIVATE_ENDPOINTS = frozenset(
 CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 
-def content_security_policy(stripe_api_base: str = "") -> str:
-    """The page policy; a Stripe-compatible server (STRIPE_API_BASE) hosts its payment page itself."""
+@lru_cache(maxsize=8)
+def content_security_policy(stripe_api_base: str = "", media_public_url: str = "") -> str:
+    """The page policy; a Stripe-compatible server (STRIPE_API_BASE) hosts its payment page itself, and
+    photos may come straight from the media storage (MEDIA_S3_PUBLIC_URL)."""
     form_action = ["'self'", CHECKOUT_ORIGIN]
     if stripe_api_base:
-        parts = urlsplit(stripe_api_base)
-        form_action.append(f"{parts.scheme}://{parts.netloc}")
+        form_action.append(_origin(stripe_api_base))
+    images = ["'self'", "data:", *([_origin(media_public_url)] if media_public_url else [])]
     return "; ".join(
         (
             "default-src 'self'",
-            "img-src 'self' data:",
+            f"img-src {' '.join(images)}",
             "object-src 'none'",
             "base-uri 'self'",
             "frame-ancestors 'none'",
             f"form-action {' '.join(form_action)}",
         )
     )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _refuse_nul_bytes() -> None:
@@ -78,11 +86,13 @@ def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_HOSTS") is None and app.config.get("SITE_URL"):
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_URL"], app.config.get("EXTRA_HOSTS", ()))
     app.before_request(_refuse_nul_bytes)
-    policy = content_security_policy(app.config.get("STRIPE_API_BASE") or "")
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
+        policy = content_security_policy(
+            app.config.get("STRIPE_API_BASE") or "", app.config.get("MEDIA_S3_PUBLIC_URL") or ""
+        )
         headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
