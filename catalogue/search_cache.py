@@ -19,8 +19,9 @@ oldest out (CACHE_THRESHOLD). A cache that fails (Redis away) costs the visitor 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import astuple, replace
-from typing import Any
+from typing import TypeVar
 
 from flask import current_app
 
@@ -30,7 +31,9 @@ from catalogue.models import Product
 from shop import caching
 from shop.pagination import Page
 
-#: A correction's entry when there is none to show (the cache cannot tell None from a miss).
+T = TypeVar("T")
+
+#: A correction's entry when there is none to show (a kept None would read as nothing kept).
 _NO_CORRECTION = ""
 
 
@@ -40,45 +43,37 @@ def search_page(
     """The catalogue's page for a search (`filters.query` not empty), and the corrected query it shows
     instead of a mistyped one ("Rodoma: …"; None when nothing was corrected, or `exact` asks for what was
     typed): `browsing.correct_query` and `browsing.list_products`, kept a short while."""
-    correction = None if exact else _corrected(filters.query)
+    correction = None
+    if not exact:
+        correction = _kept(("correction", _folded(filters.query)), lambda: _correct(filters.query)) or None
     searched = replace(filters, query=correction) if correction else filters
-    key = _key("page", *astuple(replace(searched, query=_folded(searched.query))), page, per_page)
-    kept = _get(key)
-    if kept is not None:
-        ids, number, total = kept
-        items = browsing.list_visible_products(ids)
-        return Page(items=items, number=number, size=per_page, total=total), correction
-    found = browsing.list_products(searched, page=page, per_page=per_page)
-    _set(key, (tuple(product.id for product in found.items), found.number, found.total))
-    return found, correction
+    key = ("page", *astuple(replace(searched, query=_folded(searched.query))), page, per_page)
+    searched_now: list[Page[Product]] = []
+
+    def search() -> tuple[tuple[int, ...], int, int]:
+        found = browsing.list_products(searched, page=page, per_page=per_page)
+        searched_now.append(found)
+        return tuple(product.id for product in found.items), found.number, found.total
+
+    ids, number, total = _kept(key, search)
+    if searched_now:  # searched just now: its products are at hand
+        return searched_now[0], correction
+    items = browsing.list_visible_products(ids)
+    return Page(items=items, number=number, size=per_page, total=total), correction
 
 
-def _corrected(query: str) -> str | None:
-    key = _key("correction", _folded(query))
-    kept = _get(key)
-    if kept is not None:
-        return kept or None
-    correction = browsing.correct_query(query)
-    _set(key, correction or _NO_CORRECTION)
-    return correction
+def _correct(query: str) -> str:
+    return browsing.correct_query(query) or _NO_CORRECTION
 
 
 def _folded(query: str) -> str:
     return " ".join(query.casefold().split())
 
 
-def _key(kind: str, *parts: object) -> str | None:
-    """The entry's key under the catalogue's token, or None: nothing is kept (switched off, or no token)."""
-    token = caching.version("catalogue") if current_app.config["SEARCH_CACHE_SECONDS"] > 0 else None
-    if token is None:
-        return None
-    return f"search-{kind}:{token}:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def _get(key: str | None) -> Any:
-    return None if key is None else caching.kept(key)
-
-
-def _set(key: str | None, value: object) -> None:
-    if key is not None:
-        caching.keep(key, value, timeout=current_app.config["SEARCH_CACHE_SECONDS"])
+def _kept(parts: tuple[object, ...], make: Callable[[], T]) -> T:
+    """`make()`'s value, kept under the catalogue's token up to SEARCH_CACHE_SECONDS (`shop.caching`)."""
+    seconds = current_app.config["SEARCH_CACHE_SECONDS"]
+    if seconds <= 0:  # switched off
+        return make()
+    key = "search:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return caching.fragment("catalogue", key, make, timeout=seconds)

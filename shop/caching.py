@@ -1,7 +1,7 @@
 """What a real shop caches, and how browsers and proxies may keep its pages.
 
 Fragments every visitor sees (the catalogue filter's communities, …) are kept in Flask-Caching's store
-(`CACHE_TYPE`: a SimpleCache per worker by default, Redis shared by every node with `CACHE_REDIS_URL`),
+(a SimpleCache per worker by default, Redis shared by every node with `CACHE_REDIS_URL`: shop.config),
 under the token of what they were drawn from (`CacheVersion`). A domain package names the models a
 family shows (`watch("catalogue", Product, …)`): any change of one of them, made through the ORM, writes a
 new token in the same transaction, so every worker and node stops using the old fragments at its commit
@@ -154,6 +154,8 @@ def _storefront_caching(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    if app.config["CACHE_TYPE"] == "RedisCache":  # a Redis that stops answering costs a page half a second
+        app.config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
     cache.init_app(app)  # CACHE_TYPE, CACHE_REDIS_URL, … (shop.config)
     app.after_request(_storefront_caching)
     if not event.contains(Session, "before_flush", _renew_changed):
