@@ -19,7 +19,7 @@ timeout = int(
     os.environ.get("GUNICORN_TIMEOUT") or 30
 )  # a request that takes longer is killed, its worker replaced
 graceful_timeout = 30  # on reload, requests under way get this long to finish
-keepalive = 5  # nginx keeps connections to the app servers open (its upstream keepalive)
+keepalive = 5  # (sync workers close each connection after their answer; this is for other worker classes)
 # A worker is replaced after this many requests (spread, so the workers do not restart together): a slow
 # leak in a library can never grow without end.
 max_requests = 5000

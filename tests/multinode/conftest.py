@@ -32,7 +32,8 @@ from tests.conftest import CSRF_FIELD, ROOT
 
 DEPLOY_SITE = ROOT / "deploy" / "nginx" / "kaimo-muge.conf"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
-#: the app servers the shipped site names, replaced by the test's two
+#: the app servers the shipped site names, replaced by the test's two (each node's second instance,
+#: on :8001, left out)
 SHIPPED_NODES = ("10.0.0.11:8000", "10.0.0.12:8000")
 SHIPPED_CACHE = "/var/cache/nginx/kaimo-muge"
 REDIS = ("127.0.0.1", 6379)
@@ -91,6 +92,10 @@ def nginx_config(site: str, *, port: int, nodes: tuple[str, str], cache: Path, f
     replacements = [
         (re.escape(SHIPPED_NODES[0]), nodes[0]),
         (re.escape(SHIPPED_NODES[1]), nodes[1]),
+        *(
+            (rf"(?m)^\s*server {re.escape(node.replace(':8000', ':8001'))} .*\n", "")
+            for node in SHIPPED_NODES
+        ),
         (r"(?m)^(\s*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};"),
         (r"(?m)^\s*listen \[::\]:80;\n", ""),  # IPv6 loopback may be missing on a CI machine
         (re.escape(SHIPPED_CACHE), str(cache)),
