@@ -164,18 +164,21 @@ def list_on_sale_missing_safety() -> list[tuple[Product, tuple[MissingForSale, .
     return [(product, missing) for product in products if (missing := product.missing_for_sale())]
 
 
+#: The characters a blank text may be made of, for `_may_lack_safety`.
+_WHITESPACE = " \t\n\r\v\f\u00a0\u2007\u202f\u3000"
+
+
 def _may_lack_safety() -> ColumnElement[bool]:
-    """SQL: the listing (joined with its community) may lack what `Product.missing_for_sale` asks for. The
-    forms save these texts stripped (`shop.forms`), so a blank one is empty; trimming spaces here as well
-    keeps the test wider than the rule, never narrower."""
+    """SQL: the listing (joined with its community) may lack what `Product.missing_for_sale` asks for. A text
+    counts as blank when nothing is left of it after its spaces, tabs, line breaks and no-break spaces are
+    taken off (`ltrim` with those characters works alike on both databases); the Python rule decides."""
 
     def blank(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
-        return func.trim(column) == ""
+        return func.ltrim(column, _WHITESPACE) == ""
 
+    maker = (Community.legal_name, Community.address_line, Community.postal_code, Community.district)
     return or_(
-        *(blank(column) for column in (Community.legal_name, Community.address_line, Community.postal_code)),
-        blank(Community.district),
-        blank(Community.email),
+        *(blank(column) for column in (*maker, Community.email)),
         ~Product.images.any(),
         Product.product_type_id.is_(None),
         and_(

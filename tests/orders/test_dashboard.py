@@ -265,6 +265,9 @@ def test_the_dashboard_counts_the_listings_on_sale_missing_safety_information_an
     make_product(
         community, name_lt="Be vertimo", ready=True, safety_notes_en=""
     )  # its warning not in English
+    make_product(  # a warning of no-break spaces and a tab (from an import, say) is no warning either
+        community, name_lt="Tuščias įspėjimas", ready=True, safety_notes_lt="\u00a0\t\u00a0"
+    )
     make_product(community, name_lt="Pilnas", ready=True)  # complete: not counted
     make_product(community, name_lt="Laukia", status=ProductStatus.PENDING_REVIEW)  # not on sale
     make_product(make_community(is_active=False), name_lt="Išjungtos")  # its community is switched off
@@ -276,7 +279,7 @@ def test_the_dashboard_counts_the_listings_on_sale_missing_safety_information_an
     listed = client.get(link.group(1).split("#")[0] if link else "/").get_data(as_text=True)
 
     assert "Listings on sale missing safety information" in page
-    assert link is not None and link.groups() == ("/backoffice/moderation#flagged", "2")
+    assert link is not None and link.groups() == ("/backoffice/moderation#flagged", "3")
     flagged = listed[listed.index('id="flagged"') :]
-    assert "Senas angelas" in flagged and "Be vertimo" in flagged
+    assert "Senas angelas" in flagged and "Be vertimo" in flagged and "Tuščias įspėjimas" in flagged
     assert "Pilnas" not in flagged and "Išjungtos" not in flagged
