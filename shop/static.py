@@ -1,7 +1,7 @@
 """The shop's CSS, JS and icons under content-hashed names (Flask-Static-Digest), cached for a year.
 
 `flask digest compile` (run by `make run`, `make test` and each deploy) copies every file of `static/` to a
-name carrying its MD5 (`css/shop-<32 hex>.css`, with a gzipped twin for nginx's `gzip_static`) and writes
+name carrying its MD5 (`css/shop-<32 hex>.css`, with a gzipped twin) and writes
 `static/cache_manifest.json`; pages then link the hashed names, which never change content and so are
 cached for a year, `immutable`. Without a manifest (a fresh clone before the first compile) pages link the
 plain names, which always work and are cached only briefly. Compiling again adds the new names and leaves

@@ -5,9 +5,11 @@ report over 10 and 200 orders."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
@@ -149,6 +151,7 @@ def order_costs(client: FlaskClient, count_queries: Any) -> dict[str, int]:
     return counts
 
 
+@time_machine.travel(datetime(2026, 11, 18, 10, 0, tzinfo=UTC))  # orders delivered and paid out on one day
 def test_order_pages_cost_the_same_queries_for_10_and_200_orders(
     client: FlaskClient, app: Flask, count_queries: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

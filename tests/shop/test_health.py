@@ -71,6 +71,14 @@ def test_a_head_request_is_answered_and_a_post_is_not_allowed(app: Flask) -> Non
 
 
 def test_the_redis_of_the_rate_limits_is_checked_when_configured(test_config: dict[str, Any]) -> None:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:  # skipped on a machine without Redis; CI has one, and must run this
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL}")
     with running(
         create_app({**test_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL})
     ) as shop:
