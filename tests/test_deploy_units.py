@@ -23,10 +23,27 @@ def unit(path: Path) -> ConfigParser:
 
 
 def readme_cron_commands() -> set[str]:
+    return set(readme_cron_times())
+
+
+def readme_cron_times() -> dict[str, str]:
+    """Each cron line's command with its time, written as the timer writes it: `*:0/5` for "every five
+    minutes", `*-*-* 03:30:00 Europe/Vilnius` for "daily at 03:30" (the machine's clock being Vilnius')."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```cron\n(.*?)```", readme, re.DOTALL)
     assert block, "the README's cron lines"
-    return set(FLASK_COMMAND.findall(block.group(1)))
+    times = {}
+    for line in block.group(1).splitlines():
+        command = FLASK_COMMAND.search(line)
+        if not command:
+            continue
+        minute, hour, day, month, weekday = line.split()[:5]
+        assert (day, month, weekday) == ("*", "*", "*"), line
+        if hour == "*" and minute.startswith("*/"):
+            times[command.group(1)] = f"*:0/{minute[2:]}"
+        else:
+            times[command.group(1)] = f"*-*-* {int(hour):02d}:{int(minute):02d}:00 Europe/Vilnius"
+    return times
 
 
 def test_every_cron_job_of_the_readme_has_a_timer_and_its_service() -> None:
@@ -41,6 +58,15 @@ def test_every_cron_job_of_the_readme_has_a_timer_and_its_service() -> None:
         assert match, service.name
         started[match.group(1)] = timer.name
     assert commands <= set(started), f"no timer for {sorted(commands - set(started))}"
+
+
+def test_each_timer_runs_its_job_when_the_readmes_cron_line_does() -> None:
+    for command, when in readme_cron_times().items():
+        (service,) = [
+            p for p in UNITS.glob("kaimo-muge-*.service") if f"flask --app app {command}" in p.read_text()
+        ]
+        timer = unit(service.with_suffix(".timer"))
+        assert timer["Timer"]["OnCalendar"] == when, f"{service.stem}: cron says {when}"
 
 
 @pytest.mark.parametrize("service", sorted(p.name for p in UNITS.glob("kaimo-muge-*.service")))
