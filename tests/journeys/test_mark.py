@@ -73,6 +73,7 @@ def phone(browser: Any, live_server: str, language: str, email: str, words: dict
 
 
 def fits(page: Any) -> None:
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
 
 
@@ -95,6 +96,7 @@ def test_a_community_applies_with_a_photo_staff_grant_it_and_its_product_shows_t
 
     member = phone(browser, live_server, language, "krakes@example.org", words)
     member.get_by_role("link", name=words["mark"], exact=True).click()
+    member.wait_for_url("**/workspace/zenklas")  # measured once the mark's page is there, not mid-way
     fits(member)
     member.get_by_role("button", name=words["apply"]).click()
     member.get_by_label(words["answer"].format(n=1)).fill("Pinam patys, kas antradienį.")
