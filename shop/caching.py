@@ -42,6 +42,8 @@ cache = Cache()
 #: The models each family of fragments is drawn from (filled by the domain packages, see `watch`).
 _WATCHED: dict[type, set[str]] = {}
 PROXY_MAX_AGE = 60  #: seconds a reverse proxy may keep an anonymous storefront page
+#: A file named by its content (a photo's rendition, a hashed static file): kept a year, never revalidated.
+IMMUTABLE = "public, max-age=31536000, immutable"
 _FIRST_SEEN = "page-first-seen:"  #: the cache's key prefix of when a page's ETag was first sent
 
 

@@ -20,12 +20,13 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 
+from shop.caching import IMMUTABLE
+
 ORIGINALS = "originals"  # never served: the photo as uploaded
 RENDITIONS = "renditions"  # served under /media/<name> (or MEDIA_S3_PUBLIC_URL) with long cache headers
 EVIDENCE = "evidence"  # never served but to staff and the community (producers.marks.evidence)
 AREAS = (ORIGINALS, RENDITIONS, EVIDENCE)
 #: A rendition's name never changes with its content: any cache may keep it for a year.
-RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
 _CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "png": "image/png"}
 
 
@@ -231,7 +232,7 @@ class BucketStorage(MediaStorage):
     def save(self, area: str, name: str, data: bytes) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        extra = {"CacheControl": RENDITION_CACHE_CONTROL} if area == RENDITIONS else {}
+        extra = {"CacheControl": IMMUTABLE} if area == RENDITIONS else {}
         try:
             self.client.put_object(
                 Bucket=self.bucket,

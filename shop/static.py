@@ -16,10 +16,11 @@ from flask import Flask, Response, current_app, request
 from flask_static_digest import FlaskStaticDigest
 from flask_static_digest.cli import digest as digest_cli
 
+from shop.caching import IMMUTABLE
+
 EXTENSION = "kaimo_static_digest"
 #: A name Flask-Static-Digest gave: the file's MD5 before its extension. Its content can never change.
 HASHED_NAME = re.compile(r"[^/]+-[0-9a-f]{32}(\.[^/.]+)+")
-HASHED_CACHE = "public, max-age=31536000, immutable"  # a year; `immutable`: not even revalidated on reload
 #: A plain name (`css/shop.css`) may change with the next deploy: kept an hour, then revalidated (ETag).
 PLAIN_CACHE = "public, max-age=3600"
 
@@ -41,7 +42,7 @@ def _cache_static(response: Response) -> Response:
         return response
     filename = (request.view_args or {}).get("filename", "")
     hashed = HASHED_NAME.fullmatch(filename.rsplit("/", 1)[-1])
-    response.headers["Cache-Control"] = HASHED_CACHE if hashed else PLAIN_CACHE
+    response.headers["Cache-Control"] = IMMUTABLE if hashed else PLAIN_CACHE
     return response
 
 

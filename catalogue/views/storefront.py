@@ -45,7 +45,6 @@ from shop.templating import site_url
 
 storefront = Blueprint("catalogue_storefront", __name__)
 
-ONE_YEAR = 365 * 24 * 3600  #: media renditions are named by content, so browsers may keep them a year
 FILTER_COMMUNITIES = 12  #: communities in the catalogue filter's list (those showing the most products)
 SUGGESTIONS = 8  #: products in the type-ahead list
 SUGGESTIONS_MAX_AGE = 300  #: seconds a browser or proxy may keep a type-ahead answer (public data)
@@ -264,9 +263,7 @@ def media(name: str) -> ResponseReturnValue:
         response.content_length = stored.size
         response.last_modified = stored.modified_at
     response.set_etag(name)
-    response.cache_control.max_age = ONE_YEAR
-    response.cache_control.immutable = True
-    response.cache_control.public = True
+    response.headers["Cache-Control"] = caching.IMMUTABLE  # named by its content
     return response.make_conditional(request)
 
 
