@@ -29,6 +29,7 @@ import redis
 from flask import Flask
 
 from tests.conftest import CSRF_FIELD, ROOT
+from tests.mail_server import free_port
 
 DEPLOY_SITE = ROOT / "deploy" / "nginx" / "kaimo-muge.conf"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -48,12 +49,6 @@ def _skip_or_fail(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI needs this for the multi-node test: {reason}")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _nginx() -> str | None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from werkzeug.test import TestResponse
 from app import create_app
 from shop.db import db
 from tests.helpers import running
+from tests.mail_server import free_port
 
 #: The Redis the machine runs (CI starts it too); the health check only sends it PING.
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/1")
@@ -30,14 +30,6 @@ def body(response: TestResponse) -> dict[str, Any]:
     assert response.mimetype == "application/json"
     answer: dict[str, Any] = json.loads(response.get_data(as_text=True))
     return answer
-
-
-def unused_port() -> int:
-    """A loopback port nobody listens on (bound, then let go)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def test_a_healthy_shop_answers_200_with_its_database_named(app: Flask) -> None:
@@ -90,7 +82,7 @@ def test_the_redis_of_the_rate_limits_is_checked_when_configured(test_config: di
 def test_a_redis_nobody_answers_at_makes_it_503_naming_redis(
     test_config: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    nobody = f"redis://127.0.0.1:{unused_port()}/1"
+    nobody = f"redis://127.0.0.1:{free_port()}/1"
     with running(
         create_app({**test_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": nobody})
     ) as shop:
@@ -117,7 +109,7 @@ def test_a_database_gone_away_makes_it_503_naming_the_database(
 
 
 def test_a_switched_off_limiter_needs_no_redis(test_config: dict[str, Any]) -> None:
-    nobody = f"redis://127.0.0.1:{unused_port()}/1"
+    nobody = f"redis://127.0.0.1:{free_port()}/1"
     with running(
         create_app({**test_config, "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": nobody})
     ) as shop:
