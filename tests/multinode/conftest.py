@@ -93,7 +93,8 @@ def nginx_config(site: str, *, port: int, nodes: tuple[str, str], cache: Path, f
         ),
         (r"(?m)^(\s*)listen 80;", rf"\g<1>listen 127.0.0.1:{port};"),
         (r"(?m)^\s*listen \[::\]:80;\n", ""),  # IPv6 loopback may be missing on a CI machine
-        (re.escape(SHIPPED_CACHE), str(cache)),
+        (rf"{re.escape(SHIPPED_CACHE)}(?=\s)", str(cache)),  # the files'
+        (rf"{re.escape(SHIPPED_CACHE)}-pages(?=\s)", f"{cache}-pages"),  # the anonymous pages'
     ]
     for pattern, replacement in replacements:
         site, found = re.subn(pattern, replacement, site)

@@ -11,6 +11,7 @@ import io
 import os
 import re
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -118,7 +119,7 @@ def test_a_customer_journey_through_nginx_lands_on_both_servers_and_holds(cluste
     assert count(Order, Order.public_token == tracking.group(1)) == 1
     assert "Straw star" in page.text
     assert stock(variant_id) == 4
-    served = {node.name: len(node.requests_for(marker)) for node in cluster.nodes}
+    served = logged(cluster, marker, requests_made)
     assert served["a"] > 0 and served["b"] > 0, served
     assert sum(served.values()) == requests_made, served
     # The session (the cart, the language, the form's token) travels in the signed cookie: the cart that
@@ -126,6 +127,17 @@ def test_a_customer_journey_through_nginx_lands_on_both_servers_and_holds(cluste
     added_on = _served_by(cluster, marker, '"POST /krepselis/prideti ')
     read_on = {_served_by(cluster, marker, request) for request in ('"GET /krepselis ', '"POST /uzsakymas ')}
     assert read_on - {added_on}, (added_on, read_on)
+
+
+def logged(cluster: Cluster, marker: str, expected: int) -> dict[str, int]:
+    """How many requests of the visitor(s) `marker` names each app server logged. Gunicorn writes its line
+    just after the answer has gone, so a moment is given for the `expected` ones to be written."""
+    deadline = time.monotonic() + 5
+    while True:
+        served = {node.name: len(node.requests_for(marker)) for node in cluster.nodes}
+        if sum(served.values()) >= expected or time.monotonic() > deadline:
+            return served
+        time.sleep(0.05)
 
 
 def _served_by(cluster: Cluster, marker: str, request: str) -> str:
@@ -298,3 +310,39 @@ def test_static_files_keep_the_apps_cache_headers_through_nginx_which_keeps_a_co
     )
     assert second.content == first.content
     assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
+
+
+def test_nginx_keeps_a_page_with_nothing_personal_for_visitors_without_a_cookie_only(
+    cluster: Cluster,
+) -> None:
+    slug = f"josvainiai-{uuid.uuid4().hex[:8]}"  # a page no other test asked for, so not yet kept
+    make_community(
+        name="Josvainių bendruomenė", slug=slug, story_lt="Lipdome angelus.", story_en="We model angels."
+    )
+    marker = uuid.uuid4().hex
+    path = f"/bendruomenes/{slug}"
+
+    def served(expected: int) -> int:
+        return sum(logged(cluster, marker, expected).values())
+
+    first_visitors = []
+    for _ in range(3):  # three first-time visitors, none with a cookie
+        with cluster.visitor(marker=marker) as visitor:
+            first_visitors.append(visitor.get(path))
+    assert [response.status_code for response in first_visitors] == [200, 200, 200]
+    assert [response.headers["X-Cache"] for response in first_visitors] == ["MISS", "HIT", "HIT"]
+    assert all("Lipdome angelus." in response.text for response in first_visitors)
+    assert "set-cookie" not in first_visitors[-1].headers
+    assert served(1) == 1  # one rendering for all three
+
+    with cluster.visitor(marker=marker) as visitor:  # one who chose English: her cookie comes along
+        visitor.get("/?lang=en")
+        english = visitor.get(path)
+    assert english.headers["X-Cache"] == "BYPASS" and "We model angels." in english.text
+    assert served(3) == 3
+
+    # A page with a form token sets a cookie: never kept, even for a visitor who came without one.
+    sign_in_pages = [fetch(cluster.url, "/prisijungti") for _ in range(2)]
+    assert [page.headers["X-Cache"] for page in sign_in_pages] == ["MISS", "MISS"]
+    tokens = {CSRF_FIELD.search(page.text).group(1) for page in sign_in_pages}  # type: ignore[union-attr]
+    assert len(tokens) == 2  # each visitor got a token of their own
