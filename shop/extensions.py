@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     compress.init_app(app)
     app.after_request(_read_static_text_whole)  # registered after Flask-Compress, so it runs before it
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.install_template_gettext(app)
     # The one extension made per app: Flask-Limiter keeps its switch (RATELIMIT_ENABLED) and its storage
     # (RATELIMIT_STORAGE_URI) on the object, so two apps (tests build several) must not share one.
     limiter = Limiter(get_remote_address, in_memory_fallback_enabled=True)  # storage away: count per worker

@@ -29,7 +29,7 @@ def make_community(**overrides: Any) -> Community:
         "legal_name": f"Asociacija „Bendruomenė {n}“",
         "registration_code": f"30{n:07d}",
         "district": "Kėdainių r. sav.",
-        "address_line": f"Liepų g. {n}, Kaimas",
+        "address_line": f"Mokyklos g. {n}, Kaimas",  # not the pickup place's "Liepų g. 1, Kaimas"
         "postal_code": "LT-58001",
         "city": "Kaimas",
         "email": f"info{n}@example.org",

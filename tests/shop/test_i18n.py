@@ -9,6 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from shop.templating import local_time, money
 from tests.factories.catalogue import make_category, make_product, make_variant
@@ -119,3 +120,21 @@ def test_english_dates_are_day_first_as_in_ireland_and_britain(app: Flask, clien
     assert "held until 05/12/2026, 12:00" in english  # 5 December, noon in Vilnius; never "12/05/26"
     assert "we hold them until 11/12/2026, 12:00" in english
     assert "laikomos iki 2026-12-05 12:00" in lithuanian and "laikysime iki 2026-12-11 12:00" in lithuanian
+
+
+def test_a_mail_in_another_language_inside_a_request_and_the_page_after_it_each_speak_their_own(
+    app: Flask,
+) -> None:
+    """The templates' messages are looked up once per request and language: a text in the customer's
+    language in the middle of a page in another (as a checkout's mail is) still follows it, both ways."""
+    say = app.jinja_env.from_string('{{ _("Cart") }} · {{ current_language() }}')
+    with app.app_context(), app.test_request_context("/?lang=en"):  # each request its own state, as served
+        assert say.render() == "Cart · en"
+        with force_locale("lt"):
+            assert say.render() == "Krepšelis · lt"
+        assert say.render() == "Cart · en"
+    with app.app_context(), app.test_request_context("/"):
+        assert say.render() == "Krepšelis · lt"
+        with force_locale("en"):
+            assert say.render() == "Cart · en"
+        assert say.render() == "Krepšelis · lt"
