@@ -7,11 +7,11 @@ logged here (their own histories — parcel events, refunds — say who did them
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from shop.db import db, utcnow
 from shop.models import AuditEntry, User
@@ -87,6 +87,34 @@ def record(
             created_at=utcnow(),
         )
     )
+
+
+def record_each(
+    action: str,
+    subject_type: str,
+    changes: Iterable[tuple[object, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    *,
+    by: User | None,
+) -> None:
+    """`record` for many subjects of one action, each `(subject_id, before, after)`: one INSERT for all."""
+    if by is None or not getattr(by, "is_staff", False):
+        return
+    at, actor_name = utcnow(), f"{by.name} <{by.email}>"
+    entries = [
+        {
+            "actor_id": by.id,
+            "actor_name": actor_name,
+            "action": action,
+            "subject_type": subject_type,
+            "subject_id": str(subject_id),
+            "before": _plain(before or {}),
+            "after": _plain(after or {}),
+            "created_at": at,
+        }
+        for subject_id, before, after in changes
+    ]
+    if entries:
+        db.session.execute(insert(AuditEntry), entries)
 
 
 def list_entries(limit: int = 200) -> Sequence[AuditEntry]:

@@ -1,11 +1,12 @@
 """Every page #19 measures sends as many SQL queries for many rows as for 10: the storefront's catalogue,
 category, search, community and product pages, the cart and checkout (placing the order too) over 10 and
 500 products; the workspace's parcel list, the back office's dashboard, payouts generation and the sales
-report over 10 and 200 orders."""
+report over 10 and 200 orders; and a payout run over 2 and 12 communities (their drafts, lines, money taken
+back and audit entries each written in one statement)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,12 +15,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 
-from catalogue.models import Category, Product
-from orders.models import FulfilmentStatus
+from catalogue.models import Category, Product, Variant
+from orders import refunds
+from orders.models import FulfilmentStatus, PaymentMethod
 from orders.payouts.models import Payout, PayoutLine
+from orders.payouts.paying import approve_payout
+from orders.payouts.statements import generate_payouts, run_payouts
 from producers.models import Community
 from shop.db import db
 from shop.i18n import vilnius_today
+from shop.models import User
 from tests.conftest import CSRF_FIELD, csrf_token, login_as
 from tests.factories import unique
 from tests.factories.catalogue import make_category, make_product, make_variant
@@ -174,3 +179,60 @@ def test_order_pages_cost_the_same_queries_for_10_and_200_orders(
     add_orders(ORDERS - 10, community)
     many = order_costs(client, count_queries)
     assert many == few
+
+
+def payout_run_costs(
+    count_queries: Any, clock: Any, staff: User, variants: list[Variant], month: date
+) -> dict[str, int]:
+    """The SQL statements of `month`'s first payout run over the variants' communities, each with two
+    parcels delivered and money waiting to be taken back (a refund after its last month's statement was
+    approved), and of a second run after one more parcel each was delivered."""
+    before = date(month.year, month.month - 1, 1)
+    after = date(month.year, month.month + 1, 1)
+    clock.move_to(datetime(before.year, before.month, 10, 9, 0, tzinfo=UTC))
+    returned = make_order([(variant, 2) for variant in variants], status=FulfilmentStatus.DELIVERED)
+    for payout in generate_payouts(before, month, by=None, hold=0):
+        approve_payout(payout.id, by=None)
+    for parcel in returned.fulfilments:
+        refunds.refund_sent_parcel(parcel.id, goods_cents=1005, reason="Grąžino", by=None)
+    clock.move_to(datetime(month.year, month.month, 10, 9, 0, tzinfo=UTC))
+    for payment_method in (PaymentMethod.CARD, PaymentMethod.BANK_TRANSFER):
+        make_order(
+            [(variant, 1) for variant in variants],
+            status=FulfilmentStatus.DELIVERED,
+            payment_method=payment_method,
+        )
+    counts = {}
+    db.session.rollback()
+    with count_queries() as counter:
+        first = run_payouts(month, after, by=staff, hold=0)
+    counts["first run"] = counter.count
+    assert (first.new_statements, first.new_lines) == (len(variants), 2 * len(variants))
+    assert all(payout.adjustments_cents < 0 for payout in first.payouts)  # the refunds were taken back
+    make_order([(variant, 1) for variant in variants], status=FulfilmentStatus.DELIVERED)
+    db.session.rollback()
+    with count_queries() as counter:
+        again = run_payouts(month, after, by=staff, hold=0)
+    counts["second run"] = counter.count
+    assert (again.new_statements, again.new_lines) == (0, len(variants))
+    return counts
+
+
+def test_payouts_generation_costs_the_same_queries_for_2_and_12_communities(
+    app: Flask, count_queries: Any
+) -> None:
+    make_operator()
+    staff = make_user(email="vida@vvg.example.org", is_staff=True)
+    variants = [
+        make_product(make_community(), variants=[make_variant(price_cents=1005, stock=100)]).variants[0]
+        for _ in range(2)
+    ]
+    with time_machine.travel(datetime(2027, 2, 10, 9, 0, tzinfo=UTC), tick=False) as clock:
+        few = payout_run_costs(count_queries, clock, staff, variants, date(2027, 3, 1))
+        variants += [
+            make_product(make_community(), variants=[make_variant(price_cents=1005, stock=100)]).variants[0]
+            for _ in range(10)
+        ]
+        many = payout_run_costs(count_queries, clock, staff, variants, date(2027, 6, 1))
+    assert many == few
+    assert max(few.values()) <= 12, few

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from orders.earnings import Earnings
 from orders.errors import PayoutNotFound
 from orders.models import Fulfilment, Order, PaymentMethod
 from orders.payouts.dues import DeliveredParcel, Held, due_fulfilments, hold_days, split_by_hold
@@ -99,119 +101,242 @@ def _generate(
     days: int,
     by: User | None,
 ) -> tuple[int, int, Held]:
-    """Inside a transaction: the drafts; returns how many statements and lines were added, and the held."""
+    """Inside a transaction: the drafts; returns how many statements and lines were added, and the held.
+
+    The same few statements for 2 communities as for 150, whatever their parcels: the period's statements
+    locked in one, their lines' sums and the money taken back read in one each, the totals counted here,
+    the new drafts inserted in one and the others updated in one, every line in one, the audit in one."""
     dues, held = split_by_hold(due_fulfilments(start, end), days)
     due_by_community: dict[int, list[DeliveredParcel]] = defaultdict(list)
     for due in dues:
         due_by_community[due.community_id].append(due)
-    made = added = 0
     if not due_by_community:
-        return made, added, held
+        return 0, 0, held
     communities = {
         community.id: community
-        for community in db.session.scalars(
-            select(Community).where(Community.id.in_(due_by_community)).order_by(Community.id)
-        )
+        for community in db.session.scalars(select(Community).where(Community.id.in_(due_by_community)))
     }
-    for community_id, dues in sorted(due_by_community.items()):
-        community = communities[community_id]
-        payout = db.session.scalars(
+    # Locked in their communities' order, as every run locks them: two runs at once wait, never deadlock.
+    statements = {
+        payout.community_id: payout
+        for payout in db.session.scalars(
             select(Payout)
             .where(
-                Payout.community_id == community_id,
+                Payout.community_id.in_(due_by_community),
                 Payout.period_start == period_start,
                 Payout.period_end == period_end,
             )
+            .order_by(Payout.community_id)
             .with_for_update()
             .execution_options(populate_existing=True)
-        ).first()
-        if payout is None:
-            payout = Payout(
-                community_id=community_id,
-                period_start=period_start,
-                period_end=period_end,
-                status=PayoutStatus.DRAFT,
-                method=PayoutMethod.BANK,
-                created_by_id=by.id if by else None,
-            )
-            db.session.add(payout)
-            made += 1
-        elif payout.status is not PayoutStatus.DRAFT:
-            continue  # approved or paid: fixed for good
-        before = {"lines": len(payout.lines), "amount_cents": payout.amount_cents} if payout.id else {}
-        db.session.flush()  # a new statement gets its id
-        lines = []
-        for due in dues:
+        )
+    }
+    # an approved or paid statement is fixed for good: what would have gone into it waits for a later one
+    existing = {
+        payout.community_id: payout for payout in statements.values() if payout.status is PayoutStatus.DRAFT
+    }
+    due_by_community = {
+        community_id: parcels
+        for community_id, parcels in sorted(due_by_community.items())
+        if community_id not in statements or community_id in existing
+    }
+    sums = _line_sums([payout.id for payout in existing.values()])
+    before = {
+        payout.id: {"lines": sums[payout.id].lines, "amount_cents": payout.amount_cents}
+        for payout in existing.values()
+    }
+    taken_back = _adjustments([payout.id for payout in existing.values()], list(due_by_community))
+    totals: dict[int, _Sums] = {}
+    values: dict[int, dict[str, Any]] = {}
+    fitting: dict[int, list[PayoutAdjustment]] = {}
+    lines: list[tuple[int, dict[str, Any]]] = []
+    for community_id, parcels in due_by_community.items():
+        community = communities[community_id]
+        total = totals[community_id] = (
+            sums[existing[community_id].id] if community_id in existing else _Sums()
+        )
+        for due in parcels:
             earnings = due.earnings(community.commission_bp)
-            lines.append(
+            total.add(earnings, due.payment_method)
+            lines.append((community_id, _line(due, earnings)))
+        values[community_id], fitting[community_id] = _settle(community, total, taken_back[community_id])
+    ids = {community_id: payout.id for community_id, payout in existing.items()}
+    if existing:  # the drafts already there, in one UPDATE
+        db.session.execute(update(Payout), [{"id": ids[c], **values[c]} for c in existing])
+        for payout in existing.values():
+            db.session.expire(payout)  # written past the session: read again if asked
+    made = [community_id for community_id in due_by_community if community_id not in existing]
+    if made:  # the new drafts in one INSERT, matched to their ids by community (one a period each)
+        rows = db.session.execute(
+            insert(Payout).returning(Payout.community_id, Payout.id),
+            [
                 {
-                    "payout_id": payout.id,
-                    "fulfilment_id": due.fulfilment_id,
-                    "delivered_at": due.delivered_at,
-                    "goods_cents": earnings.goods_cents,
-                    "refunded_goods_cents": earnings.refunded_goods_cents,
-                    "commission_cents": earnings.commission_cents,
-                    "delivery_cents": earnings.delivery_cents,
-                    "refunded_delivery_cents": earnings.refunded_delivery_cents,
-                    "amount_cents": earnings.payable_cents,
+                    "community_id": community_id,
+                    "period_start": period_start,
+                    "period_end": period_end,
+                    "status": PayoutStatus.DRAFT,
+                    "created_by_id": by.id if by else None,
+                    **values[community_id],
                 }
+                for community_id in made
+            ],
+        )
+        ids.update((community_id, payout_id) for community_id, payout_id in rows)
+    for community_id, adjustments in taken_back.items():  # those that do not fit wait for a later statement
+        for adjustment in adjustments:
+            adjustment.payout_id = ids[community_id] if adjustment in fitting[community_id] else None
+    if lines:
+        db.session.execute(insert(PayoutLine), [{"payout_id": ids[c], **line} for c, line in lines])
+    audit.record_each(
+        "payout.generate",
+        "payout",
+        [
+            (
+                ids[c],
+                before.get(ids[c], {}),
+                {
+                    "lines": totals[c].lines,
+                    "amount_cents": values[c]["amount_cents"],
+                    "method": values[c]["method"],
+                },
             )
-        # one statement for all the lines (the ORM sent an INSERT per line: 500 parcels, 500 statements)
-        db.session.execute(insert(PayoutLine), lines)
-        db.session.expire(payout, ["lines"])
-        added += len(lines)
-        recount(payout, community, take_back=True)
-        audit.record(
-            "payout.generate",
-            "payout",
-            payout.id,
-            by=by,
-            before=before,
-            after={"lines": len(payout.lines), "amount_cents": payout.amount_cents, "method": payout.method},
-        )
-    return made, added, held
-
-
-def recount(payout: Payout, community: Community, *, take_back: bool = False) -> None:
-    """Inside a transaction, on a draft: its totals are its lines' sums less the money taken back for
-    earlier parcels (with `take_back`, the community's waiting adjustments join it first); adjustments
-    go in oldest first while the amount stays ≥ 0, the rest wait. Its method follows its orders."""
-    db.session.flush()  # the lines as they are; the totals change below, after the queries
-    candidates = list(payout.adjustments)
-    if take_back:
-        candidates += db.session.scalars(
-            select(PayoutAdjustment)
-            .where(PayoutAdjustment.community_id == community.id, PayoutAdjustment.payout_id.is_(None))
-            .with_for_update()
-        )
-    methods = set(
-        db.session.scalars(
-            select(Order.payment_method)
-            .join(Fulfilment, Fulfilment.order_id == Order.id)
-            .join(PayoutLine, PayoutLine.fulfilment_id == Fulfilment.id)
-            .where(PayoutLine.payout_id == payout.id)
-        )
+            for c in due_by_community
+        ],
+        by=by,
     )
-    lines = payout.lines
-    earned = sum(line.amount_cents for line in lines)
-    taken = 0
-    for adjustment in sorted(candidates, key=lambda a: a.id):
-        fits = earned + taken + adjustment.amount_cents >= 0
-        adjustment.payout = payout if fits else None
-        taken += adjustment.amount_cents if fits else 0
-    payout.goods_cents = sum(line.goods_cents for line in lines)
-    payout.refunds_cents = sum(line.earnings.refunded_cents for line in lines)
-    payout.commission_cents = sum(line.commission_cents for line in lines)
-    payout.delivery_cents = sum(line.delivery_cents for line in lines)
-    payout.adjustments_cents = taken
-    payout.amount_cents = earned + taken
+    return len(made), len(lines), held
+
+
+def recount(payout: Payout, community: Community) -> None:
+    """Inside a transaction, on a draft: its totals are its lines' sums less the money taken back for
+    earlier parcels already in it (`_settle`); its method follows its orders."""
+    db.session.flush()  # the lines as they are; the totals change below, after the queries
+    candidates = _adjustments([payout.id], [])[community.id]
+    values, fitting = _settle(community, _line_sums([payout.id])[payout.id], candidates)
+    for name, value in values.items():
+        setattr(payout, name, value)
+    for adjustment in candidates:
+        adjustment.payout = payout if adjustment in fitting else None
+
+
+@dataclass
+class _Sums:
+    """A statement's lines added up, and how their orders were paid."""
+
+    lines: int = 0
+    goods_cents: int = 0
+    refunds_cents: int = 0
+    commission_cents: int = 0
+    delivery_cents: int = 0
+    amount_cents: int = 0
+    methods: set[PaymentMethod] = field(default_factory=set)
+
+    def add(self, earnings: Earnings, method: PaymentMethod) -> None:
+        self.lines += 1
+        self.goods_cents += earnings.goods_cents
+        self.refunds_cents += earnings.refunded_cents
+        self.commission_cents += earnings.commission_cents
+        self.delivery_cents += earnings.delivery_cents
+        self.amount_cents += earnings.payable_cents
+        self.methods.add(method)
+
+
+def _line_sums(payout_ids: Sequence[int]) -> defaultdict[int, _Sums]:
+    """These statements' lines added up as they are stored, in one grouped query (none for no ids)."""
+    sums: defaultdict[int, _Sums] = defaultdict(_Sums)
+    if not payout_ids:
+        return sums
+    rows = db.session.execute(
+        select(
+            PayoutLine.payout_id,
+            Order.payment_method,
+            func.count(),
+            func.sum(PayoutLine.goods_cents),
+            func.sum(PayoutLine.refunded_goods_cents + PayoutLine.refunded_delivery_cents),
+            func.sum(PayoutLine.commission_cents),
+            func.sum(PayoutLine.delivery_cents),
+            func.sum(PayoutLine.amount_cents),
+        )
+        .join(Fulfilment, Fulfilment.id == PayoutLine.fulfilment_id)
+        .join(Order, Order.id == Fulfilment.order_id)
+        .where(PayoutLine.payout_id.in_(payout_ids))
+        .group_by(PayoutLine.payout_id, Order.payment_method)
+    )
+    for payout_id, method, lines, goods, refunds, commission, delivery, amount in rows:
+        total = sums[payout_id]
+        total.lines += lines
+        total.goods_cents += int(goods)
+        total.refunds_cents += int(refunds)
+        total.commission_cents += int(commission)
+        total.delivery_cents += int(delivery)
+        total.amount_cents += int(amount)
+        total.methods.add(method)
+    return sums
+
+
+def _adjustments(
+    payout_ids: Sequence[int], community_ids: Sequence[int]
+) -> defaultdict[int, list[PayoutAdjustment]]:
+    """The money taken back already in these drafts, and what waits for a statement of these communities:
+    locked, by community, oldest first (one query)."""
+    taken_back: defaultdict[int, list[PayoutAdjustment]] = defaultdict(list)
+    for adjustment in db.session.scalars(
+        select(PayoutAdjustment)
+        .where(
+            or_(
+                PayoutAdjustment.payout_id.in_(payout_ids),
+                and_(PayoutAdjustment.payout_id.is_(None), PayoutAdjustment.community_id.in_(community_ids)),
+            )
+        )
+        .order_by(PayoutAdjustment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ):
+        taken_back[adjustment.community_id].append(adjustment)
+    return taken_back
+
+
+def _settle(
+    community: Community, total: _Sums, candidates: list[PayoutAdjustment]
+) -> tuple[dict[str, Any], list[PayoutAdjustment]]:
+    """A draft's totals from its lines' sums (`total`) and the money taken back, and which of the
+    `candidates` go in: oldest first, while the amount stays ≥ 0 (the rest waits for a later statement).
+    Its method follows its orders."""
+    taken, fitting = 0, []
+    for adjustment in candidates:
+        if total.amount_cents + taken + adjustment.amount_cents >= 0:
+            taken += adjustment.amount_cents
+            fitting.append(adjustment)
     # Money taken back is settled by bank: a Stripe transfer per parcel cannot carry a deduction.
     by_stripe = (
         bool(CONNECTED_ACCOUNT.match(community.stripe_account_id or ""))
-        and methods == {PaymentMethod.CARD}
+        and total.methods == {PaymentMethod.CARD}
         and not taken
     )
-    payout.method = PayoutMethod.STRIPE if by_stripe else PayoutMethod.BANK
+    values = {
+        "goods_cents": total.goods_cents,
+        "refunds_cents": total.refunds_cents,
+        "commission_cents": total.commission_cents,
+        "delivery_cents": total.delivery_cents,
+        "adjustments_cents": taken,
+        "amount_cents": total.amount_cents + taken,
+        "method": PayoutMethod.STRIPE if by_stripe else PayoutMethod.BANK,
+    }
+    return values, fitting
+
+
+def _line(due: DeliveredParcel, earnings: Earnings) -> dict[str, Any]:
+    """A parcel's line as it is inserted (its statement's id added then)."""
+    return {
+        "fulfilment_id": due.fulfilment_id,
+        "delivered_at": due.delivered_at,
+        "goods_cents": earnings.goods_cents,
+        "refunded_goods_cents": earnings.refunded_goods_cents,
+        "commission_cents": earnings.commission_cents,
+        "delivery_cents": earnings.delivery_cents,
+        "refunded_delivery_cents": earnings.refunded_delivery_cents,
+        "amount_cents": earnings.payable_cents,
+    }
 
 
 def list_payouts(period_start: date, period_end: date) -> list[Payout]:

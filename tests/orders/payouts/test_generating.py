@@ -4,10 +4,13 @@ earned, and what a run leaves alone or for later.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +23,7 @@ from orders.payouts.paying import approve_payout
 from orders.payouts.statements import generate_payouts, run_payouts
 from producers.models import Community
 from shop.db import db, utcnow
+from shop.models import AuditEntry, User
 from tests.factories.orders import OMNIVA, make_order, move_parcel
 from tests.helpers import count, parcel_of
 from tests.orders.payouts.helpers import MARCH, change, statement
@@ -189,3 +193,35 @@ def test_the_method_is_stripe_only_with_an_account_and_every_order_paid_by_card(
     make_order([(shop["star"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA)
     (payout,) = generate_payouts(*MARCH, by=None, hold=0)
     assert payout.method is PayoutMethod.BANK
+
+
+def test_runs_at_the_same_moment_make_each_statement_and_pay_each_parcel_once(
+    app: Flask, shop: dict[str, Any]
+) -> None:
+    orders = [
+        make_order(
+            [(shop["star"], 1), (shop["angel"], 1)], status=FulfilmentStatus.DELIVERED, delivery=OMNIVA
+        )
+        for _ in range(3)
+    ]
+    runs, staff_id = 4, shop["staff"].id
+    start = threading.Barrier(runs)
+
+    def run(_number: int) -> tuple[int, int]:
+        with app.app_context():  # each run its own session, as each request has
+            staff = db.session.get_one(User, staff_id)
+            start.wait()
+            done = run_payouts(*MARCH, by=staff, hold=0)
+            return done.new_statements, done.new_lines
+
+    with ThreadPoolExecutor(max_workers=runs) as pool:
+        outcomes = list(pool.map(run, range(runs)))
+
+    # one run made both statements with every parcel; the others found nothing left to add
+    assert sorted(outcomes) == [(0, 0)] * (runs - 1) + [(2, 6)]
+    assert count(Payout) == 2
+    lines = db.session.scalars(select(PayoutLine)).all()
+    assert sorted(line.fulfilment_id for line in lines) == sorted(f.id for o in orders for f in o.fulfilments)
+    for payout in db.session.scalars(select(Payout)):
+        assert payout.amount_cents == sum(line.amount_cents for line in payout.lines)
+    assert count(AuditEntry, AuditEntry.action == "payout.generate") == 2
