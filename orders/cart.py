@@ -193,11 +193,13 @@ class CartView:
         ]
 
 
-def sellable_variants(variant_ids: Sequence[int]) -> dict[int, Variant]:
-    """The variants that can be bought now, by id, with their product, community and photos."""
+def sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = True) -> dict[int, Variant]:
+    """The variants that can be bought now, by id, with their product, its category (a card or not: where
+    a gift message goes), its community (and its photos)."""
     if not variant_ids:
         return {}
-    return {variant.id: variant for variant in list_sellable_variants(variant_ids, with_photos=True)}
+    variants = list_sellable_variants(variant_ids, with_photos=with_photos, with_category=True)
+    return {variant.id: variant for variant in variants}
 
 
 def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
@@ -206,7 +208,7 @@ def check_addition(variant_id: int, quantity: int, already: int = 0) -> Variant:
         raise QuantityNotAllowed(variant_id, quantity)
     if already + quantity > max_line_quantity():
         raise QuantityNotAllowed(variant_id, already + quantity)
-    variant = sellable_variants([variant_id]).get(variant_id)
+    variant = sellable_variants([variant_id], with_photos=False).get(variant_id)  # no page shows it
     if variant is None:
         raise ProductUnavailable(variant_id)
     if not variant.is_made_to_order and already + quantity > variant.stock:
@@ -242,10 +244,11 @@ def stock_held_until(variant_id: int) -> datetime | None:
     )
 
 
-def build_cart_view(cart: Cart) -> CartView:
-    """The cart as the customer sees it: grouped by community, priced from the catalogue as it is now."""
+def build_cart_view(cart: Cart, *, with_photos: bool = True) -> CartView:
+    """The cart as the customer sees it: grouped by community, priced from the catalogue as it is now
+    (without the products' photos when no page will show it: a checkout that places the order)."""
     now = utcnow()
-    variants = sellable_variants(list(cart.quantities))
+    variants = sellable_variants(list(cart.quantities), with_photos=with_photos)
     removed = [variant_id for variant_id in cart.quantities if variant_id not in variants]
     for variant_id in removed:
         del cart.quantities[variant_id]

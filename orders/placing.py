@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -99,6 +100,17 @@ class Buyer:
     notes: str = ""
 
 
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    #: the order's, read before the commit expired it: where the customer goes next needs no query
+    public_token: str
+    payment_method: PaymentMethod
+    #: the mails queued with it (committed), for the caller to try at once (`outbox.send_ids_now`), e.g.
+    #: once its answer has gone out; `flask outbox send` delivers whatever is not sent then
+    mail_ids: list[int]
+
+
 def place_order(
     lines: Sequence[LineRequest],
     deliveries: Mapping[int, DeliveryChoice],
@@ -109,9 +121,33 @@ def place_order(
     terms_version_id: int | None = None,
     client_ip: str = "",
 ) -> Order:
+    """Turn a cart into an order (`take_order`), and try its mails at once."""
+    placed = take_order(
+        lines,
+        deliveries,
+        buyer,
+        payment_method=payment_method,
+        idempotency_key=idempotency_key,
+        terms_version_id=terms_version_id,
+        client_ip=client_ip,
+    )
+    outbox.send_ids_now(placed.mail_ids)
+    return placed.order
+
+
+def take_order(
+    lines: Sequence[LineRequest],
+    deliveries: Mapping[int, DeliveryChoice],
+    buyer: Buyer,
+    *,
+    payment_method: PaymentMethod,
+    idempotency_key: str,
+    terms_version_id: int | None = None,
+    client_ip: str = "",
+) -> PlacedOrder:
     """Turn a cart into an order: prices in force from the catalogue (a sale's while it runs), stock
     reserved, made-to-order items booked into each community's first week with room (`ProductionFull` if
-    none has), one fulfilment per community.
+    none has), one fulfilment per community, its mails queued (not sent: see `PlacedOrder.mail_ids`).
 
     Idempotent: the same `idempotency_key` (one per checkout form) always gives the same single order.
     `terms_version_id` is the version of the terms of sale the checkout showed and the customer accepted:
@@ -125,24 +161,25 @@ def place_order(
     """
     existing = _order_by_idempotency_key(idempotency_key)
     if existing is not None:
-        return existing
+        return PlacedOrder(existing, existing.public_token, existing.payment_method, [])
     if not lines:
         raise EmptyOrder()
     try:
         with transaction():
-            order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key, client_ip)
-            if terms_version_id is not None:
-                order.terms_version = _terms_in_force(terms_version_id)
+            terms = _terms_in_force(terms_version_id) if terms_version_id is not None else None
+            order = _build_order(lines, deliveries, buyer, payment_method, idempotency_key, client_ip, terms)
             messages = []
             if payment_method is PaymentMethod.BANK_TRANSFER:  # a card payer hears from us once paid
                 messages.append(mail_transfer_instructions(order))
+            db.session.flush()  # the mails' ids, known before the commit expires them
+            mail_ids = [message.id for message in messages if message is not None]
+            public_token = order.public_token
     except IntegrityError:
         existing = _order_by_idempotency_key(idempotency_key)  # a double submit committed first
         if existing is None:
             raise
-        return existing
-    outbox.send_now(messages)
-    return order
+        return PlacedOrder(existing, existing.public_token, existing.payment_method, [])
+    return PlacedOrder(order, public_token, payment_method, mail_ids)
 
 
 def _terms_in_force(shown_id: int) -> LegalPageVersion | None:
@@ -162,6 +199,7 @@ def _build_order(
     payment_method: PaymentMethod,
     idempotency_key: str,
     client_ip: str,
+    terms: LegalPageVersion | None,
 ) -> Order:
     quantities: dict[int, int] = defaultdict(int)
     for line in lines:
@@ -204,6 +242,7 @@ def _build_order(
         total_cents=0,
         created_at=now,
         expires_at=payment_deadline(payment_method, now),
+        terms_version=terms,
     )
     fulfilments: dict[int, Fulfilment] = {}
     for line in lines:
@@ -258,6 +297,7 @@ def mail_transfer_instructions(order: Order) -> OutboxMessage | None:
         event="order-placed",
         template="order_placed",
         transfer_deadline=transfer_deadline(order.created_at),
+        legal_version=cache(current_version),  # each legal page read once for the mail's text and HTML
     )
 
 
@@ -331,11 +371,16 @@ def parcel_lead_days(lines: Iterable[OrderLine]) -> int:
     return max((line.lead_days or 0 for line in lines if line.is_made_to_order), default=0)
 
 
-def list_sellable_variants(variant_ids: Sequence[int], *, with_photos: bool = False) -> Sequence[Variant]:
-    """Variants buyable now (active product, active community not on holiday), with product and community."""
+def list_sellable_variants(
+    variant_ids: Sequence[int], *, with_photos: bool = False, with_category: bool = False
+) -> Sequence[Variant]:
+    """Variants buyable now (active product, active community not on holiday), with product and community
+    (and the product's photos, and its category: whether it is a card)."""
     options = [contains_eager(Variant.product).contains_eager(Product.community)]
     if with_photos:
         options.append(contains_eager(Variant.product).selectinload(Product.images))
+    if with_category:
+        options.append(contains_eager(Variant.product).joinedload(Product.category))
     return db.session.scalars(
         select(Variant)
         .join(Variant.product)

@@ -111,8 +111,10 @@ def test_storefront_pages_cost_the_same_queries_for_10_and_500_products(
     assert few["filtered search"] <= 9, few  # the look-up for mistyped words
     assert few["search"] <= 11, few  # and counting it for the report (a query alone in the box)
     assert few["home"] <= 10, few
-    assert max(few["cart"], few["checkout"]) <= 11, few
-    assert few["place order"] <= 50, few
+    assert max(few["cart"], few["checkout"]) <= 8, few
+    # placing: the cart priced once, then in one transaction the caps, stock, parcels, order and its mail;
+    # the mail is sent after the answer, in statements not counted here
+    assert few["place order"] <= 23, few
 
 
 #: Orders in the larger round: 200, not 500, as each is placed and moved through the real services (500 took

@@ -194,3 +194,47 @@ def test_an_e_mail_address_carrying_headers_or_more_addresses_is_refused_at_chec
 
     assert response.status_code == 200  # the form again, with its message
     assert count(Order) == 0 and inbox.envelopes == [] and mails_to("victim@example.com") == []
+
+
+def test_the_checkout_answers_before_its_mail_is_sent_and_the_mail_leaves_right_after(
+    mail_app: Flask, inbox: Inbox
+) -> None:
+    make_operator()
+    product = make_product(slug="atvirukas", variants=[make_variant(stock=10)])
+    mail_app.test_client_class = FreshContextClient
+    client = mail_app.test_client()
+    client.post(
+        "/krepselis/prideti",
+        data={
+            "csrf_token": csrf_token(client, "/produktai/atvirukas"),
+            "variant_id": product.variants[0].id,
+            "quantity": 1,
+        },
+    )
+    page = client.get("/uzsakymas").get_data(as_text=True)
+    key = page.split('name="idempotency_key" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        "/uzsakymas",
+        data={
+            "csrf_token": csrf_token(client, "/uzsakymas"),
+            "idempotency_key": key,
+            "name": "Rasa",
+            "email": "rasa@example.com",
+            "phone": "861234567",
+            f"delivery_{product.community_id}": "pickup",
+            "payment_method": "bank_transfer",
+            "accept_terms": "y",
+            "accept_privacy": "y",
+        },
+    )
+
+    assert response.status_code == 302 and "/uzsakymai/" in response.location
+    assert inbox.envelopes == []  # the customer does not wait for the mail server
+    [queued] = mails_to("rasa@example.com")
+    assert "Sumokėkite bankiniu pavedimu" in queued.text_body  # already written, with the order
+
+    response.close()  # the answer has gone out
+
+    [mail] = inbox.to("rasa@example.com")
+    assert str(mail["Subject"]) == queued.subject
+    assert [message.status.value for message in mails_to("rasa@example.com")] == ["sent"]

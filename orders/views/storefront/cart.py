@@ -11,13 +11,26 @@ from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
 
 from legal import pages as legal_pages
 from legal.models import LegalPageKind, LegalPageVersion
@@ -50,11 +63,12 @@ from orders.forms.storefront import (
 from orders.labels import GiftNote
 from orders.models import PaymentMethod
 from orders.payments import gateway
-from orders.placing import place_order, unavailable_lockers
+from orders.placing import PlacedOrder, take_order, unavailable_lockers
 from orders.views.storefront.blueprint import storefront
 from orders.views.storefront.payment import pay_by_card
 from producers.lockers import get_locker_list, lockers_by_town
 from producers.models import DeliveryMethod, Locker, LockerList
+from shop import outbox
 from shop.errors import render_error
 from shop.extensions import limiter_of
 from shop.i18n import current_language, format_datetime, localized
@@ -352,16 +366,18 @@ def checkout_key(cart: Cart, cart_view: CartView) -> str:
 @storefront.route("/uzsakymas", methods=["GET", "POST"])
 def checkout_page() -> ResponseReturnValue:
     cart = Cart.from_session(session)
-    placed = _order_placed_by(CheckoutKeyForm())
+    sent = CheckoutKeyForm()
+    placed = _order_placed_by(sent)
     if placed is not None:  # the same form sent twice
         return redirect(url_for("orders_storefront.track", token=placed, placed=1))
-    cart_view = build_cart_view(cart)
+    submitted = sent.is_submitted()
+    cart_view = build_cart_view(cart, with_photos=not submitted)  # a sent form is shown again only if wrong
     if cart_view.is_empty:
         flash(_("Your cart is empty."), "info")
         return redirect(url_for("orders_storefront.cart"))
     terms = legal_pages.current_version(LegalPageKind.TERMS)
     form = checkout_form_for(cart_view, cart, terms)
-    if form.is_submitted():
+    if submitted:
         valid = form.validate()
         for community_id in unavailable_lockers(form.deliveries()):
             form.locker_unavailable(community_id)
@@ -369,10 +385,9 @@ def checkout_page() -> ResponseReturnValue:
         for community_id, method in form.chosen_methods().items():  # kept even when something is wrong
             cart.choose_delivery(community_id, method)
         cart.save(session)
-        cart_view = build_cart_view(cart)  # totals with the parcels' delivery as chosen
         if valid:
             try:
-                order = place_order(
+                taken = take_order(
                     cart_view.line_requests(form.gift_messages()),
                     form.deliveries(),
                     form.buyer(),
@@ -388,16 +403,34 @@ def checkout_page() -> ResponseReturnValue:
                 form.locker_unavailable(problem.community_id)
             except OrderProblem as problem:
                 form.form_errors.append(_describe_problem(problem, cart_view))
-                cart_view = build_cart_view(cart)  # show the stock as it is now
             else:
-                g.placed_order = True  # counted by the checkout's limits (below)
-                Cart.clear(session)
-                session.pop(CHECKOUT_NONCE, None)
-                session[LAST_ORDER] = {"key": form.expected_key, "token": order.public_token}
-                if order.payment_method is PaymentMethod.CARD:
-                    return pay_by_card(order)
-                return redirect(url_for("orders_storefront.track", token=order.public_token, placed=1))
+                return _placed_order(taken, form)
+        cart_view = build_cart_view(cart)  # the stock as it is now, the parcels' delivery as chosen
     return render_checkout(form, cart_view, terms)
+
+
+def _placed_order(placed: PlacedOrder, form: CheckoutForm) -> ResponseReturnValue:
+    """The cart emptied and the order remembered; then its payment (a card's) or its page, and its mail
+    tried once the answer has gone out (the customer does not wait for the mail server)."""
+    order = placed.order
+    g.placed_order = True  # counted by the checkout's limits (below)
+    Cart.clear(session)
+    session.pop(CHECKOUT_NONCE, None)
+    session[LAST_ORDER] = {"key": form.expected_key, "token": placed.public_token}
+    response: BaseResponse
+    if placed.payment_method is PaymentMethod.CARD:
+        response = make_response(pay_by_card(order))
+    else:
+        response = redirect(url_for("orders_storefront.track", token=placed.public_token, placed=1))
+    if placed.mail_ids:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(lambda: _send_in(app, placed.mail_ids))
+    return response
+
+
+def _send_in(app: Flask, mail_ids: list[int]) -> None:
+    with app.app_context():
+        outbox.send_ids_now(mail_ids)
 
 
 def render_checkout(form: CheckoutForm, cart_view: CartView, terms: LegalPageVersion | None) -> str:
