@@ -286,6 +286,10 @@ def list_close_words(query: str, *, limit: int = CLOSE_WORDS) -> list[str]:
     return [term for _, term in sorted((distance, term) for term, distance in nearest.items())][:limit]
 
 
+#: One row of `_read_cards`' statement: a variant's, with its product's, community's and first photo's.
+_CardRow = Row[*tuple[Any, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class CardPhoto:
     """A product's first photo as its card shows it (its renditions are named by `key`: catalogue.images)."""
@@ -373,7 +377,7 @@ def _read_cards(picked: Subquery, order: Sequence[tuple[str, bool]]) -> tuple[li
         .outerjoin(Variant, Variant.product_id == Product.id)
         .order_by(*keys, Variant.position, Variant.id)
     )
-    rows: dict[int, list[Row[Any]]] = {}
+    rows: dict[int, list[_CardRow]] = {}  # a product's rows, one per variant
     for row in db.session.execute(statement):
         rows.setdefault(row.id, []).append(row)
     now, today = utcnow(), vilnius_today()
@@ -381,7 +385,7 @@ def _read_cards(picked: Subquery, order: Sequence[tuple[str, bool]]) -> tuple[li
     return cards, (next(iter(rows.values()))[0].total if rows else 0)
 
 
-def _card(rows: list[Row[Any]], now: datetime, today: date) -> ProductCard:
+def _card(rows: list[_CardRow], now: datetime, today: date) -> ProductCard:
     """One product's card from its rows (one per variant, in the variants' order)."""
     first = rows[0]
     variants = [row for row in rows if row.variant_id is not None]

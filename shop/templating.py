@@ -138,8 +138,11 @@ def media_url(key: str, width: int, extension: str, *, external: bool = False) -
 
 def media_srcset(key: str, extension: str, widths: Sequence[int]) -> str:
     """A photo's `srcset` of its renditions in `widths` ("… 320w, … 640w, …"), in one call: a product card
-    writes two, and a Jinja loop over `media_url` for each was most of a card's photo."""
-    return ", ".join(f"{media_url(key, width, extension)} {width}w" for width in widths)
+    writes two, and a Jinja loop over `media_url` for each was most of a card's photo. Every rendition's
+    URL ends with its name (`media_url`), so one is built and the others differ only in the width."""
+    tail = f"{widths[0]}.{extension}"
+    stem = media_url(key, widths[0], extension).removesuffix(tail)
+    return ", ".join(f"{stem}{width}.{extension} {width}w" for width in widths)
 
 
 def init_app(
