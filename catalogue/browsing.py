@@ -6,15 +6,17 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
     Label,
+    Row,
     Select,
     SQLColumnExpression,
+    Subquery,
     and_,
     case,
     exists,
@@ -30,7 +32,17 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload, sel
 
 from catalogue.fairs.models import FairProduct
 from catalogue.fairs.showing import shown_at
-from catalogue.models import Category, Product, SearchTerm, Variant, on_sale_now
+from catalogue.models import (
+    Category,
+    Offer,
+    Product,
+    ProductImage,
+    Sale,
+    SearchTerm,
+    Variant,
+    offer_at,
+    on_sale_now,
+)
 from catalogue.search import (
     CLOSE_LENGTH,
     CLOSE_WORDS,
@@ -48,6 +60,7 @@ from producers.communities import shows_products_today
 from producers.marks.register import holds_mark_now
 from producers.models import Community
 from shop.db import db, utcnow
+from shop.i18n import vilnius_today
 from shop.pagination import Page
 
 #: Sort keys, each with whether it runs high to low.
@@ -273,12 +286,145 @@ def list_close_words(query: str, *, limit: int = CLOSE_WORDS) -> list[str]:
     return [term for _, term in sorted((distance, term) for term, distance in nearest.items())][:limit]
 
 
-def _with_cards(statement: Select[Product]) -> Select[Product]:
-    """Load what a product card shows in a fixed number of queries, whatever the number of cards."""
-    return statement.options(
-        contains_eager(Product.community).with_expression(Community.holds_mark, holds_mark_now()),
-        selectinload(Product.variants),
-        selectinload(Product.images),
+#: One row of `_read_cards`' statement: a variant's, with its product's, community's and first photo's.
+_CardRow = Row[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class CardPhoto:
+    """A product's first photo as its card shows it (its renditions are named by `key`: catalogue.images)."""
+
+    key: str
+    width: int
+    height: int
+    alt_lt: str
+    alt_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """What a product card shows, worked out as the page is read: plain data, which the template only writes
+    out (24 to 48 cards a page, where methods and macros called per card were half the page's time)."""
+
+    id: int
+    slug: str
+    name_lt: str
+    name_en: str
+    community_name: str
+    holds_mark: bool  #: the community holds the community-business mark now
+    back_on: date | None  #: the community is on holiday, taking no orders until this day
+    offer: Offer  #: what the cheapest variant costs now
+    has_price_range: bool  #: the variants' prices in force differ ("from …")
+    in_stock: bool  #: a variant is ready to ship
+    made_in_days: int | None  #: the shortest making time of its made-to-order variants (None: none is)
+    only_variant_id: int | None  #: the variant of a product with one that can be ordered: added from the card
+    photo: CardPhoto | None
+
+    @property
+    def is_available(self) -> bool:
+        """Whether a variant can be ordered now (in stock or made to order)."""
+        return self.in_stock or self.made_in_days is not None
+
+
+def _read_cards(picked: Subquery, order: Sequence[tuple[str, bool]]) -> tuple[list[ProductCard], int]:
+    """The cards of the products `picked` (a subquery of their `id`s, and their `total` when it has one),
+    in `order` (its columns by name, each with whether it runs high to low), and that total (0 when nothing
+    is picked or it has none).
+
+    One statement whatever the number of cards, of the columns a card shows only: a row per variant, each
+    with its product's, its community's and its first photo's columns (that photo picked by a correlated
+    subquery for the picked few only)."""
+    first_photo = (
+        select(ProductImage.id)
+        .where(ProductImage.product_id == picked.c.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    with_photo = select(picked, first_photo.label("photo_id")).subquery()
+    total = with_photo.c.total if "total" in with_photo.c else literal(0)
+    columns = with_photo.c
+    keys = [columns[name].desc() if descending else columns[name].asc() for name, descending in order]
+    statement = (
+        select(
+            Product.id,
+            Product.slug,
+            Product.name_lt,
+            Product.name_en,
+            Community.name.label("community_name"),
+            Community.vacation_until,
+            holds_mark_now().label("holds_mark"),
+            ProductImage.key.label("photo_key"),
+            ProductImage.width.label("photo_width"),
+            ProductImage.height.label("photo_height"),
+            ProductImage.alt_lt.label("photo_alt_lt"),
+            ProductImage.alt_en.label("photo_alt_en"),
+            Variant.id.label("variant_id"),
+            Variant.price_cents,
+            Variant.stock,
+            Variant.is_made_to_order,
+            Variant.lead_days,
+            Variant.sale_price_cents,
+            Variant.sale_starts_at,
+            Variant.sale_ends_at,
+            Variant.prior_price_cents,
+            total.label("total"),
+        )
+        .select_from(with_photo)
+        .join(Product, Product.id == with_photo.c.id)
+        .join(Product.community)
+        .outerjoin(ProductImage, ProductImage.id == with_photo.c.photo_id)
+        .outerjoin(Variant, Variant.product_id == Product.id)
+        .order_by(*keys, Variant.position, Variant.id)
+    )
+    rows: dict[int, list[_CardRow]] = {}  # a product's rows, one per variant
+    for row in db.session.execute(statement):
+        rows.setdefault(row.id, []).append(row)
+    now, today = utcnow(), vilnius_today()
+    cards = [_card(variants, now, today) for variants in rows.values()]
+    return cards, (next(iter(rows.values()))[0].total if rows else 0)
+
+
+def _card(rows: list[_CardRow], now: datetime, today: date) -> ProductCard:
+    """One product's card from its rows (one per variant, in the variants' order)."""
+    first = rows[0]
+    variants = [row for row in rows if row.variant_id is not None]
+    offers = [
+        offer_at(
+            now,
+            row.price_cents,
+            Sale(row.sale_price_cents, row.sale_starts_at, row.sale_ends_at)
+            if row.sale_price_cents is not None
+            else None,
+            row.prior_price_cents,
+        )
+        for row in variants
+    ]
+    made_in = [row.lead_days for row in variants if row.is_made_to_order]
+    in_stock = any(row.stock > 0 for row in variants)
+    available = in_stock or bool(made_in)
+    photo = (
+        CardPhoto(
+            first.photo_key, first.photo_width, first.photo_height, first.photo_alt_lt, first.photo_alt_en
+        )
+        if first.photo_key is not None
+        else None
+    )
+    back_on = first.vacation_until
+    return ProductCard(
+        id=first.id,
+        slug=first.slug,
+        name_lt=first.name_lt,
+        name_en=first.name_en,
+        community_name=first.community_name,
+        holds_mark=bool(first.holds_mark),
+        back_on=back_on if back_on is not None and today < back_on else None,
+        offer=min(offers, key=lambda offer: offer.price_cents, default=Offer(0)),
+        has_price_range=len({offer.price_cents for offer in offers}) > 1,
+        in_stock=in_stock,
+        made_in_days=min(made_in) if made_in else None,
+        only_variant_id=variants[0].variant_id if len(variants) == 1 and available else None,
+        photo=photo,
     )
 
 
@@ -328,8 +474,9 @@ def _listed(filters: CatalogueFilter) -> tuple[Select[Product], _Order]:
     return statement, order
 
 
-def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page[Product]:
-    """One page of the catalogue matching `filters`; a page out of range shows the nearest real page."""
+def list_products(filters: CatalogueFilter, *, page: int, per_page: int) -> Page[ProductCard]:
+    """The cards of one page of the catalogue matching `filters`; a page out of range shows the nearest real
+    page."""
     statement, order = _listed(filters)
     number = min(max(page, 1), _LAST_PAGE)
     apart = not filters.query
@@ -360,12 +507,12 @@ def _ranked_page(
     number: int,
     per_page: int,
     counted_apart: bool = False,
-) -> tuple[Sequence[Product], int]:
-    """Page `number` of what `statement` finds in `order`, and how many it finds in all (0 when the page
-    is empty).
+) -> tuple[list[ProductCard], int]:
+    """The cards of page `number` of what `statement` finds in `order`, and how many it finds in all (0
+    when the page is empty).
 
     One statement: the ids of the page are picked and everything found is counted (`count(*) over ()`) on
-    narrow rows, ids and sort keys only, before the page's few products are read whole. `counted_apart`
+    narrow rows, ids and sort keys only, before the page's few cards are read (`_read_cards`). `counted_apart`
     counts in a subquery of its own instead (still one statement): for a list in an indexed order (the
     catalogue not searched), where the page is then read from the index's first entries and the count
     from the index alone, instead of every product found being sorted to number them.
@@ -385,19 +532,20 @@ def _ranked_page(
         .offset((number - 1) * per_page)
         .subquery()
     )
-    on_page = select(Product, ranked.c.total).join(Product.community).join(ranked, ranked.c.id == Product.id)
-    in_order = (
-        ranked.c[key.name].desc() if descending else ranked.c[key.name].asc() for key, descending in keys
+    return _read_cards(ranked, [(key.name, descending) for key, descending in keys])
+
+
+def list_featured_products(limit: int = 8) -> list[ProductCard]:
+    """The cards of the products the VVG puts on the home page, newest first."""
+    picked = (
+        _visible_products()
+        .where(Product.is_featured.is_(True))
+        .with_only_columns(Product.id.label("id"), Product.created_at.label("created_at"))
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+        .subquery()
     )
-    rows = db.session.execute(_with_cards(on_page).order_by(*in_order)).all()
-    return [row[0] for row in rows], (rows[0]._mapping["total"] if rows else 0)
-
-
-def list_featured_products(limit: int = 8) -> Sequence[Product]:
-    """The products the VVG puts on the home page, newest first."""
-    statement = _visible_products().where(Product.is_featured.is_(True))
-    statement = _with_cards(statement).order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
-    return db.session.scalars(statement).all()
+    return _read_cards(picked, [("created_at", True), ("id", True)])[0]
 
 
 def get_product(slug: str) -> Product | None:
@@ -482,12 +630,12 @@ def list_sitemap_entries() -> list[tuple[str, datetime]]:
     return [(slug, updated_at) for slug, updated_at in rows]
 
 
-def list_visible_products(ids: Sequence[int]) -> list[Product]:
-    """The visible ones of the products `ids`, ready for product cards, in the order of `ids`."""
+def list_visible_products(ids: Sequence[int]) -> list[ProductCard]:
+    """The cards of the visible ones of the products `ids`, in the order of `ids`."""
     if not ids:
         return []
-    found = {
-        product.id: product
-        for product in db.session.scalars(_with_cards(_visible_products().where(Product.id.in_(ids))))
-    }
+    picked = (
+        _visible_products().where(Product.id.in_(ids)).with_only_columns(Product.id.label("id")).subquery()
+    )
+    found = {card.id: card for card in _read_cards(picked, [("id", False)])[0]}
     return [found[id_] for id_ in ids if id_ in found]

@@ -388,13 +388,7 @@ class Variant(Base):
 
     def offer(self, moment: datetime | None = None) -> Offer:
         """What it costs at `moment` (now by default), and the reduction to announce, if any."""
-        sale = self.sale_at(moment or utcnow())
-        if sale is None:
-            return Offer(self.price_cents)
-        prior = self.prior_price_cents
-        if prior is None or sale.price_cents >= prior:
-            return Offer(sale.price_cents)  # no lower than every price of the last 30 days: no reduction
-        return Offer(sale.price_cents, self.price_cents, prior, last_day_of(sale))
+        return offer_at(moment or utcnow(), self.price_cents, self.sale, self.prior_price_cents)
 
     def set_prices(
         self, price_cents: int, sale: Sale | None, *, by: User | None, at: datetime | None = None
@@ -408,6 +402,16 @@ class Variant(Base):
         state = inspect(self)
         state.info[_PRICE_ACTOR] = by
         state.info[_PRICE_MOMENT] = at
+
+
+def offer_at(moment: datetime, price_cents: int, sale: Sale | None, prior_price_cents: int | None) -> Offer:
+    """What a variant costs at `moment` from its columns (see `Variant`), and the reduction to announce, if
+    any: `Variant.offer`, also for the product cards, which read the columns without loading variants."""
+    if sale is None or not sale.starts_at <= moment < sale.ends_at:
+        return Offer(price_cents)
+    if prior_price_cents is None or sale.price_cents >= prior_price_cents:
+        return Offer(sale.price_cents)  # no lower than every price of the last 30 days: no reduction
+    return Offer(sale.price_cents, price_cents, prior_price_cents, last_day_of(sale))
 
 
 def last_day_of(sale: Sale) -> date:

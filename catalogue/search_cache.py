@@ -26,8 +26,7 @@ from typing import TypeVar
 from flask import current_app
 
 from catalogue import browsing
-from catalogue.browsing import CatalogueFilter
-from catalogue.models import Product
+from catalogue.browsing import CatalogueFilter, ProductCard
 from shop import caching
 from shop.pagination import Page
 
@@ -39,7 +38,7 @@ _NO_CORRECTION = ""
 
 def search_page(
     filters: CatalogueFilter, *, page: int, per_page: int, exact: bool = False
-) -> tuple[Page[Product], str | None]:
+) -> tuple[Page[ProductCard], str | None]:
     """The catalogue's page for a search (`filters.query` not empty), and the corrected query it shows
     instead of a mistyped one ("Rodoma: …"; None when nothing was corrected, or `exact` asks for what was
     typed): `browsing.correct_query` and `browsing.list_products`, kept a short while."""
@@ -48,7 +47,7 @@ def search_page(
         correction = _kept(("correction", _folded(filters.query)), lambda: _correct(filters.query)) or None
     searched = replace(filters, query=correction) if correction else filters
     key = ("page", *astuple(replace(searched, query=_folded(searched.query))), page, per_page)
-    searched_now: list[Page[Product]] = []
+    searched_now: list[Page[ProductCard]] = []
 
     def search() -> tuple[tuple[int, ...], int, int]:
         found = browsing.list_products(searched, page=page, per_page=per_page)

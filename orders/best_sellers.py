@@ -6,16 +6,17 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from catalogue.browsing import list_visible_products
-from catalogue.models import Product, Variant
+from catalogue.browsing import ProductCard, list_visible_products
+from catalogue.models import Variant
 from orders.models import Fulfilment, Order, OrderLine
 from shop.db import db, utcnow
 
 WEEKS = 4  #: how far back "running" looks
 
 
-def list_best_sellers(limit: int = 4, *, weeks: int = WEEKS) -> list[Product]:
-    """The visible products most bought (units, lines not taken out) in orders paid in the last `weeks`."""
+def list_best_sellers(limit: int = 4, *, weeks: int = WEEKS) -> list[ProductCard]:
+    """The cards of the visible products most bought (units, lines not taken out) in orders paid in the last
+    `weeks`."""
     units = func.sum(OrderLine.quantity)
     ids = db.session.scalars(
         select(Variant.product_id)

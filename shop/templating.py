@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -136,6 +136,15 @@ def media_url(key: str, width: int, extension: str, *, external: bool = False) -
     return prefix + name
 
 
+def media_srcset(key: str, extension: str, widths: Sequence[int]) -> str:
+    """A photo's `srcset` of its renditions in `widths` ("… 320w, … 640w, …"), in one call: a product card
+    writes two, and a Jinja loop over `media_url` for each was most of a card's photo. Every rendition's
+    URL ends with its name (`media_url`), so one is built and the others differ only in the width."""
+    tail = f"{widths[0]}.{extension}"
+    stem = media_url(key, widths[0], extension).removesuffix(tail)
+    return ", ".join(f"{stem}{width}.{extension} {width}w" for width in widths)
+
+
 def init_app(
     app: Flask, *, helpers: Mapping[str, Any] | None = None, filters: Mapping[str, Any] | None = None
 ) -> None:
@@ -156,6 +165,7 @@ def init_app(
         query_args=query_args,
         canonical_url=canonical_url,
         media_url=media_url,
+        media_srcset=media_srcset,
         static_url=static_url,
         site_url=site_url,
         operator=get_operator,

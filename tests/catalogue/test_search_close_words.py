@@ -114,5 +114,6 @@ def test_the_nothing_found_page_runs_a_fixed_number_of_statements(
     few = cost("angleas vokkas")
     for n in range(12):
         make_product(name_lt=f"Angelas{'i' * n} ąžuolinis vokas{'u' * n}")
-    assert cost("angleas vokkas") == few
+    # "angleas vokkas" is now corrected to "angelas vokas" and found: a page of cards, not this page
+    assert cost("angleas vokkas zvaigzdziu") == few
     assert cost("angleas vokkas zvaigzdziu sirdeliu") == few

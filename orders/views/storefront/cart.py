@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import (
     Flask,
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -70,7 +71,7 @@ from producers.lockers import get_locker_list, lockers_by_town
 from producers.models import DeliveryMethod, Locker, LockerList
 from shop import outbox
 from shop.errors import render_error
-from shop.extensions import limiter_of
+from shop.extensions import csrf, limiter_of
 from shop.i18n import current_language, format_datetime, localized
 from shop.money import format_cents
 from shop.operator import get_operator
@@ -206,8 +207,11 @@ def _line_name(variant: Any) -> str:
 
 
 @storefront.post("/krepselis/prideti")
+@csrf.exempt  # type: ignore[untyped-decorator]  # the product cards' form has no token: README, caching
 def add_to_cart() -> ResponseReturnValue:
-    form = AddToCartForm()
+    if _from_another_site():
+        abort(403)
+    form = AddToCartForm(meta={"csrf": False})
     back = request.referrer if _is_local(request.referrer) else url_for("orders_storefront.cart")
     if not form.validate():
         flash(next(iter(form.errors.values()))[0], "error")
@@ -515,6 +519,15 @@ def _order_placed_by(sent: CheckoutKeyForm) -> str | None:
     if not sent.is_submitted() or not isinstance(last, dict) or not sent.idempotency_key.data:
         return None
     return str(last.get("token", "")) if sent.idempotency_key.data == last.get("key") else None
+
+
+def _from_another_site() -> bool:
+    """Whether the browser says a post was sent from another site's page: its `Origin`, or without one its
+    `Referer`, present and not this shop's. Neither sent (a script, a browser told to send no referrer)
+    is let through: a forged post carries no session cookie (SameSite=Lax), so it could only fill a cart
+    of its own."""
+    sent = request.headers.get("Origin") or request.headers.get("Referer")
+    return sent is not None and not _is_local(sent)
 
 
 def _is_local(url: str | None) -> bool:

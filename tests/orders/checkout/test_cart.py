@@ -129,3 +129,69 @@ def test_delivery_chosen_for_one_parcel_is_offered_first_for_the_others(client: 
     )
     html = client.get("/krepselis").get_data(as_text=True)
     assert html.count('value="omniva" checked') == 2
+
+
+# Adding from a product card: no form token, but never from another site's page.
+
+
+def cart_text(client: FlaskClient) -> str:
+    return client.get("/krepselis").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame or a page that hides where it is
+        {"Origin": "https://evil.example", "Referer": "http://localhost/katalogas"},
+        {"Referer": "https://evil.example/dovanos"},
+    ],
+)
+def test_adding_to_the_cart_from_another_sites_page_is_refused(
+    client: FlaskClient, shop, headers: dict[str, str]
+) -> None:
+    card = shop["card"].variants[0]
+    response = client.post("/krepselis/prideti", data={"variant_id": card.id, "quantity": 1}, headers=headers)
+    assert response.status_code == 403
+    assert "Šis puslapis ne jums" in response.get_data(as_text=True)  # the shop's own error page
+    assert "Jūsų krepšelis tuščias." in cart_text(client)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://localhost"},
+        {"Referer": "http://localhost/katalogas?page=2"},
+        {},  # a browser told to send neither, or a script: a cart of its own
+    ],
+)
+def test_a_product_cards_form_adds_to_the_cart_without_a_token_from_the_shops_own_pages(
+    client: FlaskClient, shop, headers: dict[str, str]
+) -> None:
+    html = client.get("/katalogas").get_data(as_text=True)
+    card = shop["card"].variants[0]
+    form = html[html.index(f'name="variant_id" value="{card.id}"') - 300 :].split("</form>")[0]
+    assert 'action="/krepselis/prideti"' in form and "csrf_token" not in form
+    response = client.post(
+        "/krepselis/prideti",
+        data={"variant_id": card.id, "quantity": 1},
+        headers=headers,
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "„Atvirukas“ – jūsų krepšelyje." in response.get_data(as_text=True)
+    assert f'name="qty_{card.id}"' in cart_text(client)
+
+
+def test_a_tokenless_addition_is_still_checked_for_its_variant_quantity_and_stock(
+    client: FlaskClient, shop
+) -> None:
+    star = shop["star"].variants[1]  # 4 in stock
+    for data, message in (
+        ({"variant_id": "999999", "quantity": 1}, "Šis gaminys nebeparduodamas."),
+        ({"variant_id": star.id, "quantity": 0}, "Įveskite skaičių nuo 1 iki 20."),
+        ({"variant_id": star.id, "quantity": 5}, "Liko tik 4"),
+    ):
+        response = client.post("/krepselis/prideti", data=data, follow_redirects=True)
+        assert message in response.get_data(as_text=True)
+    assert "Jūsų krepšelis tuščias." in cart_text(client)
