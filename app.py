@@ -106,7 +106,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "cart_count": orders.views.storefront.cart.cart_count,
             "best_sellers": orders.best_sellers.list_best_sellers,
             "delivery_label": orders.labels.delivery_label,
-            "variant_promises": producers.delivery.list_variant_promises,
             "christmas_notes": producers.delivery.list_christmas_notes,
             "gift_instruction": orders.labels.gift_instruction,
             "carrier_label": orders.labels.carrier_label,

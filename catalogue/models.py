@@ -249,9 +249,10 @@ class Product(Base):
         return f"<Product {self.slug}>"
 
 
-def on_sale_now(now: datetime) -> ColumnElement[bool]:
-    """SQL: the product is on sale at `now`: active, and inside its sale window if it has one. The one place
-    the catalogue, search, sitemap, cart and checkout decide it (with the community's own conditions)."""
+def on_sale_now(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """SQL: the product is on sale at `now` (a moment, or a parameter for it): active, and inside its sale
+    window if it has one. The one place the catalogue, search, sitemap, cart and checkout decide it (with
+    the community's own conditions)."""
     return and_(
         Product.status == ProductStatus.ACTIVE,
         or_(Product.on_sale_from.is_(None), Product.on_sale_from <= now),

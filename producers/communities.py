@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, inspect, or_, select
@@ -39,14 +40,15 @@ from shop.models import Operator, User
 from shop.text import slugify
 
 
-def shows_products_today() -> ColumnElement[bool]:
-    """SQL: the community is active and not hiding its products for its holidays (join `Community`)."""
+def shows_products_today(today: date | ColumnElement[date] | None = None) -> ColumnElement[bool]:
+    """SQL: the community is active and not hiding its products for its holidays (join `Community`) on
+    `today` (by default Vilnius's today; or a parameter for it)."""
     return and_(
         Community.is_active.is_(True),
         or_(
             Community.vacation_hides_products.is_(False),
             Community.vacation_until.is_(None),
-            Community.vacation_until <= vilnius_today(),
+            Community.vacation_until <= (vilnius_today() if today is None else today),
         ),
     )
 

@@ -71,15 +71,17 @@ def list_delivery_promises(
     lead_days: int = 0,
     *,
     made_to_order: int = 0,
+    production_starts: date | None = None,
     now: datetime | None = None,
 ) -> list[MethodPromise]:
     """Each active method's promise for a parcel with these lead days and `made_to_order` items ordered
     now (their work starting when the community's capacity has room), with its Christmas note in the
-    season. Empty when no week ahead has room for the made-to-order items."""
+    season. Empty when no week ahead has room for the made-to-order items. `production_starts`: when
+    their work can start, if the caller has asked the capacity already (then `made_to_order` is not
+    needed)."""
     now = now or utcnow()
     options = list(options)
-    production_starts = None
-    if lead_days and made_to_order and options:
+    if production_starts is None and lead_days and made_to_order and options:
         production_starts = made_to_order_start(options[0].community, made_to_order, now)
         if production_starts is None:
             return []
@@ -145,10 +147,16 @@ def variant_lead_days(variant: _Variant) -> int:
 
 
 def list_variant_promises(
-    community: Community, variants: Sequence[V], *, now: datetime | None = None
+    community: Community,
+    variants: Sequence[V],
+    *,
+    production_starts: date | None,
+    now: datetime | None = None,
 ) -> list[tuple[list[V], list[MethodPromise]]]:
     """The product page's promises: the available variants grouped by lead days (one group when they
-    all share them), each with every offered method's promise."""
+    all share them), each with every offered method's promise. `production_starts`: the first day the
+    community can start one more made-to-order item (`made_to_order_start`, which the page asks once for
+    its own note too); None when no week has room, and then the made-to-order variants get no promise."""
     now = now or utcnow()
     groups: dict[int, list[V]] = {}
     for variant in variants:
@@ -157,7 +165,14 @@ def list_variant_promises(
     return [
         (
             group,
-            list_delivery_promises(community.shipping_options, lead, made_to_order=1 if lead else 0, now=now),
+            []
+            if lead and production_starts is None
+            else list_delivery_promises(
+                community.shipping_options,
+                lead,
+                production_starts=production_starts if lead else None,
+                now=now,
+            ),
         )
         for lead, group in sorted(groups.items())
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import dates, support
@@ -47,12 +48,12 @@ def translations() -> support.NullTranslations:
     `force_locale` (a mail in the customer's language) and `refresh` are followed as before."""
     try:
         state = g._flask_babel
-        language, found = state.kaimo_translations
+        language, kept = state.kaimo_translations
         if language is state.babel_locale:
-            return found  # type: ignore[no-any-return]
+            return kept  # type: ignore[no-any-return]
     except (AttributeError, RuntimeError):
         pass
-    found = get_translations()
+    found: support.NullTranslations = get_translations()
     try:
         state = g._flask_babel
         state.kaimo_translations = (state.babel_locale, found)
@@ -99,20 +100,33 @@ SAME_MONTH_SPANS = {"lt": "{month} {first}–{last} d.", "en": "{first}–{last}
 
 def format_day(day: date) -> str:
     """A day of a delivery promise: "gruodžio 10 d." (lt), "10 December" (en)."""
-    language = current_language()
-    return dates.format_date(day, DAY_PATTERNS.get(language, "d MMMM"), locale=date_locale())
+    return _format_day(day, current_language())
 
 
 def format_days(first: date, last: date) -> str:
     """A span of days, as short as it reads: "gruodžio 10–12 d.", "gruodžio 30 d. – sausio 2 d.";
     one day when both are the same."""
+    return _format_days(first, last, current_language())
+
+
+# Kept per day and language, as prices are (shop.money): Babel works its pattern out anew each call, and
+# a product page names up to ten days (each method's delivery and last day to order for Christmas).
+@lru_cache(maxsize=4096)
+def _format_day(day: date, language: str) -> str:
+    return dates.format_date(
+        day, DAY_PATTERNS.get(language, "d MMMM"), locale=DATE_LOCALES.get(language, language)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _format_days(first: date, last: date, language: str) -> str:
     if first == last:
-        return format_day(first)
+        return _format_day(first, language)
     if (first.year, first.month) == (last.year, last.month):
-        month = dates.format_date(first, "MMMM", locale=date_locale())
-        span = SAME_MONTH_SPANS.get(current_language(), SAME_MONTH_SPANS["en"])
+        month = dates.format_date(first, "MMMM", locale=DATE_LOCALES.get(language, language))
+        span = SAME_MONTH_SPANS.get(language, SAME_MONTH_SPANS["en"])
         return span.format(month=month, first=first.day, last=last.day)
-    return f"{format_day(first)} – {format_day(last)}"
+    return f"{_format_day(first, language)} – {_format_day(last, language)}"
 
 
 def format_datetime(moment: datetime, format: str = "medium") -> str:

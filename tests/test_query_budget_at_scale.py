@@ -108,6 +108,9 @@ def test_storefront_pages_cost_the_same_queries_for_10_and_500_products(
     # (`producers.delivery.list_christmas_notes`); placing an order (stock, parcels, mails, audit) more.
     more = {"home", "search", "filtered search", "cart", "checkout", "place order"}
     assert max(count for name, count in few.items() if name not in more) <= 8, few
+    # the product with its community, shipping options, category and type; its variants; its photos; the
+    # shop's operator (the footer, and the Christmas season's dates); on SQLite a BEGIN
+    assert few["product"] <= 5, few
     assert few["filtered search"] <= 9, few  # the look-up for mistyped words
     assert few["search"] <= 11, few  # and counting it for the report (a query alone in the box)
     assert few["home"] <= 10, few

@@ -33,12 +33,11 @@ from catalogue.fairs.models import FairPhase
 from catalogue.forms import CatalogueFilterForm
 from catalogue.images import RENDITION_NAME
 from catalogue.views.fairs.storefront import time_left
-from producers import capacity, communities
-from producers.errors import CapacityFull
+from producers import communities, delivery
 from shop import caching
 from shop.db import utcnow
 from shop.extensions import limiter_of
-from shop.i18n import localized, vilnius_today
+from shop.i18n import VILNIUS, localized, vilnius_today
 from shop.media import RENDITIONS, MediaNotFound, MediaStorage, MediaUnavailable, content_type
 from shop.pagination import page_number
 from shop.templating import site_url
@@ -188,20 +187,25 @@ def product_page(slug: str) -> ResponseReturnValue:
     product = browsing.get_product(slug)
     if product is None:
         abort(404)
-    made_from, made_to_order_full = None, False
-    if any(variant.is_made_to_order for variant in product.variants):
-        today = vilnius_today()
-        try:
-            start = capacity.production_start(product.community, 1, today)
-        except CapacityFull:
-            made_to_order_full = True
-        else:
-            made_from = start if start > today else None  # this week is full: made from a later Monday
+    community, now = product.community, utcnow()
+    today = now.astimezone(VILNIUS).date()
+    made_to_order = any(variant.is_made_to_order for variant in product.variants)
+    # asked once, for the page's note and the made-to-order variants' promises; None: no week has room
+    start = delivery.made_to_order_start(community, 1, now) if made_to_order else None
+    on_vacation = community.is_on_vacation(today)
+    promises = []
+    if product.is_available and not on_vacation:
+        promises = delivery.list_variant_promises(
+            community, product.variants, production_starts=start, now=now
+        )
     return render_template(
         "catalogue/storefront/product.html",
         product=product,
-        made_from=made_from,
-        made_to_order_full=made_to_order_full,
+        community=community,
+        on_vacation=on_vacation,
+        promise_groups=promises,
+        made_from=start if start is not None and start > today else None,  # this week is full
+        made_to_order_full=made_to_order and start is None,
     )
 
 

@@ -20,9 +20,10 @@ from producers.models import Community
 from shop.db import db, utcnow
 
 
-def holds_mark_now(now: datetime | None = None) -> ColumnElement[bool]:
-    """SQL: the (joined or correlated) `Community` holds the mark at `now` (by default: this moment)."""
-    moment = now or utcnow()
+def holds_mark_now(now: datetime | ColumnElement[datetime] | None = None) -> ColumnElement[bool]:
+    """SQL: the (joined or correlated) `Community` holds the mark at `now` (by default: this moment; or a
+    parameter for it)."""
+    moment = utcnow() if now is None else now
     return exists().where(
         MarkGrant.community_id == Community.id,
         MarkGrant.status == GrantStatus.ACTIVE,

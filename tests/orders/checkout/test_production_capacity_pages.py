@@ -124,3 +124,17 @@ def test_the_product_pages_promise_moves_out_with_the_week_the_work_can_start(
 
     assert "gruodžio 17 d." in with_room and "gruodžio 22 d." not in with_room
     assert "gruodžio 22 d." in full and "gruodžio 17 d." not in full
+
+
+def test_the_product_page_reads_the_weeks_capacity_once_for_its_note_and_its_promise(
+    client: FlaskClient, basket: dict, count_queries: Any
+) -> None:
+    book_this_week(basket, 2)
+    client.get("/produktai/zvaigzde")
+    with count_queries() as in_stock:
+        client.get("/produktai/zvaigzde")
+    with count_queries() as made_to_order:
+        html = client.get("/produktai/krepsys").get_data(as_text=True)
+
+    assert FULL_LT in html and "gruodžio 22 d." in html  # the note and the promise from Monday the 14th
+    assert made_to_order.count == in_stock.count + 1  # the weeks booked, read once
