@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from catalogue.errors import NotReadyForSale, ProductTypeNameTaken, ProductTypeNotFound, SkuTaken
-from catalogue.models import MissingForSale, Product, ProductStatus, ProductType, Variant
+from catalogue.models import MissingForSale, Product, ProductImage, ProductStatus, ProductType, Variant
 from producers.models import Community
 from shop import audit
 from shop.db import db, transaction
@@ -147,13 +147,13 @@ def list_on_sale_missing_safety() -> list[tuple[Product, tuple[MissingForSale, .
     before the rules, or made incomplete since by a change of their type or their community), with what
     each lacks; by community, oldest first.
 
-    The database picks the listings that may lack something (`_may_lack_safety`), and
-    `Product.missing_for_sale`, the one rule, decides for those few: over 10,000 listings the dashboard's
-    count used to load every listing on sale with its photos to find none."""
+    The database picks the listings that lack something (`_lacks_safety`), and `Product.missing_for_sale`,
+    the one rule, says what for those few: over 10,000 listings the dashboard's count used to load every
+    listing on sale with its photos to find none."""
     products = db.session.scalars(
         select(Product)
         .join(Product.community)
-        .where(Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True), _may_lack_safety())
+        .where(Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True), _lacks_safety())
         .options(
             joinedload(Product.community),
             selectinload(Product.images),
@@ -164,33 +164,51 @@ def list_on_sale_missing_safety() -> list[tuple[Product, tuple[MissingForSale, .
     return [(product, missing) for product in products if (missing := product.missing_for_sale())]
 
 
-#: The characters a blank text may be made of, for `_may_lack_safety`.
-_WHITESPACE = " \t\n\r\v\f\u00a0\u2007\u202f\u3000"
+#: Every character `str.strip()` takes off (those `str.isspace()` calls white space): a text made of these
+#: alone is blank to `Product.missing_for_sale`, and so to `_lacks_safety`.
+_WHITESPACE = (
+    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
-def _may_lack_safety() -> ColumnElement[bool]:
-    """SQL: the listing (joined with its community) may lack what `Product.missing_for_sale` asks for. A text
-    counts as blank when nothing is left of it after its spaces, tabs, line breaks and no-break spaces are
-    taken off (`ltrim` with those characters works alike on both databases); the Python rule decides."""
+def _lacks_safety() -> ColumnElement[bool]:
+    """SQL: the listing lacks what `Product.missing_for_sale` asks for: the same rule in SQL (a test holds the
+    two together). A text is blank when nothing is left of it after its white space is taken off (`ltrim`
+    with every such character works alike on both databases). Its community's maker details are looked at
+    once per community, not once per listing."""
 
     def blank(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
         return func.ltrim(column, _WHITESPACE) == ""
 
     maker = (Community.legal_name, Community.address_line, Community.postal_code, Community.district)
     return or_(
-        *(blank(column) for column in (*maker, Community.email)),
-        ~Product.images.any(),
+        Product.community_id.in_(
+            select(Community.id).where(or_(*(blank(column) for column in (*maker, Community.email))))
+        ),
+        # (lists looked up by each listing, not a subquery run for each of them)
+        Product.id.not_in(select(ProductImage.product_id)),
         Product.product_type_id.is_(None),
         and_(
-            Product.product_type.has(ProductType.is_warning_required.is_(True)),
+            Product.product_type_id.in_(
+                select(ProductType.id).where(ProductType.is_warning_required.is_(True))
+            ),
             or_(blank(Product.safety_notes_lt), blank(Product.safety_notes_en)),
         ),
     )
 
 
 def count_on_sale_missing_safety() -> int:
-    """How many listings `list_on_sale_missing_safety` lists (the back office's dashboard shows it)."""
-    return len(list_on_sale_missing_safety())
+    """How many listings `list_on_sale_missing_safety` lists (the back office's dashboard shows it), counted
+    by the database without loading them."""
+    return int(
+        db.session.scalar(
+            select(func.count(Product.id))
+            .join(Product.community)
+            .where(Product.status == ProductStatus.ACTIVE, Community.is_active.is_(True), _lacks_safety())
+        )
+        or 0
+    )
 
 
 def _clean(data: ProductTypeInput) -> dict[str, Any]:

@@ -15,6 +15,7 @@ read as such, e.g. when it was accepted or delivered).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
@@ -173,69 +174,78 @@ def _count(query: Select[int]) -> int:
     return int(db.session.scalar(query) or 0)
 
 
+#: How many rows a list's query finds in all, beside each of the first LIST_LIMIT it returns: one
+#: statement for a list and its count (the window is worked out before the LIMIT).
+_IN_ALL = func.count().over().label("in_all")
+
+
+def _in_all(rows: Sequence[Any]) -> int:
+    """The count of all the rows a list's query found (`_IN_ALL`), none when it found none."""
+    return int(rows[0].in_all) if rows else 0
+
+
 def _unpaid_transfers(*where: ColumnElement[bool], since: Any) -> Late[LateOrder]:
     """Unpaid bank-transfer orders meeting `where`, the oldest `since` first, each with that moment."""
-    unpaid = (
-        Order.status == OrderStatus.PENDING_PAYMENT,
-        Order.payment_method == PaymentMethod.BANK_TRANSFER,
-        *where,
-    )
-    orders = db.session.scalars(
-        select(Order).where(*unpaid).order_by(since, Order.id).limit(LIST_LIMIT)
+    rows = db.session.execute(
+        select(Order, _IN_ALL)
+        .where(
+            Order.status == OrderStatus.PENDING_PAYMENT,
+            Order.payment_method == PaymentMethod.BANK_TRANSFER,
+            *where,
+        )
+        .order_by(since, Order.id)
+        .limit(LIST_LIMIT)
     ).all()
     return Late(
-        [LateOrder(order, cast(datetime, getattr(order, since.key))) for order in orders],
-        _count(select(func.count(Order.id)).where(*unpaid)),
+        [LateOrder(order, cast(datetime, getattr(order, since.key))) for order, _n in rows],
+        _in_all(rows),
     )
 
 
 def _unaccepted(paid_before: datetime) -> Late[LateParcel]:
-    where: list[ColumnElement[bool]] = [
-        Fulfilment.status == FulfilmentStatus.NEW,
-        Order.paid_at.is_not(None),
-        Order.paid_at < paid_before,
-    ]
-    parcels = db.session.scalars(
-        select(Fulfilment)
+    """Paid parcels not accepted, paid before `paid_before`, the longest paid first."""
+    rows = db.session.execute(
+        select(Fulfilment, _IN_ALL)
         .join(Fulfilment.order)
-        .where(*where)
+        .where(
+            Fulfilment.status == FulfilmentStatus.NEW,
+            Order.paid_at.is_not(None),
+            Order.paid_at < paid_before,
+        )
         .options(contains_eager(Fulfilment.order), joinedload(Fulfilment.community))
         .order_by(Order.paid_at, Fulfilment.id)
         .limit(LIST_LIMIT)
     ).all()
-    total = _count(select(func.count(Fulfilment.id)).join(Fulfilment.order).where(*where))
     # The query takes paid orders only: paid_at is set.
-    return Late([LateParcel(f, cast(datetime, f.order.paid_at)) for f in parcels], total)
+    return Late([LateParcel(f, cast(datetime, f.order.paid_at)) for f, _n in rows], _in_all(rows))
 
 
 def _unshipped(accepted_before: datetime) -> Late[LateParcel]:
+    """Accepted parcels not sent, accepted before `accepted_before`, the longest waiting first."""
+    # When each accepted parcel was accepted (its last move to accepted): read from the few parcels that
+    # are accepted now (`ix_fulfilments_status`), not grouped over every parcel's events.
     accepted = (
         select(
             FulfilmentEvent.fulfilment_id.label("fulfilment_id"),
             func.max(FulfilmentEvent.created_at).label("at"),
         )
-        .where(FulfilmentEvent.to_status == FulfilmentStatus.ACCEPTED)
+        .join(Fulfilment, Fulfilment.id == FulfilmentEvent.fulfilment_id)
+        .where(
+            Fulfilment.status == FulfilmentStatus.ACCEPTED,
+            FulfilmentEvent.to_status == FulfilmentStatus.ACCEPTED,
+        )
         .group_by(FulfilmentEvent.fulfilment_id)
         .subquery()
     )
-    where: list[ColumnElement[bool]] = [
-        Fulfilment.status == FulfilmentStatus.ACCEPTED,
-        accepted.c.at < accepted_before,
-    ]
     rows = db.session.execute(
-        select(Fulfilment, accepted.c.at)
+        select(Fulfilment, accepted.c.at, _IN_ALL)
         .join(accepted, accepted.c.fulfilment_id == Fulfilment.id)
-        .where(*where)
+        .where(accepted.c.at < accepted_before)
         .options(joinedload(Fulfilment.order), joinedload(Fulfilment.community))
         .order_by(accepted.c.at, Fulfilment.id)
         .limit(LIST_LIMIT)
     ).all()
-    total = _count(
-        select(func.count(Fulfilment.id))
-        .join(accepted, accepted.c.fulfilment_id == Fulfilment.id)
-        .where(*where)
-    )
-    return Late([LateParcel(fulfilment, at) for fulfilment, at in rows], total)
+    return Late([LateParcel(fulfilment, at) for fulfilment, at, _n in rows], _in_all(rows))
 
 
 # ---------------------------------------------------------------------------------------------- chasing

@@ -196,6 +196,8 @@ class Fulfilment(Base):
     __table_args__ = (
         CheckConstraint("goods_cents >= 0 AND delivery_cents >= 0", name="amounts_not_negative"),
         Index("ix_fulfilments_community_id_status", "community_id", "status"),
+        # the dashboard's parcels to accept and to send: a few hundred among all the parcels ever sent
+        Index("ix_fulfilments_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

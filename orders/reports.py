@@ -25,15 +25,18 @@ the commission uses each community's current rate (a payout statement keeps the 
 The category is the one the product had when it was sold (`order_lines.category_id`).
 
 Every figure, on the dashboard's charts, in the report's CSV and in a community's workspace, is a sum of the
-same per-line columns of one query (`_sales_lines`), grouped in SQL: the totals agree by construction. Days
-and months are Vilnius ones: their edges are computed here as UTC moments, so grouping works the same on
-SQLite and PostgreSQL.
+same per-line figures (`_sales_lines`, the CSV's lines). The groupings sum them by pieces (`_pieces`): a
+parcel whose lines are all of one category is taken whole, from its own sums, which are exactly what its
+lines add up to (`_parcels` says why), and only the lines of a parcel of several categories one by one. So
+the totals agree by construction, and a year of sales is one grouped pass over its parcels, not running
+totals over every line. Days and months are Vilnius ones: their edges are computed here as UTC moments,
+so grouping works the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -147,6 +150,8 @@ class SalesSummary:
     delivery: Delivery | None  #: None when a category is chosen (fees belong to parcels, not categories)
     #: refunded in Stripe's Dashboard for no parcel; None when a community or category is chosen
     unassigned_refunds_cents: int | None
+    #: the chart's months (`sales_by_month`) when asked for with the summary, else empty
+    by_month: list[Group] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,9 @@ class SaleLine:
 # ---------------------------------------------------------------------------------------------- the lines
 
 
-def _sales_lines(start: datetime, end: datetime, community_id: int | None) -> Subquery:
+def _sales_lines(
+    start: datetime, end: datetime, community_id: int | None, *, of_parcels: Select[Any] | None = None
+) -> Subquery:
     """Every line of the orders paid in [start, end), with its goods, refunded, net and commission.
 
     Only whole orders and parcels are filtered here, so that the running totals of a parcel see all of its
@@ -228,6 +235,8 @@ def _sales_lines(start: datetime, end: datetime, community_id: int | None) -> Su
     )
     if community_id is not None:
         query = query.where(Fulfilment.community_id == community_id)
+    if of_parcels is not None:
+        query = query.where(OrderLine.fulfilment_id.in_(of_parcels))
     line = query.subquery("parcel_lines")
 
     # A cancelled line was refunded in full; what was refunded beyond them fills the live lines one by one,
@@ -256,18 +265,111 @@ def _lines_of(wanted: SalesFilter) -> Subquery:
     return _sales_lines(*wanted.bounds, wanted.community_id)
 
 
+# ---------------------------------------------------------------------------------------------- pieces
+
+#: What a parcel of `_parcels` is made of: no line (its delivery fee alone), lines of one category (or all
+#: of none), lines of several categories.
+NO_LINES, ONE_CATEGORY, SEVERAL_CATEGORIES = 0, 1, 2
+
+
+def _parcels(start: datetime, end: datetime, community_id: int | None) -> CTE:
+    """Every parcel of the orders paid in [start, end), with what its lines add up to, worked out from the
+    parcel's sums instead of line by line.
+
+    The lines of a parcel (`_sales_lines`) add up to: refunded = the goods of its cancelled lines, and what
+    its refunds gave back beyond them, from nothing up to its live goods (the live lines take it in turn,
+    each up to its goods); commission = the commission on its net goods, rounded half up once (the lines'
+    shares are differences of a running total). So a parcel whose lines are all of one category is one
+    piece of every grouping — total, community, category, month — exactly as its lines would be; only a
+    parcel with lines of several categories has to be split into its lines (`_pieces`).
+    """
+    goods = OrderLine.unit_price_cents * OrderLine.quantity
+    lines = func.count(OrderLine.id)
+    categories = func.count(OrderLine.category_id)  # the lines that have one
+    one_category = func.min(OrderLine.category_id) == func.max(OrderLine.category_id)
+    # The orders of the period first, by their index, then their parcels (SQLite would otherwise read every
+    # parcel to find those of the period)
+    paid = (
+        select(Order.id.label("order_id"), Order.paid_at.label("paid_at"))
+        .where(*_paid_between(start, end))
+        .cte("paid")
+        .prefix_with("MATERIALIZED")
+    )
+    query = (
+        select(
+            Fulfilment.id.label("fulfilment_id"),
+            paid.c.order_id,
+            paid.c.paid_at,
+            Fulfilment.community_id.label("community_id"),
+            Fulfilment.delivery_cents.label("delivery"),
+            case(
+                (lines == 0, NO_LINES),
+                (categories == 0, ONE_CATEGORY),
+                ((categories == lines) & one_category, ONE_CATEGORY),
+                else_=SEVERAL_CATEGORIES,
+            ).label("kind"),
+            func.min(OrderLine.category_id).label("category_id"),
+            lines.label("lines"),
+            func.coalesce(func.sum(goods), 0).label("goods"),
+            func.sum(case((OrderLine.cancelled_at.is_not(None), goods), else_=0)).label("cancelled"),
+        )
+        .select_from(paid)
+        .join(Fulfilment, Fulfilment.order_id == paid.c.order_id)
+        .outerjoin(OrderLine, OrderLine.fulfilment_id == Fulfilment.id)
+        .group_by(Fulfilment.id, paid.c.order_id, paid.c.paid_at)
+    )
+    if community_id is not None:
+        query = query.where(Fulfilment.community_id == community_id)
+    parcel = query.subquery("parcel_sums")
+    refunds = refunded_by_fulfilment()
+    live = parcel.c.goods - parcel.c.cancelled
+    beyond = func.coalesce(refunds.c.goods, 0) - parcel.c.cancelled
+    refunded = parcel.c.cancelled + case((beyond <= 0, 0), (beyond >= live, live), else_=beyond)
+    net = parcel.c.goods - refunded
+    commission = (net * Community.commission_bp + 5000) // 10000
+    return (
+        select(
+            parcel,
+            refunded.label("refunded"),
+            net.label("net"),
+            commission.label("commission"),
+            func.coalesce(refunds.c.delivery, 0).label("refunded_delivery"),
+        )
+        .select_from(parcel)
+        .join(Community, Community.id == parcel.c.community_id)
+        .outerjoin(refunds, refunds.c.fulfilment_id == parcel.c.fulfilment_id)
+        .cte("parcels")
+        .prefix_with("MATERIALIZED")  # read by each grouping: worked out once (PostgreSQL would anyway)
+    )
+
+
+def _pieces(parcels: CTE, start: datetime, end: datetime, community_id: int | None) -> CTE:
+    """What the groupings sum: each parcel of one category whole, and the lines of each other parcel."""
+    columns = ("order_id", "paid_at", "community_id", "category_id")
+    figures = ("goods", "refunded", "net", "commission")
+    whole = select(*(parcels.c[name] for name in (*columns, "lines", *figures))).where(
+        parcels.c.kind == ONE_CATEGORY
+    )
+    split = select(parcels.c.fulfilment_id).where(parcels.c.kind == SEVERAL_CATEGORIES)
+    lines = _sales_lines(start, end, community_id, of_parcels=split)
+    one_by_one = select(
+        *(lines.c[name] for name in columns), literal(1).label("lines"), *(lines.c[name] for name in figures)
+    )
+    return union_all(whole, one_by_one).cte("pieces").prefix_with("MATERIALIZED")
+
+
 def _in_category(lines: Subquery | CTE, wanted: SalesFilter) -> list[ColumnElement[bool]]:
     return [] if wanted.category_id is None else [lines.c.category_id == wanted.category_id]
 
 
-def _sums(lines: Subquery | CTE) -> list[Any]:
+def _sums(pieces: Subquery | CTE) -> list[Any]:
     return [
-        func.sum(lines.c.goods).label("goods"),
-        func.sum(lines.c.refunded).label("refunded"),
-        func.sum(lines.c.net).label("net"),
-        func.sum(lines.c.commission).label("commission"),
-        func.count(func.distinct(lines.c.order_id)).label("orders"),
-        func.count(lines.c.line_id).label("lines"),
+        func.sum(pieces.c.goods).label("goods"),
+        func.sum(pieces.c.refunded).label("refunded"),
+        func.sum(pieces.c.net).label("net"),
+        func.sum(pieces.c.commission).label("commission"),
+        func.count(func.distinct(pieces.c.order_id)).label("orders"),
+        func.sum(pieces.c.lines).label("lines"),
     ]
 
 
@@ -276,92 +378,43 @@ def _sums(lines: Subquery | CTE) -> list[Any]:
 
 def sales_totals(wanted: SalesFilter) -> Totals:
     """The filter's totals alone, in one query: what the community workspace shows as its month's sales."""
-    lines = _lines_of(wanted)
-    return Totals.of(db.session.execute(select(*_sums(lines)).where(*_in_category(lines, wanted))).one())
+    return _figures(wanted, period=("total",)).totals
 
 
-def sales_summary(wanted: SalesFilter, language: str) -> SalesSummary:
-    """Totals, per community and per category (names in `language`), delivery fees, refunds of no parcel.
+def sales_summary(wanted: SalesFilter, language: str, *, months: int = 0) -> SalesSummary:
+    """Totals, per community and per category (names in `language`), delivery fees, refunds of no parcel;
+    and with `months`, the chart's months too (`sales_by_month`).
 
-    The totals and both groupings in one statement over the lines (a UNION ALL of three groupings of one
-    CTE): over a year of orders, working out the lines' refunds and commissions is most of the work, and
-    it is done once instead of three times."""
-    # Worked out once (PostgreSQL keeps a CTE named more than once; SQLite is told to)
-    lines = _lines_of(wanted).element.cte("lines").prefix_with("MATERIALIZED")
-    where = _in_category(lines, wanted)
-    none = null()
-    totals_row = select(literal("total").label("kind"), none.label("key"), none.label("name_lt"),
-                        none.label("name_en"), *_sums(lines)).where(*where)  # fmt: skip
-    communities = (
-        select(literal("community"), lines.c.community_id, lines.c.community, none, *_sums(lines))
-        .where(*where)
-        .group_by(lines.c.community_id, lines.c.community)
-    )
-    categories = (
-        select(literal("category"), lines.c.category_id, Category.name_lt, Category.name_en, *_sums(lines))
-        .outerjoin(Category, Category.id == lines.c.category_id)
-        .where(*where)
-        .group_by(lines.c.category_id, Category.name_lt, Category.name_en)
-    )
-    rows = db.session.execute(union_all(totals_row, communities, categories)).all()
-    totals = next((Totals.of(row) for row in rows if row.kind == "total"), Totals())
+    All of it in one statement: a UNION ALL of groupings of the same pieces (`_parcels`, `_pieces`), worked
+    out once over the period and the months together: over a year of orders, working out the lines'
+    refunds and commissions is most of the work."""
+    kinds = ["total", "community", "category"]
+    if wanted.category_id is None:
+        kinds.append("delivery")
+        if wanted.community_id is None:
+            kinds.append("unassigned")
+    figures = _figures(wanted, period=tuple(kinds), months=months)
     by_community = sorted(
-        (Group(row.key, row.name_lt, Totals.of(row)) for row in rows if row.kind == "community"),
+        (Group(row.key, row.name_lt, Totals.of(row)) for row in figures.rows["community"]),
         key=lambda group: (-group.totals.net_cents, group.label),
     )
     by_category = [
         Group(row.key, localized(row, "name", language) or _("No category"), Totals.of(row))
-        for row in sorted(
-            (row for row in rows if row.kind == "category"),
-            key=lambda row: (-int(row.net or 0), row.name_lt or ""),
-        )
+        for row in sorted(figures.rows["category"], key=lambda row: (-int(row.net or 0), row.name_lt or ""))
     ]
+    delivery = next(iter(figures.rows["delivery"]), None)
+    unassigned = next(iter(figures.rows["unassigned"]), None)
     return SalesSummary(
         filter=wanted,
-        totals=totals,
+        totals=figures.totals,
         by_community=by_community,
         by_category=by_category,
-        delivery=None if wanted.category_id is not None else _delivery(wanted),
-        unassigned_refunds_cents=(
-            _unassigned_refunds(wanted)
-            if wanted.community_id is None and wanted.category_id is None
-            else None
-        ),
-    )
-
-
-def _paid_in(wanted: SalesFilter) -> list[ColumnElement[bool]]:
-    start, end = wanted.bounds
-    return [Order.paid_at.is_not(None), Order.paid_at >= start, Order.paid_at < end]
-
-
-def _delivery(wanted: SalesFilter) -> Delivery:
-    """The delivery fees of the paid parcels of the period (and community), less the fees refunded."""
-    refunded = refunded_by_fulfilment()
-    query = (
-        select(
-            func.sum(Fulfilment.delivery_cents).label("fees"),
-            func.sum(func.coalesce(refunded.c.delivery, 0)).label("refunded"),
-        )
-        .join(Fulfilment.order)
-        .outerjoin(refunded, refunded.c.fulfilment_id == Fulfilment.id)
-        .where(*_paid_in(wanted))
-    )
-    if wanted.community_id is not None:
-        query = query.where(Fulfilment.community_id == wanted.community_id)
-    row = db.session.execute(query).one()
-    return Delivery(fees_cents=int(row.fees or 0), refunded_cents=int(row.refunded or 0))
-
-
-def _unassigned_refunds(wanted: SalesFilter) -> int:
-    """Refunds of the period's paid orders that belong to no parcel (made in Stripe's Dashboard)."""
-    return int(
-        db.session.scalar(
-            select(func.sum(Refund.amount_cents))
-            .join(Refund.order)
-            .where(Refund.fulfilment_id.is_(None), *_paid_in(wanted))
-        )
-        or 0
+        # (the fees in the goods column, the fees refunded in the refunded one: see `_figures`)
+        delivery=None
+        if delivery is None
+        else Delivery(fees_cents=int(delivery.goods or 0), refunded_cents=int(delivery.refunded or 0)),
+        unassigned_refunds_cents=None if unassigned is None else int(unassigned.goods or 0),
+        by_month=figures.months,
     )
 
 
@@ -378,18 +431,107 @@ def month_starts(last_month: date, count: int = CHART_MONTHS) -> list[date]:
 def sales_by_month(wanted: SalesFilter, count: int = CHART_MONTHS) -> list[Group]:
     """The filter's community and category, month by month: the `count` Vilnius months ending with the
     month of its last day (a whole year's period shows that year), each with its sales (empty ones too)."""
-    months = month_starts(wanted.last_day, count)
-    following = date(months[-1].year + months[-1].month // 12, months[-1].month % 12 + 1, 1)
-    edges = [vilnius_midnight(month) for month in [*months[1:], following]]
-    lines = _sales_lines(vilnius_midnight(months[0]), edges[-1], wanted.community_id)
-    # Which month a payment falls in: the first month whose end is after it (UTC edges of Vilnius months).
-    bucket = case(*((lines.c.paid_at < edge, index) for index, edge in enumerate(edges)), else_=-1)
-    bucketed = select(bucket.label("month"), lines).where(*_in_category(lines, wanted)).subquery()
-    rows = {
-        row.month: Totals.of(row)
-        for row in db.session.execute(select(bucketed.c.month, *_sums(bucketed)).group_by(bucketed.c.month))
+    return _figures(wanted, months=count).months
+
+
+#: The columns of every grouping's rows (`_grouping`).
+_FIGURES = ("goods", "refunded", "net", "commission", "orders", "lines")
+
+
+def _sums_of(grouped: Subquery) -> list[Any]:
+    """The figures of a grouping done in a subquery, as they are."""
+    return [grouped.c[name] for name in _FIGURES]
+
+
+def _grouping(kind: str, key: Any, name_lt: Any, name_en: Any, sums: Sequence[Any]) -> Select[Any]:
+    """A grouping's select with the columns every grouping has, in the same order (for the UNION ALL);
+    `sums` fill the figures from the first on, the rest are NULL."""
+    figures = [*sums, *[null()] * (len(_FIGURES) - len(sums))]
+    return select(
+        literal(kind).label("kind"),
+        (null() if key is None else key).label("key"),
+        (null() if name_lt is None else name_lt).label("name_lt"),
+        (null() if name_en is None else name_en).label("name_en"),
+        *(figure.label(name) for figure, name in zip(figures, _FIGURES, strict=True)),
+    )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    rows: dict[str, list[Any]]  #: the rows of each grouping asked for, by its kind
+    months: list[Group]
+
+    @property
+    def totals(self) -> Totals:
+        return next((Totals.of(row) for row in self.rows["total"]), Totals())
+
+
+def _paid_in(wanted: SalesFilter) -> list[ColumnElement[bool]]:
+    return _paid_between(*wanted.bounds)
+
+
+def _paid_between(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    return [Order.paid_at.is_not(None), Order.paid_at >= start, Order.paid_at < end]
+
+
+def _figures(wanted: SalesFilter, *, period: Sequence[str] = (), months: int = 0) -> _Figures:
+    """The groupings `period` names over the filter's period — "total", "community", "category",
+    "delivery" (the fees in `goods`, those refunded in `refunded`), "unassigned" (refunds of no parcel, in
+    `goods`) — and the `months` months ending with the month of its last day, in one statement."""
+    start, end = wanted.bounds
+    starts = month_starts(wanted.last_day, months) if months else []
+    # Where each month ends (UTC): the first moment of the next. The last one ends after the period.
+    edges = [vilnius_midnight(date(day.year + day.month // 12, day.month % 12 + 1, 1)) for day in starts]
+    first, after = (min(start, vilnius_midnight(starts[0])), edges[-1]) if starts else (start, end)
+    parcels = _parcels(first, after, wanted.community_id)
+    pieces = _pieces(parcels, first, after, wanted.community_id)
+    chosen = [*_in_category(pieces, wanted), pieces.c.paid_at >= start, pieces.c.paid_at < end]
+    by_community, by_category = (
+        select(column.label("key"), *_sums(pieces)).where(*chosen).group_by(column).subquery()
+        for column in (pieces.c.community_id, pieces.c.category_id)
+    )
+    groupings: dict[str, Select[Any]] = {
+        "total": _grouping("total", None, None, None, _sums(pieces)).where(*chosen),
+        # (grouped by the ids, then named: the names are looked up once per group, not once per piece)
+        "community": _grouping("community", by_community.c.key, Community.name, None, _sums_of(by_community))
+        .select_from(by_community)
+        .join(Community, Community.id == by_community.c.key),
+        "category": _grouping(
+            "category", by_category.c.key, Category.name_lt, Category.name_en, _sums_of(by_category)
+        )
+        .select_from(by_category)
+        .outerjoin(Category, Category.id == by_category.c.key),
+        "delivery": _grouping(
+            "delivery",
+            None,
+            None,
+            None,
+            [func.sum(parcels.c.delivery), func.sum(parcels.c.refunded_delivery)],
+        ).where(parcels.c.paid_at >= start, parcels.c.paid_at < end),
+        "unassigned": _grouping("unassigned", None, None, None, [func.sum(Refund.amount_cents)])
+        .select_from(Refund)
+        .join(Refund.order)
+        .where(Refund.fulfilment_id.is_(None), *_paid_in(wanted)),
     }
-    return [Group(month, "", rows.get(index, Totals())) for index, month in enumerate(months)]
+    asked = [groupings[kind] for kind in period]
+    if starts:
+        # Which month a payment falls in: the first month whose end is after it.
+        bucket = case(*((pieces.c.paid_at < edge, index) for index, edge in enumerate(edges)), else_=-1)
+        bucketed = (
+            select(bucket.label("month"), pieces)
+            .where(*_in_category(pieces, wanted), pieces.c.paid_at >= vilnius_midnight(starts[0]))
+            .subquery()
+        )
+        asked.append(
+            _grouping("month", bucketed.c.month, None, None, _sums(bucketed)).group_by(bucketed.c.month)
+        )
+    rows: dict[str, list[Any]] = {kind: [] for kind in (*groupings, "month")}
+    for row in db.session.execute(union_all(*asked)):
+        rows[row.kind].append(row)
+    by_month = {row.key: Totals.of(row) for row in rows["month"]}
+    return _Figures(
+        rows, [Group(month, "", by_month.get(index, Totals())) for index, month in enumerate(starts)]
+    )
 
 
 # ---------------------------------------------------------------------------------------------- lines, CSV

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select
 
 from app import create_app
-from catalogue import listings
+from catalogue import listings, safety
 from catalogue.models import MissingForSale, Product, ProductImage, ProductStatus, ProductType, Variant
 from producers.models import Community
 from shop.db import db
@@ -577,6 +577,27 @@ def test_a_listing_on_sale_from_before_the_rules_stays_on_sale_and_is_flagged_un
     fixed = fresh(Product, old.id)
     assert fixed.status is ProductStatus.ACTIVE and fixed.missing_for_sale() == ()
     assert "trūksta" not in text_of(client.get("/workspace/listings"))
+
+
+def test_the_count_of_listings_missing_safety_information_is_the_list_s_whatever_the_white_space(
+    app: Flask,
+) -> None:
+    """The dashboard's count is worked out in the database, the list by `Product.missing_for_sale`: a text of
+    any of Python's white space is blank to both, and one of a zero-width space (not white space) to none."""
+    community, product_type = make_community(), make_product_type()
+    blanks = [character for character in map(chr, range(0x110000)) if character.isspace()]
+    for n, space in enumerate(blanks):
+        make_product(community, name_lt=f"Tarpai {n}", ready=True, product_type=product_type,
+                     safety_notes_en=space * 2)  # fmt: skip
+    make_product(community, ready=True, product_type=product_type, safety_notes_lt="\u200b")  # not blank
+    make_product(community, ready=True, product_type=product_type)  # complete
+    make_product(make_community(legal_name="\u2003\u3000"), ready=True, product_type=product_type)  # no maker
+    make_product(community, ready=True, product_type=make_product_type(is_warning_required=False),
+                 safety_notes_lt="", safety_notes_en="")  # fmt: skip  # its type needs no warning
+
+    flagged = safety.list_on_sale_missing_safety()
+    assert len(flagged) == len(blanks) + 1
+    assert safety.count_on_sale_missing_safety() == len(flagged)
 
 
 def test_an_untrusted_change_to_an_old_listing_waits_only_once_it_is_complete(

@@ -89,6 +89,40 @@ def test_the_attention_lists_show_what_is_late_with_its_age_and_a_link(client: F
     assert 'data-count="alerts"><a href="/backoffice/payments">0</a>' in page
 
 
+def test_each_list_shows_its_oldest_and_counts_them_all(
+    client: FlaskClient, late, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attention, "LIST_LIMIT", 1)  # a list of one, so that two are more than it shows
+    star = late["unpaid_late"].lines[0].variant
+    now = utcnow()
+    older = {
+        "unpaid": make_order(
+            [(star, 1)], placed_at=now - timedelta(days=5), buyer=make_buyer(email="ona@example.com")
+        ),
+        "unaccepted": make_order([(star, 1)], status=PAID, paid_at=now - timedelta(days=4)),
+        "unshipped": make_order(
+            [(star, 1)], status=FulfilmentStatus.ACCEPTED, paid_at=now - timedelta(days=9)
+        ),
+    }
+    db.session.execute(
+        update(FulfilmentEvent)
+        .where(
+            FulfilmentEvent.fulfilment_id == older["unshipped"].fulfilments[0].id,
+            FulfilmentEvent.to_status == FulfilmentStatus.ACCEPTED,
+        )
+        .values(created_at=now - timedelta(days=7))
+    )
+    db.session.commit()
+
+    page = client.get("/backoffice/?lang=en").get_data(as_text=True)
+    for key, oldest in older.items():
+        listed = section(page, key)
+        assert '<span class="count">(2)</span>' in listed, key  # the one in the fixture and this one
+        assert oldest.number in listed and late[f"{key}_late"].number not in listed, key
+        assert "Showing the oldest 1." in listed, key
+    assert '<span class="count">(0)</span>' in section(page, "claimed")
+
+
 def test_staff_change_the_limits_and_the_change_is_logged(client: FlaskClient, late) -> None:
     token = csrf_token(client, "/backoffice/")
     response = client.post(

@@ -40,10 +40,10 @@ def _home_page(thresholds_form: ThresholdsForm | None = None, status: int = 200)
     if thresholds_form is None:
         thresholds_form = ThresholdsForm(data=waiting.thresholds.as_dict())
     form, wanted = _asked_filter()
-    summary = reports.sales_summary(wanted, current_language())
+    summary = reports.sales_summary(wanted, current_language(), months=reports.CHART_MONTHS)
     months = [
         reports.Group(group.key, format_date(_month(group), "LLLL y"), group.totals)
-        for group in reports.sales_by_month(wanted)
+        for group in summary.by_month
     ]
     if form.errors and status == 200:
         status = 400
