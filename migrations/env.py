@@ -19,7 +19,9 @@ target_metadata = migrate.db.metadata
 
 def run_migrations_offline() -> None:
     """Write the SQL to standard output instead of running it."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, update
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from catalogue.models import Category, Variant
@@ -97,6 +97,8 @@ class Order(Base):
         # the caps on unpaid orders count them per e-mail address and per client address
         Index("ix_orders_status_email", "status", "email"),
         Index("ix_orders_status_client_ip", "status", "client_ip"),
+        # whether an address has ever paid (the order mail's greeting of a first-time customer), in any case
+        Index("ix_orders_email_lower", text("lower(email)")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,13 +9,14 @@ Revises: 0012
 Create Date: 2026-12-08 10:00:00.000000
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -92,41 +93,48 @@ PRODUCT_TYPES = [
 
 
 def upgrade():
-    product_types = op.create_table('product_types',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name_lt', sa.String(length=120), nullable=False),
-    sa.Column('name_en', sa.String(length=120), nullable=False),
-    sa.Column('is_warning_required', sa.Boolean(), nullable=False),
-    sa.Column('warning_lt', sa.Text(), nullable=False),
-    sa.Column('warning_en', sa.Text(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_product_types')),
-    sa.UniqueConstraint('name_lt', name=op.f('uq_product_types_name_lt'))
+    product_types = op.create_table(
+        "product_types",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name_lt", sa.String(length=120), nullable=False),
+        sa.Column("name_en", sa.String(length=120), nullable=False),
+        sa.Column("is_warning_required", sa.Boolean(), nullable=False),
+        sa.Column("warning_lt", sa.Text(), nullable=False),
+        sa.Column("warning_en", sa.Text(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_product_types")),
+        sa.UniqueConstraint("name_lt", name=op.f("uq_product_types_name_lt")),
     )
     # ALTER TABLE … ADD COLUMN in place, never a batch copy: on SQLite, dropping the old products table would
     # take with it (by their cascading keys) every variant and photo pointing at it.
-    if op.get_bind().dialect.name == 'sqlite':
+    if op.get_bind().dialect.name == "sqlite":
         # SQLite cannot add a constraint to a table: the key is written into the new column itself.
         op.execute(
-            'ALTER TABLE products ADD COLUMN product_type_id INTEGER'
-            ' CONSTRAINT fk_products_product_type_id_product_types REFERENCES product_types (id)'
+            "ALTER TABLE products ADD COLUMN product_type_id INTEGER"
+            " CONSTRAINT fk_products_product_type_id_product_types REFERENCES product_types (id)"
         )
     else:
-        op.add_column('products', sa.Column('product_type_id', sa.Integer(), nullable=True))
-        op.create_foreign_key(op.f('fk_products_product_type_id_product_types'), 'products', 'product_types', ['product_type_id'], ['id'])
-    op.add_column('products', sa.Column('safety_notes_en', sa.Text(), server_default='', nullable=False))
-    op.create_index(op.f('ix_products_product_type_id'), 'products', ['product_type_id'], unique=False)
+        op.add_column("products", sa.Column("product_type_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_products_product_type_id_product_types"),
+            "products",
+            "product_types",
+            ["product_type_id"],
+            ["id"],
+        )
+    op.add_column("products", sa.Column("safety_notes_en", sa.Text(), server_default="", nullable=False))
+    op.create_index(op.f("ix_products_product_type_id"), "products", ["product_type_id"], unique=False)
 
     op.bulk_insert(
         product_types,
         [
             {
-                'name_lt': name_lt,
-                'name_en': name_en,
-                'is_warning_required': required,
-                'warning_lt': warning_lt,
-                'warning_en': warning_en,
-                'position': position,
+                "name_lt": name_lt,
+                "name_en": name_en,
+                "is_warning_required": required,
+                "warning_lt": warning_lt,
+                "warning_en": warning_en,
+                "position": position,
             }
             for position, (name_lt, name_en, required, warning_lt, warning_en) in enumerate(PRODUCT_TYPES, 1)
         ],
@@ -134,11 +142,11 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index(op.f('ix_products_product_type_id'), table_name='products')
-    if op.get_bind().dialect.name != 'sqlite':
-        op.drop_constraint(op.f('fk_products_product_type_id_product_types'), 'products', type_='foreignkey')
+    op.drop_index(op.f("ix_products_product_type_id"), table_name="products")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("fk_products_product_type_id_product_types"), "products", type_="foreignkey")
     # ALTER TABLE … DROP COLUMN in place (on SQLite the column's key goes with it), never a batch copy.
-    op.drop_column('products', 'safety_notes_en')
-    op.drop_column('products', 'product_type_id')
+    op.drop_column("products", "safety_notes_en")
+    op.drop_column("products", "product_type_id")
 
-    op.drop_table('product_types')
+    op.drop_table("product_types")

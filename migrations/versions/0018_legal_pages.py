@@ -11,6 +11,7 @@ Revises: 0017
 Create Date: 2026-12-04 20:40:00
 
 """
+
 from datetime import datetime, timezone
 
 from alembic import op
@@ -18,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
@@ -152,79 +153,124 @@ ABOUT_EN = """<p>Kaimo mugė is run by the Kėdainiai District Local Action Grou
 
 #: kind, title (lt, en), body (lt, en): version 1 of each page
 PAGES = [
-    ('terms', 'Pardavimo sąlygos', 'Terms of sale', TERMS_LT, TERMS_EN),
-    ('privacy', 'Privatumo pranešimas', 'Privacy notice', PRIVACY_LT, PRIVACY_EN),
-    ('delivery_returns', 'Pristatymas ir grąžinimas', 'Delivery and returns', DELIVERY_LT, DELIVERY_EN),
-    ('withdrawal_form', 'Sutarties atsisakymo pavyzdinė forma', 'Model withdrawal form', WITHDRAWAL_LT,
-     WITHDRAWAL_EN),
-    ('about_operator', 'Apie VVG – prekyvietės valdytoją', 'About the VVG, the marketplace operator', ABOUT_LT,
-     ABOUT_EN),
+    ("terms", "Pardavimo sąlygos", "Terms of sale", TERMS_LT, TERMS_EN),
+    ("privacy", "Privatumo pranešimas", "Privacy notice", PRIVACY_LT, PRIVACY_EN),
+    ("delivery_returns", "Pristatymas ir grąžinimas", "Delivery and returns", DELIVERY_LT, DELIVERY_EN),
+    (
+        "withdrawal_form",
+        "Sutarties atsisakymo pavyzdinė forma",
+        "Model withdrawal form",
+        WITHDRAWAL_LT,
+        WITHDRAWAL_EN,
+    ),
+    (
+        "about_operator",
+        "Apie VVG – prekyvietės valdytoją",
+        "About the VVG, the marketplace operator",
+        ABOUT_LT,
+        ABOUT_EN,
+    ),
 ]
 
-KIND = sa.Enum('terms', 'privacy', 'delivery_returns', 'withdrawal_form', 'about_operator',
-               name='legal_page_kind', native_enum=False, create_constraint=True)
+KIND = sa.Enum(
+    "terms",
+    "privacy",
+    "delivery_returns",
+    "withdrawal_form",
+    "about_operator",
+    name="legal_page_kind",
+    native_enum=False,
+    create_constraint=True,
+)
 
 
 def upgrade():
-    legal_pages = op.create_table('legal_pages',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', KIND, nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_pages')),
-    sa.UniqueConstraint('kind', name=op.f('uq_legal_pages_kind'))
+    legal_pages = op.create_table(
+        "legal_pages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", KIND, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_pages")),
+        sa.UniqueConstraint("kind", name=op.f("uq_legal_pages_kind")),
     )
-    versions = op.create_table('legal_page_versions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('page_id', sa.Integer(), nullable=False),
-    sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('title_lt', sa.String(length=200), nullable=False),
-    sa.Column('title_en', sa.String(length=200), nullable=False),
-    sa.Column('body_lt', sa.Text(), nullable=False),
-    sa.Column('body_en', sa.Text(), nullable=False),
-    sa.Column('change_note', sa.String(length=500), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_by_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint('number >= 1', name=op.f('ck_legal_page_versions_number_positive')),
-    sa.ForeignKeyConstraint(['page_id'], ['legal_pages.id'], name=op.f('fk_legal_page_versions_page_id_legal_pages')),
-    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_legal_page_versions_published_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_page_versions')),
-    sa.UniqueConstraint('page_id', 'number', name=op.f('uq_legal_page_versions_page_id'))
+    versions = op.create_table(
+        "legal_page_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("page_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("title_lt", sa.String(length=200), nullable=False),
+        sa.Column("title_en", sa.String(length=200), nullable=False),
+        sa.Column("body_lt", sa.Text(), nullable=False),
+        sa.Column("body_en", sa.Text(), nullable=False),
+        sa.Column("change_note", sa.String(length=500), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint("number >= 1", name=op.f("ck_legal_page_versions_number_positive")),
+        sa.ForeignKeyConstraint(
+            ["page_id"], ["legal_pages.id"], name=op.f("fk_legal_page_versions_page_id_legal_pages")
+        ),
+        sa.ForeignKeyConstraint(
+            ["published_by_id"],
+            ["users.id"],
+            name=op.f("fk_legal_page_versions_published_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_page_versions")),
+        sa.UniqueConstraint("page_id", "number", name=op.f("uq_legal_page_versions_page_id")),
     )
-    op.create_index(op.f('ix_legal_page_versions_page_id'), 'legal_page_versions', ['page_id'], unique=False)
+    op.create_index(op.f("ix_legal_page_versions_page_id"), "legal_page_versions", ["page_id"], unique=False)
 
     # ALTER TABLE … ADD COLUMN in place, never a batch copy of orders (which parcels, lines and payments
     # point at); SQLite cannot add a constraint to a table, so the key is written into the new column.
-    if op.get_bind().dialect.name == 'sqlite':
+    if op.get_bind().dialect.name == "sqlite":
         op.execute(
-            'ALTER TABLE orders ADD COLUMN terms_version_id INTEGER'
-            ' CONSTRAINT fk_orders_terms_version_id_legal_page_versions REFERENCES legal_page_versions (id)'
+            "ALTER TABLE orders ADD COLUMN terms_version_id INTEGER"
+            " CONSTRAINT fk_orders_terms_version_id_legal_page_versions REFERENCES legal_page_versions (id)"
         )
     else:
-        op.add_column('orders', sa.Column('terms_version_id', sa.Integer(), nullable=True))
-        op.create_foreign_key(op.f('fk_orders_terms_version_id_legal_page_versions'), 'orders',
-                              'legal_page_versions', ['terms_version_id'], ['id'])
-    op.create_index(op.f('ix_orders_terms_version_id'), 'orders', ['terms_version_id'], unique=False)
+        op.add_column("orders", sa.Column("terms_version_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            op.f("fk_orders_terms_version_id_legal_page_versions"),
+            "orders",
+            "legal_page_versions",
+            ["terms_version_id"],
+            ["id"],
+        )
+    op.create_index(op.f("ix_orders_terms_version_id"), "orders", ["terms_version_id"], unique=False)
 
     now = datetime.now(timezone.utc)
     connection = op.get_bind()
     for page_id, (kind, title_lt, title_en, body_lt, body_en) in enumerate(PAGES, 1):
         connection.execute(legal_pages.insert().values(id=page_id, kind=kind, created_at=now))
-        connection.execute(versions.insert().values(
-            page_id=page_id, number=1, title_lt=title_lt, title_en=title_en, body_lt=body_lt, body_en=body_en,
-            change_note='', published_at=now, published_by_id=None,
-        ))
-    if connection.dialect.name == 'postgresql':  # ids were given: the sequence starts after them
-        connection.execute(sa.text(
-            "SELECT setval(pg_get_serial_sequence('legal_pages', 'id'), (SELECT max(id) FROM legal_pages))"
-        ))
+        connection.execute(
+            versions.insert().values(
+                page_id=page_id,
+                number=1,
+                title_lt=title_lt,
+                title_en=title_en,
+                body_lt=body_lt,
+                body_en=body_en,
+                change_note="",
+                published_at=now,
+                published_by_id=None,
+            )
+        )
+    if connection.dialect.name == "postgresql":  # ids were given: the sequence starts after them
+        connection.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence('legal_pages', 'id'), (SELECT max(id) FROM legal_pages))"
+            )
+        )
 
 
 def downgrade():
-    op.drop_index(op.f('ix_orders_terms_version_id'), table_name='orders')
-    if op.get_bind().dialect.name != 'sqlite':
-        op.drop_constraint(op.f('fk_orders_terms_version_id_legal_page_versions'), 'orders', type_='foreignkey')
+    op.drop_index(op.f("ix_orders_terms_version_id"), table_name="orders")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(
+            op.f("fk_orders_terms_version_id_legal_page_versions"), "orders", type_="foreignkey"
+        )
     # ALTER TABLE … DROP COLUMN in place (on SQLite the column's key goes with it), never a batch copy.
-    op.drop_column('orders', 'terms_version_id')
-    op.drop_index(op.f('ix_legal_page_versions_page_id'), table_name='legal_page_versions')
-    op.drop_table('legal_page_versions')
-    op.drop_table('legal_pages')
+    op.drop_column("orders", "terms_version_id")
+    op.drop_index(op.f("ix_legal_page_versions_page_id"), table_name="legal_page_versions")
+    op.drop_table("legal_page_versions")
+    op.drop_table("legal_pages")

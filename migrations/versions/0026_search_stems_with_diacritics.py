@@ -9,8 +9,8 @@ Create Date: 2026-12-05 04:15:00.000000
 """
 
 # revision identifiers, used by Alembic.
-revision = '0026'
-down_revision = '0025'
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ from orders import lifecycle, placing
 from orders.errors import PriceChanged
 from orders.models import Order, OrderStatus, PaymentMethod
 from shop.db import db, transaction
-from tests.conftest import CSRF_FIELD, csrf_token
+from tests.conftest import CSRF_FIELD
 from tests.factories.catalogue import make_product, make_variant
 from tests.factories.orders import BUYER, PICKUP
 from tests.factories.producers import make_community, make_locker
@@ -61,10 +61,8 @@ def shop(clock: time_machine.Traveller) -> dict[str, Any]:
 
 def add(client: FlaskClient, product: Product, variant: Variant, quantity: int = 1) -> None:
     """Put `quantity` of `variant` into the cart from its product's page."""
-    token = csrf_token(client, f"/produktai/{product.slug}")
-    client.post(
-        "/krepselis/prideti", data={"csrf_token": token, "variant_id": variant.id, "quantity": quantity}
-    )
+    client.get(f"/produktai/{product.slug}")
+    client.post("/krepselis/prideti", data={"variant_id": variant.id, "quantity": quantity})
 
 
 def checkout_data(client: FlaskClient, shop: dict[str, Any]) -> dict[str, str]:

@@ -172,7 +172,6 @@ def test_the_cart_and_checkout_show_each_parcels_window_per_method(client: Flask
         client.post(
             "/krepselis/prideti",
             data={
-                "csrf_token": csrf_token(client, "/produktai/atvirukas"),
                 "variant_id": shop["made"].variants[0].id,
                 "quantity": 1,
             },

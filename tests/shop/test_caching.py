@@ -86,6 +86,7 @@ def test_a_page_with_nothing_personal_may_be_kept_by_a_proxy_and_revalidated(cli
 
 
 CARD_PAGES = (
+    "/produktai/atvirukas",
     "/katalogas",
     "/katalogas?category={category}",
     "/bendruomenes/krakes",
@@ -93,11 +94,12 @@ CARD_PAGES = (
 )
 
 
-def test_pages_of_product_cards_may_be_kept_by_a_proxy_until_the_visitor_has_a_cart(
+def test_pages_with_add_to_cart_forms_may_be_kept_by_a_proxy_until_the_visitor_has_a_cart(
     client: FlaskClient,
 ) -> None:
-    """A card's "add to cart" form carries no form token (its endpoint checks the Origin instead), so a
-    list of cards is the same for every visitor without a session, until one adds to their cart."""
+    """The "add to cart" form, a card's or the product page's, carries no form token (its endpoint checks
+    the Origin instead), so the page is the same for every visitor without a session, until one adds to
+    their cart."""
     product = make_product(
         make_community(name="Krakės", slug="krakes"), slug="atvirukas", name_lt="Atvirukas"
     )
@@ -105,11 +107,12 @@ def test_pages_of_product_cards_may_be_kept_by_a_proxy_until_the_visitor_has_a_c
     for path in pages:
         response = client.get(path)
         html = response.get_data(as_text=True)
-        assert f'name="variant_id" value="{product.variants[0].id}"' in html, path  # the card's form
+        assert f'name="variant_id" value="{product.variants[0].id}"' in html, path  # the form
         assert "csrf_token" not in html, path
         assert "Set-Cookie" not in response.headers, path
         assert response.cache_control.public and response.cache_control.s_maxage == PROXY_MAX_AGE, path
         assert response.headers["ETag"] and response.headers["Last-Modified"], path
+        assert "Cookie" in response.headers["Vary"], path  # a cart, a language or a person come with it
     added = client.post("/krepselis/prideti", data={"variant_id": product.variants[0].id, "quantity": 1})
     assert added.status_code == 302 and "session=" in added.headers["Set-Cookie"]
     for path in pages:
@@ -118,13 +121,9 @@ def test_pages_of_product_cards_may_be_kept_by_a_proxy_until_the_visitor_has_a_c
         assert "ETag" not in response.headers, path
 
 
-def test_a_page_with_a_form_token_a_cart_a_language_or_a_person_is_private(client: FlaskClient) -> None:
-    product = make_product(make_community(name="Krakės", slug="krakes"))
+def test_a_page_for_a_visitor_with_a_language_or_signed_in_is_private(client: FlaskClient) -> None:
+    make_product(make_community(name="Krakės", slug="krakes"))
     make_user(email="vida@vvg.example.org", is_staff=True)
-    response = client.get(f"/produktai/{product.slug}")  # its "add to cart" form has a token
-    assert response.headers["Cache-Control"] == "private, no-cache"
-    assert "Cookie" in response.headers["Vary"]
-    client.delete_cookie("session")
     english = client.get("/bendruomenes?lang=en")  # the language is remembered in the session
     assert english.headers["Cache-Control"] == "private, no-cache"
     assert "Communities" in english.get_data(as_text=True)
