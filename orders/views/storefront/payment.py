@@ -79,7 +79,7 @@ def switch_to_transfer(token: str) -> ResponseReturnValue:
 
 
 @storefront.post("/stripe/webhook")
-@csrf.exempt  # type: ignore[untyped-decorator]  # Stripe signs its requests instead: the only exempt route
+@csrf.exempt  # type: ignore[untyped-decorator]  # Stripe signs its requests instead
 def stripe_webhook() -> ResponseReturnValue:
     """Stripe's events: signature checked on the raw bytes, each event applied once, answered at once."""
     try:
